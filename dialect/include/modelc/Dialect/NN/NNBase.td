@@ -1,0 +1,89 @@
+//===- NNBase.td - nn dialect, enums and attributes -------*- tablegen -*-===//
+#ifndef MODELC_NN_BASE
+#define MODELC_NN_BASE
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def NN_Dialect : Dialect {
+  let name = "nn";
+  let cppNamespace = "::mlir::nn";
+  let summary = "Neural-network layers, losses, optimizers and model state";
+  let description = [{
+    The `nn` dialect is modelc's model-level IR. A model is a module holding
+    `nn.variable` declarations (parameters, batch-norm moving statistics,
+    optimizer slots) and functions over ranked tensors (NHWC activations,
+    HWIO kernels, dynamic batch). Batch normalization, convolution and the
+    optimizer updates are first-class ops, so passes can reason about them
+    (fold BN into a convolution, fuse its statistics, build the train step)
+    before they are lowered to `linalg`.
+
+    The train/inference mode is an `i1` operand (`training`) of the ops whose
+    semantics depend on it (`nn.batch_norm`, `nn.dropout`): a function that
+    takes it is compiled for both modes, and `nn-specialize-mode` clones it
+    with the flag made constant.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+}
+
+class NN_Op<string mnemonic, list<Trait> traits = []>
+    : Op<NN_Dialect, mnemonic, traits>;
+
+def NN_Padding : I32EnumAttr<"Padding", "TensorFlow padding mode", [
+    I32EnumAttrCase<"valid", 0>, I32EnumAttrCase<"same", 1>]> {
+  let cppNamespace = "::mlir::nn";
+  let genSpecializedAttr = 0;
+}
+def NN_PaddingAttr : EnumAttr<NN_Dialect, NN_Padding, "padding"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def NN_VarianceCorrection : I32EnumAttr<"VarianceCorrection",
+    "factor applied to the batch variance before the moving average", [
+    I32EnumAttrCase<"unbiased", 0>, I32EnumAttrCase<"biased", 1>]> {
+  let cppNamespace = "::mlir::nn";
+  let genSpecializedAttr = 0;
+}
+def NN_VarianceCorrectionAttr
+    : EnumAttr<NN_Dialect, NN_VarianceCorrection, "variance_correction"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def NN_VariableRole : I32EnumAttr<"VariableRole", "what a state variable holds", [
+    I32EnumAttrCase<"param", 0>, I32EnumAttrCase<"moving_mean", 1>,
+    I32EnumAttrCase<"moving_variance", 2>, I32EnumAttrCase<"renorm_mean", 3>,
+    I32EnumAttrCase<"renorm_stddev", 4>, I32EnumAttrCase<"slot", 5>]> {
+  let cppNamespace = "::mlir::nn";
+  let genSpecializedAttr = 0;
+}
+def NN_VariableRoleAttr : EnumAttr<NN_Dialect, NN_VariableRole, "role"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def NN_RegularizerKind : I32EnumAttr<"RegularizerKind", "weight penalty", [
+    I32EnumAttrCase<"l1", 0>, I32EnumAttrCase<"l2", 1>]> {
+  let cppNamespace = "::mlir::nn";
+  let genSpecializedAttr = 0;
+}
+def NN_RegularizerKindAttr
+    : EnumAttr<NN_Dialect, NN_RegularizerKind, "regularizer"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def NN_PoolKind : I32EnumAttr<"PoolKind", "pooling reduction", [
+    I32EnumAttrCase<"max", 0>, I32EnumAttrCase<"avg", 1>]> {
+  let cppNamespace = "::mlir::nn";
+  let genSpecializedAttr = 0;
+}
+def NN_PoolKindAttr : EnumAttr<NN_Dialect, NN_PoolKind, "pool"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+// Float tensors (activations, parameters) and integer tensors (ids, labels).
+def NN_FloatTensor : RankedTensorOf<[F32]>;
+def NN_IndexTensor : RankedTensorOf<[I32]>;
+def NN_Scalar : 0DTensorOf<[F32]>;
+def NN_Pair : ConfinedAttr<DenseI64ArrayAttr, [DenseArrayCount<2>]>;
+
+#endif // MODELC_NN_BASE

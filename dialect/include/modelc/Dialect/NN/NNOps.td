@@ -1,0 +1,416 @@
+//===- NNOps.td - nn dialect operations -------------------*- tablegen -*-===//
+#ifndef MODELC_NN_OPS
+#define MODELC_NN_OPS
+
+include "modelc/Dialect/NN/NNBase.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+//===----------------------------------------------------------------------===//
+// Model state
+//===----------------------------------------------------------------------===//
+
+def NN_VariableOp : NN_Op<"variable", [Symbol]> {
+  let summary = "a named piece of model state";
+  let description = [{
+    Declares one state variable with its SPEC name (`conv1/kernel`,
+    `bn1/moving_mean`, `bn1/gamma/m`, ...), its type, what it holds (`role`)
+    and how it is initialized (`init`, the model's initializer spec with the
+    fan-in/fan-out made explicit). The runtime owns the storage; functions
+    read it with `nn.read` and only the train step writes it (`nn.assign`).
+
+    ```mlir
+    nn.variable @"conv1/kernel" : tensor<3x3x1x8xf32> role <param>
+        {init = {kind = "glorot_uniform", fan_in = 9 : i64, fan_out = 72 : i64},
+         trainable = true}
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<NN_FloatTensor>:$type,
+                       NN_VariableRoleAttr:$role,
+                       DictionaryAttr:$init,
+                       DefaultValuedAttr<BoolAttr, "false">:$trainable,
+                       OptionalAttr<DictionaryAttr>:$regularizer,
+                       OptionalAttr<DictionaryAttr>:$constraint);
+  let assemblyFormat = "$sym_name `:` $type `role` $role attr-dict";
+  let hasVerifier = 1;
+}
+
+def NN_ReadOp : NN_Op<"read", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemRead]>]> {
+  let summary = "the current value of a state variable";
+  let arguments = (ins FlatSymbolRefAttr:$variable);
+  let results = (outs NN_FloatTensor:$value);
+  let assemblyFormat = "$variable attr-dict `:` type($value)";
+}
+
+def NN_AssignOp : NN_Op<"assign", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemWrite]>]> {
+  let summary = "replaces the value of a state variable (train step only)";
+  let arguments = (ins FlatSymbolRefAttr:$variable, NN_FloatTensor:$value);
+  let assemblyFormat = "$value `to` $variable attr-dict `:` type($value)";
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+def NN_Conv2DOp : NN_Op<"conv2d", [Pure]> {
+  let summary = "2-D convolution, NHWC input, HWIO kernel, TF padding";
+  let description = [{
+    `y[n,i,j,o] = sum_{a,b,c} x[n, i*sh + a*dh - ph, j*sw + b*dw - pw, c] *
+    kernel[a,b,c,o] (+ bias[o])`, where `ph`/`pw` are zero for `valid`
+    padding and TensorFlow's `same` padding (the smaller half before, the
+    larger after) otherwise. The verifier checks the channel count against
+    the kernel and the result shape against TF's output-size rule:
+    `valid`: `ceil((in - (k-1)*d) / s)`, `same`: `ceil(in / s)`.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$kernel,
+                       Optional<NN_FloatTensor>:$bias,
+                       NN_Pair:$strides, NN_Pair:$dilations,
+                       NN_PaddingAttr:$padding);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $kernel (`bias` `(` $bias^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_DenseOp : NN_Op<"dense", [Pure]> {
+  let summary = "fully connected layer: x @ kernel (+ bias)";
+  let description = [{ `x` is `[N, in]`, `kernel` `[in, out]`, `bias` `[out]`. }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$kernel,
+                       Optional<NN_FloatTensor>:$bias);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $kernel (`bias` `(` $bias^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_EmbeddingOp : NN_Op<"embedding", [Pure]> {
+  let summary = "row lookup: y[..., :] = table[ids[...], :]";
+  let description = [{
+    Ids outside `[0, vocab_size)` produce zero rows (TF on CPU raises; modelc
+    never reads out of bounds).
+  }];
+  let arguments = (ins NN_IndexTensor:$ids, NN_FloatTensor:$table);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $ids `,` $table attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_BiasAddOp : NN_Op<"bias_add", [Pure]> {
+  let summary = "adds a per-channel bias on the last axis";
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$bias);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $bias attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_BatchNormOp : NN_Op<"batch_norm", [Pure, AttrSizedOperandSegments]> {
+  let summary = "batch normalization (tf.layers.batch_normalization)";
+  let description = [{
+    Normalizes over every axis but `axis`. With `training` true it uses the
+    batch mean and biased variance (per sub-batch of `virtual_batch_size`
+    examples, interleaved as TF reshapes them; with `renorm`, corrected by the
+    clipped `r` and `d` of Batch Renormalization) and returns them as
+    `batch_mean`/`batch_variance` (over sub-batches: their mean). With
+    `training` false it uses the moving statistics and returns them
+    unchanged. The op itself changes no state: the train step feeds the
+    returned statistics to `nn.moving_average` and assigns the result, with
+    `momentum` and the resolved `variance_correction` carried here.
+
+    `gamma` is present iff `scale`, `beta` iff `center`; the renorm state
+    iff `renorm`.
+  }];
+  let arguments = (ins NN_FloatTensor:$input,
+                       Optional<NN_FloatTensor>:$gamma,
+                       Optional<NN_FloatTensor>:$beta,
+                       NN_FloatTensor:$moving_mean,
+                       NN_FloatTensor:$moving_variance,
+                       Optional<NN_FloatTensor>:$renorm_mean,
+                       Optional<NN_FloatTensor>:$renorm_stddev,
+                       I1:$training,
+                       I64Attr:$axis,
+                       F32Attr:$momentum,
+                       F32Attr:$epsilon,
+                       BoolAttr:$center,
+                       BoolAttr:$scale,
+                       BoolAttr:$trainable,
+                       NN_VarianceCorrectionAttr:$variance_correction,
+                       BoolAttr:$renorm,
+                       F32Attr:$renorm_momentum,
+                       OptionalAttr<F32Attr>:$renorm_rmin,
+                       OptionalAttr<F32Attr>:$renorm_rmax,
+                       OptionalAttr<F32Attr>:$renorm_dmax,
+                       OptionalAttr<I64Attr>:$virtual_batch_size);
+  let results = (outs NN_FloatTensor:$output, NN_FloatTensor:$batch_mean,
+                      NN_FloatTensor:$batch_variance);
+  let assemblyFormat = [{
+    $input (`gamma` `(` $gamma^ `)`)? (`beta` `(` $beta^ `)`)?
+    `moving` `(` $moving_mean `,` $moving_variance `)`
+    (`renorm` `(` $renorm_mean^ `,` $renorm_stddev `)`)?
+    `training` `(` $training `)` attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+class NN_UnaryOp<string mnemonic, string summary_, list<Trait> traits = []>
+    : NN_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
+  let summary = summary_;
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def NN_ReluOp : NN_UnaryOp<"relu", "max(x, 0)"> {
+  let arguments = (ins NN_FloatTensor:$input);
+}
+def NN_Relu6Op : NN_UnaryOp<"relu6", "min(max(x, 0), 6)"> {
+  let arguments = (ins NN_FloatTensor:$input);
+}
+def NN_SigmoidOp : NN_UnaryOp<"sigmoid", "1 / (1 + exp(-x))"> {
+  let arguments = (ins NN_FloatTensor:$input);
+}
+def NN_TanhOp : NN_UnaryOp<"tanh", "tanh(x)"> {
+  let arguments = (ins NN_FloatTensor:$input);
+}
+def NN_LeakyReluOp : NN_UnaryOp<"leaky_relu", "x > 0 ? x : alpha * x"> {
+  let arguments = (ins NN_FloatTensor:$input, F32Attr:$alpha);
+}
+
+def NN_DropoutOp : NN_Op<"dropout", [Pure, AllTypesMatch<["input", "output"]>]> {
+  let summary = "inverted dropout; the identity in inference mode";
+  let description = [{
+    In training mode each element is kept with probability `1 - rate` and
+    scaled by `1 / (1 - rate)`; the mask comes from a counter-based generator
+    keyed by the run's seed, the step and `stream` (unique per layer), so a
+    run is reproducible. In inference mode the op is the identity.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, I1:$training, F32Attr:$rate,
+                       I64Attr:$stream);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `training` `(` $training `)` attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_Pool2DOp : NN_Op<"pool2d", [Pure]> {
+  let summary = "max or average pooling over H and W (NHWC)";
+  let description = [{
+    Max pooling ignores padded positions; average pooling with `same`
+    padding divides by the number of valid elements in each window
+    (TensorFlow's convention).
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_PoolKindAttr:$kind,
+                       NN_Pair:$pool_size, NN_Pair:$strides,
+                       NN_PaddingAttr:$padding);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_GlobalPool2DOp : NN_Op<"global_pool2d", [Pure]> {
+  let summary = "max or mean over H and W: [N,H,W,C] -> [N,C]";
+  let arguments = (ins NN_FloatTensor:$input, NN_PoolKindAttr:$kind);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $kind $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_ReshapeOp : NN_Op<"reshape", [Pure]> {
+  let summary = "row-major reshape keeping the (dynamic) batch dimension";
+  let description = [{
+    `flatten` is a reshape to `[N, prod(rest)]`. The batch dimension is the
+    first of both types and must match; the rest must hold as many elements.
+  }];
+  let arguments = (ins NN_FloatTensor:$input);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_ConcatOp : NN_Op<"concat", [Pure]> {
+  let summary = "concatenation along one axis";
+  let arguments = (ins Variadic<NN_FloatTensor>:$inputs, I64Attr:$axis);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_AddOp : NN_Op<"add", [Pure, SameOperandsAndResultType]> {
+  let summary = "elementwise sum of tensors of one shape";
+  let arguments = (ins Variadic<NN_FloatTensor>:$inputs);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Losses and regularizers
+//===----------------------------------------------------------------------===//
+
+def NN_SoftmaxCrossEntropyOp : NN_Op<"softmax_cross_entropy", [Pure]> {
+  let summary = "sparse softmax cross-entropy, mean over the batch";
+  let arguments = (ins NN_FloatTensor:$logits, NN_IndexTensor:$labels);
+  let results = (outs NN_Scalar:$loss);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_SigmoidCrossEntropyOp : NN_Op<"sigmoid_cross_entropy", [Pure]> {
+  let summary = "sigmoid cross-entropy with float labels, mean over all elements";
+  let arguments = (ins NN_FloatTensor:$logits, NN_FloatTensor:$labels);
+  let results = (outs NN_Scalar:$loss);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_MeanSquaredErrorOp : NN_Op<"mean_squared_error", [Pure]> {
+  let summary = "mean over all elements of (predictions - labels)^2";
+  let arguments = (ins NN_FloatTensor:$predictions, NN_FloatTensor:$labels);
+  let results = (outs NN_Scalar:$loss);
+  let assemblyFormat = [{
+    $predictions `,` $labels attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_RegularizerOp : NN_Op<"regularizer", [Pure]> {
+  let summary = "weight penalty: scale * sum(w^2) (l2) or scale * sum(|w|) (l1)";
+  let arguments = (ins NN_FloatTensor:$weights, NN_RegularizerKindAttr:$kind,
+                       F32Attr:$scale);
+  let results = (outs NN_Scalar:$loss);
+  let assemblyFormat = [{
+    $kind $weights attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Optimizer updates and moving averages (used by the train step)
+//===----------------------------------------------------------------------===//
+
+def NN_LearningRateOp : NN_Op<"learning_rate", [Pure]> {
+  let summary = "the learning rate at a global step";
+  let description = [{
+    Constant `initial`, or with `decay_steps`/`decay_rate` TF's exponential
+    decay `initial * decay_rate ^ (step / decay_steps)` (floored exponent when
+    `staircase`), evaluated at the step before its increment.
+  }];
+  let arguments = (ins 0DTensorOf<[I64]>:$step, F32Attr:$initial,
+                       OptionalAttr<I64Attr>:$decay_steps,
+                       OptionalAttr<F32Attr>:$decay_rate,
+                       DefaultValuedAttr<BoolAttr, "false">:$staircase);
+  let results = (outs NN_Scalar:$rate);
+  let assemblyFormat = "$step attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_ClipGlobalNormOp : NN_Op<"clip_global_norm", [Pure, SameVariadicOperandSize]> {
+  let summary = "scales all gradients by c / max(global_norm, c)";
+  let arguments = (ins Variadic<NN_FloatTensor>:$gradients, F32Attr:$clip_norm);
+  let results = (outs Variadic<NN_FloatTensor>:$clipped);
+  let assemblyFormat = [{
+    $gradients attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_SgdOp : NN_Op<"sgd", [Pure]> {
+  let summary = "w - lr * g";
+  let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$grad,
+                       NN_Scalar:$lr);
+  let results = (outs NN_FloatTensor:$new_param);
+  let assemblyFormat = [{
+    $param `,` $grad `,` $lr attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_MomentumOp : NN_Op<"momentum", [Pure]> {
+  let summary = "TF1 momentum: accum = m*accum + g; w -= lr*accum (or Nesterov)";
+  let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$accum,
+                       NN_FloatTensor:$grad, NN_Scalar:$lr, F32Attr:$momentum,
+                       BoolAttr:$use_nesterov);
+  let results = (outs NN_FloatTensor:$new_param, NN_FloatTensor:$new_accum);
+  let assemblyFormat = [{
+    $param `,` $accum `,` $grad `,` $lr attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_AdamOp : NN_Op<"adam", [Pure]> {
+  let summary = "TF1 Adam with t = step + 1";
+  let description = [{
+    `m = b1*m + (1-b1)*g`, `v = b2*v + (1-b2)*g^2`,
+    `lr_t = lr*sqrt(1-b2^t)/(1-b1^t)`, `w -= lr_t*m/(sqrt(v)+epsilon)`.
+  }];
+  let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$m,
+                       NN_FloatTensor:$v, NN_FloatTensor:$grad, NN_Scalar:$lr,
+                       0DTensorOf<[I64]>:$step, F32Attr:$beta1, F32Attr:$beta2,
+                       F32Attr:$epsilon);
+  let results = (outs NN_FloatTensor:$new_param, NN_FloatTensor:$new_m,
+                      NN_FloatTensor:$new_v);
+  let assemblyFormat = [{
+    $param `,` $m `,` $v `,` $grad `,` $lr `,` $step attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_RmspropOp : NN_Op<"rmsprop", [Pure]> {
+  let summary = "TF1 RMSProp (rms starts at one)";
+  let description = [{
+    `rms = decay*rms + (1-decay)*g^2`,
+    `mom = momentum*mom + lr*g/sqrt(rms+epsilon)`, `w -= mom`.
+  }];
+  let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$rms,
+                       NN_FloatTensor:$mom, NN_FloatTensor:$grad, NN_Scalar:$lr,
+                       F32Attr:$decay, F32Attr:$momentum, F32Attr:$epsilon);
+  let results = (outs NN_FloatTensor:$new_param, NN_FloatTensor:$new_rms,
+                      NN_FloatTensor:$new_mom);
+  let assemblyFormat = [{
+    $param `,` $rms `,` $mom `,` $grad `,` $lr attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_MovingAverageOp : NN_Op<"moving_average", [Pure,
+    AllTypesMatch<["average", "value", "result"]>]> {
+  let summary = "momentum*average + (1-momentum)*value*correction";
+  let description = [{
+    The moving-statistics update of batch normalization (and of the renorm
+    statistics, with correction 1).
+  }];
+  let arguments = (ins NN_FloatTensor:$average, NN_FloatTensor:$value,
+                       F32Attr:$momentum,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$correction);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $average `,` $value attr-dict `:` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // MODELC_NN_OPS

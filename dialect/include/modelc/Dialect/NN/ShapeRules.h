@@ -1,0 +1,43 @@
+//===- ShapeRules.h - output-size rules shared by verifiers and front ends ===//
+//
+// One definition of TensorFlow's spatial output-size and padding rules, so
+// the op verifiers and the front end's shape inference cannot disagree.
+// Dynamic sizes are ShapedType::kDynamic and propagate.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MODELC_DIALECT_NN_SHAPERULES_H
+#define MODELC_DIALECT_NN_SHAPERULES_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include <cstdint>
+#include <utility>
+
+namespace mlir::nn {
+
+inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Output extent of a window of `k` taps (dilation `d`) moved by `s` over
+/// `in` elements; <= 0 when the window does not fit (valid padding).
+inline int64_t windowOutputSize(int64_t in, int64_t k, int64_t s, int64_t d,
+                                bool same) {
+  if (ShapedType::isDynamic(in))
+    return ShapedType::kDynamic;
+  if (same)
+    return ceilDiv(in, s);
+  int64_t span = (k - 1) * d + 1;
+  return in < span ? 0 : ceilDiv(in - span + 1, s);
+}
+
+/// TF's `same` padding: the total is split with the smaller half first.
+inline std::pair<int64_t, int64_t> samePadding(int64_t in, int64_t k,
+                                               int64_t s, int64_t d) {
+  int64_t out = ceilDiv(in, s);
+  int64_t total = (out - 1) * s + (k - 1) * d + 1 - in;
+  if (total < 0)
+    total = 0;
+  return {total / 2, total - total / 2};
+}
+
+} // namespace mlir::nn
+
+#endif

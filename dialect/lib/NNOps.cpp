@@ -1,0 +1,410 @@
+//===- NNOps.cpp - nn op verifiers ----------------------------------------===//
+//
+// Every verifier checks the shape rule of its op, so IR written by hand or
+// produced by a pass is held to the same contract as the front end's.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Dialect/NN/ShapeRules.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::nn;
+
+namespace {
+
+std::string fmtShape(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleaveComma(shape, os, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      os << "?";
+    else
+      os << d;
+  });
+  os << "]";
+  return s;
+}
+
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+LogicalResult expectShape(Operation *op, StringRef what, ArrayRef<int64_t> got,
+                          ArrayRef<int64_t> expected) {
+  if (got == expected)
+    return success();
+  return op->emitOpError() << "expected " << what << " shape "
+                           << fmtShape(expected) << ", got " << fmtShape(got);
+}
+
+LogicalResult expectRank(Operation *op, StringRef what, Value v,
+                         int64_t rank) {
+  int64_t got = cast<RankedTensorType>(v.getType()).getRank();
+  if (got == rank)
+    return success();
+  return op->emitOpError() << "expected " << what << " of rank " << rank
+                           << ", got rank " << got;
+}
+
+/// Static sizes must agree; a dynamic size agrees with anything.
+bool dimsAgree(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+LogicalResult expectPositive(Operation *op, StringRef what,
+                             ArrayRef<int64_t> values) {
+  for (int64_t v : values)
+    if (v < 1)
+      return op->emitOpError() << what << " must be >= 1, got "
+                               << fmtShape(values);
+  return success();
+}
+
+LogicalResult verifyVariableUse(Operation *op, StringRef name, Type type,
+                                SymbolTableCollection &symbolTable) {
+  auto var = symbolTable.lookupNearestSymbolFrom<VariableOp>(
+      op, StringAttr::get(op->getContext(), name));
+  if (!var)
+    return op->emitOpError() << "'" << name
+                             << "' does not name an nn.variable";
+  if (var.getType() != type)
+    return op->emitOpError() << "type " << type << " does not match variable '"
+                             << name << "' of type " << var.getType();
+  return success();
+}
+
+} // namespace
+
+#define GET_OP_CLASSES
+#include "modelc/Dialect/NN/NNOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// State
+//===----------------------------------------------------------------------===//
+
+LogicalResult VariableOp::verify() {
+  auto kind = getInit().getAs<StringAttr>("kind");
+  if (!kind)
+    return emitOpError("init needs a string 'kind'");
+  if (getTrainable() && getRole() != VariableRole::param)
+    return emitOpError("only parameters can be trainable");
+  return success();
+}
+
+LogicalResult ReadOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  return verifyVariableUse(*this, getVariable(), getType(), symbolTable);
+}
+
+LogicalResult AssignOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  return verifyVariableUse(*this, getVariable(), getValue().getType(),
+                           symbolTable);
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::verify() {
+  if (failed(expectRank(*this, "input", getInput(), 4)) ||
+      failed(expectRank(*this, "kernel", getKernel(), 4)) ||
+      failed(expectRank(*this, "result", getOutput(), 4)))
+    return failure();
+  if (failed(expectPositive(*this, "strides", getStrides())) ||
+      failed(expectPositive(*this, "dilations", getDilations())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), k = shapeOf(getKernel());
+  if (!dimsAgree(x[3], k[2]))
+    return emitOpError() << "input has " << x[3]
+                         << " channels but the kernel expects " << k[2]
+                         << " (input " << fmtShape(x) << ", kernel "
+                         << fmtShape(k) << ")";
+  if (getBias() && failed(expectShape(*this, "bias", shapeOf(getBias()),
+                                      {k[3]})))
+    return failure();
+  bool same = getPadding() == Padding::same;
+  SmallVector<int64_t> expected = {x[0], 0, 0, k[3]};
+  for (int i = 0; i < 2; ++i) {
+    expected[1 + i] = windowOutputSize(x[1 + i], k[i], getStrides()[i],
+                                       getDilations()[i], same);
+    if (expected[1 + i] == 0)
+      return emitOpError() << "kernel " << fmtShape(k.take_front(2))
+                           << " with dilations " << fmtShape(getDilations())
+                           << " does not fit input " << fmtShape(x)
+                           << " with 'valid' padding";
+  }
+  return expectShape(*this, "result", shapeOf(getOutput()), expected);
+}
+
+LogicalResult DenseOp::verify() {
+  if (failed(expectRank(*this, "input", getInput(), 2)) ||
+      failed(expectRank(*this, "kernel", getKernel(), 2)))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), k = shapeOf(getKernel());
+  if (!dimsAgree(x[1], k[0]))
+    return emitOpError() << "input " << fmtShape(x)
+                         << " does not match kernel " << fmtShape(k);
+  if (getBias() &&
+      failed(expectShape(*this, "bias", shapeOf(getBias()), {k[1]})))
+    return failure();
+  return expectShape(*this, "result", shapeOf(getOutput()), {x[0], k[1]});
+}
+
+LogicalResult EmbeddingOp::verify() {
+  if (failed(expectRank(*this, "table", getTable(), 2)))
+    return failure();
+  SmallVector<int64_t> expected(shapeOf(getIds()));
+  expected.push_back(shapeOf(getTable())[1]);
+  return expectShape(*this, "result", shapeOf(getOutput()), expected);
+}
+
+LogicalResult BiasAddOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  if (x.empty())
+    return emitOpError("input must have rank >= 1");
+  if (failed(expectShape(*this, "bias", shapeOf(getBias()), {x.back()})))
+    return failure();
+  return expectShape(*this, "result", shapeOf(getOutput()), x);
+}
+
+LogicalResult BatchNormOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  int64_t rank = x.size(), axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis << " is out of range for input "
+                         << fmtShape(x);
+  if (rank < 2)
+    return emitOpError("input must have rank >= 2");
+  SmallVector<int64_t> channels = {x[axis]};
+  if (getScale() != static_cast<bool>(getGamma()))
+    return emitOpError("gamma must be given exactly when scale is true");
+  if (getCenter() != static_cast<bool>(getBeta()))
+    return emitOpError("beta must be given exactly when center is true");
+  if (getRenorm() != static_cast<bool>(getRenormMean()) ||
+      getRenorm() != static_cast<bool>(getRenormStddev()))
+    return emitOpError(
+        "renorm_mean and renorm_stddev must be given exactly when renorm is "
+        "true");
+  if (!getRenorm() &&
+      (getRenormRmin() || getRenormRmax() || getRenormDmax()))
+    return emitOpError("renorm clipping needs renorm = true");
+  struct Named {
+    StringRef name;
+    Value value;
+  } perChannel[] = {{"gamma", getGamma()},
+                    {"beta", getBeta()},
+                    {"moving_mean", getMovingMean()},
+                    {"moving_variance", getMovingVariance()},
+                    {"renorm_mean", getRenormMean()},
+                    {"renorm_stddev", getRenormStddev()},
+                    {"batch_mean", getBatchMean()},
+                    {"batch_variance", getBatchVariance()}};
+  for (auto &n : perChannel)
+    if (n.value && failed(expectShape(*this, n.name, shapeOf(n.value),
+                                      channels)))
+      return failure();
+  float momentum = getMomentum().convertToFloat();
+  if (!(momentum >= 0.0f && momentum <= 1.0f))
+    return emitOpError() << "momentum must be in [0, 1], got " << momentum;
+  if (!(getRenormMomentum().convertToFloat() >= 0.0f &&
+        getRenormMomentum().convertToFloat() <= 1.0f))
+    return emitOpError("renorm_momentum must be in [0, 1]");
+  if (!(getEpsilon().convertToFloat() > 0.0f))
+    return emitOpError("epsilon must be > 0");
+  if (auto v = getVirtualBatchSize()) {
+    if (*v < 1)
+      return emitOpError() << "virtual_batch_size must be >= 1, got " << *v;
+    if (!ShapedType::isDynamic(x[0]) && x[0] % *v != 0)
+      return emitOpError() << "virtual_batch_size " << *v
+                           << " does not divide the batch size " << x[0];
+  }
+  return expectShape(*this, "result", shapeOf(getOutput()), x);
+}
+
+LogicalResult DropoutOp::verify() {
+  float rate = getRate().convertToFloat();
+  if (!(rate >= 0.0f && rate < 1.0f))
+    return emitOpError() << "rate must be in [0, 1), got " << rate;
+  return success();
+}
+
+LogicalResult Pool2DOp::verify() {
+  if (failed(expectRank(*this, "input", getInput(), 4)) ||
+      failed(expectRank(*this, "result", getOutput(), 4)) ||
+      failed(expectPositive(*this, "pool_size", getPoolSize())) ||
+      failed(expectPositive(*this, "strides", getStrides())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  bool same = getPadding() == Padding::same;
+  SmallVector<int64_t> expected = {x[0], 0, 0, x[3]};
+  for (int i = 0; i < 2; ++i) {
+    expected[1 + i] = windowOutputSize(x[1 + i], getPoolSize()[i],
+                                       getStrides()[i], 1, same);
+    if (expected[1 + i] == 0)
+      return emitOpError() << "pool_size " << fmtShape(getPoolSize())
+                           << " does not fit input " << fmtShape(x)
+                           << " with 'valid' padding";
+  }
+  return expectShape(*this, "result", shapeOf(getOutput()), expected);
+}
+
+LogicalResult GlobalPool2DOp::verify() {
+  if (failed(expectRank(*this, "input", getInput(), 4)))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  return expectShape(*this, "result", shapeOf(getOutput()), {x[0], x[3]});
+}
+
+LogicalResult ReshapeOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getOutput());
+  if (in.empty() || out.empty())
+    return emitOpError("reshape keeps the batch dimension: rank must be >= 1");
+  if (in[0] != out[0])
+    return emitOpError() << "batch dimension changes from "
+                         << fmtShape(in) << " to " << fmtShape(out);
+  auto rest = [](ArrayRef<int64_t> s) -> int64_t {
+    int64_t n = 1;
+    for (int64_t d : s.drop_front()) {
+      if (ShapedType::isDynamic(d))
+        return ShapedType::kDynamic;
+      n *= d;
+    }
+    return n;
+  };
+  int64_t a = rest(in), b = rest(out);
+  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+    return emitOpError("only the batch dimension may be dynamic");
+  if (a != b)
+    return emitOpError() << "cannot reshape " << fmtShape(in) << " ("
+                         << a << " elements per example) to "
+                         << fmtShape(out) << " (" << b << ")";
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  ArrayRef<int64_t> first = shapeOf(getInputs().front());
+  int64_t rank = first.size(), axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis << " is out of range for rank "
+                         << rank;
+  SmallVector<int64_t> expected(first);
+  for (Value v : getInputs().drop_front()) {
+    ArrayRef<int64_t> s = shapeOf(v);
+    if ((int64_t)s.size() != rank)
+      return emitOpError() << "inputs " << fmtShape(first) << " and "
+                           << fmtShape(s) << " differ in rank";
+    for (int64_t i = 0; i < rank; ++i) {
+      if (i == axis) {
+        expected[i] = ShapedType::isDynamic(expected[i]) ||
+                              ShapedType::isDynamic(s[i])
+                          ? ShapedType::kDynamic
+                          : expected[i] + s[i];
+      } else if (s[i] != first[i]) {
+        return emitOpError() << "inputs " << fmtShape(first) << " and "
+                             << fmtShape(s) << " differ outside axis "
+                             << axis;
+      }
+    }
+  }
+  return expectShape(*this, "result", shapeOf(getOutput()), expected);
+}
+
+LogicalResult AddOp::verify() {
+  if (getInputs().size() < 2)
+    return emitOpError("needs at least two inputs");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  if (failed(expectRank(*this, "logits", getLogits(), 2)) ||
+      failed(expectRank(*this, "labels", getLabels(), 1)))
+    return failure();
+  if (!dimsAgree(shapeOf(getLogits())[0], shapeOf(getLabels())[0]))
+    return emitOpError() << "logits " << fmtShape(shapeOf(getLogits()))
+                         << " and labels " << fmtShape(shapeOf(getLabels()))
+                         << " differ in batch size";
+  return success();
+}
+
+static LogicalResult verifySameShapeLoss(Operation *op, Value a, Value b) {
+  if (shapeOf(a) != shapeOf(b))
+    return op->emitOpError()
+           << "operands differ in shape: " << fmtShape(shapeOf(a)) << " and "
+           << fmtShape(shapeOf(b));
+  return success();
+}
+
+LogicalResult SigmoidCrossEntropyOp::verify() {
+  return verifySameShapeLoss(*this, getLogits(), getLabels());
+}
+
+LogicalResult MeanSquaredErrorOp::verify() {
+  return verifySameShapeLoss(*this, getPredictions(), getLabels());
+}
+
+//===----------------------------------------------------------------------===//
+// Optimizers
+//===----------------------------------------------------------------------===//
+
+LogicalResult LearningRateOp::verify() {
+  if (getDecaySteps().has_value() != getDecayRate().has_value())
+    return emitOpError("decay_steps and decay_rate go together");
+  if (getDecaySteps() && *getDecaySteps() < 1)
+    return emitOpError("decay_steps must be >= 1");
+  return success();
+}
+
+LogicalResult ClipGlobalNormOp::verify() {
+  if (getGradients().getTypes() != getClipped().getTypes())
+    return emitOpError("results must have the types of the gradients");
+  if (!(getClipNorm().convertToFloat() > 0.0f))
+    return emitOpError("clip_norm must be > 0");
+  return success();
+}
+
+/// Parameter, gradient, slots and updated values share one type.
+static LogicalResult verifyUpdate(Operation *op, ValueRange tensors) {
+  Type t = tensors.front().getType();
+  for (Value v : tensors)
+    if (v.getType() != t)
+      return op->emitOpError() << "expected every parameter, slot and "
+                                  "gradient to have type "
+                               << t << ", got " << v.getType();
+  return success();
+}
+
+LogicalResult SgdOp::verify() {
+  return verifyUpdate(*this, {getParam(), getGrad(), getNewParam()});
+}
+
+LogicalResult MomentumOp::verify() {
+  return verifyUpdate(*this, {getParam(), getAccum(), getGrad(),
+                              getNewParam(), getNewAccum()});
+}
+
+LogicalResult AdamOp::verify() {
+  return verifyUpdate(*this, {getParam(), getM(), getV(), getGrad(),
+                              getNewParam(), getNewM(), getNewV()});
+}
+
+LogicalResult RmspropOp::verify() {
+  return verifyUpdate(*this, {getParam(), getRms(), getMom(), getGrad(),
+                              getNewParam(), getNewRms(), getNewMom()});
+}
+
+LogicalResult MovingAverageOp::verify() {
+  float m = getMomentum().convertToFloat();
+  if (!(m >= 0.0f && m <= 1.0f))
+    return emitOpError() << "momentum must be in [0, 1], got " << m;
+  return success();
+}
