@@ -1,0 +1,892 @@
+//===- Analyze.cpp - validation, defaults, graph and shape inference ------===//
+//
+// Turns the parsed document into a Model: every attribute checked against
+// the schema and defaulted, every name resolved, the graph checked for
+// cycles, every layer's output shape inferred with the same rules the nn op
+// verifiers apply, and the model's state variables laid out.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Dialect/NN/ShapeRules.h"
+#include "modelc/Frontend/Model.h"
+#include "modelc/Frontend/Schema.h"
+
+#include <cstdio>
+#include <functional>
+#include <set>
+
+using namespace modelc;
+
+namespace {
+
+std::string showShape(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+bool isIdentifier(const std::string &s) {
+  if (s.empty() || std::isdigit((unsigned char)s[0]))
+    return false;
+  for (char c : s)
+    if (!std::isalnum((unsigned char)c) && c != '_')
+      return false;
+  return true;
+}
+
+bool isLayerName(const std::string &s) {
+  if (s.empty())
+    return false;
+  for (char c : s)
+    if (!std::isalnum((unsigned char)c) && c != '_' && c != '-' && c != '.')
+      return false;
+  return true;
+}
+
+int64_t toMlir(int64_t d) { return d < 0 ? mlir::ShapedType::kDynamic : d; }
+int64_t fromMlir(int64_t d) { return mlir::ShapedType::isDynamic(d) ? -1 : d; }
+
+/// Keras' fan computation: the last two axes are (in, out), the rest is the
+/// receptive field.
+std::pair<int64_t, int64_t> fans(const std::vector<int64_t> &shape) {
+  if (shape.size() == 1)
+    return {shape[0], shape[0]};
+  int64_t receptive = 1;
+  for (size_t i = 0; i + 2 < shape.size(); ++i)
+    receptive *= shape[i];
+  return {shape[shape.size() - 2] * receptive,
+          shape[shape.size() - 1] * receptive};
+}
+
+json initSpec(const json &init, const std::vector<int64_t> &shape) {
+  json spec = json::object();
+  if (init.is_string()) {
+    spec["kind"] = init;
+    std::string k = init.get<std::string>();
+    if (k != "zeros" && k != "ones") {
+      auto [in, out] = fans(shape);
+      spec["fan_in"] = in;
+      spec["fan_out"] = out;
+    }
+    return spec;
+  }
+  const std::string &kind = init.begin().key();
+  spec["kind"] = kind;
+  if (kind == "constant") {
+    spec["value"] = init.begin().value();
+  } else {
+    for (auto &[k, v] : init.begin().value().items())
+      spec[k] = v;
+  }
+  return spec;
+}
+
+class Analyzer {
+public:
+  Analyzer(const ParsedModel &parsed, Diagnostic &diag)
+      : parsed(parsed), doc(parsed.doc), diag(diag) {}
+
+  std::optional<Model> run();
+
+private:
+  bool error(const std::string &pointer, std::string message) {
+    diag = {parsed.locs.lookup(pointer), std::move(message)};
+    return false;
+  }
+  bool layerError(size_t i, const std::string &field, std::string message) {
+    std::string pointer = "/layers/" + std::to_string(i);
+    if (!field.empty())
+      pointer += "/" + field;
+    return error(pointer, "layer '" + model.layers[i].name + "': " + message);
+  }
+
+  bool topLevel();
+  bool tensorDecls(const char *key, bool required,
+                   std::vector<std::pair<std::string, TensorInfo>> &out);
+  bool layerHeaders();
+  bool layerAttributes(size_t i, const json &raw, const OpSchema &schema);
+  bool resolveInputs();
+  bool inferShapes();
+  bool inferLayer(size_t i);
+  bool outputsLossOptimizer();
+  bool checkReuse();
+  void layoutVariables();
+  void buildNormalized();
+
+  const TensorInfo *inputInfo(size_t layer, size_t k) {
+    return model.findValue(model.layers[layer].inputs[k]);
+  }
+  bool requireDtype(size_t i, size_t k, const char *dtype);
+  bool requireRank(size_t i, size_t k, size_t rank, const char *what);
+
+  const ParsedModel &parsed;
+  const json &doc;
+  Diagnostic &diag;
+  Model model;
+  std::map<std::string, size_t> layerIndex;
+  std::map<std::string, std::string> nameSite; // name -> pointer
+};
+
+bool Analyzer::topLevel() {
+  if (!doc.is_object())
+    return error("", "the model must be a JSON object");
+  static const std::set<std::string> known = {
+      "name", "seed", "inputs", "labels", "layers", "outputs", "loss",
+      "optimizer"};
+  for (auto &[key, v] : doc.items())
+    if (!known.count(key))
+      return error("/" + key,
+                   "unknown top-level key '" + key +
+                       "' (expected name, seed, inputs, labels, layers, "
+                       "outputs, loss, optimizer)");
+  if (!doc.contains("name") || doc["name"].is_null())
+    return error("", "missing model 'name'");
+  if (!doc["name"].is_string() || !isIdentifier(doc["name"]))
+    return error("/name", "model name must be an identifier, got " +
+                              dumpJson(doc["name"]));
+  model.name = doc["name"];
+  if (doc.contains("seed")) {
+    if (!doc["seed"].is_number_integer())
+      return error("/seed",
+                   "model 'seed' must be an integer, got " +
+                       dumpJson(doc["seed"]));
+    model.seed = doc["seed"].get<int64_t>();
+  }
+  return true;
+}
+
+bool Analyzer::tensorDecls(
+    const char *key, bool required,
+    std::vector<std::pair<std::string, TensorInfo>> &out) {
+  std::string base = std::string("/") + key;
+  if (!doc.contains(key) || doc[key].is_null()) {
+    if (required)
+      return error("", std::string("missing '") + key + "'");
+    return true;
+  }
+  const json &list = doc[key];
+  if (!list.is_array() || (required && list.empty()))
+    return error(base, std::string("'") + key +
+                           "' must be a non-empty list of {name, shape, "
+                           "dtype}");
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string p = base + "/" + std::to_string(i);
+    const json &d = list[i];
+    if (!d.is_object())
+      return error(p, std::string(key) + "[" + std::to_string(i) +
+                          "] must be an object {name, shape, dtype}");
+    for (auto &[k, v] : d.items())
+      if (k != "name" && k != "shape" && k != "dtype")
+        return error(p + "/" + k, "unknown field '" + k + "' in " + key +
+                                      "[" + std::to_string(i) + "]");
+    if (!d.contains("name") || !d["name"].is_string() ||
+        !isLayerName(d["name"]))
+      return error(p, std::string(key) + "[" + std::to_string(i) +
+                          "] needs a 'name'");
+    std::string name = d["name"];
+    if (nameSite.count(name))
+      return error(p + "/name", "duplicate name '" + name + "'");
+    nameSite[name] = p;
+    TensorInfo info;
+    if (!d.contains("dtype") || (d["dtype"] != "f32" && d["dtype"] != "i32"))
+      return error(p + "/dtype", "'" + name +
+                                     "': dtype must be \"f32\" or \"i32\", got " +
+                                     dumpJson(d.value("dtype", json())));
+    info.dtype = d["dtype"];
+    if (!d.contains("shape") || !d["shape"].is_array() || d["shape"].empty())
+      return error(p + "/shape", "'" + name +
+                                     "': shape must be a non-empty list of "
+                                     "integers");
+    for (size_t j = 0; j < d["shape"].size(); ++j) {
+      const json &dim = d["shape"][j];
+      if (!dim.is_number_integer() ||
+          (j == 0 ? (dim.get<int64_t>() < 1 && dim.get<int64_t>() != -1)
+                  : dim.get<int64_t>() < 1))
+        return error(p + "/shape",
+                     "'" + name + "': shape " + dumpJson(d["shape"]) +
+                         " must be [-1 or batch, positive sizes...] (only "
+                         "the batch may be -1)");
+      info.shape.push_back(dim.get<int64_t>());
+    }
+    out.push_back({name, info});
+  }
+  return true;
+}
+
+bool Analyzer::layerHeaders() {
+  if (!doc.contains("layers") || !doc["layers"].is_array() ||
+      doc["layers"].empty())
+    return error(doc.contains("layers") ? "/layers" : "",
+                 "'layers' must be a non-empty list");
+  const json &layers = doc["layers"];
+  for (size_t i = 0; i < layers.size(); ++i) {
+    std::string p = "/layers/" + std::to_string(i);
+    const json &l = layers[i];
+    if (!l.is_object())
+      return error(p, "layers[" + std::to_string(i) + "] must be an object");
+    if (!l.contains("name") || !l["name"].is_string() ||
+        !isLayerName(l["name"]))
+      return error(l.contains("name") ? p + "/name" : p,
+                   "layers[" + std::to_string(i) +
+                       "] needs a 'name' (letters, digits, '_', '-', '.')");
+    LayerInfo layer;
+    layer.name = l["name"];
+    layer.loc = parsed.locs.lookup(p);
+    model.layers.push_back(layer);
+    auto [it, fresh] = nameSite.insert({layer.name, p});
+    if (!fresh) {
+      SourceLoc first = parsed.locs.lookup(it->second);
+      return layerError(i, "name",
+                        "duplicate name '" + layer.name +
+                            "' (first defined at " +
+                            std::to_string(first.line) + ":" +
+                            std::to_string(first.col) + ")");
+    }
+    layerIndex[layer.name] = i;
+    if (!l.contains("op") || !l["op"].is_string())
+      return layerError(i, "", "missing 'op'");
+    std::string op = l["op"];
+    const OpSchema *schema = findLayerSchema(op);
+    if (!schema) {
+      std::string known;
+      for (const std::string &n : layerOpNames())
+        known += (known.empty() ? "" : ", ") + n;
+      return layerError(i, "op", "unknown op '" + op + "' (known: " + known +
+                                     ")");
+    }
+    model.layers[i].op = op;
+    if (!layerAttributes(i, l, *schema))
+      return false;
+  }
+  return true;
+}
+
+bool Analyzer::layerAttributes(size_t i, const json &raw,
+                               const OpSchema &schema) {
+  LayerInfo &layer = model.layers[i];
+  // Inputs.
+  const char *inKey = schema.inputList ? "inputs" : "input";
+  const char *otherKey = schema.inputList ? "input" : "inputs";
+  if (raw.contains(otherKey))
+    return layerError(i, otherKey,
+                      std::string(schema.op) + " takes '" + inKey +
+                          "', not '" + otherKey + "'");
+  if (!raw.contains(inKey))
+    return layerError(i, "", std::string("missing attribute '") + inKey +
+                                 "'");
+  const json &in = raw[inKey];
+  if (schema.inputList) {
+    if (!in.is_array() || in.size() < 2)
+      return layerError(i, inKey,
+                        "'inputs' must be a list of at least two names");
+    for (const json &n : in) {
+      if (!n.is_string())
+        return layerError(i, inKey, "'inputs' must be a list of names");
+      layer.inputs.push_back(n);
+    }
+  } else {
+    if (!in.is_string())
+      return layerError(i, inKey, "'input' must be a name, got " +
+                                      dumpJson(in));
+    layer.inputs.push_back(in);
+  }
+  // Attributes.
+  for (auto &[key, v] : raw.items()) {
+    if (key == "name" || key == "op" || key == inKey)
+      continue;
+    if (key == "adjustment" && layer.op == "batch_norm")
+      return layerError(i, key,
+                        "attribute 'adjustment' is not supported (it is a "
+                        "Python callable in TensorFlow; use renorm or fixed "
+                        "gamma/beta instead)");
+    if (key == "training" && (layer.op == "batch_norm" || layer.op == "dropout"))
+      return layerError(i, key,
+                        "'training' is not an attribute: the mode is chosen "
+                        "at run time (train, or predict --mode)");
+    bool known = false;
+    for (const AttrSpec &spec : schema.attrs)
+      known |= key == spec.name;
+    if (!known)
+      return layerError(i, key, "unknown attribute '" + key + "' for " +
+                                    schema.op);
+  }
+  layer.attrs = json::object();
+  for (const AttrSpec &spec : schema.attrs) {
+    if (!raw.contains(spec.name)) {
+      if (spec.required)
+        return layerError(i, "", std::string("missing attribute '") +
+                                     spec.name + "' (" + schema.op + ")");
+      layer.attrs[spec.name] = spec.defaultValue;
+      continue;
+    }
+    json normalized;
+    std::string message;
+    if (!normalizeAttr(spec, raw[spec.name], normalized, message))
+      return layerError(i, spec.name,
+                        std::string("attribute '") + spec.name + "' " +
+                            message);
+    layer.attrs[spec.name] = normalized;
+  }
+  // Pools stride by their window unless told otherwise.
+  if (layer.attrs.contains("pool_size") && layer.attrs["strides"].is_null())
+    layer.attrs["strides"] = layer.attrs["pool_size"];
+  return true;
+}
+
+bool Analyzer::resolveInputs() {
+  std::set<std::string> labelNames;
+  for (auto &l : model.labels)
+    labelNames.insert(l.first);
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    LayerInfo &layer = model.layers[i];
+    for (size_t k = 0; k < layer.inputs.size(); ++k) {
+      const std::string &name = layer.inputs[k];
+      std::string field = opTakesInputList(layer.op)
+                              ? "inputs/" + std::to_string(k)
+                              : std::string("input");
+      if (labelNames.count(name))
+        return layerError(i, field, "input '" + name +
+                                        "' is a label; layers read model "
+                                        "inputs and other layers");
+      if (name == layer.name)
+        return layerError(i, field, "cycle: '" + name + "' reads itself");
+      auto it = layerIndex.find(name);
+      if (it == layerIndex.end()) {
+        bool isInput = false;
+        for (auto &in : model.inputs)
+          isInput |= in.first == name;
+        if (!isInput)
+          return layerError(i, field, "input '" + name +
+                                          "' is not a model input or an "
+                                          "earlier layer");
+        continue;
+      }
+      if (it->second < i)
+        continue;
+      // A forward reference: report the cycle if there is one.
+      std::vector<std::string> path = {layer.name};
+      std::set<size_t> seen;
+      std::function<bool(size_t)> reaches = [&](size_t from) -> bool {
+        if (!seen.insert(from).second)
+          return false;
+        path.push_back(model.layers[from].name);
+        if (from == i)
+          return true;
+        for (const std::string &n : model.layers[from].inputs) {
+          auto j = layerIndex.find(n);
+          if (j != layerIndex.end() && reaches(j->second))
+            return true;
+        }
+        path.pop_back();
+        return false;
+      };
+      if (reaches(it->second)) {
+        std::string chain;
+        for (auto p = path.rbegin(); p != path.rend(); ++p)
+          chain += (chain.empty() ? "'" : " -> '") + *p + "'";
+        return layerError(i, field, "cycle: " + chain);
+      }
+      return layerError(i, field, "input '" + name +
+                                      "' is defined later; layers must come "
+                                      "after the layers they read");
+    }
+  }
+  return true;
+}
+
+bool Analyzer::requireDtype(size_t i, size_t k, const char *dtype) {
+  const TensorInfo *t = inputInfo(i, k);
+  if (t->dtype == dtype)
+    return true;
+  return layerError(i, "input",
+                    model.layers[i].op + " needs a " + dtype + " input, but '" +
+                        model.layers[i].inputs[k] + "' is " + t->dtype);
+}
+
+bool Analyzer::requireRank(size_t i, size_t k, size_t rank, const char *what) {
+  const TensorInfo *t = inputInfo(i, k);
+  if (t->shape.size() == rank)
+    return true;
+  return layerError(i, "input",
+                    "shape mismatch: " + model.layers[i].op + " expects " +
+                        what + ", got shape " + showShape(t->shape) +
+                        " from '" + model.layers[i].inputs[k] + "'");
+}
+
+bool Analyzer::inferShapes() {
+  for (size_t i = 0; i < model.layers.size(); ++i)
+    if (!inferLayer(i))
+      return false;
+  return true;
+}
+
+bool Analyzer::inferLayer(size_t i) {
+  LayerInfo &layer = model.layers[i];
+  const json &a = layer.attrs;
+  const std::string &op = layer.op;
+  if (op != "embedding")
+    for (size_t k = 0; k < layer.inputs.size(); ++k)
+      if (!requireDtype(i, k, "f32"))
+        return false;
+  const TensorInfo &x = *inputInfo(i, 0);
+  std::vector<int64_t> out;
+  auto pair = [&](const char *key, int k) { return a[key][k].get<int64_t>(); };
+
+  if (op == "conv2d" || op == "max_pool2d" || op == "avg_pool2d") {
+    if (!requireRank(i, 0, 4, "a 4-D input [N, H, W, C]"))
+      return false;
+    bool conv = op == "conv2d";
+    const char *window = conv ? "kernel_size" : "pool_size";
+    bool same = a["padding"] == "same";
+    out = {x.shape[0], 0, 0, conv ? a["filters"].get<int64_t>() : x.shape[3]};
+    for (int k = 0; k < 2; ++k) {
+      int64_t d = conv ? pair("dilation_rate", k) : 1;
+      out[1 + k] = fromMlir(mlir::nn::windowOutputSize(
+          toMlir(x.shape[1 + k]), pair(window, k), pair("strides", k), d,
+          same));
+      if (out[1 + k] == 0)
+        return layerError(i, window,
+                          std::string("shape mismatch: ") + window + " " +
+                              dumpJson(a[window]) +
+                              (conv ? " with dilation_rate " +
+                                          dumpJson(a["dilation_rate"])
+                                    : std::string()) +
+                              " does not fit input shape " +
+                              showShape(x.shape) + " with padding 'valid'");
+    }
+  } else if (op == "dense") {
+    if (!requireRank(i, 0, 2, "a 2-D input [N, features] (add a flatten)"))
+      return false;
+    out = {x.shape[0], a["units"].get<int64_t>()};
+  } else if (op == "embedding") {
+    if (!requireDtype(i, 0, "i32"))
+      return false;
+    out = x.shape;
+    out.push_back(a["dim"].get<int64_t>());
+  } else if (op == "batch_norm") {
+    int64_t rank = x.shape.size();
+    if (rank < 2)
+      return layerError(i, "input",
+                        "shape mismatch: batch_norm needs an input of rank "
+                        ">= 2, got " + showShape(x.shape));
+    int64_t axis = a["axis"].get<int64_t>();
+    if (axis < -rank || axis >= rank)
+      return layerError(i, "axis", "axis " + std::to_string(axis) +
+                                       " is out of range for input shape " +
+                                       showShape(x.shape));
+    layer.axis = axis < 0 ? axis + rank : axis;
+    if (layer.axis == 0)
+      return layerError(i, "axis",
+                        "axis 0 is the batch axis; batch_norm normalizes "
+                        "over it");
+    std::string corr = a["moving_variance_correction"];
+    if (corr == "tf") {
+      bool fusedKernel = rank == 4 && (layer.axis == 3 || layer.axis == 1) &&
+                         a["fused"] != false && a["renorm"] == false &&
+                         a["virtual_batch_size"].is_null();
+      corr = fusedKernel ? "unbiased" : "biased";
+    }
+    layer.correction = corr;
+    if (!a["renorm"].get<bool>() && !a["renorm_clipping"].is_null())
+      return layerError(i, "renorm_clipping",
+                        "'renorm_clipping' needs renorm: true");
+    if (a["virtual_batch_size"].is_number_integer() && x.shape[0] > 0 &&
+        x.shape[0] % a["virtual_batch_size"].get<int64_t>() != 0)
+      return layerError(i, "virtual_batch_size",
+                        "virtual_batch_size " +
+                            dumpJson(a["virtual_batch_size"]) +
+                            " does not divide the batch size " +
+                            std::to_string(x.shape[0]));
+    out = x.shape;
+  } else if (op == "global_avg_pool2d" || op == "global_max_pool2d") {
+    if (!requireRank(i, 0, 4, "a 4-D input [N, H, W, C]"))
+      return false;
+    out = {x.shape[0], x.shape[3]};
+  } else if (op == "flatten") {
+    if (x.shape.size() < 2)
+      return layerError(i, "input",
+                        "shape mismatch: flatten needs rank >= 2, got " +
+                            showShape(x.shape));
+    int64_t n = 1;
+    for (size_t k = 1; k < x.shape.size(); ++k)
+      n *= x.shape[k];
+    out = {x.shape[0], n};
+  } else if (op == "reshape") {
+    out.clear();
+    int64_t from = 1, to = 1;
+    for (size_t k = 1; k < x.shape.size(); ++k)
+      from *= x.shape[k];
+    for (size_t k = 0; k < a["shape"].size(); ++k) {
+      out.push_back(a["shape"][k].get<int64_t>());
+      if (k)
+        to *= out.back();
+    }
+    out[0] = x.shape[0];
+    if (from != to)
+      return layerError(i, "shape",
+                        "shape mismatch: cannot reshape " +
+                            showShape(x.shape) + " (" + std::to_string(from) +
+                            " elements per example) to " +
+                            dumpJson(a["shape"]) + " (" + std::to_string(to) +
+                            ")");
+  } else if (op == "concat") {
+    int64_t rank = x.shape.size();
+    int64_t axis = a["axis"].get<int64_t>();
+    if (axis < -rank || axis >= rank || axis == 0 || axis == -rank)
+      return layerError(i, "axis", "axis " + std::to_string(axis) +
+                                       " is not a non-batch axis of input "
+                                       "shape " + showShape(x.shape));
+    layer.axis = axis < 0 ? axis + rank : axis;
+    out = x.shape;
+    for (size_t k = 1; k < layer.inputs.size(); ++k) {
+      const TensorInfo &y = *inputInfo(i, k);
+      bool ok = (int64_t)y.shape.size() == rank;
+      for (int64_t d = 0; ok && d < rank; ++d)
+        ok = d == layer.axis || y.shape[d] == x.shape[d];
+      if (!ok)
+        return layerError(i, "inputs/" + std::to_string(k),
+                          "shape mismatch: '" + layer.inputs[0] + "' " +
+                              showShape(x.shape) + " and '" +
+                              layer.inputs[k] + "' " + showShape(y.shape) +
+                              " differ outside axis " + std::to_string(axis));
+      out[layer.axis] += y.shape[layer.axis];
+    }
+  } else if (op == "add") {
+    for (size_t k = 1; k < layer.inputs.size(); ++k) {
+      const TensorInfo &y = *inputInfo(i, k);
+      if (y.shape != x.shape)
+        return layerError(i, "inputs/" + std::to_string(k),
+                          "shape mismatch: '" + layer.inputs[0] + "' " +
+                              showShape(x.shape) + " and '" +
+                              layer.inputs[k] + "' " + showShape(y.shape) +
+                              " must have the same shape");
+    }
+    out = x.shape;
+  } else if (op == "bias_add") {
+    if (x.shape.size() < 2)
+      return layerError(i, "input", "shape mismatch: bias_add needs rank >= "
+                                    "2, got " + showShape(x.shape));
+    out = x.shape;
+  } else {
+    // Activations and dropout keep the shape.
+    out = x.shape;
+  }
+  for (size_t k = 1; k < out.size(); ++k)
+    if (out[k] < 1)
+      return layerError(i, "", "output shape " + showShape(out) +
+                                   " has an empty dimension");
+  layer.output = {out, op == "embedding" ? "f32" : "f32"};
+  return true;
+}
+
+bool Analyzer::outputsLossOptimizer() {
+  if (!doc.contains("outputs") || !doc["outputs"].is_array() ||
+      doc["outputs"].empty())
+    return error(doc.contains("outputs") ? "/outputs" : "",
+                 "'outputs' must be a non-empty list of layer names");
+  for (size_t i = 0; i < doc["outputs"].size(); ++i) {
+    const json &o = doc["outputs"][i];
+    std::string p = "/outputs/" + std::to_string(i);
+    if (!o.is_string() || !layerIndex.count(o))
+      return error(p, "output " + dumpJson(o) + " is not a layer");
+    for (const std::string &prev : model.outputs)
+      if (prev == o)
+        return error(p, "output '" + prev + "' is listed twice");
+    model.outputs.push_back(o);
+  }
+
+  model.loss = nullptr;
+  if (doc.contains("loss") && !doc["loss"].is_null()) {
+    const json &loss = doc["loss"];
+    if (!loss.is_object() || !loss.contains("op") || !loss["op"].is_string())
+      return error("/loss", "loss needs an 'op'");
+    std::string op = loss["op"];
+    std::vector<std::string> operands = lossOperandNames(op);
+    if (operands.empty())
+      return error("/loss/op", "unknown loss '" + op +
+                                   "' (known: softmax_cross_entropy, "
+                                   "sigmoid_cross_entropy, "
+                                   "mean_squared_error)");
+    for (auto &[key, v] : loss.items())
+      if (key != "op" && key != operands[0] && key != operands[1])
+        return error("/loss/" + key, "loss: unknown attribute '" + key +
+                                         "' for " + op + " (expected " +
+                                         operands[0] + ", " + operands[1] +
+                                         ")");
+    for (const std::string &k : operands)
+      if (!loss.contains(k) || !loss[k].is_string())
+        return error("/loss", "loss: missing attribute '" + k + "' (" + op +
+                                  ")");
+    std::string pred = loss[operands[0]], lab = loss[operands[1]];
+    bool isOutput = false;
+    for (const std::string &o : model.outputs)
+      isOutput |= o == pred;
+    if (!isOutput)
+      return error("/loss/" + operands[0],
+                   "loss: " + operands[0] + " '" + pred +
+                       "' is not a model output");
+    const TensorInfo *label = nullptr;
+    for (auto &l : model.labels)
+      if (l.first == lab)
+        label = &l.second;
+    if (!label)
+      return error("/loss/labels", "loss: labels '" + lab +
+                                       "' is not a declared label");
+    const TensorInfo &p = model.layers[layerIndex[pred]].output;
+    if (op == "softmax_cross_entropy") {
+      if (p.shape.size() != 2)
+        return error("/loss/logits",
+                     "loss: shape mismatch: softmax_cross_entropy needs "
+                     "logits [N, classes], got " + showShape(p.shape));
+      if (label->dtype != "i32" || label->shape.size() != 1)
+        return error("/loss/labels",
+                     "loss: softmax_cross_entropy needs i32 labels of shape "
+                     "[N] (class ids), got " + label->dtype + " " +
+                         showShape(label->shape));
+    } else {
+      if (label->dtype != "f32" || label->shape != p.shape)
+        return error("/loss/labels",
+                     "loss: shape mismatch: " + op + " needs f32 labels "
+                     "shaped like '" + pred + "' " + showShape(p.shape) +
+                         ", got " + label->dtype + " " +
+                         showShape(label->shape));
+    }
+    json norm = json::object();
+    norm["op"] = op;
+    norm[operands[0]] = pred;
+    norm[operands[1]] = lab;
+    model.loss = norm;
+  }
+
+  model.optimizer = nullptr;
+  if (doc.contains("optimizer") && !doc["optimizer"].is_null()) {
+    const json &o = doc["optimizer"];
+    if (!o.is_object() || !o.contains("op") || !o["op"].is_string())
+      return error("/optimizer", "optimizer needs an 'op'");
+    std::string op = o["op"];
+    const OpSchema *schema = findOptimizerSchema(op);
+    if (!schema)
+      return error("/optimizer/op", "unknown optimizer '" + op +
+                                        "' (known: sgd, momentum, adam, "
+                                        "rmsprop)");
+    for (auto &[key, v] : o.items()) {
+      bool known = key == "op";
+      for (const AttrSpec &s : schema->attrs)
+        known |= key == s.name;
+      if (!known)
+        return error("/optimizer/" + key, "optimizer: unknown attribute '" +
+                                              key + "' for " + op);
+    }
+    json norm = json::object();
+    norm["op"] = op;
+    for (const AttrSpec &spec : schema->attrs) {
+      if (!o.contains(spec.name)) {
+        if (spec.required)
+          return error("/optimizer", std::string("optimizer: missing "
+                                                 "attribute '") +
+                                         spec.name + "' (" + op + ")");
+        norm[spec.name] = spec.defaultValue;
+        continue;
+      }
+      std::string message;
+      if (!normalizeAttr(spec, o[spec.name], norm[spec.name], message))
+        return error(std::string("/optimizer/") + spec.name,
+                     std::string("optimizer: attribute '") + spec.name +
+                         "' " + message);
+    }
+    model.optimizer = norm;
+  }
+  return true;
+}
+
+/// Parameters and moving statistics in layer order; `reuse` shares the
+/// named layer's variables instead of declaring new ones.
+void Analyzer::layoutVariables() {
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    LayerInfo &layer = model.layers[i];
+    const json &a = layer.attrs;
+    auto add = [&](const std::string &role, const std::string &what,
+                   std::vector<int64_t> shape, const json &init,
+                   bool trainable, const json &reg = nullptr,
+                   const json &constraint = nullptr) {
+      VariableInfo v;
+      v.name = layer.name + "/" + what;
+      v.shape = std::move(shape);
+      v.role = role;
+      v.init = initSpec(init, v.shape);
+      v.trainable = trainable;
+      v.regularizer = reg;
+      v.constraint = constraint;
+      layer.vars[what] = v.name;
+      model.variables.push_back(std::move(v));
+    };
+    const std::vector<int64_t> &x = inputInfo(i, 0)->shape;
+    if (layer.op == "conv2d" || layer.op == "dense") {
+      std::vector<int64_t> kshape =
+          layer.op == "conv2d"
+              ? std::vector<int64_t>{a["kernel_size"][0], a["kernel_size"][1],
+                                     x[3], a["filters"]}
+              : std::vector<int64_t>{x[1], a["units"]};
+      add("param", "kernel", kshape, a["kernel_initializer"], true,
+          a["kernel_regularizer"], a["kernel_constraint"]);
+      if (a["use_bias"].get<bool>())
+        add("param", "bias", {kshape.back()}, a["bias_initializer"], true,
+            a["bias_regularizer"], a["bias_constraint"]);
+    } else if (layer.op == "embedding") {
+      add("param", "embeddings", {a["vocab_size"], a["dim"]},
+          a["embeddings_initializer"], true, a["embeddings_regularizer"],
+          a["embeddings_constraint"]);
+    } else if (layer.op == "bias_add") {
+      add("param", "bias", {x.back()}, a["bias_initializer"], true,
+          a["bias_regularizer"], a["bias_constraint"]);
+    } else if (layer.op == "batch_norm" && a["reuse"].is_null()) {
+      std::vector<int64_t> c = {x[layer.axis]};
+      bool trainable = a["trainable"].get<bool>();
+      if (a["scale"].get<bool>())
+        add("param", "gamma", c, a["gamma_initializer"], trainable,
+            a["gamma_regularizer"], a["gamma_constraint"]);
+      if (a["center"].get<bool>())
+        add("param", "beta", c, a["beta_initializer"], trainable,
+            a["beta_regularizer"], a["beta_constraint"]);
+      add("moving_mean", "moving_mean", c, a["moving_mean_initializer"],
+          false);
+      add("moving_variance", "moving_variance", c,
+          a["moving_variance_initializer"], false);
+      if (a["renorm"].get<bool>()) {
+        add("renorm_mean", "renorm_mean", c, "zeros", false);
+        add("renorm_stddev", "renorm_stddev", c, "ones", false);
+      }
+    }
+  }
+}
+
+void Analyzer::buildNormalized() {
+  json &n = model.normalized;
+  n = json::object();
+  n["name"] = model.name;
+  n["seed"] = model.seed;
+  auto decls = [](const std::vector<std::pair<std::string, TensorInfo>> &v) {
+    json list = json::array();
+    for (auto &[name, t] : v) {
+      json d = json::object();
+      d["name"] = name;
+      d["shape"] = t.shape;
+      d["dtype"] = t.dtype;
+      list.push_back(d);
+    }
+    return list;
+  };
+  n["inputs"] = decls(model.inputs);
+  n["labels"] = decls(model.labels);
+  n["layers"] = json::array();
+  for (const LayerInfo &l : model.layers) {
+    json j = json::object();
+    j["name"] = l.name;
+    j["op"] = l.op;
+    if (opTakesInputList(l.op))
+      j["inputs"] = l.inputs;
+    else
+      j["input"] = l.inputs[0];
+    for (auto &[k, v] : l.attrs.items())
+      j[k] = v;
+    n["layers"].push_back(j);
+  }
+  n["outputs"] = model.outputs;
+  n["loss"] = model.loss;
+  n["optimizer"] = model.optimizer;
+
+  // FNV-1a over the normalized text: equal models, equal fingerprints.
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : dumpJson(n)) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  snprintf(buf, sizeof buf, "%016llx", (unsigned long long)h);
+  model.fingerprint = buf;
+}
+
+/// `reuse` must name an earlier batch_norm with as many channels.
+bool Analyzer::checkReuse() {
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    LayerInfo &layer = model.layers[i];
+    if (layer.op != "batch_norm" || layer.attrs["reuse"].is_null())
+      continue;
+    std::string target = layer.attrs["reuse"];
+    auto it = layerIndex.find(target);
+    if (it == layerIndex.end() || it->second >= i)
+      return layerError(i, "reuse", "'reuse' names '" + target +
+                                        "', which is not an earlier layer");
+    const LayerInfo &shared = model.layers[it->second];
+    if (shared.op != "batch_norm")
+      return layerError(i, "reuse", "'reuse' names '" + target +
+                                        "', a " + shared.op +
+                                        ", not a batch_norm");
+    if (!shared.attrs["reuse"].is_null())
+      return layerError(i, "reuse", "'reuse' names '" + target +
+                                        "', which itself reuses '" +
+                                        shared.attrs["reuse"]
+                                            .get<std::string>() +
+                                        "'; name that layer instead");
+    int64_t mine = inputInfo(i, 0)->shape[layer.axis];
+    int64_t theirs =
+        model.findValue(shared.inputs[0])->shape[shared.axis];
+    if (mine != theirs)
+      return layerError(i, "reuse",
+                        "shape mismatch: 'reuse' names '" + target +
+                            "' with " + std::to_string(theirs) +
+                            " channels, but this layer has " +
+                            std::to_string(mine));
+    for (const char *flag : {"center", "scale", "renorm"})
+      if (layer.attrs[flag] != shared.attrs[flag])
+        return layerError(i, "reuse",
+                          std::string("'reuse' names '") + target +
+                              "', whose '" + flag + "' differs");
+  }
+  return true;
+}
+
+std::optional<Model> Analyzer::run() {
+  model.file = parsed.file;
+  if (!topLevel() || !tensorDecls("inputs", true, model.inputs) ||
+      !tensorDecls("labels", false, model.labels) || !layerHeaders() ||
+      !resolveInputs() || !inferShapes())
+    return std::nullopt;
+  if (!checkReuse())
+    return std::nullopt;
+  if (!outputsLossOptimizer())
+    return std::nullopt;
+  layoutVariables();
+  // A reusing layer reads the shared layer's variables.
+  for (LayerInfo &layer : model.layers)
+    if (layer.op == "batch_norm" && !layer.attrs["reuse"].is_null())
+      layer.vars = model.findLayer(layer.attrs["reuse"])->vars;
+  buildNormalized();
+  return std::move(model);
+}
+
+} // namespace
+
+const LayerInfo *Model::findLayer(const std::string &name) const {
+  for (const LayerInfo &l : layers)
+    if (l.name == name)
+      return &l;
+  return nullptr;
+}
+
+const TensorInfo *Model::findValue(const std::string &name) const {
+  if (const LayerInfo *l = findLayer(name))
+    return &l->output;
+  for (auto &in : inputs)
+    if (in.first == name)
+      return &in.second;
+  for (auto &in : labels)
+    if (in.first == name)
+      return &in.second;
+  return nullptr;
+}
+
+std::optional<Model> modelc::analyzeModel(const ParsedModel &parsed,
+                                          Diagnostic &diag) {
+  return Analyzer(parsed, diag).run();
+}

@@ -1,0 +1,278 @@
+//===- IRGen.cpp - Model -> nn dialect ------------------------------------===//
+#include "modelc/Frontend/IRGen.h"
+#include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Frontend/Schema.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace modelc;
+
+Attribute modelc::jsonToAttr(MLIRContext &context, const json &value) {
+  Builder b(&context);
+  if (value.is_boolean())
+    return b.getBoolAttr(value.get<bool>());
+  if (value.is_number_integer())
+    return b.getI64IntegerAttr(value.get<int64_t>());
+  if (value.is_number())
+    return b.getF64FloatAttr(value.get<double>());
+  if (value.is_string())
+    return b.getStringAttr(value.get<std::string>());
+  if (value.is_array()) {
+    SmallVector<Attribute> items;
+    for (const json &v : value)
+      items.push_back(jsonToAttr(context, v));
+    return b.getArrayAttr(items);
+  }
+  if (value.is_object()) {
+    SmallVector<NamedAttribute> items;
+    for (auto &[k, v] : value.items())
+      if (!v.is_null())
+        items.push_back(b.getNamedAttr(k, jsonToAttr(context, v)));
+    return b.getDictionaryAttr(items);
+  }
+  return b.getUnitAttr();
+}
+
+namespace {
+
+class IRGen {
+public:
+  IRGen(MLIRContext &context, const Model &model)
+      : context(context), model(model), b(&context) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  RankedTensorType tensorType(const TensorInfo &t) {
+    SmallVector<int64_t> shape;
+    for (int64_t d : t.shape)
+      shape.push_back(d < 0 ? ShapedType::kDynamic : d);
+    Type elem = t.dtype == "i32" ? Type(b.getI32Type()) : b.getF32Type();
+    return RankedTensorType::get(shape, elem);
+  }
+  RankedTensorType varType(const VariableInfo &v) {
+    return RankedTensorType::get(v.shape, b.getF32Type());
+  }
+  Location layerLoc(const LayerInfo &l) {
+    return NameLoc::get(b.getStringAttr(l.name),
+                        FileLineColLoc::get(b.getStringAttr(model.file),
+                                            l.loc.line, l.loc.col));
+  }
+  FloatAttr f32(const json &v) { return b.getF32FloatAttr(v.get<double>()); }
+  Value read(Location loc, const LayerInfo &l, const std::string &what) {
+    auto it = l.vars.find(what);
+    if (it == l.vars.end())
+      return {};
+    const VariableInfo *var = nullptr;
+    for (const VariableInfo &v : model.variables)
+      if (v.name == it->second)
+        var = &v;
+    return nn::ReadOp::create(b, loc, varType(*var),
+                              FlatSymbolRefAttr::get(&context, var->name));
+  }
+  /// `"non_neg"` -> {kind = "non_neg"}; {"max_norm": {...}} -> {kind =
+  /// "max_norm", ...}: one shape for every constraint.
+  DictionaryAttr constraintAttr(const json &c) {
+    if (c.is_null())
+      return {};
+    json flat = json::object();
+    if (c.is_string()) {
+      flat["kind"] = c;
+    } else {
+      flat["kind"] = c.begin().key();
+      for (auto &[k, v] : c.begin().value().items())
+        flat[k] = v;
+    }
+    return cast<DictionaryAttr>(jsonToAttr(context, flat));
+  }
+  Value buildLayer(const LayerInfo &l, size_t index, ArrayRef<Value> inputs,
+                   Value training);
+  void buildForward(ModuleOp module);
+  void buildLoss(ModuleOp module);
+
+  MLIRContext &context;
+  const Model &model;
+  OpBuilder b;
+  std::map<std::string, Value> values;
+};
+
+Value IRGen::buildLayer(const LayerInfo &l, size_t index,
+                        ArrayRef<Value> inputs, Value training) {
+  Location loc = layerLoc(l);
+  Type out = tensorType(l.output);
+  const json &a = l.attrs;
+  Value x = inputs[0];
+  const std::string &op = l.op;
+  auto pair = [&](const char *key) {
+    return SmallVector<int64_t>{a[key][0].get<int64_t>(),
+                                a[key][1].get<int64_t>()};
+  };
+  auto padding = [&]() {
+    return a["padding"] == "same" ? nn::Padding::same : nn::Padding::valid;
+  };
+  if (op == "conv2d")
+    return nn::Conv2DOp::create(b, loc, out, x, read(loc, l, "kernel"),
+                                read(loc, l, "bias"), pair("strides"),
+                                pair("dilation_rate"), padding());
+  if (op == "dense")
+    return nn::DenseOp::create(b, loc, out, x, read(loc, l, "kernel"),
+                               read(loc, l, "bias"));
+  if (op == "embedding")
+    return nn::EmbeddingOp::create(b, loc, out, x,
+                                   read(loc, l, "embeddings"));
+  if (op == "bias_add")
+    return nn::BiasAddOp::create(b, loc, out, x, read(loc, l, "bias"));
+  if (op == "batch_norm") {
+    auto channels = RankedTensorType::get({l.output.shape[l.axis]},
+                                          b.getF32Type());
+    const json &clip = a["renorm_clipping"];
+    auto clipAttr = [&](const char *k) -> FloatAttr {
+      return clip.is_object() && clip.contains(k) ? f32(clip[k]) : FloatAttr();
+    };
+    IntegerAttr vbs;
+    if (!a["virtual_batch_size"].is_null())
+      vbs = b.getI64IntegerAttr(a["virtual_batch_size"].get<int64_t>());
+    auto bn = nn::BatchNormOp::create(
+        b, loc, out, channels, channels, x, read(loc, l, "gamma"),
+        read(loc, l, "beta"), read(loc, l, "moving_mean"),
+        read(loc, l, "moving_variance"), read(loc, l, "renorm_mean"),
+        read(loc, l, "renorm_stddev"), training, b.getI64IntegerAttr(l.axis),
+        f32(a["momentum"]), f32(a["epsilon"]), b.getBoolAttr(a["center"]),
+        b.getBoolAttr(a["scale"]), b.getBoolAttr(a["trainable"]),
+        nn::VarianceCorrectionAttr::get(&context,
+                                        l.correction == "unbiased"
+                                            ? nn::VarianceCorrection::unbiased
+                                            : nn::VarianceCorrection::biased),
+        b.getBoolAttr(a["renorm"]), f32(a["renorm_momentum"]),
+        clipAttr("rmin"), clipAttr("rmax"), clipAttr("dmax"), vbs);
+    return bn.getOutput();
+  }
+  if (op == "relu")
+    return nn::ReluOp::create(b, loc, x);
+  if (op == "relu6")
+    return nn::Relu6Op::create(b, loc, x);
+  if (op == "sigmoid")
+    return nn::SigmoidOp::create(b, loc, x);
+  if (op == "tanh")
+    return nn::TanhOp::create(b, loc, x);
+  if (op == "leaky_relu")
+    return nn::LeakyReluOp::create(b, loc, x, f32(a["alpha"]));
+  if (op == "max_pool2d" || op == "avg_pool2d")
+    return nn::Pool2DOp::create(
+        b, loc, out, x, op == "max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg,
+        pair("pool_size"), pair("strides"), padding());
+  if (op == "global_max_pool2d" || op == "global_avg_pool2d")
+    return nn::GlobalPool2DOp::create(
+        b, loc, out, x,
+        op == "global_max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg);
+  if (op == "flatten" || op == "reshape")
+    return nn::ReshapeOp::create(b, loc, out, x);
+  if (op == "concat")
+    return nn::ConcatOp::create(b, loc, out, inputs, l.axis);
+  if (op == "add")
+    return nn::AddOp::create(b, loc, out, inputs);
+  if (op == "dropout")
+    return nn::DropoutOp::create(b, loc, x, training, f32(a["rate"]),
+                                 b.getI64IntegerAttr(index));
+  llvm_unreachable("op accepted by the schema but not lowered to nn");
+}
+
+void IRGen::buildForward(ModuleOp module) {
+  SmallVector<Type> argTypes, resultTypes;
+  for (auto &in : model.inputs)
+    argTypes.push_back(tensorType(in.second));
+  argTypes.push_back(b.getI1Type());
+  for (const std::string &o : model.outputs)
+    resultTypes.push_back(tensorType(model.findLayer(o)->output));
+  Location loc = FileLineColLoc::get(b.getStringAttr(model.file), 1, 1);
+  b.setInsertionPointToEnd(module.getBody());
+  auto fn = func::FuncOp::create(b, loc, "forward",
+                                 b.getFunctionType(argTypes, resultTypes));
+  for (size_t i = 0; i < model.inputs.size(); ++i)
+    fn.setArgAttr(i, "nn.name", b.getStringAttr(model.inputs[i].first));
+  fn.setArgAttr(model.inputs.size(), "nn.name", b.getStringAttr("training"));
+  for (size_t i = 0; i < model.outputs.size(); ++i)
+    fn.setResultAttr(i, "nn.name", b.getStringAttr(model.outputs[i]));
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  for (size_t i = 0; i < model.inputs.size(); ++i)
+    values[model.inputs[i].first] = entry->getArgument(i);
+  Value training = entry->getArgument(model.inputs.size());
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const LayerInfo &l = model.layers[i];
+    SmallVector<Value> inputs;
+    for (const std::string &n : l.inputs)
+      inputs.push_back(values.at(n));
+    values[l.name] = buildLayer(l, i, inputs, training);
+  }
+  SmallVector<Value> results;
+  for (const std::string &o : model.outputs)
+    results.push_back(values.at(o));
+  func::ReturnOp::create(b, loc, results);
+}
+
+void IRGen::buildLoss(ModuleOp module) {
+  if (model.loss.is_null())
+    return;
+  std::string op = model.loss["op"];
+  std::vector<std::string> operands = lossOperandNames(op);
+  const TensorInfo *pred = model.findValue(model.loss[operands[0]]);
+  const TensorInfo *label = model.findValue(model.loss[operands[1]]);
+  auto scalar = RankedTensorType::get({}, b.getF32Type());
+  Location loc = FileLineColLoc::get(b.getStringAttr(model.file), 1, 1);
+  b.setInsertionPointToEnd(module.getBody());
+  auto fn = func::FuncOp::create(
+      b, loc, "loss",
+      b.getFunctionType({tensorType(*pred), tensorType(*label)}, {scalar}));
+  fn.setArgAttr(0, "nn.name", b.getStringAttr(model.loss[operands[0]].get<std::string>()));
+  fn.setArgAttr(1, "nn.name", b.getStringAttr(model.loss[operands[1]].get<std::string>()));
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  Value p = entry->getArgument(0), y = entry->getArgument(1);
+  Value loss;
+  if (op == "softmax_cross_entropy")
+    loss = nn::SoftmaxCrossEntropyOp::create(b, loc, scalar, p, y);
+  else if (op == "sigmoid_cross_entropy")
+    loss = nn::SigmoidCrossEntropyOp::create(b, loc, scalar, p, y);
+  else
+    loss = nn::MeanSquaredErrorOp::create(b, loc, scalar, p, y);
+  func::ReturnOp::create(b, loc, loss);
+}
+
+OwningOpRef<ModuleOp> IRGen::run() {
+  Location loc = FileLineColLoc::get(b.getStringAttr(model.file), 1, 1);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc, model.name);
+  module->getOperation()->setAttr("nn.seed", b.getI64IntegerAttr(model.seed));
+  module->getOperation()->setAttr("nn.fingerprint",
+                                  b.getStringAttr(model.fingerprint));
+  if (!model.optimizer.is_null())
+    module->getOperation()->setAttr("nn.optimizer",
+                                    jsonToAttr(context, model.optimizer));
+  b.setInsertionPointToEnd(module->getBody());
+  for (const VariableInfo &v : model.variables) {
+    auto role = nn::symbolizeVariableRole(v.role);
+    auto var = nn::VariableOp::create(
+        b, loc, b.getStringAttr(v.name), TypeAttr::get(varType(v)),
+        nn::VariableRoleAttr::get(&context, *role),
+        cast<DictionaryAttr>(jsonToAttr(context, v.init)),
+        b.getBoolAttr(v.trainable),
+        v.regularizer.is_null()
+            ? DictionaryAttr()
+            : cast<DictionaryAttr>(jsonToAttr(context, v.regularizer)),
+        constraintAttr(v.constraint));
+    (void)var;
+  }
+  buildForward(*module);
+  buildLoss(*module);
+  return module;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> modelc::buildNNModule(MLIRContext &context,
+                                            const Model &model) {
+  return IRGen(context, model).run();
+}

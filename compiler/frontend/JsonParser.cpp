@@ -1,0 +1,193 @@
+//===- JsonParser.cpp - the JSON front end --------------------------------===//
+//
+// nlohmann/json parses (through SAX, so syntax errors come back with their
+// byte offset instead of an exception); a second, structural walk over the
+// now-valid text records where every value starts, for semantic errors.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Frontend/Model.h"
+
+#include <cctype>
+
+using namespace modelc;
+
+SourceLoc modelc::locationOfOffset(const std::string &text, size_t offset) {
+  SourceLoc loc{1, 1};
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++loc.line;
+      loc.col = 1;
+    } else {
+      ++loc.col;
+    }
+  }
+  return loc;
+}
+
+std::string modelc::dumpJson(const json &value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+SourceLoc LocMap::lookup(std::string pointer) const {
+  while (true) {
+    auto it = locs.find(pointer);
+    if (it != locs.end())
+      return it->second;
+    size_t slash = pointer.rfind('/');
+    if (slash == std::string::npos)
+      return {1, 1};
+    pointer.resize(slash);
+  }
+}
+
+namespace {
+
+/// Builds the DOM like nlohmann's own parser, but records the first syntax
+/// error instead of throwing (the compiler is built without exceptions).
+class RecordingSax : public nlohmann::detail::json_sax_dom_parser<json> {
+public:
+  explicit RecordingSax(json &root)
+      : json_sax_dom_parser(root, /*allow_exceptions=*/false) {}
+
+  bool parse_error(std::size_t position, const std::string &,
+                   const nlohmann::detail::exception &ex) {
+    errorOffset = position;
+    std::string what = ex.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 2:
+    // syntax error while parsing ..." -> keep what follows the position.
+    size_t colon = what.find(": ");
+    message = colon == std::string::npos ? what : what.substr(colon + 2);
+    failed = true;
+    return false;
+  }
+
+  bool failed = false;
+  size_t errorOffset = 0;
+  std::string message;
+};
+
+/// Walks valid JSON text and records the start of every value by pointer.
+class Locator {
+public:
+  Locator(const std::string &text, LocMap &locs) : text(text), locs(locs) {}
+
+  void run() {
+    skipSpace();
+    value("");
+  }
+
+private:
+  void skipSpace() {
+    while (pos < text.size() && std::isspace((unsigned char)text[pos]))
+      ++pos;
+  }
+
+  void mark(const std::string &pointer) {
+    locs.set(pointer, locationOfOffset(text, pos));
+  }
+
+  std::string string() {
+    std::string out;
+    ++pos; // opening quote
+    while (pos < text.size() && text[pos] != '"') {
+      if (text[pos] == '\\')
+        ++pos;
+      out += text[pos++];
+    }
+    ++pos; // closing quote
+    return out;
+  }
+
+  static std::string escape(const std::string &key) {
+    std::string out;
+    for (char c : key) {
+      if (c == '~')
+        out += "~0";
+      else if (c == '/')
+        out += "~1";
+      else
+        out += c;
+    }
+    return out;
+  }
+
+  /// Object members are marked at their key (where an editor would point),
+  /// everything else at the value's first character.
+  void value(const std::string &pointer, bool markSelf = true) {
+    if (markSelf)
+      mark(pointer);
+    char c = text[pos];
+    if (c == '{') {
+      ++pos;
+      skipSpace();
+      while (pos < text.size() && text[pos] != '}') {
+        size_t keyPos = pos;
+        std::string key = string();
+        std::string child = pointer + "/" + escape(key);
+        locs.set(child, locationOfOffset(text, keyPos));
+        skipSpace();
+        ++pos; // ':'
+        skipSpace();
+        value(child, /*markSelf=*/false);
+        skipSpace();
+        if (text[pos] == ',') {
+          ++pos;
+          skipSpace();
+        }
+      }
+      ++pos;
+    } else if (c == '[') {
+      ++pos;
+      skipSpace();
+      for (int i = 0; pos < text.size() && text[pos] != ']'; ++i) {
+        value(pointer + "/" + std::to_string(i));
+        skipSpace();
+        if (text[pos] == ',') {
+          ++pos;
+          skipSpace();
+        }
+      }
+      ++pos;
+    } else if (c == '"') {
+      string();
+    } else {
+      while (pos < text.size() && !std::isspace((unsigned char)text[pos]) &&
+             text[pos] != ',' && text[pos] != ']' && text[pos] != '}')
+        ++pos;
+    }
+  }
+
+  const std::string &text;
+  LocMap &locs;
+  size_t pos = 0;
+};
+
+} // namespace
+
+bool modelc::parseJsonText(const std::string &text, json &out,
+                           size_t &errorOffset, std::string &message) {
+  RecordingSax sax(out);
+  json::sax_parse(text, &sax, nlohmann::detail::input_format_t::json,
+                  /*strict=*/true);
+  if (!sax.failed)
+    return true;
+  // nlohmann reports the offset just past the offending token.
+  errorOffset = sax.errorOffset > 0 ? sax.errorOffset - 1 : 0;
+  message = sax.message;
+  return false;
+}
+
+std::optional<ParsedModel> modelc::parseJsonModel(const std::string &file,
+                                                  const std::string &text,
+                                                  Diagnostic &diag) {
+  ParsedModel parsed;
+  parsed.file = file;
+  size_t offset = 0;
+  std::string message;
+  if (!parseJsonText(text, parsed.doc, offset, message)) {
+    diag = {locationOfOffset(text, offset), message};
+    return std::nullopt;
+  }
+  Locator(text, parsed.locs).run();
+  return parsed;
+}

@@ -1,0 +1,460 @@
+//===- Schema.cpp - the op table of SPEC 3 --------------------------------===//
+#include "modelc/Frontend/Schema.h"
+
+#include <cmath>
+
+using namespace modelc;
+
+namespace {
+
+const json kNull = nullptr;
+
+AttrSpec req(const char *name, AttrKind kind) {
+  return {name, kind, true, kNull};
+}
+AttrSpec opt(const char *name, AttrKind kind, json def) {
+  return {name, kind, false, std::move(def)};
+}
+AttrSpec choice(const char *name, std::vector<std::string> choices,
+                const char *def) {
+  return {name, AttrKind::Choice, false, def, std::move(choices)};
+}
+
+const std::vector<OpSchema> &layerSchemas() {
+  static const std::vector<OpSchema> schemas = [] {
+    json uniform005 = {{"random_uniform", {{"minval", -0.05}, {"maxval", 0.05}}}};
+    std::vector<AttrSpec> convLike = {
+        opt("use_bias", AttrKind::Bool, true),
+        opt("kernel_initializer", AttrKind::Initializer, "glorot_uniform"),
+        opt("bias_initializer", AttrKind::Initializer, "zeros"),
+        opt("kernel_regularizer", AttrKind::Regularizer, kNull),
+        opt("bias_regularizer", AttrKind::Regularizer, kNull),
+        opt("kernel_constraint", AttrKind::Constraint, kNull),
+        opt("bias_constraint", AttrKind::Constraint, kNull)};
+    std::vector<AttrSpec> conv = {
+        req("filters", AttrKind::PosInt),
+        req("kernel_size", AttrKind::IntPair),
+        opt("strides", AttrKind::IntPair, {1, 1}),
+        choice("padding", {"valid", "same"}, "valid"),
+        opt("dilation_rate", AttrKind::IntPair, {1, 1})};
+    conv.insert(conv.end(), convLike.begin(), convLike.end());
+    std::vector<AttrSpec> dense = {req("units", AttrKind::PosInt)};
+    dense.insert(dense.end(), convLike.begin(), convLike.end());
+    std::vector<AttrSpec> pool = {req("pool_size", AttrKind::IntPair),
+                                  opt("strides", AttrKind::IntPair, kNull),
+                                  choice("padding", {"valid", "same"}, "valid")};
+    return std::vector<OpSchema>{
+        {"conv2d", false, conv},
+        {"dense", false, dense},
+        {"embedding",
+         false,
+         {req("vocab_size", AttrKind::PosInt), req("dim", AttrKind::PosInt),
+          opt("embeddings_initializer", AttrKind::Initializer, uniform005),
+          opt("embeddings_regularizer", AttrKind::Regularizer, kNull),
+          opt("embeddings_constraint", AttrKind::Constraint, kNull)}},
+        {"bias_add",
+         false,
+         {opt("bias_initializer", AttrKind::Initializer, "zeros"),
+          opt("bias_regularizer", AttrKind::Regularizer, kNull),
+          opt("bias_constraint", AttrKind::Constraint, kNull)}},
+        {"batch_norm",
+         false,
+         {opt("axis", AttrKind::Int, -1),
+          opt("momentum", AttrKind::UnitFloat, 0.99),
+          opt("epsilon", AttrKind::PosFloat, 0.001),
+          opt("center", AttrKind::Bool, true),
+          opt("scale", AttrKind::Bool, true),
+          opt("beta_initializer", AttrKind::Initializer, "zeros"),
+          opt("gamma_initializer", AttrKind::Initializer, "ones"),
+          opt("moving_mean_initializer", AttrKind::Initializer, "zeros"),
+          opt("moving_variance_initializer", AttrKind::Initializer, "ones"),
+          opt("beta_regularizer", AttrKind::Regularizer, kNull),
+          opt("gamma_regularizer", AttrKind::Regularizer, kNull),
+          opt("beta_constraint", AttrKind::Constraint, kNull),
+          opt("gamma_constraint", AttrKind::Constraint, kNull),
+          opt("trainable", AttrKind::Bool, true),
+          opt("renorm", AttrKind::Bool, false),
+          opt("renorm_clipping", AttrKind::RenormClipping, kNull),
+          opt("renorm_momentum", AttrKind::UnitFloat, 0.99),
+          opt("fused", AttrKind::OptBool, kNull),
+          opt("virtual_batch_size", AttrKind::OptPosInt, kNull),
+          choice("moving_variance_correction", {"tf", "unbiased", "biased"},
+                 "tf"),
+          opt("reuse", AttrKind::OptName, kNull)}},
+        {"relu", false, {}},
+        {"relu6", false, {}},
+        {"sigmoid", false, {}},
+        {"tanh", false, {}},
+        {"leaky_relu", false, {opt("alpha", AttrKind::Float, 0.2)}},
+        {"max_pool2d", false, pool},
+        {"avg_pool2d", false, pool},
+        {"global_avg_pool2d", false, {}},
+        {"global_max_pool2d", false, {}},
+        {"flatten", false, {}},
+        {"reshape", false, {req("shape", AttrKind::Shape)}},
+        {"concat", true, {opt("axis", AttrKind::Int, -1)}},
+        {"add", true, {}},
+        {"dropout", false, {req("rate", AttrKind::UnitFloat)}},
+    };
+  }();
+  return schemas;
+}
+
+const std::vector<OpSchema> &optimizerSchemas() {
+  static const std::vector<OpSchema> schemas = [] {
+    AttrSpec clip = opt("clip_global_norm", AttrKind::OptPosFloat, kNull);
+    return std::vector<OpSchema>{
+        {"sgd", false, {req("learning_rate", AttrKind::LearningRate), clip}},
+        {"momentum",
+         false,
+         {req("learning_rate", AttrKind::LearningRate),
+          req("momentum", AttrKind::UnitFloat),
+          opt("use_nesterov", AttrKind::Bool, false), clip}},
+        {"adam",
+         false,
+         {opt("learning_rate", AttrKind::LearningRate, 0.001),
+          opt("beta1", AttrKind::UnitFloat, 0.9),
+          opt("beta2", AttrKind::UnitFloat, 0.999),
+          opt("epsilon", AttrKind::PosFloat, 1e-8), clip}},
+        {"rmsprop",
+         false,
+         {req("learning_rate", AttrKind::LearningRate),
+          opt("decay", AttrKind::UnitFloat, 0.9),
+          opt("momentum", AttrKind::UnitFloat, 0.0),
+          opt("epsilon", AttrKind::PosFloat, 1e-10), clip}},
+    };
+  }();
+  return schemas;
+}
+
+bool isInteger(const json &v) { return v.is_number_integer(); }
+bool isNumber(const json &v) { return v.is_number(); }
+
+std::string show(const json &v) { return dumpJson(v); }
+
+/// Checks an object's keys against a fixed set, filling numeric defaults.
+bool numericFields(const json &value, const char *what,
+                   const std::vector<std::pair<const char *, json>> &fields,
+                   json &out, std::string &error) {
+  if (!value.is_object()) {
+    error = std::string("'") + what + "' needs an object, got " + show(value);
+    return false;
+  }
+  out = json::object();
+  for (auto &[key, v] : value.items()) {
+    bool known = false;
+    for (auto &f : fields)
+      known |= key == f.first;
+    if (!known) {
+      error = std::string("has unknown field '") + key + "' in '" + what + "'";
+      return false;
+    }
+  }
+  for (auto &[key, def] : fields) {
+    if (value.contains(key)) {
+      const json &v = value[key];
+      if (def.is_boolean() ? !v.is_boolean() : !isNumber(v)) {
+        error = std::string("field '") + what + "." + key + "' must be a " +
+                (def.is_boolean() ? "boolean" : "number") + ", got " + show(v);
+        return false;
+      }
+      out[key] = v;
+    } else if (def.is_null()) {
+      error = std::string("needs field '") + key + "' in '" + what + "'";
+      return false;
+    } else {
+      out[key] = def;
+    }
+  }
+  return true;
+}
+
+bool normalizeInitializer(const json &value, json &out, std::string &error) {
+  static const char *plain[] = {"zeros",         "ones",      "glorot_uniform",
+                                "glorot_normal", "he_normal", "he_uniform"};
+  if (value.is_string()) {
+    for (const char *p : plain)
+      if (value == p) {
+        out = value;
+        return true;
+      }
+    error = "is not a known initializer: " + show(value) +
+            " (expected zeros, ones, glorot_uniform, glorot_normal, "
+            "he_normal, he_uniform, or an object such as {\"constant\": 0.5})";
+    return false;
+  }
+  if (value.is_object() && value.size() == 1) {
+    const std::string &kind = value.begin().key();
+    const json &args = value.begin().value();
+    json normalized;
+    if (kind == "constant") {
+      if (!isNumber(args)) {
+        error = "'constant' needs a number, got " + show(args);
+        return false;
+      }
+      normalized = args;
+    } else if (kind == "random_normal" || kind == "truncated_normal") {
+      if (!numericFields(args, kind.c_str(),
+                         {{"mean", 0.0}, {"stddev", 0.05}}, normalized, error))
+        return false;
+    } else if (kind == "random_uniform") {
+      if (!numericFields(args, kind.c_str(),
+                         {{"minval", -0.05}, {"maxval", 0.05}}, normalized,
+                         error))
+        return false;
+    } else {
+      error = "is not a known initializer: " + show(value);
+      return false;
+    }
+    out = json::object();
+    out[kind] = normalized;
+    return true;
+  }
+  error = "is not a known initializer: " + show(value);
+  return false;
+}
+
+bool normalizeConstraint(const json &value, json &out, std::string &error) {
+  if (value.is_null() || value == "non_neg") {
+    out = value;
+    return true;
+  }
+  if (value == "unit_norm") {
+    out = {{"unit_norm", {{"axis", 0}}}};
+    return true;
+  }
+  if (value.is_object() && value.size() == 1) {
+    const std::string &kind = value.begin().key();
+    json fields;
+    if (kind == "max_norm") {
+      if (!numericFields(value.begin().value(), "max_norm",
+                         {{"max_value", 2.0}, {"axis", 0}}, fields, error))
+        return false;
+    } else if (kind == "min_max_norm") {
+      if (!numericFields(value.begin().value(), "min_max_norm",
+                         {{"min_value", 0.0},
+                          {"max_value", 1.0},
+                          {"rate", 1.0},
+                          {"axis", 0}},
+                         fields, error))
+        return false;
+    } else if (kind == "unit_norm") {
+      if (!numericFields(value.begin().value(), "unit_norm", {{"axis", 0}},
+                         fields, error))
+        return false;
+    } else {
+      error = "is not a known constraint: " + show(value);
+      return false;
+    }
+    out = json::object();
+    out[kind] = fields;
+    return true;
+  }
+  error = "is not a known constraint: " + show(value) +
+          " (expected non_neg, unit_norm, {\"max_norm\": {...}} or "
+          "{\"min_max_norm\": {...}})";
+  return false;
+}
+
+} // namespace
+
+const OpSchema *modelc::findLayerSchema(const std::string &op) {
+  for (const OpSchema &s : layerSchemas())
+    if (op == s.op)
+      return &s;
+  return nullptr;
+}
+
+const OpSchema *modelc::findOptimizerSchema(const std::string &op) {
+  for (const OpSchema &s : optimizerSchemas())
+    if (op == s.op)
+      return &s;
+  return nullptr;
+}
+
+std::vector<std::string> modelc::lossOperandNames(const std::string &op) {
+  if (op == "softmax_cross_entropy" || op == "sigmoid_cross_entropy")
+    return {"logits", "labels"};
+  if (op == "mean_squared_error")
+    return {"predictions", "labels"};
+  return {};
+}
+
+bool modelc::opTakesInputList(const std::string &op) {
+  const OpSchema *s = findLayerSchema(op);
+  return s && s->inputList;
+}
+
+std::vector<std::string> modelc::layerOpNames() {
+  std::vector<std::string> names;
+  for (const OpSchema &s : layerSchemas())
+    names.push_back(s.op);
+  return names;
+}
+
+bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
+                           std::string &error) {
+  auto fail = [&](const std::string &expected) {
+    error = "must be " + expected + ", got " + show(value);
+    return false;
+  };
+  switch (spec.kind) {
+  case AttrKind::PosInt:
+    if (!isInteger(value) || value.get<int64_t>() < 1)
+      return fail("a positive integer");
+    out = value;
+    return true;
+  case AttrKind::Int:
+    if (!isInteger(value))
+      return fail("an integer");
+    out = value;
+    return true;
+  case AttrKind::Float:
+    if (!isNumber(value))
+      return fail("a number");
+    out = value;
+    return true;
+  case AttrKind::UnitFloat:
+    if (!isNumber(value) || value.get<double>() < 0 || value.get<double>() > 1)
+      return fail("a number in [0, 1]");
+    out = value;
+    return true;
+  case AttrKind::PosFloat:
+    if (!isNumber(value) || !(value.get<double>() > 0))
+      return fail("a positive number");
+    out = value;
+    return true;
+  case AttrKind::Bool:
+    if (!value.is_boolean())
+      return fail("true or false");
+    out = value;
+    return true;
+  case AttrKind::Choice:
+    for (const std::string &c : spec.choices)
+      if (value == c) {
+        out = value;
+        return true;
+      }
+    {
+      std::string list;
+      for (const std::string &c : spec.choices)
+        list += (list.empty() ? "\"" : ", \"") + c + "\"";
+      return fail("one of " + list);
+    }
+  case AttrKind::IntPair:
+    if (isInteger(value) && value.get<int64_t>() >= 1) {
+      out = {value, value};
+      return true;
+    }
+    if (value.is_array() && value.size() == 2 && isInteger(value[0]) &&
+        isInteger(value[1]) && value[0].get<int64_t>() >= 1 &&
+        value[1].get<int64_t>() >= 1) {
+      out = value;
+      return true;
+    }
+    return fail("a positive integer or a list of two");
+  case AttrKind::Shape:
+    if (!value.is_array() || value.empty())
+      return fail("a list of integers starting with -1");
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (!isInteger(value[i]))
+        return fail("a list of integers starting with -1");
+      int64_t d = value[i].get<int64_t>();
+      if (i == 0 ? d != -1 : d < 1)
+        return fail("a list [-1, d1, d2, ...] with -1 for the batch and "
+                    "positive sizes after it");
+    }
+    out = value;
+    return true;
+  case AttrKind::Initializer:
+    return normalizeInitializer(value, out, error);
+  case AttrKind::Regularizer:
+    if (value.is_null()) {
+      out = value;
+      return true;
+    }
+    if (value.is_object() && value.size() == 1 &&
+        (value.contains("l1") || value.contains("l2")) &&
+        isNumber(value.begin().value()) &&
+        value.begin().value().get<double>() >= 0) {
+      out = value;
+      return true;
+    }
+    return fail("null, {\"l1\": s} or {\"l2\": s} with s >= 0");
+  case AttrKind::Constraint:
+    return normalizeConstraint(value, out, error);
+  case AttrKind::RenormClipping:
+    if (value.is_null()) {
+      out = value;
+      return true;
+    }
+    if (!value.is_object())
+      return fail("null or an object with rmin, rmax, dmax");
+    out = json::object();
+    for (const char *key : {"rmin", "rmax", "dmax"}) {
+      if (!value.contains(key))
+        continue;
+      if (!isNumber(value[key]) || value[key].get<double>() < 0)
+        return fail(std::string("an object whose '") + key +
+                    "' is a number >= 0");
+      out[key] = value[key];
+    }
+    for (auto &[key, v] : value.items())
+      if (key != "rmin" && key != "rmax" && key != "dmax") {
+        error = "has unknown field '" + key + "' (expected rmin, rmax, dmax)";
+        return false;
+      }
+    return true;
+  case AttrKind::OptPosInt:
+    if (value.is_null() || (isInteger(value) && value.get<int64_t>() >= 1)) {
+      out = value;
+      return true;
+    }
+    return fail("null or a positive integer");
+  case AttrKind::OptBool:
+    if (value.is_null() || value.is_boolean()) {
+      out = value;
+      return true;
+    }
+    return fail("null, true or false");
+  case AttrKind::OptName:
+    if (value.is_null() || value.is_string()) {
+      out = value;
+      return true;
+    }
+    return fail("null or a layer name");
+  case AttrKind::OptPosFloat:
+    if (value.is_null() || (isNumber(value) && value.get<double>() > 0)) {
+      out = value;
+      return true;
+    }
+    return fail("null or a positive number");
+  case AttrKind::LearningRate:
+    if (isNumber(value) && value.get<double>() > 0) {
+      out = value;
+      return true;
+    }
+    if (value.is_object() && value.size() == 1 &&
+        value.contains("exponential_decay")) {
+      json fields;
+      if (!numericFields(value["exponential_decay"], "exponential_decay",
+                         {{"initial", nullptr},
+                          {"decay_steps", nullptr},
+                          {"decay_rate", nullptr},
+                          {"staircase", false}},
+                         fields, error))
+        return false;
+      if (!isInteger(fields["decay_steps"]) ||
+          fields["decay_steps"].get<int64_t>() < 1) {
+        error = "field 'exponential_decay.decay_steps' must be a positive "
+                "integer";
+        return false;
+      }
+      out = {{"exponential_decay", fields}};
+      return true;
+    }
+    return fail("a positive number or {\"exponential_decay\": {initial, "
+                "decay_steps, decay_rate, staircase}}");
+  }
+  return fail("valid");
+}

@@ -1,0 +1,127 @@
+//===- Model.h - the in-memory model shared by both front ends --*- C++ -*-===//
+//
+// Both syntaxes parse into the same JSON document (the SPEC's JSON form) plus
+// a map from JSON pointer to source position. `analyzeModel` then validates
+// and normalizes that document once, so JSON and DSL input cannot diverge.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MODELC_FRONTEND_MODEL_H
+#define MODELC_FRONTEND_MODEL_H
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace modelc {
+
+using json = nlohmann::ordered_json;
+
+struct SourceLoc {
+  unsigned line = 0, col = 0;
+};
+
+/// Source positions of the parsed document, keyed by JSON pointer
+/// ("/layers/3/filters"). A lookup falls back to the nearest parent.
+class LocMap {
+public:
+  void set(const std::string &pointer, SourceLoc loc) { locs[pointer] = loc; }
+  SourceLoc lookup(std::string pointer) const;
+
+private:
+  std::map<std::string, SourceLoc> locs;
+};
+
+struct Diagnostic {
+  SourceLoc loc;
+  std::string message;
+};
+
+struct ParsedModel {
+  std::string file;
+  json doc;
+  LocMap locs;
+};
+
+/// Dynamic sizes are -1, as in the model format.
+struct TensorInfo {
+  std::vector<int64_t> shape;
+  std::string dtype;
+};
+
+struct VariableInfo {
+  std::string name; // SPEC state name, e.g. "conv1/kernel"
+  std::vector<int64_t> shape;
+  std::string role; // param, moving_mean, moving_variance, renorm_*, slot
+  json init;        // {"kind": ..., parameters...}
+  bool trainable = false;
+  json regularizer; // null or {"l1"|"l2": scale}
+  json constraint;  // null or the normalized constraint
+};
+
+struct LayerInfo {
+  std::string name, op;
+  std::vector<std::string> inputs;
+  json attrs; // normalized attributes, schema order
+  TensorInfo output;
+  SourceLoc loc;
+  /// Role of each variable the layer reads ("kernel", "gamma", ...) to its
+  /// state name; a batch_norm with `reuse` points at the shared layer's.
+  std::map<std::string, std::string> vars;
+  // batch_norm, resolved by the analysis.
+  int64_t axis = -1;
+  std::string correction; // "unbiased" | "biased"
+};
+
+struct Model {
+  std::string file;
+  std::string name;
+  int64_t seed = 0;
+  std::vector<std::pair<std::string, TensorInfo>> inputs, labels;
+  std::vector<LayerInfo> layers;
+  std::vector<std::string> outputs;
+  json loss, optimizer; // normalized, or null
+  std::vector<VariableInfo> variables;
+  json normalized; // the whole normalized document
+  std::string fingerprint;
+
+  const LayerInfo *findLayer(const std::string &name) const;
+  /// Shape and dtype of a layer output, model input or label.
+  const TensorInfo *findValue(const std::string &name) const;
+};
+
+/// Parses the SPEC's JSON form. On failure fills `diag` with the position of
+/// the syntax error.
+std::optional<ParsedModel> parseJsonModel(const std::string &file,
+                                          const std::string &text,
+                                          Diagnostic &diag);
+
+/// Parses the text DSL (SPEC 3.2) into the same JSON document.
+std::optional<ParsedModel> parseDslModel(const std::string &file,
+                                         const std::string &text,
+                                         Diagnostic &diag);
+
+/// Validates attributes (filling defaults), names, the graph and every shape.
+std::optional<Model> analyzeModel(const ParsedModel &parsed, Diagnostic &diag);
+
+/// The normalized model in either syntax.
+std::string printJsonModel(const Model &model);
+std::string printDslModel(const Model &model);
+
+/// Turns a byte offset into a 1-based line and column.
+SourceLoc locationOfOffset(const std::string &text, size_t offset);
+
+/// Parses JSON text without exceptions; on a syntax error returns false with
+/// the byte offset and nlohmann's message.
+bool parseJsonText(const std::string &text, json &out, size_t &errorOffset,
+                   std::string &message);
+
+/// Compact JSON text that never aborts (invalid UTF-8 is replaced).
+std::string dumpJson(const json &value);
+
+} // namespace modelc
+
+#endif

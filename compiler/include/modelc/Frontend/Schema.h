@@ -1,0 +1,67 @@
+//===- Schema.h - attributes and defaults of every op, loss, optimizer ----===//
+//
+// The table SPEC 3 and 3.1 describe: which attributes each op takes, their
+// types, and the tf.keras / tf.layers defaults the normalizer fills in.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MODELC_FRONTEND_SCHEMA_H
+#define MODELC_FRONTEND_SCHEMA_H
+
+#include "modelc/Frontend/Model.h"
+
+#include <string>
+#include <vector>
+
+namespace modelc {
+
+enum class AttrKind {
+  PosInt,         // integer >= 1
+  Int,            // any integer
+  Float,          // number
+  UnitFloat,      // number in [0, 1]
+  PosFloat,       // number > 0
+  Bool,
+  Choice,         // one of `choices`
+  IntPair,        // n or [a, b], each >= 1 (kernel_size, strides, ...)
+  Shape,          // reshape target: [-1, d1, ...]
+  Initializer,
+  Regularizer,    // null | {"l1": s} | {"l2": s}
+  Constraint,     // null | "non_neg" | "unit_norm" | {"max_norm": ...} | ...
+  RenormClipping, // null | {"rmin"?, "rmax"?, "dmax"?}
+  OptPosInt,      // null | integer >= 1
+  OptBool,        // null | bool
+  OptName,        // null | layer name
+  OptPosFloat,    // null | number > 0
+  LearningRate,   // number > 0 | {"exponential_decay": {...}}
+};
+
+struct AttrSpec {
+  const char *name;
+  AttrKind kind;
+  bool required;
+  json defaultValue; // used when absent and not required
+  std::vector<std::string> choices = {};
+};
+
+struct OpSchema {
+  const char *op;
+  bool inputList; // `inputs` (concat, add) rather than `input`
+  std::vector<AttrSpec> attrs;
+};
+
+const OpSchema *findLayerSchema(const std::string &op);
+const OpSchema *findOptimizerSchema(const std::string &op);
+/// The operand keys of a loss, in DSL positional order; empty if unknown.
+std::vector<std::string> lossOperandNames(const std::string &op);
+bool opTakesInputList(const std::string &op);
+std::vector<std::string> layerOpNames();
+
+/// Checks `value` against `spec` and returns its normalized form (pairs
+/// expanded, initializer parameters filled in), or an error message that
+/// completes "attribute 'NAME' ...".
+bool normalizeAttr(const AttrSpec &spec, const json &value, json &out,
+                   std::string &error);
+
+} // namespace modelc
+
+#endif

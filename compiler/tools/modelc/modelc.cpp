@@ -1,0 +1,157 @@
+//===- modelc.cpp - the model compiler driver -----------------------------===//
+//
+// modelc MODEL.(json|nn) [-o OUT] [--emit=KIND]: each --emit kind stops the
+// pipeline after one named phase, so every stage can be read.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Dialect/NN/NNDialect.h"
+#include "modelc/Frontend/IRGen.h"
+#include "modelc/Frontend/Model.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace modelc;
+namespace cl = llvm::cl;
+
+namespace {
+
+enum class Emit { Json, Dsl, NN, NNTrain, Linalg, Loops, LLVM, LLVMIR, Asm,
+                  Obj, Lib, Exe };
+
+cl::OptionCategory category("modelc options");
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("MODEL.(json|nn)"),
+                               cl::Required, cl::cat(category));
+cl::opt<std::string> outputFile("o", cl::desc("output file"),
+                                cl::value_desc("OUT"), cl::init(""),
+                                cl::cat(category));
+cl::opt<Emit> emit(
+    "emit", cl::desc("stop after a stage"), cl::init(Emit::Exe),
+    cl::values(
+        clEnumValN(Emit::Json, "json", "the parsed model, normalized, as JSON"),
+        clEnumValN(Emit::Dsl, "dsl", "the parsed model, normalized, as DSL"),
+        clEnumValN(Emit::NN, "nn", "the model in the nn dialect"),
+        clEnumValN(Emit::NNTrain, "nn-train", "with the train step built"),
+        clEnumValN(Emit::Linalg, "linalg", "after lowering to linalg"),
+        clEnumValN(Emit::Loops, "loops", "after tiling and vectorization"),
+        clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
+        clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR"),
+        clEnumValN(Emit::Asm, "asm", "assembly for the target"),
+        clEnumValN(Emit::Obj, "obj", "an object file"),
+        clEnumValN(Emit::Lib, "lib", "a static library and C header"),
+        clEnumValN(Emit::Exe, "exe", "a native executable (default)")),
+    cl::cat(category));
+cl::opt<bool> inferenceOnly("inference-only",
+                            cl::desc("no training code; fold batch norm"),
+                            cl::init(false), cl::cat(category));
+cl::opt<std::string> targetCpu("target-cpu",
+                               cl::desc("CPU to generate code for"),
+                               cl::init("native"), cl::cat(category));
+
+int fail(const std::string &message) {
+  llvm::errs() << "modelc: error: " << message << "\n";
+  return 1;
+}
+
+int failAt(const std::string &file, const Diagnostic &d) {
+  return fail(file + ":" + std::to_string(d.loc.line) + ":" +
+              std::to_string(d.loc.col) + ": " + d.message);
+}
+
+/// Writes through a temporary file and a rename, so a failed run never
+/// leaves a partial output behind.
+int writeOutput(const std::string &path,
+                llvm::function_ref<void(llvm::raw_ostream &)> write) {
+  if (path.empty() || path == "-") {
+    write(llvm::outs());
+    llvm::outs().flush();
+    return 0;
+  }
+  if (llvm::Error e = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+        write(os);
+        return llvm::Error::success();
+      }))
+    return fail("cannot write '" + path + "': " + llvm::toString(std::move(e)));
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "modelc 0.1.0 (LLVM/MLIR " << LLVM_VERSION_STRING << ")\n";
+  });
+  cl::HideUnrelatedOptions(category);
+  std::string cliErrors;
+  llvm::raw_string_ostream cliErrStream(cliErrors);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "modelc: compiles a neural network model "
+                                   "to native code\n",
+                                   &cliErrStream)) {
+    llvm::errs() << cliErrors;
+    llvm::errs() << "usage: modelc MODEL.(json|nn) [-o OUT] [--emit=KIND]; "
+                    "see modelc --help\n";
+    return 2;
+  }
+
+  auto buffer = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/true);
+  if (!buffer)
+    return fail("cannot read '" + inputFile + "': " +
+                buffer.getError().message());
+  std::string text = (*buffer)->getBuffer().str();
+  llvm::StringRef ext = llvm::sys::path::extension(inputFile);
+  Diagnostic diag;
+  std::optional<ParsedModel> parsed;
+  if (ext == ".json")
+    parsed = parseJsonModel(inputFile, text, diag);
+  else if (ext == ".nn")
+    parsed = parseDslModel(inputFile, text, diag);
+  else
+    return fail("'" + inputFile +
+                "': unknown model file extension (expected .json or .nn)");
+  if (!parsed)
+    return failAt(inputFile, diag);
+  std::optional<Model> model = analyzeModel(*parsed, diag);
+  if (!model)
+    return failAt(inputFile, diag);
+
+  if (emit == Emit::Json)
+    return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
+      os << printJsonModel(*model);
+    });
+  if (emit == Emit::Dsl)
+    return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
+      os << printDslModel(*model);
+    });
+
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::nn::NNDialect, mlir::func::FuncDialect>();
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  mlir::OwningOpRef<mlir::ModuleOp> module = buildNNModule(context, *model);
+  if (failed(mlir::verify(*module)))
+    return fail("internal error: the generated nn IR does not verify");
+
+  if (emit == Emit::NN)
+    return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
+      module->print(os);
+      os << "\n";
+    });
+  return fail("--emit=" + std::string(cl::getRegisteredOptions()
+                                          .lookup("emit")
+                                          ->ArgStr) +
+              ": this stage is not implemented yet");
+}

@@ -1,0 +1,25 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "modelc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".json", ".nn"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.modelc_obj_root, "tests")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.modelc_tools_dir, append_path=True)
+
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%examples", os.path.join(config.modelc_src_root, "examples")))
+config.substitutions.append(("%golden", os.path.join(config.shared_dir, "golden")))
+config.substitutions.append(("%testlib", os.path.join(config.test_source_root, "lib")))
+config.substitutions.append(("%fake_model", os.path.join(config.modelc_tools_dir, "modelc-fake-model")))
+
+# Inputs/ folders hold model files used by tests, not tests themselves.
+config.excludes.append("Inputs")
