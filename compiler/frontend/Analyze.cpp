@@ -330,6 +330,20 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
   // Pools stride by their window unless told otherwise.
   if (layer.attrs.contains("pool_size") && layer.attrs["strides"].is_null())
     layer.attrs["strides"] = layer.attrs["pool_size"];
+  // The nn ops hold these as f32 and check them there: check that value.
+  if (layer.op == "dropout") {
+    double rate = layer.attrs["rate"].get<double>();
+    if (!((float)rate < 1.0f))
+      return layerError(i, "rate",
+                        "attribute 'rate' must be a number in [0, 1), got " +
+                            dumpJson(raw["rate"]) +
+                            (rate < 1 ? " (1 as an f32)" : ""));
+  }
+  if (layer.op == "batch_norm" && raw.contains("epsilon") &&
+      !((float)layer.attrs["epsilon"].get<double>() > 0.0f))
+    return layerError(i, "epsilon",
+                      "attribute 'epsilon' must be a positive number, got " +
+                          dumpJson(raw["epsilon"]) + " (0 as an f32)");
   return true;
 }
 
@@ -399,8 +413,9 @@ bool Analyzer::requireDtype(size_t i, size_t k, const char *dtype) {
   if (t->dtype == dtype)
     return true;
   return layerError(i, "input",
-                    model.layers[i].op + " needs a " + dtype + " input, but '" +
-                        model.layers[i].inputs[k] + "' is " + t->dtype);
+                    model.layers[i].op + " needs an " + dtype +
+                        " input, but '" + model.layers[i].inputs[k] +
+                        "' is " + t->dtype);
 }
 
 bool Analyzer::requireRank(size_t i, size_t k, size_t rank, const char *what) {
@@ -527,20 +542,24 @@ bool Analyzer::inferLayer(size_t i) {
                         "shape mismatch: cannot reshape " +
                             showShape(x.shape) + " (" + std::to_string(from) +
                             " elements per example) to " +
-                            dumpJson(a["shape"]) + " (" + std::to_string(to) +
-                            ")");
+                            showShape(a["shape"]) + " (" +
+                            std::to_string(to) + ")");
   } else if (op == "concat") {
     int64_t rank = x.shape.size();
     int64_t axis = a["axis"].get<int64_t>();
     if (axis < -rank || axis >= rank || axis == 0 || axis == -rank)
-      return layerError(i, "axis", "axis " + std::to_string(axis) +
-                                       " is not a non-batch axis of input "
-                                       "shape " + showShape(x.shape));
+      return layerError(i, "axis",
+                        "axis " + std::to_string(axis) +
+                            " must be a non-batch axis of input shape " +
+                            showShape(x.shape) + " (1 to " +
+                            std::to_string(rank - 1) + ", or " +
+                            std::to_string(1 - rank) + " to -1)");
     layer.axis = axis < 0 ? axis + rank : axis;
     out = x.shape;
     for (size_t k = 1; k < layer.inputs.size(); ++k) {
       const TensorInfo &y = *inputInfo(i, k);
-      bool ok = (int64_t)y.shape.size() == rank;
+      bool sameRank = (int64_t)y.shape.size() == rank;
+      bool ok = sameRank;
       for (int64_t d = 0; ok && d < rank; ++d)
         ok = d == layer.axis || y.shape[d] == x.shape[d];
       if (!ok)
@@ -548,7 +567,9 @@ bool Analyzer::inferLayer(size_t i) {
                           "shape mismatch: '" + layer.inputs[0] + "' " +
                               showShape(x.shape) + " and '" +
                               layer.inputs[k] + "' " + showShape(y.shape) +
-                              " differ outside axis " + std::to_string(axis));
+                              (sameRank ? " differ outside axis " +
+                                              std::to_string(axis)
+                                        : std::string(" differ in rank")));
       out[layer.axis] += y.shape[layer.axis];
     }
   } else if (op == "add") {

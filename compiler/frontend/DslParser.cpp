@@ -9,6 +9,7 @@
 #include "modelc/Frontend/Schema.h"
 
 #include <cctype>
+#include <cstdint>
 
 using namespace modelc;
 
@@ -48,6 +49,8 @@ private:
     ++pos;
     return true;
   }
+  /// A name: the characters the JSON form allows in layer names, so every
+  /// JSON model can be written in the DSL.
   bool identifier(std::string &out, const char *what) {
     skipSpace();
     size_t start = pos;
@@ -55,8 +58,7 @@ private:
                         text[pos] == '_' || text[pos] == '.' ||
                         text[pos] == '-'))
       ++pos;
-    if (pos == start || std::isdigit((unsigned char)text[start]) ||
-        text[start] == '-')
+    if (pos == start)
       return error(at(start), std::string("expected ") + what);
     out = text.substr(start, pos - start);
     return true;
@@ -78,6 +80,7 @@ private:
   ParsedModel parsed;
   size_t pos = 0, lineEnd = 0;
   bool failed = false;
+  bool sawModel = false;
 };
 
 /// A JSON value ends at the first ',' or ')' outside brackets and strings.
@@ -211,11 +214,20 @@ bool DslParser::tensorDecl(const char *listKey) {
       size_t start = pos;
       if (peek() == '-')
         ++pos;
+      size_t digits = pos;
       while (std::isdigit((unsigned char)peek()))
         ++pos;
-      if (pos == start)
+      if (pos == digits)
         return error(here(), "expected a dimension ('?' or an integer)");
-      shape.push_back(std::stoll(text.substr(start, pos - start)));
+      std::string token = text.substr(start, pos - start);
+      int64_t dim = 0;
+      for (size_t i = digits; i < pos; ++i) {
+        int64_t digit = text[i] - '0';
+        if (dim > (INT64_MAX - digit) / 10)
+          return error(at(start), "dimension " + token + " is too large");
+        dim = dim * 10 + digit;
+      }
+      shape.push_back(text[start] == '-' ? -dim : dim);
     }
     skipSpace();
     if (peek() == ',') {
@@ -276,6 +288,10 @@ bool DslParser::layerStatement(const std::string &name, size_t nameOffset) {
   std::vector<std::pair<std::string, size_t>> positional;
   if (!keywordArgs(attrs, pointer, &positional))
     return false;
+  if (positional.size() > 1 && findLayerSchema(op) && !opTakesInputList(op))
+    return error(at(positional[1].second),
+                 op + " takes one input, not '" + positional[1].first +
+                     "' as well (attributes are written name=value)");
   json layer = json::object();
   layer["name"] = name;
   layer["op"] = op;
@@ -314,6 +330,11 @@ bool DslParser::lossStatement() {
   json loss = json::object();
   loss["op"] = op;
   std::vector<std::string> roles = lossOperandNames(op);
+  if (roles.empty())
+    return error(at(opOffset), "unknown loss '" + op +
+                                   "' (known: softmax_cross_entropy, "
+                                   "sigmoid_cross_entropy, "
+                                   "mean_squared_error)");
   if (positional.size() > roles.size())
     return error(at(positional[roles.size()].second),
                  "loss '" + op + "' takes " + std::to_string(roles.size()) +
@@ -375,26 +396,28 @@ bool DslParser::statement() {
   if (!identifier(word, "a statement"))
     return false;
   bool ok;
-  if (word == "model")
-    ok = modelStatement();
-  else if (word == "input")
-    ok = tensorDecl("inputs");
-  else if (word == "label")
-    ok = tensorDecl("labels");
-  else if (word == "output")
-    ok = outputStatement();
-  else if (word == "loss")
-    ok = lossStatement();
-  else if (word == "optimizer")
-    ok = optimizerStatement();
-  else {
-    skipSpace();
-    if (peek() != '=')
-      return error(at(start), "unknown statement '" + word +
-                                  "' (expected model, input, label, "
-                                  "NAME = op(...), output, loss or optimizer)");
+  skipSpace();
+  // `NAME = op(...)` first, so a layer may be called `output` or `loss`.
+  if (peek() == '=') {
     ++pos;
     ok = layerStatement(word, start);
+  } else if (word == "model") {
+    sawModel = true;
+    ok = modelStatement();
+  } else if (word == "input") {
+    ok = tensorDecl("inputs");
+  } else if (word == "label") {
+    ok = tensorDecl("labels");
+  } else if (word == "output") {
+    ok = outputStatement();
+  } else if (word == "loss") {
+    ok = lossStatement();
+  } else if (word == "optimizer") {
+    ok = optimizerStatement();
+  } else {
+    return error(at(start), "unknown statement '" + word +
+                                "' (expected model, input, label, "
+                                "NAME = op(...), output, loss or optimizer)");
   }
   if (!ok)
     return false;
@@ -412,16 +435,10 @@ std::optional<ParsedModel> DslParser::run() {
   parsed.doc["labels"] = json::array();
   parsed.doc["layers"] = json::array();
   parsed.doc["outputs"] = json::array();
-  bool sawModel = false;
   while (pos < text.size()) {
     lineEnd = text.find('\n', pos);
     if (lineEnd == std::string::npos)
       lineEnd = text.size();
-    size_t save = pos;
-    skipSpace();
-    if (!atEnd() && text.compare(pos, 5, "model") == 0)
-      sawModel = true;
-    pos = save;
     if (!statement())
       return std::nullopt;
     pos = lineEnd + 1;
@@ -430,6 +447,9 @@ std::optional<ParsedModel> DslParser::run() {
     diag = {{1, 1}, "missing 'model NAME' statement"};
     return std::nullopt;
   }
+  // Absent statements read like absent keys in JSON.
+  if (parsed.doc["inputs"].empty())
+    parsed.doc.erase("inputs");
   if (parsed.doc["labels"].empty())
     parsed.doc.erase("labels");
   return std::move(parsed);

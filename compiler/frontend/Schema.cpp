@@ -129,6 +129,9 @@ const std::vector<OpSchema> &optimizerSchemas() {
 
 bool isInteger(const json &v) { return v.is_number_integer(); }
 bool isNumber(const json &v) { return v.is_number(); }
+/// Real-valued attributes are normalized to floating point, so `1` and `1.0`
+/// give the same model (and the same f64 attributes in the nn IR).
+json asFloat(const json &v) { return v.get<double>(); }
 
 std::string show(const json &v) { return dumpJson(v); }
 
@@ -153,12 +156,18 @@ bool numericFields(const json &value, const char *what,
   for (auto &[key, def] : fields) {
     if (value.contains(key)) {
       const json &v = value[key];
-      if (def.is_boolean() ? !v.is_boolean() : !isNumber(v)) {
-        error = std::string("field '") + what + "." + key + "' must be a " +
-                (def.is_boolean() ? "boolean" : "number") + ", got " + show(v);
+      bool ok = def.is_boolean()          ? v.is_boolean()
+                : def.is_number_integer() ? isInteger(v)
+                                          : isNumber(v);
+      if (!ok) {
+        error = std::string("field '") + what + "." + key + "' must be " +
+                (def.is_boolean()          ? "a boolean"
+                 : def.is_number_integer() ? "an integer"
+                                           : "a number") +
+                ", got " + show(v);
         return false;
       }
-      out[key] = v;
+      out[key] = def.is_boolean() || def.is_number_integer() ? v : asFloat(v);
     } else if (def.is_null()) {
       error = std::string("needs field '") + key + "' in '" + what + "'";
       return false;
@@ -192,7 +201,7 @@ bool normalizeInitializer(const json &value, json &out, std::string &error) {
         error = "'constant' needs a number, got " + show(args);
         return false;
       }
-      normalized = args;
+      normalized = asFloat(args);
     } else if (kind == "random_normal" || kind == "truncated_normal") {
       if (!numericFields(args, kind.c_str(),
                          {{"mean", 0.0}, {"stddev", 0.05}}, normalized, error))
@@ -312,17 +321,17 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
   case AttrKind::Float:
     if (!isNumber(value))
       return fail("a number");
-    out = value;
+    out = asFloat(value);
     return true;
   case AttrKind::UnitFloat:
     if (!isNumber(value) || value.get<double>() < 0 || value.get<double>() > 1)
       return fail("a number in [0, 1]");
-    out = value;
+    out = asFloat(value);
     return true;
   case AttrKind::PosFloat:
     if (!isNumber(value) || !(value.get<double>() > 0))
       return fail("a positive number");
-    out = value;
+    out = asFloat(value);
     return true;
   case AttrKind::Bool:
     if (!value.is_boolean())
@@ -377,7 +386,8 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
         (value.contains("l1") || value.contains("l2")) &&
         isNumber(value.begin().value()) &&
         value.begin().value().get<double>() >= 0) {
-      out = value;
+      out = json::object();
+      out[value.begin().key()] = asFloat(value.begin().value());
       return true;
     }
     return fail("null, {\"l1\": s} or {\"l2\": s} with s >= 0");
@@ -397,7 +407,7 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
       if (!isNumber(value[key]) || value[key].get<double>() < 0)
         return fail(std::string("an object whose '") + key +
                     "' is a number >= 0");
-      out[key] = value[key];
+      out[key] = asFloat(value[key]);
     }
     for (auto &[key, v] : value.items())
       if (key != "rmin" && key != "rmax" && key != "dmax") {
@@ -425,13 +435,13 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
     return fail("null or a layer name");
   case AttrKind::OptPosFloat:
     if (value.is_null() || (isNumber(value) && value.get<double>() > 0)) {
-      out = value;
+      out = value.is_null() ? value : asFloat(value);
       return true;
     }
     return fail("null or a positive number");
   case AttrKind::LearningRate:
     if (isNumber(value) && value.get<double>() > 0) {
-      out = value;
+      out = asFloat(value);
       return true;
     }
     if (value.is_object() && value.size() == 1 &&
@@ -444,12 +454,13 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
                           {"staircase", false}},
                          fields, error))
         return false;
-      if (!isInteger(fields["decay_steps"]) ||
-          fields["decay_steps"].get<int64_t>() < 1) {
+      const json &steps = value["exponential_decay"]["decay_steps"];
+      if (!isInteger(steps) || steps.get<int64_t>() < 1) {
         error = "field 'exponential_decay.decay_steps' must be a positive "
-                "integer";
+                "integer, got " + show(steps);
         return false;
       }
+      fields["decay_steps"] = steps;
       out = {{"exponential_decay", fields}};
       return true;
     }

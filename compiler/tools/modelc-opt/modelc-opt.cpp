@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Dialect/NN/NNDialect.h"
+#include "modelc/Pipeline/Pipeline.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,6 +18,7 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
+  modelc::registerModelcPasses();
   registry.insert<mlir::nn::NNDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "modelc optimizer driver\n", registry));

@@ -7,8 +7,15 @@
 #include "modelc/Dialect/NN/NNDialect.h"
 #include "modelc/Frontend/IRGen.h"
 #include "modelc/Frontend/Model.h"
+#include "modelc/Pipeline/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
@@ -53,6 +60,10 @@ cl::opt<Emit> emit(
 cl::opt<bool> inferenceOnly("inference-only",
                             cl::desc("no training code; fold batch norm"),
                             cl::init(false), cl::cat(category));
+cl::opt<bool> printIRAfterAll("print-ir-after-all",
+                              cl::desc("print the IR after every pass, on "
+                                       "stderr"),
+                              cl::init(false), cl::cat(category));
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),
                                cl::init("native"), cl::cat(category));
@@ -91,6 +102,8 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
+  mlir::registerAllPasses();
+  registerModelcPasses();
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "modelc 0.1.0 (LLVM/MLIR " << LLVM_VERSION_STRING << ")\n";
   });
@@ -139,19 +152,95 @@ int main(int argc, char **argv) {
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::nn::NNDialect, mlir::func::FuncDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
   mlir::OwningOpRef<mlir::ModuleOp> module = buildNNModule(context, *model);
   if (failed(mlir::verify(*module)))
     return fail("internal error: the generated nn IR does not verify");
 
+  auto printModule = [&](llvm::raw_ostream &os) {
+    module->print(os);
+    os << "\n";
+  };
   if (emit == Emit::NN)
-    return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
-      module->print(os);
-      os << "\n";
-    });
-  return fail("--emit=" + std::string(cl::getRegisteredOptions()
-                                          .lookup("emit")
-                                          ->ArgStr) +
-              ": this stage is not implemented yet");
+    return writeOutput(outputFile, printModule);
+
+  PipelineOptions options;
+  options.printIRAfterAll = printIRAfterAll;
+  options.inferenceOnly = inferenceOnly;
+  // Runs the pipeline up to `to`, then prints if that is the stage asked for.
+  Phase done = Phase::NN;
+  auto advance = [&](Phase to) -> bool {
+    if (failed(runPhases(*module, done, to, options)))
+      return false;
+    done = to;
+    return true;
+  };
+
+  if (!advance(Phase::NNTrain))
+    return fail("compilation failed in the nn phase");
+  std::string modelInfo = buildModelInfo(*model, *module);
+  if (emit == Emit::NNTrain)
+    return writeOutput(outputFile, printModule);
+  if (!advance(Phase::Linalg))
+    return fail("compilation failed while lowering to linalg");
+  if (emit == Emit::Linalg)
+    return writeOutput(outputFile, printModule);
+  if (!advance(Phase::Loops))
+    return fail("compilation failed while bufferizing");
+  if (emit == Emit::Loops)
+    return writeOutput(outputFile, printModule);
+  if (!advance(Phase::LLVM))
+    return fail("compilation failed while lowering to the LLVM dialect");
+  if (emit == Emit::LLVM)
+    return writeOutput(outputFile, printModule);
+  if (emit == Emit::Lib)
+    return fail("--emit=lib is not implemented yet");
+
+  llvm::LLVMContext llvmContext;
+  std::string error;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateToLLVMIR(*module, llvmContext, modelInfo, error);
+  if (!llvmModule)
+    return fail(error);
+  if (emit == Emit::LLVMIR) {
+    if (failed(optimizeModule(*llvmModule, targetCpu, error)))
+      return fail(error);
+    return writeOutput(outputFile,
+                       [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+  }
+  if (emit == Emit::Asm || emit == Emit::Obj) {
+    std::string out = outputFile;
+    if (out.empty())
+      out = emit == Emit::Asm ? "-" : model->name + ".o";
+    // Write next to the target and rename: no partial output on failure.
+    std::string temp = out == "-" ? "/dev/stdout" : out + ".tmp-emit";
+    if (failed(emitCode(*llvmModule, targetCpu,
+                        emit == Emit::Asm ? CodeGenFile::Assembly
+                                          : CodeGenFile::Object,
+                        temp, error))) {
+      if (out != "-")
+        llvm::sys::fs::remove(temp);
+      return fail(error);
+    }
+    if (out != "-" && llvm::sys::fs::rename(temp, out))
+      return fail("cannot write '" + out + "'");
+    return 0;
+  }
+
+  // An executable: object in a temporary file, then the link.
+  llvm::SmallString<128> object;
+  if (llvm::sys::fs::createTemporaryFile("modelc", "o", object))
+    return fail("cannot create a temporary file");
+  std::string exe = outputFile.empty() ? model->name : outputFile.getValue();
+  bool ok = succeeded(emitCode(*llvmModule, targetCpu, CodeGenFile::Object,
+                               std::string(object), error)) &&
+            succeeded(linkExecutable(std::string(object), exe, argv[0], error));
+  llvm::sys::fs::remove(object);
+  if (!ok)
+    return fail(error);
+  return 0;
 }

@@ -43,7 +43,9 @@ public:
   const std::vector<int64_t> &shape() const { return Shape; }
   int64_t rank() const { return static_cast<int64_t>(Shape.size()); }
   int64_t numElements() const { return NumElements; }
-  size_t numBytes() const { return static_cast<size_t>(NumElements) * ItemSize; }
+  size_t numBytes() const {
+    return static_cast<size_t>(NumElements) * ItemSize;
+  }
   /// Bytes per index of the first dimension.
   size_t rowBytes() const;
 

@@ -16,6 +16,11 @@ namespace modelc::rt {
 void writeFileAtomically(const std::string &Path,
                          const std::function<void(std::FILE *)> &Write);
 
+/// Fails early, with the message writeFileAtomically would give, if `Path`
+/// cannot be written (missing folder, a directory in the way...), so a long
+/// run does not discover it at its first checkpoint.
+void checkWritable(const std::string &Path);
+
 /// Writes `Size` bytes or throws Error naming `Path`.
 void writeBytes(std::FILE *F, const void *Data, size_t Size,
                 const std::string &Path);

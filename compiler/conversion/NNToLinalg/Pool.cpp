@@ -1,0 +1,174 @@
+//===- Pool.cpp - nn.pool2d and nn.global_pool2d to linalg ----------------===//
+//
+// Windowed pools use linalg's NHWC pooling ops on an explicitly padded input:
+// max pools pad with -inf so padded positions never win; average pools pad
+// with 0, sum, and divide by the number of real (non-padded) elements of each
+// window, as TensorFlow does. Global pools are linalg.reduce over H and W.
+//
+//===----------------------------------------------------------------------===//
+#include "Patterns.h"
+#include "Utils.h"
+
+#include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Dialect/NN/ShapeRules.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <algorithm>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::nn;
+
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+/// How many of the `window` taps of each of the `out` windows (stride
+/// `stride`, `padBefore` padded positions first) fall inside `[0, in)`.
+SmallVector<float> validCounts(int64_t in, int64_t window, int64_t stride,
+                               int64_t padBefore, int64_t out) {
+  SmallVector<float> counts;
+  for (int64_t i = 0; i < out; ++i) {
+    int64_t begin = i * stride - padBefore;
+    int64_t end = begin + window;
+    counts.push_back(
+        static_cast<float>(std::min(end, in) - std::max(begin, int64_t(0))));
+  }
+  return counts;
+}
+
+Value f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    b.getF32Type());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, values));
+}
+
+struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(Pool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (xType.isDynamicDim(1) || xType.isDynamicDim(2) || xType.isDynamicDim(3))
+      return op.emitOpError(
+          "cannot be lowered: only the batch dimension may be dynamic");
+
+    bool isMax = op.getKind() == PoolKind::max;
+    ArrayRef<int64_t> window = op.getPoolSize(), strides = op.getStrides();
+    int64_t height = xType.getDimSize(1), width = xType.getDimSize(2);
+    int64_t outHeight = resultType.getDimSize(1);
+    int64_t outWidth = resultType.getDimSize(2);
+    std::pair<int64_t, int64_t> padH = {0, 0}, padW = {0, 0};
+    if (op.getPadding() == Padding::same) {
+      padH = samePadding(height, window[0], strides[0], 1);
+      padW = samePadding(width, window[1], strides[1], 1);
+    }
+    Value padded = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
+                         padW.second, isMax ? kNegInf : 0.0);
+
+    SmallVector<OpFoldResult> sizes = sizesLike(rewriter, loc, resultType, x);
+    Value init = filledF32(rewriter, loc, sizes, isMax ? kNegInf : 0.0);
+    Value windowShape =
+        tensor::EmptyOp::create(rewriter, loc, window, rewriter.getF32Type());
+    SmallVector<Value> operands = {padded, windowShape};
+    Attribute stridesAttr = pairAttr(rewriter, strides);
+    Attribute dilationsAttr = pairAttr(rewriter, {1, 1});
+    if (isMax) {
+      Value result = linalg::PoolingNhwcMaxOp::create(
+                         rewriter, loc, TypeRange{resultType}, operands,
+                         ValueRange{init}, stridesAttr, dilationsAttr)
+                         .getResult(0);
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+
+    Value sum = linalg::PoolingNhwcSumOp::create(
+                    rewriter, loc, TypeRange{resultType}, operands,
+                    ValueRange{init}, stridesAttr, dilationsAttr)
+                    .getResult(0);
+    Value out = emptyF32(rewriter, loc, sizes);
+    Value result;
+    if (padH == std::make_pair<int64_t, int64_t>(0, 0) &&
+        padW == std::make_pair<int64_t, int64_t>(0, 0)) {
+      Value count = f32Const(rewriter, loc, double(window[0] * window[1]));
+      result =
+          buildMap(rewriter, loc, sum, out,
+                   [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                     return arith::DivFOp::create(b, l, args[0], count);
+                   });
+    } else {
+      // The count of window (i, j) is rows(i) * cols(j); both factors and
+      // their product are small integers, exact in f32.
+      Value rows = f32Vector(
+          rewriter, loc,
+          validCounts(height, window[0], strides[0], padH.first, outHeight));
+      Value cols = f32Vector(
+          rewriter, loc,
+          validCounts(width, window[1], strides[1], padW.first, outWidth));
+      MLIRContext *ctx = rewriter.getContext();
+      result = buildMap(rewriter, loc, ValueRange{sum, rows, cols}, out,
+                        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+                          Value count =
+                              arith::MulFOp::create(b, l, args[1], args[2]);
+                          return arith::DivFOp::create(b, l, args[0], count);
+                        },
+                        {rewriter.getMultiDimIdentityMap(4),
+                         projection(ctx, 4, {1}), projection(ctx, 4, {2})});
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct GlobalPool2DLowering : OpConversionPattern<GlobalPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(GlobalPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    bool isMax = op.getKind() == PoolKind::max;
+    SmallVector<OpFoldResult> sizes = sizesLike(rewriter, loc, resultType, x);
+    Value init = filledF32(rewriter, loc, sizes, isMax ? kNegInf : 0.0);
+    Value reduced =
+        linalg::ReduceOp::create(
+            rewriter, loc, ValueRange{x}, ValueRange{init},
+            ArrayRef<int64_t>{1, 2},
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value r = isMax
+                            ? arith::MaximumFOp::create(b, l, args[0], args[1])
+                                  .getResult()
+                            : arith::AddFOp::create(b, l, args[0], args[1])
+                                  .getResult();
+              linalg::YieldOp::create(b, l, r);
+            })
+            .getResult(0);
+    if (!isMax) {
+      Value count = countAsF32(rewriter, loc, x, {1, 2});
+      reduced =
+          buildMap(rewriter, loc, reduced, emptyF32(rewriter, loc, sizes),
+                   [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                     return arith::DivFOp::create(b, l, args[0], count);
+                   });
+    }
+    rewriter.replaceOp(op, reduced);
+    return success();
+  }
+};
+
+} // namespace
+
+void nn::populatePoolPatterns(RewritePatternSet &patterns) {
+  patterns.add<Pool2DLowering, GlobalPool2DLowering>(patterns.getContext());
+}

@@ -1,0 +1,148 @@
+//===- Utils.cpp - builders shared by the nn-to-linalg patterns -----------===//
+#include "Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+FailureOr<bool> nn::getConstantMode(Operation *op, Value training) {
+  APInt value;
+  if (matchPattern(training, m_ConstantInt(&value)))
+    return !value.isZero();
+  return op->emitError()
+         << "'" << op->getName()
+         << "' needs a constant training flag to be lowered to linalg: run "
+            "nn-specialize-mode first";
+}
+
+Value nn::f32Const(OpBuilder &b, Location loc, double value) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+}
+
+Value nn::indexConst(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+SmallVector<OpFoldResult> nn::sizesLike(OpBuilder &b, Location loc,
+                                        RankedTensorType type, Value like) {
+  SmallVector<OpFoldResult> sizes;
+  for (auto [i, size] : llvm::enumerate(type.getShape())) {
+    if (ShapedType::isDynamic(size))
+      sizes.push_back(tensor::DimOp::create(b, loc, like, i).getResult());
+    else
+      sizes.push_back(b.getIndexAttr(size));
+  }
+  return sizes;
+}
+
+OpFoldResult nn::sizeOf(OpBuilder &b, Location loc, Value v, int64_t dim) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.isDynamicDim(dim))
+    return b.getIndexAttr(type.getDimSize(dim));
+  return tensor::DimOp::create(b, loc, v, dim).getResult();
+}
+
+Value nn::emptyF32(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes) {
+  return tensor::EmptyOp::create(b, loc, sizes, b.getF32Type());
+}
+
+Value nn::filledF32(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                    double value) {
+  Value empty = emptyF32(b, loc, sizes);
+  return linalg::FillOp::create(b, loc, ValueRange{f32Const(b, loc, value)},
+                                ValueRange{empty})
+      .getResult(0);
+}
+
+Value nn::countAsF32(OpBuilder &b, Location loc, Value tensor,
+                     ArrayRef<int64_t> dims) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  int64_t staticCount = 1;
+  Value dynamicCount;
+  for (int64_t d : dims) {
+    if (!type.isDynamicDim(d)) {
+      staticCount *= type.getDimSize(d);
+      continue;
+    }
+    Value size = tensor::DimOp::create(b, loc, tensor, d);
+    dynamicCount =
+        dynamicCount ? arith::MulIOp::create(b, loc, dynamicCount, size) : size;
+  }
+  if (!dynamicCount)
+    return f32Const(b, loc, static_cast<double>(staticCount));
+  if (staticCount != 1)
+    dynamicCount = arith::MulIOp::create(b, loc, dynamicCount,
+                                         indexConst(b, loc, staticCount));
+  Value asInt =
+      arith::IndexCastUIOp::create(b, loc, b.getI64Type(), dynamicCount);
+  return arith::UIToFPOp::create(b, loc, b.getF32Type(), asInt);
+}
+
+Value nn::buildGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                       ArrayRef<AffineMap> inputMaps, Value init,
+                       AffineMap initMap,
+                       ArrayRef<utils::IteratorType> iterators, BodyFn body) {
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(initMap);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args);
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+Value nn::buildMap(OpBuilder &b, Location loc, ValueRange inputs, Value init,
+                   BodyFn body, ArrayRef<AffineMap> inputMaps) {
+  unsigned rank = cast<RankedTensorType>(init.getType()).getRank();
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  SmallVector<AffineMap> maps(inputMaps);
+  if (maps.empty())
+    maps.assign(inputs.size(), identity);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return buildGeneric(b, loc, inputs, maps, init, identity, iterators, body);
+}
+
+Value nn::buildElementwise(OpBuilder &b, Location loc, Value x,
+                           ValueRange others, BodyFn body) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Value init = emptyF32(b, loc, sizesLike(b, loc, type, x));
+  SmallVector<Value> inputs = {x};
+  llvm::append_range(inputs, others);
+  return buildMap(b, loc, inputs, init, body);
+}
+
+Value nn::padHW(OpBuilder &b, Location loc, Value x, int64_t top,
+                int64_t bottom, int64_t left, int64_t right, double value) {
+  if (top == 0 && bottom == 0 && left == 0 && right == 0)
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[1] += top + bottom;
+  shape[2] += left + right;
+  auto paddedType = RankedTensorType::get(shape, type.getElementType());
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(top),
+                                   b.getIndexAttr(left), b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(bottom),
+                                    b.getIndexAttr(right), b.getIndexAttr(0)};
+  return tensor::PadOp::create(b, loc, paddedType, x, low, high,
+                               f32Const(b, loc, value));
+}
+
+AffineMap nn::projection(MLIRContext *ctx, unsigned rank,
+                         ArrayRef<int64_t> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d : dims)
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+Attribute nn::pairAttr(OpBuilder &b, ArrayRef<int64_t> pair) {
+  return b.getI64TensorAttr(pair);
+}

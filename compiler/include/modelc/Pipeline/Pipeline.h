@@ -1,0 +1,70 @@
+//===- Pipeline.h - the phases from nn to machine code ----------*- C++ -*-===//
+#ifndef MODELC_PIPELINE_PIPELINE_H
+#define MODELC_PIPELINE_PIPELINE_H
+
+#include "modelc/Frontend/Model.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm {
+class Module;
+class LLVMContext;
+} // namespace llvm
+
+namespace modelc {
+
+/// Registers every modelc pass (nn transforms and conversions) by name.
+void registerModelcPasses();
+
+/// Phases, in pipeline order; `--emit` stops after one of them.
+enum class Phase { NN, NNTrain, Linalg, Loops, LLVM };
+
+struct PipelineOptions {
+  bool printIRAfterAll = false;
+  bool inferenceOnly = false;
+};
+
+/// The textual pass pipeline that takes a module from the phase before
+/// `phase` to `phase` (empty for NN).
+std::string pipelineFor(Phase phase, const PipelineOptions &options);
+
+/// Runs the phases after `from` up to and including `to`.
+mlir::LogicalResult runPhases(mlir::ModuleOp module, Phase from, Phase to,
+                              const PipelineOptions &options);
+
+/// The `modelc_model_info` JSON of docs/RUNTIME_ABI.md, from the analyzed
+/// model and the module right after `nn-build-entry-points`.
+std::string buildModelInfo(const Model &model, mlir::ModuleOp module);
+
+/// LLVM dialect -> LLVM IR with the runtime ABI (entry wrappers and the
+/// model-info string) added.
+std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
+                                                llvm::LLVMContext &context,
+                                                const std::string &modelInfo,
+                                                std::string &error);
+
+enum class CodeGenFile { Assembly, Object };
+
+/// Optimizes at O3 for `cpu` ("native" = the host) and writes assembly or an
+/// object file to `path`.
+mlir::LogicalResult emitCode(llvm::Module &module, const std::string &cpu,
+                             CodeGenFile kind, const std::string &path,
+                             std::string &error);
+/// Only the O3 optimization (for --emit=llvm-ir).
+mlir::LogicalResult optimizeModule(llvm::Module &module, const std::string &cpu,
+                                   std::string &error);
+
+/// Links an object with the runtime into an executable (the system's
+/// clang++ driver, as compilers do), atomically.
+mlir::LogicalResult linkExecutable(const std::string &object,
+                                   const std::string &output,
+                                   const std::string &argv0,
+                                   std::string &error);
+
+} // namespace modelc
+
+#endif

@@ -1,0 +1,67 @@
+//===- Phases.cpp - the pass pipeline of each phase -----------------------===//
+//
+// Each phase is a textual pipeline, so `--emit=<phase>` output can be
+// reproduced step by step with modelc-opt and the same pass names.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Pipeline/Pipeline.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
+  switch (phase) {
+  case Phase::NN:
+    return "";
+  case Phase::NNTrain:
+    return "nn-specialize-mode,nn-build-entry-points";
+  case Phase::Linalg:
+    return "convert-nn-to-linalg,"
+           "func.func(canonicalize,linalg-fuse-elementwise-ops,cse)";
+  case Phase::Loops:
+    return "eliminate-empty-tensors,"
+           "one-shot-bufferize{bufferize-function-boundaries "
+           "function-boundary-type-conversion=identity-layout-map},"
+           "buffer-deallocation-pipeline,"
+           "func.func(nn-copies-to-linalg,convert-linalg-to-loops,canonicalize,"
+           "cse)";
+  case Phase::LLVM:
+    return "lower-affine,expand-strided-metadata,finalize-memref-to-llvm,"
+           "convert-scf-to-cf,convert-to-llvm,reconcile-unrealized-casts";
+  }
+  return "";
+}
+
+LogicalResult modelc::runPhases(ModuleOp module, Phase from, Phase to,
+                                const PipelineOptions &options) {
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  if (options.printIRAfterAll) {
+    module.getContext()->disableMultithreading();
+    pm.enableIRPrinting(
+        /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
+        /*shouldPrintAfterPass=*/[](Pass *, Operation *) { return true; },
+        /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false);
+  }
+  std::string text;
+  for (int p = static_cast<int>(from) + 1; p <= static_cast<int>(to); ++p) {
+    std::string phase = pipelineFor(static_cast<Phase>(p), options);
+    if (phase.empty())
+      continue;
+    text += (text.empty() ? "" : ",") + phase;
+  }
+  if (text.empty())
+    return success();
+  std::string errors;
+  llvm::raw_string_ostream errStream(errors);
+  if (failed(parsePassPipeline(text, pm,
+                               errStream))) {
+    llvm::errs() << "modelc: internal error: bad pipeline: " << errors << "\n";
+    return failure();
+  }
+  return pm.run(module);
+}

@@ -1,0 +1,9 @@
+//===- Registration.cpp - every modelc pass, by name ----------------------===//
+#include "modelc/Conversion/Passes.h"
+#include "modelc/Pipeline/Pipeline.h"
+#include "modelc/Transforms/Passes.h"
+
+void modelc::registerModelcPasses() {
+  mlir::nn::registerNNTransformsPasses();
+  mlir::nn::registerNNConversionPasses();
+}

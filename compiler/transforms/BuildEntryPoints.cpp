@@ -1,0 +1,278 @@
+//===- BuildEntryPoints.cpp - state arena and runtime entry points --------===//
+//
+// All float state lives in one arena owned by the runtime; a variable is a
+// static slice of it. Entry points take caller-owned memrefs (arena, inputs,
+// labels, outputs, scalars) and the results are materialized in place, so
+// after one-shot bufferization nothing is copied in or out.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_NNBUILDENTRYPOINTS
+#include "modelc/Transforms/Passes.h.inc"
+} // namespace mlir::nn
+
+using namespace mlir;
+
+namespace {
+
+struct Slot {
+  int64_t offset, size;
+  RankedTensorType type;
+};
+
+/// One argument of an entry point, as the runtime sees it.
+struct AbiArg {
+  std::string kind, name;
+  Type type; // memref type
+};
+
+class EntryBuilder {
+public:
+  EntryBuilder(ModuleOp module, const llvm::StringMap<Slot> &slots,
+               int64_t arenaSize)
+      : module(module), slots(slots), b(module.getContext()),
+        arenaType(MemRefType::get({arenaSize}, b.getF32Type())) {}
+
+  /// forward_infer / forward_train: arena, inputs -> outputs.
+  void buildForward(StringRef entryName, func::FuncOp forward) {
+    SmallVector<AbiArg> args = {{"arena", "", arenaType}};
+    appendArgs(args, "input", forward.getArgumentTypes(), forward, true);
+    appendArgs(args, "output", forward.getResultTypes(), forward, false);
+    Body body = begin(entryName, args);
+    SmallVector<Value> outs = inlineCall(forward, body.tensors(1, forward.getNumArguments()));
+    finish(body, outs, 1 + forward.getNumArguments());
+  }
+
+  /// eval: arena, inputs, labels -> outputs, loss, data_loss (inference).
+  void buildEval(func::FuncOp forward, func::FuncOp loss) {
+    SmallVector<AbiArg> args = {{"arena", "", arenaType}};
+    appendArgs(args, "input", forward.getArgumentTypes(), forward, true);
+    unsigned labelsAt = args.size();
+    args.push_back({"label", argName(loss, 1).str(),
+                    memrefOf(loss.getArgumentTypes()[1])});
+    appendArgs(args, "output", forward.getResultTypes(), forward, false);
+    auto scalar = MemRefType::get({}, b.getF32Type());
+    args.push_back({"loss", "", scalar});
+    args.push_back({"data_loss", "", scalar});
+    Body body = begin("modelc_eval", args);
+    SmallVector<Value> outs =
+        inlineCall(forward, body.tensors(1, forward.getNumArguments()));
+    // The loss reads the output it names.
+    Value predictions;
+    StringRef lossOn = argName(loss, 0);
+    for (unsigned i = 0; i < forward.getNumResults(); ++i)
+      if (resultName(forward, i) == lossOn)
+        predictions = outs[i];
+    Value dataLoss =
+        inlineCall(loss, {predictions, body.tensor(labelsAt)}).front();
+    Value total = addRegularization(body.loc, dataLoss);
+    outs.push_back(total);
+    outs.push_back(dataLoss);
+    finish(body, outs, labelsAt + 1);
+  }
+
+  SmallVector<std::pair<std::string, SmallVector<AbiArg>>> entries;
+
+private:
+  struct Body {
+    func::FuncOp fn;
+    Location loc;
+    SmallVector<Value> values; // tensor views of the memref arguments
+    Value tensor(unsigned i) { return values[i]; }
+    SmallVector<Value> tensors(unsigned from, unsigned count) {
+      return SmallVector<Value>(values.begin() + from,
+                                values.begin() + from + count);
+    }
+  };
+
+  static StringRef argName(func::FuncOp fn, unsigned i) {
+    auto a = fn.getArgAttrOfType<StringAttr>(i, "nn.name");
+    return a ? a.getValue() : "";
+  }
+  static StringRef resultName(func::FuncOp fn, unsigned i) {
+    auto a = fn.getResultAttrOfType<StringAttr>(i, "nn.name");
+    return a ? a.getValue() : "";
+  }
+  static MemRefType memrefOf(Type t) {
+    auto rt = cast<RankedTensorType>(t);
+    return MemRefType::get(rt.getShape(), rt.getElementType());
+  }
+  void appendArgs(SmallVector<AbiArg> &args, StringRef kind, TypeRange types,
+                  func::FuncOp fn, bool isArg) {
+    for (unsigned i = 0; i < types.size(); ++i)
+      args.push_back({kind.str(),
+                      (isArg ? argName(fn, i) : resultName(fn, i)).str(),
+                      memrefOf(types[i])});
+  }
+
+  Body begin(StringRef name, ArrayRef<AbiArg> args) {
+    Location loc = module.getLoc();
+    SmallVector<Type> types;
+    for (const AbiArg &a : args)
+      types.push_back(a.type);
+    b.setInsertionPointToEnd(module.getBody());
+    auto fn = func::FuncOp::create(b, loc, name, b.getFunctionType(types, {}));
+    fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+    SmallVector<Attribute> abi;
+    for (const AbiArg &a : args)
+      abi.push_back(b.getStringAttr(a.name.empty() ? a.kind
+                                                   : a.kind + ":" + a.name));
+    fn->setAttr("nn.abi", b.getArrayAttr(abi));
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Body body{fn, loc, {}};
+    for (unsigned i = 0; i < args.size(); ++i) {
+      auto mt = cast<MemRefType>(args[i].type);
+      auto tt = RankedTensorType::get(mt.getShape(), mt.getElementType());
+      body.values.push_back(bufferization::ToTensorOp::create(
+          b, loc, tt, entry->getArgument(i), b.getUnitAttr()));
+    }
+    arena = body.values.front();
+    entries.push_back({name.str(), SmallVector<AbiArg>(args)});
+    return body;
+  }
+
+  /// Results go straight into the caller's buffers.
+  void finish(Body &body, ArrayRef<Value> results, unsigned firstOut) {
+    Block &entry = body.fn.getBody().front();
+    for (unsigned i = 0; i < results.size(); ++i)
+      bufferization::MaterializeInDestinationOp::create(
+          b, body.loc, Type(), results[i], entry.getArgument(firstOut + i),
+          /*restrict=*/true, /*writable=*/true);
+    func::ReturnOp::create(b, body.loc);
+  }
+
+  /// A state variable as a view of the arena.
+  Value readVariable(Location loc, StringRef name) {
+    const Slot &slot = slots.lookup(name);
+    auto flat = RankedTensorType::get({slot.size}, b.getF32Type());
+    Value v = tensor::ExtractSliceOp::create(
+        b, loc, flat, arena, ArrayRef<OpFoldResult>{b.getIndexAttr(slot.offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(slot.size)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    if (slot.type.getRank() == 1)
+      return v;
+    ReassociationIndices all;
+    for (int64_t i = 0; i < slot.type.getRank(); ++i)
+      all.push_back(i);
+    return tensor::ExpandShapeOp::create(b, loc, slot.type, v,
+                                         ArrayRef<ReassociationIndices>{all});
+  }
+
+  /// Clones `fn`'s body here with `args` for its arguments; returns what it
+  /// returns. State reads become arena slices.
+  SmallVector<Value> inlineCall(func::FuncOp fn, ValueRange args) {
+    IRMapping map;
+    Block &body = fn.getBody().front();
+    map.map(body.getArguments(), args);
+    SmallVector<Value> results;
+    for (Operation &op : body) {
+      if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+        for (Value v : ret.getOperands())
+          results.push_back(map.lookup(v));
+        break;
+      }
+      if (auto read = dyn_cast<nn::ReadOp>(op)) {
+        map.map(read.getResult(), readVariable(read.getLoc(),
+                                               read.getVariable()));
+        continue;
+      }
+      b.clone(op, map);
+    }
+    return results;
+  }
+
+  /// data_loss + every variable's weight penalty.
+  Value addRegularization(Location loc, Value dataLoss) {
+    Value total = dataLoss;
+    auto scalar = RankedTensorType::get({}, b.getF32Type());
+    for (auto var : module.getOps<nn::VariableOp>()) {
+      DictionaryAttr reg = var.getRegularizerAttr();
+      if (!reg)
+        continue;
+      for (NamedAttribute entry : reg) {
+        auto kind = nn::symbolizeRegularizerKind(entry.getName().getValue());
+        auto scale = dyn_cast<FloatAttr>(entry.getValue());
+        if (!kind || !scale)
+          continue;
+        Value w = readVariable(loc, var.getSymName());
+        Value penalty = nn::RegularizerOp::create(
+            b, loc, scalar, w,
+            nn::RegularizerKindAttr::get(b.getContext(), *kind),
+            b.getF32FloatAttr(scale.getValueAsDouble()));
+        total = nn::AddOp::create(b, loc, scalar, ValueRange{total, penalty});
+      }
+    }
+    return total;
+  }
+
+  ModuleOp module;
+  const llvm::StringMap<Slot> &slots;
+  OpBuilder b;
+  MemRefType arenaType;
+  Value arena;
+};
+
+struct NNBuildEntryPointsPass
+    : public nn::impl::NNBuildEntryPointsBase<NNBuildEntryPointsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    Builder b(module.getContext());
+
+    // The arena: variables in declaration order.
+    llvm::StringMap<Slot> slots;
+    int64_t offset = 0;
+    for (auto var : module.getOps<nn::VariableOp>()) {
+      auto type = cast<RankedTensorType>(var.getType());
+      slots[var.getSymName()] = {offset, type.getNumElements(), type};
+      offset += type.getNumElements();
+    }
+    module->setAttr("nn.state_size", b.getI64IntegerAttr(offset));
+
+    auto infer = module.lookupSymbol<func::FuncOp>("forward_infer");
+    auto train = module.lookupSymbol<func::FuncOp>("forward_train");
+    if (!infer || !train) {
+      module.emitError("expected @forward_infer and @forward_train (run "
+                       "nn-specialize-mode first)");
+      return signalPassFailure();
+    }
+    auto loss = module.lookupSymbol<func::FuncOp>("loss");
+    // The arena memref needs at least one element even for stateless models.
+    EntryBuilder builder(module, slots, std::max<int64_t>(offset, 1));
+    builder.buildForward("modelc_forward_infer", infer);
+    builder.buildForward("modelc_forward_train", train);
+    if (loss)
+      builder.buildEval(infer, loss);
+
+    // The model-level functions have been inlined into the entry points.
+    infer.erase();
+    train.erase();
+    if (loss)
+      loss.erase();
+
+    // The declarations become a record of the layout; nothing reads them now.
+    SmallVector<Attribute> layout;
+    for (auto var : llvm::make_early_inc_range(module.getOps<nn::VariableOp>())) {
+      const Slot &slot = slots[var.getSymName()];
+      layout.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("name", var.getSymNameAttr()),
+           b.getNamedAttr("offset", b.getI64IntegerAttr(slot.offset)),
+           b.getNamedAttr("size", b.getI64IntegerAttr(slot.size))}));
+      var.erase();
+    }
+    module->setAttr("nn.state_layout", b.getArrayAttr(layout));
+  }
+};
+
+} // namespace

@@ -1,0 +1,149 @@
+//===- array.cpp - Typed n-d arrays and shared helpers --------------------===//
+
+#include "modelc/runtime/array.h"
+#include "modelc/runtime/error.h"
+
+#include <cstdarg>
+#include <cstdlib>
+#include <cstring>
+
+namespace modelc::rt {
+
+std::string format(const char *Fmt, ...) {
+  va_list Ap;
+  va_start(Ap, Fmt);
+  char Buf[512];
+  int N = std::vsnprintf(Buf, sizeof(Buf), Fmt, Ap);
+  va_end(Ap);
+  if (N < 0)
+    return Fmt;
+  if (static_cast<size_t>(N) < sizeof(Buf))
+    return std::string(Buf, N);
+  std::string Out(static_cast<size_t>(N) + 1, '\0');
+  va_start(Ap, Fmt);
+  std::vsnprintf(Out.data(), Out.size(), Fmt, Ap);
+  va_end(Ap);
+  Out.resize(N);
+  return Out;
+}
+
+std::string shapeToString(const std::vector<int64_t> &Shape) {
+  std::string S = "[";
+  for (size_t I = 0; I < Shape.size(); ++I) {
+    if (I)
+      S += ", ";
+    S += Shape[I] < 0 ? std::string("?") : std::to_string(Shape[I]);
+  }
+  return S + "]";
+}
+
+std::string joinNames(const std::vector<std::string> &Names) {
+  std::string S;
+  for (size_t I = 0; I < Names.size(); ++I)
+    S += (I ? ", " : "") + Names[I];
+  return S;
+}
+
+size_t dtypeItemSize(DType Type) {
+  switch (Type) {
+  case DType::F32:
+  case DType::I32:
+    return 4;
+  case DType::F64:
+  case DType::I64:
+    return 8;
+  case DType::U8:
+  case DType::Bool:
+  case DType::Bytes:
+    return 1;
+  }
+  return 1;
+}
+
+std::string dtypeName(DType Type, size_t ItemSize) {
+  switch (Type) {
+  case DType::F32:
+    return "float32";
+  case DType::F64:
+    return "float64";
+  case DType::I32:
+    return "int32";
+  case DType::I64:
+    return "int64";
+  case DType::U8:
+    return "uint8";
+  case DType::Bool:
+    return "bool";
+  case DType::Bytes:
+    return "|S" + std::to_string(ItemSize);
+  }
+  return "?";
+}
+
+static const struct {
+  const char *Name;
+  DType Type;
+} ModelDTypes[] = {{"f32", DType::F32}, {"f64", DType::F64},
+                   {"i32", DType::I32}, {"i64", DType::I64},
+                   {"u8", DType::U8},   {"bool", DType::Bool}};
+
+bool parseModelDType(const std::string &Name, DType &Type) {
+  for (const auto &D : ModelDTypes)
+    if (Name == D.Name) {
+      Type = D.Type;
+      return true;
+    }
+  return false;
+}
+
+std::string modelDTypeName(DType Type) {
+  for (const auto &D : ModelDTypes)
+    if (Type == D.Type)
+      return D.Name;
+  return dtypeName(Type, dtypeItemSize(Type));
+}
+
+int64_t checkedNumElements(const std::vector<int64_t> &Shape) {
+  int64_t N = 1;
+  for (int64_t D : Shape) {
+    if (D < 0 || __builtin_mul_overflow(N, D, &N))
+      return -1;
+  }
+  return N;
+}
+
+void Array::Free::operator()(uint8_t *P) const { std::free(P); }
+
+Array::Array(DType Type, std::vector<int64_t> Shape, size_t ItemSize)
+    : Type(Type), ItemSize(ItemSize ? ItemSize : dtypeItemSize(Type)),
+      Shape(std::move(Shape)) {
+  NumElements = checkedNumElements(this->Shape);
+  int64_t Bytes;
+  if (NumElements < 0 ||
+      __builtin_mul_overflow(NumElements, static_cast<int64_t>(this->ItemSize),
+                             &Bytes) ||
+      Bytes > (INT64_C(1) << 46))
+    throw Error("array of shape " + shapeToString(this->Shape) +
+                " is too large");
+  // 64-byte alignment lets compiled code use aligned vector loads; never
+  // allocate 0 bytes so data() is always a valid pointer.
+  size_t Alloc = (static_cast<size_t>(Bytes) + 63) / 64 * 64;
+  if (Alloc == 0)
+    Alloc = 64;
+  void *P = std::aligned_alloc(64, Alloc);
+  if (!P)
+    throw std::bad_alloc();
+  std::memset(P, 0, Alloc);
+  Data.reset(static_cast<uint8_t *>(P));
+}
+
+size_t Array::rowBytes() const {
+  if (Shape.empty())
+    return ItemSize;
+  size_t N = ItemSize;
+  for (size_t I = 1; I < Shape.size(); ++I)
+    N *= static_cast<size_t>(Shape[I]);
+  return N;
+}
+
+} // namespace modelc::rt

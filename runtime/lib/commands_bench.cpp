@@ -1,0 +1,149 @@
+//===- commands_bench.cpp - `bench`: time train steps and inference -------===//
+
+#include "modelc/runtime/args.h"
+#include "modelc/runtime/commands.h"
+#include "modelc/runtime/entry.h"
+#include "modelc/runtime/error.h"
+#include "modelc/runtime/random.h"
+#include "modelc/runtime/state.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+namespace modelc::rt {
+
+static const char *Help =
+    R"(usage: PROG bench [--batch-size B] [--steps N] [--threads N]
+
+Times train_step and forward_infer on random data with a freshly initialized
+state (nothing is read or written): milliseconds per call (median, min, max)
+and examples per second at the median.
+
+  --batch-size B  examples per call (default 32)
+  --steps N       timed calls per entry, after 2 warm-up calls (default 20)
+  --threads N     worker threads of the compiled code
+)";
+
+namespace {
+
+/// Random but valid data: inputs in [-1, 1) (integer inputs 0, a valid token
+/// id for any vocabulary), labels valid for the loss.
+Array randomTensor(const ModelInfo &M, const TensorSpec &T, int64_t Batch,
+                   bool IsLossLabel) {
+  Array A(T.Type, T.withBatch(Batch));
+  Rng R(M.Seed, "bench/" + T.Name);
+  int64_t N = A.numElements();
+  if (T.Type == DType::F32) {
+    float *P = A.as<float>();
+    for (int64_t I = 0; I < N; ++I)
+      P[I] = static_cast<float>(IsLossLabel &&
+                                        M.Loss == LossKind::SigmoidCrossEntropy
+                                    ? (R.uniform() < 0.5 ? 0.0 : 1.0)
+                                    : 2 * R.uniform() - 1);
+  } else if (IsLossLabel && M.Loss == LossKind::SoftmaxCrossEntropy &&
+             T.Type == DType::I32) {
+    uint64_t Classes = M.Outputs[M.LossLogits].Shape.back();
+    int32_t *P = A.as<int32_t>();
+    for (int64_t I = 0; I < N; ++I)
+      P[I] = static_cast<int32_t>(R.below(Classes ? Classes : 1));
+  }
+  return A;
+}
+
+struct Timing {
+  double Median = 0, Min = 0, Max = 0;
+};
+
+template <typename Fn> Timing timeCalls(int64_t Steps, Fn &&Call) {
+  for (int I = 0; I < 2; ++I)
+    Call();
+  std::vector<double> Ms;
+  for (int64_t I = 0; I < Steps; ++I) {
+    auto T0 = std::chrono::steady_clock::now();
+    Call();
+    Ms.push_back(std::chrono::duration<double, std::milli>(
+                     std::chrono::steady_clock::now() - T0)
+                     .count());
+  }
+  std::sort(Ms.begin(), Ms.end());
+  size_t K = Ms.size();
+  return {K % 2 ? Ms[K / 2] : (Ms[K / 2 - 1] + Ms[K / 2]) / 2, Ms.front(),
+          Ms.back()};
+}
+
+void report(const char *Name, int64_t Batch, const Timing &T) {
+  std::printf("%-14s median %.3f ms  min %.3f ms  max %.3f ms  "
+              "%.1f examples/s\n",
+              Name, T.Median, T.Min, T.Max,
+              T.Median > 0 ? Batch * 1000.0 / T.Median : 0.0);
+}
+
+} // namespace
+
+int runBench(const CommandContext &Ctx, const Args &A) {
+  ParsedArgs P("bench",
+               {{"batch-size", true}, {"steps", true}, {"threads", true}}, A);
+  if (P.helpRequested()) {
+    printHelp(Ctx, Help);
+    return 0;
+  }
+  const ModelInfo &M = Ctx.Info;
+  int64_t Batch = P.integer("batch-size", 32, 1);
+  int64_t Steps = P.integer("steps", 20, 1);
+  setThreadCount(P.integer("threads", 0, 1));
+  for (int64_t V : M.VirtualBatchSizes)
+    if (Batch % V != 0)
+      throw Error("bench: --batch-size " + std::to_string(Batch) +
+                  " is not divisible by the model's virtual_batch_size " +
+                  std::to_string(V));
+
+  State S = initialState(M, M.Seed);
+  std::vector<Array> Inputs, Labels, Outputs;
+  for (const TensorSpec &T : M.Inputs)
+    Inputs.push_back(randomTensor(M, T, Batch, false));
+  for (size_t I = 0; I < M.Labels.size(); ++I)
+    Labels.push_back(randomTensor(M, M.Labels[I], Batch,
+                                  static_cast<int>(I) == M.LossLabels));
+  for (const TensorSpec &T : M.Outputs)
+    Outputs.emplace_back(T.Type, T.withBatch(Batch));
+  float Loss = 0, DataLoss = 0;
+  int64_t Step = 0, Seed = M.Seed;
+  EntryBuffers B;
+  B.Arena = S.arena();
+  B.Batch = Batch;
+  for (Array &X : Inputs)
+    B.Inputs.push_back(X.data());
+  for (Array &L : Labels)
+    B.Labels.push_back(L.data());
+  for (Array &Y : Outputs)
+    B.Outputs.push_back(Y.data());
+  B.Loss = &Loss;
+  B.DataLoss = &DataLoss;
+  B.Step = &Step;
+  B.Seed = &Seed;
+
+  std::printf("bench '%s': batch size %lld, %lld timed calls per entry after "
+              "2 warm-up calls\n",
+              M.Name.c_str(), static_cast<long long>(Batch),
+              static_cast<long long>(Steps));
+  bool Any = false;
+  if (const EntrySpec *E = M.entry("train_step")) {
+    report("train_step", Batch, timeCalls(Steps, [&] {
+             callEntry(M, *E, B);
+             ++Step;
+           }));
+    Any = true;
+  }
+  if (const EntrySpec *E = M.entry("forward_infer")) {
+    report("forward_infer", Batch,
+           timeCalls(Steps, [&] { callEntry(M, *E, B); }));
+    Any = true;
+  }
+  if (!Any)
+    throw Error("bench: model '" + M.Name +
+                "' has neither train_step nor forward_infer");
+  return 0;
+}
+
+} // namespace modelc::rt

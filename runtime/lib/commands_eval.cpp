@@ -1,0 +1,103 @@
+//===- commands_eval.cpp - `eval`: loss and accuracy of a checkpoint ------===//
+
+#include "modelc/runtime/args.h"
+#include "modelc/runtime/commands.h"
+#include "modelc/runtime/dataset.h"
+#include "modelc/runtime/entry.h"
+#include "modelc/runtime/error.h"
+#include "modelc/runtime/metrics.h"
+#include "modelc/runtime/state.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace modelc::rt {
+
+static const char *Help =
+    R"(usage: PROG eval --data DATA.npz --checkpoint CKPT.npz [--batch-size B]
+                 [--threads N] [--json]
+
+Evaluates the checkpoint in inference mode on DATA.npz (one array per model
+input and label). Prints the loss (data loss plus regularization), the data
+loss, the accuracy and the number of examples. Never changes the checkpoint.
+
+  --batch-size B  examples per call (default 256)
+  --threads N     worker threads of the compiled code
+  --json          print one JSON object
+)";
+
+MetricSums evaluateDataset(const ModelInfo &M, const EntrySpec &Entry,
+                           float *Arena, const Dataset &D, int64_t Batch) {
+  int64_t N = D.NumExamples;
+  Batch = std::max<int64_t>(1, std::min(Batch, N));
+  std::vector<Array> Outputs;
+  for (const TensorSpec &T : M.Outputs)
+    Outputs.emplace_back(T.Type, T.withBatch(Batch));
+  MetricSums Sums;
+  for (int64_t Start = 0; Start < N; Start += Batch) {
+    float Loss = 0, DataLoss = 0;
+    EntryBuffers B;
+    B.Arena = Arena;
+    B.Batch = std::min(Batch, N - Start);
+    for (const Array &X : D.Inputs)
+      B.Inputs.push_back(exampleRow(X, Start));
+    for (const Array &L : D.Labels)
+      B.Labels.push_back(exampleRow(L, Start));
+    for (Array &Y : Outputs)
+      B.Outputs.push_back(Y.data());
+    B.Loss = &Loss;
+    B.DataLoss = &DataLoss;
+    callEntry(M, Entry, B);
+    Correct C;
+    if (hasAccuracy(M))
+      C = countCorrect(M, Outputs[M.LossLogits].data(), B.Labels[M.LossLabels],
+                       B.Batch);
+    Sums.add(Loss, DataLoss, B.Batch, C);
+  }
+  return Sums;
+}
+
+int runEval(const CommandContext &Ctx, const Args &A) {
+  ParsedArgs P("eval",
+               {{"data", true},
+                {"checkpoint", true},
+                {"batch-size", true},
+                {"threads", true},
+                {"json", false}},
+               A);
+  if (P.helpRequested()) {
+    printHelp(Ctx, Help);
+    return 0;
+  }
+  const ModelInfo &M = Ctx.Info;
+  std::string Data = P.required("data"), Ckpt = P.required("checkpoint");
+  int64_t Batch = P.integer("batch-size", 256, 1);
+  setThreadCount(P.integer("threads", 0, 1));
+  const EntrySpec &Entry = requireEntry(M, "eval", "eval");
+
+  State S = loadState(M, Ckpt, StateUse::Forward, M.Seed);
+  Dataset D = loadDataset(M, Data, /*WithLabels=*/true);
+  if (D.NumExamples == 0)
+    throw Error(Data + ": the data has no examples");
+  MetricSums R = evaluateDataset(M, Entry, S.arena(), D, Batch);
+
+  if (P.has("json")) {
+    nlohmann::ordered_json J;
+    J["loss"] = R.meanLoss();
+    J["data_loss"] = R.meanDataLoss();
+    if (hasAccuracy(M))
+      J["accuracy"] = R.accuracy();
+    J["examples"] = R.Examples;
+    std::printf("%s\n", J.dump().c_str());
+    return 0;
+  }
+  std::printf("loss: %.6f\ndata_loss: %.6f\n", R.meanLoss(), R.meanDataLoss());
+  if (hasAccuracy(M))
+    std::printf("accuracy: %.6f\n", R.accuracy());
+  std::printf("examples: %lld\n", static_cast<long long>(R.Examples));
+  return 0;
+}
+
+} // namespace modelc::rt

@@ -1,0 +1,122 @@
+//===- main.cpp - Entry point of every compiled model executable ----------===//
+//
+// Dispatches to the commands of SPEC 4. Every error ends here as
+// `PROG: error: MESSAGE` on stderr: exit 2 for usage errors, 1 otherwise.
+//
+//===----------------------------------------------------------------------===//
+
+#include "modelc/runtime/atomic_file.h"
+#include "modelc/runtime/commands.h"
+#include "modelc/runtime/error.h"
+
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <sys/stat.h>
+
+using namespace modelc::rt;
+
+namespace modelc::rt {
+
+bool sameFile(const std::string &A, const std::string &B) {
+  struct stat SA, SB;
+  if (::stat(A.c_str(), &SA) != 0 || ::stat(B.c_str(), &SB) != 0)
+    return false;
+  return SA.st_dev == SB.st_dev && SA.st_ino == SB.st_ino;
+}
+
+void printHelp(const CommandContext &Ctx, const char *Text) {
+  std::string S = Text;
+  for (size_t P; (P = S.find("PROG")) != std::string::npos;)
+    S.replace(P, 4, Ctx.Prog);
+  std::fputs(S.c_str(), stdout);
+}
+
+} // namespace modelc::rt
+
+static const char *TopHelp =
+    R"(usage: PROG <command> [options]
+
+commands:
+  train    train the model on an .npz data file, writing checkpoints
+  eval     loss and accuracy of a checkpoint on labeled data
+  predict  run the model on inputs and write its outputs to an .npz
+  init     write a freshly initialized state
+  info     show inputs, outputs, layers and state sizes
+  bench    time train steps and inference on random data
+
+Run 'PROG <command> --help' for the options of a command.
+)";
+
+static std::string baseName(const char *Argv0) {
+  if (!Argv0 || !*Argv0)
+    return "model";
+  const char *Slash = std::strrchr(Argv0, '/');
+  return Slash ? Slash + 1 : Argv0;
+}
+
+static int dispatch(const std::string &Prog, int Argc, char **Argv) {
+  const ModelInfo &Info = linkedModel();
+  CommandContext Ctx{Prog, Info};
+  if (Argc < 2)
+    throw UsageError("no command given (train, eval, predict, init, info, "
+                     "bench)");
+  std::string Cmd = Argv[1];
+  Args Rest(Argv + 2, Argv + Argc);
+  if (Cmd == "--help" || Cmd == "-h" || Cmd == "help") {
+    std::printf("Model '%s' (fingerprint %s), compiled by modelc.\n\n",
+                Info.Name.c_str(), Info.Fingerprint.c_str());
+    printHelp(Ctx, TopHelp);
+    return 0;
+  }
+  if (Cmd == "train")
+    return runTrain(Ctx, Rest);
+  if (Cmd == "eval")
+    return runEval(Ctx, Rest);
+  if (Cmd == "predict")
+    return runPredict(Ctx, Rest);
+  if (Cmd == "init")
+    return runInit(Ctx, Rest);
+  if (Cmd == "info")
+    return runInfo(Ctx, Rest);
+  if (Cmd == "bench")
+    return runBench(Ctx, Rest);
+  throw UsageError("unknown command '" + Cmd +
+                   "' (train, eval, predict, init, info, bench)");
+}
+
+int main(int Argc, char **Argv) {
+  std::string Prog = baseName(Argc > 0 ? Argv[0] : nullptr);
+  int Code;
+  try {
+    installTempFileCleanup();
+    Code = dispatch(Prog, Argc, Argv);
+  } catch (const UsageError &E) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s: error: %s\nRun '%s --help' for usage.\n",
+                 Prog.c_str(), E.what(), Prog.c_str());
+    return 2;
+  } catch (const Error &E) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s: error: %s\n", Prog.c_str(), E.what());
+    return 1;
+  } catch (const std::bad_alloc &) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s: error: out of memory\n", Prog.c_str());
+    return 1;
+  } catch (const std::exception &E) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s: error: internal error: %s\n", Prog.c_str(),
+                 E.what());
+    return 1;
+  } catch (...) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s: error: internal error\n", Prog.c_str());
+    return 1;
+  }
+  if (std::fflush(stdout) != 0) {
+    std::fprintf(stderr, "%s: error: cannot write to stdout\n", Prog.c_str());
+    return 1;
+  }
+  return Code;
+}

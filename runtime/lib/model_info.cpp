@@ -1,0 +1,347 @@
+//===- model_info.cpp - Parsing modelc_model_info -------------------------===//
+
+#include "modelc/runtime/model_info.h"
+#include "modelc/runtime/error.h"
+
+#include <nlohmann/json.hpp>
+
+// The model object defines the info and whichever entries the model has;
+// the entries are weak so an inference-only model links without train_step.
+extern "C" {
+extern const char modelc_model_info[];
+void modelc_entry_forward_infer(void **) __attribute__((weak));
+void modelc_entry_forward_train(void **) __attribute__((weak));
+void modelc_entry_eval(void **) __attribute__((weak));
+void modelc_entry_train_step(void **) __attribute__((weak));
+}
+
+namespace modelc::rt {
+
+using nlohmann::json;
+
+std::vector<int64_t> TensorSpec::withBatch(int64_t Batch) const {
+  std::vector<int64_t> S = Shape;
+  S[0] = Batch;
+  return S;
+}
+
+int64_t TensorSpec::exampleElements() const {
+  int64_t N = 1;
+  for (size_t I = 1; I < Shape.size(); ++I)
+    N *= Shape[I];
+  return N;
+}
+
+std::string TensorSpec::describe() const {
+  return modelDTypeName(Type) + shapeToString(Shape);
+}
+
+const char *roleName(StateRole Role) {
+  switch (Role) {
+  case StateRole::Param:
+    return "param";
+  case StateRole::MovingMean:
+    return "moving_mean";
+  case StateRole::MovingVariance:
+    return "moving_variance";
+  case StateRole::RenormMean:
+    return "renorm_mean";
+  case StateRole::RenormStddev:
+    return "renorm_stddev";
+  case StateRole::Slot:
+    return "slot";
+  }
+  return "?";
+}
+
+const EntrySpec *ModelInfo::entry(const std::string &Name) const {
+  auto It = Entries.find(Name);
+  return It == Entries.end() ? nullptr : &It->second;
+}
+
+const StateVar *ModelInfo::findState(const std::string &Name) const {
+  for (const StateVar &V : State)
+    if (V.Name == Name)
+      return &V;
+  return nullptr;
+}
+
+namespace {
+
+[[noreturn]] void invalid(const std::string &Why) {
+  throw Error("invalid model info: " + Why);
+}
+
+const json &field(const json &Obj, const char *Key, const std::string &Ctx) {
+  if (!Obj.is_object() || !Obj.contains(Key))
+    invalid(Ctx + ": missing '" + Key + "'");
+  return Obj.at(Key);
+}
+
+std::string str(const json &Obj, const char *Key, const std::string &Ctx) {
+  const json &V = field(Obj, Key, Ctx);
+  if (!V.is_string())
+    invalid(Ctx + ": '" + Key + "' is not a string");
+  return V.get<std::string>();
+}
+
+int64_t integer(const json &Obj, const char *Key, const std::string &Ctx) {
+  const json &V = field(Obj, Key, Ctx);
+  if (!V.is_number_integer())
+    invalid(Ctx + ": '" + Key + "' is not an integer");
+  return V.get<int64_t>();
+}
+
+double number(const json &Obj, const char *Key, double Default) {
+  if (!Obj.contains(Key))
+    return Default;
+  const json &V = Obj.at(Key);
+  if (!V.is_number())
+    invalid(std::string("'") + Key + "' is not a number");
+  return V.get<double>();
+}
+
+std::vector<int64_t> shape(const json &Obj, const std::string &Ctx) {
+  const json &V = field(Obj, "shape", Ctx);
+  if (!V.is_array())
+    invalid(Ctx + ": 'shape' is not an array");
+  std::vector<int64_t> S;
+  for (const json &D : V) {
+    if (!D.is_number_integer() || D.get<int64_t>() < -1)
+      invalid(Ctx + ": bad dimension in 'shape'");
+    S.push_back(D.get<int64_t>());
+  }
+  return S;
+}
+
+std::vector<TensorSpec> tensors(const json &Root, const char *Key) {
+  std::vector<TensorSpec> Out;
+  if (!Root.contains(Key))
+    return Out;
+  for (const json &T : Root.at(Key)) {
+    TensorSpec S;
+    S.Name = str(T, "name", Key);
+    std::string Ctx = std::string(Key) + " '" + S.Name + "'";
+    S.Shape = shape(T, Ctx);
+    if (S.Shape.empty() || S.Shape[0] != -1)
+      invalid(Ctx + ": the first dimension must be the batch (-1)");
+    for (size_t I = 1; I < S.Shape.size(); ++I)
+      if (S.Shape[I] < 0)
+        invalid(Ctx + ": only the first dimension may be -1");
+    std::string D = T.contains("dtype") ? str(T, "dtype", Ctx) : "f32";
+    if (!parseModelDType(D, S.Type))
+      invalid(Ctx + ": unknown dtype '" + D + "'");
+    if (T.contains("range")) {
+      const json &R = T.at("range");
+      if (!R.is_array() || R.size() != 2 || !R[0].is_number_integer() ||
+          !R[1].is_number_integer() ||
+          R[0].get<int64_t>() >= R[1].get<int64_t>())
+        invalid(Ctx + ": 'range' must be [lo, hi] with lo < hi");
+      S.HasRange = true;
+      S.RangeLo = R[0].get<int64_t>();
+      S.RangeHi = R[1].get<int64_t>();
+    }
+    Out.push_back(std::move(S));
+  }
+  return Out;
+}
+
+int indexOf(const std::vector<TensorSpec> &Ts, const std::string &Name) {
+  for (size_t I = 0; I < Ts.size(); ++I)
+    if (Ts[I].Name == Name)
+      return static_cast<int>(I);
+  return -1;
+}
+
+EntryFn resolveSymbol(const std::string &Symbol) {
+  if (Symbol == "modelc_entry_forward_infer")
+    return modelc_entry_forward_infer;
+  if (Symbol == "modelc_entry_forward_train")
+    return modelc_entry_forward_train;
+  if (Symbol == "modelc_entry_eval")
+    return modelc_entry_eval;
+  if (Symbol == "modelc_entry_train_step")
+    return modelc_entry_train_step;
+  return nullptr;
+}
+
+InitSpec parseInit(const json &J, const std::string &Ctx) {
+  InitSpec I;
+  I.Kind = str(J, "kind", Ctx + " init");
+  I.Value = number(J, "value", 0);
+  I.FanIn = number(J, "fan_in", 0);
+  I.FanOut = number(J, "fan_out", 0);
+  I.Mean = number(J, "mean", 0);
+  I.Stddev = number(J, "stddev", 0.05); // tf.keras defaults.
+  I.MinVal = number(J, "minval", -0.05);
+  I.MaxVal = number(J, "maxval", 0.05);
+  static const char *Known[] = {"zeros",          "ones",
+                                "constant",       "glorot_uniform",
+                                "glorot_normal",  "he_normal",
+                                "he_uniform",     "random_normal",
+                                "random_uniform", "truncated_normal"};
+  bool Ok = false;
+  for (const char *K : Known)
+    Ok |= I.Kind == K;
+  if (!Ok)
+    invalid(Ctx + ": unknown initializer '" + I.Kind + "'");
+  bool NeedsFans =
+      I.Kind.rfind("glorot", 0) == 0 || I.Kind.rfind("he_", 0) == 0;
+  if (NeedsFans && (I.FanIn <= 0 || (I.Kind[0] == 'g' && I.FanOut <= 0)))
+    invalid(Ctx + ": initializer '" + I.Kind +
+            "' needs positive fan_in/fan_out");
+  return I;
+}
+
+} // namespace
+
+ModelInfo parseModelInfo(const char *Text) {
+  json Root = json::parse(Text, nullptr, /*allow_exceptions=*/false);
+  if (Root.is_discarded() || !Root.is_object())
+    invalid("not a JSON object");
+  try {
+    ModelInfo M;
+    M.Name = str(Root, "name", "model");
+    M.Fingerprint = str(Root, "fingerprint", "model");
+    if (M.Fingerprint.empty())
+      invalid("empty fingerprint");
+    M.Seed = Root.contains("seed") ? integer(Root, "seed", "model") : 0;
+    M.Inputs = tensors(Root, "inputs");
+    M.Labels = tensors(Root, "labels");
+    M.Outputs = tensors(Root, "outputs");
+    if (M.Inputs.empty() || M.Outputs.empty())
+      invalid("a model needs inputs and outputs");
+
+    if (Root.contains("loss") && !Root.at("loss").is_null()) {
+      const json &L = Root.at("loss");
+      M.LossName = str(L, "op", "loss");
+      if (M.LossName == "softmax_cross_entropy")
+        M.Loss = LossKind::SoftmaxCrossEntropy;
+      else if (M.LossName == "sigmoid_cross_entropy")
+        M.Loss = LossKind::SigmoidCrossEntropy;
+      else if (M.LossName == "mean_squared_error")
+        M.Loss = LossKind::MSE;
+      else
+        invalid("unknown loss '" + M.LossName + "'");
+      // The loss names a layer; the runtime sees it as an output.
+      M.LossLogits = L.contains("logits")
+                         ? indexOf(M.Outputs, str(L, "logits", "loss"))
+                         : 0;
+      if (M.LossLogits < 0)
+        M.LossLogits = 0;
+      M.LossLabels = L.contains("labels")
+                         ? indexOf(M.Labels, str(L, "labels", "loss"))
+                         : 0;
+      if (M.Labels.empty())
+        invalid("a model with a loss needs labels");
+      if (M.LossLabels < 0)
+        M.LossLabels = 0;
+      M.LossName += "(" + M.Outputs[M.LossLogits].Name + ", " +
+                    M.Labels[M.LossLabels].Name + ")";
+    }
+    if (Root.contains("optimizer") && !Root.at("optimizer").is_null())
+      M.OptimizerText = Root.at("optimizer").dump();
+    if (Root.contains("virtual_batch_sizes"))
+      for (const json &V : Root.at("virtual_batch_sizes")) {
+        if (!V.is_number_integer() || V.get<int64_t>() <= 0)
+          invalid("bad virtual_batch_sizes");
+        M.VirtualBatchSizes.push_back(V.get<int64_t>());
+      }
+    if (Root.contains("layers"))
+      for (const json &L : Root.at("layers")) {
+        LayerInfo Layer;
+        Layer.Name = str(L, "name", "layer");
+        Layer.Op = L.contains("op") ? str(L, "op", Layer.Name) : "";
+        if (L.contains("shape"))
+          Layer.Shape = shape(L, "layer '" + Layer.Name + "'");
+        Layer.Params = L.contains("params") ? integer(L, "params", "layer") : 0;
+        M.Layers.push_back(std::move(Layer));
+      }
+
+    M.StateSize = integer(Root, "state_size", "model");
+    if (M.StateSize < 0)
+      invalid("negative state_size");
+    for (const json &S : field(Root, "state", "model")) {
+      StateVar V;
+      V.Name = str(S, "name", "state variable");
+      std::string Ctx = "state variable '" + V.Name + "'";
+      if (V.Name == "global_step" || V.Name.rfind("modelc/", 0) == 0 ||
+          M.findState(V.Name))
+        invalid(Ctx + ": reserved or duplicate name");
+      V.Shape = shape(S, Ctx);
+      V.Offset = integer(S, "offset", Ctx);
+      V.Size = integer(S, "size", Ctx);
+      if (checkedNumElements(V.Shape) != V.Size || V.Offset < 0 ||
+          V.Offset > M.StateSize || V.Size > M.StateSize - V.Offset)
+        invalid(Ctx + ": size/offset inconsistent with shape or state_size");
+      std::string Role = str(S, "role", Ctx);
+      static const StateRole Roles[] = {
+          StateRole::Param,          StateRole::MovingMean,
+          StateRole::MovingVariance, StateRole::RenormMean,
+          StateRole::RenormStddev,   StateRole::Slot};
+      bool Found = false;
+      for (StateRole R : Roles)
+        if (Role == roleName(R)) {
+          V.Role = R;
+          Found = true;
+        }
+      if (!Found)
+        invalid(Ctx + ": unknown role '" + Role + "'");
+      V.Trainable = S.contains("trainable") && S.at("trainable").is_boolean() &&
+                    S.at("trainable").get<bool>();
+      V.Init = parseInit(field(S, "init", Ctx), Ctx);
+      M.State.push_back(std::move(V));
+    }
+
+    for (const auto &[Name, E] : field(Root, "entries", "model").items()) {
+      EntrySpec Spec;
+      Spec.Name = Name;
+      std::string Ctx = "entry '" + Name + "'";
+      Spec.Symbol = str(E, "symbol", Ctx);
+      Spec.Fn = resolveSymbol(Spec.Symbol);
+      if (!Spec.Fn)
+        invalid(Ctx + ": symbol '" + Spec.Symbol +
+                "' is not linked into this executable");
+      for (const json &A : field(E, "args", Ctx)) {
+        std::string Kind = str(A, "kind", Ctx);
+        EntryArg Arg;
+        auto Named = [&](const std::vector<TensorSpec> &Ts) {
+          Arg.Index = indexOf(Ts, str(A, "name", Ctx));
+          if (Arg.Index < 0)
+            invalid(Ctx + ": unknown " + Kind + " '" + str(A, "name", Ctx) +
+                    "'");
+        };
+        if (Kind == "arena")
+          Arg.Kind = ArgKind::Arena;
+        else if (Kind == "input")
+          Arg.Kind = ArgKind::Input, Named(M.Inputs);
+        else if (Kind == "label")
+          Arg.Kind = ArgKind::Label, Named(M.Labels);
+        else if (Kind == "output")
+          Arg.Kind = ArgKind::Output, Named(M.Outputs);
+        else if (Kind == "loss")
+          Arg.Kind = ArgKind::Loss;
+        else if (Kind == "data_loss")
+          Arg.Kind = ArgKind::DataLoss;
+        else if (Kind == "step")
+          Arg.Kind = ArgKind::Step;
+        else if (Kind == "seed")
+          Arg.Kind = ArgKind::Seed;
+        else
+          invalid(Ctx + ": unknown argument kind '" + Kind + "'");
+        Spec.Args.push_back(Arg);
+      }
+      M.Entries.emplace(Name, std::move(Spec));
+    }
+    return M;
+  } catch (const json::exception &E) {
+    invalid(E.what());
+  }
+}
+
+const ModelInfo &linkedModel() {
+  static const ModelInfo Info = parseModelInfo(modelc_model_info);
+  return Info;
+}
+
+} // namespace modelc::rt

@@ -1,0 +1,50 @@
+// RUN: modelc-opt %s -convert-nn-to-linalg | FileCheck %s
+
+// TF `same` padding: 7 rows, k=3, s=2 -> 4 outputs, pad total 2 (1 before,
+// 1 after); 8 columns -> 4 outputs, pad total 1 (0 before, 1 after).
+// CHECK-LABEL: func.func @same_strided
+// CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x7x8x3xf32>, %[[K:[a-z0-9_]+]]: tensor<3x3x3x5xf32>, %[[B:[a-z0-9_]+]]: tensor<5xf32>)
+// CHECK: %[[PAD:.*]] = tensor.pad %[[X]] low[0, 1, 0, 0] high[0, 1, 1, 0]
+// CHECK: tensor.yield %{{.*}} : f32
+// CHECK: } : tensor<?x7x8x3xf32> to tensor<?x9x9x3xf32>
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x7x8x3xf32>
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<?x4x4x5xf32>
+// CHECK: %[[INIT:.*]] = linalg.broadcast ins(%[[B]] : tensor<5xf32>) outs(%[[EMPTY]] : tensor<?x4x4x5xf32>) dimensions = [0, 1, 2]
+// CHECK: %[[Y:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+// CHECK-SAME: ins(%[[PAD]], %[[K]] : tensor<?x9x9x3xf32>, tensor<3x3x3x5xf32>) outs(%[[INIT]] : tensor<?x4x4x5xf32>)
+// CHECK: return %[[Y]]
+func.func @same_strided(%x: tensor<?x7x8x3xf32>, %k: tensor<3x3x3x5xf32>, %b: tensor<5xf32>) -> tensor<?x4x4x5xf32> {
+  %y = nn.conv2d %x, %k bias(%b) {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 2, 2>} : (tensor<?x7x8x3xf32>, tensor<3x3x3x5xf32>, tensor<5xf32>) -> tensor<?x4x4x5xf32>
+  return %y : tensor<?x4x4x5xf32>
+}
+
+// An even kernel puts the larger half of the padding after: k=4 -> 1 before,
+// 2 after.
+// CHECK-LABEL: func.func @same_even_kernel
+// CHECK: tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 2, 1, 0]
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+func.func @same_even_kernel(%x: tensor<?x6x5x2xf32>, %k: tensor<4x2x2x3xf32>) -> tensor<?x6x5x3xf32> {
+  %y = nn.conv2d %x, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x6x5x2xf32>, tensor<4x2x2x3xf32>) -> tensor<?x6x5x3xf32>
+  return %y : tensor<?x6x5x3xf32>
+}
+
+// Valid padding, dilations, no bias: no pad, zero-filled accumulator.
+// CHECK-LABEL: func.func @valid_dilated
+// CHECK-NOT: tensor.pad
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<?x5x6x3xf32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+// CHECK-SAME: outs(%[[INIT]] : tensor<?x5x6x3xf32>)
+func.func @valid_dilated(%x: tensor<?x9x8x2xf32>, %k: tensor<3x2x2x3xf32>) -> tensor<?x5x6x3xf32> {
+  %y = nn.conv2d %x, %k {dilations = array<i64: 2, 2>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x9x8x2xf32>, tensor<3x2x2x3xf32>) -> tensor<?x5x6x3xf32>
+  return %y : tensor<?x5x6x3xf32>
+}
+
+// Same padding with nothing to pad (1x1 kernel, stride 2 over 4 columns).
+// CHECK-LABEL: func.func @same_no_pad_needed
+// CHECK-NOT: tensor.pad
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>}
+func.func @same_no_pad_needed(%x: tensor<?x5x4x3xf32>, %k: tensor<1x1x3x2xf32>) -> tensor<?x3x4x2xf32> {
+  %y = nn.conv2d %x, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 2, 1>} : (tensor<?x5x4x3xf32>, tensor<1x1x3x2xf32>) -> tensor<?x3x4x2xf32>
+  return %y : tensor<?x3x4x2xf32>
+}

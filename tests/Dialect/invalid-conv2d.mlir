@@ -1,0 +1,111 @@
+// Verifier rules of nn.conv2d: ranks, strides and dilations, channels
+// against the kernel, bias, the window fitting with valid padding and TF's
+// output-size rule.
+// RUN: modelc-opt %s -split-input-file -verify-diagnostics
+
+func.func @input_rank(%x: tensor<?x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32> {
+  // expected-error @below {{'nn.conv2d' op expected input of rank 4, got rank 3}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32>
+  return %0 : tensor<?x6x6x4xf32>
+}
+
+// -----
+
+func.func @kernel_rank(%x: tensor<?x8x8x3xf32>, %k: tensor<9x4xf32>) -> tensor<?x6x6x4xf32> {
+  // expected-error @below {{'nn.conv2d' op expected kernel of rank 4, got rank 2}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<9x4xf32>) -> tensor<?x6x6x4xf32>
+  return %0 : tensor<?x6x6x4xf32>
+}
+
+// -----
+
+func.func @result_rank(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x144xf32> {
+  // expected-error @below {{'nn.conv2d' op expected result of rank 4, got rank 2}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x144xf32>
+  return %0 : tensor<?x144xf32>
+}
+
+// -----
+
+func.func @zero_stride(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32> {
+  // expected-error @below {{'nn.conv2d' op strides must be >= 1, got [1, 0]}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 0>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32>
+  return %0 : tensor<?x6x6x4xf32>
+}
+
+// -----
+
+func.func @negative_dilation(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32> {
+  // expected-error @below {{'nn.conv2d' op dilations must be >= 1, got [-1, 1]}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: -1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32>
+  return %0 : tensor<?x6x6x4xf32>
+}
+
+// -----
+
+// Strides are a pair.
+func.func @three_strides(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32> {
+  // expected-error @below {{'nn.conv2d' op attribute 'strides' failed to satisfy constraint: i64 dense array attribute with exactly 2 elements}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32>
+  return %0 : tensor<?x6x6x4xf32>
+}
+
+// -----
+
+func.func @channel_mismatch(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32> {
+  // expected-error @below {{'nn.conv2d' op input has 4 channels but the kernel expects 3 (input [?, 8, 8, 4], kernel [3, 3, 3, 4])}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x4xf32>, tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32>
+  return %0 : tensor<?x6x6x4xf32>
+}
+
+// -----
+
+func.func @bias_shape(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>, %b: tensor<3xf32>) -> tensor<?x6x6x4xf32> {
+  // expected-error @below {{'nn.conv2d' op expected bias shape [4], got [3]}}
+  %0 = nn.conv2d %x, %k bias(%b) {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>, tensor<3xf32>) -> tensor<?x6x6x4xf32>
+  return %0 : tensor<?x6x6x4xf32>
+}
+
+// -----
+
+func.func @kernel_does_not_fit(%x: tensor<?x8x2x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x6x1x4xf32> {
+  // expected-error @below {{'nn.conv2d' op kernel [3, 3] with dilations [1, 1] does not fit input [?, 8, 2, 3] with 'valid' padding}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x2x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x6x1x4xf32>
+  return %0 : tensor<?x6x1x4xf32>
+}
+
+// -----
+
+// A 3x3 kernel dilated by 4 spans 9 taps: more than 8.
+func.func @dilated_kernel_does_not_fit(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x1x1x4xf32> {
+  // expected-error @below {{'nn.conv2d' op kernel [3, 3] with dilations [4, 4] does not fit input [?, 8, 8, 3] with 'valid' padding}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 4, 4>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x1x1x4xf32>
+  return %0 : tensor<?x1x1x4xf32>
+}
+
+// -----
+
+// valid: ceil((8 - 3 + 1) / 2) = 3.
+func.func @valid_result_shape(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x4x4x4xf32> {
+  // expected-error @below {{'nn.conv2d' op expected result shape [?, 3, 3, 4], got [?, 4, 4, 4]}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x4x4x4xf32>
+  return %0 : tensor<?x4x4x4xf32>
+}
+
+// -----
+
+// same: ceil(7 / 2) = 4, whatever the kernel.
+func.func @same_result_shape(%x: tensor<?x7x7x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x3x3x4xf32> {
+  // expected-error @below {{'nn.conv2d' op expected result shape [?, 4, 4, 4], got [?, 3, 3, 4]}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, padding = #nn.padding<same>} : (tensor<?x7x7x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x3x3x4xf32>
+  return %0 : tensor<?x3x3x4xf32>
+}
+
+// -----
+
+// The result has the kernel's output channels and keeps the batch.
+func.func @result_channels(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<5x6x6x3xf32> {
+  // expected-error @below {{'nn.conv2d' op expected result shape [?, 6, 6, 4], got [5, 6, 6, 3]}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<5x6x6x3xf32>
+  return %0 : tensor<5x6x6x3xf32>
+}

@@ -1,0 +1,43 @@
+// Verifier rules of nn.dropout and the activations.
+// RUN: modelc-opt %s -split-input-file -verify-diagnostics
+
+// Keras' rate is the fraction dropped, in [0, 1).
+func.func @dropout_rate_one(%x: tensor<?x4xf32>, %t: i1) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.dropout' op rate must be in [0, 1), got 1.000000e+00}}
+  %0 = nn.dropout %x training(%t) {rate = 1.0 : f32, stream = 0 : i64} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @dropout_rate_negative(%x: tensor<?x4xf32>, %t: i1) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.dropout' op rate must be in [0, 1), got -1.000000e-01}}
+  %0 = nn.dropout %x training(%t) {rate = -0.1 : f32, stream = 0 : i64} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// The mode flag is an i1.
+func.func @dropout_training_type(%x: tensor<?x4xf32>, %t: i32) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.dropout' op operand #1 must be 1-bit signless integer, but got 'i32'}}
+  %0 = "nn.dropout"(%x, %t) <{rate = 0.5 : f32, stream = 0 : i64}> : (tensor<?x4xf32>, i32) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// Activations are f32 only.
+func.func @relu_on_ids(%x: tensor<?x4xi32>) -> tensor<?x4xi32> {
+  // expected-error @below {{'nn.relu' op operand #0 must be ranked tensor of 32-bit float values, but got 'tensor<?x4xi32>'}}
+  %0 = nn.relu %x : tensor<?x4xi32>
+  return %0 : tensor<?x4xi32>
+}
+
+// -----
+
+func.func @tanh_changes_type(%x: tensor<?x4xf32>) -> tensor<?x5xf32> {
+  // expected-error @below {{'nn.tanh' op requires the same type for all operands and results}}
+  %0 = "nn.tanh"(%x) : (tensor<?x4xf32>) -> tensor<?x5xf32>
+  return %0 : tensor<?x5xf32>
+}

@@ -1,0 +1,19 @@
+// Round trip of the elementwise activations.
+// RUN: modelc-opt %s | modelc-opt | FileCheck %s
+// RUN: modelc-opt %s --mlir-print-op-generic | modelc-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @activations
+func.func @activations(%x: tensor<?x3x3x2xf32>) -> tensor<?x3x3x2xf32> {
+  // CHECK-NEXT: %[[A:.*]] = nn.relu %arg0 : tensor<?x3x3x2xf32>
+  %0 = nn.relu %x : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: %[[B:.*]] = nn.relu6 %[[A]] : tensor<?x3x3x2xf32>
+  %1 = nn.relu6 %0 : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: %[[C:.*]] = nn.sigmoid %[[B]] : tensor<?x3x3x2xf32>
+  %2 = nn.sigmoid %1 : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: %[[D:.*]] = nn.tanh %[[C]] : tensor<?x3x3x2xf32>
+  %3 = nn.tanh %2 : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: %[[E:.*]] = nn.leaky_relu %[[D]] {alpha = 2.000000e-01 : f32} : tensor<?x3x3x2xf32>
+  %4 = nn.leaky_relu %3 {alpha = 0.2 : f32} : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: return %[[E]]
+  return %4 : tensor<?x3x3x2xf32>
+}
