@@ -175,7 +175,8 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
   if (op == "add")
     return nn::AddOp::create(b, loc, out, inputs);
   if (op == "dropout")
-    return nn::DropoutOp::create(b, loc, x, training, f32(a["rate"]),
+    return nn::DropoutOp::create(b, loc, x, training, ValueRange{},
+                                 f32(a["rate"]),
                                  b.getI64IntegerAttr(index));
   llvm_unreachable("op accepted by the schema but not lowered to nn");
 }

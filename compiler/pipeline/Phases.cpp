@@ -29,7 +29,7 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
            "func.func(nn-copies-to-linalg,convert-linalg-to-loops,canonicalize,"
            "cse)";
   case Phase::LLVM:
-    return "lower-affine,expand-strided-metadata,finalize-memref-to-llvm,"
+    return "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
            "convert-scf-to-cf,convert-to-llvm,reconcile-unrealized-casts";
   }
   return "";

@@ -80,6 +80,18 @@ def NN_PoolKindAttr : EnumAttr<NN_Dialect, NN_PoolKind, "pool"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def NN_ActivationKind : I32EnumAttr<"ActivationKind", "elementwise activation", [
+    I32EnumAttrCase<"relu", 0>, I32EnumAttrCase<"relu6", 1>,
+    I32EnumAttrCase<"sigmoid", 2>, I32EnumAttrCase<"tanh", 3>,
+    I32EnumAttrCase<"leaky_relu", 4>]> {
+  let cppNamespace = "::mlir::nn";
+  let genSpecializedAttr = 0;
+}
+def NN_ActivationKindAttr
+    : EnumAttr<NN_Dialect, NN_ActivationKind, "activation"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 // Float tensors (activations, parameters) and integer tensors (ids, labels).
 def NN_FloatTensor : RankedTensorOf<[F32]>;
 def NN_IndexTensor : RankedTensorOf<[I32]>;

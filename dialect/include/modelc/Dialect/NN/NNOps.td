@@ -196,12 +196,19 @@ def NN_DropoutOp : NN_Op<"dropout", [Pure, AllTypesMatch<["input", "output"]>]> 
     scaled by `1 / (1 - rate)`; the mask comes from a counter-based generator
     keyed by the run's seed, the step and `stream` (unique per layer), so a
     run is reproducible. In inference mode the op is the identity.
+
+    `key` is the run's `(seed, step)`; without it (a forward pass outside
+    the train step, e.g. `predict --mode train`) training mode is also the
+    identity. The gradient of a dropout is the same op, with the same key
+    and stream, applied to the incoming gradient: it draws the same mask.
   }];
-  let arguments = (ins NN_FloatTensor:$input, I1:$training, F32Attr:$rate,
+  let arguments = (ins NN_FloatTensor:$input, I1:$training,
+                       Variadic<0DTensorOf<[I64]>>:$key, F32Attr:$rate,
                        I64Attr:$stream);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = [{
-    $input `training` `(` $training `)` attr-dict `:` type($input)
+    $input `training` `(` $training `)` (`key` `(` $key^ `:` type($key) `)`)? attr-dict
+    `:` type($input)
   }];
   let hasVerifier = 1;
 }
@@ -401,16 +408,19 @@ def NN_MovingAverageOp : NN_Op<"moving_average", [Pure,
   let summary = "momentum*average + (1-momentum)*value*correction";
   let description = [{
     The moving-statistics update of batch normalization (and of the renorm
-    statistics, with correction 1).
+    statistics). `correction` (a scalar from `nn.variance_correction`) is 1
+    when absent.
   }];
   let arguments = (ins NN_FloatTensor:$average, NN_FloatTensor:$value,
-                       F32Attr:$momentum,
-                       DefaultValuedAttr<F32Attr, "1.0f">:$correction);
+                       Optional<NN_Scalar>:$correction, F32Attr:$momentum);
   let results = (outs NN_FloatTensor:$result);
   let assemblyFormat = [{
-    $average `,` $value attr-dict `:` type($result)
+    $average `,` $value (`correction` `(` $correction^ `:` type($correction) `)`)?
+    attr-dict `:` type($result)
   }];
   let hasVerifier = 1;
 }
+
+include "modelc/Dialect/NN/NNTrainOps.td"
 
 #endif // MODELC_NN_OPS

@@ -1,0 +1,259 @@
+//===- NNTrainOps.td - gradients and state updates --------*- tablegen -*-===//
+//
+// The ops `nn-build-train-step` emits: one gradient op per layer op (the
+// vector-Jacobian product of that op), plus the pieces of batch-norm state
+// updates. Each is lowered to linalg like the forward ops.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MODELC_NN_TRAIN_OPS
+#define MODELC_NN_TRAIN_OPS
+
+def NN_Conv2DGradInputOp : NN_Op<"conv2d_grad_input", [Pure]> {
+  let summary = "gradient of nn.conv2d with respect to its input";
+  let description = [{
+    `dx[n,h,w,c] = sum dy[n,i,j,o] * kernel[a,b,c,o]` over the taps with
+    `h = i*sh + a*dh - ph`, `w = j*sw + b*dw - pw`. The result type is the
+    input's type.
+  }];
+  let arguments = (ins NN_FloatTensor:$grad_output, NN_FloatTensor:$kernel,
+                       NN_Pair:$strides, NN_Pair:$dilations,
+                       NN_PaddingAttr:$padding);
+  let results = (outs NN_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $grad_output `,` $kernel attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_Conv2DGradKernelOp : NN_Op<"conv2d_grad_kernel", [Pure]> {
+  let summary = "gradient of nn.conv2d with respect to its kernel";
+  let description = [{
+    `dk[a,b,c,o] = sum_{n,i,j} x[n, i*sh + a*dh - ph, j*sw + b*dw - pw, c] *
+    dy[n,i,j,o]` (padded positions contribute zero). The result type is the
+    kernel's type.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
+                       NN_Pair:$strides, NN_Pair:$dilations,
+                       NN_PaddingAttr:$padding);
+  let results = (outs NN_FloatTensor:$grad_kernel);
+  let assemblyFormat = [{
+    $input `,` $grad_output attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_MatmulOp : NN_Op<"matmul", [Pure]> {
+  let summary = "2-D matrix product with optional transposed operands";
+  let description = [{
+    `op(a) @ op(b)` with `op` the transpose when `transpose_a` /
+    `transpose_b`: the gradients of `nn.dense` are `dy @ kernel^T` and
+    `x^T @ dy`.
+  }];
+  let arguments = (ins NN_FloatTensor:$lhs, NN_FloatTensor:$rhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_lhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_rhs);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_ChannelSumOp : NN_Op<"channel_sum", [Pure]> {
+  let summary = "sum over every axis but `axis` (bias and beta gradients)";
+  let arguments = (ins NN_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_EmbeddingGradOp : NN_Op<"embedding_grad", [Pure]> {
+  let summary = "dense gradient of nn.embedding: scatter-add rows of dy";
+  let description = [{
+    `dtable[v, :] = sum over positions p with ids[p] == v of dy[p, :]`; ids
+    outside the table contribute nothing. Every row exists (TF1's dense
+    application), zero where no id points.
+  }];
+  let arguments = (ins NN_IndexTensor:$ids, NN_FloatTensor:$grad_output);
+  let results = (outs NN_FloatTensor:$grad_table);
+  let assemblyFormat = [{
+    $ids `,` $grad_output attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_BatchNormGradOp : NN_Op<"batch_norm_grad", [Pure,
+    AttrSizedOperandSegments]> {
+  let summary = "gradients of nn.batch_norm";
+  let description = [{
+    Same operands and attributes as the `nn.batch_norm` it differentiates,
+    plus the output gradient. In training mode the gradient flows through
+    the batch mean and variance (per sub-batch with `virtual_batch_size`);
+    with `renorm`, `r` and `d` are constants. In inference mode
+    `dx = dy * gamma / sqrt(moving_variance + epsilon)`. `grad_gamma` and
+    `grad_beta` are `sum(dy * xhat')` and `sum(dy)` over every axis but
+    `axis` (`xhat'` the normalized input, times `r` plus `d` under renorm).
+  }];
+  let arguments = (ins NN_FloatTensor:$input,
+                       Optional<NN_FloatTensor>:$gamma,
+                       NN_FloatTensor:$moving_mean,
+                       NN_FloatTensor:$moving_variance,
+                       Optional<NN_FloatTensor>:$renorm_mean,
+                       Optional<NN_FloatTensor>:$renorm_stddev,
+                       NN_FloatTensor:$grad_output,
+                       I1:$training,
+                       I64Attr:$axis,
+                       F32Attr:$epsilon,
+                       BoolAttr:$renorm,
+                       OptionalAttr<F32Attr>:$renorm_rmin,
+                       OptionalAttr<F32Attr>:$renorm_rmax,
+                       OptionalAttr<F32Attr>:$renorm_dmax,
+                       OptionalAttr<I64Attr>:$virtual_batch_size);
+  let results = (outs NN_FloatTensor:$grad_input, NN_FloatTensor:$grad_gamma,
+                      NN_FloatTensor:$grad_beta);
+  let assemblyFormat = [{
+    $input (`gamma` `(` $gamma^ `)`)?
+    `moving` `(` $moving_mean `,` $moving_variance `)`
+    (`renorm` `(` $renorm_mean^ `,` $renorm_stddev `)`)?
+    `grad` `(` $grad_output `)` `training` `(` $training `)` attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_ActivationGradOp : NN_Op<"activation_grad", [Pure,
+    AllTypesMatch<["input", "grad_output", "grad_input"]>]> {
+  let summary = "dy * f'(x) for an elementwise activation f";
+  let description = [{
+    `x` is the activation's input. relu: 1 on x > 0; relu6: 1 on 0 < x < 6;
+    leaky_relu: 1 on x > 0 else alpha; sigmoid: s(1-s); tanh: 1 - tanh^2.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
+                       NN_ActivationKindAttr:$kind,
+                       DefaultValuedAttr<F32Attr, "0.2f">:$alpha);
+  let results = (outs NN_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $kind $input `,` $grad_output attr-dict `:` type($input)
+  }];
+}
+
+def NN_Pool2DGradOp : NN_Op<"pool2d_grad", [Pure,
+    AllTypesMatch<["input", "grad_input"]>]> {
+  let summary = "gradient of nn.pool2d";
+  let description = [{
+    Max: each window's gradient goes to its first maximum (row-major window
+    order; padded positions never win). Avg: spread evenly over the window's
+    valid elements (the divisor of the forward pass).
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
+                       NN_PoolKindAttr:$kind, NN_Pair:$pool_size,
+                       NN_Pair:$strides, NN_PaddingAttr:$padding);
+  let results = (outs NN_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $kind $input `,` $grad_output attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_GlobalPool2DGradOp : NN_Op<"global_pool2d_grad", [Pure,
+    AllTypesMatch<["input", "grad_input"]>]> {
+  let summary = "gradient of nn.global_pool2d";
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
+                       NN_PoolKindAttr:$kind);
+  let results = (outs NN_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $kind $input `,` $grad_output attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def NN_SliceOp : NN_Op<"slice", [Pure]> {
+  let summary = "the part of a tensor at [offset, offset + size) along axis";
+  let description = [{ The gradient of nn.concat: size is the result's. }];
+  let arguments = (ins NN_FloatTensor:$input, I64Attr:$axis, I64Attr:$offset);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_SoftmaxCrossEntropyGradOp
+    : NN_Op<"softmax_cross_entropy_grad", [Pure,
+            AllTypesMatch<["logits", "grad_logits"]>]> {
+  let summary = "(softmax(logits) - onehot(labels)) / N";
+  let arguments = (ins NN_FloatTensor:$logits, NN_IndexTensor:$labels);
+  let results = (outs NN_FloatTensor:$grad_logits);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def NN_SigmoidCrossEntropyGradOp
+    : NN_Op<"sigmoid_cross_entropy_grad", [Pure,
+            AllTypesMatch<["logits", "labels", "grad_logits"]>]> {
+  let summary = "(sigmoid(logits) - labels) / number of elements";
+  let arguments = (ins NN_FloatTensor:$logits, NN_FloatTensor:$labels);
+  let results = (outs NN_FloatTensor:$grad_logits);
+  let assemblyFormat = "$logits `,` $labels attr-dict `:` type($logits)";
+}
+
+def NN_MeanSquaredErrorGradOp
+    : NN_Op<"mean_squared_error_grad", [Pure,
+            AllTypesMatch<["predictions", "labels", "grad_predictions"]>]> {
+  let summary = "2 * (predictions - labels) / number of elements";
+  let arguments = (ins NN_FloatTensor:$predictions, NN_FloatTensor:$labels);
+  let results = (outs NN_FloatTensor:$grad_predictions);
+  let assemblyFormat = "$predictions `,` $labels attr-dict `:` type($predictions)";
+}
+
+def NN_RegularizerGradOp : NN_Op<"regularizer_grad", [Pure,
+    AllTypesMatch<["weights", "grad"]>]> {
+  let summary = "2*scale*w (l2) or scale*sign(w) (l1)";
+  let arguments = (ins NN_FloatTensor:$weights, NN_RegularizerKindAttr:$kind,
+                       F32Attr:$scale);
+  let results = (outs NN_FloatTensor:$grad);
+  let assemblyFormat = "$kind $weights attr-dict `:` type($weights)";
+}
+
+def NN_ConstraintOp : NN_Op<"constraint", [Pure,
+    AllTypesMatch<["weights", "result"]>]> {
+  let summary = "projects a variable after its update (tf.keras constraints)";
+  let description = [{
+    `spec` is the normalized constraint: `{kind = "non_neg"}`,
+    `{kind = "unit_norm", axis}`, `{kind = "max_norm", max_value, axis}`,
+    `{kind = "min_max_norm", min_value, max_value, rate, axis}`. Norms are
+    taken over `axis` (an axis or list of axes) as tf.keras does.
+  }];
+  let arguments = (ins NN_FloatTensor:$weights, DictionaryAttr:$spec);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$weights attr-dict `:` type($weights)";
+}
+
+def NN_VarianceCorrectionOp : NN_Op<"variance_correction", [Pure]> {
+  let summary = "n/(n-1) for the elements per channel of a batch (1 if n = 1)";
+  let description = [{
+    The factor applied to the biased batch variance before it enters the
+    moving variance, from the input's run-time shape: n counts the elements
+    per channel of one (sub-)batch. `unbiased = false` gives 1.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, I64Attr:$axis, BoolAttr:$unbiased,
+                       OptionalAttr<I64Attr>:$virtual_batch_size);
+  let results = (outs NN_Scalar:$correction);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_StddevOp : NN_Op<"stddev", [Pure, AllTypesMatch<["variance", "result"]>]> {
+  let summary = "sqrt(variance + epsilon) (renorm's sigma_B)";
+  let arguments = (ins NN_FloatTensor:$variance, F32Attr:$epsilon);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$variance attr-dict `:` type($variance)";
+}
+
+def NN_ScalarOp : NN_Op<"scalar", [Pure]> {
+  let summary = "reads a 0-d i64 tensor as a 0-d f32 tensor";
+  let arguments = (ins 0DTensorOf<[I64]>:$input);
+  let results = (outs NN_Scalar:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+#endif // MODELC_NN_TRAIN_OPS

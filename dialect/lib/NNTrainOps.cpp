@@ -1,0 +1,120 @@
+//===- NNTrainOps.cpp - verifiers of the gradient and update ops ----------===//
+#include "VerifierUtils.h"
+#include "modelc/Dialect/NN/ShapeRules.h"
+
+using namespace mlir;
+using namespace mlir::nn;
+using namespace mlir::nn::verify;
+
+/// The forward conv2d shape rule, read backwards: `dy` must be what a
+/// convolution of `x` by `k` produces.
+static LogicalResult verifyConvShapes(Operation *op, ArrayRef<int64_t> x,
+                                      ArrayRef<int64_t> k,
+                                      ArrayRef<int64_t> dy,
+                                      ArrayRef<int64_t> strides,
+                                      ArrayRef<int64_t> dilations,
+                                      Padding padding) {
+  if (x.size() != 4 || k.size() != 4 || dy.size() != 4)
+    return op->emitOpError("expects 4-D input, kernel and output gradient");
+  if (failed(expectPositive(op, "strides", strides)) ||
+      failed(expectPositive(op, "dilations", dilations)))
+    return failure();
+  if (!dimsAgree(x[3], k[2]))
+    return op->emitOpError() << "input " << fmtShape(x)
+                             << " does not match kernel " << fmtShape(k);
+  SmallVector<int64_t> expected = {x[0], 0, 0, k[3]};
+  for (int i = 0; i < 2; ++i)
+    expected[1 + i] = windowOutputSize(x[1 + i], k[i], strides[i],
+                                       dilations[i], padding == Padding::same);
+  return expectShape(op, "output gradient", dy, expected);
+}
+
+LogicalResult Conv2DGradInputOp::verify() {
+  return verifyConvShapes(*this, shapeOf(getGradInput()), shapeOf(getKernel()),
+                          shapeOf(getGradOutput()), getStrides(),
+                          getDilations(), getPadding());
+}
+
+LogicalResult Conv2DGradKernelOp::verify() {
+  return verifyConvShapes(*this, shapeOf(getInput()), shapeOf(getGradKernel()),
+                          shapeOf(getGradOutput()), getStrides(),
+                          getDilations(), getPadding());
+}
+
+LogicalResult MatmulOp::verify() {
+  ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs());
+  if (a.size() != 2 || b.size() != 2)
+    return emitOpError("expects 2-D operands");
+  int64_t m = getTransposeLhs() ? a[1] : a[0];
+  int64_t ka = getTransposeLhs() ? a[0] : a[1];
+  int64_t kb = getTransposeRhs() ? b[1] : b[0];
+  int64_t n = getTransposeRhs() ? b[0] : b[1];
+  if (!dimsAgree(ka, kb))
+    return emitOpError() << "contraction sizes differ: " << fmtShape(a)
+                         << " and " << fmtShape(b);
+  return expectShape(*this, "result", shapeOf(getOutput()), {m, n});
+}
+
+LogicalResult ChannelSumOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  if (getAxis() < 0 || getAxis() >= (int64_t)x.size())
+    return emitOpError() << "axis " << getAxis() << " is out of range";
+  return expectShape(*this, "result", shapeOf(getOutput()), {x[getAxis()]});
+}
+
+LogicalResult EmbeddingGradOp::verify() {
+  ArrayRef<int64_t> ids = shapeOf(getIds()), dy = shapeOf(getGradOutput());
+  ArrayRef<int64_t> table = shapeOf(getGradTable());
+  if (table.size() != 2 || dy.size() != ids.size() + 1)
+    return emitOpError("expects dy of shape ids + [dim] and a 2-D table");
+  return expectShape(*this, "output gradient", dy.take_back(1),
+                     table.take_back(1));
+}
+
+LogicalResult BatchNormGradOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  if (getAxis() < 0 || getAxis() >= (int64_t)x.size())
+    return emitOpError() << "axis " << getAxis() << " is out of range";
+  if (getRenorm() != static_cast<bool>(getRenormMean()))
+    return emitOpError("renorm state must be given exactly when renorm");
+  if (failed(expectShape(*this, "output gradient", shapeOf(getGradOutput()),
+                         x)) ||
+      failed(expectShape(*this, "input gradient", shapeOf(getGradInput()), x)))
+    return failure();
+  SmallVector<int64_t> c = {x[getAxis()]};
+  for (Value v : {getGamma(), getMovingMean(), getMovingVariance(),
+                  getRenormMean(), getRenormStddev(), getGradGamma(),
+                  getGradBeta()})
+    if (v && failed(expectShape(*this, "per-channel", shapeOf(v), c)))
+      return failure();
+  return success();
+}
+
+LogicalResult Pool2DGradOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput()), dy = shapeOf(getGradOutput());
+  if (x.size() != 4 || dy.size() != 4)
+    return emitOpError("expects 4-D input and output gradient");
+  SmallVector<int64_t> expected = {x[0], 0, 0, x[3]};
+  for (int i = 0; i < 2; ++i)
+    expected[1 + i] =
+        windowOutputSize(x[1 + i], getPoolSize()[i], getStrides()[i], 1,
+                         getPadding() == Padding::same);
+  return expectShape(*this, "output gradient", dy, expected);
+}
+
+LogicalResult SliceOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getOutput());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= (int64_t)x.size() || x.size() != y.size())
+    return emitOpError("axis out of range or rank mismatch");
+  for (int64_t i = 0; i < (int64_t)x.size(); ++i)
+    if (i != axis && x[i] != y[i])
+      return emitOpError() << "result " << fmtShape(y) << " differs from "
+                           << fmtShape(x) << " outside axis " << axis;
+  if (!ShapedType::isDynamic(x[axis]) && !ShapedType::isDynamic(y[axis]) &&
+      (getOffset() < 0 || getOffset() + y[axis] > x[axis]))
+    return emitOpError() << "slice [" << getOffset() << ", "
+                         << getOffset() + y[axis] << ") is outside "
+                         << fmtShape(x);
+  return success();
+}
