@@ -9,6 +9,7 @@ PKGS=(
   libomp-22-dev
   nlohmann-json3-dev zlib1g-dev
   python3-numpy
+  dataset-fashion-mnist python3-sklearn
 )
 
 missing=()

@@ -10,6 +10,8 @@
 #include "modelc/Frontend/Model.h"
 #include "modelc/Frontend/Schema.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <cstdio>
 #include <functional>
 #include <set>
@@ -41,6 +43,16 @@ bool isLayerName(const std::string &s) {
     if (!std::isalnum((unsigned char)c) && c != '_' && c != '-' && c != '.')
       return false;
   return true;
+}
+
+/// Elements per example (every dimension but the batch), or -1 when the
+/// count does not fit in 64 bits.
+int64_t elementsPerExample(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (size_t k = 1; k < shape.size(); ++k)
+    if (llvm::MulOverflow(n, shape[k], n))
+      return -1;
+  return n;
 }
 
 int64_t toMlir(int64_t d) { return d < 0 ? mlir::ShapedType::kDynamic : d; }
@@ -522,28 +534,25 @@ bool Analyzer::inferLayer(size_t i) {
       return layerError(i, "input",
                         "shape mismatch: flatten needs rank >= 2, got " +
                             showShape(x.shape));
-    int64_t n = 1;
-    for (size_t k = 1; k < x.shape.size(); ++k)
-      n *= x.shape[k];
+    int64_t n = elementsPerExample(x.shape);
+    if (n < 0)
+      return layerError(i, "input",
+                        "shape " + showShape(x.shape) +
+                            " has too many elements per example to flatten");
     out = {x.shape[0], n};
   } else if (op == "reshape") {
-    out.clear();
-    int64_t from = 1, to = 1;
-    for (size_t k = 1; k < x.shape.size(); ++k)
-      from *= x.shape[k];
-    for (size_t k = 0; k < a["shape"].size(); ++k) {
-      out.push_back(a["shape"][k].get<int64_t>());
-      if (k)
-        to *= out.back();
-    }
+    auto count = [](int64_t n) {
+      return n < 0 ? std::string("more than 2^63") : std::to_string(n);
+    };
+    out = a["shape"].get<std::vector<int64_t>>();
+    int64_t from = elementsPerExample(x.shape), to = elementsPerExample(out);
     out[0] = x.shape[0];
-    if (from != to)
+    if (from < 0 || to < 0 || from != to)
       return layerError(i, "shape",
                         "shape mismatch: cannot reshape " +
-                            showShape(x.shape) + " (" + std::to_string(from) +
+                            showShape(x.shape) + " (" + count(from) +
                             " elements per example) to " +
-                            showShape(a["shape"]) + " (" +
-                            std::to_string(to) + ")");
+                            showShape(a["shape"]) + " (" + count(to) + ")");
   } else if (op == "concat") {
     int64_t rank = x.shape.size();
     int64_t axis = a["axis"].get<int64_t>();

@@ -23,6 +23,24 @@ json tensorDecl(const std::string &name, const TensorInfo &t) {
   return d;
 }
 
+json attrToJson(Attribute a) {
+  if (auto d = dyn_cast<DictionaryAttr>(a)) {
+    json o = json::object();
+    for (NamedAttribute n : d)
+      o[n.getName().str()] = attrToJson(n.getValue());
+    return o;
+  }
+  if (auto s = dyn_cast<StringAttr>(a))
+    return s.str();
+  if (auto i = dyn_cast<IntegerAttr>(a))
+    return i.getInt();
+  if (auto f = dyn_cast<FloatAttr>(a))
+    return f.getValueAsDouble();
+  if (auto b = dyn_cast<BoolAttr>(a))
+    return b.getValue();
+  return nullptr;
+}
+
 int64_t count(const std::vector<int64_t> &shape) {
   int64_t n = 1;
   for (int64_t d : shape)
@@ -79,26 +97,23 @@ std::string modelc::buildModelInfo(const Model &model, ModuleOp module) {
   info["virtual_batch_sizes"] = vbs;
   info["layers"] = layers;
 
-  // Offsets come from the module: the pass that laid out the arena decides.
-  std::map<std::string, int64_t> offsets;
+  // The state is what the module laid out: the model's variables and the
+  // optimizer slots the train step declared.
+  json state = json::array();
   if (auto layout = module->getAttrOfType<ArrayAttr>("nn.state_layout"))
     for (Attribute a : layout) {
       auto d = cast<DictionaryAttr>(a);
-      offsets[d.getAs<StringAttr>("name").str()] =
-          d.getAs<IntegerAttr>("offset").getInt();
+      json s = json::object();
+      s["name"] = d.getAs<StringAttr>("name").str();
+      s["shape"] = std::vector<int64_t>(
+          d.getAs<DenseI64ArrayAttr>("shape").asArrayRef());
+      s["offset"] = d.getAs<IntegerAttr>("offset").getInt();
+      s["size"] = d.getAs<IntegerAttr>("size").getInt();
+      s["role"] = d.getAs<StringAttr>("role").str();
+      s["trainable"] = d.getAs<BoolAttr>("trainable").getValue();
+      s["init"] = attrToJson(d.getAs<DictionaryAttr>("init"));
+      state.push_back(s);
     }
-  json state = json::array();
-  for (const VariableInfo &v : model.variables) {
-    json s = json::object();
-    s["name"] = v.name;
-    s["shape"] = v.shape;
-    s["offset"] = offsets.count(v.name) ? offsets[v.name] : -1;
-    s["size"] = count(v.shape);
-    s["role"] = v.role;
-    s["trainable"] = v.trainable;
-    s["init"] = v.init;
-    state.push_back(s);
-  }
   auto size = module->getAttrOfType<IntegerAttr>("nn.state_size");
   info["state_size"] = size ? size.getInt() : 0;
   info["state"] = state;

@@ -17,7 +17,7 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   case Phase::NN:
     return "";
   case Phase::NNTrain:
-    return "nn-specialize-mode,nn-build-entry-points";
+    return "nn-build-train-step,nn-specialize-mode,nn-build-entry-points";
   case Phase::Linalg:
     return "convert-nn-to-linalg,"
            "func.func(canonicalize,linalg-fuse-elementwise-ops,cse)";

@@ -82,6 +82,36 @@ public:
     finish(body, outs, labelsAt + 1);
   }
 
+  /// train_step: arena, inputs, labels -> outputs, loss, data_loss; reads
+  /// step and seed; writes the updated state back into the arena.
+  void buildTrainStep(func::FuncOp trainStep) {
+    unsigned n = trainStep.getNumArguments(); // inputs..., labels, step, seed
+    unsigned numInputs = n - 3;
+    SmallVector<AbiArg> args = {{"arena", "", arenaType}};
+    for (unsigned i = 0; i < numInputs; ++i)
+      args.push_back({"input", argName(trainStep, i).str(),
+                      memrefOf(trainStep.getArgumentTypes()[i])});
+    args.push_back({"label", argName(trainStep, numInputs).str(),
+                    memrefOf(trainStep.getArgumentTypes()[numInputs])});
+    unsigned numOutputs = trainStep.getNumResults() - 2;
+    for (unsigned i = 0; i < numOutputs; ++i)
+      args.push_back({"output", resultName(trainStep, i).str(),
+                      memrefOf(trainStep.getResultTypes()[i])});
+    auto scalar = MemRefType::get({}, b.getF32Type());
+    auto i64 = MemRefType::get({}, b.getI64Type());
+    args.push_back({"loss", "", scalar});
+    args.push_back({"data_loss", "", scalar});
+    args.push_back({"step", "", i64});
+    args.push_back({"seed", "", i64});
+    Body body = begin("modelc_train_step", args);
+    SmallVector<Value> callArgs = body.tensors(1, numInputs + 1);
+    unsigned stepAt = 1 + numInputs + 1 + numOutputs + 2;
+    callArgs.push_back(body.tensor(stepAt));
+    callArgs.push_back(body.tensor(stepAt + 1));
+    SmallVector<Value> outs = inlineCall(trainStep, callArgs);
+    finish(body, outs, numInputs + 2);
+  }
+
   SmallVector<std::pair<std::string, SmallVector<AbiArg>>> entries;
 
 private:
@@ -138,7 +168,7 @@ private:
       body.values.push_back(bufferization::ToTensorOp::create(
           b, loc, tt, entry->getArgument(i), b.getUnitAttr()));
     }
-    arena = body.values.front();
+    arena = updatedArena = body.values.front();
     entries.push_back({name.str(), SmallVector<AbiArg>(args)});
     return body;
   }
@@ -146,6 +176,10 @@ private:
   /// Results go straight into the caller's buffers.
   void finish(Body &body, ArrayRef<Value> results, unsigned firstOut) {
     Block &entry = body.fn.getBody().front();
+    if (updatedArena != arena)
+      bufferization::MaterializeInDestinationOp::create(
+          b, body.loc, Type(), updatedArena, entry.getArgument(0),
+          /*restrict=*/true, /*writable=*/true);
     for (unsigned i = 0; i < results.size(); ++i)
       bufferization::MaterializeInDestinationOp::create(
           b, body.loc, Type(), results[i], entry.getArgument(firstOut + i),
@@ -170,6 +204,25 @@ private:
                                          ArrayRef<ReassociationIndices>{all});
   }
 
+  /// An update is an insert_slice into the arena; every read has happened
+  /// before (the train step assigns last), so bufferization does it in place.
+  void writeVariable(Location loc, StringRef name, Value value) {
+    const Slot &slot = slots.lookup(name);
+    Value flat = value;
+    if (slot.type.getRank() != 1) {
+      ReassociationIndices all;
+      for (int64_t i = 0; i < slot.type.getRank(); ++i)
+        all.push_back(i);
+      flat = tensor::CollapseShapeOp::create(
+          b, loc, value, ArrayRef<ReassociationIndices>{all});
+    }
+    updatedArena = tensor::InsertSliceOp::create(
+        b, loc, flat, updatedArena,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(slot.offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(slot.size)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  }
+
   /// Clones `fn`'s body here with `args` for its arguments; returns what it
   /// returns. State reads become arena slices.
   SmallVector<Value> inlineCall(func::FuncOp fn, ValueRange args) {
@@ -182,6 +235,11 @@ private:
         for (Value v : ret.getOperands())
           results.push_back(map.lookup(v));
         break;
+      }
+      if (auto write = dyn_cast<nn::AssignOp>(op)) {
+        writeVariable(write.getLoc(), write.getVariable(),
+                      map.lookup(write.getValue()));
+        continue;
       }
       if (auto read = dyn_cast<nn::ReadOp>(op)) {
         map.map(read.getResult(), readVariable(read.getLoc(),
@@ -221,7 +279,8 @@ private:
   const llvm::StringMap<Slot> &slots;
   OpBuilder b;
   MemRefType arenaType;
-  Value arena;
+  Value arena;        // the state as the entry point found it
+  Value updatedArena; // after this entry's nn.assign ops
 };
 
 struct NNBuildEntryPointsPass
@@ -254,6 +313,11 @@ struct NNBuildEntryPointsPass
     builder.buildForward("modelc_forward_train", train);
     if (loss)
       builder.buildEval(infer, loss);
+    auto trainStep = module.lookupSymbol<func::FuncOp>("train_step");
+    if (trainStep) {
+      builder.buildTrainStep(trainStep);
+      trainStep.erase();
+    }
 
     // The model-level functions have been inlined into the entry points.
     infer.erase();
@@ -265,10 +329,17 @@ struct NNBuildEntryPointsPass
     SmallVector<Attribute> layout;
     for (auto var : llvm::make_early_inc_range(module.getOps<nn::VariableOp>())) {
       const Slot &slot = slots[var.getSymName()];
-      layout.push_back(b.getDictionaryAttr(
-          {b.getNamedAttr("name", var.getSymNameAttr()),
-           b.getNamedAttr("offset", b.getI64IntegerAttr(slot.offset)),
-           b.getNamedAttr("size", b.getI64IntegerAttr(slot.size))}));
+      SmallVector<NamedAttribute> entry = {
+          b.getNamedAttr("name", var.getSymNameAttr()),
+          b.getNamedAttr("offset", b.getI64IntegerAttr(slot.offset)),
+          b.getNamedAttr("size", b.getI64IntegerAttr(slot.size)),
+          b.getNamedAttr("shape",
+                         b.getDenseI64ArrayAttr(slot.type.getShape())),
+          b.getNamedAttr("role", b.getStringAttr(nn::stringifyVariableRole(
+                                     var.getRole()))),
+          b.getNamedAttr("init", var.getInitAttr()),
+          b.getNamedAttr("trainable", b.getBoolAttr(var.getTrainable()))};
+      layout.push_back(b.getDictionaryAttr(entry));
       var.erase();
     }
     module->setAttr("nn.state_layout", b.getArrayAttr(layout));

@@ -18,6 +18,15 @@ func.func @dropout_rate_negative(%x: tensor<?x4xf32>, %t: i1) -> tensor<?x4xf32>
 
 // -----
 
+// The key is the run's (seed, step).
+func.func @dropout_key_arity(%x: tensor<?x4xf32>, %t: i1, %seed: tensor<i64>) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.dropout' op key is (seed, step): two i64 scalars}}
+  %0 = nn.dropout %x training(%t) key(%seed : tensor<i64>) {rate = 0.5 : f32, stream = 0 : i64} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
 // The mode flag is an i1.
 func.func @dropout_training_type(%x: tensor<?x4xf32>, %t: i32) -> tensor<?x4xf32> {
   // expected-error @below {{'nn.dropout' op operand #1 must be 1-bit signless integer, but got 'i32'}}

@@ -122,3 +122,12 @@ func.func @moving_average_types(%a: tensor<8xf32>, %v: tensor<4xf32>) -> tensor<
   %0 = "nn.moving_average"(%a, %v) <{momentum = 0.9 : f32}> : (tensor<8xf32>, tensor<4xf32>) -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+// The correction (n/(n-1) or 1) is one scalar for all channels.
+func.func @moving_average_correction(%a: tensor<8xf32>, %v: tensor<8xf32>, %c: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @below {{'nn.moving_average' op operand #2 must be 0D tensor of 32-bit float values, but got 'tensor<8xf32>'}}
+  %0 = nn.moving_average %a, %v correction(%c : tensor<8xf32>) {momentum = 0.9 : f32} : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

@@ -25,10 +25,10 @@ func.func @updates(%w: tensor<4x2xf32>, %g: tensor<4x2xf32>, %s1: tensor<4x2xf32
   %2:3 = nn.adam %w, %s1, %s2, %g, %lr, %step {beta1 = 0.9 : f32, beta2 = 0.999 : f32, epsilon = 1.0e-8 : f32} : (tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>, tensor<f32>, tensor<i64>) -> (tensor<4x2xf32>, tensor<4x2xf32>, tensor<4x2xf32>)
   // CHECK: nn.rmsprop %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {decay = 0.899999976 : f32, epsilon = 1.000000e-10 : f32, momentum = 0.000000e+00 : f32} : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<f32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>)
   %3:3 = nn.rmsprop %b, %gb, %gb, %c#1, %lr {decay = 0.9 : f32, momentum = 0.0 : f32, epsilon = 1.0e-10 : f32} : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<f32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>)
-  // The correction defaults to 1 and is then not printed.
+  // Without a correction operand the correction is 1.
   // CHECK: nn.moving_average %{{.*}}, %{{.*}} {momentum = 9.900000e-01 : f32} : tensor<2xf32>
   %4 = nn.moving_average %b, %gb {momentum = 0.99 : f32} : tensor<2xf32>
-  // CHECK: nn.moving_average %{{.*}}, %{{.*}} {correction = 1.03225803 : f32, momentum = 9.900000e-01 : f32} : tensor<2xf32>
-  %5 = nn.moving_average %b, %gb {momentum = 0.99 : f32, correction = 1.03225803 : f32} : tensor<2xf32>
+  // CHECK: nn.moving_average %{{.*}}, %{{.*}} correction(%[[C:.*]] : tensor<f32>) {momentum = 9.900000e-01 : f32} : tensor<2xf32>
+  %5 = nn.moving_average %b, %gb correction(%lr : tensor<f32>) {momentum = 0.99 : f32} : tensor<2xf32>
   return
 }

@@ -39,3 +39,10 @@ func.func @merge(%a: tensor<?x100xf32>, %b: tensor<?x50xf32>, %t: i1) -> (tensor
   %2 = nn.dropout %a training(%t) {rate = 0.5 : f32, stream = 3 : i64} : tensor<?x100xf32>
   return %0, %1, %2 : tensor<?x250xf32>, tensor<?x100xf32>, tensor<?x100xf32>
 }
+
+// CHECK-LABEL: func.func @keyed_dropout
+func.func @keyed_dropout(%a: tensor<?x100xf32>, %t: i1, %seed: tensor<i64>, %step: tensor<i64>) -> tensor<?x100xf32> {
+  // CHECK: nn.dropout %{{.*}} training(%{{.*}}) key(%{{.*}}, %{{.*}} : tensor<i64>, tensor<i64>) {rate = 2.500000e-01 : f32, stream = 7 : i64} : tensor<?x100xf32>
+  %0 = nn.dropout %a training(%t) key(%seed, %step : tensor<i64>, tensor<i64>) {rate = 0.25 : f32, stream = 7 : i64} : tensor<?x100xf32>
+  return %0 : tensor<?x100xf32>
+}

@@ -2,7 +2,7 @@
 
 // Variables are laid out in declaration order in one arena.
 // CHECK: module attributes
-// CHECK-SAME: nn.state_layout = [{name = "fc/kernel", offset = 0 : i64, size = 12 : i64}, {name = "fc/bias", offset = 12 : i64, size = 3 : i64}]
+// CHECK-SAME: nn.state_layout = [{init = {fan_in = 4 : i64, fan_out = 3 : i64, kind = "glorot_uniform"}, name = "fc/kernel", offset = 0 : i64, role = "param", shape = array<i64: 4, 3>, size = 12 : i64, trainable = true}, {init = {kind = "zeros"}, name = "fc/bias", offset = 12 : i64, role = "param", shape = array<i64: 3>, size = 3 : i64, trainable = true}]
 // CHECK-SAME: nn.state_size = 15 : i64
 // CHECK-NOT: nn.variable
 nn.variable @"fc/kernel" : tensor<4x3xf32> role <param> {init = {kind = "glorot_uniform", fan_in = 4 : i64, fan_out = 3 : i64}, trainable = true}

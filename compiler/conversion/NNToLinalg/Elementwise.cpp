@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - activations, bias_add, add, dropout --------------===//
+//===- Elementwise.cpp - activations, bias_add, add ----------------------===//
 //
 // Each op becomes one all-parallel linalg.generic (later fused with its
 // neighbours by linalg's elementwise fusion).
@@ -131,30 +131,11 @@ struct AddLowering : OpConversionPattern<AddOp> {
   }
 };
 
-struct DropoutLowering : OpConversionPattern<DropoutOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(DropoutOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    FailureOr<bool> training = getConstantMode(op, op.getTraining());
-    if (failed(training))
-      return failure();
-    // Inference mode is the identity.
-    // TODO: training mode must keep each element with probability 1 - rate
-    // and scale it by 1 / (1 - rate), with the mask from the counter-based
-    // generator keyed by (seed, step, stream); until that lands the train
-    // step's dropout is the identity too.
-    rewriter.replaceOp(op, adaptor.getInput());
-    return success();
-  }
-};
-
 } // namespace
 
 void nn::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns
       .add<ReluLowering, Relu6Lowering, SigmoidLowering, TanhLowering,
-           LeakyReluLowering, BiasAddLowering, AddLowering, DropoutLowering>(
+           LeakyReluLowering, BiasAddLowering, AddLowering>(
           patterns.getContext());
 }

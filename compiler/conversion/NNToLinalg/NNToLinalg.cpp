@@ -1,8 +1,7 @@
 //===- NNToLinalg.cpp - the convert-nn-to-linalg pass ---------------------===//
 //
-// Collects every op family's patterns and lowers the nn compute ops. State
-// access (nn.variable, nn.read, nn.assign) and the train step's optimizer,
-// moving-average, regularizer and learning-rate ops stay for later passes.
+// Collects every op family's patterns and lowers every nn op but the state
+// access (nn.variable, nn.read, nn.assign), which stays for later passes.
 //
 //===----------------------------------------------------------------------===//
 #include "Patterns.h"
@@ -14,6 +13,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -33,10 +33,17 @@ struct ConvertNNToLinalgPass
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect>();
     target.addIllegalDialect<nn::NNDialect>();
-    target.addLegalOp<nn::VariableOp, nn::ReadOp, nn::AssignOp,
-                      nn::LearningRateOp, nn::ClipGlobalNormOp, nn::SgdOp,
-                      nn::MomentumOp, nn::AdamOp, nn::RmspropOp,
-                      nn::MovingAverageOp, nn::RegularizerOp>();
+    target.addLegalOp<nn::VariableOp, nn::ReadOp, nn::AssignOp>();
+    // nn.embedding_grad lowers to a scatter-add loop.
+    target.addLegalDialect<scf::SCFDialect>();
+    // The gradient ops, by name, so they stay illegal whatever the
+    // dialect-wide rule becomes.
+    target.addIllegalOp<
+        nn::Conv2DGradInputOp, nn::Conv2DGradKernelOp, nn::MatmulOp,
+        nn::ChannelSumOp, nn::EmbeddingGradOp, nn::BatchNormGradOp,
+        nn::ActivationGradOp, nn::Pool2DGradOp, nn::GlobalPool2DGradOp,
+        nn::SliceOp, nn::SoftmaxCrossEntropyGradOp,
+        nn::SigmoidCrossEntropyGradOp, nn::MeanSquaredErrorGradOp>();
 
     RewritePatternSet patterns(ctx);
     nn::populateConvPatterns(patterns);
@@ -47,6 +54,18 @@ struct ConvertNNToLinalgPass
     nn::populateElementwisePatterns(patterns);
     nn::populateShapePatterns(patterns);
     nn::populateLossPatterns(patterns);
+    nn::populateConvGradPatterns(patterns);
+    nn::populateDenseGradPatterns(patterns);
+    nn::populateEmbeddingGradPatterns(patterns);
+    nn::populateBatchNormGradPatterns(patterns);
+    nn::populatePoolGradPatterns(patterns);
+    nn::populateElementwiseGradPatterns(patterns);
+    nn::populateShapeGradPatterns(patterns);
+    nn::populateLossGradPatterns(patterns);
+    nn::populateOptimizerPatterns(patterns);
+    nn::populateStatePatterns(patterns);
+    nn::populateRegularizerPatterns(patterns);
+    nn::populateDropoutPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -17,7 +17,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
-#include <algorithm>
 #include <limits>
 
 using namespace mlir;
@@ -26,27 +25,6 @@ using namespace mlir::nn;
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-
-/// How many of the `window` taps of each of the `out` windows (stride
-/// `stride`, `padBefore` padded positions first) fall inside `[0, in)`.
-SmallVector<float> validCounts(int64_t in, int64_t window, int64_t stride,
-                               int64_t padBefore, int64_t out) {
-  SmallVector<float> counts;
-  for (int64_t i = 0; i < out; ++i) {
-    int64_t begin = i * stride - padBefore;
-    int64_t end = begin + window;
-    counts.push_back(
-        static_cast<float>(std::min(end, in) - std::max(begin, int64_t(0))));
-  }
-  return counts;
-}
-
-Value f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                    b.getF32Type());
-  return arith::ConstantOp::create(b, loc,
-                                   DenseElementsAttr::get(type, values));
-}
 
 struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
   using OpConversionPattern::OpConversionPattern;

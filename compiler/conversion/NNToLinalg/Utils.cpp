@@ -7,6 +7,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
+
 using namespace mlir;
 
 FailureOr<bool> nn::getConstantMode(Operation *op, Value training) {
@@ -145,4 +147,23 @@ AffineMap nn::projection(MLIRContext *ctx, unsigned rank,
 
 Attribute nn::pairAttr(OpBuilder &b, ArrayRef<int64_t> pair) {
   return b.getI64TensorAttr(pair);
+}
+
+SmallVector<float> nn::validCounts(int64_t in, int64_t window, int64_t stride,
+                                   int64_t padBefore, int64_t out) {
+  SmallVector<float> counts;
+  for (int64_t i = 0; i < out; ++i) {
+    int64_t begin = i * stride - padBefore;
+    int64_t end = begin + window;
+    counts.push_back(
+        static_cast<float>(std::min(end, in) - std::max(begin, int64_t(0))));
+  }
+  return counts;
+}
+
+Value nn::f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    b.getF32Type());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, values));
 }

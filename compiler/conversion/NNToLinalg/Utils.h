@@ -67,6 +67,14 @@ AffineMap projection(MLIRContext *ctx, unsigned rank, ArrayRef<int64_t> dims);
 /// convolution and pooling ops.
 Attribute pairAttr(OpBuilder &b, ArrayRef<int64_t> pair);
 
+/// How many of the `window` taps of each of the `out` windows (stride
+/// `stride`, `padBefore` padded positions first) fall inside `[0, in)`.
+SmallVector<float> validCounts(int64_t in, int64_t window, int64_t stride,
+                               int64_t padBefore, int64_t out);
+
+/// A constant rank-1 f32 tensor.
+Value f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values);
+
 } // namespace mlir::nn
 
 #endif

@@ -15,6 +15,13 @@ manifest's per-array tolerance |got - ref| <= atol + rtol * |ref|; it prints
 one PASS/FAIL line per array with the worst error in units of the tolerance
 and exits 1 on any failure. Shapes, attributes and tolerances all come from
 manifest.json.
+
+    golden_check.py gen-grad GOLDEN_DIR FILE [CASE...] > test.mlir
+    golden_check.py check-grad GOLDEN_DIR FILE [CASE...] < out
+
+do the same for the backward references (dx, dkernel, dbias, dlogits, batch
+norm's dx/dgamma/dbeta in both modes): the gradient ops applied to the case's
+inputs and its upstream gradient `dy`.
 """
 import json
 import re
@@ -174,6 +181,18 @@ def emit_activation(e, case, data, p):
     return ["y"]
 
 
+def bn_shared_attrs(layer, axis):
+    """The attributes nn.batch_norm and nn.batch_norm_grad both carry."""
+    attrs = ["axis = %d : i64" % axis,
+             "epsilon = %s" % f32_attr(layer.get("epsilon", 0.001)),
+             "renorm = %s" % str(layer.get("renorm", False)).lower()]
+    for key, value in layer.get("renorm_clipping", {}).items():
+        attrs.append("renorm_%s = %s" % (key, f32_attr(value)))
+    if "virtual_batch_size" in layer:
+        attrs.append("virtual_batch_size = %d : i64" % layer["virtual_batch_size"])
+    return attrs
+
+
 def emit_batch_norm(e, case, data, p):
     layer = case["layer"]
     shape = case["input_shape"]
@@ -199,19 +218,13 @@ def emit_batch_norm(e, case, data, p):
         operands += " renorm(%s, %s)" % (rm, rs)
         types += [rmt, rst]
     correction = case.get("moving_variance_correction", {}).get("resolved", "biased")
-    attrs = ["axis = %d : i64" % axis,
-             "center = %s" % str(layer.get("center", True)).lower(),
-             "epsilon = %s" % f32_attr(layer.get("epsilon", 0.001)),
+    attrs = ["center = %s" % str(layer.get("center", True)).lower(),
              "momentum = %s" % f32_attr(layer.get("momentum", 0.99)),
-             "renorm = %s" % str(renorm).lower(),
              "renorm_momentum = %s" % f32_attr(layer.get("renorm_momentum", 0.99)),
              "scale = %s" % str(layer.get("scale", True)).lower(),
              "trainable = true",
              "variance_correction = #nn.variance_correction<%s>" % correction]
-    for key, value in layer.get("renorm_clipping", {}).items():
-        attrs.append("renorm_%s = %s" % (key, f32_attr(value)))
-    if "virtual_batch_size" in layer:
-        attrs.append("virtual_batch_size = %d : i64" % layer["virtual_batch_size"])
+    attrs += bn_shared_attrs(layer, axis)
     channels = shape[axis]
     ct = tensor_type([channels], "f32")
     printed = []
@@ -242,6 +255,166 @@ EMITTERS = {
 }
 
 
+# --- gradient emitters: the same inputs plus `dy`, the gradient ops' results.
+
+def conv_attrs(layer):
+    return ("{dilations = array<i64: %d, %d>, padding = #nn.padding<%s>, "
+            "strides = array<i64: %d, %d>}"
+            % (*layer.get("dilation_rate", [1, 1]), layer.get("padding", "valid"),
+               *layer.get("strides", [1, 1])))
+
+
+def emit_channel_sum(e, dy, dyt, axis, channels):
+    db = e.fresh("db")
+    e.emit("%s = nn.channel_sum %s {axis = %d : i64} : (%s) -> %s"
+           % (db, dy, axis, dyt, tensor_type([channels], "f32")))
+    e.print_tensor(db, [channels], False)
+
+
+def emit_conv2d_grad(e, case, data, p):
+    layer = case["layer"]
+    xshape = case["arrays"]["x"]["shape"]
+    x, xt = e.constant(data[p + "x"], True)
+    k, kt = e.constant(data[p + "kernel"])
+    dy, dyt = e.constant(data[p + "dy"], True)
+    attrs = conv_attrs(layer)
+    dx = e.fresh("dx")
+    e.emit("%s = nn.conv2d_grad_input %s, %s %s : (%s, %s) -> %s"
+           % (dx, dy, k, attrs, dyt, kt, xt))
+    e.print_tensor(dx, xshape, True)
+    dk = e.fresh("dk")
+    e.emit("%s = nn.conv2d_grad_kernel %s, %s %s : (%s, %s) -> %s"
+           % (dk, x, dy, attrs, xt, dyt, kt))
+    e.print_tensor(dk, case["arrays"]["kernel"]["shape"], False)
+    printed = ["dx", "dkernel"]
+    if layer.get("use_bias", True):
+        emit_channel_sum(e, dy, dyt, 3, case["arrays"]["dy"]["shape"][3])
+        printed.append("dbias")
+    return printed
+
+
+def emit_dense_grad(e, case, data, p):
+    layer = case["layer"]
+    x, xt = e.constant(data[p + "x"], True)
+    k, kt = e.constant(data[p + "kernel"])
+    dy, dyt = e.constant(data[p + "dy"], True)
+    dx = e.fresh("dx")
+    e.emit("%s = nn.matmul %s, %s {transpose_rhs = true} : (%s, %s) -> %s"
+           % (dx, dy, k, dyt, kt, xt))
+    e.print_tensor(dx, case["arrays"]["x"]["shape"], True)
+    dk = e.fresh("dk")
+    e.emit("%s = nn.matmul %s, %s {transpose_lhs = true} : (%s, %s) -> %s"
+           % (dk, x, dy, xt, dyt, kt))
+    e.print_tensor(dk, case["arrays"]["kernel"]["shape"], False)
+    printed = ["dx", "dkernel"]
+    if layer.get("use_bias", True):
+        emit_channel_sum(e, dy, dyt, 1, case["arrays"]["dy"]["shape"][1])
+        printed.append("dbias")
+    return printed
+
+
+def emit_pool_grad(e, case, data, p):
+    layer = case["layer"]
+    op = layer["op"]
+    kind = "max" if "max" in op else "avg"
+    x, xt = e.constant(data[p + "x"], True)
+    dy, dyt = e.constant(data[p + "dy"], True)
+    dx = e.fresh("dx")
+    if op.startswith("global"):
+        e.emit("%s = nn.global_pool2d_grad <%s> %s, %s : (%s, %s) -> %s"
+               % (dx, kind, x, dy, xt, dyt, xt))
+    else:
+        size = layer["pool_size"]
+        strides = layer.get("strides", size)
+        e.emit("%s = nn.pool2d_grad <%s> %s, %s {padding = #nn.padding<%s>, "
+               "pool_size = array<i64: %d, %d>, strides = array<i64: %d, %d>} : "
+               "(%s, %s) -> %s"
+               % (dx, kind, x, dy, layer.get("padding", "valid"), *size, *strides,
+                  xt, dyt, xt))
+    e.print_tensor(dx, case["arrays"]["x"]["shape"], True)
+    return ["dx"]
+
+
+def emit_activation_grad(e, case, data, p):
+    layer = case["layer"]
+    x, xt = e.constant(data[p + "x"], True)
+    dy, _ = e.constant(data[p + "dy"], True)
+    dx = e.fresh("dx")
+    attrs = ""
+    if layer["op"] == "leaky_relu":
+        attrs = " {alpha = %s}" % f32_attr(layer.get("alpha", 0.2))
+    e.emit("%s = nn.activation_grad <%s> %s, %s%s : %s" % (dx, layer["op"], x, dy, attrs, xt))
+    e.print_tensor(dx, case["arrays"]["x"]["shape"], True)
+    return ["dx"]
+
+
+def emit_softmax_ce_grad(e, case, data, p):
+    logits, lt = e.constant(data[p + "logits"], True)
+    labels, bt = e.constant(data[p + "labels"], True)
+    g = e.fresh("dlogits")
+    e.emit("%s = nn.softmax_cross_entropy_grad %s, %s : (%s, %s) -> %s"
+           % (g, logits, labels, lt, bt, lt))
+    e.print_tensor(g, case["arrays"]["logits"]["shape"], True)
+    return ["dlogits"]
+
+
+def emit_batch_norm_grad(e, case, data, p):
+    layer = case["layer"]
+    shape = case["input_shape"]
+    axis = layer.get("axis", -1)
+    if axis < 0:
+        axis += len(shape)
+    x, xt = e.constant(data[p + "x"], True)
+    dy, _ = e.constant(data[p + "dy"], True)
+    operands, types = x, [xt]
+    if p + "gamma" in data:
+        g, gt = e.constant(data[p + "gamma"])
+        operands += " gamma(%s)" % g
+        types.append(gt)
+    mm, mmt = e.constant(data[p + "moving_mean"])
+    mv, mvt = e.constant(data[p + "moving_variance"])
+    operands += " moving(%s, %s)" % (mm, mv)
+    types += [mmt, mvt]
+    if layer.get("renorm", False):
+        rm, rmt = e.constant(data[p + "renorm_mean"])
+        rs, rst = e.constant(data[p + "renorm_stddev"])
+        operands += " renorm(%s, %s)" % (rm, rs)
+        types += [rmt, rst]
+    operands += " grad(%s)" % dy
+    types.append(xt)
+    attrs = bn_shared_attrs(layer, axis)
+    channels = shape[axis]
+    ct = tensor_type([channels], "f32")
+    printed = []
+    for mode in ("train", "infer"):
+        flag = e.fresh("t")
+        e.emit("%s = arith.constant %s" % (flag, "true" if mode == "train" else "false"))
+        dx, dg, db = e.fresh("dx"), e.fresh("dg"), e.fresh("db")
+        e.emit("%s, %s, %s = nn.batch_norm_grad %s training(%s) {%s} : (%s, i1) -> (%s, %s, %s)"
+               % (dx, dg, db, operands, flag, ", ".join(attrs), ", ".join(types), xt, ct, ct))
+        # Only the gradients the layer has (no dgamma without scale, no
+        # dbeta without center).
+        for name, value, vshape, dynamic in (("dx", dx, shape, True),
+                                             ("dgamma", dg, [channels], False),
+                                             ("dbeta", db, [channels], False)):
+            if "%s_%s" % (name, mode) in case["arrays"]:
+                e.print_tensor(value, vshape, dynamic)
+                printed.append("%s_%s" % (name, mode))
+    return printed
+
+
+GRAD_EMITTERS = {
+    "conv2d": emit_conv2d_grad,
+    "pool": emit_pool_grad,
+    "dense": emit_dense_grad,
+    "softmax_cross_entropy": emit_softmax_ce_grad,
+    "activation": emit_activation_grad,
+    "batch_norm": emit_batch_norm_grad,
+    "batch_norm_ghost": emit_batch_norm_grad,
+    "batch_norm_renorm": emit_batch_norm_grad,
+}
+
+
 def load(golden, file):
     manifest = json.load(open("%s/manifest.json" % golden))
     cases = manifest["files"][file]["cases"]
@@ -253,12 +426,12 @@ def selected(cases, names):
     return [(n, cases[n]) for n in (names or list(cases))]
 
 
-def generate(golden, file, names):
+def generate(golden, file, names, emitters=EMITTERS):
     cases, data = load(golden, file)
     e = Emitter()
     for name, case in selected(cases, names):
         e.emit("// case %s/%s" % (file, name))
-        EMITTERS[case["kind"]](e, case, data, name + "/")
+        emitters[case["kind"]](e, case, data, name + "/")
     print("// Generated by golden_check.py from %s/%s." % (golden, file))
     print("func.func private @printMemrefI32(memref<*xi32>) attributes {llvm.emit_c_interface}")
     print("func.func @main() {")
@@ -278,14 +451,14 @@ def read_prints(text):
     return arrays
 
 
-def check(golden, file, names):
+def check(golden, file, names, emitters=EMITTERS):
     cases, data = load(golden, file)
     prints = read_prints(sys.stdin.read())
     failed = False
     index = 0
     for name, case in selected(cases, names):
         # Re-run the emitter only to learn which arrays it printed, in order.
-        printed = EMITTERS[case["kind"]](Emitter(), case, data, name + "/")
+        printed = emitters[case["kind"]](Emitter(), case, data, name + "/")
         for array in printed:
             if index >= len(prints):
                 print("FAIL %s/%s: not printed" % (name, array))
@@ -315,14 +488,16 @@ def check(golden, file, names):
 
 
 def main(argv):
-    if len(argv) < 4 or argv[1] not in ("gen", "check"):
+    modes = ("gen", "check", "gen-grad", "check-grad")
+    if len(argv) < 4 or argv[1] not in modes:
         sys.stderr.write(__doc__)
         return 2
     golden, file, names = argv[2], argv[3], argv[4:]
-    if argv[1] == "gen":
-        generate(golden, file, names)
+    emitters = GRAD_EMITTERS if argv[1].endswith("-grad") else EMITTERS
+    if argv[1].startswith("gen"):
+        generate(golden, file, names, emitters)
         return 0
-    return check(golden, file, names)
+    return check(golden, file, names, emitters)
 
 
 if __name__ == "__main__":

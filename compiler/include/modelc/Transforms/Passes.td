@@ -4,6 +4,24 @@
 
 include "mlir/Pass/PassBase.td"
 
+def NNBuildTrainStep : Pass<"nn-build-train-step", "ModuleOp"> {
+  let summary = "Build the train step: forward, loss, gradients, updates";
+  let description = [{
+    From `@forward` and `@loss` and the module's `nn.optimizer`, builds
+    `@train_step(inputs..., labels..., %step, %seed) -> (outputs..., loss,
+    data_loss)`: the forward pass in training mode (dropout keyed by seed and
+    step), the data loss plus every regularizer, reverse-mode gradients of
+    every trainable variable (one `nn.*_grad` op per forward op, accumulated
+    where a value has several uses), global-norm clipping, the optimizer
+    update with its slots (declared here as `nn.variable`s of role `slot`),
+    constraints, and the moving-statistics (and renorm-statistics) update of
+    every `nn.batch_norm`, all written back with `nn.assign`. Nothing a model
+    says can leave the moving-statistics updates out. Does nothing for a
+    model without a loss and an optimizer.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def NNSpecializeMode : Pass<"nn-specialize-mode", "ModuleOp"> {
   let summary = "Clone @forward once per mode with the training flag constant";
   let description = [{

@@ -1,0 +1,594 @@
+//===- BuildTrainStep.cpp - forward, loss, gradients and updates ----------===//
+//
+// Reverse-mode differentiation over nn ops: the forward pass is cloned in
+// training mode, then every op is visited in reverse order and emits the
+// gradient op of each operand that leads back to a trainable variable. The
+// gradients feed the optimizer ops; the batch statistics each nn.batch_norm
+// returns feed the moving averages. Every write is an nn.assign at the end
+// of the function, after every read.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_NNBUILDTRAINSTEP
+#include "modelc/Transforms/Passes.h.inc"
+} // namespace mlir::nn
+
+using namespace mlir;
+
+namespace {
+
+class TrainStepBuilder {
+public:
+  TrainStepBuilder(ModuleOp module, func::FuncOp forward, func::FuncOp loss,
+                   DictionaryAttr optimizer)
+      : module(module), forward(forward), loss(loss), optimizer(optimizer),
+        b(module.getContext()) {}
+
+  LogicalResult build();
+
+private:
+  Location loc() { return forward.getLoc(); }
+  RankedTensorType scalarF32() {
+    return RankedTensorType::get({}, b.getF32Type());
+  }
+  FloatAttr f32(double v) { return b.getF32FloatAttr(v); }
+  double optNumber(StringRef key, double fallback) {
+    if (auto a = optimizer.getAs<FloatAttr>(key))
+      return a.getValueAsDouble();
+    if (auto a = optimizer.getAs<IntegerAttr>(key))
+      return static_cast<double>(a.getInt());
+    return fallback;
+  }
+  nn::VariableOp variable(StringRef name) {
+    return module.lookupSymbol<nn::VariableOp>(name);
+  }
+
+  void cloneForward();
+  Value buildLoss();
+  void accumulate(Value of, Value grad);
+  void backward();
+  void backwardOp(Operation *op, Value dy);
+  void applyOptimizer();
+  void updateMovingStatistics();
+  nn::VariableOp declareSlot(nn::VariableOp param, StringRef slot,
+                             StringRef init);
+  /// The current value of a variable in this step (its newest assignment).
+  Value current(StringRef name);
+  void assign(StringRef name, Value value);
+
+  ModuleOp module;
+  func::FuncOp forward, loss;
+  DictionaryAttr optimizer;
+  OpBuilder b;
+
+  func::FuncOp step;
+  Value stepArg, seedArg;
+  IRMapping map;              // forward values -> train-step values
+  SmallVector<Value> outputs; // training-mode outputs
+  Value dataLoss, totalLoss;
+  /// Values whose gradient is needed (they depend on a trainable variable).
+  llvm::DenseSet<Value> needsGrad;
+  llvm::DenseMap<Value, Value> grads;
+  llvm::MapVector<StringRef, Value> paramGrads;
+  llvm::MapVector<StringRef, Value> updates;
+  SmallVector<Operation *> forwardOps; // cloned, in order
+};
+
+void TrainStepBuilder::accumulate(Value of, Value grad) {
+  auto it = grads.find(of);
+  if (it == grads.end()) {
+    grads[of] = grad;
+    return;
+  }
+  it->second = nn::AddOp::create(b, loc(), grad.getType(),
+                                 ValueRange{it->second, grad});
+}
+
+Value TrainStepBuilder::current(StringRef name) {
+  auto it = updates.find(name);
+  if (it != updates.end())
+    return it->second;
+  nn::VariableOp var = variable(name);
+  return nn::ReadOp::create(b, loc(), var.getType(),
+                            FlatSymbolRefAttr::get(b.getContext(), name));
+}
+
+void TrainStepBuilder::assign(StringRef name, Value value) {
+  updates[name] = value;
+}
+
+/// The forward pass in training mode; dropout gets the run's key.
+void TrainStepBuilder::cloneForward() {
+  Block &body = forward.getBody().front();
+  Block &entry = step.getBody().front();
+  unsigned numInputs = forward.getNumArguments() - 1;
+  for (unsigned i = 0; i < numInputs; ++i)
+    map.map(body.getArgument(i), entry.getArgument(i));
+  Value training = arith::ConstantOp::create(b, loc(), b.getBoolAttr(true));
+  map.map(body.getArgument(numInputs), training);
+  for (Operation &op : body) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands())
+        outputs.push_back(map.lookup(v));
+      break;
+    }
+    Operation *clone = b.clone(op, map);
+    if (auto drop = dyn_cast<nn::DropoutOp>(clone))
+      drop.getKeyMutable().assign(ValueRange{seedArg, stepArg});
+    forwardOps.push_back(clone);
+    // A value needs a gradient if it reads a trainable variable or
+    // depends on one.
+    bool needs = false;
+    if (auto read = dyn_cast<nn::ReadOp>(clone))
+      needs = variable(read.getVariable()).getTrainable();
+    for (Value operand : clone->getOperands())
+      needs |= needsGrad.contains(operand);
+    if (needs)
+      for (Value r : clone->getResults())
+        needsGrad.insert(r);
+  }
+}
+
+/// Data loss on the training-mode outputs, plus every regularizer.
+Value TrainStepBuilder::buildLoss() {
+  Block &lossBody = loss.getBody().front();
+  StringRef on =
+      loss.getArgAttrOfType<StringAttr>(0, "nn.name").getValue();
+  Value predictions;
+  for (unsigned i = 0; i < forward.getNumResults(); ++i)
+    if (forward.getResultAttrOfType<StringAttr>(i, "nn.name").getValue() ==
+        on)
+      predictions = outputs[i];
+  unsigned numInputs = forward.getNumArguments() - 1;
+  Value labels = step.getArgument(numInputs);
+  IRMapping lossMap;
+  lossMap.map(lossBody.getArgument(0), predictions);
+  lossMap.map(lossBody.getArgument(1), labels);
+  Value result;
+  for (Operation &op : lossBody) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      result = lossMap.lookup(ret.getOperand(0));
+      break;
+    }
+    b.clone(op, lossMap);
+  }
+  dataLoss = result;
+
+  // d(data loss)/d(predictions), the seed of the backward pass.
+  Operation *lossOp = result.getDefiningOp();
+  Value dPred;
+  if (isa<nn::SoftmaxCrossEntropyOp>(lossOp))
+    dPred = nn::SoftmaxCrossEntropyGradOp::create(b, loc(),
+                                                  predictions.getType(),
+                                                  predictions, labels);
+  else if (isa<nn::SigmoidCrossEntropyOp>(lossOp))
+    dPred = nn::SigmoidCrossEntropyGradOp::create(b, loc(), predictions,
+                                                  labels);
+  else
+    dPred = nn::MeanSquaredErrorGradOp::create(b, loc(), predictions, labels);
+  if (needsGrad.contains(predictions))
+    accumulate(predictions, dPred);
+
+  // Regularizers add to the loss and to their variable's gradient.
+  Value total = dataLoss;
+  for (auto var : module.getOps<nn::VariableOp>()) {
+    DictionaryAttr reg = var.getRegularizerAttr();
+    if (!reg)
+      continue;
+    for (NamedAttribute entry : reg) {
+      auto kind = nn::symbolizeRegularizerKind(entry.getName().getValue());
+      auto scale = dyn_cast<FloatAttr>(entry.getValue());
+      if (!kind || !scale)
+        continue;
+      Value w = current(var.getSymName());
+      auto kindAttr = nn::RegularizerKindAttr::get(b.getContext(), *kind);
+      FloatAttr s = f32(scale.getValueAsDouble());
+      Value penalty =
+          nn::RegularizerOp::create(b, loc(), scalarF32(), w, kindAttr, s);
+      total = nn::AddOp::create(b, loc(), scalarF32(),
+                                ValueRange{total, penalty});
+      if (var.getTrainable()) {
+        Value g = nn::RegularizerGradOp::create(b, loc(), w, kindAttr, s);
+        auto it = paramGrads.find(var.getSymName());
+        paramGrads[var.getSymName()] =
+            it == paramGrads.end()
+                ? g
+                : nn::AddOp::create(b, loc(), g.getType(),
+                                    ValueRange{it->second, g})
+                      .getResult();
+      }
+    }
+  }
+  return total;
+}
+
+/// Emits the gradients of `op`'s operands given the gradient of its (first)
+/// result.
+void TrainStepBuilder::backwardOp(Operation *op, Value dy) {
+  Location l = op->getLoc();
+  auto wants = [&](Value v) { return v && needsGrad.contains(v); };
+
+  if (auto read = dyn_cast<nn::ReadOp>(op)) {
+    StringRef name = read.getVariable();
+    auto it = paramGrads.find(name);
+    paramGrads[name] =
+        it == paramGrads.end()
+            ? dy
+            : nn::AddOp::create(b, l, dy.getType(), ValueRange{it->second, dy})
+                  .getResult();
+    return;
+  }
+  if (auto conv = dyn_cast<nn::Conv2DOp>(op)) {
+    if (wants(conv.getInput()))
+      accumulate(conv.getInput(),
+                 nn::Conv2DGradInputOp::create(
+                     b, l, conv.getInput().getType(), dy, conv.getKernel(),
+                     conv.getStridesAttr(), conv.getDilationsAttr(),
+                     conv.getPaddingAttr()));
+    if (wants(conv.getKernel()))
+      accumulate(conv.getKernel(),
+                 nn::Conv2DGradKernelOp::create(
+                     b, l, conv.getKernel().getType(), conv.getInput(), dy,
+                     conv.getStridesAttr(), conv.getDilationsAttr(),
+                     conv.getPaddingAttr()));
+    if (wants(conv.getBias()))
+      accumulate(conv.getBias(),
+                 nn::ChannelSumOp::create(b, l, conv.getBias().getType(), dy,
+                                          3));
+    return;
+  }
+  if (auto dense = dyn_cast<nn::DenseOp>(op)) {
+    if (wants(dense.getInput()))
+      accumulate(dense.getInput(),
+                 nn::MatmulOp::create(b, l, dense.getInput().getType(), dy,
+                                      dense.getKernel(), false, true));
+    if (wants(dense.getKernel()))
+      accumulate(dense.getKernel(),
+                 nn::MatmulOp::create(b, l, dense.getKernel().getType(),
+                                      dense.getInput(), dy, true, false));
+    if (wants(dense.getBias()))
+      accumulate(dense.getBias(),
+                 nn::ChannelSumOp::create(b, l, dense.getBias().getType(), dy,
+                                          1));
+    return;
+  }
+  if (auto emb = dyn_cast<nn::EmbeddingOp>(op)) {
+    if (wants(emb.getTable()))
+      accumulate(emb.getTable(),
+                 nn::EmbeddingGradOp::create(b, l, emb.getTable().getType(),
+                                             emb.getIds(), dy));
+    return;
+  }
+  if (auto bias = dyn_cast<nn::BiasAddOp>(op)) {
+    if (wants(bias.getInput()))
+      accumulate(bias.getInput(), dy);
+    if (wants(bias.getBias())) {
+      int64_t last = cast<RankedTensorType>(dy.getType()).getRank() - 1;
+      accumulate(bias.getBias(),
+                 nn::ChannelSumOp::create(b, l, bias.getBias().getType(), dy,
+                                          last));
+    }
+    return;
+  }
+  if (auto bn = dyn_cast<nn::BatchNormOp>(op)) {
+    auto channels = bn.getMovingMean().getType();
+    auto grad = nn::BatchNormGradOp::create(
+        b, l, bn.getInput().getType(), channels, channels, bn.getInput(),
+        bn.getGamma(), bn.getMovingMean(), bn.getMovingVariance(),
+        bn.getRenormMean(), bn.getRenormStddev(), dy, bn.getTraining(),
+        bn.getAxisAttr(), bn.getEpsilonAttr(), bn.getRenormAttr(),
+        bn.getRenormRminAttr(), bn.getRenormRmaxAttr(), bn.getRenormDmaxAttr(),
+        bn.getVirtualBatchSizeAttr());
+    if (wants(bn.getInput()))
+      accumulate(bn.getInput(), grad.getGradInput());
+    if (wants(bn.getGamma()))
+      accumulate(bn.getGamma(), grad.getGradGamma());
+    if (wants(bn.getBeta()))
+      accumulate(bn.getBeta(), grad.getGradBeta());
+    return;
+  }
+  auto activation = [&](nn::ActivationKind kind, Value x, double alpha) {
+    if (wants(x))
+      accumulate(x, nn::ActivationGradOp::create(
+                        b, l, x, dy,
+                        nn::ActivationKindAttr::get(b.getContext(), kind),
+                        f32(alpha)));
+  };
+  if (auto a = dyn_cast<nn::ReluOp>(op))
+    return activation(nn::ActivationKind::relu, a.getInput(), 0.2);
+  if (auto a = dyn_cast<nn::Relu6Op>(op))
+    return activation(nn::ActivationKind::relu6, a.getInput(), 0.2);
+  if (auto a = dyn_cast<nn::SigmoidOp>(op))
+    return activation(nn::ActivationKind::sigmoid, a.getInput(), 0.2);
+  if (auto a = dyn_cast<nn::TanhOp>(op))
+    return activation(nn::ActivationKind::tanh, a.getInput(), 0.2);
+  if (auto a = dyn_cast<nn::LeakyReluOp>(op))
+    return activation(nn::ActivationKind::leaky_relu, a.getInput(),
+                      a.getAlpha().convertToDouble());
+  if (auto pool = dyn_cast<nn::Pool2DOp>(op)) {
+    if (wants(pool.getInput()))
+      accumulate(pool.getInput(),
+                 nn::Pool2DGradOp::create(
+                     b, l, pool.getInput(), dy, pool.getKindAttr(),
+                     pool.getPoolSizeAttr(), pool.getStridesAttr(),
+                     pool.getPaddingAttr()));
+    return;
+  }
+  if (auto pool = dyn_cast<nn::GlobalPool2DOp>(op)) {
+    if (wants(pool.getInput()))
+      accumulate(pool.getInput(),
+                 nn::GlobalPool2DGradOp::create(b, l, pool.getInput(), dy,
+                                                pool.getKindAttr()));
+    return;
+  }
+  if (auto reshape = dyn_cast<nn::ReshapeOp>(op)) {
+    if (wants(reshape.getInput()))
+      accumulate(reshape.getInput(),
+                 nn::ReshapeOp::create(b, l, reshape.getInput().getType(),
+                                       dy));
+    return;
+  }
+  if (auto concat = dyn_cast<nn::ConcatOp>(op)) {
+    int64_t offset = 0, axis = concat.getAxis();
+    for (Value in : concat.getInputs()) {
+      auto type = cast<RankedTensorType>(in.getType());
+      if (wants(in))
+        accumulate(in, nn::SliceOp::create(b, l, type, dy, axis, offset));
+      offset += type.getDimSize(axis);
+    }
+    return;
+  }
+  if (auto add = dyn_cast<nn::AddOp>(op)) {
+    for (Value in : add.getInputs())
+      if (wants(in))
+        accumulate(in, dy);
+    return;
+  }
+  if (auto drop = dyn_cast<nn::DropoutOp>(op)) {
+    // The same key and stream draw the same mask.
+    if (wants(drop.getInput()))
+      accumulate(drop.getInput(),
+                 nn::DropoutOp::create(b, l, dy, drop.getTraining(),
+                                       drop.getKey(), drop.getRateAttr(),
+                                       drop.getStreamAttr()));
+    return;
+  }
+}
+
+void TrainStepBuilder::backward() {
+  for (Operation *op : llvm::reverse(forwardOps)) {
+    if (op->getNumResults() == 0)
+      continue;
+    auto it = grads.find(op->getResult(0));
+    if (it == grads.end())
+      continue;
+    backwardOp(op, it->second);
+  }
+}
+
+nn::VariableOp TrainStepBuilder::declareSlot(nn::VariableOp param,
+                                             StringRef slot, StringRef init) {
+  std::string name = (param.getSymName() + "/" + slot).str();
+  if (auto existing = variable(name))
+    return existing;
+  OpBuilder mb(module.getContext());
+  mb.setInsertionPointToEnd(module.getBody());
+  // Keep slots after the model's own variables, before the functions.
+  Operation *firstFunc = nullptr;
+  for (Operation &op : *module.getBody())
+    if (isa<func::FuncOp>(op)) {
+      firstFunc = &op;
+      break;
+    }
+  if (firstFunc)
+    mb.setInsertionPoint(firstFunc);
+  auto initAttr = mb.getDictionaryAttr(
+      {mb.getNamedAttr("kind", mb.getStringAttr(init))});
+  return nn::VariableOp::create(
+      mb, param.getLoc(), mb.getStringAttr(name), param.getTypeAttr(),
+      nn::VariableRoleAttr::get(module.getContext(), nn::VariableRole::slot),
+      initAttr, mb.getBoolAttr(false), DictionaryAttr(), DictionaryAttr());
+}
+
+void TrainStepBuilder::applyOptimizer() {
+  SmallVector<StringRef> names;
+  SmallVector<Value> gs;
+  for (auto &[name, g] : paramGrads)
+    if (variable(name).getTrainable()) {
+      names.push_back(name);
+      gs.push_back(g);
+    }
+  if (names.empty())
+    return;
+  if (auto clip = optimizer.getAs<FloatAttr>("clip_global_norm")) {
+    SmallVector<Type> types;
+    for (Value g : gs)
+      types.push_back(g.getType());
+    auto clipped = nn::ClipGlobalNormOp::create(
+        b, loc(), types, gs, f32(clip.getValueAsDouble()));
+    for (unsigned i = 0; i < gs.size(); ++i)
+      gs[i] = clipped.getResult(i);
+  }
+
+  // The learning rate at the step before its increment.
+  Value lr;
+  if (auto decay = optimizer.getAs<DictionaryAttr>("learning_rate")) {
+    auto d = decay.getAs<DictionaryAttr>("exponential_decay");
+    auto num = [&](StringRef k) {
+      Attribute a = d.get(k);
+      if (auto f = dyn_cast_or_null<FloatAttr>(a))
+        return f.getValueAsDouble();
+      if (auto i = dyn_cast_or_null<IntegerAttr>(a))
+        return static_cast<double>(i.getInt());
+      return 0.0;
+    };
+    auto staircase = d.getAs<BoolAttr>("staircase");
+    lr = nn::LearningRateOp::create(
+        b, loc(), scalarF32(), stepArg, f32(num("initial")),
+        b.getI64IntegerAttr(static_cast<int64_t>(num("decay_steps"))),
+        f32(num("decay_rate")),
+        b.getBoolAttr(staircase && staircase.getValue()));
+  } else {
+    lr = nn::LearningRateOp::create(b, loc(), scalarF32(), stepArg,
+                                    f32(optNumber("learning_rate", 0.001)),
+                                    IntegerAttr(), FloatAttr(),
+                                    b.getBoolAttr(false));
+  }
+
+  StringRef kind = optimizer.getAs<StringAttr>("op").getValue();
+  for (unsigned i = 0; i < names.size(); ++i) {
+    nn::VariableOp param = variable(names[i]);
+    Value w = current(names[i]);
+    Value g = gs[i];
+    Type t = w.getType();
+    Value newW;
+    if (kind == "sgd") {
+      newW = nn::SgdOp::create(b, loc(), t, w, g, lr);
+    } else if (kind == "momentum") {
+      nn::VariableOp accum = declareSlot(param, "momentum", "zeros");
+      auto op = nn::MomentumOp::create(
+          b, loc(), t, t, w, current(accum.getSymName()), g, lr,
+          f32(optNumber("momentum", 0.9)),
+          b.getBoolAttr(optimizer.getAs<BoolAttr>("use_nesterov") &&
+                        optimizer.getAs<BoolAttr>("use_nesterov").getValue()));
+      newW = op.getNewParam();
+      assign(accum.getSymName(), op.getNewAccum());
+    } else if (kind == "adam") {
+      nn::VariableOp m = declareSlot(param, "m", "zeros");
+      nn::VariableOp v = declareSlot(param, "v", "zeros");
+      auto op = nn::AdamOp::create(
+          b, loc(), t, t, t, w, current(m.getSymName()),
+          current(v.getSymName()), g, lr, stepArg,
+          f32(optNumber("beta1", 0.9)), f32(optNumber("beta2", 0.999)),
+          f32(optNumber("epsilon", 1e-8)));
+      newW = op.getNewParam();
+      assign(m.getSymName(), op.getNewM());
+      assign(v.getSymName(), op.getNewV());
+    } else {
+      nn::VariableOp rms = declareSlot(param, "rms", "ones");
+      nn::VariableOp mom = declareSlot(param, "momentum", "zeros");
+      auto op = nn::RmspropOp::create(
+          b, loc(), t, t, t, w, current(rms.getSymName()),
+          current(mom.getSymName()), g, lr, f32(optNumber("decay", 0.9)),
+          f32(optNumber("momentum", 0.0)), f32(optNumber("epsilon", 1e-10)));
+      newW = op.getNewParam();
+      assign(rms.getSymName(), op.getNewRms());
+      assign(mom.getSymName(), op.getNewMom());
+    }
+    if (DictionaryAttr constraint = param.getConstraintAttr())
+      newW = nn::ConstraintOp::create(b, loc(), newW, constraint);
+    assign(names[i], newW);
+  }
+}
+
+/// Every batch norm's moving statistics follow the batch statistics of this
+/// step's forward pass (layers that `reuse` one state update it in turn).
+void TrainStepBuilder::updateMovingStatistics() {
+  for (Operation *op : forwardOps) {
+    auto bn = dyn_cast<nn::BatchNormOp>(op);
+    if (!bn)
+      continue;
+    auto readName = [](Value v) {
+      return cast<nn::ReadOp>(v.getDefiningOp()).getVariable();
+    };
+    Location l = bn.getLoc();
+    FloatAttr momentum = bn.getMomentumAttr();
+    StringRef mm = readName(bn.getMovingMean());
+    StringRef mv = readName(bn.getMovingVariance());
+    Value c = nn::VarianceCorrectionOp::create(
+        b, l, scalarF32(), bn.getInput(), bn.getAxisAttr(),
+        b.getBoolAttr(bn.getVarianceCorrection() ==
+                      nn::VarianceCorrection::unbiased),
+        bn.getVirtualBatchSizeAttr());
+    assign(mm, nn::MovingAverageOp::create(b, l, current(mm),
+                                           bn.getBatchMean(), Value(),
+                                           momentum));
+    assign(mv, nn::MovingAverageOp::create(b, l, current(mv),
+                                           bn.getBatchVariance(), c,
+                                           momentum));
+    if (bn.getRenorm()) {
+      StringRef rm = readName(bn.getRenormMean());
+      StringRef rs = readName(bn.getRenormStddev());
+      Value sigma = nn::StddevOp::create(b, l, bn.getBatchVariance(),
+                                         bn.getEpsilonAttr());
+      assign(rm, nn::MovingAverageOp::create(b, l, current(rm),
+                                             bn.getBatchMean(), Value(),
+                                             bn.getRenormMomentumAttr()));
+      assign(rs, nn::MovingAverageOp::create(b, l, current(rs), sigma,
+                                             Value(),
+                                             bn.getRenormMomentumAttr()));
+    }
+  }
+}
+
+LogicalResult TrainStepBuilder::build() {
+  // Signature: inputs..., labels, step, seed -> outputs..., loss, data_loss.
+  SmallVector<Type> args, results;
+  unsigned numInputs = forward.getNumArguments() - 1;
+  for (unsigned i = 0; i < numInputs; ++i)
+    args.push_back(forward.getArgumentTypes()[i]);
+  args.push_back(loss.getArgumentTypes()[1]);
+  auto i64 = RankedTensorType::get({}, b.getI64Type());
+  args.push_back(i64);
+  args.push_back(i64);
+  for (Type t : forward.getResultTypes())
+    results.push_back(t);
+  results.push_back(scalarF32());
+  results.push_back(scalarF32());
+  b.setInsertionPointToEnd(module.getBody());
+  step = func::FuncOp::create(b, forward.getLoc(), "train_step",
+                              b.getFunctionType(args, results));
+  step.setPrivate();
+  for (unsigned i = 0; i < numInputs; ++i)
+    step.setArgAttr(i, "nn.name", forward.getArgAttr(i, "nn.name"));
+  step.setArgAttr(numInputs, "nn.name", loss.getArgAttr(1, "nn.name"));
+  step.setArgAttr(numInputs + 1, "nn.name", b.getStringAttr("step"));
+  step.setArgAttr(numInputs + 2, "nn.name", b.getStringAttr("seed"));
+  for (unsigned i = 0; i < forward.getNumResults(); ++i)
+    step.setResultAttr(i, "nn.name", forward.getResultAttr(i, "nn.name"));
+  Block *entry = step.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  stepArg = entry->getArgument(numInputs + 1);
+  seedArg = entry->getArgument(numInputs + 2);
+
+  cloneForward();
+  totalLoss = buildLoss();
+  backward();
+  applyOptimizer();
+  updateMovingStatistics();
+  for (auto &[name, value] : updates)
+    nn::AssignOp::create(b, loc(), FlatSymbolRefAttr::get(b.getContext(), name),
+                         value);
+  SmallVector<Value> rets(outputs);
+  rets.push_back(totalLoss);
+  rets.push_back(dataLoss);
+  func::ReturnOp::create(b, loc(), rets);
+  return success();
+}
+
+struct NNBuildTrainStepPass
+    : public nn::impl::NNBuildTrainStepBase<NNBuildTrainStepPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto forward = module.lookupSymbol<func::FuncOp>("forward");
+    auto loss = module.lookupSymbol<func::FuncOp>("loss");
+    auto optimizer = module->getAttrOfType<DictionaryAttr>("nn.optimizer");
+    if (!forward || !loss || !optimizer ||
+        module.lookupSymbol<func::FuncOp>("train_step"))
+      return;
+    if (failed(TrainStepBuilder(module, forward, loss, optimizer).build()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,73 @@
+// RUN: modelc-opt %s -convert-nn-to-linalg -split-input-file | FileCheck %s
+
+// grad_input, stride 2, same padding (7 rows, k=3: 1 padded row before;
+// 8 columns: none before). dy's rows go 2 apart into a zero canvas of
+// in + (k-1)*d = 9 x 10 rows/columns, starting at (k-1)*d - pad = (1, 2);
+// a stride-1 convolution with the kernel flipped in space and its channels
+// swapped ([3, 3, 5, 3]) gives dx.
+// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (-d0 + 2, -d1 + 2, d3, d2)>
+// CHECK-LABEL: func.func @grad_input_strided
+// CHECK-SAME: (%[[DY:[a-z0-9_]+]]: tensor<?x4x4x5xf32>, %[[K:[a-z0-9_]+]]: tensor<3x3x3x5xf32>)
+// CHECK: %[[N:.*]] = tensor.dim %[[DY]], %{{.*}} : tensor<?x4x4x5xf32>
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[N]]) : tensor<?x7x8x3xf32>
+// CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<?x7x8x3xf32>)
+// CHECK: %[[CANVAS:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x9x10x5xf32>)
+// CHECK: %[[SPREAD:.*]] = tensor.insert_slice %[[DY]] into %[[CANVAS]][0, 1, 2, 0] [%{{.*}}, 4, 4, 5] [1, 2, 2, 1] : tensor<?x4x4x5xf32> into tensor<?x9x10x5xf32>
+// CHECK: %[[FLIPPED:.*]] = linalg.generic {indexing_maps = [#[[FLIP]], #{{.*}}], {{.*}} ins(%[[K]] : tensor<3x3x3x5xf32>) outs(%{{.*}} : tensor<3x3x5x3xf32>)
+// CHECK: %[[DX:.*]] = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+// CHECK-SAME: ins(%[[SPREAD]], %[[FLIPPED]] : tensor<?x9x10x5xf32>, tensor<3x3x5x3xf32>) outs(%[[ZERO]] : tensor<?x7x8x3xf32>)
+// CHECK: return %[[DX]]
+func.func @grad_input_strided(%dy: tensor<?x4x4x5xf32>, %k: tensor<3x3x3x5xf32>) -> tensor<?x7x8x3xf32> {
+  %dx = nn.conv2d_grad_input %dy, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 2, 2>} : (tensor<?x4x4x5xf32>, tensor<3x3x3x5xf32>) -> tensor<?x7x8x3xf32>
+  return %dx : tensor<?x7x8x3xf32>
+}
+
+// -----
+
+// grad_input, stride 1, dilation 2, valid padding: dy only needs a zero pad
+// of (k-1)*d = 4 rows and 2 columns on both sides; the convolution keeps the
+// forward dilation.
+// CHECK-LABEL: func.func @grad_input_dilated
+// CHECK: %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 4, 2, 0] high[0, 4, 2, 0]
+// CHECK: } : tensor<?x5x6x3xf32> to tensor<?x13x10x3xf32>
+// CHECK-NOT: tensor.insert_slice
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+// CHECK-SAME: ins(%[[PAD]], %{{.*}} : tensor<?x13x10x3xf32>, tensor<3x2x3x2xf32>)
+func.func @grad_input_dilated(%dy: tensor<?x5x6x3xf32>, %k: tensor<3x2x2x3xf32>) -> tensor<?x9x8x2xf32> {
+  %dx = nn.conv2d_grad_input %dy, %k {dilations = array<i64: 2, 2>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x5x6x3xf32>, tensor<3x2x2x3xf32>) -> tensor<?x9x8x2xf32>
+  return %dx : tensor<?x9x8x2xf32>
+}
+
+// -----
+
+// grad_kernel: one generic over (a, b, c, o, n, i, j) reading the padded x
+// at (n, i*s + a*d, j*s + b*d, c), reducing over n, i, j (the dynamic batch
+// among them) into the static kernel shape.
+// CHECK-DAG: #[[XMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5 * 2 + d0, d6 * 2 + d1, d2)>
+// CHECK-DAG: #[[DYM:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
+// CHECK-DAG: #[[DKMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @grad_kernel
+// CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x7x8x3xf32>, %[[DY:[a-z0-9_]+]]: tensor<?x4x4x5xf32>)
+// CHECK: %[[PAD:.*]] = tensor.pad %[[X]] low[0, 1, 0, 0] high[0, 1, 1, 0]
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<3x3x3x5xf32>)
+// CHECK: %[[DK:.*]] = linalg.generic {indexing_maps = [#[[XMAP]], #[[DYM]], #[[DKMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK-SAME: ins(%[[PAD]], %[[DY]] : tensor<?x9x9x3xf32>, tensor<?x4x4x5xf32>) outs(%[[INIT]] : tensor<3x3x3x5xf32>)
+// CHECK: %[[P:.*]] = arith.mulf
+// CHECK-NEXT: arith.addf %{{.*}}, %[[P]]
+// CHECK: return %[[DK]]
+func.func @grad_kernel(%x: tensor<?x7x8x3xf32>, %dy: tensor<?x4x4x5xf32>) -> tensor<3x3x3x5xf32> {
+  %dk = nn.conv2d_grad_kernel %x, %dy {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 2, 2>} : (tensor<?x7x8x3xf32>, tensor<?x4x4x5xf32>) -> tensor<3x3x3x5xf32>
+  return %dk : tensor<3x3x3x5xf32>
+}
+
+// -----
+
+// Dilation enters the kernel-tap term of the input map.
+// CHECK-DAG: #[[XMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5 + d0 * 2, d6 * 2 + d1 * 3, d2)>
+// CHECK-LABEL: func.func @grad_kernel_dilated
+// CHECK-NOT: tensor.pad
+// CHECK: linalg.generic {indexing_maps = [#[[XMAP]],
+func.func @grad_kernel_dilated(%x: tensor<?x9x8x2xf32>, %dy: tensor<?x5x3x3xf32>) -> tensor<3x2x2x3xf32> {
+  %dk = nn.conv2d_grad_kernel %x, %dy {dilations = array<i64: 2, 3>, padding = #nn.padding<valid>, strides = array<i64: 1, 2>} : (tensor<?x9x8x2xf32>, tensor<?x5x3x3xf32>) -> tensor<3x2x2x3xf32>
+  return %dk : tensor<3x2x2x3xf32>
+}
