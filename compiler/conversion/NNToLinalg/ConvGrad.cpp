@@ -77,10 +77,9 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     // input extent). The forward shape rule keeps every part non-negative.
     int64_t low[2], high[2], extent[2];
     for (int i = 0; i < 2; ++i) {
-      int64_t before = (k[i] - 1) * dilations[i] - (i == 0 ? top : left);
+      low[i] = (k[i] - 1) * dilations[i] - (i == 0 ? top : left);
       extent[i] = in[i] + (k[i] - 1) * dilations[i];
-      low[i] = before;
-      high[i] = extent[i] - before - ((dyShape[1 + i] - 1) * strides[i] + 1);
+      high[i] = extent[i] - low[i] - ((dyShape[1 + i] - 1) * strides[i] + 1);
       if (low[i] < 0 || high[i] < 0)
         return op.emitOpError("cannot be lowered: inconsistent padding");
     }

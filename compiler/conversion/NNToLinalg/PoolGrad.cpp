@@ -210,10 +210,10 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
     auto windowIndex = [&](OpBuilder &b, Location l, Value pos, int64_t pad,
                            Value tap, int64_t stride,
                            int64_t extent) -> std::pair<Value, Value> {
-      Value padded = pos;
+      Value shifted = pos;
       if (pad != 0)
-        padded = arith::AddIOp::create(b, l, pos, indexConst(b, l, pad));
-      Value t = arith::SubIOp::create(b, l, padded, tap);
+        shifted = arith::AddIOp::create(b, l, pos, indexConst(b, l, pad));
+      Value t = arith::SubIOp::create(b, l, shifted, tap);
       Value zero = indexConst(b, l, 0);
       Value ok =
           arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, t, zero);
