@@ -62,4 +62,37 @@ def NNCopiesToLinalg : Pass<"nn-copies-to-linalg", "func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+
+def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
+  let summary = "Tile linalg ops on buffers for registers and vectorize them";
+  let description = [{
+    Runs after bufferization. Every linalg op whose output's innermost
+    (contiguous) dimension is a static parallel loop is generalized, tiled
+    with `scf.for` loops (parallel loops outside, reduction loops inside) so
+    that one tile is a register block, its unit dimensions are dropped, and
+    it is vectorized. Contractions (`out += a * b`, which covers matmuls,
+    convolutions and their gradients) keep an `m x n` register block
+    (`m` a parallel dimension of the output and the left operand, `n` the
+    contiguous output dimension) and one reduction dimension, become
+    `vector.contract`, and are lowered to `vector.fma` outer products with
+    the accumulator hoisted out of the reduction loops. Reductions into the
+    contiguous dimension (batch-norm statistics) and element-wise ops become
+    1-D vector code. The order of every floating-point reduction is the one
+    of the scalar loops (only parallel dimensions are vectorized).
+    Everything is lowered to 1-D vector ops; ops it cannot handle are left
+    for `convert-linalg-to-loops`.
+  }];
+  let options = [
+    Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"16",
+           "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">,
+    Option<"accumulatorRegisters", "accumulator-registers", "int64_t",
+           /*default=*/"16",
+           "Vector registers a contraction's register block may use">,
+  ];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
+    "mlir::vector::VectorDialect", "mlir::memref::MemRefDialect",
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif
