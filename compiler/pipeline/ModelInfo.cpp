@@ -143,5 +143,23 @@ std::string modelc::buildModelInfo(const Model &model, ModuleOp module) {
     entries[entry] = e;
   }
   info["entries"] = entries;
+
+  // An --inference-only build reads checkpoints of the training build of the
+  // same model: it may skip their optimizer slots (named as
+  // nn-build-train-step names them).
+  json ignorable = json::array();
+  if (!entries.contains("train_step") && !model.optimizer.is_null()) {
+    std::string op = model.optimizer["op"];
+    std::vector<std::string> slots =
+        op == "adam"       ? std::vector<std::string>{"m", "v"}
+        : op == "momentum" ? std::vector<std::string>{"momentum"}
+        : op == "rmsprop"  ? std::vector<std::string>{"rms", "momentum"}
+                           : std::vector<std::string>{};
+    for (const VariableInfo &v : model.variables)
+      if (v.trainable)
+        for (const std::string &slot : slots)
+          ignorable.push_back(v.name + "/" + slot);
+  }
+  info["ignorable_state"] = ignorable;
   return dumpJson(info);
 }

@@ -17,7 +17,10 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   case Phase::NN:
     return "";
   case Phase::NNTrain:
-    return "nn-build-train-step,nn-specialize-mode,nn-build-entry-points";
+    // An inference-only build has no train step and folds batch norms.
+    return options.inferenceOnly
+               ? "nn-specialize-mode,nn-fold-batch-norm,nn-build-entry-points"
+               : "nn-build-train-step,nn-specialize-mode,nn-build-entry-points";
   case Phase::Linalg:
     return "convert-nn-to-linalg,"
            "func.func(canonicalize,linalg-fuse-elementwise-ops,cse)";

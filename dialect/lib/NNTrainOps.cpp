@@ -118,3 +118,15 @@ LogicalResult SliceOp::verify() {
                          << fmtShape(x);
   return success();
 }
+
+LogicalResult BatchNormFoldOp::verify() {
+  ArrayRef<int64_t> k = shapeOf(getKernel());
+  if (k.empty())
+    return emitOpError("kernel must have rank >= 1");
+  SmallVector<int64_t> c = {k.back()};
+  for (Value v : {getBias(), getGamma(), getBeta(), getMovingMean(),
+                  getMovingVariance(), getFoldedBias()})
+    if (v && failed(expectShape(*this, "per-channel", shapeOf(v), c)))
+      return failure();
+  return success();
+}

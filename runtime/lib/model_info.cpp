@@ -241,6 +241,12 @@ ModelInfo parseModelInfo(const char *Text) {
     }
     if (Root.contains("optimizer") && !Root.at("optimizer").is_null())
       M.OptimizerText = Root.at("optimizer").dump();
+    if (Root.contains("ignorable_state"))
+      for (const json &V : Root.at("ignorable_state")) {
+        if (!V.is_string())
+          invalid("bad ignorable_state");
+        M.IgnorableState.push_back(V.get<std::string>());
+      }
     if (Root.contains("virtual_batch_sizes"))
       for (const json &V : Root.at("virtual_batch_sizes")) {
         if (!V.is_number_integer() || V.get<int64_t>() <= 0)

@@ -1,5 +1,6 @@
 //===- state.cpp - Model state and checkpoints ----------------------------===//
 
+#include <algorithm>
 #include "modelc/runtime/state.h"
 #include "modelc/runtime/error.h"
 #include "modelc/runtime/npz.h"
@@ -62,7 +63,9 @@ State loadState(const ModelInfo &Info, const std::string &Path, StateUse Use,
   std::vector<std::string> Unknown;
   for (const std::string &Name : R.names())
     if (Name != FingerprintKey && Name != SeedKey && Name != StepKey &&
-        !Info.findState(Name))
+        !Info.findState(Name) &&
+        std::find(Info.IgnorableState.begin(), Info.IgnorableState.end(),
+                  Name) == Info.IgnorableState.end())
       Unknown.push_back(Name);
   if (!Unknown.empty())
     throw Error(Path + ": " + (Unknown.size() == 1 ? "array " : "arrays ") +

@@ -66,6 +66,7 @@ struct ConvertNNToLinalgPass
     nn::populateStatePatterns(patterns);
     nn::populateRegularizerPatterns(patterns);
     nn::populateDropoutPatterns(patterns);
+    nn::populateBatchNormFoldPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

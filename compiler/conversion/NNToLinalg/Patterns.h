@@ -56,6 +56,8 @@ void populateStatePatterns(RewritePatternSet &patterns);
 void populateRegularizerPatterns(RewritePatternSet &patterns);
 /// nn.dropout.
 void populateDropoutPatterns(RewritePatternSet &patterns);
+/// nn.batch_norm_fold (inference-only builds).
+void populateBatchNormFoldPatterns(RewritePatternSet &patterns);
 
 } // namespace nn
 } // namespace mlir

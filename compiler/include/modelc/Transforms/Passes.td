@@ -22,6 +22,17 @@ def NNBuildTrainStep : Pass<"nn-build-train-step", "ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def NNFoldBatchNorm : Pass<"nn-fold-batch-norm", "ModuleOp"> {
+  let summary = "Fold inference-mode batch norms into the preceding conv/dense";
+  let description = [{
+    `nn.batch_norm` in inference mode (constant false `training`, channel axis
+    last) whose input is an `nn.conv2d` or `nn.dense` used only by it becomes
+    that layer with an `nn.batch_norm_fold`ed kernel and bias: one loop nest
+    instead of two, and no normalization pass over the activations. Used for
+    `--inference-only` builds.
+  }];
+}
+
 def NNSpecializeMode : Pass<"nn-specialize-mode", "ModuleOp"> {
   let summary = "Clone @forward once per mode with the training flag constant";
   let description = [{
@@ -88,6 +99,9 @@ def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
     Option<"accumulatorRegisters", "accumulator-registers", "int64_t",
            /*default=*/"16",
            "Vector registers a contraction's register block may use">,
+    Option<"lowerVectors", "lower-vectors", "bool", /*default=*/"true",
+           "Lower the vector code to 1-D vector ops (false: stop after "
+           "vectorization and hoisting, for tests)">,
   ];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",

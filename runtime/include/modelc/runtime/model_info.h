@@ -97,6 +97,9 @@ struct ModelInfo {
   int LossLabels = -1;       // Index into Labels.
   std::string OptimizerText; // Compact JSON, for `info`.
   std::vector<int64_t> VirtualBatchSizes;
+  /// State a training build of the same model has and this build does not
+  /// (optimizer slots of an --inference-only build): skipped when loading.
+  std::vector<std::string> IgnorableState;
   std::vector<LayerInfo> Layers;
   int64_t StateSize = 0;
   std::vector<StateVar> State;

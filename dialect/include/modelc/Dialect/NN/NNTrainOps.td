@@ -256,4 +256,31 @@ def NN_ScalarOp : NN_Op<"scalar", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def NN_BatchNormFoldOp : NN_Op<"batch_norm_fold", [Pure,
+    AttrSizedOperandSegments, AllTypesMatch<["kernel", "folded_kernel"]>]> {
+  let summary = "a conv/dense kernel and bias with an inference batch norm folded in";
+  let description = [{
+    With `s = gamma / sqrt(moving_variance + epsilon)` (gamma = 1 when
+    absent): `folded_kernel[..., c] = kernel[..., c] * s[c]` and
+    `folded_bias[c] = (bias[c] - moving_mean[c]) * s[c] + beta[c]` (bias and
+    beta 0 when absent). The kernel's last axis is the output channel (HWIO
+    conv kernels, [in, out] dense kernels). Computed from the current state
+    on every call, so a training build's inference entry point folds the
+    state it is given.
+  }];
+  let arguments = (ins NN_FloatTensor:$kernel, Optional<NN_FloatTensor>:$bias,
+                       Optional<NN_FloatTensor>:$gamma,
+                       Optional<NN_FloatTensor>:$beta,
+                       NN_FloatTensor:$moving_mean,
+                       NN_FloatTensor:$moving_variance, F32Attr:$epsilon);
+  let results = (outs NN_FloatTensor:$folded_kernel,
+                      NN_FloatTensor:$folded_bias);
+  let assemblyFormat = [{
+    $kernel (`bias` `(` $bias^ `)`)? (`gamma` `(` $gamma^ `)`)?
+    (`beta` `(` $beta^ `)`)? `moving` `(` $moving_mean `,` $moving_variance `)`
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // MODELC_NN_TRAIN_OPS
