@@ -23,16 +23,18 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
                : "nn-build-train-step,nn-specialize-mode,nn-build-entry-points";
   case Phase::Linalg:
     return "convert-nn-to-linalg,"
-           "func.func(canonicalize,linalg-fuse-elementwise-ops,cse)";
+           "func.func(canonicalize,nn-fuse-elementwise,cse)";
   case Phase::Loops:
     return "eliminate-empty-tensors,"
            "one-shot-bufferize{bufferize-function-boundaries "
            "function-boundary-type-conversion=identity-layout-map},"
            "buffer-deallocation-pipeline,"
-           "func.func(nn-copies-to-linalg,convert-linalg-to-loops,canonicalize,"
+           "func.func(nn-copies-to-linalg,nn-vectorize,convert-linalg-to-loops,"
+           "canonicalize,"
            "cse)";
   case Phase::LLVM:
-    return "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
+    return "expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
+           "finalize-memref-to-llvm,"
            "convert-scf-to-cf,convert-to-llvm,reconcile-unrealized-casts";
   }
   return "";

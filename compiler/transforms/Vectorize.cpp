@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -24,11 +25,14 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -45,6 +49,9 @@ using namespace mlir;
 
 namespace {
 
+/// Marks the tile loops that may run on threads.
+constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
+
 /// How one op is tiled: a tile size per loop (0: the whole extent, no loop),
 /// the order of the tile loops, and the unit dimensions that must survive
 /// (the `m` and `k` dimensions of a contraction).
@@ -53,6 +60,15 @@ struct TileConfig {
   SmallVector<unsigned> interchange;
   llvm::SmallDenseSet<unsigned> keepDims;
   bool contraction = false;
+  unsigned vectorDim = 0;
+  /// Input to copy first into a buffer where the vector dimension is
+  /// contiguous (-1: none), and the permutation of its dims for that copy.
+  int packInput = -1;
+  SmallVector<int64_t> packPerm;
+  /// A reduction loop blocked outside the parallel tile loops (-1: none), so
+  /// that the inputs a block reads stay in cache across the output tiles.
+  int outerDim = -1;
+  int64_t outerBlock = 0;
 };
 
 /// True if the body only has ops the vectorizer turns into vector code.
@@ -127,12 +143,41 @@ std::optional<unsigned> resultPos(AffineMap map, unsigned d) {
   return std::nullopt;
 }
 
+/// True if the memref has unit stride in dimension `pos`.
+bool contiguousAlong(Value memref, int64_t pos) {
+  auto type = cast<MemRefType>(memref.getType());
+  int64_t offset;
+  SmallVector<int64_t> strides;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides[pos] == 1;
+}
+
 /// Divisors of `n` up to `limit`.
 SmallVector<int64_t> divisors(int64_t n, int64_t limit) {
   SmallVector<int64_t> out;
   for (int64_t d = 1; d <= std::min(n, limit); ++d)
     if (n % d == 0)
       out.push_back(d);
+  return out;
+}
+
+/// Tile sizes for the vector dimension of extent `ev`: the whole extent when
+/// it fits one register, else multiples of the register width up to `limit`
+/// whose remainder (peeled into a second, smaller vector tile) is at most one
+/// register. Odd sizes like 50 would cost LLVM (and the machine) a lot.
+SmallVector<int64_t> vectorTiles(int64_t ev, int64_t lanes, int64_t limit) {
+  if (ev <= lanes)
+    return {ev};
+  SmallVector<int64_t> out;
+  // The whole extent as one tile (no loop, no remainder tile): LLVM splits
+  // it into full registers and one partial one.
+  if (ev <= limit)
+    out.push_back(ev);
+  for (int64_t t = lanes; t < std::min(ev, limit + 1); t += lanes)
+    if (ev % t == 0 || ev % t <= lanes)
+      out.push_back(t);
+  if (out.empty())
+    out.push_back(lanes);
   return out;
 }
 
@@ -152,24 +197,24 @@ public:
     unsigned numLoops = op.getNumLoops();
     SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
 
-    // The vector dimension: the innermost result of every output map.
+    // The vector dimension: the innermost result of every output map
+    // (trailing dims of size 1 aside) along which the output is contiguous.
     std::optional<unsigned> vDim;
     for (OpOperand &init : op.getDpsInitsMutable()) {
       AffineMap map = op.getMatchingIndexingMap(&init);
-      if (map.getNumResults() == 0)
+      auto type = cast<MemRefType>(init.get().getType());
+      int64_t pos = static_cast<int64_t>(map.getNumResults()) - 1;
+      while (pos > 0 && type.getDimSize(pos) == 1)
+        --pos;
+      if (pos < 0)
         return std::nullopt;
-      auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+      auto last = dyn_cast<AffineDimExpr>(map.getResult(pos));
       if (!last)
         return std::nullopt;
       if (vDim && *vDim != last.getPosition())
         return std::nullopt;
       vDim = last.getPosition();
-      // The output must be contiguous in it.
-      auto type = cast<MemRefType>(init.get().getType());
-      int64_t offset;
-      SmallVector<int64_t> strides;
-      if (failed(type.getStridesAndOffset(strides, offset)) ||
-          strides.back() != 1)
+      if (!contiguousAlong(init.get(), pos))
         return std::nullopt;
     }
     unsigned v = *vDim;
@@ -179,6 +224,7 @@ public:
     int64_t ev = ranges[v];
 
     TileConfig config;
+    config.vectorDim = v;
     config.tileSizes.assign(numLoops, 1);
     // Parallel loops outside, reductions inside, each in original order.
     for (unsigned d = 0; d < numLoops; ++d)
@@ -195,9 +241,10 @@ public:
     // along v, everything else scalar loops.
     int64_t best = 1;
     double bestScore = -1;
-    for (int64_t d : divisors(ev, 4 * lanes)) {
+    for (int64_t d : vectorTiles(ev, lanes, 2 * lanes)) {
       int64_t regs = (d + lanes - 1) / lanes;
-      double score = double(d) / double(regs * lanes) * 4 + std::min<int64_t>(regs, 4);
+      double score = (ev % d == 0 ? 1.0 : 0.5) + std::min<int64_t>(regs, 4) +
+                     (d == ev ? 2.0 : 0.0);
       if (score > bestScore) {
         bestScore = score;
         best = d;
@@ -219,13 +266,7 @@ public:
       if (!usesDim(map, v))
         continue;
       auto pos = resultPos(map, v);
-      if (!pos || *pos != map.getNumResults() - 1)
-        return std::nullopt;
-      auto type = cast<MemRefType>(in->get().getType());
-      int64_t offset;
-      SmallVector<int64_t> strides;
-      if (failed(type.getStridesAndOffset(strides, offset)) ||
-          strides.back() != 1)
+      if (!pos || !contiguousAlong(in->get(), *pos))
         return std::nullopt;
     }
     return config;
@@ -251,17 +292,26 @@ private:
       std::swap(a, b);
       std::swap(lhsVal, rhsVal);
     }
-    // rhs must be contiguous along v.
+    // rhs must be contiguous along v, or be copied (transposed) first so
+    // that it is: the copy is paid once, the strided reads at every reuse.
+    int packInput = -1;
+    SmallVector<int64_t> packPerm;
     {
       auto pos = resultPos(b, v);
-      if (!pos || *pos != b.getNumResults() - 1)
+      if (!pos)
         return false;
       auto type = cast<MemRefType>(rhsVal.getType());
-      int64_t offset;
-      SmallVector<int64_t> strides;
-      if (failed(type.getStridesAndOffset(strides, offset)) ||
-          strides.back() != 1)
-        return false;
+      bool contiguous = contiguousAlong(rhsVal, *pos);
+      if (!contiguous) {
+        if (!type.hasStaticShape())
+          return false;
+        packInput = rhsVal == op.getDpsInputOperand(0)->get() ? 0 : 1;
+        for (int64_t i = 0; i < type.getRank(); ++i)
+          if (i != static_cast<int64_t>(*pos))
+            packPerm.push_back(i);
+        packPerm.push_back(*pos);
+        b = b.getSubMap(llvm::to_vector_of<unsigned>(packPerm));
+      }
     }
     int64_t ev = ranges[v];
     struct Choice {
@@ -273,32 +323,35 @@ private:
     for (unsigned m = 0; m < numLoops; ++m) {
       if (m == v || iters[m] != utils::IteratorType::parallel)
         continue;
-      if (!resultPos(out, m) || !resultPos(a, m) || usesDim(b, m))
-        continue;
       for (unsigned k = 0; k < numLoops; ++k) {
         if (iters[k] != utils::IteratorType::reduction)
-          continue;
-        if (!resultPos(a, k) || !resultPos(b, k) || usesDim(out, k))
           continue;
         SmallVector<bool> live(numLoops, false);
         live[v] = live[m] = live[k] = true;
         if (!isPureAfter(a, live) || !isPureAfter(b, live) ||
             !isPureAfter(out, live))
           continue;
+        AffineMap a2 = keepOnly(a, live), b2 = keepOnly(b, live),
+                  out2 = keepOnly(out, live);
+        if (!resultPos(out2, m) || !resultPos(a2, m) || usesDim(b2, m) ||
+            !resultPos(a2, k) || !resultPos(b2, k) || usesDim(out2, k))
+          continue;
         // Register block sizes.
         SmallVector<int64_t> rs = ShapedType::isDynamic(ranges[m])
                                       ? SmallVector<int64_t>{1}
                                       : divisors(ranges[m], 8);
-        for (int64_t vt : divisors(ev, 8 * lanes)) {
+        for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
           int64_t vregs = (vt + lanes - 1) / lanes;
-          double fill = double(vt) / double(vregs * lanes);
+          double fill = ev % vt == 0 ? 1.0 : 0.8;
+          if (vt == ev && ev % lanes != 0)
+            fill = double(ev) / double(vregs * lanes);
           for (int64_t r : rs) {
             if (r * vregs > accRegs)
               continue;
             // FMAs per load (broadcasts of lhs + vectors of rhs).
             double score = double(r * vregs) / double(r + vregs) * fill;
             // Prefer the innermost k (unit stride in memory), then large v.
-            score += 1e-3 * k + 1e-6 * vt;
+            score += 1e-3 * k + 1e-4 * m + 1e-6 * vt;
             if (!best || score > best->score)
               best = Choice{m, k, r, vt, score};
           }
@@ -308,6 +361,8 @@ private:
     if (!best)
       return false;
     config.contraction = true;
+    config.packInput = packInput;
+    config.packPerm = packPerm;
     config.tileSizes[v] = best->vt == ev ? 0 : best->vt;
     config.tileSizes[best->m] =
         (!ShapedType::isDynamic(ranges[best->m]) && best->r == ranges[best->m])
@@ -315,6 +370,37 @@ private:
             : best->r;
     config.keepDims.insert(best->m);
     config.keepDims.insert(best->k);
+
+    // Cache blocking: when the reduction streams more than fits in L2 for
+    // every output tile, block the outermost reduction loop outside the
+    // tiles. The sum of each output element keeps its order.
+    auto ext = [&](unsigned d) {
+      return ShapedType::isDynamic(ranges[d]) ? int64_t(64) : ranges[d];
+    };
+    int64_t parallelTiles = 1, reduction = 1;
+    SmallVector<unsigned> reds;
+    for (unsigned d = 0; d < numLoops; ++d) {
+      if (iters[d] == utils::IteratorType::parallel) {
+        int64_t t = config.tileSizes[d] == 0 ? ext(d) : config.tileSizes[d];
+        parallelTiles *= (ext(d) + t - 1) / t;
+      } else {
+        reds.push_back(d);
+        reduction *= ext(d);
+      }
+    }
+    const int64_t budget = 256 * 1024;
+    int64_t footprint = (best->r + best->vt) * 4 * reduction;
+    if (parallelTiles > 1 && footprint > budget) {
+      unsigned r0 = reds.front();
+      int64_t per = footprint / ext(r0);
+      int64_t block = std::max<int64_t>(1, budget / std::max<int64_t>(per, 1));
+      if (!ShapedType::isDynamic(ranges[r0]))
+        block = divisors(ranges[r0], block).back();
+      if (block < ext(r0)) {
+        config.outerDim = r0;
+        config.outerBlock = block;
+      }
+    }
     LLVM_DEBUG(llvm::dbgs() << "contraction m=" << best->m << " k=" << best->k
                             << " v=" << v << " r=" << best->r
                             << " vt=" << best->vt << "\n");
@@ -325,50 +411,333 @@ private:
   int64_t accRegs;
 };
 
-/// Tiles, drops unit dims and vectorizes one generic; returns failure (and
-/// leaves the op, maybe tiled) when it cannot.
-LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
-                           const TileConfig &config) {
-  linalg::GenericOp tiled = op;
-  if (llvm::any_of(config.tileSizes, [](int64_t t) { return t != 0; })) {
-    linalg::LinalgTilingOptions options;
-    options.setTileSizes(config.tileSizes);
-    options.setInterchange(config.interchange);
-    options.setLoopType(linalg::LinalgTilingLoopType::Loops);
-    rewriter.setInsertionPoint(op);
-    FailureOr<linalg::TiledLinalgOp> result =
-        linalg::tileLinalgOp(rewriter, op, options);
-    if (failed(result))
-      return failure();
-    rewriter.eraseOp(op);
-    tiled = dyn_cast<linalg::GenericOp>(result->op.getOperation());
-    if (!tiled)
-      return failure();
+/// Drops the loops in `drop` (all of static extent 1) from a generic on
+/// buffers. Operand dimensions that only such loops index (a constant 0 once
+/// they are replaced by 0) and that have size 1 are removed with
+/// rank-reducing subviews; `linalg.index` of a dropped loop becomes 0.
+FailureOr<linalg::GenericOp>
+dropUnitLoops(RewriterBase &rewriter, linalg::GenericOp op,
+              const llvm::SmallDenseSet<unsigned> &drop) {
+  MLIRContext *ctx = op.getContext();
+  Location loc = op.getLoc();
+  unsigned numLoops = op.getNumLoops();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<AffineExpr> repl;
+  SmallVector<int64_t> newPos(numLoops, -1);
+  SmallVector<utils::IteratorType> iters;
+  unsigned next = 0;
+  for (unsigned d = 0; d < numLoops; ++d) {
+    if (drop.contains(d)) {
+      if (ranges[d] != 1)
+        return failure();
+      repl.push_back(getAffineConstantExpr(0, ctx));
+      continue;
+    }
+    newPos[d] = next;
+    repl.push_back(getAffineDimExpr(next++, ctx));
+    iters.push_back(op.getIteratorTypesArray()[d]);
   }
+  if (next == numLoops)
+    return op;
+
+  // Check everything before creating any op.
+  struct OperandPlan {
+    AffineMap map;
+    SmallVector<int64_t> keptShape;
+    bool reduce;
+  };
+  SmallVector<OperandPlan> plans;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (!type || !type.hasStaticShape())
+      return failure();
+    AffineMap map = simplifyAffineMap(
+        op.getMatchingIndexingMap(&operand).replaceDimsAndSymbols(repl, {},
+                                                                  next, 0));
+    OperandPlan plan;
+    SmallVector<AffineExpr> results;
+    for (auto [i, e] : llvm::enumerate(map.getResults())) {
+      if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+        if (c.getValue() != 0 || type.getDimSize(i) != 1)
+          return failure();
+        continue;
+      }
+      results.push_back(e);
+      plan.keptShape.push_back(type.getDimSize(i));
+    }
+    plan.map = AffineMap::get(next, 0, results, ctx);
+    plan.reduce = static_cast<int64_t>(results.size()) != type.getRank();
+    plans.push_back(plan);
+  }
+
+  rewriter.setInsertionPoint(op);
+  SmallVector<Value> newOperands;
+  for (auto [operand, plan] : llvm::zip(op->getOpOperands(), plans)) {
+    Value value = operand.get();
+    if (plan.reduce) {
+      auto type = cast<MemRefType>(value.getType());
+      SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
+      SmallVector<int64_t> sizes(type.getShape());
+      auto reducedType = memref::SubViewOp::inferRankReducedResultType(
+          plan.keptShape, type, offsets, sizes, strides);
+      SmallVector<OpFoldResult> ofrOffsets, ofrSizes, ofrStrides;
+      for (int64_t i = 0; i < type.getRank(); ++i) {
+        ofrOffsets.push_back(rewriter.getIndexAttr(0));
+        ofrSizes.push_back(rewriter.getIndexAttr(sizes[i]));
+        ofrStrides.push_back(rewriter.getIndexAttr(1));
+      }
+      value = memref::SubViewOp::create(rewriter, loc,
+                                        cast<MemRefType>(reducedType), value,
+                                        ofrOffsets, ofrSizes, ofrStrides);
+    }
+    newOperands.push_back(value);
+  }
+  SmallVector<AffineMap> maps;
+  for (const OperandPlan &plan : plans)
+    maps.push_back(plan.map);
+  unsigned numInputs = op.getNumDpsInputs();
+  auto newOp = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{},
+      ValueRange(newOperands).take_front(numInputs),
+      ValueRange(newOperands).drop_front(numInputs), maps, iters);
+  rewriter.inlineRegionBefore(op.getRegion(), newOp.getRegion(),
+                              newOp.getRegion().begin());
+  SmallVector<linalg::IndexOp> indices;
+  newOp.getRegion().walk([&](linalg::IndexOp idx) { indices.push_back(idx); });
+  for (linalg::IndexOp idx : indices) {
+    unsigned d = idx.getDim();
+    if (newPos[d] < 0) {
+      rewriter.setInsertionPoint(idx);
+      rewriter.replaceOp(idx, arith::ConstantIndexOp::create(rewriter, idx.getLoc(), 0));
+    } else {
+      rewriter.modifyOpInPlace(idx, [&] { idx.setDim(newPos[d]); });
+    }
+  }
+  rewriter.eraseOp(op);
+  return newOp;
+}
+
+/// A 3-loop generic `out[m, n] += a[..] * b[..]` (as left by dropUnitLoops
+/// for a contraction) as a linalg.matmul with explicit indexing maps.
+FailureOr<linalg::MatmulOp> asMatmul(RewriterBase &rewriter,
+                                     linalg::GenericOp op) {
+  if (op.getNumLoops() != 3 || op.getNumReductionLoops() != 1)
+    return failure();
+  MLIRContext *ctx = op.getContext();
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (out.getNumResults() != 2)
+    return failure();
+  auto m = dyn_cast<AffineDimExpr>(out.getResult(0));
+  auto n = dyn_cast<AffineDimExpr>(out.getResult(1));
+  if (!m || !n)
+    return failure();
+  unsigned k = 0;
+  while (k == m.getPosition() || k == n.getPosition())
+    ++k;
+  // Renumber: m -> d0, n -> d1, k -> d2.
+  SmallVector<AffineExpr> repl(3);
+  repl[m.getPosition()] = getAffineDimExpr(0, ctx);
+  repl[n.getPosition()] = getAffineDimExpr(1, ctx);
+  repl[k] = getAffineDimExpr(2, ctx);
+  Value a = op.getDpsInputOperand(0)->get(), b = op.getDpsInputOperand(1)->get();
+  AffineMap am = op.getMatchingIndexingMap(op.getDpsInputOperand(0))
+                     .replaceDimsAndSymbols(repl, {}, 3, 0);
+  AffineMap bm = op.getMatchingIndexingMap(op.getDpsInputOperand(1))
+                     .replaceDimsAndSymbols(repl, {}, 3, 0);
+  // lhs is the operand without n.
+  if (am.isFunctionOfDim(1)) {
+    std::swap(a, b);
+    std::swap(am, bm);
+  }
+  if (am.getNumResults() != 2 || bm.getNumResults() != 2 ||
+      am.isFunctionOfDim(1) || bm.isFunctionOfDim(0))
+    return failure();
+  AffineMap om = AffineMap::getMultiDimIdentityMap(3, ctx).getMinorSubMap(3)
+                     .getSubMap({0, 1});
+  SmallVector<Attribute> maps = {AffineMapAttr::get(am), AffineMapAttr::get(bm),
+                                 AffineMapAttr::get(om)};
+  rewriter.setInsertionPoint(op);
+  auto matmul = linalg::MatmulOp::create(
+      rewriter, op.getLoc(), ValueRange{a, b},
+      ValueRange{op.getDpsInitOperand(0)->get()},
+      {rewriter.getNamedAttr("indexing_maps", rewriter.getArrayAttr(maps))});
+  rewriter.eraseOp(op);
+  return matmul;
+}
+
+/// The buffer a view chain starts from.
+Value rootBuffer(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// Hoists a `transfer_read`/`transfer_write` pair of loop-invariant indices
+/// on the same buffer out of an scf.for, carrying the vector in iter_args
+/// (the accumulator of a contraction or a reduction). Unlike
+/// linalg::hoistRedundantVectorTransfers this does not give up when the
+/// buffer has view users elsewhere in the function: it requires instead that
+/// the loop writes nothing else and reads nothing else from the same root
+/// buffer (distinct allocations and the entry point's restrict arguments do
+/// not alias).
+FailureOr<scf::ForOp> hoistAccumulators(RewriterBase &rewriter,
+                                        scf::ForOp loop) {
+  Block *body = loop.getBody();
+  SmallVector<vector::TransferWriteOp> writes;
+  bool otherWrites = false;
+  loop.getBody()->walk([&](Operation *op) {
+    if (auto w = dyn_cast<vector::TransferWriteOp>(op)) {
+      if (w->getBlock() == body)
+        writes.push_back(w);
+      else
+        otherWrites = true;
+      return;
+    }
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      if (!op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() &&
+          !isa<scf::YieldOp>(op))
+        otherWrites = true;
+      return;
+    }
+    if (effects.hasEffect<MemoryEffects::Write>() ||
+        effects.hasEffect<MemoryEffects::Free>() ||
+        effects.hasEffect<MemoryEffects::Allocate>())
+      otherWrites = true;
+  });
+  if (otherWrites || writes.size() != 1)
+    return failure();
+  vector::TransferWriteOp write = writes.front();
+  if (!isa<MemRefType>(write.getBase().getType()))
+    return failure();
+  Value root = rootBuffer(write.getBase());
+  vector::TransferReadOp read;
+  bool conflict = false;
+  loop.getBody()->walk([&](Operation *op) {
+    if (op == write.getOperation())
+      return;
+    auto r = dyn_cast<vector::TransferReadOp>(op);
+    SmallVector<Value> buffers;
+    if (r) {
+      buffers.push_back(r.getBase());
+    } else {
+      for (Value operand : op->getOperands())
+        if (isa<MemRefType>(operand.getType()))
+          buffers.push_back(operand);
+    }
+    for (Value b : buffers) {
+      if (rootBuffer(b) != root)
+        continue;
+      if (r && !read && r->getBlock() == body && r.getBase() == write.getBase() &&
+          r.getIndices() == write.getIndices() &&
+          r.getVectorType() == write.getVectorType() &&
+          r.getPermutationMap() == write.getPermutationMap() &&
+          r.getInBounds() == write.getInBounds() && !r.getMask() &&
+          !write.getMask()) {
+        read = r;
+        continue;
+      }
+      conflict = true;
+    }
+  });
+  if (conflict || !read)
+    return failure();
+  // Indices and buffer must be loop invariant, the write must store what the
+  // iteration computed from the read.
+  auto invariant = [&](Value v) { return loop.isDefinedOutsideOfLoop(v); };
+  if (!invariant(read.getBase()) || !llvm::all_of(read.getIndices(), invariant) ||
+      !invariant(read.getPadding()))
+    return failure();
+  if (!write->isBeforeInBlock(body->getTerminator()) ||
+      !read->isBeforeInBlock(write))
+    return failure();
+  read->moveBefore(loop);
+  write->moveAfter(loop);
+  NewYieldValuesFn yieldFn = [&](OpBuilder &, Location,
+                                 ArrayRef<BlockArgument>) {
+    return SmallVector<Value>{write.getVector()};
+  };
+  FailureOr<LoopLikeOpInterface> newLoop = loop.replaceWithAdditionalYields(
+      rewriter, read.getVector(), /*replaceInitOperandUsesInLoop=*/true,
+      yieldFn);
+  if (failed(newLoop))
+    return failure();
+  rewriter.modifyOpInPlace(write, [&] {
+    write.getValueToStoreMutable().assign((*newLoop)->getResults().back());
+  });
+  return cast<scf::ForOp>(newLoop->getOperation());
+}
+
+/// Tiles `op` with scf.for loops and returns the tiled op. Window sizes
+/// (`oh + kh`) come out of tiling as affine.min of loop ivs: they are folded
+/// with the loop bounds so that the tile is static where it can be.
+FailureOr<linalg::GenericOp> tileOnce(RewriterBase &rewriter,
+                                      linalg::GenericOp op,
+                                      ArrayRef<int64_t> sizes,
+                                      ArrayRef<unsigned> interchange,
+                                      SmallVectorImpl<Operation *> *loops =
+                                          nullptr) {
+  linalg::LinalgTilingOptions options;
+  options.setTileSizes(sizes);
+  if (!interchange.empty())
+    options.setInterchange(interchange);
+  options.setLoopType(linalg::LinalgTilingLoopType::Loops);
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::TiledLinalgOp> result =
+      linalg::tileLinalgOp(rewriter, op, options);
+  if (failed(result))
+    return failure();
+  rewriter.eraseOp(op);
+  auto tiled = dyn_cast<linalg::GenericOp>(result->op.getOperation());
+  if (!tiled)
+    return failure();
+  if (loops)
+    loops->assign(result->loops.begin(), result->loops.end());
+  if (result->loops.empty())
+    return tiled;
+  Operation *nest = result->loops.front();
+  MLIRContext *ctx = nest->getContext();
+  RewritePatternSet patterns(ctx);
+  scf::populateSCFForLoopCanonicalizationPatterns(patterns);
+  affine::AffineMinOp::getCanonicalizationPatterns(patterns, ctx);
+  affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
+  memref::SubViewOp::getCanonicalizationPatterns(patterns, ctx);
+  memref::CastOp::getCanonicalizationPatterns(patterns, ctx);
+  linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
+  SmallVector<Operation *> nested;
+  nest->walk([&](Operation *o) { nested.push_back(o); });
+  (void)applyOpPatternsGreedily(nested, std::move(patterns));
+  tiled = nullptr;
+  nest->walk([&](linalg::GenericOp g) { tiled = g; });
+  if (!tiled)
+    return failure();
+  return tiled;
+}
+
+/// Drops the unit loops of one static tile and vectorizes it.
+LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
+                            const TileConfig &config) {
   // The tile must be static.
   for (int64_t r : tiled.getStaticLoopRanges())
     if (ShapedType::isDynamic(r))
       return failure();
 
-  linalg::ControlDropUnitDims control;
-  control.rankReductionStrategy =
-      linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
-  llvm::SmallDenseSet<unsigned> keep = config.keepDims;
-  control.controlFn = [keep](Operation *o) {
-    SmallVector<unsigned> dims;
-    auto g = cast<linalg::GenericOp>(o);
-    for (unsigned d = 0; d < g.getNumLoops(); ++d)
-      if (!keep.contains(d))
-        dims.push_back(d);
-    return dims;
-  };
-  rewriter.setInsertionPoint(tiled);
-  FailureOr<linalg::DropUnitDimsResult> dropped =
-      linalg::dropUnitDims(rewriter, tiled, control);
-  Operation *toVectorize = tiled;
-  if (succeeded(dropped)) {
-    rewriter.eraseOp(tiled);
-    toVectorize = dropped->resultOp;
+  llvm::SmallDenseSet<unsigned> drop;
+  SmallVector<int64_t> tileRanges = tiled.getStaticLoopRanges();
+  for (unsigned d = 0; d < tiled.getNumLoops(); ++d)
+    if (tileRanges[d] == 1 && !config.keepDims.contains(d))
+      drop.insert(d);
+  FailureOr<linalg::GenericOp> dropped = dropUnitLoops(rewriter, tiled, drop);
+  if (failed(dropped))
+    return failure();
+  Operation *toVectorize = *dropped;
+  if (config.contraction) {
+    // The vectorizer turns only named contractions into vector.contract:
+    // restate `out[m, n] += lhs[m|k] * rhs[k, n]` as a linalg.matmul.
+    FailureOr<linalg::MatmulOp> matmul = asMatmul(rewriter, *dropped);
+    if (failed(matmul))
+      return failure();
+    toVectorize = *matmul;
   }
   if (failed(linalg::vectorizeOpPrecondition(toVectorize)))
     return failure();
@@ -382,6 +751,126 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   if (failed(vectorized))
     return failure();
   rewriter.eraseOp(toVectorize);
+  return success();
+}
+
+/// Tiles, drops unit dims and vectorizes one generic; returns failure (and
+/// leaves the op, maybe tiled) when it cannot.
+LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
+                           const TileConfig &config) {
+  if (config.packInput >= 0) {
+    OpOperand *in = op.getDpsInputOperand(config.packInput);
+    auto type = cast<MemRefType>(in->get().getType());
+    SmallVector<int64_t> shape;
+    for (int64_t d : config.packPerm)
+      shape.push_back(type.getDimSize(d));
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    Value packed = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get(shape, type.getElementType()),
+        rewriter.getI64IntegerAttr(64));
+    linalg::TransposeOp::create(rewriter, loc, in->get(), packed,
+                                config.packPerm);
+    AffineMap map = op.getMatchingIndexingMap(in).getSubMap(
+        llvm::to_vector_of<unsigned>(config.packPerm));
+    SmallVector<Attribute> maps(op.getIndexingMaps().getValue());
+    maps[in->getOperandNumber()] = AffineMapAttr::get(map);
+    rewriter.modifyOpInPlace(op, [&] {
+      in->set(packed);
+      op.setIndexingMapsAttr(rewriter.getArrayAttr(maps));
+    });
+    rewriter.setInsertionPointAfter(op);
+    memref::DeallocOp::create(rewriter, loc, packed);
+  }
+  // The tiles are the generics inside the loop nests tiling creates (the
+  // main nest, and the peeled remainder loop when it is a sibling of it).
+  SmallVector<Operation *> roots;
+  linalg::GenericOp tiled = op;
+  if (config.outerDim >= 0) {
+    SmallVector<int64_t> sizes(op.getNumLoops(), 0);
+    sizes[config.outerDim] = config.outerBlock;
+    SmallVector<Operation *> loops;
+    FailureOr<linalg::GenericOp> inner =
+        tileOnce(rewriter, tiled, sizes, {}, &loops);
+    if (failed(inner))
+      return failure();
+    tiled = *inner;
+    if (!loops.empty())
+      roots.push_back(loops.front());
+  }
+  if (llvm::any_of(config.tileSizes, [](int64_t t) { return t != 0; })) {
+    SmallVector<Operation *> loops;
+    unsigned v = config.vectorDim;
+    int64_t ev = tiled.getStaticLoopRanges()[v];
+    FailureOr<linalg::GenericOp> inner = tileOnce(
+        rewriter, tiled, config.tileSizes, config.interchange, &loops);
+    if (failed(inner))
+      return failure();
+    tiled = *inner;
+    if (roots.empty() && !loops.empty())
+      roots.push_back(loops.front());
+    // The outermost tile loop of a parallel dimension writes disjoint slices
+    // of the output: a candidate for threads.
+    for (unsigned d : config.interchange) {
+      if (config.tileSizes[d] == 0)
+        continue;
+      if (!loops.empty() &&
+          tiled.getIteratorTypesArray()[d] == utils::IteratorType::parallel)
+        loops.front()->setAttr(kParallelAttr,
+                               UnitAttr::get(rewriter.getContext()));
+      break;
+    }
+    // Peel the vector loop when its tile does not divide the extent: full
+    // tiles, then one static remainder tile.
+    int64_t vt = config.tileSizes[v];
+    if (vt != 0 && !ShapedType::isDynamic(ev) && ev % vt != 0) {
+      unsigned idx = 0;
+      for (unsigned d : config.interchange) {
+        if (d == v)
+          break;
+        if (config.tileSizes[d] != 0)
+          ++idx;
+      }
+      auto forOp = dyn_cast_or_null<scf::ForOp>(
+          idx < loops.size() ? loops[idx] : nullptr);
+      if (!forOp)
+        return failure();
+      bool outermost = roots.front() == forOp.getOperation();
+      scf::ForOp partial;
+      if (failed(scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial)))
+        return failure();
+      if (outermost)
+        roots.push_back(partial);
+      // (`op` itself is gone: tiling replaced it.)
+      MLIRContext *ctx = rewriter.getContext();
+      RewritePatternSet patterns(ctx);
+      scf::populateSCFForLoopCanonicalizationPatterns(patterns);
+      arith::ConstantOp::getCanonicalizationPatterns(patterns, ctx);
+      affine::AffineMinOp::getCanonicalizationPatterns(patterns, ctx);
+      affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
+      memref::SubViewOp::getCanonicalizationPatterns(patterns, ctx);
+      memref::CastOp::getCanonicalizationPatterns(patterns, ctx);
+      linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
+      SmallVector<Operation *> nested;
+      for (Operation *root : roots)
+        root->walk([&](Operation *o) {
+          if (o != root)
+            nested.push_back(o);
+        });
+      GreedyRewriteConfig greedy;
+      greedy.setStrictness(GreedyRewriteStrictness::ExistingOps);
+      (void)applyOpPatternsGreedily(nested, std::move(patterns), greedy);
+    }
+  }
+  SmallVector<linalg::GenericOp> tiles;
+  if (roots.empty())
+    tiles.push_back(tiled);
+  for (Operation *root : roots)
+    root->walk([&](linalg::GenericOp g) { tiles.push_back(g); });
+  for (linalg::GenericOp tile : tiles) {
+    if (failed(vectorizeTile(rewriter, tile, config)))
+      return failure();
+  }
   return success();
 }
 
@@ -418,13 +907,17 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
       (void)vectorizeOne(rewriter, generic, *config);
     }
 
-    // 2. Clean up, fold views into the transfers, hoist accumulators.
-    {
+    // 2. Hoist the accumulators out of the reduction loops (on the tiles'
+    // views, before anything reshapes the transfers), then clean up and
+    // fold the views into the transfers.
+    auto canonicalize = [&](bool foldViews) {
       RewritePatternSet patterns(ctx);
-      memref::populateFoldMemRefAliasOpPatterns(patterns);
-      vector::populateVectorReductionToContractPatterns(patterns);
-      vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
-      vector::populateSinkVectorOpsPatterns(patterns);
+      if (foldViews) {
+        memref::populateFoldMemRefAliasOpPatterns(patterns);
+        vector::populateVectorReductionToContractPatterns(patterns);
+        vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+        vector::populateSinkVectorOpsPatterns(patterns);
+      }
       for (Dialect *d : ctx->getLoadedDialects())
         d->getCanonicalizationPatterns(patterns);
       for (RegisteredOperationName name : ctx->getRegisteredOperations())
@@ -433,46 +926,134 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
                 name.getDialect()))
           name.getCanonicalizationPatterns(patterns, ctx);
       (void)applyPatternsGreedily(func, std::move(patterns));
+    };
+    auto hoist = [&] {
+      func.walk([&](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
+      // Innermost loops first, so an accumulator climbs out loop by loop.
+      SmallVector<scf::ForOp> loops;
+      func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+      for (scf::ForOp loop : loops) {
+        for (scf::ForOp cur = loop;;) {
+          FailureOr<scf::ForOp> next = hoistAccumulators(rewriter, cur);
+          if (failed(next))
+            break;
+          cur = *next;
+        }
+      }
+    };
+    canonicalize(/*foldViews=*/false);
+    {
+      DominanceInfo dom(func);
+      mlir::eliminateCommonSubExpressions(rewriter, dom, func);
     }
-    func.walk([&](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
+    hoist();
+    canonicalize(/*foldViews=*/true);
+    hoist();
     linalg::hoistRedundantVectorTransfers(func);
 
-    // 3. Lower to 1-D vector ops.
-    {
+    if (!lowerVectors)
+      return;
+    // 3. Lower to 1-D vector ops, one family at a time.
+    auto apply = [&](llvm::function_ref<void(RewritePatternSet &)> populate) {
       RewritePatternSet patterns(ctx);
+      populate(patterns);
+      vector::ExtractOp::getCanonicalizationPatterns(patterns, ctx);
+      vector::BroadcastOp::getCanonicalizationPatterns(patterns, ctx);
+      vector::ShapeCastOp::getCanonicalizationPatterns(patterns, ctx);
+      vector::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
+      (void)applyPatternsGreedily(func, std::move(patterns));
+    };
+    apply([&](RewritePatternSet &patterns) {
       vector::populateVectorContractLoweringPatterns(
           patterns, vector::VectorContractLowering::OuterProduct);
       vector::populateVectorOuterProductLoweringPatterns(patterns);
+    });
+    apply([&](RewritePatternSet &patterns) {
       vector::populateVectorMultiReductionLoweringPatterns(
           patterns, vector::VectorMultiReductionLowering::InnerParallel);
+    });
+    apply([&](RewritePatternSet &patterns) {
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
       vector::populateVectorBroadcastLoweringPatterns(patterns);
-      vector::populateVectorShapeCastLoweringPatterns(patterns);
       vector::populateVectorTransposeLoweringPatterns(
           patterns, vector::VectorTransposeLowering::EltWise);
       vector::populateVectorMaskOpLoweringPatterns(patterns);
       vector::populateVectorStepLoweringPatterns(patterns);
+    });
+    apply([&](RewritePatternSet &patterns) {
       vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
       vector::populateVectorTransferDropUnitDimsPatterns(patterns);
-      vector::ExtractOp::getCanonicalizationPatterns(patterns, ctx);
-      vector::BroadcastOp::getCanonicalizationPatterns(patterns, ctx);
-      vector::ShapeCastOp::getCanonicalizationPatterns(patterns, ctx);
-      vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
-      vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
-      (void)applyPatternsGreedily(func, std::move(patterns));
-    }
-    {
-      RewritePatternSet patterns(ctx);
+    });
+    apply([&](RewritePatternSet &patterns) {
       populateVectorToSCFConversionPatterns(
-          patterns, VectorTransferToSCFOptions().setTargetRank(1).enableFullUnroll());
+          patterns,
+          VectorTransferToSCFOptions().setTargetRank(1).enableFullUnroll());
+    });
+    apply([&](RewritePatternSet &patterns) {
       vector::populateVectorTransferLoweringPatterns(patterns,
                                                      /*maxTransferRank=*/1);
       vector::populateVectorShapeCastLoweringPatterns(patterns);
       vector::populateVectorBroadcastLoweringPatterns(patterns);
-      vector::ExtractOp::getCanonicalizationPatterns(patterns, ctx);
-      vector::BroadcastOp::getCanonicalizationPatterns(patterns, ctx);
-      (void)applyPatternsGreedily(func, std::move(patterns));
+    });
+
+    // The tile loops already hold register-sized bodies (a contraction's
+    // outer products, whole-channel vectors): LLVM's unroller would only
+    // multiply the code (and the compile time), so it is told not to.
+    auto noUnroll = LLVM::LoopAnnotationAttr::get(
+        ctx, /*disableNonforced=*/nullptr, /*vectorize=*/nullptr,
+        /*interleave=*/nullptr,
+        LLVM::LoopUnrollAttr::get(ctx, /*disable=*/BoolAttr::get(ctx, true),
+                                  nullptr, nullptr, nullptr, nullptr, nullptr,
+                                  nullptr),
+        /*unrollAndJam=*/nullptr, /*licm=*/nullptr, /*distribute=*/nullptr,
+        /*pipeline=*/nullptr, /*peeled=*/nullptr, /*unswitch=*/nullptr,
+        /*mustProgress=*/nullptr, /*isVectorized=*/nullptr,
+        /*startLoc=*/nullptr, /*endLoc=*/nullptr, /*parallelAccesses=*/{});
+    // Threads: marked tile loops (no loop-carried values, more than one
+    // iteration) become scf.parallel, for convert-scf-to-openmp. Each
+    // iteration computes its own output slice with the same operations in
+    // the same order, so results do not depend on the thread count.
+    if (parallel) {
+      SmallVector<scf::ForOp> marked;
+      func.walk([&](scf::ForOp loop) {
+        if (loop->hasAttr(kParallelAttr))
+          marked.push_back(loop);
+      });
+      for (scf::ForOp loop : marked) {
+        loop->removeAttr(kParallelAttr);
+        if (loop.getNumRegionIterArgs() != 0 ||
+            loop->getParentOfType<scf::ParallelOp>())
+          continue;
+        std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+        std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+        std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+        if (lb && ub && step && *ub - *lb <= *step)
+          continue;
+        rewriter.setInsertionPoint(loop);
+        auto par = scf::ParallelOp::create(
+            rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
+            ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()});
+        Block *body = par.getBody();
+        rewriter.eraseOp(body->getTerminator());
+        rewriter.inlineBlockBefore(loop.getBody(), body, body->end(),
+                                   body->getArguments());
+        auto yield = cast<scf::YieldOp>(body->getTerminator());
+        rewriter.setInsertionPoint(yield);
+        rewriter.replaceOpWithNewOp<scf::ReduceOp>(yield);
+        rewriter.eraseOp(loop);
+      }
+    } else {
+      func.walk([&](scf::ForOp loop) { loop->removeAttr(kParallelAttr); });
     }
+    func.walk([&](scf::ForOp loop) {
+      bool vectorBody = false;
+      loop.getBody()->walk([&](Operation *op) {
+        if (isa<vector::VectorDialect>(op->getDialect()))
+          vectorBody = true;
+      });
+      if (vectorBody)
+        loop->setAttr("loop_annotation", noUnroll);
+    });
   }
 };
 

@@ -16,9 +16,9 @@ namespace modelc::rt {
 static const char *Help =
     R"(usage: PROG bench [--batch-size B] [--steps N] [--threads N]
 
-Times train_step and forward_infer on random data with a freshly initialized
-state (nothing is read or written): milliseconds per call (median, min, max)
-and examples per second at the median.
+Times train_step, forward_infer and forward_train on random data with a
+freshly initialized state (nothing is read or written): milliseconds per call
+(median, min, max) and examples per second at the median.
 
   --batch-size B  examples per call (default 32)
   --steps N       timed calls per entry, after 2 warm-up calls (default 20)
@@ -137,6 +137,13 @@ int runBench(const CommandContext &Ctx, const Args &A) {
   }
   if (const EntrySpec *E = M.entry("forward_infer")) {
     report("forward_infer", Batch,
+           timeCalls(Steps, [&] { callEntry(M, *E, B); }));
+    Any = true;
+  }
+  // Training-mode forward alone (batch statistics, no gradients): what a
+  // kernel benchmark of batch norm's training path needs.
+  if (const EntrySpec *E = M.entry("forward_train")) {
+    report("forward_train", Batch,
            timeCalls(Steps, [&] { callEntry(M, *E, B); }));
     Any = true;
   }

@@ -40,6 +40,57 @@ func.func @grad_input_dilated(%dy: tensor<?x5x6x3xf32>, %k: tensor<3x2x2x3xf32>)
 
 // -----
 
+// grad_input, a full-width kernel (the text CNN's): one output column, so
+// column w of dx only meets tap b = w. The columns sum over dy's single
+// column, not over the kernel's 6 taps: dy is padded by k - 1 = 2 along H
+// only (not by 2 * (kw - 1) = 10 along W), the kernel is read as it is, and
+// one generic reduces over the row taps and the output channels:
+//   dx[n, h, w, c] += dy_padded[n, h + 2 - a, 0, o] * kernel[a, w, c, o].
+// CHECK-DAG: #[[DYMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 - d4 + 2, 0, d5)>
+// CHECK-DAG: #[[KMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d2, d3, d5)>
+// CHECK-DAG: #[[DXMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @grad_input_full_width
+// CHECK-SAME: (%[[DY:[a-z0-9_]+]]: tensor<?x5x1x4xf32>, %[[K:[a-z0-9_]+]]: tensor<3x6x1x4xf32>)
+// CHECK: %[[ZERO:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x7x6x1xf32>)
+// CHECK: %[[PAD:.*]] = tensor.pad %[[DY]] low[0, 2, 0, 0] high[0, 2, 0, 0]
+// CHECK: } : tensor<?x5x1x4xf32> to tensor<?x9x1x4xf32>
+// CHECK-NOT: tensor.pad
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#[[DYMAP]], #[[KMAP]], #[[DXMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins(%[[PAD]], %[[K]] : tensor<?x9x1x4xf32>, tensor<3x6x1x4xf32>) outs(%[[ZERO]] : tensor<?x7x6x1xf32>)
+// CHECK: %[[P:.*]] = arith.mulf
+// CHECK-NEXT: arith.addf %{{.*}}, %[[P]]
+// CHECK: return %[[DX]]
+func.func @grad_input_full_width(%dy: tensor<?x5x1x4xf32>, %k: tensor<3x6x1x4xf32>) -> tensor<?x7x6x1xf32> {
+  %dx = nn.conv2d_grad_input %dy, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x5x1x4xf32>, tensor<3x6x1x4xf32>) -> tensor<?x7x6x1xf32>
+  return %dx : tensor<?x7x6x1xf32>
+}
+
+// -----
+
+// grad_input with dy shorter than the kernel along both axes sums over dy's
+// positions (i, j), reading the kernel at h + (out - 1 - i) * s. Rows: 2
+// input rows, 5 taps, same padding (2 before): taps 0 and 4 never meet an
+// input row and are sliced off; taps 1..3 start at (2 - 1) * 1 - 2 + 1 = 0
+// of 2 + 1 = 3 rows. Columns: 9 input columns, 4 taps, stride 3, dilation 2,
+// same padding (2 before): the taps go 2 apart from (3 - 1) * 3 - 2 = 4 in
+// 9 + 2 * 3 = 15 zero columns. dy is read as it is.
+// CHECK-DAG: #[[DYMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d5, d6)>
+// CHECK-DAG: #[[KMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1 - d4 + 1, d2 - d5 * 3 + 6, d3, d6)>
+// CHECK-LABEL: func.func @grad_input_long_kernel
+// CHECK-SAME: (%[[DY:[a-z0-9_]+]]: tensor<?x2x3x4xf32>, %[[K:[a-z0-9_]+]]: tensor<5x4x3x4xf32>)
+// CHECK: %[[TAPS:.*]] = tensor.extract_slice %[[K]][1, 0, 0, 0] [3, 4, 3, 4] [1, 1, 1, 1] : tensor<5x4x3x4xf32> to tensor<3x4x3x4xf32>
+// CHECK: %[[CANVAS:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<3x15x3x4xf32>)
+// CHECK: %[[SPREAD:.*]] = tensor.insert_slice %[[TAPS]] into %[[CANVAS]][0, 4, 0, 0] [3, 4, 3, 4] [1, 2, 1, 1]
+// CHECK: linalg.generic {indexing_maps = [#[[DYMAP]], #[[KMAP]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK-SAME: ins(%[[DY]], %[[SPREAD]] : tensor<?x2x3x4xf32>, tensor<3x15x3x4xf32>)
+func.func @grad_input_long_kernel(%dy: tensor<?x2x3x4xf32>, %k: tensor<5x4x3x4xf32>) -> tensor<?x2x9x3xf32> {
+  %dx = nn.conv2d_grad_input %dy, %k {dilations = array<i64: 1, 2>, padding = #nn.padding<same>, strides = array<i64: 1, 3>} : (tensor<?x2x3x4xf32>, tensor<5x4x3x4xf32>) -> tensor<?x2x9x3xf32>
+  return %dx : tensor<?x2x9x3xf32>
+}
+
+// -----
+
 // grad_kernel: one generic over (a, b, c, o, n, i, j) reading the padded x
 // at (n, i*s + a*d, j*s + b*d, c), reducing over n, i, j (the dynamic batch
 // among them) into the static kernel shape.

@@ -4,6 +4,11 @@
 //   between its rows (columns) and padded by (k - 1) * d - pad before, is
 //   convolved (stride 1, the forward dilation) with the kernel flipped in
 //   space and with in/out channels swapped, as one linalg.conv_2d_nhwc_hwcf.
+//   That sums over the k taps for each of the `in` positions of an axis;
+//   along an axis where dy is shorter than the kernel (out < k: a window
+//   covering most of the input, e.g. a full-width kernel with one output
+//   column) it instead sums over the `out` dy positions, reading the kernel
+//   spread by d and padded, and the whole gradient is one linalg.generic.
 // - grad_kernel is one linalg.generic with the forward's indexing maps,
 //   reducing over (n, i, j): as a named convolution it would need x and dy
 //   transposed batch-last first (two full copies).
@@ -44,6 +49,49 @@ bool onlyBatchDynamic(RankedTensorType type) {
                       [&](int64_t d) { return !type.isDynamicDim(d); });
 }
 
+/// `x` placed in zeros along its dimensions `first` and `first + 1`: element j
+/// of dimension `first + i` goes to `offset[i] + j * step[i]` of a dimension
+/// of `extent[i]` elements; the other dimensions are unchanged. A
+/// `tensor.pad` when both steps are 1 (nothing when it would pad nothing),
+/// else an `insert_slice` into a zero fill. The caller checks that `x` fits.
+Value placeInZeros(OpBuilder &b, Location loc, Value x, int64_t first,
+                   ArrayRef<int64_t> offset, ArrayRef<int64_t> step,
+                   ArrayRef<int64_t> extent) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  if (step[0] == 1 && step[1] == 1) {
+    SmallVector<int64_t> shape(type.getShape());
+    SmallVector<OpFoldResult> low(rank, b.getIndexAttr(0)),
+        high(rank, b.getIndexAttr(0));
+    bool any = false;
+    for (int i = 0; i < 2; ++i) {
+      int64_t dim = first + i, size = type.getDimSize(dim);
+      int64_t after = extent[i] - offset[i] - size;
+      low[dim] = b.getIndexAttr(offset[i]);
+      high[dim] = b.getIndexAttr(after);
+      shape[dim] = extent[i];
+      any |= offset[i] != 0 || after != 0;
+    }
+    if (!any)
+      return x;
+    return tensor::PadOp::create(
+        b, loc, RankedTensorType::get(shape, type.getElementType()), x, low,
+        high, f32Const(b, loc, 0.0));
+  }
+  SmallVector<OpFoldResult> sizes, offsets, strides;
+  for (int64_t dim = 0; dim < rank; ++dim) {
+    bool spatial = dim == first || dim == first + 1;
+    int64_t i = dim - first;
+    sizes.push_back(spatial ? b.getIndexAttr(extent[i])
+                            : sizeOf(b, loc, x, dim));
+    offsets.push_back(b.getIndexAttr(spatial ? offset[i] : 0));
+    strides.push_back(b.getIndexAttr(spatial ? step[i] : 1));
+  }
+  Value canvas = filledF32(b, loc, sizes, 0.0);
+  return tensor::InsertSliceOp::create(
+      b, loc, x, canvas, offsets, tensor::getMixedSizes(b, loc, x), strides);
+}
+
 struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -65,64 +113,151 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     ArrayRef<int64_t> k = kType.getShape(), dyShape = dyType.getShape();
     ArrayRef<int64_t> in = dxType.getShape().slice(1, 2);
     auto [top, left] = padBefore(op.getPadding(), in, k, strides, dilations);
+    int64_t pad[2] = {top, left}, out[2] = {dyShape[1], dyShape[2]};
     SmallVector<OpFoldResult> dxSizes = sizesLike(rewriter, loc, dxType, dy);
     Value zeros = filledF32(rewriter, loc, dxSizes, 0.0);
-    if (dyShape[1] == 0 || dyShape[2] == 0) {
+    if (out[0] == 0 || out[1] == 0) {
       rewriter.replaceOp(op, zeros);
       return success();
     }
 
-    // Rows of the spread dy: (k - 1) * d - pad zeros, then dy's rows sh
+    // Per axis, dx[h] = sum dy[i] * kernel[a] over h = i*s + a*d - pad:
+    // every dx position sums over the k taps (reading dy spread and padded,
+    // the transposed convolution) or over the `out` dy positions (reading
+    // the kernel spread and padded). The first costs in * k, the second
+    // in * out; the forward costs out * k, and in <= out * s + (k - 1) * d,
+    // so the cheaper of the two is within a factor s + d of the forward.
+    // The second one is needed when dy is short and the kernel long (a
+    // window covering most of the input: the text CNN's full-width kernels
+    // with one output column), where padding dy by k - 1 on both sides
+    // costs in / out times the forward.
+    bool overDy[2] = {out[0] < k[0], out[1] < k[1]};
+
+    // Rows of the spread dy: (k - 1) * d - pad zeros, then dy's rows s
     // apart, then zeros up to in + (k - 1) * d (the stride-1 convolution's
     // input extent). The forward shape rule keeps every part non-negative.
-    int64_t low[2], high[2], extent[2];
+    // Axes that sum over dy keep dy as it is.
+    int64_t dyOff[2], dyStep[2], dyExt[2];
     for (int i = 0; i < 2; ++i) {
-      low[i] = (k[i] - 1) * dilations[i] - (i == 0 ? top : left);
-      extent[i] = in[i] + (k[i] - 1) * dilations[i];
-      high[i] = extent[i] - low[i] - ((dyShape[1 + i] - 1) * strides[i] + 1);
-      if (low[i] < 0 || high[i] < 0)
+      if (overDy[i]) {
+        dyOff[i] = 0, dyStep[i] = 1, dyExt[i] = out[i];
+        continue;
+      }
+      dyOff[i] = (k[i] - 1) * dilations[i] - pad[i];
+      dyStep[i] = strides[i];
+      dyExt[i] = in[i] + (k[i] - 1) * dilations[i];
+      int64_t after = dyExt[i] - dyOff[i] - ((out[i] - 1) * strides[i] + 1);
+      if (dyOff[i] < 0 || after < 0)
         return op.emitOpError("cannot be lowered: inconsistent padding");
     }
-    Value spread;
-    if (strides[0] == 1 && strides[1] == 1) {
-      spread = padHW(rewriter, loc, dy, low[0], high[0], low[1], high[1], 0.0);
-    } else {
-      SmallVector<OpFoldResult> sizes = {
-          sizeOf(rewriter, loc, dy, 0), rewriter.getIndexAttr(extent[0]),
-          rewriter.getIndexAttr(extent[1]), rewriter.getIndexAttr(dyShape[3])};
-      Value canvas = filledF32(rewriter, loc, sizes, 0.0);
-      SmallVector<OpFoldResult> offsets = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(low[0]),
-          rewriter.getIndexAttr(low[1]), rewriter.getIndexAttr(0)};
-      SmallVector<OpFoldResult> steps = {
-          rewriter.getIndexAttr(1), rewriter.getIndexAttr(strides[0]),
-          rewriter.getIndexAttr(strides[1]), rewriter.getIndexAttr(1)};
-      spread = tensor::InsertSliceOp::create(
-          rewriter, loc, dy, canvas, offsets,
-          tensor::getMixedSizes(rewriter, loc, dy), steps);
+    Value spread =
+        placeInZeros(rewriter, loc, dy, /*first=*/1, dyOff, dyStep, dyExt);
+
+    if (!overDy[0] && !overDy[1]) {
+      // A stride-1 convolution (forward dilation) with the kernel flipped in
+      // space and its channels swapped:
+      // flipped[a, b, o, c] = kernel[kh - 1 - a, kw - 1 - b, c, o].
+      AffineExpr a = getAffineDimExpr(0, ctx), bb = getAffineDimExpr(1, ctx);
+      AffineMap flipMap =
+          AffineMap::get(4, 0,
+                         {getAffineConstantExpr(k[0] - 1, ctx) - a,
+                          getAffineConstantExpr(k[1] - 1, ctx) - bb,
+                          getAffineDimExpr(3, ctx), getAffineDimExpr(2, ctx)},
+                         ctx);
+      Value flippedInit =
+          emptyF32(rewriter, loc,
+                   getAsIndexOpFoldResult(
+                       ctx, ArrayRef<int64_t>{k[0], k[1], k[3], k[2]}));
+      Value flipped = buildMap(
+          rewriter, loc, kernel, flippedInit,
+          [](OpBuilder &, Location, ValueRange args) { return args[0]; },
+          {flipMap});
+      auto conv = linalg::Conv2DNhwcHwcfOp::create(
+          rewriter, loc, TypeRange{dxType}, ValueRange{spread, flipped},
+          ValueRange{zeros}, pairAttr(rewriter, {1, 1}),
+          pairAttr(rewriter, dilations));
+      rewriter.replaceOp(op, conv.getResult(0));
+      return success();
     }
 
-    // flipped[a, b, o, c] = kernel[kh - 1 - a, kw - 1 - b, c, o].
-    AffineExpr a = getAffineDimExpr(0, ctx), bb = getAffineDimExpr(1, ctx);
-    AffineMap flipMap =
-        AffineMap::get(4, 0,
-                       {getAffineConstantExpr(k[0] - 1, ctx) - a,
-                        getAffineConstantExpr(k[1] - 1, ctx) - bb,
-                        getAffineDimExpr(3, ctx), getAffineDimExpr(2, ctx)},
-                       ctx);
-    Value flippedInit = emptyF32(
-        rewriter, loc,
-        getAsIndexOpFoldResult(ctx, ArrayRef<int64_t>{k[0], k[1], k[3], k[2]}));
-    Value flipped =
-        buildMap(rewriter, loc, kernel, flippedInit,
-                 [](OpBuilder &, Location, ValueRange args) { return args[0]; },
-                 {flipMap});
+    // Along an axis summed over dy, tap a meets dy position i at
+    // h = i*s + a*d - pad, i.e. at h + (out - 1 - i) * s = lo + a*d with
+    // lo = (out - 1) * s - pad: the kernel, its taps d apart from lo, in
+    // zeros of in + (out - 1) * s (the h + (out - 1 - i) * s that occur).
+    // Taps that fall outside never meet dx (a window larger than the
+    // padded input) and are sliced off first.
+    int64_t tapFirst[2], tapCount[2], kOff[2], kStep[2], kExt[2];
+    bool slice = false;
+    for (int i = 0; i < 2; ++i) {
+      if (!overDy[i]) {
+        tapFirst[i] = 0, tapCount[i] = k[i];
+        kOff[i] = 0, kStep[i] = 1, kExt[i] = k[i];
+        continue;
+      }
+      int64_t d = dilations[i];
+      int64_t lo = (out[i] - 1) * strides[i] - pad[i];
+      kExt[i] = in[i] + (out[i] - 1) * strides[i];
+      int64_t first = lo >= 0 ? 0 : (-lo + d - 1) / d;
+      int64_t last = std::min(k[i] - 1, (kExt[i] - 1 - lo) / d);
+      if (kExt[i] - 1 - lo < 0 || last < first) {
+        rewriter.replaceOp(op, zeros);
+        return success();
+      }
+      tapFirst[i] = first, tapCount[i] = last - first + 1;
+      kOff[i] = lo + first * d, kStep[i] = d;
+      slice |= first != 0 || tapCount[i] != k[i];
+    }
+    Value taps = kernel;
+    if (slice)
+      taps = tensor::ExtractSliceOp::create(
+          rewriter, loc, kernel,
+          getAsIndexOpFoldResult(
+              ctx, ArrayRef<int64_t>{tapFirst[0], tapFirst[1], 0, 0}),
+          getAsIndexOpFoldResult(
+              ctx, ArrayRef<int64_t>{tapCount[0], tapCount[1], k[2], k[3]}),
+          getAsIndexOpFoldResult(ctx, ArrayRef<int64_t>{1, 1, 1, 1}));
+    Value spreadKernel =
+        placeInZeros(rewriter, loc, taps, /*first=*/0, kOff, kStep, kExt);
 
-    auto conv = linalg::Conv2DNhwcHwcfOp::create(
-        rewriter, loc, TypeRange{dxType}, ValueRange{spread, flipped},
-        ValueRange{zeros}, pairAttr(rewriter, {1, 1}),
-        pairAttr(rewriter, dilations));
-    rewriter.replaceOp(op, conv.getResult(0));
+    // Loops (n, h, w, c, [r_h], [r_w], o), r_h / r_w the tap (a, b) or the
+    // dy position (i, j) summed along each axis (no loop for extent 1):
+    //   tap:  spread[.., h + (k - 1)*d - a*d, ..] * kernel[a, ..]
+    //   dy:   dy[.., i, ..] * spreadKernel[h + (out - 1 - i)*s, ..]
+    // dx[n, h, w, c] += spread[n, ., ., o] * spreadKernel[., ., c, o].
+    auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> dyIdx = {dim(0)}, kIdx;
+    unsigned numLoops = 4;
+    for (int i = 0; i < 2; ++i) {
+      int64_t extent = overDy[i] ? out[i] : k[i];
+      AffineExpr r =
+          extent > 1 ? dim(numLoops++) : getAffineConstantExpr(0, ctx);
+      AffineExpr pos = dim(1 + i);
+      if (overDy[i]) {
+        dyIdx.push_back(r);
+        kIdx.push_back(pos + (out[i] - 1) * strides[i] - r * strides[i]);
+      } else {
+        dyIdx.push_back(pos + (k[i] - 1) * dilations[i] - r * dilations[i]);
+        kIdx.push_back(r);
+      }
+    }
+    unsigned o = numLoops++;
+    dyIdx.push_back(dim(o));
+    kIdx.push_back(dim(3));
+    kIdx.push_back(dim(o));
+    SmallVector<utils::IteratorType> iterators(4,
+                                               utils::IteratorType::parallel);
+    iterators.append(numLoops - 4, utils::IteratorType::reduction);
+    Value dx =
+        buildGeneric(rewriter, loc, ValueRange{spread, spreadKernel},
+                     {AffineMap::get(numLoops, 0, dyIdx, ctx),
+                      AffineMap::get(numLoops, 0, kIdx, ctx)},
+                     zeros, projection(ctx, numLoops, {0, 1, 2, 3}), iterators,
+                     [](OpBuilder &b, Location l, ValueRange args) -> Value {
+                       Value product =
+                           arith::MulFOp::create(b, l, args[0], args[1]);
+                       return arith::AddFOp::create(b, l, args[2], product);
+                     });
+    rewriter.replaceOp(op, dx);
     return success();
   }
 };

@@ -6,8 +6,10 @@ cross-entropy label outside [0, K) (its row is NaN), nn.matmul with both
 operands transposed, nn.channel_sum over a middle axis, nn.slice, max-pool
 gradients with ties (first maximum in row-major window order) and with
 all-negative inputs under `same` padding (padded positions never win),
-global max ties, a strided and dilated conv2d_grad_input/grad_kernel, and
-batch norm with one element per channel (dx = 0).
+global max ties, a strided and dilated conv2d_grad_input/grad_kernel, a
+conv2d_grad_input whose kernels are longer than dy (summed over dy's
+positions: `same` padding with taps that never meet the input, stride and
+dilation), and batch norm with one element per channel (dx = 0).
 
     numpy_grad_check.py gen > test.mlir
     modelc-opt test.mlir -convert-nn-to-linalg <to LLVM> | mlir-runner ... > out
@@ -59,6 +61,7 @@ def inputs():
         "conv_x": f(2, 9, 8, 3), "conv_k": f(3, 2, 3, 4), "conv_dy": f(2, 3, 3, 4),
         "bn_x": f(1, 4), "bn_dy": f(1, 4), "bn_g": f(4),
         "bn_mm": f(4), "bn_mv": rng.random(4).astype(np.float32) + 0.5,
+        "long_k": f(5, 4, 3, 4), "long_dy": f(2, 2, 3, 4),
     }
 
 
@@ -94,6 +97,21 @@ def conv_grads(x, k, dy, s, d):
                     dx[:, h, w, :] += dy[:, i, j, :] @ k[a, b].T
                     dk[a, b] += x[:, h, w, :].T @ dy[:, i, j, :]
     return dx, dk
+
+
+def conv_grad_input(dy, k, in_hw, s, d, same):
+    """dx by the definition, with TF `same` padding (smaller half first)."""
+    top = same_pad(in_hw[0], k.shape[0], s[0], d[0])[0] if same else 0
+    left = same_pad(in_hw[1], k.shape[1], s[1], d[1])[0] if same else 0
+    dx = np.zeros((dy.shape[0], in_hw[0], in_hw[1], k.shape[2]))
+    for a in range(k.shape[0]):
+        for b in range(k.shape[1]):
+            for i in range(dy.shape[1]):
+                for j in range(dy.shape[2]):
+                    h, w = i * s[0] + a * d[0] - top, j * s[1] + b * d[1] - left
+                    if 0 <= h < in_hw[0] and 0 <= w < in_hw[1]:
+                        dx[:, h, w, :] += dy[:, i, j, :] @ k[a, b].T
+    return dx
 
 
 def references(d):
@@ -140,6 +158,11 @@ def references(d):
     dx, dk = conv_grads(f64["conv_x"], f64["conv_k"], f64["conv_dy"], (2, 2), (2, 3))
     refs.append(("conv2d_grad_input_s2_d2x3", dx, REDUCTION))
     refs.append(("conv2d_grad_kernel_s2_d2x3", dk, REDUCTION))
+    # Rows: 2 from a 5-tap kernel (taps 0 and 4 never meet them); columns:
+    # 9 from 3, stride 3, dilation 2.
+    refs.append(("conv2d_grad_input_long_kernel",
+                 conv_grad_input(f64["long_dy"], f64["long_k"], (2, 9), (1, 3), (1, 2),
+                                 True), REDUCTION))
     refs.append(("batch_norm_grad_n1_dx", np.zeros((1, 4)), ELEMENTWISE))
     refs.append(("batch_norm_grad_n1_dbeta", f64["bn_dy"][0], ELEMENTWISE))
     return refs
@@ -148,7 +171,7 @@ def references(d):
 def generate():
     d = inputs()
     e = Emitter()
-    static = ("mm_b", "bn_g", "bn_mm", "bn_mv", "conv_k")
+    static = ("mm_b", "bn_g", "bn_mm", "bn_mv", "conv_k", "long_k")
     c = {k: e.constant(v, k not in static) for k, v in d.items()}
 
     def emit(text, name, shape, dynamic=True):
@@ -192,6 +215,10 @@ def generate():
     emit("nn.conv2d_grad_kernel %s, %s %s : (%s, %s) -> %s"
          % (c["conv_x"][0], c["conv_dy"][0], conv_attrs, c["conv_x"][1], c["conv_dy"][1],
             c["conv_k"][1]), "cdk", [3, 2, 3, 4], False)
+    emit("nn.conv2d_grad_input %s, %s {dilations = array<i64: 1, 2>, padding = "
+         "#nn.padding<same>, strides = array<i64: 1, 3>} : (%s, %s) -> %s"
+         % (c["long_dy"][0], c["long_k"][0], c["long_dy"][1], c["long_k"][1],
+            tensor_type([2, 2, 9, 3], "f32", True)), "ldx", [2, 2, 9, 3])
     t = e.fresh("t")
     e.emit("%s = arith.constant true" % t)
     dx, dg, db = e.fresh("dx"), e.fresh("dg"), e.fresh("db")

@@ -74,6 +74,25 @@ def NNCopiesToLinalg : Pass<"nn-copies-to-linalg", "func::FuncOp"> {
 }
 
 
+def NNFuseElementwise : Pass<"nn-fuse-elementwise", "func::FuncOp"> {
+  let summary = "Fuse element-wise linalg ops where nothing is recomputed";
+  let description = [{
+    `linalg-fuse-elementwise-ops` (element-wise fusion, reshape propagation
+    by expansion, constant folding) with one more condition for fusing an
+    element-wise producer into a consumer: the consumer must read each
+    produced element once (the operand's indexing map is a permutation of
+    the consumer's loops). The upstream rule also fuses into consumers that
+    read an element many times (a 3x3 convolution's weight gradient reads
+    its output gradient nine times; a per-pixel op reads a per-channel
+    vector once per pixel), which recomputes the producer's whole body at
+    every read. Results are bit-identical: the same operations run in the
+    same order.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
 def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
   let summary = "Tile linalg ops on buffers for registers and vectorize them";
   let description = [{
@@ -99,6 +118,9 @@ def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
     Option<"accumulatorRegisters", "accumulator-registers", "int64_t",
            /*default=*/"16",
            "Vector registers a contraction's register block may use">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Turn the outermost tile loop of a parallel dimension into "
+           "scf.parallel (for convert-scf-to-openmp)">,
     Option<"lowerVectors", "lower-vectors", "bool", /*default=*/"true",
            "Lower the vector code to 1-D vector ops (false: stop after "
            "vectorization and hoisting, for tests)">,
@@ -106,7 +128,8 @@ def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
     "mlir::vector::VectorDialect", "mlir::memref::MemRefDialect",
-    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect"];
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::LLVM::LLVMDialect"];
 }
 
 #endif

@@ -1,0 +1,76 @@
+//===- FuseElementwise.cpp - element-wise fusion without recomputation ----===//
+//
+// `nn-fuse-elementwise`: linalg-fuse-elementwise-ops with a cost rule. The
+// upstream pass fuses an element-wise producer into any consumer, also into
+// one that reads each produced element many times (a convolution's weight
+// gradient reads its output gradient once per kernel tap; an element-wise op
+// reads a per-channel vector once per pixel): the producer's body is then
+// recomputed at every read, e.g. batch norm's backward (divisions and a
+// square root) nine times per pixel in a 3x3 weight gradient. Here a
+// producer is fused only where the consumer reads each of its elements once
+// (the operand's indexing map is a permutation of the consumer's loops) and
+// the producer has no other use. Values are unchanged: the same f32
+// operations run in the same order, only where they are stored differs.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_NNFUSEELEMENTWISE
+#include "modelc/Transforms/Passes.h.inc"
+} // namespace mlir::nn
+
+using namespace mlir;
+
+namespace {
+
+/// Fuse only when the producer has one use and the consumer reads each of
+/// its elements exactly once.
+bool fuseWithoutRecompute(OpOperand *fused) {
+  Operation *producer = fused->get().getDefiningOp();
+  if (!producer || !producer->hasOneUse())
+    return false;
+  auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+  if (!consumer)
+    return true; // reshapes and the like: the upstream rule
+  AffineMap map = consumer.getMatchingIndexingMap(fused);
+  return map.isPermutation();
+}
+
+struct NNFuseElementwisePass
+    : public nn::impl::NNFuseElementwiseBase<NNFuseElementwisePass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    // What linalg-fuse-elementwise-ops runs, with the control above for the
+    // fusion itself and the upstream one-use rule for reshapes/constants.
+    linalg::ControlFusionFn oneUse = [](OpOperand *fused) {
+      Operation *producer = fused->get().getDefiningOp();
+      return producer && producer->hasOneUse();
+    };
+    linalg::populateElementwiseOpsFusionPatterns(patterns,
+                                                 fuseWithoutRecompute);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, oneUse);
+    tensor::populateBubbleUpExpandShapePatterns(patterns);
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
+    ctx->getLoadedDialect<linalg::LinalgDialect>()->getCanonicalizationPatterns(
+        patterns);
+    linalg::populateConstantFoldLinalgOperations(patterns, oneUse);
+    (void)applyPatternsGreedily(
+        getOperation(), std::move(patterns),
+        GreedyRewriteConfig().setUseTopDownTraversal(true));
+  }
+};
+
+} // namespace

@@ -1,0 +1,68 @@
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-fuse-elementwise))' | FileCheck %s
+
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+
+// An element-wise chain is fused: each element is read once.
+// CHECK-LABEL: func.func @chain
+// CHECK: linalg.generic
+// CHECK: arith.subf
+// CHECK: arith.maximumf
+// CHECK-NOT: linalg.generic
+func.func @chain(%x: tensor<2x4x4x8xf32>, %m: tensor<8xf32>) -> tensor<2x4x4x8xf32> {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %a = linalg.generic {indexing_maps = [#id4, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %m : tensor<2x4x4x8xf32>, tensor<8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %mean: f32, %out: f32):
+    %0 = arith.subf %in, %mean : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %b = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%a : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  return %b : tensor<2x4x4x8xf32>
+}
+
+// -----
+
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+
+// A 3x3 weight gradient reads its output gradient once per kernel tap: the
+// producer (with its square root and division) is not fused into it, where
+// it would be recomputed nine times per element.
+// CHECK-LABEL: func.func @weight_grad
+// CHECK: linalg.generic
+// CHECK: math.sqrt
+// CHECK: linalg.yield
+// CHECK: linalg.generic
+// CHECK-NOT: math.sqrt
+// CHECK: return
+func.func @weight_grad(%x: tensor<2x6x6x1xf32>, %dy: tensor<2x4x4x8xf32>, %v: tensor<8xf32>) -> tensor<3x3x1x8xf32> {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %g = linalg.generic {indexing_maps = [#id4, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%dy, %v : tensor<2x4x4x8xf32>, tensor<8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%d: f32, %var: f32, %out: f32):
+    %0 = math.sqrt %var : f32
+    %1 = arith.divf %d, %0 : f32
+    linalg.yield %1 : f32
+  } -> tensor<2x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %we = tensor.empty() : tensor<3x3x1x8xf32>
+  %wz = linalg.fill ins(%zero : f32) outs(%we : tensor<3x3x1x8xf32>) -> tensor<3x3x1x8xf32>
+  %w = linalg.generic {indexing_maps = [affine_map<(kh, kw, c, f, n, oh, ow) -> (n, oh + kh, ow + kw, c)>,
+                                        affine_map<(kh, kw, c, f, n, oh, ow) -> (n, oh, ow, f)>,
+                                        affine_map<(kh, kw, c, f, n, oh, ow) -> (kh, kw, c, f)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %g : tensor<2x6x6x1xf32>, tensor<2x4x4x8xf32>) outs(%wz : tensor<3x3x1x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %0 = arith.mulf %a, %b : f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
+  } -> tensor<3x3x1x8xf32>
+  return %w : tensor<3x3x1x8xf32>
+}

@@ -1,0 +1,80 @@
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-vectorize{lower-vectors=false}))' | FileCheck %s --check-prefix=CONTRACT
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-vectorize))' | FileCheck %s --check-prefix=FMA
+
+// A convolution: register block of 7 output columns x 32 channels, one input
+// channel per step; the accumulator lives in iter_args across the kh, kw, c
+// reduction loops and the contraction becomes outer-product FMAs.
+// CONTRACT-LABEL: func.func @conv
+// CONTRACT-NOT: linalg.conv_2d_nhwc_hwcf
+// CONTRACT: scf.for {{.*}} iter_args
+// CONTRACT: vector.contract {{.*}} : vector<7x1xf32>, vector<1x32xf32> into vector<7x32xf32>
+// CONTRACT: vector.transfer_write {{.*}} : vector<7x32xf32>
+// FMA-LABEL: func.func @conv
+// FMA-NOT: linalg.
+// FMA-NOT: vector.contract
+// FMA: vector.fma {{.*}} : vector<32xf32>
+func.func @conv(%in: memref<1x9x9x8xf32>, %w: memref<3x3x8x32xf32>,
+                %out: memref<1x7x7x32xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<1x9x9x8xf32>, memref<3x3x8x32xf32>)
+    outs(%out : memref<1x7x7x32xf32>)
+  return
+}
+
+// -----
+
+// A batch-norm statistic (sum over n, h, w per channel): one 32-lane
+// vector, accumulated across the reduction loops; no horizontal reduction,
+// the order of every sum is the scalar loops' one.
+// CONTRACT-LABEL: func.func @channel_sum
+// CONTRACT: scf.for {{.*}} iter_args({{.*}} = {{.*}}) -> (vector<32xf32>)
+// CONTRACT: arith.addf {{.*}} : vector<32xf32>
+// CONTRACT-NOT: vector.reduction
+// FMA-LABEL: func.func @channel_sum
+// FMA-NOT: linalg.generic
+// FMA: arith.addf {{.*}} : vector<32xf32>
+func.func @channel_sum(%x: memref<?x28x28x32xf32>, %s: memref<32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (c)>],
+                  iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+    ins(%x : memref<?x28x28x32xf32>) outs(%s : memref<32xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %0 = arith.addf %acc, %a : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+
+// -----
+
+// A dense layer's input gradient reads the kernel across its rows
+// (out[n, c] += dy[n, j] * w[c, j]): the kernel is transposed once into a
+// buffer where c is contiguous, then it is a contraction like the others.
+// CONTRACT-LABEL: func.func @transposed_rhs
+// CONTRACT: linalg.transpose ins(%{{.*}} : memref<64x128xf32>) outs(%[[P:.*]] : memref<128x64xf32>) permutation = [1, 0]
+// CONTRACT: vector.contract {{.*}} : vector<1x1xf32>, vector<1x64xf32> into vector<1x64xf32>
+// CONTRACT: memref.dealloc %[[P]]
+func.func @transposed_rhs(%dy: memref<?x128xf32>, %w: memref<64x128xf32>, %out: memref<?x64xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
+    ins(%dy, %w : memref<?x128xf32>, memref<64x128xf32>) outs(%out : memref<?x64xf32>)
+  return
+}
+
+// -----
+
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-vectorize{parallel=true}))' | FileCheck %s --check-prefix=PAR
+// With `parallel`, the outermost tile loop of a parallel dimension (here the
+// batch) becomes scf.parallel, for convert-scf-to-openmp.
+// (A reduction into the channels has no parallel tile loop.)
+// PAR-LABEL: func.func @channel_sum
+// PAR-NOT: scf.parallel
+// PAR-LABEL: func.func @transposed_rhs
+// PAR-LABEL: func.func @batch_parallel
+// PAR: scf.parallel
+// PAR: vector.fma
+func.func @batch_parallel(%in: memref<?x9x9x8xf32>, %w: memref<3x3x8x32xf32>,
+                          %out: memref<?x7x7x32xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<?x9x9x8xf32>, memref<3x3x8x32xf32>)
+    outs(%out : memref<?x7x7x32xf32>)
+  return
+}
