@@ -24,7 +24,7 @@ struct FoldIntoProducer : public OpRewritePattern<nn::BatchNormOp> {
     if (!matchPattern(bn.getTraining(), m_Zero()))
       return failure();
     auto type = cast<RankedTensorType>(bn.getInput().getType());
-    if (bn.getAxis() != type.getRank() - 1)
+    if (static_cast<int64_t>(bn.getAxis()) != type.getRank() - 1)
       return failure();
     Operation *producer = bn.getInput().getDefiningOp();
     if (!producer || !bn.getInput().hasOneUse() ||
