@@ -341,10 +341,6 @@ private:
                                       ? SmallVector<int64_t>{1}
                                       : divisors(ranges[m], 8);
         for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
-          // No remainder tile for contractions: its small vectors make a
-          // poor outer-product kernel run over the whole reduction.
-          if (ev % vt != 0)
-            continue;
           int64_t vregs = (vt + lanes - 1) / lanes;
           double fill = ev % vt == 0 ? 1.0 : 0.8;
           if (vt == ev && ev % lanes != 0)
