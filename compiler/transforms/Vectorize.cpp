@@ -13,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Transforms/Passes.h"
 
+#include "ContractionKernel.h"
+
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -51,6 +53,8 @@ namespace {
 
 /// Marks the tile loops that may run on threads.
 constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
+/// Marks the tiles of the op being vectorized across peeling.
+constexpr llvm::StringLiteral kTileAttr = "nn.tile";
 
 /// How one op is tiled: a tile size per loop (0: the whole extent, no loop),
 /// the order of the tile loops, and the unit dimensions that must survive
@@ -58,9 +62,12 @@ constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
 struct TileConfig {
   SmallVector<int64_t> tileSizes;
   SmallVector<unsigned> interchange;
-  llvm::SmallDenseSet<unsigned> keepDims;
   bool contraction = false;
   unsigned vectorDim = 0;
+  /// The register-blocked parallel dimension of a contraction (its rows).
+  unsigned mDim = 0;
+  /// Lanes of one vector register.
+  int64_t lanes = 16;
   /// Input to copy first into a buffer where the vector dimension is
   /// contiguous (-1: none), and the permutation of its dims for that copy.
   int packInput = -1;
@@ -225,6 +232,7 @@ public:
 
     TileConfig config;
     config.vectorDim = v;
+    config.lanes = lanes;
     config.tileSizes.assign(numLoops, 1);
     // Parallel loops outside, reductions inside, each in original order.
     for (unsigned d = 0; d < numLoops; ++d)
@@ -314,47 +322,50 @@ private:
       }
     }
     int64_t ev = ranges[v];
+    // The register block r x vt: rows of m (broadcast loads of lhs) times
+    // registers of v (vector loads of rhs). Scored by a throughput model of
+    // one reduction step of every tile, remainder tiles included: FMAs issue
+    // one per cycle, loads two per cycle, and each accumulator's FMA chain
+    // needs about 4 cycles (the FMA latency).
+    auto chunks = [&](int64_t w) { return (w + lanes - 1) / lanes; };
+    auto cycles = [&](int64_t rows, int64_t w) {
+      double fmas = double(rows * chunks(w));
+      return std::max({fmas, double(rows + chunks(w)) / 2.0, 4.0});
+    };
     struct Choice {
-      unsigned m, k;
+      unsigned m;
       int64_t r, vt;
       double score;
     };
     std::optional<Choice> best;
     for (unsigned m = 0; m < numLoops; ++m) {
-      if (m == v || iters[m] != utils::IteratorType::parallel)
+      if (m == v || iters[m] != utils::IteratorType::parallel ||
+          !usesDim(a, m) || usesDim(b, m) || !usesDim(out, m))
         continue;
-      for (unsigned k = 0; k < numLoops; ++k) {
-        if (iters[k] != utils::IteratorType::reduction)
-          continue;
-        SmallVector<bool> live(numLoops, false);
-        live[v] = live[m] = live[k] = true;
-        if (!isPureAfter(a, live) || !isPureAfter(b, live) ||
-            !isPureAfter(out, live))
-          continue;
-        AffineMap a2 = keepOnly(a, live), b2 = keepOnly(b, live),
-                  out2 = keepOnly(out, live);
-        if (!resultPos(out2, m) || !resultPos(a2, m) || usesDim(b2, m) ||
-            !resultPos(a2, k) || !resultPos(b2, k) || usesDim(out2, k))
-          continue;
-        // Register block sizes.
-        SmallVector<int64_t> rs = ShapedType::isDynamic(ranges[m])
-                                      ? SmallVector<int64_t>{1}
-                                      : divisors(ranges[m], 8);
-        for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
-          int64_t vregs = (vt + lanes - 1) / lanes;
-          double fill = ev % vt == 0 ? 1.0 : 0.8;
-          if (vt == ev && ev % lanes != 0)
-            fill = double(ev) / double(vregs * lanes);
-          for (int64_t r : rs) {
-            if (r * vregs > accRegs)
+      bool dynamic = ShapedType::isDynamic(ranges[m]);
+      // A dynamic extent (the batch) is scored as 64; its remainder tile,
+      // when there is one at run time, is left to scalar loops.
+      int64_t em = dynamic ? 64 : ranges[m];
+      for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
+        for (int64_t r = 1; r <= std::min<int64_t>(em, 8); ++r) {
+          if (r * chunks(vt) > accRegs)
+            continue;
+          double time = 0;
+          for (auto [rows, nrows] : {std::pair{r, em / r},
+                                     std::pair{em % r, int64_t(1)}}) {
+            if (rows == 0)
               continue;
-            // FMAs per load (broadcasts of lhs + vectors of rhs).
-            double score = double(r * vregs) / double(r + vregs) * fill;
-            // Prefer the innermost k (unit stride in memory), then large v.
-            score += 1e-3 * k + 1e-4 * m + 1e-6 * vt;
-            if (!best || score > best->score)
-              best = Choice{m, k, r, vt, score};
+            time += double(nrows) * double(ev / vt) * cycles(rows, vt);
+            if (ev % vt)
+              time += double(nrows) * cycles(rows, ev % vt);
           }
+          double score = double(em * ev) / double(lanes) / time;
+          if (dynamic)
+            score *= 0.95;
+          // Ties: larger blocks (fewer loop iterations).
+          score += 1e-4 * double(r * vt) / double(8 * 8 * lanes);
+          if (!best || score > best->score)
+            best = Choice{m, r, vt, score};
         }
       }
     }
@@ -363,13 +374,16 @@ private:
     config.contraction = true;
     config.packInput = packInput;
     config.packPerm = packPerm;
+    config.mDim = best->m;
     config.tileSizes[v] = best->vt == ev ? 0 : best->vt;
     config.tileSizes[best->m] =
         (!ShapedType::isDynamic(ranges[best->m]) && best->r == ranges[best->m])
             ? 0
             : best->r;
-    config.keepDims.insert(best->m);
-    config.keepDims.insert(best->k);
+    // The kernel runs all the reduction loops of a tile itself.
+    for (unsigned d = 0; d < numLoops; ++d)
+      if (iters[d] == utils::IteratorType::reduction)
+        config.tileSizes[d] = 0;
 
     // Cache blocking: when the reduction streams more than fits in L2 for
     // every output tile, block the outermost reduction loop outside the
@@ -388,7 +402,8 @@ private:
         reduction *= ext(d);
       }
     }
-    const int64_t budget = 256 * 1024;
+    // Half of a 1 MB L2 (Zen 4).
+    const int64_t budget = 512 * 1024;
     int64_t footprint = (best->r + best->vt) * 4 * reduction;
     if (parallelTiles > 1 && footprint > budget) {
       unsigned r0 = reds.front();
@@ -401,7 +416,7 @@ private:
         config.outerBlock = block;
       }
     }
-    LLVM_DEBUG(llvm::dbgs() << "contraction m=" << best->m << " k=" << best->k
+    LLVM_DEBUG(llvm::dbgs() << "contraction m=" << best->m
                             << " v=" << v << " r=" << best->r
                             << " vt=" << best->vt << "\n");
     return true;
@@ -515,54 +530,6 @@ dropUnitLoops(RewriterBase &rewriter, linalg::GenericOp op,
   }
   rewriter.eraseOp(op);
   return newOp;
-}
-
-/// A 3-loop generic `out[m, n] += a[..] * b[..]` (as left by dropUnitLoops
-/// for a contraction) as a linalg.matmul with explicit indexing maps.
-FailureOr<linalg::MatmulOp> asMatmul(RewriterBase &rewriter,
-                                     linalg::GenericOp op) {
-  if (op.getNumLoops() != 3 || op.getNumReductionLoops() != 1)
-    return failure();
-  MLIRContext *ctx = op.getContext();
-  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  if (out.getNumResults() != 2)
-    return failure();
-  auto m = dyn_cast<AffineDimExpr>(out.getResult(0));
-  auto n = dyn_cast<AffineDimExpr>(out.getResult(1));
-  if (!m || !n)
-    return failure();
-  unsigned k = 0;
-  while (k == m.getPosition() || k == n.getPosition())
-    ++k;
-  // Renumber: m -> d0, n -> d1, k -> d2.
-  SmallVector<AffineExpr> repl(3);
-  repl[m.getPosition()] = getAffineDimExpr(0, ctx);
-  repl[n.getPosition()] = getAffineDimExpr(1, ctx);
-  repl[k] = getAffineDimExpr(2, ctx);
-  Value a = op.getDpsInputOperand(0)->get(), b = op.getDpsInputOperand(1)->get();
-  AffineMap am = op.getMatchingIndexingMap(op.getDpsInputOperand(0))
-                     .replaceDimsAndSymbols(repl, {}, 3, 0);
-  AffineMap bm = op.getMatchingIndexingMap(op.getDpsInputOperand(1))
-                     .replaceDimsAndSymbols(repl, {}, 3, 0);
-  // lhs is the operand without n.
-  if (am.isFunctionOfDim(1)) {
-    std::swap(a, b);
-    std::swap(am, bm);
-  }
-  if (am.getNumResults() != 2 || bm.getNumResults() != 2 ||
-      am.isFunctionOfDim(1) || bm.isFunctionOfDim(0))
-    return failure();
-  AffineMap om = AffineMap::getMultiDimIdentityMap(3, ctx).getMinorSubMap(3)
-                     .getSubMap({0, 1});
-  SmallVector<Attribute> maps = {AffineMapAttr::get(am), AffineMapAttr::get(bm),
-                                 AffineMapAttr::get(om)};
-  rewriter.setInsertionPoint(op);
-  auto matmul = linalg::MatmulOp::create(
-      rewriter, op.getLoc(), ValueRange{a, b},
-      ValueRange{op.getDpsInitOperand(0)->get()},
-      {rewriter.getNamedAttr("indexing_maps", rewriter.getArrayAttr(maps))});
-  rewriter.eraseOp(op);
-  return matmul;
 }
 
 /// The buffer a view chain starts from.
@@ -717,6 +684,9 @@ FailureOr<linalg::GenericOp> tileOnce(RewriterBase &rewriter,
 /// Drops the unit loops of one static tile and vectorizes it.
 LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
                             const TileConfig &config) {
+  if (config.contraction)
+    return nn::emitContractionKernel(rewriter, tiled, config.mDim,
+                                     config.vectorDim, config.lanes);
   // The tile must be static.
   for (int64_t r : tiled.getStaticLoopRanges())
     if (ShapedType::isDynamic(r))
@@ -725,20 +695,12 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
   llvm::SmallDenseSet<unsigned> drop;
   SmallVector<int64_t> tileRanges = tiled.getStaticLoopRanges();
   for (unsigned d = 0; d < tiled.getNumLoops(); ++d)
-    if (tileRanges[d] == 1 && !config.keepDims.contains(d))
+    if (tileRanges[d] == 1)
       drop.insert(d);
   FailureOr<linalg::GenericOp> dropped = dropUnitLoops(rewriter, tiled, drop);
   if (failed(dropped))
     return failure();
   Operation *toVectorize = *dropped;
-  if (config.contraction) {
-    // The vectorizer turns only named contractions into vector.contract:
-    // restate `out[m, n] += lhs[m|k] * rhs[k, n]` as a linalg.matmul.
-    FailureOr<linalg::MatmulOp> matmul = asMatmul(rewriter, *dropped);
-    if (failed(matmul))
-      return failure();
-    toVectorize = *matmul;
-  }
   if (failed(linalg::vectorizeOpPrecondition(toVectorize)))
     return failure();
   rewriter.setInsertionPoint(toVectorize);
@@ -747,7 +709,7 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
       /*inputScalableVecDims=*/{}, /*vectorizeNDExtract=*/false,
       /*flatten1DDepthwiseConv=*/false,
       /*assumeDynamicDimsMatchVecSizes=*/false,
-      /*createNamedContraction=*/config.contraction);
+      /*createNamedContraction=*/false);
   if (failed(vectorized))
     return failure();
   rewriter.eraseOp(toVectorize);
@@ -786,6 +748,8 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   // main nest, and the peeled remainder loop when it is a sibling of it).
   SmallVector<Operation *> roots;
   linalg::GenericOp tiled = op;
+  Operation *func = op->getParentOfType<FunctionOpInterface>();
+  bool marked = false;
   if (config.outerDim >= 0) {
     SmallVector<int64_t> sizes(op.getNumLoops(), 0);
     sizes[config.outerDim] = config.outerBlock;
@@ -820,17 +784,33 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
                                UnitAttr::get(rewriter.getContext()));
       break;
     }
-    // Peel the vector loop when its tile does not divide the extent: full
-    // tiles, then one static remainder tile.
-    int64_t vt = config.tileSizes[v];
-    if (vt != 0 && !ShapedType::isDynamic(ev) && ev % vt != 0) {
+    // Peel the vector loop (and a contraction's row loop) when its tile does
+    // not divide the extent: full tiles, then one remainder tile. Inner loops
+    // first, so that peeling an outer loop copies the inner ones peeled.
+    SmallVector<std::pair<unsigned, unsigned>> toPeel; // (loop index, dim)
+    SmallVector<unsigned> peelDims = {v};
+    if (config.contraction)
+      peelDims.push_back(config.mDim);
+    for (unsigned d : peelDims) {
+      int64_t t = config.tileSizes[d];
+      int64_t e = tiled.getStaticLoopRanges()[d];
+      if (t == 0 || (!ShapedType::isDynamic(e) && e % t == 0))
+        continue;
       unsigned idx = 0;
-      for (unsigned d : config.interchange) {
-        if (d == v)
+      for (unsigned i : config.interchange) {
+        if (i == d)
           break;
-        if (config.tileSizes[d] != 0)
+        if (config.tileSizes[i] != 0)
           ++idx;
       }
+      toPeel.push_back({idx, d});
+    }
+    llvm::sort(toPeel, [](auto x, auto y) { return x.first > y.first; });
+    (void)ev;
+    // Peeling clones the tile: the marker finds all the copies.
+    tiled->setAttr(kTileAttr, rewriter.getUnitAttr());
+    marked = true;
+    for (auto [idx, d] : toPeel) {
       auto forOp = dyn_cast_or_null<scf::ForOp>(
           idx < loops.size() ? loops[idx] : nullptr);
       if (!forOp)
@@ -838,13 +818,17 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       bool outermost = roots.front() == forOp.getOperation();
       scf::ForOp partial;
       if (failed(scf::peelForLoopAndSimplifyBounds(rewriter, forOp, partial)))
-        return failure();
+        continue;
       if (outermost)
         roots.push_back(partial);
-      // (`op` itself is gone: tiling replaced it.)
+    }
+    // Fold the remainder tiles' bounds so that they become static (`op`
+    // itself is gone: tiling replaced it). Single-iteration loops go away.
+    if (!toPeel.empty()) {
       MLIRContext *ctx = rewriter.getContext();
       RewritePatternSet patterns(ctx);
       scf::populateSCFForLoopCanonicalizationPatterns(patterns);
+      scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
       arith::ConstantOp::getCanonicalizationPatterns(patterns, ctx);
       affine::AffineMinOp::getCanonicalizationPatterns(patterns, ctx);
       affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
@@ -853,25 +837,27 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
       SmallVector<Operation *> nested;
       for (Operation *root : roots)
-        root->walk([&](Operation *o) {
-          if (o != root)
-            nested.push_back(o);
-        });
-      GreedyRewriteConfig greedy;
-      greedy.setStrictness(GreedyRewriteStrictness::ExistingOps);
-      (void)applyOpPatternsGreedily(nested, std::move(patterns), greedy);
+        root->walk([&](Operation *o) { nested.push_back(o); });
+      (void)applyOpPatternsGreedily(nested, std::move(patterns));
     }
   }
   SmallVector<linalg::GenericOp> tiles;
-  if (roots.empty())
+  if (marked) {
+    func->walk([&](linalg::GenericOp g) {
+      if (g->hasAttr(kTileAttr)) {
+        g->removeAttr(kTileAttr);
+        tiles.push_back(g);
+      }
+    });
+  } else {
     tiles.push_back(tiled);
-  for (Operation *root : roots)
-    root->walk([&](linalg::GenericOp g) { tiles.push_back(g); });
-  for (linalg::GenericOp tile : tiles) {
-    if (failed(vectorizeTile(rewriter, tile, config)))
-      return failure();
   }
-  return success();
+  // A tile that cannot be vectorized (a dynamic remainder) is left to the
+  // scalar loops.
+  bool all = true;
+  for (linalg::GenericOp tile : tiles)
+    all &= succeeded(vectorizeTile(rewriter, tile, config));
+  return success(all);
 }
 
 struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {

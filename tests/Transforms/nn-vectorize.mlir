@@ -1,23 +1,53 @@
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-vectorize{lower-vectors=false}))' | FileCheck %s --check-prefix=CONTRACT
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-vectorize))' | FileCheck %s --check-prefix=FMA
 
-// A convolution: register block of 7 output columns x 32 channels, one input
-// channel per step; the accumulator lives in iter_args across the kh, kw, c
-// reduction loops and the contraction becomes outer-product FMAs.
+// A convolution: register block of 7 output rows x 32 channels (two 16-lane
+// registers each), all in iter_args across the kh, kw, c reduction loops
+// (nested in that order, the scalar order of every sum); one vector load of
+// the kernel per register and one broadcast per row each step.
 // CONTRACT-LABEL: func.func @conv
-// CONTRACT-NOT: linalg.conv_2d_nhwc_hwcf
-// CONTRACT: scf.for {{.*}} iter_args
-// CONTRACT: vector.contract {{.*}} : vector<7x1xf32>, vector<1x32xf32> into vector<7x32xf32>
-// CONTRACT: vector.transfer_write {{.*}} : vector<7x32xf32>
+// CONTRACT-NOT: linalg.
+// CONTRACT-COUNT-14: vector.load %arg2{{.*}} : memref<1x7x7x32xf32>, vector<16xf32>
+// CONTRACT: scf.for %[[KH:.*]] = %c0 to %c3 {{.*}} iter_args
+// CONTRACT: scf.for %[[KW:.*]] = %c0 to %c3 {{.*}} iter_args
+// CONTRACT: scf.for %[[C:.*]] = %c0 to %c8 {{.*}} iter_args
+// CONTRACT: vector.load %arg1[%[[KH]], %[[KW]], %[[C]], %c0] : memref<3x3x8x32xf32>, vector<16xf32>
+// CONTRACT: vector.load %arg1[%[[KH]], %[[KW]], %[[C]], %c16] : memref<3x3x8x32xf32>, vector<16xf32>
+// CONTRACT-COUNT-7: vector.fma {{.*}}vector<16xf32>
+// CONTRACT-NOT: vector<7x
+// CONTRACT-COUNT-14: vector.store {{.*}} : memref<1x7x7x32xf32>, vector<16xf32>
 // FMA-LABEL: func.func @conv
 // FMA-NOT: linalg.
 // FMA-NOT: vector.contract
-// FMA: vector.fma {{.*}} : vector<32xf32>
+// FMA: vector.fma {{.*}} : vector<16xf32>
 func.func @conv(%in: memref<1x9x9x8xf32>, %w: memref<3x3x8x32xf32>,
                 %out: memref<1x7x7x32xf32>) {
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%in, %w : memref<1x9x9x8xf32>, memref<3x3x8x32xf32>)
     outs(%out : memref<1x7x7x32xf32>)
+  return
+}
+
+// -----
+
+// The text CNN's convolution (100 filters, 53 output rows): every tile,
+// remainder tiles included, is vector code. The 100 channels are 16-lane
+// registers and one 4-lane register, never a 100-lane vector (which LLVM
+// would legalize with shuffles).
+// CONTRACT-LABEL: func.func @text_conv
+// CONTRACT-NOT: linalg.generic
+// CONTRACT-NOT: vector<100xf32>
+// CONTRACT-DAG: vector.fma {{.*}} : vector<16xf32>
+// CONTRACT-DAG: vector.fma {{.*}} : vector<4xf32>
+// CONTRACT: return
+// FMA-LABEL: func.func @text_conv
+// FMA-NOT: linalg.generic
+// FMA: return
+func.func @text_conv(%in: memref<?x56x200x1xf32>, %w: memref<4x200x1x100xf32>,
+                     %out: memref<?x53x1x100xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<?x56x200x1xf32>, memref<4x200x1x100xf32>)
+    outs(%out : memref<?x53x1x100xf32>)
   return
 }
 
@@ -51,7 +81,9 @@ func.func @channel_sum(%x: memref<?x28x28x32xf32>, %s: memref<32xf32>) {
 // buffer where c is contiguous, then it is a contraction like the others.
 // CONTRACT-LABEL: func.func @transposed_rhs
 // CONTRACT: linalg.transpose ins(%{{.*}} : memref<64x128xf32>) outs(%[[P:.*]] : memref<128x64xf32>) permutation = [1, 0]
-// CONTRACT: vector.contract {{.*}} : vector<1x1xf32>, vector<1x64xf32> into vector<1x64xf32>
+// CONTRACT: scf.for {{.*}} iter_args
+// CONTRACT: vector.load %[[P]]{{.*}} : memref<128x64xf32>, vector<16xf32>
+// CONTRACT: vector.fma
 // CONTRACT: memref.dealloc %[[P]]
 func.func @transposed_rhs(%dy: memref<?x128xf32>, %w: memref<64x128xf32>, %out: memref<?x64xf32>) {
   linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]

@@ -1,0 +1,232 @@
+//===- ContractionKernel.cpp - register-blocked FMA micro-kernels ---------===//
+//
+// The code nn-vectorize emits for one tile of a contraction
+// `out[.., m, .., v] += a[..] * b[.., v]` whose m and v extents form a
+// register block. The r x vt accumulators are loaded once into 1-D vectors
+// of at most one register each, carried through all the tile's reduction
+// loops (nested in their original order, so every sum keeps the scalar
+// order) as scf.for iter_args, updated by broadcast-times-vector FMAs, and
+// stored once. Every vector is 1-D and at most one register wide: LLVM then
+// has nothing to legalize (odd widths such as 100 lanes or 2-D accumulators
+// otherwise come out as thousands of shuffles).
+//
+//===----------------------------------------------------------------------===//
+#include "ContractionKernel.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "nn-vectorize"
+
+using namespace mlir;
+
+namespace {
+
+/// An operand as the kernel reads or writes it: a memref whose innermost
+/// dimension is `v` (for vector accesses) and the map of its indices.
+struct Access {
+  Value memref;
+  AffineMap map;
+};
+
+/// True if vector accesses along dimension `pos` of the memref are
+/// contiguous and every dimension after it has size 1.
+bool vectorizableAlong(Value memref, unsigned pos) {
+  auto type = cast<MemRefType>(memref.getType());
+  int64_t offset;
+  SmallVector<int64_t> strides;
+  if (failed(type.getStridesAndOffset(strides, offset)) || strides[pos] != 1)
+    return false;
+  for (int64_t d = pos + 1; d < type.getRank(); ++d)
+    if (type.getDimSize(d) != 1)
+      return false;
+  return true;
+}
+
+/// Drops the trailing dimensions of size 1 after the result `pos` (a rank-
+/// reducing subview), so that vector accesses run along the innermost
+/// dimension.
+Access innermostAlong(RewriterBase &rewriter, Location loc, Value memref,
+                      AffineMap map, unsigned pos) {
+  auto type = cast<MemRefType>(memref.getType());
+  int64_t rank = type.getRank();
+  if (pos + 1 == rank)
+    return Access{memref, map};
+  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = memref::getMixedSizes(rewriter, loc, memref);
+  SmallVector<OpFoldResult> steps(rank, rewriter.getIndexAttr(1));
+  SmallVector<int64_t> shape(type.getShape().take_front(pos + 1));
+  MemRefType reduced = memref::SubViewOp::inferRankReducedResultType(
+      shape, type, offsets, sizes, steps);
+  Value view = memref::SubViewOp::create(rewriter, loc, reduced, memref,
+                                         offsets, sizes, steps);
+  return Access{view, map.getSubMap(
+                          llvm::to_vector(llvm::seq<unsigned>(0, pos + 1)))};
+}
+
+/// Position of the last result of `map` that is dim `d` by itself.
+std::optional<unsigned> lastResultIs(AffineMap map, unsigned d) {
+  for (int64_t i = map.getNumResults() - 1; i >= 0; --i)
+    if (auto e = dyn_cast<AffineDimExpr>(map.getResult(i));
+        e && e.getPosition() == d)
+      return i;
+  return std::nullopt;
+}
+
+} // namespace
+
+LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
+                                              linalg::GenericOp op,
+                                              unsigned mDim, unsigned vDim,
+                                              int64_t lanes) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 || lanes < 1)
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  int64_t rows = ranges[mDim], width = ranges[vDim];
+  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(width))
+    return failure();
+  // Every other parallel loop has been tiled to one iteration.
+  SmallVector<unsigned> reductions;
+  for (unsigned d = 0; d < op.getNumLoops(); ++d) {
+    if (iters[d] == utils::IteratorType::reduction)
+      reductions.push_back(d);
+    else if (d != mDim && d != vDim && ranges[d] != 1)
+      return failure();
+  }
+
+  // Roles: `a` is broadcast (no v), `b` is read as vectors along v.
+  OpOperand *aOpd = op.getDpsInputOperand(0), *bOpd = op.getDpsInputOperand(1);
+  if (op.getMatchingIndexingMap(aOpd).isFunctionOfDim(vDim))
+    std::swap(aOpd, bOpd);
+  AffineMap aMap = op.getMatchingIndexingMap(aOpd);
+  AffineMap bMap = op.getMatchingIndexingMap(bOpd);
+  OpOperand *outOpd = op.getDpsInitOperand(0);
+  AffineMap outMap = op.getMatchingIndexingMap(outOpd);
+  if (aMap.isFunctionOfDim(vDim) || bMap.isFunctionOfDim(mDim))
+    return failure();
+  std::optional<unsigned> bPos = lastResultIs(bMap, vDim);
+  std::optional<unsigned> outPos = lastResultIs(outMap, vDim);
+  if (!bPos || !outPos)
+    return failure();
+  // v may appear only as that one result.
+  for (auto [map, pos] : {std::pair{bMap, *bPos}, std::pair{outMap, *outPos}})
+    for (unsigned i = 0; i < map.getNumResults(); ++i)
+      if (i != pos && map.getResult(i).isFunctionOfDim(vDim))
+        return failure();
+  auto elemType = dyn_cast<FloatType>(
+      cast<MemRefType>(outOpd->get().getType()).getElementType());
+  if (!elemType)
+    return failure();
+
+  if (!vectorizableAlong(bOpd->get(), *bPos) ||
+      !vectorizableAlong(outOpd->get(), *outPos))
+    return failure();
+
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Access b = innermostAlong(rewriter, loc, bOpd->get(), bMap, *bPos);
+  Access out = innermostAlong(rewriter, loc, outOpd->get(), outMap, *outPos);
+  Access a{aOpd->get(), aMap};
+
+  SmallVector<Range> loopRanges =
+      cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(rewriter, loc);
+  // The loop value of every dim: constants for the register block and the
+  // unit loops, induction variables for the reductions.
+  SmallVector<OpFoldResult> dims(op.getNumLoops(), rewriter.getIndexAttr(0));
+  auto indices = [&](OpBuilder &builder, const Access &access) {
+    SmallVector<Value> idx;
+    for (unsigned r = 0; r < access.map.getNumResults(); ++r)
+      idx.push_back(getValueOrCreateConstantIndexOp(
+          builder, loc,
+          affine::makeComposedFoldedAffineApply(
+              builder, loc, access.map.getSubMap({r}), dims)));
+    return idx;
+  };
+
+  // One register per chunk of v; the last one may be narrower.
+  SmallVector<int64_t> chunkWidth;
+  for (int64_t c = 0; c < width; c += lanes)
+    chunkWidth.push_back(std::min(lanes, width - c));
+  auto chunkType = [&](unsigned c) {
+    return VectorType::get({chunkWidth[c]}, elemType);
+  };
+
+  SmallVector<Value> accs;
+  for (int64_t i = 0; i < rows; ++i) {
+    dims[mDim] = rewriter.getIndexAttr(i);
+    for (unsigned c = 0; c < chunkWidth.size(); ++c) {
+      dims[vDim] = rewriter.getIndexAttr(c * lanes);
+      accs.push_back(vector::LoadOp::create(rewriter, loc, chunkType(c),
+                                            out.memref,
+                                            indices(rewriter, out)));
+    }
+  }
+
+  // One step of the innermost reduction: vt/lanes vector loads of b, one
+  // scalar load of a per row, rows x chunks FMAs.
+  auto step = [&](OpBuilder &builder, ValueRange carried) {
+    SmallVector<Value> bVecs;
+    for (unsigned c = 0; c < chunkWidth.size(); ++c) {
+      dims[vDim] = builder.getIndexAttr(c * lanes);
+      bVecs.push_back(vector::LoadOp::create(builder, loc, chunkType(c),
+                                             b.memref, indices(builder, b)));
+    }
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < rows; ++i) {
+      dims[mDim] = builder.getIndexAttr(i);
+      Value s = memref::LoadOp::create(builder, loc, a.memref,
+                                       indices(builder, a));
+      for (unsigned c = 0; c < chunkWidth.size(); ++c) {
+        Value splat = vector::BroadcastOp::create(builder, loc, chunkType(c), s);
+        next.push_back(vector::FMAOp::create(
+            builder, loc, splat, bVecs[c],
+            carried[i * chunkWidth.size() + c]));
+      }
+    }
+    return next;
+  };
+
+  // The reduction loops, outermost first (the scalar loops' order).
+  std::function<SmallVector<Value>(OpBuilder &, unsigned, ValueRange)> nest =
+      [&](OpBuilder &builder, unsigned level,
+          ValueRange carried) -> SmallVector<Value> {
+    if (level == reductions.size())
+      return step(builder, carried);
+    unsigned d = reductions[level];
+    Value lb = getValueOrCreateConstantIndexOp(builder, loc,
+                                               loopRanges[d].offset);
+    Value ub = getValueOrCreateConstantIndexOp(builder, loc,
+                                               loopRanges[d].size);
+    Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+    auto loop = scf::ForOp::create(
+        builder, loc, lb, ub, one, carried,
+        [&](OpBuilder &inner, Location, Value iv, ValueRange args) {
+          dims[d] = iv;
+          SmallVector<Value> res = nest(inner, level + 1, args);
+          scf::YieldOp::create(inner, loc, res);
+        });
+    return SmallVector<Value>(loop.getResults());
+  };
+  SmallVector<Value> results = nest(rewriter, 0, accs);
+
+  for (unsigned d : reductions)
+    dims[d] = rewriter.getIndexAttr(0);
+  for (int64_t i = 0; i < rows; ++i) {
+    dims[mDim] = rewriter.getIndexAttr(i);
+    for (unsigned c = 0; c < chunkWidth.size(); ++c) {
+      dims[vDim] = rewriter.getIndexAttr(c * lanes);
+      vector::StoreOp::create(rewriter, loc,
+                              results[i * chunkWidth.size() + c], out.memref,
+                              indices(rewriter, out));
+    }
+  }
+  rewriter.eraseOp(op);
+  return success();
+}

@@ -1,0 +1,22 @@
+//===- ContractionKernel.h - register-blocked FMA micro-kernels -*- C++ -*-===//
+#ifndef MODELC_TRANSFORMS_CONTRACTIONKERNEL_H
+#define MODELC_TRANSFORMS_CONTRACTIONKERNEL_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::nn {
+
+/// Replaces one tile of a contraction `out += a * b` (a generic on buffers
+/// with an `out + a * b` body) by vector code: the `mDim` x `vDim` block of
+/// accumulators (static extents; every other parallel loop of extent 1) is
+/// kept in 1-D vectors of at most `lanes` elements across all reduction
+/// loops. `b` and `out` must be contiguous along `vDim`, `a` must not use it
+/// and `b` must not use `mDim`. Leaves the op untouched on failure.
+LogicalResult emitContractionKernel(RewriterBase &rewriter,
+                                    linalg::GenericOp op, unsigned mDim,
+                                    unsigned vDim, int64_t lanes);
+
+} // namespace mlir::nn
+
+#endif // MODELC_TRANSFORMS_CONTRACTIONKERNEL_H
