@@ -136,3 +136,22 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
   %1 = nn.global_pool2d_grad <avg> %x, %dy : (tensor<?x5x7x3xf32>, tensor<?x3xf32>) -> tensor<?x5x7x3xf32>
   return %0, %1 : tensor<?x5x7x3xf32>, tensor<?x5x7x3xf32>
 }
+
+// -----
+
+// Max, windows that do not overlap (2x2, stride 2) on a 7x5 input: element
+// (h, w) is tap (h mod 2, w mod 2) of window (h floordiv 2, w floordiv 2),
+// so the gradient is one element-wise generic (no gather) over the 6x4
+// region the windows cover, inserted into zeros.
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 floordiv 2, d2 floordiv 2, d3)>
+// CHECK-LABEL: func.func @max_disjoint
+// CHECK: %[[ARG:.*]]:2 = linalg.generic
+// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[WIN]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %[[ARG]]#1 : tensor<?x3x2x3xf32>, tensor<?x3x2x3xi32>) outs(%{{.*}} : tensor<?x6x4x3xf32>)
+// CHECK-NOT: tensor.extract
+// CHECK: arith.remui
+// CHECK: arith.cmpi eq
+// CHECK: tensor.insert_slice %[[CORE]] into %{{.*}}[0, 0, 0, 0] [%{{.*}}, 6, 4, 3]
+func.func @max_disjoint(%x: tensor<?x7x5x3xf32>, %dy: tensor<?x3x2x3xf32>) -> tensor<?x7x5x3xf32> {
+  %0 = nn.pool2d_grad <max> %x, %dy {padding = #nn.padding<valid>, pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x7x5x3xf32>, tensor<?x3x2x3xf32>) -> tensor<?x7x5x3xf32>
+  return %0 : tensor<?x7x5x3xf32>
+}

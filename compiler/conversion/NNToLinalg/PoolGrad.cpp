@@ -2,7 +2,9 @@
 //
 // Gather formulations, so every op is a parallel linalg.generic without
 // atomics: each input element sums, over the window taps (a, b) that can
-// reach it, the gradient of the window (i, j) whose tap it is.
+// reach it, the gradient of the window (i, j) whose tap it is. When windows
+// do not overlap and there is no padding, each element has at most one
+// window, found with floordiv/mod: an element-wise map instead.
 //
 // - max: a first generic finds each window's winner, the first maximum in
 //   row-major tap order (ties broken by the smaller tap, so the result does
@@ -202,6 +204,76 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
             {rewriter.getMultiDimIdentityMap(4), projection(ctx, 4, {1}),
              projection(ctx, 4, {2})});
       }
+    }
+
+    // Windows that do not overlap (stride >= window, or one window along a
+    // dimension) and no padding: element (h, w) is tap (h mod sh, w mod sw)
+    // of window (h floordiv sh, w floordiv sw), so dx is an element-wise map
+    // over the covered region (the vectorizer's kind of op), not a gather.
+    int64_t inExtent[2] = {height, width}, outExtent[2] = {outHeight, outWidth};
+    int64_t step[2], covered[2];
+    bool disjoint = !padded;
+    for (int d = 0; d < 2 && disjoint; ++d) {
+      step[d] = outExtent[d] == 1 ? window[d] : strides[d];
+      covered[d] = std::min(inExtent[d], outExtent[d] * step[d]);
+      disjoint = step[d] >= window[d];
+    }
+    if (disjoint) {
+      auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+      AffineMap windowOf = AffineMap::get(
+          4, 0,
+          {dim(0), dim(1).floorDiv(step[0]), dim(2).floorDiv(step[1]), dim(3)},
+          ctx);
+      SmallVector<OpFoldResult> coreSizes =
+          tensor::getMixedSizes(rewriter, loc, x);
+      coreSizes[1] = rewriter.getIndexAttr(covered[0]);
+      coreSizes[2] = rewriter.getIndexAttr(covered[1]);
+      SmallVector<Value> inputs = {source};
+      if (isMax)
+        inputs.push_back(winner);
+      SmallVector<AffineMap> maps(inputs.size(), windowOf);
+      Value core = buildMap(
+          rewriter, loc, inputs, emptyF32(rewriter, loc, coreSizes),
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            Value zero = f32Const(b, l, 0.0);
+            Value a = arith::RemUIOp::create(b, l, linalg::IndexOp::create(b, l, 1),
+                                             indexConst(b, l, step[0]));
+            Value c = arith::RemUIOp::create(b, l, linalg::IndexOp::create(b, l, 2),
+                                             indexConst(b, l, step[1]));
+            Value ok;
+            auto both = [&](Value v) {
+              ok = ok ? arith::AndIOp::create(b, l, ok, v).getResult() : v;
+            };
+            if (step[0] > window[0])
+              both(arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, a,
+                                         indexConst(b, l, window[0])));
+            if (step[1] > window[1])
+              both(arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, c,
+                                         indexConst(b, l, window[1])));
+            if (isMax) {
+              Value row =
+                  arith::MulIOp::create(b, l, a, indexConst(b, l, window[1]));
+              Value tap = indexToI32(b, l, arith::AddIOp::create(b, l, row, c));
+              both(arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                         args[1], tap));
+            }
+            return ok ? arith::SelectOp::create(b, l, ok, args[0], zero)
+                            .getResult()
+                      : args[0];
+          },
+          maps);
+      Value dx = core;
+      if (covered[0] < height || covered[1] < width) {
+        // Elements no window covers get no gradient.
+        Value zeros = filledF32(rewriter, loc,
+                                tensor::getMixedSizes(rewriter, loc, x), 0.0);
+        SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
+        SmallVector<OpFoldResult> ones(4, rewriter.getIndexAttr(1));
+        dx = tensor::InsertSliceOp::create(rewriter, loc, core, zeros, offsets,
+                                           coreSizes, ones);
+      }
+      rewriter.replaceOp(op, dx);
+      return success();
     }
 
     // Loops (n, h, w, c, a, b): element (h, w) is tap (a, b) of window

@@ -154,7 +154,13 @@ def layer_cases(rng):
             ("max", "same", (3, 3), (2, 2), (2, 7, 6, 2), (2, 4, 3, 2)),
             ("max", "valid", (3, 2), (2, 1), (2, 7, 5, 2), (2, 3, 4, 2)),
             ("avg", "valid", (2, 2), (2, 2), (2, 6, 6, 2), (2, 3, 3, 2)),
-            ("avg", "same", (3, 3), (2, 2), (2, 7, 6, 2), (2, 4, 3, 2))):
+            ("avg", "same", (3, 3), (2, 2), (2, 7, 6, 2), (2, 4, 3, 2)),
+            # Disjoint windows (an element-wise lowering): a tail no window
+            # covers, gaps between windows, one window over a whole axis.
+            ("max", "valid", (2, 2), (2, 2), (2, 7, 5, 2), (2, 3, 2, 2)),
+            ("max", "valid", (2, 2), (3, 3), (2, 7, 8, 2), (2, 2, 3, 2)),
+            ("max", "valid", (6, 1), (1, 1), (2, 6, 3, 2), (2, 1, 3, 2)),
+            ("avg", "valid", (2, 1), (3, 2), (2, 7, 5, 2), (2, 2, 3, 2))):
         arrays = {"x": spaced(*xs)}
         attrs = ("{padding = #nn.padding<%s>, pool_size = array<i64: %d, %d>, "
                  "strides = array<i64: %d, %d>}" % (pad, *size, *st))
