@@ -14,6 +14,7 @@
 #include "modelc/Transforms/Passes.h"
 
 #include "ContractionKernel.h"
+#include "TrailingUnitDims.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -901,7 +902,6 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
       if (foldViews) {
         memref::populateFoldMemRefAliasOpPatterns(patterns);
         vector::populateVectorReductionToContractPatterns(patterns);
-        vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
         vector::populateSinkVectorOpsPatterns(patterns);
       }
       for (Dialect *d : ctx->getLoadedDialects())
@@ -949,6 +949,11 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
       vector::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
       (void)applyPatternsGreedily(func, std::move(patterns));
     };
+    // Folded views left transfers that skip trailing unit dimensions: make
+    // them minor identities again before their permutations are lowered.
+    apply([&](RewritePatternSet &patterns) {
+      nn::populateDropTrailingUnitDimsPatterns(patterns);
+    });
     apply([&](RewritePatternSet &patterns) {
       vector::populateVectorContractLoweringPatterns(
           patterns, vector::VectorContractLowering::OuterProduct);

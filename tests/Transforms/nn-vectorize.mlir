@@ -110,3 +110,26 @@ func.func @batch_parallel(%in: memref<?x9x9x8xf32>, %w: memref<3x3x8x32xf32>,
     outs(%out : memref<?x7x7x32xf32>)
   return
 }
+
+// -----
+
+// An element-wise op on NHWC tensors with one channel vectorizes along the
+// width: the transfers, after views are folded into them, skip the trailing
+// unit dimension, and become contiguous loads and stores again (not one
+// scalar access per lane).
+// FMA-LABEL: func.func @one_channel
+// FMA-COUNT-3: vector.load {{.*}} : memref<?x56x200xf32, strided<[11200, 200, 1]>>, vector<32xf32>
+// FMA: vector.store {{.*}} : memref<?x56x200xf32, strided<[11200, 200, 1]>>, vector<32xf32>
+// FMA-NOT: vector.insert
+// FMA-NOT: vector<32x1xf32>
+func.func @one_channel(%a: memref<?x56x200x1xf32>, %b: memref<?x56x200x1xf32>, %c: memref<?x56x200x1xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%a, %b : memref<?x56x200x1xf32>, memref<?x56x200x1xf32>) outs(%c : memref<?x56x200x1xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %0 = arith.addf %x, %y : f32
+    %1 = arith.addf %0, %o : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
