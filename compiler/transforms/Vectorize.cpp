@@ -410,8 +410,13 @@ private:
       unsigned r0 = reds.front();
       int64_t per = footprint / ext(r0);
       int64_t block = std::max<int64_t>(1, budget / std::max<int64_t>(per, 1));
+      // A block that divides the extent: no short last block, whose
+      // accumulator loads and stores would not be paid back. A dynamic
+      // extent (the batch) gets a power of two.
       if (!ShapedType::isDynamic(ranges[r0]))
         block = divisors(ranges[r0], block).back();
+      else
+        block = int64_t(1) << llvm::Log2_64(block);
       if (block < ext(r0)) {
         config.outerDim = r0;
         config.outerBlock = block;
