@@ -28,7 +28,7 @@ std::string runtimeArchive(const std::string &argv0) {
 
 LogicalResult modelc::linkExecutable(const std::string &object,
                                      const std::string &output,
-                                     const std::string &argv0,
+                                     const std::string &argv0, bool openmp,
                                      std::string &error) {
   std::string runtime = runtimeArchive(argv0);
   if (!llvm::sys::fs::exists(runtime)) {
@@ -45,8 +45,12 @@ LogicalResult modelc::linkExecutable(const std::string &object,
   // Link to a temporary name and rename: never a half-written executable.
   std::string temp = output + ".tmp-link";
   llvm::SmallVector<llvm::StringRef> args = {
-      *driver, "-fuse-ld=lld", "-o", temp, object, runtime, "-lz", "-lm",
-};
+      *driver, "-fuse-ld=lld", "-o", temp, object, runtime, "-lz", "-lm"};
+  // LLVM's OpenMP runtime, found at run time through the rpath.
+  std::string libDir = std::string("-L") + MODELC_LLVM_LIBDIR;
+  std::string rpath = std::string("-Wl,-rpath,") + MODELC_LLVM_LIBDIR;
+  if (openmp)
+    args.append({libDir, "-lomp", rpath});
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0,
                                      &message);

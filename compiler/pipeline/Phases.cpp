@@ -25,17 +25,22 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     return "convert-nn-to-linalg,"
            "func.func(canonicalize,nn-fuse-elementwise,cse)";
   case Phase::Loops:
-    return "eliminate-empty-tensors,"
-           "one-shot-bufferize{bufferize-function-boundaries "
-           "function-boundary-type-conversion=identity-layout-map},"
-           "buffer-deallocation-pipeline,"
-           "func.func(nn-copies-to-linalg,nn-vectorize,convert-linalg-to-loops,"
-           "canonicalize,"
-           "cse)";
+    // With threads, the vectorizer's outermost parallel tile loops become
+    // scf.parallel and then OpenMP worksharing loops.
+    return std::string("eliminate-empty-tensors,"
+                       "one-shot-bufferize{bufferize-function-boundaries "
+                       "function-boundary-type-conversion=identity-layout-map},"
+                       "buffer-deallocation-pipeline,"
+                       "func.func(nn-copies-to-linalg,nn-vectorize{parallel=") +
+           (options.threads ? "true" : "false") +
+           "},convert-linalg-to-loops,canonicalize,cse)" +
+           (options.threads ? ",convert-scf-to-openmp" : "");
   case Phase::LLVM:
+    // memref before scf-to-cf: the OpenMP regions hold alloca scopes.
     return "expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
            "finalize-memref-to-llvm,"
-           "convert-scf-to-cf,convert-to-llvm,reconcile-unrealized-casts";
+           "convert-scf-to-cf,convert-openmp-to-llvm,convert-to-llvm,"
+           "reconcile-unrealized-casts";
   }
   return "";
 }

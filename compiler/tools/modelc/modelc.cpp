@@ -64,6 +64,11 @@ cl::opt<bool> printIRAfterAll("print-ir-after-all",
                               cl::desc("print the IR after every pass, on "
                                        "stderr"),
                               cl::init(false), cl::cat(category));
+cl::opt<bool> parallel("parallel",
+                      cl::desc("run the generated code on OpenMP threads "
+                               "(the executable's --threads N picks how "
+                               "many; default: all cores)"),
+                      cl::init(true), cl::cat(category));
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),
                                cl::init("native"), cl::cat(category));
@@ -171,6 +176,7 @@ int main(int argc, char **argv) {
   PipelineOptions options;
   options.printIRAfterAll = printIRAfterAll;
   options.inferenceOnly = inferenceOnly;
+  options.threads = parallel;
   // Runs the pipeline up to `to`, then prints if that is the stage asked for.
   Phase done = Phase::NN;
   auto advance = [&](Phase to) -> bool {
@@ -238,7 +244,8 @@ int main(int argc, char **argv) {
   std::string exe = outputFile.empty() ? model->name : outputFile.getValue();
   bool ok = succeeded(emitCode(*llvmModule, targetCpu, CodeGenFile::Object,
                                std::string(object), error)) &&
-            succeeded(linkExecutable(std::string(object), exe, argv[0], error));
+            succeeded(linkExecutable(std::string(object), exe, argv[0],
+                                           parallel, error));
   llvm::sys::fs::remove(object);
   if (!ok)
     return fail(error);

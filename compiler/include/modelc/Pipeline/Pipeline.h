@@ -26,6 +26,8 @@ enum class Phase { NN, NNTrain, Linalg, Loops, LLVM };
 struct PipelineOptions {
   bool printIRAfterAll = false;
   bool inferenceOnly = false;
+  /// Run the outermost parallel tile loops on OpenMP threads.
+  bool threads = true;
 };
 
 /// The textual pass pipeline that takes a module from the phase before
@@ -60,9 +62,10 @@ mlir::LogicalResult optimizeModule(llvm::Module &module, const std::string &cpu,
 
 /// Links an object with the runtime into an executable (the system's
 /// clang++ driver, as compilers do), atomically.
+/// `openmp`: the code uses OpenMP threads (links LLVM's libomp).
 mlir::LogicalResult linkExecutable(const std::string &object,
                                    const std::string &output,
-                                   const std::string &argv0,
+                                   const std::string &argv0, bool openmp,
                                    std::string &error);
 
 } // namespace modelc
