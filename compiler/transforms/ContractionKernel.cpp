@@ -20,6 +20,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "nn-vectorize"
@@ -79,12 +80,72 @@ std::optional<unsigned> lastResultIs(AffineMap map, unsigned d) {
   return std::nullopt;
 }
 
+/// The epilogue's body on one register of the output: `outIndices` are the
+/// register's output indices (v the last of them, dimension `vPos`), `acc`
+/// the accumulator. Scalars (operands that do not vary along v, values from
+/// outside the body) are broadcast.
+Value applyEpilogue(RewriterBase &rewriter, Location loc,
+                    const nn::Epilogue &epilogue, ArrayRef<Value> outIndices,
+                    unsigned vPos, Value acc, VectorType type) {
+  IRMapping mapping;
+  auto vectorOf = [&](Value scalar) -> Value {
+    if (isa<VectorType>(scalar.getType()))
+      return scalar;
+    return vector::BroadcastOp::create(
+        rewriter, loc, VectorType::get(type.getShape(), scalar.getType()),
+        scalar);
+  };
+  Block *body = epilogue.body;
+  for (auto [i, arg] : llvm::enumerate(body->getArguments())) {
+    Value view = epilogue.views[i];
+    if (!view) {
+      mapping.map(arg, acc);
+      continue;
+    }
+    AffineMap map = epilogue.maps[i];
+    SmallVector<Value> idx;
+    for (AffineExpr e : map.getResults())
+      idx.push_back(outIndices[cast<AffineDimExpr>(e).getPosition()]);
+    if (map.isFunctionOfDim(vPos)) {
+      // Innermost dimension only (trailing unit dims were checked away).
+      auto viewType = cast<MemRefType>(view.getType());
+      mapping.map(arg, vector::LoadOp::create(
+                           rewriter, loc,
+                           VectorType::get(type.getShape(),
+                                           viewType.getElementType()),
+                           view, idx));
+    } else {
+      mapping.map(arg, memref::LoadOp::create(rewriter, loc, view, idx));
+    }
+  }
+  for (Operation &nested : body->without_terminator()) {
+    SmallVector<Value> operands;
+    for (Value operand : nested.getOperands())
+      operands.push_back(vectorOf(mapping.lookupOrDefault(operand)));
+    SmallVector<Type> resultTypes;
+    for (Type t : nested.getResultTypes())
+      resultTypes.push_back(VectorType::get(type.getShape(), t));
+    if (isa<arith::ConstantOp>(nested)) {
+      // Scalar constants stay scalars; their users broadcast them.
+      mapping.map(nested.getResult(0), rewriter.clone(nested)->getResult(0));
+      continue;
+    }
+    Operation *vectorOp =
+        rewriter.create(loc, nested.getName().getIdentifier(), operands,
+                        resultTypes, nested.getAttrs());
+    mapping.map(nested.getResults(), vectorOp->getResults());
+  }
+  Value yielded = body->getTerminator()->getOperand(0);
+  return vectorOf(mapping.lookupOrDefault(yielded));
+}
+
 } // namespace
 
 LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
                                               linalg::GenericOp op,
                                               unsigned mDim, unsigned vDim,
-                                              int64_t lanes) {
+                                              int64_t lanes,
+                                              const Epilogue *epilogue) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 || lanes < 1)
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -128,11 +189,29 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
   if (!vectorizableAlong(bOpd->get(), *bPos) ||
       !vectorizableAlong(outOpd->get(), *outPos))
     return failure();
+  // The epilogue indexes its operands by the output's dimensions: v is the
+  // output dimension `outPos`.
+  if (epilogue) {
+    if (*outPos + 1 != outMap.getNumResults() ||
+        !vectorizableAlong(epilogue->out, *outPos))
+      return failure();
+    for (auto [view, map] : llvm::zip(epilogue->views, epilogue->maps)) {
+      if (!view || !map.isFunctionOfDim(*outPos))
+        continue;
+      std::optional<unsigned> pos = lastResultIs(map, *outPos);
+      if (!pos || *pos + 1 != map.getNumResults() ||
+          !vectorizableAlong(view, *pos))
+        return failure();
+    }
+  }
 
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   Access b = innermostAlong(rewriter, loc, bOpd->get(), bMap, *bPos);
   Access out = innermostAlong(rewriter, loc, outOpd->get(), outMap, *outPos);
+  Access epilogueOut;
+  if (epilogue)
+    epilogueOut = innermostAlong(rewriter, loc, epilogue->out, outMap, *outPos);
   Access a{aOpd->get(), aMap};
 
   SmallVector<Range> loopRanges =
@@ -222,9 +301,16 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
     dims[mDim] = rewriter.getIndexAttr(i);
     for (unsigned c = 0; c < chunkWidth.size(); ++c) {
       dims[vDim] = rewriter.getIndexAttr(c * lanes);
-      vector::StoreOp::create(rewriter, loc,
-                              results[i * chunkWidth.size() + c], out.memref,
-                              indices(rewriter, out));
+      Value acc = results[i * chunkWidth.size() + c];
+      SmallVector<Value> outIndices = indices(rewriter, out);
+      if (!epilogue || epilogue->storeAccumulators)
+        vector::StoreOp::create(rewriter, loc, acc, out.memref, outIndices);
+      if (epilogue) {
+        Value value = applyEpilogue(rewriter, loc, *epilogue, outIndices,
+                                    *outPos, acc, chunkType(c));
+        vector::StoreOp::create(rewriter, loc, value, epilogueOut.memref,
+                                outIndices);
+      }
     }
   }
   rewriter.eraseOp(op);

@@ -7,6 +7,21 @@
 
 namespace mlir::nn {
 
+/// An element-wise op applied to the contraction's result in registers
+/// before it is stored (epilogue fusion): `body` is the op's region, whose
+/// block arguments are its operands in order; `views[i]` is operand i
+/// restricted to the tile (null for the operands that are the contraction's
+/// output, which take the accumulator), indexed through `maps[i]` by the
+/// dimensions of the contraction's output tile; `out` receives the result.
+struct Epilogue {
+  Block *body = nullptr;
+  SmallVector<Value> views;
+  SmallVector<AffineMap> maps;
+  Value out;
+  /// Also store the accumulators themselves (the output is read later).
+  bool storeAccumulators = false;
+};
+
 /// Replaces one tile of a contraction `out += a * b` (a generic on buffers
 /// with an `out + a * b` body) by vector code: the `mDim` x `vDim` block of
 /// accumulators (static extents; every other parallel loop of extent 1) is
@@ -15,7 +30,8 @@ namespace mlir::nn {
 /// and `b` must not use `mDim`. Leaves the op untouched on failure.
 LogicalResult emitContractionKernel(RewriterBase &rewriter,
                                     linalg::GenericOp op, unsigned mDim,
-                                    unsigned vDim, int64_t lanes);
+                                    unsigned vDim, int64_t lanes,
+                                    const Epilogue *epilogue = nullptr);
 
 } // namespace mlir::nn
 

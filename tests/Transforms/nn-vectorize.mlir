@@ -133,3 +133,89 @@ func.func @one_channel(%a: memref<?x56x200x1xf32>, %b: memref<?x56x200x1xf32>, %
   }
   return
 }
+
+// -----
+
+// Epilogue fusion: conv + batch norm (inference) + relu is one loop nest.
+// The element-wise consumer of the convolution's output runs on the
+// accumulator registers after the reduction loops and stores the result;
+// the accumulator buffer, read by nothing else, is never stored to. The
+// per-channel constants (computed between the two ops) move before the
+// convolution.
+// FMA-LABEL: func.func @conv_bn_relu
+// FMA: linalg.fill
+// FMA-NOT: linalg.generic
+// FMA: scf.for
+// FMA: scf.for
+// FMA: vector.fma
+// FMA: arith.subf %{{.*}} : vector<16xf32>
+// FMA-NEXT: arith.mulf
+// FMA-NEXT: arith.addf
+// FMA-NEXT: arith.maximumf
+// FMA-NEXT: vector.store %{{.*}}, %arg5
+// FMA-NOT: vector.store %{{.*}}, %alloc
+// FMA: memref.dealloc %alloc
+func.func @conv_bn_relu(%in: memref<?x9x9x8xf32>, %w: memref<3x3x8x32xf32>, %mean: memref<32xf32>, %var: memref<32xf32>, %beta: memref<32xf32>, %out: memref<?x7x7x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %eps = arith.constant 0.001 : f32
+  %n = memref.dim %in, %c0 : memref<?x9x9x8xf32>
+  %acc = memref.alloc(%n) {alignment = 64 : i64} : memref<?x7x7x32xf32>
+  linalg.fill ins(%zero : f32) outs(%acc : memref<?x7x7x32xf32>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<?x9x9x8xf32>, memref<3x3x8x32xf32>)
+    outs(%acc : memref<?x7x7x32xf32>)
+  %scale = memref.alloc() {alignment = 64 : i64} : memref<32xf32>
+  linalg.generic {indexing_maps = [affine_map<(c) -> (c)>, affine_map<(c) -> (c)>], iterator_types = ["parallel"]}
+    ins(%var : memref<32xf32>) outs(%scale : memref<32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %0 = arith.addf %v, %eps : f32
+    %1 = math.rsqrt %0 : f32
+    linalg.yield %1 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%acc, %mean, %scale, %beta : memref<?x7x7x32xf32>, memref<32xf32>, memref<32xf32>, memref<32xf32>) outs(%out : memref<?x7x7x32xf32>) {
+  ^bb0(%x: f32, %m: f32, %s: f32, %b: f32, %o: f32):
+    %0 = arith.subf %x, %m : f32
+    %1 = arith.mulf %0, %s : f32
+    %2 = arith.addf %1, %b : f32
+    %3 = arith.maximumf %2, %zero : f32
+    linalg.yield %3 : f32
+  }
+  memref.dealloc %scale : memref<32xf32>
+  memref.dealloc %acc : memref<?x7x7x32xf32>
+  return
+}
+
+// -----
+
+// When the convolution's output is read again later, the kernel stores both
+// the accumulators and the epilogue's result.
+// FMA-LABEL: func.func @conv_relu_reused
+// FMA-NOT: linalg.generic
+// FMA: vector.fma
+// FMA: vector.store %{{.*}}, %arg2
+// FMA-NEXT: arith.maximumf
+// FMA-NEXT: vector.store %{{.*}}, %arg3
+func.func @conv_relu_reused(%in: memref<1x9x9x8xf32>, %w: memref<3x3x8x32xf32>, %acc: memref<1x7x7x32xf32>, %out: memref<1x7x7x32xf32>, %sum: memref<1x7x7x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<1x9x9x8xf32>, memref<3x3x8x32xf32>)
+    outs(%acc : memref<1x7x7x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%acc : memref<1x7x7x32xf32>) outs(%out : memref<1x7x7x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %0 = arith.maximumf %x, %zero : f32
+    linalg.yield %0 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%acc, %out : memref<1x7x7x32xf32>, memref<1x7x7x32xf32>) outs(%sum : memref<1x7x7x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %0 = arith.addf %x, %y : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
