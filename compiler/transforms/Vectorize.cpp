@@ -581,66 +581,87 @@ FailureOr<scf::ForOp> hoistAccumulators(RewriterBase &rewriter,
         effects.hasEffect<MemoryEffects::Allocate>())
       otherWrites = true;
   });
-  if (otherWrites || writes.size() != 1)
+  if (otherWrites || writes.empty())
     return failure();
-  vector::TransferWriteOp write = writes.front();
-  if (!isa<MemRefType>(write.getBase().getType()))
-    return failure();
-  Value root = rootBuffer(write.getBase());
-  vector::TransferReadOp read;
-  bool conflict = false;
-  loop.getBody()->walk([&](Operation *op) {
-    if (op == write.getOperation())
-      return;
-    auto r = dyn_cast<vector::TransferReadOp>(op);
-    SmallVector<Value> buffers;
-    if (r) {
-      buffers.push_back(r.getBase());
-    } else {
-      for (Value operand : op->getOperands())
-        if (isa<MemRefType>(operand.getType()))
-          buffers.push_back(operand);
-    }
-    for (Value b : buffers) {
-      if (rootBuffer(b) != root)
-        continue;
-      if (r && !read && r->getBlock() == body && r.getBase() == write.getBase() &&
-          r.getIndices() == write.getIndices() &&
-          r.getVectorType() == write.getVectorType() &&
-          r.getPermutationMap() == write.getPermutationMap() &&
-          r.getInBounds() == write.getInBounds() && !r.getMask() &&
-          !write.getMask()) {
-        read = r;
-        continue;
-      }
-      conflict = true;
-    }
-  });
-  if (conflict || !read)
-    return failure();
-  // Indices and buffer must be loop invariant, the write must store what the
-  // iteration computed from the read.
+  // One read per write (a reduction with several outputs has several
+  // accumulators), each pair alone on its root buffer.
+  SmallVector<vector::TransferReadOp> reads;
+  llvm::SmallPtrSet<Value, 4> roots;
   auto invariant = [&](Value v) { return loop.isDefinedOutsideOfLoop(v); };
-  if (!invariant(read.getBase()) || !llvm::all_of(read.getIndices(), invariant) ||
-      !invariant(read.getPadding()))
-    return failure();
-  if (!write->isBeforeInBlock(body->getTerminator()) ||
-      !read->isBeforeInBlock(write))
-    return failure();
-  read->moveBefore(loop);
-  write->moveAfter(loop);
+  for (vector::TransferWriteOp write : writes) {
+    if (!isa<MemRefType>(write.getBase().getType()))
+      return failure();
+    Value root = rootBuffer(write.getBase());
+    if (!roots.insert(root).second)
+      return failure();
+    vector::TransferReadOp read;
+    bool conflict = false;
+    loop.getBody()->walk([&](Operation *op) {
+      if (op == write.getOperation())
+        return;
+      auto r = dyn_cast<vector::TransferReadOp>(op);
+      SmallVector<Value> buffers;
+      if (r) {
+        buffers.push_back(r.getBase());
+      } else {
+        for (Value operand : op->getOperands())
+          if (isa<MemRefType>(operand.getType()))
+            buffers.push_back(operand);
+      }
+      for (Value b : buffers) {
+        if (rootBuffer(b) != root)
+          continue;
+        if (r && !read && r->getBlock() == body &&
+            r.getBase() == write.getBase() &&
+            r.getIndices() == write.getIndices() &&
+            r.getVectorType() == write.getVectorType() &&
+            r.getPermutationMap() == write.getPermutationMap() &&
+            r.getInBounds() == write.getInBounds() && !r.getMask() &&
+            !write.getMask()) {
+          read = r;
+          continue;
+        }
+        conflict = true;
+      }
+    });
+    if (conflict || !read)
+      return failure();
+    // Indices and buffer must be loop invariant, the write must store what
+    // the iteration computed from the read.
+    if (!invariant(read.getBase()) ||
+        !llvm::all_of(read.getIndices(), invariant) ||
+        !invariant(read.getPadding()))
+      return failure();
+    if (!write->isBeforeInBlock(body->getTerminator()) ||
+        !read->isBeforeInBlock(write))
+      return failure();
+    reads.push_back(read);
+  }
+  SmallVector<Value> initial;
+  for (auto [read, write] : llvm::zip(reads, writes)) {
+    read->moveBefore(loop);
+    write->moveAfter(loop);
+    initial.push_back(read.getVector());
+  }
   NewYieldValuesFn yieldFn = [&](OpBuilder &, Location,
                                  ArrayRef<BlockArgument>) {
-    return SmallVector<Value>{write.getVector()};
+    SmallVector<Value> yielded;
+    for (vector::TransferWriteOp write : writes)
+      yielded.push_back(write.getVector());
+    return yielded;
   };
   FailureOr<LoopLikeOpInterface> newLoop = loop.replaceWithAdditionalYields(
-      rewriter, read.getVector(), /*replaceInitOperandUsesInLoop=*/true,
-      yieldFn);
+      rewriter, initial, /*replaceInitOperandUsesInLoop=*/true, yieldFn);
   if (failed(newLoop))
     return failure();
-  rewriter.modifyOpInPlace(write, [&] {
-    write.getValueToStoreMutable().assign((*newLoop)->getResults().back());
-  });
+  unsigned first = (*newLoop)->getNumResults() - writes.size();
+  for (unsigned i = 0; i < writes.size(); ++i) {
+    vector::TransferWriteOp write = writes[i];
+    rewriter.modifyOpInPlace(write, [&] {
+      write.getValueToStoreMutable().assign(
+          (*newLoop)->getResults()[first + i]);
+    });
+  }
   return cast<scf::ForOp>(newLoop->getOperation());
 }
 
@@ -881,7 +902,7 @@ std::optional<nn::Epilogue> tileEpilogue(RewriterBase &rewriter,
   auto window = tileWindow(rewriter, loc, tileOut, whole);
   if (!window)
     return std::nullopt;
-  auto &[offsets, sizes] = *window;
+  SmallVector<OpFoldResult> offsets = window->first, sizes = window->second;
   nn::Epilogue epilogue;
   epilogue.body = &consumer.getRegion().front();
   epilogue.storeAccumulators = config.storeAccumulators;

@@ -1,7 +1,7 @@
 // RUN: modelc-opt %s -convert-nn-to-linalg -split-input-file -verify-diagnostics | FileCheck %s
 
-// Training: the batch statistics are recomputed as the forward does (mean,
-// then squared deviations); inv = 1 / sqrt(var + eps); one two-output pass
+// Training: the batch statistics are recomputed as the forward does (one
+// pass of shifted sums); inv = 1 / sqrt(var + eps); one two-output pass
 // sums dy and dy * xhat per channel; dx = scale * ((dy - Sdy/n) - xhat *
 // Sdx/n) with scale = gamma * inv, in one elementwise pass. dgamma = Sdx,
 // dbeta = Sdy.
@@ -9,10 +9,10 @@
 // CHECK-DAG: #[[CH:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
 // CHECK-LABEL: func.func @train
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x4x4x6xf32>, %[[G:[a-z0-9_]+]]: tensor<6xf32>, %{{.*}}: tensor<6xf32>, %{{.*}}: tensor<6xf32>, %[[DY:[a-z0-9_]+]]: tensor<?x4x4x6xf32>)
-// CHECK: %[[SUMX:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[X]] : tensor<?x4x4x6xf32>)
-// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUMX]] : tensor<6xf32>)
-// CHECK: %[[SQ:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[MEAN]] :
-// CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[SQ]] : tensor<6xf32>)
+// CHECK: %[[K:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<?x4x4x6xf32>)
+// CHECK: %[[SUMS:.*]]:2 = linalg.generic {{.*}} iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[X]], %[[K]] :
+// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[K]], %[[SUMS]]#0 : tensor<6xf32>, tensor<6xf32>)
+// CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[SUMS]]#0, %[[SUMS]]#1 : tensor<6xf32>, tensor<6xf32>)
 // CHECK: %[[INV:.*]] = linalg.generic {{.*}} ins(%[[VAR]] : tensor<6xf32>)
 // CHECK: math.sqrt
 // CHECK: %[[S:.*]]:2 = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[CH]], #[[CH]], #[[CH]], #[[CH]]], iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[X]], %[[DY]], %[[MEAN]], %[[INV]] : {{.*}}) outs(%{{.*}}, %{{.*}} : tensor<6xf32>, tensor<6xf32>)
@@ -74,7 +74,7 @@ func.func @infer(%x: tensor<?x4x4x6xf32>, %g: tensor<6xf32>, %mm: tensor<6xf32>,
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x3x4xf32>, %{{.*}}: tensor<4xf32>, %{{.*}}: tensor<4xf32>, %{{.*}}: tensor<4xf32>, %[[RS:[a-z0-9_]+]]: tensor<4xf32>, %[[DY:[a-z0-9_]+]]: tensor<?x3x4xf32>)
 // CHECK: %[[XG:.*]] = tensor.expand_shape %[[X]] {{\[\[}}0, 1], [2], [3]] output_shape [2, %{{.*}}, 3, 4] : tensor<?x3x4xf32> into tensor<2x?x3x4xf32>
 // CHECK: %[[DYG:.*]] = tensor.expand_shape %[[DY]] {{\[\[}}0, 1], [2], [3]] output_shape [2, %{{.*}}, 3, 4] : tensor<?x3x4xf32> into tensor<2x?x3x4xf32>
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[GC]]], iterator_types = ["reduction", "parallel", "reduction", "parallel"]} ins(%[[XG]] :
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[GC]], #[[GC]], #[[GC]]], iterator_types = ["reduction", "parallel", "reduction", "parallel"]} ins(%[[XG]], %{{.*}} :
 // CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[RS]] : tensor<4xf32>, tensor<4xf32>)
 // CHECK: arith.minimumf
 // CHECK: %[[D:.*]] = linalg.generic

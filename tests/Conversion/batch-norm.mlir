@@ -25,8 +25,11 @@ func.func @infer(%x: tensor<?x4x4x6xf32>, %g: tensor<6xf32>, %b: tensor<6xf32>, 
 
 // -----
 
-// Training: n = N * 16 at run time; pass 1 sums x, pass 2 sums the squared
-// deviations from the mean (biased variance).
+// Training: n = N * 16 at run time; one pass over x sums d = x - k and d * d
+// (k the first example's value per channel, which keeps the sums small when
+// the mean is large), then mean = k + S1 / n and var = S2 / n - (S1 / n)^2
+// (biased, clamped at 0).
+// CHECK-DAG: #[[FIRST:.*]] = affine_map<(d0) -> (0, 0, 0, d0)>
 // CHECK-LABEL: func.func @train
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x4x4x6xf32>, %[[G:[a-z0-9_]+]]: tensor<6xf32>, %[[B:[a-z0-9_]+]]: tensor<6xf32>
 // CHECK: %[[N:.*]] = tensor.dim %[[X]]
@@ -34,16 +37,16 @@ func.func @infer(%x: tensor<?x4x4x6xf32>, %g: tensor<6xf32>, %b: tensor<6xf32>, 
 // CHECK: %[[NI:.*]] = arith.muli %[[N]], %[[C16]]
 // CHECK: %[[NI64:.*]] = arith.index_castui %[[NI]]
 // CHECK: %[[COUNT:.*]] = arith.uitofp %[[NI64]] : i64 to f32
-// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[X]] : tensor<?x4x4x6xf32>) outs(%{{.*}} : tensor<6xf32>)
-// CHECK: arith.addf
-// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<6xf32>)
-// CHECK: arith.divf %{{.*}}, %[[COUNT]]
-// CHECK: %[[SQ:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[X]], %[[MEAN]] : tensor<?x4x4x6xf32>, tensor<6xf32>)
+// CHECK: %[[K:.*]] = linalg.generic {indexing_maps = [#[[FIRST]], #{{.*}}], iterator_types = ["parallel"]} ins(%[[X]] : tensor<?x4x4x6xf32>)
+// CHECK: %[[SUMS:.*]]:2 = linalg.generic {{.*}} iterator_types = ["reduction", "reduction", "reduction", "parallel"]} ins(%[[X]], %[[K]] : tensor<?x4x4x6xf32>, tensor<6xf32>) outs(%{{.*}}, %{{.*}} : tensor<6xf32>, tensor<6xf32>)
 // CHECK: %[[D:.*]] = arith.subf
+// CHECK-NEXT: arith.addf %{{.*}}, %[[D]]
 // CHECK-NEXT: %[[D2:.*]] = arith.mulf %[[D]], %[[D]]
 // CHECK-NEXT: arith.addf %{{.*}}, %[[D2]]
-// CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[SQ]] : tensor<6xf32>)
+// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[K]], %[[SUMS]]#0 : tensor<6xf32>, tensor<6xf32>)
 // CHECK: arith.divf %{{.*}}, %[[COUNT]]
+// CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[SUMS]]#0, %[[SUMS]]#1 : tensor<6xf32>, tensor<6xf32>)
+// CHECK: arith.maximumf
 // CHECK: %[[SCALE:.*]] = linalg.generic {{.*}} ins(%[[VAR]], %[[G]] :
 // CHECK: math.sqrt
 // CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[MEAN]], %[[SCALE]], %[[B]] :
@@ -58,7 +61,6 @@ func.func @train(%x: tensor<?x4x4x6xf32>, %g: tensor<6xf32>, %b: tensor<6xf32>, 
 
 // axis = 1 on a 4-D input: reduce over dimensions 0, 2 and 3; no gamma/beta.
 // CHECK-LABEL: func.func @train_axis1
-// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction", "reduction"]}
 // CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction", "reduction"]}
 // CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[CH1:.*]], #[[CH1]], #{{.*}}]
 // CHECK: arith.subf
@@ -82,10 +84,10 @@ func.func @train_axis1(%x: tensor<?x6x5x3xf32>, %mm: tensor<6xf32>, %mv: tensor<
 // CHECK: %[[G:.*]] = arith.divui %[[N]], %{{.*}} : index
 // CHECK: %[[XG:.*]] = tensor.expand_shape %[[X]] {{\[\[}}0, 1], [2], [3]] output_shape [2, %[[G]], 3, 4] : tensor<?x3x4xf32> into tensor<2x?x3x4xf32>
 // CHECK: %[[COUNT:.*]] = arith.constant 8.000000e+00 : f32
-// CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[GC]]], iterator_types = ["reduction", "parallel", "parallel", "reduction"]} ins(%[[XG]] : tensor<2x?x3x4xf32>) outs(%{{.*}} : tensor<?x3xf32>)
+// CHECK: %[[K:.*]] = linalg.generic {indexing_maps = [#[[GFIRST:.*]], #{{.*}}], iterator_types = ["parallel", "parallel"]} ins(%[[XG]] : tensor<2x?x3x4xf32>)
+// CHECK: %[[SUMS:.*]]:2 = linalg.generic {indexing_maps = [#{{.*}}, #[[GC]], #[[GC]], #[[GC]]], iterator_types = ["reduction", "parallel", "parallel", "reduction"]} ins(%[[XG]], %[[K]] : tensor<2x?x3x4xf32>, tensor<?x3xf32>)
 // CHECK: %[[MEAN:.*]] = linalg.generic
 // CHECK: arith.divf %{{.*}}, %[[COUNT]]
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[GC]], #[[GC]]], iterator_types = ["reduction", "parallel", "parallel", "reduction"]} ins(%[[XG]], %[[MEAN]] :
 // CHECK: %[[VAR:.*]] = linalg.generic
 // CHECK: %[[MSUM:.*]] = linalg.reduce ins(%[[MEAN]] : tensor<?x3xf32>) outs(%{{.*}} : tensor<3xf32>) dimensions = [0]
 // CHECK: %[[BMEAN:.*]] = linalg.generic {{.*}} ins(%[[MSUM]] : tensor<3xf32>)

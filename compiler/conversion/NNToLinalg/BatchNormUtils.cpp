@@ -109,19 +109,60 @@ Value BatchNormBuilder::divideBy(Value stats, Value count) {
 
 std::pair<Value, Value>
 BatchNormBuilder::meanAndVariance(const StatsLayout &layout) {
+  // One pass over x for both statistics, numerically safe: sums of
+  // d = x - k and d * d, with k each group's first element (a sample of the
+  // data, so no catastrophic cancellation when the mean is large against the
+  // spread): mean = k + S1 / n, var = S2 / n - (S1 / n)^2.
   Value count = countAsF32(b, loc, layout.x, layout.reduced);
-  Value sum =
-      reduceToStats(layout, {}, [](OpBuilder &nb, Location l, ValueRange args) {
-        return arith::AddFOp::create(nb, l, args[1], args[0]).getResult();
-      });
-  Value mean = divideBy(sum, count);
-  Value squares = reduceToStats(
-      layout, mean, [](OpBuilder &nb, Location l, ValueRange args) {
+  SmallVector<AffineExpr> firstElement;
+  for (int64_t d = 0; d < static_cast<int64_t>(layout.rank); ++d) {
+    auto kept = llvm::find(layout.kept, d);
+    firstElement.push_back(
+        kept == layout.kept.end()
+            ? getAffineConstantExpr(0, ctx)
+            : getAffineDimExpr(kept - layout.kept.begin(), ctx));
+  }
+  unsigned statsRank = layout.kept.size();
+  Value shift = buildMap(
+      b, loc, layout.x, emptyF32(b, loc, statsSizes(layout)),
+      [](OpBuilder &, Location, ValueRange args) -> Value { return args[0]; },
+      {AffineMap::get(statsRank, 0, firstElement, ctx)});
+
+  SmallVector<utils::IteratorType> iterators(layout.rank,
+                                             utils::IteratorType::reduction);
+  for (int64_t d : layout.kept)
+    iterators[d] = utils::IteratorType::parallel;
+  Value zero = filledF32(b, loc, statsSizes(layout), 0.0);
+  AffineMap stats = statsMap(layout);
+  auto sums = linalg::GenericOp::create(
+      b, loc, TypeRange{zero.getType(), zero.getType()},
+      ValueRange{layout.x, shift}, ValueRange{zero, zero},
+      ArrayRef<AffineMap>{b.getMultiDimIdentityMap(layout.rank), stats, stats,
+                          stats},
+      iterators, [](OpBuilder &nb, Location l, ValueRange args) {
         Value d = arith::SubFOp::create(nb, l, args[0], args[1]);
-        Value d2 = arith::MulFOp::create(nb, l, d, d);
-        return arith::AddFOp::create(nb, l, args[2], d2).getResult();
+        Value s1 = arith::AddFOp::create(nb, l, args[2], d);
+        Value s2 = arith::AddFOp::create(
+            nb, l, args[3], arith::MulFOp::create(nb, l, d, d));
+        linalg::YieldOp::create(nb, l, ValueRange{s1, s2});
       });
-  return {mean, divideBy(squares, count)};
+  Value mean = mapStats(
+      shift, ValueRange{shift, sums.getResult(0)}, {},
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return arith::AddFOp::create(
+            nb, l, args[0], arith::DivFOp::create(nb, l, args[1], count));
+      });
+  Value var = mapStats(
+      shift, ValueRange{sums.getResult(0), sums.getResult(1)}, {},
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        Value m1 = arith::DivFOp::create(nb, l, args[0], count);
+        Value m2 = arith::DivFOp::create(nb, l, args[1], count);
+        Value v = arith::SubFOp::create(nb, l, m2,
+                                        arith::MulFOp::create(nb, l, m1, m1));
+        // Rounding can leave a tiny negative value for constant data.
+        return arith::MaximumFOp::create(nb, l, v, f32Const(nb, l, 0.0));
+      });
+  return {mean, var};
 }
 
 Value BatchNormBuilder::scaleFrom(Value var, Value gamma, Value factor) {
