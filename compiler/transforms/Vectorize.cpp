@@ -251,9 +251,14 @@ public:
 
     // Element-wise ops and reductions into the vector dimension: one vector
     // along v, everything else scalar loops.
+    // A reduction into v (batch-norm statistics) streams its input once per
+    // vector tile: one tile over all of v (up to 8 registers) reads whole
+    // cache lines in order, where narrower tiles would read every other
+    // part of each line, and the prefetchers fetch the rest anyway.
+    bool reduction = op.getNumReductionLoops() != 0;
     int64_t best = 1;
     double bestScore = -1;
-    for (int64_t d : vectorTiles(ev, lanes, 2 * lanes)) {
+    for (int64_t d : vectorTiles(ev, lanes, (reduction ? 8 : 2) * lanes)) {
       int64_t regs = (d + lanes - 1) / lanes;
       double score = (ev % d == 0 ? 1.0 : 0.5) + std::min<int64_t>(regs, 4) +
                      (d == ev ? 2.0 : 0.0);

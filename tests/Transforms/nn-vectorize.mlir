@@ -219,3 +219,25 @@ func.func @conv_relu_reused(%in: memref<1x9x9x8xf32>, %w: memref<3x3x8x32xf32>, 
   }
   return
 }
+
+// -----
+
+// Batch-norm statistics over 64 channels read each row of 64 floats whole:
+// one 64-lane tile (4 registers), not two 32-lane passes over every other
+// half of each row.
+// CONTRACT-LABEL: func.func @channel_sum64
+// CONTRACT-NOT: step %c32
+// CONTRACT: scf.for {{.*}} iter_args({{.*}}) -> (vector<64xf32>, vector<64xf32>)
+// CONTRACT: arith.addf {{.*}} : vector<64xf32>
+func.func @channel_sum64(%x: memref<?x28x28x64xf32>, %s1: memref<64xf32>, %s2: memref<64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (c)>],
+                  iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+    ins(%x : memref<?x28x28x64xf32>) outs(%s1, %s2 : memref<64xf32>, memref<64xf32>) {
+  ^bb0(%a: f32, %acc1: f32, %acc2: f32):
+    %0 = arith.addf %acc1, %a : f32
+    %1 = arith.mulf %a, %a : f32
+    %2 = arith.addf %acc2, %1 : f32
+    linalg.yield %0, %2 : f32, f32
+  }
+  return
+}
