@@ -80,13 +80,14 @@ std::optional<unsigned> lastResultIs(AffineMap map, unsigned d) {
   return std::nullopt;
 }
 
-/// The epilogue's body on one register of the output: `outIndices` are the
-/// register's output indices (v the last of them, dimension `vPos`), `acc`
-/// the accumulator. Scalars (operands that do not vary along v, values from
-/// outside the body) are broadcast.
-Value applyEpilogue(RewriterBase &rewriter, Location loc,
-                    const nn::Epilogue &epilogue, ArrayRef<Value> outIndices,
-                    unsigned vPos, Value acc, VectorType type) {
+/// The epilogue's body on one register of the output: `dims` are the
+/// register's indices in every output dimension, `acc` the accumulator;
+/// `operands[i]` is how operand i is read (no memref: the accumulator;
+/// `vectorRead[i]`: a vector along v, else one scalar). Scalars (operands
+/// that do not vary along v, values from outside the body) are broadcast.
+Value applyEpilogue(RewriterBase &rewriter, Location loc, Block *body,
+                    ArrayRef<Access> operands, ArrayRef<bool> vectorRead,
+                    ArrayRef<Value> dims, Value acc, VectorType type) {
   IRMapping mapping;
   auto vectorOf = [&](Value scalar) -> Value {
     if (isa<VectorType>(scalar.getType()))
@@ -95,43 +96,40 @@ Value applyEpilogue(RewriterBase &rewriter, Location loc,
         rewriter, loc, VectorType::get(type.getShape(), scalar.getType()),
         scalar);
   };
-  Block *body = epilogue.body;
   for (auto [i, arg] : llvm::enumerate(body->getArguments())) {
-    Value view = epilogue.views[i];
-    if (!view) {
+    const Access &access = operands[i];
+    if (!access.memref) {
       mapping.map(arg, acc);
       continue;
     }
-    AffineMap map = epilogue.maps[i];
     SmallVector<Value> idx;
-    for (AffineExpr e : map.getResults())
-      idx.push_back(outIndices[cast<AffineDimExpr>(e).getPosition()]);
-    if (map.isFunctionOfDim(vPos)) {
-      // Innermost dimension only (trailing unit dims were checked away).
-      auto viewType = cast<MemRefType>(view.getType());
+    for (AffineExpr e : access.map.getResults())
+      idx.push_back(dims[cast<AffineDimExpr>(e).getPosition()]);
+    if (vectorRead[i]) {
+      Type element = cast<MemRefType>(access.memref.getType()).getElementType();
       mapping.map(arg, vector::LoadOp::create(
                            rewriter, loc,
-                           VectorType::get(type.getShape(),
-                                           viewType.getElementType()),
-                           view, idx));
+                           VectorType::get(type.getShape(), element),
+                           access.memref, idx));
     } else {
-      mapping.map(arg, memref::LoadOp::create(rewriter, loc, view, idx));
+      mapping.map(arg,
+                  memref::LoadOp::create(rewriter, loc, access.memref, idx));
     }
   }
   for (Operation &nested : body->without_terminator()) {
-    SmallVector<Value> operands;
-    for (Value operand : nested.getOperands())
-      operands.push_back(vectorOf(mapping.lookupOrDefault(operand)));
-    SmallVector<Type> resultTypes;
-    for (Type t : nested.getResultTypes())
-      resultTypes.push_back(VectorType::get(type.getShape(), t));
     if (isa<arith::ConstantOp>(nested)) {
       // Scalar constants stay scalars; their users broadcast them.
       mapping.map(nested.getResult(0), rewriter.clone(nested)->getResult(0));
       continue;
     }
+    SmallVector<Value> vectorOperands;
+    for (Value operand : nested.getOperands())
+      vectorOperands.push_back(vectorOf(mapping.lookupOrDefault(operand)));
+    SmallVector<Type> resultTypes;
+    for (Type t : nested.getResultTypes())
+      resultTypes.push_back(VectorType::get(type.getShape(), t));
     Operation *vectorOp =
-        rewriter.create(loc, nested.getName().getIdentifier(), operands,
+        rewriter.create(loc, nested.getName().getIdentifier(), vectorOperands,
                         resultTypes, nested.getAttrs());
     mapping.map(nested.getResults(), vectorOp->getResults());
   }
@@ -192,15 +190,13 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
   // The epilogue indexes its operands by the output's dimensions: v is the
   // output dimension `outPos`.
   if (epilogue) {
-    if (*outPos + 1 != outMap.getNumResults() ||
-        !vectorizableAlong(epilogue->out, *outPos))
+    if (!vectorizableAlong(epilogue->out, *outPos))
       return failure();
     for (auto [view, map] : llvm::zip(epilogue->views, epilogue->maps)) {
       if (!view || !map.isFunctionOfDim(*outPos))
         continue;
       std::optional<unsigned> pos = lastResultIs(map, *outPos);
-      if (!pos || *pos + 1 != map.getNumResults() ||
-          !vectorizableAlong(view, *pos))
+      if (!pos || !vectorizableAlong(view, *pos))
         return failure();
     }
   }
@@ -210,8 +206,26 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
   Access b = innermostAlong(rewriter, loc, bOpd->get(), bMap, *bPos);
   Access out = innermostAlong(rewriter, loc, outOpd->get(), outMap, *outPos);
   Access epilogueOut;
-  if (epilogue)
-    epilogueOut = innermostAlong(rewriter, loc, epilogue->out, outMap, *outPos);
+  SmallVector<Access> epilogueOperands;
+  SmallVector<bool> epilogueVectors;
+  if (epilogue) {
+    unsigned rank = outMap.getNumResults();
+    epilogueOut = innermostAlong(rewriter, loc, epilogue->out,
+                                 AffineMap::getMultiDimIdentityMap(
+                                     rank, rewriter.getContext()),
+                                 *outPos);
+    for (auto [view, map] : llvm::zip(epilogue->views, epilogue->maps)) {
+      bool vector = view && map.isFunctionOfDim(*outPos);
+      epilogueVectors.push_back(vector);
+      if (!view)
+        epilogueOperands.push_back(Access{});
+      else if (vector)
+        epilogueOperands.push_back(innermostAlong(
+            rewriter, loc, view, map, *lastResultIs(map, *outPos)));
+      else
+        epilogueOperands.push_back(Access{view, map});
+    }
+  }
   Access a{aOpd->get(), aMap};
 
   SmallVector<Range> loopRanges =
@@ -302,14 +316,19 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
     for (unsigned c = 0; c < chunkWidth.size(); ++c) {
       dims[vDim] = rewriter.getIndexAttr(c * lanes);
       Value acc = results[i * chunkWidth.size() + c];
-      SmallVector<Value> outIndices = indices(rewriter, out);
       if (!epilogue || epilogue->storeAccumulators)
-        vector::StoreOp::create(rewriter, loc, acc, out.memref, outIndices);
+        vector::StoreOp::create(rewriter, loc, acc, out.memref,
+                                indices(rewriter, out));
       if (epilogue) {
-        Value value = applyEpilogue(rewriter, loc, *epilogue, outIndices,
-                                    *outPos, acc, chunkType(c));
+        // Indices in every output dimension (the trailing unit ones too).
+        SmallVector<Value> outDims = indices(rewriter, Access{Value(), outMap});
+        Value value =
+            applyEpilogue(rewriter, loc, epilogue->body, epilogueOperands,
+                          epilogueVectors, outDims, acc, chunkType(c));
+        SmallVector<Value> outIdx(ArrayRef<Value>(outDims).take_front(
+            epilogueOut.map.getNumResults()));
         vector::StoreOp::create(rewriter, loc, value, epilogueOut.memref,
-                                outIndices);
+                                outIdx);
       }
     }
   }

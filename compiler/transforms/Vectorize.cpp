@@ -962,9 +962,13 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
             rewriter, tiled, config.mDim, config.vectorDim, config.lanes,
             epilogue ? &*epilogue : nullptr)))
       return success();
-    if (epilogue)
-      epilogueAsGeneric(rewriter, tiled, *epilogue, config.epilogue);
-    return failure();
+    if (!epilogue)
+      return failure();
+    // The epilogue as its own op on the tile, after the contraction (then
+    // left to the scalar loops: rare, and never slower than unfused).
+    epilogueAsGeneric(rewriter, tiled, *epilogue, config.epilogue);
+    return nn::emitContractionKernel(rewriter, tiled, config.mDim,
+                                     config.vectorDim, config.lanes);
   }
   // The tile must be static.
   for (int64_t r : tiled.getStaticLoopRanges())

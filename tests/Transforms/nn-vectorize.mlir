@@ -241,3 +241,33 @@ func.func @channel_sum64(%x: memref<?x28x28x64xf32>, %s1: memref<64xf32>, %s2: m
   }
   return
 }
+
+// -----
+
+// The epilogue of a contraction whose output has a trailing unit dimension
+// (the input gradient of the text CNN's one-channel convolutions, summed
+// over the three branches) is fused too: registers along the width.
+// FMA-LABEL: func.func @unit_channel_epilogue
+// FMA-NOT: linalg.generic
+// FMA: vector.fma {{.*}} : vector<16xf32>
+// FMA: vector.load %arg3[{{.*}}] : memref<2x8x32x1xf32>, vector<16xf32>
+// FMA-NEXT: arith.addf {{.*}} : vector<16xf32>
+// FMA-NEXT: vector.store %{{.*}}, %arg4[{{.*}}] : memref<2x8x32x1xf32>, vector<16xf32>
+func.func @unit_channel_epilogue(%a: memref<2x8x100xf32>, %b: memref<100x32xf32>, %acc: memref<2x8x32x1xf32>, %other: memref<2x8x32x1xf32>, %out: memref<2x8x32x1xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c, k) -> (n, h, k)>, affine_map<(n, h, w, c, k) -> (k, w)>, affine_map<(n, h, w, c, k) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+    ins(%a, %b : memref<2x8x100xf32>, memref<100x32xf32>) outs(%acc : memref<2x8x32x1xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %0 = arith.mulf %x, %y : f32
+    %1 = arith.addf %o, %0 : f32
+    linalg.yield %1 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%acc, %other : memref<2x8x32x1xf32>, memref<2x8x32x1xf32>) outs(%out : memref<2x8x32x1xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %0 = arith.addf %x, %y : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
