@@ -1185,7 +1185,7 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
       config = planner.plan(generic);
       if (!config)
         continue;
-      if (config->contraction && config->outerDim < 0)
+      if (fuseEpilogues && config->contraction && config->outerDim < 0)
         config->epilogue =
             findEpilogue(generic, config->storeAccumulators);
       bool fused = false;

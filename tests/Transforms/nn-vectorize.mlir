@@ -155,6 +155,14 @@ func.func @one_channel(%a: memref<?x56x200x1xf32>, %b: memref<?x56x200x1xf32>, %
 // FMA-NEXT: vector.store %{{.*}}, %arg5
 // FMA-NOT: vector.store %{{.*}}, %alloc
 // FMA: memref.dealloc %alloc
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-vectorize{fuse-epilogues=false}))' | FileCheck %s --check-prefix=NOFUSE
+// Without epilogue fusion the kernel stores the accumulators and a second
+// loop nest reads them back.
+// NOFUSE-LABEL: func.func @conv_bn_relu
+// NOFUSE: vector.fma
+// NOFUSE: vector.store %{{.*}}, %alloc
+// NOFUSE: vector.load %alloc
+// NOFUSE: arith.maximumf
 func.func @conv_bn_relu(%in: memref<?x9x9x8xf32>, %w: memref<3x3x8x32xf32>, %mean: memref<32xf32>, %var: memref<32xf32>, %beta: memref<32xf32>, %out: memref<?x7x7x32xf32>) {
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f32

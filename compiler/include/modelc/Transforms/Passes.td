@@ -98,17 +98,20 @@ def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
   let description = [{
     Runs after bufferization. Every linalg op whose output's innermost
     (contiguous) dimension is a static parallel loop is generalized, tiled
-    with `scf.for` loops (parallel loops outside, reduction loops inside) so
-    that one tile is a register block, its unit dimensions are dropped, and
-    it is vectorized. Contractions (`out += a * b`, which covers matmuls,
-    convolutions and their gradients) keep an `m x n` register block
-    (`m` a parallel dimension of the output and the left operand, `n` the
-    contiguous output dimension) and one reduction dimension, become
-    `vector.contract`, and are lowered to `vector.fma` outer products with
-    the accumulator hoisted out of the reduction loops. Reductions into the
-    contiguous dimension (batch-norm statistics) and element-wise ops become
-    1-D vector code. The order of every floating-point reduction is the one
-    of the scalar loops (only parallel dimensions are vectorized).
+    with `scf.for` loops (parallel loops outside) so that one tile is a
+    register block, and vectorized. Contractions (`out += a * b`, which
+    covers matmuls, convolutions and their gradients) get an `r x vt`
+    register block (`r` rows of a parallel dimension of the output and the
+    left operand, `vt` lanes of the contiguous output dimension, chosen by a
+    throughput model, remainders peeled) and become micro-kernels: the
+    accumulators live in 1-D register-sized vectors carried through all the
+    reduction loops, updated by broadcast-times-vector `vector.fma`. An
+    element-wise consumer of a contraction's output (bias, batch norm at
+    inference, activation) is applied to the accumulators before they are
+    stored (epilogue fusion). Reductions into the contiguous dimension
+    (batch-norm statistics) and element-wise ops become 1-D vector code.
+    The order of every floating-point reduction is the one of the scalar
+    loops (only parallel dimensions are vectorized or split across threads).
     Everything is lowered to 1-D vector ops; ops it cannot handle are left
     for `convert-linalg-to-loops`.
   }];
@@ -121,6 +124,9 @@ def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
     Option<"parallel", "parallel", "bool", /*default=*/"false",
            "Turn the outermost tile loop of a parallel dimension into "
            "scf.parallel (for convert-scf-to-openmp)">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Apply an element-wise consumer of a contraction (bias, batch "
+           "norm, activation) to the kernel's accumulator registers">,
     Option<"lowerVectors", "lower-vectors", "bool", /*default=*/"true",
            "Lower the vector code to 1-D vector ops (false: stop after "
            "vectorization and hoisting, for tests)">,
