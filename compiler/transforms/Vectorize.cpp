@@ -54,6 +54,8 @@ namespace {
 
 /// Marks the tile loops that may run on threads.
 constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
+/// Scalar iterations below which an op runs on one thread.
+constexpr double kParallelWork = 1 << 18;
 /// Marks the tiles of the op being vectorized across peeling.
 constexpr llvm::StringLiteral kTileAttr = "nn.tile";
 
@@ -69,6 +71,8 @@ struct TileConfig {
   unsigned mDim = 0;
   /// Lanes of one vector register.
   int64_t lanes = 16;
+  /// Worth running on threads.
+  bool parallel = false;
   /// An element-wise consumer of a contraction fused into its kernel.
   linalg::GenericOp epilogue;
   bool storeAccumulators = false;
@@ -247,7 +251,7 @@ public:
         config.interchange.push_back(d);
 
     if (planContraction(op, v, ranges, config))
-      return config;
+      return finish(op, config);
 
     // Element-wise ops and reductions into the vector dimension: one vector
     // along v, everything else scalar loops.
@@ -286,10 +290,41 @@ public:
       if (!pos || !contiguousAlong(in->get(), *pos))
         return std::nullopt;
     }
-    return config;
+    return finish(op, config);
   }
 
 private:
+  /// Threads: the parallel tile loop with the most tiles goes outermost (the
+  /// one that becomes an OpenMP loop: 3 kernel rows split 2:1 on two cores,
+  /// 64 batch entries evenly), and only ops with enough work get threads
+  /// (a parallel region costs microseconds).
+  TileConfig finish(linalg::GenericOp op, TileConfig config) const {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    auto ext = [&](unsigned d) {
+      return ShapedType::isDynamic(ranges[d]) ? int64_t(64) : ranges[d];
+    };
+    auto tiles = [&](unsigned d) {
+      int64_t t = config.tileSizes[d];
+      return t == 0 ? int64_t(1) : (ext(d) + t - 1) / t;
+    };
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+    auto firstReduction =
+        llvm::find_if(config.interchange, [&](unsigned d) {
+          return iters[d] != utils::IteratorType::parallel;
+        });
+    // A stable insertion sort (a handful of loops).
+    for (auto it = config.interchange.begin(); it != firstReduction; ++it)
+      for (auto j = it; j != config.interchange.begin() &&
+                        tiles(*(j - 1)) < tiles(*j);
+           --j)
+        std::iter_swap(j - 1, j);
+    double work = 1;
+    for (unsigned d = 0; d < op.getNumLoops(); ++d)
+      work *= double(ext(d));
+    config.parallel = work >= kParallelWork;
+    return config;
+  }
+
   /// `out[.., m, .., v] += lhs[.., m, .., k, ..] * rhs[.., k, .., v]`: picks
   /// the register block m x v and the kept reduction dim k.
   bool planContraction(linalg::GenericOp op, unsigned v,
@@ -1062,7 +1097,7 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
     for (unsigned d : config.interchange) {
       if (config.tileSizes[d] == 0)
         continue;
-      if (!loops.empty() &&
+      if (config.parallel && !loops.empty() &&
           tiled.getIteratorTypesArray()[d] == utils::IteratorType::parallel)
         loops.front()->setAttr(kParallelAttr,
                                UnitAttr::get(rewriter.getContext()));
