@@ -143,7 +143,8 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
                                               linalg::GenericOp op,
                                               unsigned mDim, unsigned vDim,
                                               int64_t lanes,
-                                              const Epilogue *epilogue) {
+                                              const Epilogue *epilogue,
+                                              Value initial) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 || lanes < 1)
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -256,9 +257,13 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
     dims[mDim] = rewriter.getIndexAttr(i);
     for (unsigned c = 0; c < chunkWidth.size(); ++c) {
       dims[vDim] = rewriter.getIndexAttr(c * lanes);
-      accs.push_back(vector::LoadOp::create(rewriter, loc, chunkType(c),
-                                            out.memref,
-                                            indices(rewriter, out)));
+      accs.push_back(
+          initial ? vector::BroadcastOp::create(rewriter, loc, chunkType(c),
+                                                initial)
+                        .getResult()
+                  : vector::LoadOp::create(rewriter, loc, chunkType(c),
+                                           out.memref, indices(rewriter, out))
+                        .getResult());
     }
   }
 

@@ -27,11 +27,15 @@ struct Epilogue {
 /// accumulators (static extents; every other parallel loop of extent 1) is
 /// kept in 1-D vectors of at most `lanes` elements across all reduction
 /// loops. `b` and `out` must be contiguous along `vDim`, `a` must not use it
-/// and `b` must not use `mDim`. Leaves the op untouched on failure.
+/// and `b` must not use `mDim`. `initial`, when given, is the scalar every
+/// output element holds before the op (the zero fill of the accumulators):
+/// the kernel starts from it instead of loading the output. Leaves the op
+/// untouched on failure.
 LogicalResult emitContractionKernel(RewriterBase &rewriter,
                                     linalg::GenericOp op, unsigned mDim,
                                     unsigned vDim, int64_t lanes,
-                                    const Epilogue *epilogue = nullptr);
+                                    const Epilogue *epilogue = nullptr,
+                                    Value initial = nullptr);
 
 } // namespace mlir::nn
 

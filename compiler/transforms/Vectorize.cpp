@@ -73,6 +73,9 @@ struct TileConfig {
   int64_t lanes = 16;
   /// Worth running on threads.
   bool parallel = false;
+  /// The value a linalg.fill wrote to a contraction's whole output just
+  /// before it: the kernels start their accumulators from it.
+  Value initial;
   /// An element-wise consumer of a contraction fused into its kernel.
   linalg::GenericOp epilogue;
   bool storeAccumulators = false;
@@ -995,7 +998,7 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
     }
     if (succeeded(nn::emitContractionKernel(
             rewriter, tiled, config.mDim, config.vectorDim, config.lanes,
-            epilogue ? &*epilogue : nullptr)))
+            epilogue ? &*epilogue : nullptr, config.initial)))
       return success();
     if (!epilogue)
       return failure();
@@ -1003,7 +1006,8 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
     // left to the scalar loops: rare, and never slower than unfused).
     epilogueAsGeneric(rewriter, tiled, *epilogue, config.epilogue);
     return nn::emitContractionKernel(rewriter, tiled, config.mDim,
-                                     config.vectorDim, config.lanes);
+                                     config.vectorDim, config.lanes, nullptr,
+                                     config.initial);
   }
   // The tile must be static.
   for (int64_t r : tiled.getStaticLoopRanges())
@@ -1223,9 +1227,37 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
       if (fuseEpilogues && config->contraction && config->outerDim < 0)
         config->epilogue =
             findEpilogue(generic, config->storeAccumulators);
+      // The zero fill of the accumulators, when nothing else reads it: the
+      // kernels start from the value instead (one pass over memory less).
+      linalg::FillOp fill;
+      if (config->contraction && config->outerDim < 0) {
+        // Ops in between that do not touch the output do not matter.
+        Value root = rootBuffer(generic.getDpsInitOperand(0)->get());
+        auto touches = [&](Operation *op) {
+          bool found = false;
+          op->walk([&](Operation *nested) {
+            for (Value v : nested->getOperands())
+              found |= isa<MemRefType>(v.getType()) && rootBuffer(v) == root;
+          });
+          return found;
+        };
+        Operation *prev = generic->getPrevNode();
+        while (prev && (isMemoryEffectFree(prev) ||
+                        (!isa<linalg::FillOp>(prev) && !touches(prev))))
+          prev = prev->getPrevNode();
+        fill = dyn_cast_or_null<linalg::FillOp>(prev);
+        if (fill && fill.hasPureBufferSemantics() &&
+            fill.getDpsInitOperand(0)->get() ==
+                generic.getDpsInitOperand(0)->get())
+          config->initial = fill.getDpsInputOperand(0)->get();
+        else
+          fill = nullptr;
+      }
       bool fused = false;
       linalg::GenericOp consumer = config->epilogue;
-      (void)vectorizeOne(rewriter, generic, *config, fused);
+      LogicalResult done = vectorizeOne(rewriter, generic, *config, fused);
+      if (fill && succeeded(done))
+        rewriter.eraseOp(fill);
       if (fused) {
         erased.insert(consumer);
         rewriter.eraseOp(consumer);

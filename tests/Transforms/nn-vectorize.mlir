@@ -141,11 +141,13 @@ func.func @one_channel(%a: memref<?x56x200x1xf32>, %b: memref<?x56x200x1xf32>, %
 // accumulator registers after the reduction loops and stores the result;
 // the accumulator buffer, read by nothing else, is never stored to. The
 // per-channel constants (computed between the two ops) move before the
-// convolution.
+// convolution. The zero fill of the accumulator buffer is gone: the
+// accumulators start as zero registers.
 // FMA-LABEL: func.func @conv_bn_relu
-// FMA: linalg.fill
+// FMA-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// FMA-NOT: linalg.fill
 // FMA-NOT: linalg.generic
-// FMA: scf.for
+// FMA: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]]
 // FMA: scf.for
 // FMA: vector.fma
 // FMA: arith.subf %{{.*}} : vector<16xf32>
