@@ -1,5 +1,5 @@
 //===- CodeGen.cpp - LLVM IR, the runtime ABI, and machine code -----------===//
-#include "modelc/Pipeline/Pipeline.h"
+#include "CodeGenImpl.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -51,8 +51,10 @@ void addEntryWrapper(llvm::Module &module, llvm::StringRef entry,
   b.CreateRetVoid();
 }
 
-std::unique_ptr<llvm::TargetMachine> hostMachine(const std::string &cpuName,
-                                                 std::string &error) {
+} // namespace
+
+std::unique_ptr<llvm::TargetMachine>
+modelc::detail::hostMachine(const std::string &cpuName, std::string &error) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::InitializeNativeTargetAsmParser();
@@ -82,7 +84,8 @@ std::unique_ptr<llvm::TargetMachine> hostMachine(const std::string &cpuName,
   return machine;
 }
 
-void optimize(llvm::Module &module, llvm::TargetMachine &machine) {
+void modelc::detail::optimize(llvm::Module &module,
+                              llvm::TargetMachine &machine) {
   module.setDataLayout(machine.createDataLayout());
   module.setTargetTriple(machine.getTargetTriple());
   llvm::LoopAnalysisManager lam;
@@ -106,7 +109,34 @@ void optimize(llvm::Module &module, llvm::TargetMachine &machine) {
   mpm.run(module, mam);
 }
 
-} // namespace
+LogicalResult modelc::detail::writeMachineCode(llvm::Module &module,
+                                               llvm::TargetMachine &machine,
+                                               CodeGenFile kind,
+                                               const std::string &path,
+                                               std::string &error) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    error = "cannot write '" + path + "': " + ec.message();
+    return failure();
+  }
+  llvm::legacy::PassManager pm;
+  if (machine.addPassesToEmitFile(pm, os, nullptr,
+                                  kind == CodeGenFile::Object
+                                      ? llvm::CodeGenFileType::ObjectFile
+                                      : llvm::CodeGenFileType::AssemblyFile)) {
+    error = "the target cannot emit this file type";
+    return failure();
+  }
+  pm.run(module);
+  os.flush();
+  if (os.has_error()) {
+    error = "cannot write '" + path + "': " + os.error().message();
+    os.clear_error();
+    return failure();
+  }
+  return success();
+}
 
 std::unique_ptr<llvm::Module>
 modelc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
@@ -142,35 +172,19 @@ modelc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
 LogicalResult modelc::optimizeModule(llvm::Module &module,
                                      const std::string &cpu,
                                      std::string &error) {
-  auto machine = hostMachine(cpu, error);
+  auto machine = detail::hostMachine(cpu, error);
   if (!machine)
     return failure();
-  optimize(module, *machine);
+  detail::optimize(module, *machine);
   return success();
 }
 
 LogicalResult modelc::emitCode(llvm::Module &module, const std::string &cpu,
                                CodeGenFile kind, const std::string &path,
                                std::string &error) {
-  auto machine = hostMachine(cpu, error);
+  auto machine = detail::hostMachine(cpu, error);
   if (!machine)
     return failure();
-  optimize(module, *machine);
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec) {
-    error = "cannot write '" + path + "': " + ec.message();
-    return failure();
-  }
-  llvm::legacy::PassManager pm;
-  if (machine->addPassesToEmitFile(pm, os, nullptr,
-                                   kind == CodeGenFile::Object
-                                       ? llvm::CodeGenFileType::ObjectFile
-                                       : llvm::CodeGenFileType::AssemblyFile)) {
-    error = "the target cannot emit this file type";
-    return failure();
-  }
-  pm.run(module);
-  os.flush();
-  return success();
+  detail::optimize(module, *machine);
+  return detail::writeMachineCode(module, *machine, kind, path, error);
 }

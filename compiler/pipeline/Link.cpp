@@ -1,4 +1,4 @@
-//===- Link.cpp - object + runtime -> executable --------------------------===//
+//===- Link.cpp - objects + runtime -> executable -------------------------===//
 //
 // The only external program modelc runs: the system's C++ compiler driver as
 // a linker, like any compiler's final step.
@@ -26,7 +26,7 @@ std::string runtimeArchive(const std::string &argv0) {
 
 } // namespace
 
-LogicalResult modelc::linkExecutable(const std::string &object,
+LogicalResult modelc::linkExecutable(llvm::ArrayRef<std::string> objects,
                                      const std::string &output,
                                      const std::string &argv0, bool openmp,
                                      std::string &error) {
@@ -44,8 +44,10 @@ LogicalResult modelc::linkExecutable(const std::string &object,
   }
   // Link to a temporary name and rename: never a half-written executable.
   std::string temp = output + ".tmp-link";
-  llvm::SmallVector<llvm::StringRef> args = {
-      *driver, "-fuse-ld=lld", "-o", temp, object, runtime, "-lz", "-lm"};
+  llvm::SmallVector<llvm::StringRef> args = {*driver, "-fuse-ld=lld", "-o",
+                                             temp};
+  args.append(objects.begin(), objects.end());
+  args.append({runtime, "-lz", "-lm"});
   // LLVM's OpenMP runtime, found at run time through the rpath.
   std::string libDir = std::string("-L") + MODELC_LLVM_LIBDIR;
   std::string rpath = std::string("-Wl,-rpath,") + MODELC_LLVM_LIBDIR;

@@ -14,6 +14,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "mlir/IR/AsmState.h"
@@ -72,6 +73,11 @@ cl::opt<bool> parallel("parallel",
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),
                                cl::init("native"), cl::cat(category));
+cl::opt<unsigned> codegenThreads(
+    "codegen-threads",
+    cl::desc("threads for LLVM's optimizer and code generator when building "
+             "an executable (1: one object file, as --emit=obj)"),
+    cl::init(2), cl::Hidden, cl::cat(category));
 
 int fail(const std::string &message) {
   llvm::errs() << "modelc: error: " << message << "\n";
@@ -237,17 +243,16 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  // An executable: object in a temporary file, then the link.
-  llvm::SmallString<128> object;
-  if (llvm::sys::fs::createTemporaryFile("modelc", "o", object))
-    return fail("cannot create a temporary file");
+  // An executable: object files in temporary files, then the link.
   std::string exe = outputFile.empty() ? model->name : outputFile.getValue();
-  bool ok = succeeded(emitCode(*llvmModule, targetCpu, CodeGenFile::Object,
-                               std::string(object), error)) &&
-            succeeded(linkExecutable(std::string(object), exe, argv[0],
-                                           parallel, error));
-  llvm::sys::fs::remove(object);
-  if (!ok)
+  llvm::SmallVector<std::string> objects;
+  llvm::scope_exit removeObjects([&] {
+    for (const std::string &object : objects)
+      llvm::sys::fs::remove(object);
+  });
+  if (failed(emitObjects(*llvmModule, targetCpu, codegenThreads, objects,
+                         error)) ||
+      failed(linkExecutable(objects, exe, argv[0], parallel, error)))
     return fail(error);
   return 0;
 }

@@ -60,10 +60,19 @@ mlir::LogicalResult emitCode(llvm::Module &module, const std::string &cpu,
 mlir::LogicalResult optimizeModule(llvm::Module &module, const std::string &cpu,
                                    std::string &error);
 
-/// Links an object with the runtime into an executable (the system's
+/// Optimizes at O3 for `cpu` and writes object files for an executable: the
+/// module split into up to `threads` parts compiled in parallel, with the
+/// same code as one part. Appends each temporary object to `objects` as soon
+/// as it exists; the caller removes them, also on failure.
+mlir::LogicalResult emitObjects(llvm::Module &module, const std::string &cpu,
+                                unsigned threads,
+                                llvm::SmallVectorImpl<std::string> &objects,
+                                std::string &error);
+
+/// Links objects with the runtime into an executable (the system's
 /// clang++ driver, as compilers do), atomically.
 /// `openmp`: the code uses OpenMP threads (links LLVM's libomp).
-mlir::LogicalResult linkExecutable(const std::string &object,
+mlir::LogicalResult linkExecutable(llvm::ArrayRef<std::string> objects,
                                    const std::string &output,
                                    const std::string &argv0, bool openmp,
                                    std::string &error);
