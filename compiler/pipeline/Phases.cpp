@@ -33,6 +33,9 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
                        "buffer-deallocation-pipeline,"
                        "func.func(nn-copies-to-linalg,nn-vectorize{parallel=") +
            (options.threads ? "true" : "false") +
+           " vector-lanes=" + std::to_string(options.vectorLanes) +
+           " accumulator-registers=" +
+           std::to_string(options.accumulatorRegisters) +
            "},convert-linalg-to-loops,canonicalize,cse)" +
            (options.threads ? ",convert-scf-to-openmp" : "");
   case Phase::LLVM:

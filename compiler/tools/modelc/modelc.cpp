@@ -183,6 +183,11 @@ int main(int argc, char **argv) {
   options.printIRAfterAll = printIRAfterAll;
   options.inferenceOnly = inferenceOnly;
   options.threads = parallel;
+  {
+    std::string error;
+    if (failed(vectorShapeFor(targetCpu, options, error)))
+      return fail(error);
+  }
   // Runs the pipeline up to `to`, then prints if that is the stage asked for.
   Phase done = Phase::NN;
   auto advance = [&](Phase to) -> bool {

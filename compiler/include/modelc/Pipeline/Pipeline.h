@@ -28,7 +28,17 @@ struct PipelineOptions {
   bool inferenceOnly = false;
   /// Run the outermost parallel tile loops on OpenMP threads.
   bool threads = true;
+  /// f32 lanes of a vector register and the registers a contraction's
+  /// accumulators may use, from the target CPU (see vectorShapeFor).
+  int64_t vectorLanes = 16;
+  int64_t accumulatorRegisters = 16;
 };
+
+/// Sets `options`' vector lanes and accumulator registers for `cpu`
+/// ("native" = the host): 16 lanes with AVX-512, 8 with AVX, else 4.
+mlir::LogicalResult vectorShapeFor(const std::string &cpu,
+                                   PipelineOptions &options,
+                                   std::string &error);
 
 /// The textual pass pipeline that takes a module from the phase before
 /// `phase` to `phase` (empty for NN).
