@@ -22,8 +22,9 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
                ? "nn-specialize-mode,nn-fold-batch-norm,nn-build-entry-points"
                : "nn-build-train-step,nn-specialize-mode,nn-build-entry-points";
   case Phase::Linalg:
-    return "convert-nn-to-linalg,"
-           "func.func(canonicalize,nn-fuse-elementwise,cse)";
+    return options.fusion ? "convert-nn-to-linalg,"
+                            "func.func(canonicalize,nn-fuse-elementwise,cse)"
+                          : "convert-nn-to-linalg,func.func(canonicalize,cse)";
   case Phase::Loops:
     // With threads, the vectorizer's outermost parallel tile loops become
     // scf.parallel and then OpenMP worksharing loops.
@@ -33,6 +34,7 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
                        "buffer-deallocation-pipeline,"
                        "func.func(nn-copies-to-linalg,nn-vectorize{parallel=") +
            (options.threads ? "true" : "false") +
+           " fuse-epilogues=" + (options.fusion ? "true" : "false") +
            " vector-lanes=" + std::to_string(options.vectorLanes) +
            " accumulator-registers=" +
            std::to_string(options.accumulatorRegisters) +

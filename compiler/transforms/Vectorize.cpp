@@ -54,8 +54,12 @@ namespace {
 
 /// Marks the tile loops that may run on threads.
 constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
-/// Scalar iterations below which an op runs on one thread.
-constexpr double kParallelWork = 1 << 18;
+/// Below these, an op runs on one thread (a parallel region costs a few
+/// microseconds, more when the other core was busy): iterations of an
+/// element-wise op or reduction (memory bound), multiply-adds of a
+/// contraction (vectorized and register-blocked: some 20x cheaper each).
+constexpr double kParallelElements = 1 << 18;
+constexpr double kParallelMultiplyAdds = 1 << 23;
 /// Marks the tiles of the op being vectorized across peeling.
 constexpr llvm::StringLiteral kTileAttr = "nn.tile";
 
@@ -299,8 +303,7 @@ public:
 private:
   /// Threads: the parallel tile loop with the most tiles goes outermost (the
   /// one that becomes an OpenMP loop: 3 kernel rows split 2:1 on two cores,
-  /// 64 batch entries evenly), and only ops with enough work get threads
-  /// (a parallel region costs microseconds).
+  /// 64 batch entries evenly), and only ops with enough work get threads.
   TileConfig finish(linalg::GenericOp op, TileConfig config) const {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     auto ext = [&](unsigned d) {
@@ -324,7 +327,8 @@ private:
     double work = 1;
     for (unsigned d = 0; d < op.getNumLoops(); ++d)
       work *= double(ext(d));
-    config.parallel = work >= kParallelWork;
+    config.parallel =
+        work >= (config.contraction ? kParallelMultiplyAdds : kParallelElements);
     return config;
   }
 

@@ -2,7 +2,7 @@
 predict on the held-out batch with the initial state (inference) and with the
 golden state after T steps (inference and training mode).
 
-usage: golden_e2e_forward.py GOLDEN_DIR NAME WORKDIR
+usage: golden_e2e_forward.py GOLDEN_DIR NAME WORKDIR [MODELC_FLAG ...]
 """
 import json
 import os
@@ -25,11 +25,12 @@ def e2e_tol(manifest, entry, key, ref):
 
 def main():
     golden, name, work = sys.argv[1:4]
+    flags = sys.argv[4:]
     manifest = load_manifest(golden)
     entry = manifest["e2e"][name]
     os.makedirs(work, exist_ok=True)
     exe = os.path.join(work, name)
-    run(["modelc", os.path.join(golden, entry["model"]), "-o", exe])
+    run(["modelc", os.path.join(golden, entry["model"]), "-o", exe] + flags)
     expected = np.load(os.path.join(golden, entry["expected"]))
     init = np.load(os.path.join(golden, entry["init"]))
     after = np.load(os.path.join(golden, entry["state_after"]))

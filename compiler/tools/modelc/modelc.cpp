@@ -70,6 +70,10 @@ cl::opt<bool> parallel("parallel",
                                "(the executable's --threads N picks how "
                                "many; default: all cores)"),
                       cl::init(true), cl::cat(category));
+cl::opt<bool> fusion("fusion",
+                     cl::desc("fuse element-wise chains and contraction "
+                              "epilogues (off: for comparing numerics)"),
+                     cl::init(true), cl::Hidden, cl::cat(category));
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),
                                cl::init("native"), cl::cat(category));
@@ -183,6 +187,7 @@ int main(int argc, char **argv) {
   options.printIRAfterAll = printIRAfterAll;
   options.inferenceOnly = inferenceOnly;
   options.threads = parallel;
+  options.fusion = fusion;
   {
     std::string error;
     if (failed(vectorShapeFor(targetCpu, options, error)))
