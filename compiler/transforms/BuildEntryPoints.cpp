@@ -165,8 +165,11 @@ private:
     for (unsigned i = 0; i < args.size(); ++i) {
       auto mt = cast<MemRefType>(args[i].type);
       auto tt = RankedTensorType::get(mt.getShape(), mt.getElementType());
+      // The arena (argument 0) is updated in place: writable, or one-shot
+      // bufferization copies all of it in and back out on every step.
       body.values.push_back(bufferization::ToTensorOp::create(
-          b, loc, tt, entry->getArgument(i), b.getUnitAttr()));
+          b, loc, tt, entry->getArgument(i), b.getUnitAttr(),
+          i == 0 ? b.getUnitAttr() : UnitAttr()));
     }
     arena = updatedArena = body.values.front();
     entries.push_back({name.str(), SmallVector<AbiArg>(args)});
@@ -176,6 +179,12 @@ private:
   /// Results go straight into the caller's buffers.
   void finish(Body &body, ArrayRef<Value> results, unsigned firstOut) {
     Block &entry = body.fn.getBody().front();
+    // The updates go into the arena after everything has read it: one-shot
+    // bufferization then writes them in place (a read of the entry's arena
+    // after an update would make it copy the whole arena in and out).
+    for (auto &[loc, name, value] : pendingWrites)
+      insertVariable(loc, name, value);
+    pendingWrites.clear();
     if (updatedArena != arena)
       bufferization::MaterializeInDestinationOp::create(
           b, body.loc, Type(), updatedArena, entry.getArgument(0),
@@ -204,9 +213,13 @@ private:
                                          ArrayRef<ReassociationIndices>{all});
   }
 
-  /// An update is an insert_slice into the arena; every read has happened
-  /// before (the train step assigns last), so bufferization does it in place.
+  /// An update is an insert_slice into the arena, made when the entry is
+  /// finished (every read of the old value has happened by then).
   void writeVariable(Location loc, StringRef name, Value value) {
+    pendingWrites.push_back({loc, name.str(), value});
+  }
+
+  void insertVariable(Location loc, StringRef name, Value value) {
     const Slot &slot = slots.lookup(name);
     Value flat = value;
     if (slot.type.getRank() != 1) {
@@ -281,6 +294,12 @@ private:
   MemRefType arenaType;
   Value arena;        // the state as the entry point found it
   Value updatedArena; // after this entry's nn.assign ops
+  struct PendingWrite {
+    Location loc;
+    std::string name;
+    Value value;
+  };
+  SmallVector<PendingWrite> pendingWrites; // this entry's nn.assign ops
 };
 
 struct NNBuildEntryPointsPass
