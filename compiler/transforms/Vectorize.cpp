@@ -1394,14 +1394,71 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
         std::optional<int64_t> step = getConstantIntValue(loop.getStep());
         if (lb && ub && step && *ub - *lb <= *step)
           continue;
+        // Few iterations (the 3 kernel rows of a weight gradient split 2:1
+        // over two cores) take in the perfectly nested constant tile loops
+        // below, as one loop over their linearized index.
+        auto trips = [](scf::ForOp l) -> std::optional<int64_t> {
+          std::optional<int64_t> lo = getConstantIntValue(l.getLowerBound());
+          std::optional<int64_t> hi = getConstantIntValue(l.getUpperBound());
+          std::optional<int64_t> st = getConstantIntValue(l.getStep());
+          if (!lo || !hi || !st || *st <= 0 || *hi <= *lo)
+            return std::nullopt;
+          return (*hi - *lo + *st - 1) / *st;
+        };
+        SmallVector<scf::ForOp> nest = {loop};
+        int64_t total = trips(loop).value_or(0);
+        while (total > 0 && total < 16) {
+          Block *b = nest.back().getBody();
+          auto inner = dyn_cast<scf::ForOp>(&b->front());
+          if (!inner || b->getOperations().size() != 2 ||
+              inner.getNumRegionIterArgs() != 0 || !trips(inner))
+            break;
+          nest.push_back(inner);
+          total *= *trips(inner);
+        }
+        Location loc = loop.getLoc();
         rewriter.setInsertionPoint(loop);
-        auto par = scf::ParallelOp::create(
-            rewriter, loop.getLoc(), ValueRange{loop.getLowerBound()},
-            ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()});
+        scf::ParallelOp par;
+        if (nest.size() == 1) {
+          par = scf::ParallelOp::create(
+              rewriter, loc, ValueRange{loop.getLowerBound()},
+              ValueRange{loop.getUpperBound()}, ValueRange{loop.getStep()});
+        } else {
+          par = scf::ParallelOp::create(
+              rewriter, loc,
+              ValueRange{arith::ConstantIndexOp::create(rewriter, loc, 0)},
+              ValueRange{arith::ConstantIndexOp::create(rewriter, loc, total)},
+              ValueRange{arith::ConstantIndexOp::create(rewriter, loc, 1)});
+        }
         Block *body = par.getBody();
         rewriter.eraseOp(body->getTerminator());
-        rewriter.inlineBlockBefore(loop.getBody(), body, body->end(),
-                                   body->getArguments());
+        SmallVector<Value> ivs;
+        if (nest.size() == 1) {
+          ivs.push_back(body->getArgument(0));
+        } else {
+          // iv_i = lb_i + ((index / inner trips) mod trips_i) * step_i.
+          rewriter.setInsertionPointToStart(body);
+          int64_t inner = total;
+          for (scf::ForOp l : nest) {
+            int64_t t = *trips(l);
+            inner /= t;
+            auto c = [&](int64_t v) {
+              return arith::ConstantIndexOp::create(rewriter, loc, v);
+            };
+            Value q = arith::DivUIOp::create(rewriter, loc,
+                                             body->getArgument(0), c(inner));
+            Value r = arith::RemUIOp::create(rewriter, loc, q, c(t));
+            Value scaled = arith::MulIOp::create(
+                rewriter, loc, r, c(*getConstantIntValue(l.getStep())));
+            ivs.push_back(arith::AddIOp::create(
+                rewriter, loc, scaled,
+                c(*getConstantIntValue(l.getLowerBound()))));
+          }
+        }
+        rewriter.inlineBlockBefore(nest.back().getBody(), body, body->end(),
+                                   ValueRange{ivs.back()});
+        for (unsigned i = 0; i + 1 < nest.size(); ++i)
+          rewriter.replaceAllUsesWith(nest[i].getInductionVar(), ivs[i]);
         auto yield = cast<scf::YieldOp>(body->getTerminator());
         rewriter.setInsertionPoint(yield);
         rewriter.replaceOpWithNewOp<scf::ReduceOp>(yield);
