@@ -27,12 +27,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
                           : "convert-nn-to-linalg,func.func(canonicalize,cse)";
   case Phase::Loops:
     // With threads, the vectorizer's outermost parallel tile loops become
-    // scf.parallel and then OpenMP worksharing loops. No
-    // eliminate-empty-tensors: it moves the optimizer's updates of the arena
-    // before reads of other variables, and one-shot bufferization then
-    // copies the whole arena in and out of every train step (text CNN:
-    // 2 x 15 MB; the train step is 5% faster without it).
-    return std::string("one-shot-bufferize{bufferize-function-boundaries "
+    // scf.parallel and then OpenMP worksharing loops.
+    return std::string("nn-eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries "
                        "function-boundary-type-conversion=identity-layout-map},"
                        "buffer-deallocation-pipeline,"
                        "func.func(nn-copies-to-linalg,nn-vectorize{parallel=") +

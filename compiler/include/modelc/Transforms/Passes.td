@@ -61,6 +61,22 @@ def NNBuildEntryPoints : Pass<"nn-build-entry-points", "ModuleOp"> {
   ];
 }
 
+def NNEliminateEmptyTensors
+    : Pass<"nn-eliminate-empty-tensors", "ModuleOp"> {
+  let summary = "Empty-tensor elimination for the entry points that do not "
+                "update the arena";
+  let description = [{
+    Runs upstream empty-tensor elimination (results computed straight into
+    the caller's output buffers, no copy) on every function except those
+    that write the state arena (their first argument) back: in a train step
+    it would move the optimizer's updates of the arena before reads of other
+    variables, and one-shot bufferization would then copy the whole arena in
+    and out of every step.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def NNCopiesToLinalg : Pass<"nn-copies-to-linalg", "func::FuncOp"> {
   let summary = "Rewrite strided memref.copy as linalg.copy";
   let description = [{
