@@ -67,33 +67,31 @@ Value dropTrailing(PatternRewriter &rewriter, Location loc, Value memref,
                                    sizes, steps);
 }
 
-struct ReadPastUnitDims : OpRewritePattern<vector::TransferReadOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(vector::TransferReadOp op,
-                                PatternRewriter &rewriter) const override {
-    int64_t drop = droppableTrailingDims(op);
-    if (drop == 0)
-      return failure();
-    Value view = dropTrailing(rewriter, op.getLoc(), op.getBase(), drop);
-    SmallVector<Value> indices(op.getIndices().drop_back(drop));
-    rewriter.replaceOpWithNewOp<vector::TransferReadOp>(
-        op, op.getVectorType(), view, indices, op.getPadding(),
-        op.getInBoundsValues());
-    return success();
-  }
-};
+/// The same transfer on `view` at `indices`.
+void replaceTransfer(PatternRewriter &rewriter, vector::TransferReadOp op,
+                     Value view, ValueRange indices) {
+  rewriter.replaceOpWithNewOp<vector::TransferReadOp>(
+      op, op.getVectorType(), view, indices, op.getPadding(),
+      op.getInBoundsValues());
+}
 
-struct WritePastUnitDims : OpRewritePattern<vector::TransferWriteOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(vector::TransferWriteOp op,
+void replaceTransfer(PatternRewriter &rewriter, vector::TransferWriteOp op,
+                     Value view, ValueRange indices) {
+  rewriter.replaceOpWithNewOp<vector::TransferWriteOp>(
+      op, op.getVector(), view, indices, op.getInBoundsValues());
+}
+
+template <typename OpTy>
+struct TransferPastUnitDims : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     int64_t drop = droppableTrailingDims(op);
     if (drop == 0)
       return failure();
     Value view = dropTrailing(rewriter, op.getLoc(), op.getBase(), drop);
     SmallVector<Value> indices(op.getIndices().drop_back(drop));
-    rewriter.replaceOpWithNewOp<vector::TransferWriteOp>(
-        op, op.getVector(), view, indices, op.getInBoundsValues());
+    replaceTransfer(rewriter, op, view, indices);
     return success();
   }
 };
@@ -102,5 +100,7 @@ struct WritePastUnitDims : OpRewritePattern<vector::TransferWriteOp> {
 
 void mlir::nn::populateDropTrailingUnitDimsPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<ReadPastUnitDims, WritePastUnitDims>(patterns.getContext());
+  patterns.add<TransferPastUnitDims<vector::TransferReadOp>,
+               TransferPastUnitDims<vector::TransferWriteOp>>(
+      patterns.getContext());
 }
