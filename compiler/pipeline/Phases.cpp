@@ -20,7 +20,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     // An inference-only build has no train step and folds batch norms.
     return options.inferenceOnly
                ? "nn-specialize-mode,nn-fold-batch-norm,nn-build-entry-points"
-               : "nn-build-train-step,nn-specialize-mode,nn-build-entry-points";
+               : "nn-build-train-step,nn-specialize-mode,nn-fold-batch-norm,"
+                 "nn-build-entry-points";
   case Phase::Linalg:
     return options.fusion ? "convert-nn-to-linalg,"
                             "func.func(canonicalize,nn-fuse-elementwise,cse)"

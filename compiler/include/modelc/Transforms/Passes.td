@@ -28,8 +28,10 @@ def NNFoldBatchNorm : Pass<"nn-fold-batch-norm", "ModuleOp"> {
     `nn.batch_norm` in inference mode (constant false `training`, channel axis
     last) whose input is an `nn.conv2d` or `nn.dense` used only by it becomes
     that layer with an `nn.batch_norm_fold`ed kernel and bias: one loop nest
-    instead of two, and no normalization pass over the activations. Used for
-    `--inference-only` builds.
+    instead of two, and no normalization pass over the activations. Runs
+    after `nn-specialize-mode`, so in a training build it folds the
+    inference entry points only (from the arena's current state, on every
+    call) and leaves training-mode batch norms alone.
   }];
 }
 
