@@ -60,15 +60,16 @@ Access innermostAlong(RewriterBase &rewriter, Location loc, Value memref,
   if (pos + 1 == rank)
     return Access{memref, map};
   SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes = memref::getMixedSizes(rewriter, loc, memref);
+  SmallVector<OpFoldResult> sizes =
+      memref::getMixedSizes(rewriter, loc, memref);
   SmallVector<OpFoldResult> steps(rank, rewriter.getIndexAttr(1));
   SmallVector<int64_t> shape(type.getShape().take_front(pos + 1));
   MemRefType reduced = memref::SubViewOp::inferRankReducedResultType(
       shape, type, offsets, sizes, steps);
   Value view = memref::SubViewOp::create(rewriter, loc, reduced, memref,
                                          offsets, sizes, steps);
-  return Access{view, map.getSubMap(
-                          llvm::to_vector(llvm::seq<unsigned>(0, pos + 1)))};
+  return Access{
+      view, map.getSubMap(llvm::to_vector(llvm::seq<unsigned>(0, pos + 1)))};
 }
 
 /// Position of the last result of `map` that is dim `d` by itself.
@@ -107,10 +108,10 @@ Value applyEpilogue(RewriterBase &rewriter, Location loc, Block *body,
       idx.push_back(dims[cast<AffineDimExpr>(e).getPosition()]);
     if (vectorRead[i]) {
       Type element = cast<MemRefType>(access.memref.getType()).getElementType();
-      mapping.map(arg, vector::LoadOp::create(
-                           rewriter, loc,
-                           VectorType::get(type.getShape(), element),
-                           access.memref, idx));
+      mapping.map(
+          arg, vector::LoadOp::create(rewriter, loc,
+                                      VectorType::get(type.getShape(), element),
+                                      access.memref, idx));
     } else {
       mapping.map(arg,
                   memref::LoadOp::create(rewriter, loc, access.memref, idx));
@@ -139,12 +140,10 @@ Value applyEpilogue(RewriterBase &rewriter, Location loc, Block *body,
 
 } // namespace
 
-LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
-                                              linalg::GenericOp op,
-                                              unsigned mDim, unsigned vDim,
-                                              int64_t lanes,
-                                              const Epilogue *epilogue,
-                                              Value initial) {
+LogicalResult
+mlir::nn::emitContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
+                                unsigned mDim, unsigned vDim, int64_t lanes,
+                                const Epilogue *epilogue, Value initial) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 || lanes < 1)
     return failure();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -211,18 +210,18 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
   SmallVector<bool> epilogueVectors;
   if (epilogue) {
     unsigned rank = outMap.getNumResults();
-    epilogueOut = innermostAlong(rewriter, loc, epilogue->out,
-                                 AffineMap::getMultiDimIdentityMap(
-                                     rank, rewriter.getContext()),
-                                 *outPos);
+    epilogueOut = innermostAlong(
+        rewriter, loc, epilogue->out,
+        AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext()),
+        *outPos);
     for (auto [view, map] : llvm::zip(epilogue->views, epilogue->maps)) {
       bool vector = view && map.isFunctionOfDim(*outPos);
       epilogueVectors.push_back(vector);
       if (!view)
         epilogueOperands.push_back(Access{});
       else if (vector)
-        epilogueOperands.push_back(innermostAlong(
-            rewriter, loc, view, map, *lastResultIs(map, *outPos)));
+        epilogueOperands.push_back(innermostAlong(rewriter, loc, view, map,
+                                                  *lastResultIs(map, *outPos)));
       else
         epilogueOperands.push_back(Access{view, map});
     }
@@ -279,13 +278,13 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
     SmallVector<Value> next;
     for (int64_t i = 0; i < rows; ++i) {
       dims[mDim] = builder.getIndexAttr(i);
-      Value s = memref::LoadOp::create(builder, loc, a.memref,
-                                       indices(builder, a));
+      Value s =
+          memref::LoadOp::create(builder, loc, a.memref, indices(builder, a));
       for (unsigned c = 0; c < chunkWidth.size(); ++c) {
-        Value splat = vector::BroadcastOp::create(builder, loc, chunkType(c), s);
+        Value splat =
+            vector::BroadcastOp::create(builder, loc, chunkType(c), s);
         next.push_back(vector::FMAOp::create(
-            builder, loc, splat, bVecs[c],
-            carried[i * chunkWidth.size() + c]));
+            builder, loc, splat, bVecs[c], carried[i * chunkWidth.size() + c]));
       }
     }
     return next;
@@ -298,10 +297,10 @@ LogicalResult mlir::nn::emitContractionKernel(RewriterBase &rewriter,
     if (level == reductions.size())
       return step(builder, carried);
     unsigned d = reductions[level];
-    Value lb = getValueOrCreateConstantIndexOp(builder, loc,
-                                               loopRanges[d].offset);
-    Value ub = getValueOrCreateConstantIndexOp(builder, loc,
-                                               loopRanges[d].size);
+    Value lb =
+        getValueOrCreateConstantIndexOp(builder, loc, loopRanges[d].offset);
+    Value ub =
+        getValueOrCreateConstantIndexOp(builder, loc, loopRanges[d].size);
     Value one = arith::ConstantIndexOp::create(builder, loc, 1);
     auto loop = scf::ForOp::create(
         builder, loc, lb, ub, one, carried,

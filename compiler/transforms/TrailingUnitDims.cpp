@@ -21,8 +21,7 @@ namespace {
 /// The number of trailing memref dimensions the transfer does not access
 /// (all of size 1, at index 0), if its map is a minor identity once they are
 /// removed and the access is contiguous; 0 otherwise.
-template <typename OpTy>
-int64_t droppableTrailingDims(OpTy op) {
+template <typename OpTy> int64_t droppableTrailingDims(OpTy op) {
   auto type = dyn_cast<MemRefType>(op.getBase().getType());
   if (!type || op.getMask())
     return 0;
@@ -59,7 +58,8 @@ Value dropTrailing(PatternRewriter &rewriter, Location loc, Value memref,
   auto type = cast<MemRefType>(memref.getType());
   int64_t rank = type.getRank();
   SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes = memref::getMixedSizes(rewriter, loc, memref);
+  SmallVector<OpFoldResult> sizes =
+      memref::getMixedSizes(rewriter, loc, memref);
   SmallVector<OpFoldResult> steps(rank, rewriter.getIndexAttr(1));
   MemRefType reduced = memref::SubViewOp::inferRankReducedResultType(
       type.getShape().drop_back(drop), type, offsets, sizes, steps);
@@ -81,8 +81,7 @@ void replaceTransfer(PatternRewriter &rewriter, vector::TransferWriteOp op,
       op, op.getVector(), view, indices, op.getInBoundsValues());
 }
 
-template <typename OpTy>
-struct TransferPastUnitDims : OpRewritePattern<OpTy> {
+template <typename OpTy> struct TransferPastUnitDims : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {

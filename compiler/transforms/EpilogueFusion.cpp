@@ -1,0 +1,282 @@
+//===- EpilogueFusion.cpp - element-wise consumers in contraction kernels -===//
+//
+// Finds the element-wise consumer of a contraction's output that its
+// kernels can apply to their accumulator registers (conv + bias + batch
+// norm + relu as one loop nest), and cuts it to each tile.
+//
+//===----------------------------------------------------------------------===//
+#include "VectorizeInternal.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+using namespace mlir::nn::vectorize;
+
+/// The buffer a view chain starts from.
+Value mlir::nn::vectorize::rootBuffer(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+namespace {
+
+/// The offsets and sizes of a contraction tile's output within the whole
+/// output `whole` (the tile's output is `whole` or a unit-stride subview).
+std::optional<std::pair<SmallVector<OpFoldResult>, SmallVector<OpFoldResult>>>
+tileWindow(RewriterBase &rewriter, Location loc, Value tileOut, Value whole) {
+  while (auto cast = tileOut.getDefiningOp<memref::CastOp>())
+    tileOut = cast.getSource();
+  if (tileOut == whole) {
+    int64_t rank = cast<MemRefType>(whole.getType()).getRank();
+    return std::pair{SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(0)),
+                     memref::getMixedSizes(rewriter, loc, whole)};
+  }
+  auto view = tileOut.getDefiningOp<memref::SubViewOp>();
+  if (!view || view.getSource() != whole ||
+      !llvm::all_of(view.getMixedStrides(),
+                    [](OpFoldResult s) { return isConstantIntValue(s, 1); }) ||
+      view.getSourceType().getRank() != view.getType().getRank())
+    return std::nullopt;
+  return std::pair{view.getMixedOffsets(), view.getMixedSizes()};
+}
+
+/// True if a buffer (through its views) has a user other than `a` and `b`,
+/// deallocations and ops before `a` in its block (the zero fill of an
+/// accumulator).
+bool usedElsewhere(Value buffer, Operation *a, Operation *b) {
+  for (Operation *user : buffer.getUsers()) {
+    if (user == a || user == b || isa<memref::DeallocOp>(user))
+      continue;
+    if (auto view = dyn_cast<ViewLikeOpInterface>(user)) {
+      if (view.getViewSource() == buffer &&
+          llvm::any_of(user->getResults(),
+                       [&](Value r) { return usedElsewhere(r, a, b); }))
+        return true;
+      continue;
+    }
+    Operation *ancestor = a->getBlock()->findAncestorOpInBlock(*user);
+    if (ancestor && ancestor->isBeforeInBlock(a))
+      continue;
+    return true;
+  }
+  return false;
+}
+
+/// An element-wise consumer of a contraction's output that can be fused into
+/// its kernel as an epilogue (conv + bias + batch norm + relu at inference):
+/// the next op with memory effects after `op`, all-parallel over the output's
+/// shape, reading the output with the identity map, with a body the kernel
+/// can apply to registers, and writing either the output itself or a buffer
+/// neither op reads. `storeAccumulators` tells if the output must still be
+/// written (it is read after the consumer).
+linalg::GenericOp findEpilogueImpl(linalg::GenericOp op,
+                                   bool &storeAccumulators) {
+  Value out = op.getDpsInitOperand(0)->get();
+  Value root = rootBuffer(out);
+  llvm::SmallPtrSet<Value, 4> inputRoots;
+  for (Value in : op.getDpsInputs())
+    inputRoots.insert(rootBuffer(in));
+  // Ops between the two that neither touch the output nor write what `op`
+  // reads (per-channel constants of a batch norm) can run before `op`.
+  SmallVector<Operation *> between;
+  Operation *next = op->getNextNode();
+  auto independent = [&](Operation *x) {
+    if (isMemoryEffectFree(x) || isa<memref::AllocOp>(x))
+      return true;
+    bool ok = true;
+    x->walk([&](Operation *nested) {
+      for (Value v : nested->getOperands())
+        if (isa<MemRefType>(v.getType()) && rootBuffer(v) == root)
+          ok = false;
+      if (auto dps = dyn_cast<DestinationStyleOpInterface>(nested)) {
+        for (Value v : dps.getDpsInits())
+          if (inputRoots.contains(rootBuffer(v)))
+            ok = false;
+        return;
+      }
+      auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
+      if (!effects) {
+        if (!nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+          ok = false;
+        return;
+      }
+      SmallVector<MemoryEffects::EffectInstance> list;
+      effects.getEffects(list);
+      for (auto &effect : list) {
+        if (!isa<MemoryEffects::Write, MemoryEffects::Free>(effect.getEffect()))
+          continue;
+        Value v = effect.getValue();
+        if (!v || inputRoots.contains(rootBuffer(v)))
+          ok = false;
+      }
+    });
+    return ok;
+  };
+  auto readsOutput = [&](Operation *x) {
+    return llvm::any_of(x->getOperands(), [&](Value v) {
+      return isa<MemRefType>(v.getType()) && rootBuffer(v) == root;
+    });
+  };
+  while (next && !readsOutput(next) && independent(next)) {
+    between.push_back(next);
+    next = next->getNextNode();
+  }
+  auto consumer = dyn_cast_or_null<linalg::GenericOp>(next);
+  if (!consumer || !consumer.hasPureBufferSemantics() ||
+      consumer.getNumDpsInits() != 1 ||
+      consumer.getNumLoops() != consumer.getNumParallelLoops() ||
+      !hasVectorizableBody(consumer) ||
+      !consumer.getRegion().front().getOps<linalg::IndexOp>().empty())
+    return {};
+  auto outType = cast<MemRefType>(out.getType());
+  if (consumer.getNumLoops() != outType.getRank())
+    return {};
+  OpOperand *init = consumer.getDpsInitOperand(0);
+  Value result = init->get();
+  auto resultType = cast<MemRefType>(result.getType());
+  if (resultType.getShape() != outType.getShape() ||
+      !consumer.getMatchingIndexingMap(init).isIdentity())
+    return {};
+  bool readsOut = false;
+  for (OpOperand &operand : consumer->getOpOperands()) {
+    AffineMap map = consumer.getMatchingIndexingMap(&operand);
+    if (!map.isProjectedPermutation())
+      return {};
+    Value root2 = rootBuffer(operand.get());
+    if (root2 == root) {
+      if (operand.get() != out || !map.isIdentity())
+        return {};
+      readsOut |= !consumer.isDpsInit(&operand) ||
+                  consumer.payloadUsesValueFromOperand(&operand);
+    } else if (root2 == rootBuffer(result) && &operand != init) {
+      return {};
+    }
+  }
+  if (!readsOut)
+    return {};
+  if (rootBuffer(result) != root) {
+    // The kernel writes the result while later tiles still read the inputs.
+    for (Value in : op.getDpsInputs())
+      if (rootBuffer(in) == rootBuffer(result))
+        return {};
+    storeAccumulators = usedElsewhere(root, op, consumer);
+  } else {
+    storeAccumulators = false;
+  }
+  for (Operation *x : between)
+    x->moveBefore(op);
+  return consumer;
+}
+
+/// The consumer's operand that is the contraction's whole output.
+Value consumedOutput(linalg::GenericOp consumer, Value tileOut) {
+  for (OpOperand &operand : consumer->getOpOperands())
+    if (rootBuffer(operand.get()) == rootBuffer(tileOut))
+      return operand.get();
+  return nullptr;
+}
+
+/// True if the tile's output is a window of the whole output the epilogue
+/// can be cut to.
+bool hasTileWindowImpl(linalg::GenericOp tiled, linalg::GenericOp consumer) {
+  Value tileOut = tiled.getDpsInitOperand(0)->get();
+  while (auto cast = tileOut.getDefiningOp<memref::CastOp>())
+    tileOut = cast.getSource();
+  Value whole = consumedOutput(consumer, tileOut);
+  if (!whole)
+    return false;
+  if (tileOut == whole)
+    return true;
+  auto view = tileOut.getDefiningOp<memref::SubViewOp>();
+  return view && view.getSource() == whole &&
+         llvm::all_of(
+             view.getMixedStrides(),
+             [](OpFoldResult st) { return isConstantIntValue(st, 1); }) &&
+         view.getSourceType().getRank() == view.getType().getRank();
+}
+
+/// The epilogue restricted to one tile: each operand of `consumer` (indexed
+/// through its map by the dimensions of the contraction's output) cut to the
+/// tile's window; operands that are the contraction's output become null
+/// (the kernel feeds them the accumulators).
+std::optional<nn::Epilogue> tileEpilogueImpl(RewriterBase &rewriter,
+                                             linalg::GenericOp tiled,
+                                             const TileConfig &config) {
+  linalg::GenericOp consumer = config.epilogue;
+  Value tileOut = tiled.getDpsInitOperand(0)->get();
+  Location loc = tiled.getLoc();
+  // The whole output: what the consumer reads as the contraction's result.
+  Value whole = consumedOutput(consumer, tileOut);
+  rewriter.setInsertionPoint(tiled);
+  auto window = tileWindow(rewriter, loc, tileOut, whole);
+  if (!window)
+    return std::nullopt;
+  SmallVector<OpFoldResult> offsets = window->first, sizes = window->second;
+  nn::Epilogue epilogue;
+  epilogue.body = &consumer.getRegion().front();
+  epilogue.storeAccumulators = config.storeAccumulators;
+  SmallVector<OpFoldResult> ones(offsets.size(), rewriter.getIndexAttr(1));
+  auto cut = [&](Value memref, AffineMap map) -> Value {
+    SmallVector<OpFoldResult> o, z, st;
+    for (AffineExpr e : map.getResults()) {
+      unsigned d = cast<AffineDimExpr>(e).getPosition();
+      o.push_back(offsets[d]);
+      z.push_back(sizes[d]);
+      st.push_back(rewriter.getIndexAttr(1));
+    }
+    return memref::SubViewOp::create(rewriter, loc, memref, o, z, st);
+  };
+  for (OpOperand &operand : consumer->getOpOperands()) {
+    AffineMap map = consumer.getMatchingIndexingMap(&operand);
+    epilogue.maps.push_back(map);
+    bool isResult = operand.get() == whole;
+    epilogue.views.push_back(isResult ? Value() : cut(operand.get(), map));
+  }
+  OpOperand *init = consumer.getDpsInitOperand(0);
+  epilogue.out = init->get() == whole
+                     ? tileOut
+                     : cut(init->get(), consumer.getMatchingIndexingMap(init));
+  return epilogue;
+}
+
+/// Applies the epilogue to a tile the kernel could not handle: a copy of the
+/// consumer on the tile's window, after the tile.
+void epilogueAsGenericImpl(RewriterBase &rewriter, linalg::GenericOp tiled,
+                           const nn::Epilogue &epilogue,
+                           linalg::GenericOp consumer) {
+  rewriter.setInsertionPointAfter(tiled);
+  Operation *copy = rewriter.clone(*consumer);
+  Value tileOut = tiled.getDpsInitOperand(0)->get();
+  for (auto [i, view] : llvm::enumerate(epilogue.views))
+    copy->setOperand(i, view ? view : tileOut);
+  copy->setOperand(copy->getNumOperands() - 1, epilogue.out);
+}
+
+} // namespace
+
+linalg::GenericOp mlir::nn::vectorize::findEpilogue(linalg::GenericOp op,
+                                                    bool &storeAccumulators) {
+  return findEpilogueImpl(op, storeAccumulators);
+}
+
+bool mlir::nn::vectorize::hasTileWindow(linalg::GenericOp tiled,
+                                        linalg::GenericOp consumer) {
+  return hasTileWindowImpl(tiled, consumer);
+}
+
+std::optional<nn::Epilogue> mlir::nn::vectorize::tileEpilogue(
+    RewriterBase &rewriter, linalg::GenericOp tiled, const TileConfig &config) {
+  return tileEpilogueImpl(rewriter, tiled, config);
+}
+
+void mlir::nn::vectorize::epilogueAsGeneric(RewriterBase &rewriter,
+                                            linalg::GenericOp tiled,
+                                            const nn::Epilogue &epilogue,
+                                            linalg::GenericOp consumer) {
+  epilogueAsGenericImpl(rewriter, tiled, epilogue, consumer);
+}

@@ -1,0 +1,425 @@
+//===- TilePlanner.cpp - how nn-vectorize tiles one linalg op -------------===//
+//
+// The tile plan of an op: which dimension becomes vectors, a contraction's
+// register block (rows x lanes, from a throughput model), cache blocking of
+// its outermost reduction, the order of the tile loops and whether the op
+// runs on threads.
+//
+//===----------------------------------------------------------------------===//
+#include "VectorizeInternal.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "nn-vectorize"
+
+using namespace mlir;
+using namespace mlir::nn::vectorize;
+
+namespace {
+
+/// Below these, an op runs on one thread (a parallel region costs a few
+/// microseconds, more when the other core was busy): iterations of an
+/// element-wise op or reduction (memory bound), multiply-adds of a
+/// contraction (vectorized and register-blocked: some 20x cheaper each).
+constexpr double kParallelElements = 1 << 18;
+constexpr double kParallelMultiplyAdds = 1 << 23;
+
+/// True if the body only has ops the vectorizer turns into vector code.
+bool hasVectorizableBodyImpl(linalg::GenericOp op) {
+  for (Operation &nested : op.getRegion().front()) {
+    if (isa<linalg::YieldOp, linalg::IndexOp>(nested))
+      continue;
+    Dialect *dialect = nested.getDialect();
+    if (!dialect || !isa<arith::ArithDialect, math::MathDialect>(dialect))
+      return false;
+    if (nested.getNumRegions() != 0)
+      return false;
+    for (Type t : nested.getResultTypes())
+      if (!t.isIntOrIndexOrFloat())
+        return false;
+  }
+  return true;
+}
+
+/// `out = out + a * b` with `a`, `b` the two inputs (floats).
+bool isMulAddBody(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return false;
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
+  if (!add || body.getOperations().size() != 3)
+    return false;
+  Value out = body.getArgument(2);
+  Value prod = add.getLhs() == out ? add.getRhs() : add.getLhs();
+  if (add.getLhs() != out && add.getRhs() != out)
+    return false;
+  auto mul = prod.getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return false;
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) ||
+         (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+/// Replaces every dim not in `live` by 0 in `map` (what tiling those dims by
+/// 1 and dropping them does to the access).
+AffineMap keepOnly(AffineMap map, ArrayRef<bool> live) {
+  SmallVector<AffineExpr> repl;
+  for (unsigned d = 0; d < map.getNumDims(); ++d)
+    repl.push_back(live[d] ? getAffineDimExpr(d, map.getContext())
+                           : getAffineConstantExpr(0, map.getContext()));
+  return map.replaceDimsAndSymbols(repl, {}, map.getNumDims(), 0);
+}
+
+/// After keeping only the `live` dims, every result of `map` is a constant
+/// or a single live dim (what the vectorizer needs).
+bool isPureAfter(AffineMap map, ArrayRef<bool> live) {
+  AffineMap m = keepOnly(map, live);
+  for (AffineExpr e : m.getResults()) {
+    if (isa<AffineConstantExpr>(e) || isa<AffineDimExpr>(e))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+bool usesDim(AffineMap map, unsigned d) { return map.isFunctionOfDim(d); }
+
+/// Position of dim `d` among the results of `map`, if it is one by itself.
+std::optional<unsigned> resultPos(AffineMap map, unsigned d) {
+  for (auto [i, e] : llvm::enumerate(map.getResults()))
+    if (auto dim = dyn_cast<AffineDimExpr>(e); dim && dim.getPosition() == d)
+      return i;
+  return std::nullopt;
+}
+
+/// True if the memref has unit stride in dimension `pos`.
+bool contiguousAlong(Value memref, int64_t pos) {
+  auto type = cast<MemRefType>(memref.getType());
+  int64_t offset;
+  SmallVector<int64_t> strides;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides[pos] == 1;
+}
+
+/// Divisors of `n` up to `limit`.
+SmallVector<int64_t> divisors(int64_t n, int64_t limit) {
+  SmallVector<int64_t> out;
+  for (int64_t d = 1; d <= std::min(n, limit); ++d)
+    if (n % d == 0)
+      out.push_back(d);
+  return out;
+}
+
+/// Tile sizes for the vector dimension of extent `ev`: the whole extent when
+/// it fits one register, else multiples of the register width up to `limit`
+/// whose remainder (peeled into a second, smaller vector tile) is at most one
+/// register. Odd sizes like 50 would cost LLVM (and the machine) a lot.
+SmallVector<int64_t> vectorTiles(int64_t ev, int64_t lanes, int64_t limit) {
+  if (ev <= lanes)
+    return {ev};
+  SmallVector<int64_t> out;
+  // The whole extent as one tile (no loop, no remainder tile): LLVM splits
+  // it into full registers and one partial one.
+  if (ev <= limit)
+    out.push_back(ev);
+  for (int64_t t = lanes; t < std::min(ev, limit + 1); t += lanes)
+    if (ev % t == 0 || ev % t <= lanes)
+      out.push_back(t);
+  if (out.empty())
+    out.push_back(lanes);
+  return out;
+}
+
+class Planner {
+public:
+  Planner(int64_t lanes, int64_t accRegs) : lanes(lanes), accRegs(accRegs) {}
+
+  std::optional<TileConfig> plan(linalg::GenericOp op) const {
+    if (!hasVectorizableBodyImpl(op))
+      return std::nullopt;
+    for (Value v : op->getOperands()) {
+      auto t = dyn_cast<MemRefType>(v.getType());
+      if (!t || !t.getElementType().isIntOrFloat())
+        return std::nullopt;
+    }
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    unsigned numLoops = op.getNumLoops();
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+
+    // The vector dimension: the innermost result of every output map
+    // (trailing dims of size 1 aside) along which the output is contiguous.
+    std::optional<unsigned> vDim;
+    for (OpOperand &init : op.getDpsInitsMutable()) {
+      AffineMap map = op.getMatchingIndexingMap(&init);
+      auto type = cast<MemRefType>(init.get().getType());
+      int64_t pos = static_cast<int64_t>(map.getNumResults()) - 1;
+      while (pos > 0 && type.getDimSize(pos) == 1)
+        --pos;
+      if (pos < 0)
+        return std::nullopt;
+      auto last = dyn_cast<AffineDimExpr>(map.getResult(pos));
+      if (!last)
+        return std::nullopt;
+      if (vDim && *vDim != last.getPosition())
+        return std::nullopt;
+      vDim = last.getPosition();
+      if (!contiguousAlong(init.get(), pos))
+        return std::nullopt;
+    }
+    unsigned v = *vDim;
+    if (iters[v] != utils::IteratorType::parallel ||
+        ShapedType::isDynamic(ranges[v]) || ranges[v] < 2)
+      return std::nullopt;
+    int64_t ev = ranges[v];
+
+    TileConfig config;
+    config.vectorDim = v;
+    config.lanes = lanes;
+    config.tileSizes.assign(numLoops, 1);
+    // Parallel loops outside, reductions inside, each in original order.
+    for (unsigned d = 0; d < numLoops; ++d)
+      if (iters[d] == utils::IteratorType::parallel)
+        config.interchange.push_back(d);
+    for (unsigned d = 0; d < numLoops; ++d)
+      if (iters[d] != utils::IteratorType::parallel)
+        config.interchange.push_back(d);
+
+    if (planContraction(op, v, ranges, config))
+      return finish(op, config);
+
+    // Element-wise ops and reductions into the vector dimension: one vector
+    // along v, everything else scalar loops.
+    // A reduction into v (batch-norm statistics) streams its input once per
+    // vector tile: one tile over all of v (up to 8 registers) reads whole
+    // cache lines in order, where narrower tiles would read every other
+    // part of each line, and the prefetchers fetch the rest anyway.
+    bool reduction = op.getNumReductionLoops() != 0;
+    int64_t best = 1;
+    double bestScore = -1;
+    for (int64_t d : vectorTiles(ev, lanes, (reduction ? 8 : 2) * lanes)) {
+      int64_t regs = (d + lanes - 1) / lanes;
+      double score = (ev % d == 0 ? 1.0 : 0.5) + std::min<int64_t>(regs, 4) +
+                     (d == ev ? 2.0 : 0.0);
+      if (score > bestScore) {
+        bestScore = score;
+        best = d;
+      }
+    }
+    if (best < 2)
+      return std::nullopt;
+    config.tileSizes[v] = best == ev ? 0 : best;
+    // All other maps must be pure once only v is kept.
+    SmallVector<bool> live(numLoops, false);
+    live[v] = true;
+    for (AffineMap map : op.getIndexingMapsArray())
+      if (!isPureAfter(map, live))
+        return std::nullopt;
+    // Inputs that depend on v should be contiguous in it, otherwise the
+    // scalar loop (which LLVM may vectorize) is as good.
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(in);
+      if (!usesDim(map, v))
+        continue;
+      auto pos = resultPos(map, v);
+      if (!pos || !contiguousAlong(in->get(), *pos))
+        return std::nullopt;
+    }
+    return finish(op, config);
+  }
+
+private:
+  /// Threads: the parallel tile loop with the most tiles goes outermost (the
+  /// one that becomes an OpenMP loop: 3 kernel rows split 2:1 on two cores,
+  /// 64 batch entries evenly), and only ops with enough work get threads.
+  TileConfig finish(linalg::GenericOp op, TileConfig config) const {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    auto ext = [&](unsigned d) {
+      return ShapedType::isDynamic(ranges[d]) ? int64_t(64) : ranges[d];
+    };
+    auto tiles = [&](unsigned d) {
+      int64_t t = config.tileSizes[d];
+      return t == 0 ? int64_t(1) : (ext(d) + t - 1) / t;
+    };
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+    auto firstReduction = llvm::find_if(config.interchange, [&](unsigned d) {
+      return iters[d] != utils::IteratorType::parallel;
+    });
+    // A stable insertion sort (a handful of loops).
+    for (auto it = config.interchange.begin(); it != firstReduction; ++it)
+      for (auto j = it;
+           j != config.interchange.begin() && tiles(*(j - 1)) < tiles(*j); --j)
+        std::iter_swap(j - 1, j);
+    double work = 1;
+    for (unsigned d = 0; d < op.getNumLoops(); ++d)
+      work *= double(ext(d));
+    config.parallel = work >= (config.contraction ? kParallelMultiplyAdds
+                                                  : kParallelElements);
+    return config;
+  }
+
+  /// `out[.., m, .., v] += lhs[.., m, .., k, ..] * rhs[.., k, .., v]`: picks
+  /// the register block m x v and the kept reduction dim k.
+  bool planContraction(linalg::GenericOp op, unsigned v,
+                       ArrayRef<int64_t> ranges, TileConfig &config) const {
+    if (!isMulAddBody(op) || op.getNumReductionLoops() == 0)
+      return false;
+    SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+    unsigned numLoops = op.getNumLoops();
+    AffineMap a = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+    AffineMap b = op.getMatchingIndexingMap(op.getDpsInputOperand(1));
+    AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    Value lhsVal = op.getDpsInputOperand(0)->get();
+    Value rhsVal = op.getDpsInputOperand(1)->get();
+    if (usesDim(a, v) == usesDim(b, v))
+      return false;
+    if (usesDim(a, v)) {
+      std::swap(a, b);
+      std::swap(lhsVal, rhsVal);
+    }
+    // rhs must be contiguous along v, or be copied (transposed) first so
+    // that it is: the copy is paid once, the strided reads at every reuse.
+    int packInput = -1;
+    SmallVector<int64_t> packPerm;
+    {
+      auto pos = resultPos(b, v);
+      if (!pos)
+        return false;
+      auto type = cast<MemRefType>(rhsVal.getType());
+      bool contiguous = contiguousAlong(rhsVal, *pos);
+      if (!contiguous) {
+        if (!type.hasStaticShape())
+          return false;
+        packInput = rhsVal == op.getDpsInputOperand(0)->get() ? 0 : 1;
+        for (int64_t i = 0; i < type.getRank(); ++i)
+          if (i != static_cast<int64_t>(*pos))
+            packPerm.push_back(i);
+        packPerm.push_back(*pos);
+        b = b.getSubMap(llvm::to_vector_of<unsigned>(packPerm));
+      }
+    }
+    int64_t ev = ranges[v];
+    // The register block r x vt: rows of m (broadcast loads of lhs) times
+    // registers of v (vector loads of rhs). Scored by a throughput model of
+    // one reduction step of every tile, remainder tiles included: FMAs issue
+    // one per cycle, loads two per cycle, and each accumulator's FMA chain
+    // needs about 4 cycles (the FMA latency).
+    auto chunks = [&](int64_t w) { return (w + lanes - 1) / lanes; };
+    auto cycles = [&](int64_t rows, int64_t w) {
+      double fmas = double(rows * chunks(w));
+      return std::max({fmas, double(rows + chunks(w)) / 2.0, 4.0});
+    };
+    struct Choice {
+      unsigned m;
+      int64_t r, vt;
+      double score;
+    };
+    std::optional<Choice> best;
+    for (unsigned m = 0; m < numLoops; ++m) {
+      if (m == v || iters[m] != utils::IteratorType::parallel ||
+          !usesDim(a, m) || usesDim(b, m) || !usesDim(out, m))
+        continue;
+      bool dynamic = ShapedType::isDynamic(ranges[m]);
+      // A dynamic extent (the batch) is scored as 64; its remainder tile,
+      // when there is one at run time, is left to scalar loops.
+      int64_t em = dynamic ? 64 : ranges[m];
+      for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
+        for (int64_t r = 1; r <= std::min<int64_t>(em, 8); ++r) {
+          if (r * chunks(vt) > accRegs)
+            continue;
+          double time = 0;
+          for (auto [rows, nrows] :
+               {std::pair{r, em / r}, std::pair{em % r, int64_t(1)}}) {
+            if (rows == 0)
+              continue;
+            time += double(nrows) * double(ev / vt) * cycles(rows, vt);
+            if (ev % vt)
+              time += double(nrows) * cycles(rows, ev % vt);
+          }
+          double score = double(em * ev) / double(lanes) / time;
+          if (dynamic)
+            score *= 0.95;
+          // Ties: larger blocks (fewer loop iterations).
+          score += 1e-4 * double(r * vt) / double(8 * 8 * lanes);
+          if (!best || score > best->score)
+            best = Choice{m, r, vt, score};
+        }
+      }
+    }
+    if (!best)
+      return false;
+    config.contraction = true;
+    config.packInput = packInput;
+    config.packPerm = packPerm;
+    config.mDim = best->m;
+    config.tileSizes[v] = best->vt == ev ? 0 : best->vt;
+    config.tileSizes[best->m] =
+        (!ShapedType::isDynamic(ranges[best->m]) && best->r == ranges[best->m])
+            ? 0
+            : best->r;
+    // The kernel runs all the reduction loops of a tile itself.
+    for (unsigned d = 0; d < numLoops; ++d)
+      if (iters[d] == utils::IteratorType::reduction)
+        config.tileSizes[d] = 0;
+
+    // Cache blocking: when the reduction streams more than fits in L2 for
+    // every output tile, block the outermost reduction loop outside the
+    // tiles. The sum of each output element keeps its order.
+    auto ext = [&](unsigned d) {
+      return ShapedType::isDynamic(ranges[d]) ? int64_t(64) : ranges[d];
+    };
+    int64_t parallelTiles = 1, reduction = 1;
+    SmallVector<unsigned> reds;
+    for (unsigned d = 0; d < numLoops; ++d) {
+      if (iters[d] == utils::IteratorType::parallel) {
+        int64_t t = config.tileSizes[d] == 0 ? ext(d) : config.tileSizes[d];
+        parallelTiles *= (ext(d) + t - 1) / t;
+      } else {
+        reds.push_back(d);
+        reduction *= ext(d);
+      }
+    }
+    // Half of a 1 MB L2 (Zen 4).
+    const int64_t budget = 512 * 1024;
+    int64_t footprint = (best->r + best->vt) * 4 * reduction;
+    if (parallelTiles > 1 && footprint > budget) {
+      unsigned r0 = reds.front();
+      int64_t per = footprint / ext(r0);
+      int64_t block = std::max<int64_t>(1, budget / std::max<int64_t>(per, 1));
+      // A block that divides the extent: no short last block, whose
+      // accumulator loads and stores would not be paid back. A dynamic
+      // extent (the batch) gets a power of two.
+      if (!ShapedType::isDynamic(ranges[r0]))
+        block = divisors(ranges[r0], block).back();
+      else
+        block = int64_t(1) << llvm::Log2_64(block);
+      if (block < ext(r0)) {
+        config.outerDim = r0;
+        config.outerBlock = block;
+      }
+    }
+    LLVM_DEBUG(llvm::dbgs() << "contraction m=" << best->m << " v=" << v
+                            << " r=" << best->r << " vt=" << best->vt << "\n");
+    return true;
+  }
+
+  int64_t lanes;
+  int64_t accRegs;
+};
+
+} // namespace
+
+bool mlir::nn::vectorize::hasVectorizableBody(linalg::GenericOp op) {
+  return hasVectorizableBodyImpl(op);
+}
+
+std::optional<TileConfig>
+mlir::nn::vectorize::planTiles(linalg::GenericOp op, int64_t lanes,
+                               int64_t accumulatorRegisters) {
+  return Planner(lanes, accumulatorRegisters).plan(op);
+}

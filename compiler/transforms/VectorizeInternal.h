@@ -1,0 +1,84 @@
+//===- VectorizeInternal.h - the pieces of nn-vectorize ---------*- C++ -*-===//
+//
+// Shared by the files of `nn-vectorize`: the tile plan of an op
+// (TilePlanner.cpp), epilogue fusion (EpilogueFusion.cpp), and the pass
+// itself (Vectorize.cpp).
+//
+//===----------------------------------------------------------------------===//
+#ifndef MODELC_TRANSFORMS_VECTORIZEINTERNAL_H
+#define MODELC_TRANSFORMS_VECTORIZEINTERNAL_H
+
+#include "ContractionKernel.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <optional>
+
+namespace mlir::nn::vectorize {
+
+/// How one op is tiled: a tile size per loop (0: the whole extent, no loop),
+/// the order of the tile loops, and the unit dimensions that must survive
+/// (the `m` and `k` dimensions of a contraction).
+struct TileConfig {
+  SmallVector<int64_t> tileSizes;
+  SmallVector<unsigned> interchange;
+  bool contraction = false;
+  unsigned vectorDim = 0;
+  /// The register-blocked parallel dimension of a contraction (its rows).
+  unsigned mDim = 0;
+  /// Lanes of one vector register.
+  int64_t lanes = 16;
+  /// Worth running on threads.
+  bool parallel = false;
+  /// The value a linalg.fill wrote to a contraction's whole output just
+  /// before it: the kernels start their accumulators from it.
+  Value initial;
+  /// An element-wise consumer of a contraction fused into its kernel.
+  linalg::GenericOp epilogue;
+  bool storeAccumulators = false;
+  /// Input to copy first into a buffer where the vector dimension is
+  /// contiguous (-1: none), and the permutation of its dims for that copy.
+  int packInput = -1;
+  SmallVector<int64_t> packPerm;
+  /// A reduction loop blocked outside the parallel tile loops (-1: none), so
+  /// that the inputs a block reads stay in cache across the output tiles.
+  int outerDim = -1;
+  int64_t outerBlock = 0;
+};
+
+/// The tile plan of `op` for registers of `lanes` f32 lanes, of which a
+/// contraction's accumulators may use `accumulatorRegisters`; none if the
+/// op is left to the scalar loops.
+std::optional<TileConfig> planTiles(linalg::GenericOp op, int64_t lanes,
+                                    int64_t accumulatorRegisters);
+
+/// True if the body only has ops the vectorizer turns into vector code.
+bool hasVectorizableBody(linalg::GenericOp op);
+
+/// The buffer a view chain starts from.
+Value rootBuffer(Value v);
+
+/// An element-wise consumer of the contraction `op` to fuse into its
+/// kernels as an epilogue (see EpilogueFusion.cpp), or null. Moves ops that
+/// sit between the two and touch neither before `op`. `storeAccumulators`
+/// tells if `op`'s output must still be written.
+linalg::GenericOp findEpilogue(linalg::GenericOp op, bool &storeAccumulators);
+
+/// True if the tile's output is a window of the whole output the consumer
+/// reads, so the epilogue can be cut to it.
+bool hasTileWindow(linalg::GenericOp tiled, linalg::GenericOp consumer);
+
+/// The epilogue `config.epilogue` restricted to one tile.
+std::optional<Epilogue> tileEpilogue(RewriterBase &rewriter,
+                                     linalg::GenericOp tiled,
+                                     const TileConfig &config);
+
+/// The epilogue as its own op on the tile's window, after the tile (for a
+/// tile the kernel could not take it in).
+void epilogueAsGeneric(RewriterBase &rewriter, linalg::GenericOp tiled,
+                       const Epilogue &epilogue, linalg::GenericOp consumer);
+
+} // namespace mlir::nn::vectorize
+
+#endif // MODELC_TRANSFORMS_VECTORIZEINTERNAL_H
