@@ -25,24 +25,22 @@ Value mlir::nn::vectorize::rootBuffer(Value v) {
 
 namespace {
 
-/// The offsets and sizes of a contraction tile's output within the whole
-/// output `whole` (the tile's output is `whole` or a unit-stride subview).
-std::optional<std::pair<SmallVector<OpFoldResult>, SmallVector<OpFoldResult>>>
-tileWindow(RewriterBase &rewriter, Location loc, Value tileOut, Value whole) {
+/// How a contraction tile's output sits in the whole output `whole`: the
+/// whole itself (no view), a unit-stride rank-preserving subview of it, or
+/// neither (failure). Casts from canonicalization are looked through.
+FailureOr<memref::SubViewOp> windowOf(Value tileOut, Value whole) {
   while (auto cast = tileOut.getDefiningOp<memref::CastOp>())
     tileOut = cast.getSource();
-  if (tileOut == whole) {
-    int64_t rank = cast<MemRefType>(whole.getType()).getRank();
-    return std::pair{SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(0)),
-                     memref::getMixedSizes(rewriter, loc, whole)};
-  }
+  if (tileOut == whole)
+    return memref::SubViewOp();
   auto view = tileOut.getDefiningOp<memref::SubViewOp>();
   if (!view || view.getSource() != whole ||
-      !llvm::all_of(view.getMixedStrides(),
-                    [](OpFoldResult s) { return isConstantIntValue(s, 1); }) ||
+      !llvm::all_of(
+          view.getMixedStrides(),
+          [](OpFoldResult st) { return isConstantIntValue(st, 1); }) ||
       view.getSourceType().getRank() != view.getType().getRank())
-    return std::nullopt;
-  return std::pair{view.getMixedOffsets(), view.getMixedSizes()};
+    return failure();
+  return view;
 }
 
 /// True if a buffer (through its views) has a user other than `a` and `b`,
@@ -67,6 +65,8 @@ bool usedElsewhere(Value buffer, Operation *a, Operation *b) {
   return false;
 }
 
+} // namespace
+
 /// An element-wise consumer of a contraction's output that can be fused into
 /// its kernel as an epilogue (conv + bias + batch norm + relu at inference):
 /// the next op with memory effects after `op`, all-parallel over the output's
@@ -74,8 +74,8 @@ bool usedElsewhere(Value buffer, Operation *a, Operation *b) {
 /// can apply to registers, and writing either the output itself or a buffer
 /// neither op reads. `storeAccumulators` tells if the output must still be
 /// written (it is read after the consumer).
-linalg::GenericOp findEpilogueImpl(linalg::GenericOp op,
-                                   bool &storeAccumulators) {
+linalg::GenericOp mlir::nn::vectorize::findEpilogue(linalg::GenericOp op,
+                                                    bool &storeAccumulators) {
   Value out = op.getDpsInitOperand(0)->get();
   Value root = rootBuffer(out);
   llvm::SmallPtrSet<Value, 4> inputRoots;
@@ -174,49 +174,35 @@ linalg::GenericOp findEpilogueImpl(linalg::GenericOp op,
 }
 
 /// The consumer's operand that is the contraction's whole output.
-Value consumedOutput(linalg::GenericOp consumer, Value tileOut) {
+static Value consumedOutput(linalg::GenericOp consumer, Value tileOut) {
   for (OpOperand &operand : consumer->getOpOperands())
     if (rootBuffer(operand.get()) == rootBuffer(tileOut))
       return operand.get();
   return nullptr;
 }
 
-/// True if the tile's output is a window of the whole output the epilogue
-/// can be cut to.
-bool hasTileWindowImpl(linalg::GenericOp tiled, linalg::GenericOp consumer) {
-  Value tileOut = tiled.getDpsInitOperand(0)->get();
-  while (auto cast = tileOut.getDefiningOp<memref::CastOp>())
-    tileOut = cast.getSource();
-  Value whole = consumedOutput(consumer, tileOut);
-  if (!whole)
-    return false;
-  if (tileOut == whole)
-    return true;
-  auto view = tileOut.getDefiningOp<memref::SubViewOp>();
-  return view && view.getSource() == whole &&
-         llvm::all_of(
-             view.getMixedStrides(),
-             [](OpFoldResult st) { return isConstantIntValue(st, 1); }) &&
-         view.getSourceType().getRank() == view.getType().getRank();
-}
-
 /// The epilogue restricted to one tile: each operand of `consumer` (indexed
 /// through its map by the dimensions of the contraction's output) cut to the
 /// tile's window; operands that are the contraction's output become null
 /// (the kernel feeds them the accumulators).
-std::optional<nn::Epilogue> tileEpilogueImpl(RewriterBase &rewriter,
-                                             linalg::GenericOp tiled,
-                                             const TileConfig &config) {
+std::optional<nn::Epilogue> mlir::nn::vectorize::tileEpilogue(
+    RewriterBase &rewriter, linalg::GenericOp tiled, const TileConfig &config) {
   linalg::GenericOp consumer = config.epilogue;
   Value tileOut = tiled.getDpsInitOperand(0)->get();
   Location loc = tiled.getLoc();
   // The whole output: what the consumer reads as the contraction's result.
   Value whole = consumedOutput(consumer, tileOut);
-  rewriter.setInsertionPoint(tiled);
-  auto window = tileWindow(rewriter, loc, tileOut, whole);
-  if (!window)
+  FailureOr<memref::SubViewOp> window = windowOf(tileOut, whole);
+  if (failed(window))
     return std::nullopt;
-  SmallVector<OpFoldResult> offsets = window->first, sizes = window->second;
+  rewriter.setInsertionPoint(tiled);
+  int64_t rank = cast<MemRefType>(whole.getType()).getRank();
+  SmallVector<OpFoldResult> offsets =
+      *window ? window->getMixedOffsets()
+              : SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes =
+      *window ? window->getMixedSizes()
+              : memref::getMixedSizes(rewriter, loc, whole);
   nn::Epilogue epilogue;
   epilogue.body = &consumer.getRegion().front();
   epilogue.storeAccumulators = config.storeAccumulators;
@@ -246,9 +232,10 @@ std::optional<nn::Epilogue> tileEpilogueImpl(RewriterBase &rewriter,
 
 /// Applies the epilogue to a tile the kernel could not handle: a copy of the
 /// consumer on the tile's window, after the tile.
-void epilogueAsGenericImpl(RewriterBase &rewriter, linalg::GenericOp tiled,
-                           const nn::Epilogue &epilogue,
-                           linalg::GenericOp consumer) {
+void mlir::nn::vectorize::epilogueAsGeneric(RewriterBase &rewriter,
+                                            linalg::GenericOp tiled,
+                                            const nn::Epilogue &epilogue,
+                                            linalg::GenericOp consumer) {
   rewriter.setInsertionPointAfter(tiled);
   Operation *copy = rewriter.clone(*consumer);
   Value tileOut = tiled.getDpsInitOperand(0)->get();
@@ -257,26 +244,9 @@ void epilogueAsGenericImpl(RewriterBase &rewriter, linalg::GenericOp tiled,
   copy->setOperand(copy->getNumOperands() - 1, epilogue.out);
 }
 
-} // namespace
-
-linalg::GenericOp mlir::nn::vectorize::findEpilogue(linalg::GenericOp op,
-                                                    bool &storeAccumulators) {
-  return findEpilogueImpl(op, storeAccumulators);
-}
-
 bool mlir::nn::vectorize::hasTileWindow(linalg::GenericOp tiled,
                                         linalg::GenericOp consumer) {
-  return hasTileWindowImpl(tiled, consumer);
-}
-
-std::optional<nn::Epilogue> mlir::nn::vectorize::tileEpilogue(
-    RewriterBase &rewriter, linalg::GenericOp tiled, const TileConfig &config) {
-  return tileEpilogueImpl(rewriter, tiled, config);
-}
-
-void mlir::nn::vectorize::epilogueAsGeneric(RewriterBase &rewriter,
-                                            linalg::GenericOp tiled,
-                                            const nn::Epilogue &epilogue,
-                                            linalg::GenericOp consumer) {
-  epilogueAsGenericImpl(rewriter, tiled, epilogue, consumer);
+  Value tileOut = tiled.getDpsInitOperand(0)->get();
+  Value whole = consumedOutput(consumer, tileOut);
+  return whole && succeeded(windowOf(tileOut, whole));
 }

@@ -28,8 +28,9 @@ namespace {
 constexpr double kParallelElements = 1 << 18;
 constexpr double kParallelMultiplyAdds = 1 << 23;
 
-/// True if the body only has ops the vectorizer turns into vector code.
-bool hasVectorizableBodyImpl(linalg::GenericOp op) {
+} // namespace
+
+bool mlir::nn::vectorize::hasVectorizableBody(linalg::GenericOp op) {
   for (Operation &nested : op.getRegion().front()) {
     if (isa<linalg::YieldOp, linalg::IndexOp>(nested))
       continue;
@@ -44,6 +45,8 @@ bool hasVectorizableBodyImpl(linalg::GenericOp op) {
   }
   return true;
 }
+
+namespace {
 
 /// `out = out + a * b` with `a`, `b` the two inputs (floats).
 bool isMulAddBody(linalg::GenericOp op) {
@@ -141,7 +144,7 @@ public:
   Planner(int64_t lanes, int64_t accRegs) : lanes(lanes), accRegs(accRegs) {}
 
   std::optional<TileConfig> plan(linalg::GenericOp op) const {
-    if (!hasVectorizableBodyImpl(op))
+    if (!hasVectorizableBody(op))
       return std::nullopt;
     for (Value v : op->getOperands()) {
       auto t = dyn_cast<MemRefType>(v.getType());
@@ -413,10 +416,6 @@ private:
 };
 
 } // namespace
-
-bool mlir::nn::vectorize::hasVectorizableBody(linalg::GenericOp op) {
-  return hasVectorizableBodyImpl(op);
-}
 
 std::optional<TileConfig>
 mlir::nn::vectorize::planTiles(linalg::GenericOp op, int64_t lanes,

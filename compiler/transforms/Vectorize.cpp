@@ -433,7 +433,6 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   if (llvm::any_of(config.tileSizes, [](int64_t t) { return t != 0; })) {
     SmallVector<Operation *> loops;
     unsigned v = config.vectorDim;
-    int64_t ev = tiled.getStaticLoopRanges()[v];
     FailureOr<linalg::GenericOp> inner =
         tileOnce(rewriter, tiled, config.tileSizes, config.interchange, &loops);
     if (failed(inner))
@@ -474,7 +473,6 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       toPeel.push_back({idx, d});
     }
     llvm::sort(toPeel, [](auto x, auto y) { return x.first > y.first; });
-    (void)ev;
     // Peeling clones the tile: the marker finds all the copies.
     tiled->setAttr(kTileAttr, rewriter.getUnitAttr());
     marked = true;

@@ -18,8 +18,7 @@
 namespace mlir::nn::vectorize {
 
 /// How one op is tiled: a tile size per loop (0: the whole extent, no loop),
-/// the order of the tile loops, and the unit dimensions that must survive
-/// (the `m` and `k` dimensions of a contraction).
+/// the order of the tile loops, and what the tiles become.
 struct TileConfig {
   SmallVector<int64_t> tileSizes;
   SmallVector<unsigned> interchange;
