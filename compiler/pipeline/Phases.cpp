@@ -29,7 +29,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   case Phase::Loops:
     // With threads, the vectorizer's outermost parallel tile loops become
     // scf.parallel and then OpenMP worksharing loops.
-    return std::string("nn-eliminate-empty-tensors,one-shot-bufferize{bufferize-function-boundaries "
+    return std::string("nn-eliminate-empty-tensors,one-shot-bufferize{"
+                       "bufferize-function-boundaries "
                        "function-boundary-type-conversion=identity-layout-map},"
                        "buffer-deallocation-pipeline,"
                        "func.func(nn-copies-to-linalg,nn-vectorize{parallel=") +
@@ -73,8 +74,7 @@ LogicalResult modelc::runPhases(ModuleOp module, Phase from, Phase to,
     return success();
   std::string errors;
   llvm::raw_string_ostream errStream(errors);
-  if (failed(parsePassPipeline(text, pm,
-                               errStream))) {
+  if (failed(parsePassPipeline(text, pm, errStream))) {
     llvm::errs() << "modelc: internal error: bad pipeline: " << errors << "\n";
     return failure();
   }

@@ -179,12 +179,6 @@ private:
   /// Results go straight into the caller's buffers.
   void finish(Body &body, ArrayRef<Value> results, unsigned firstOut) {
     Block &entry = body.fn.getBody().front();
-    // The updates go into the arena after everything has read it: one-shot
-    // bufferization then writes them in place (a read of the entry's arena
-    // after an update would make it copy the whole arena in and out).
-    for (auto &[loc, name, value] : pendingWrites)
-      insertVariable(loc, name, value);
-    pendingWrites.clear();
     if (updatedArena != arena)
       bufferization::MaterializeInDestinationOp::create(
           b, body.loc, Type(), updatedArena, entry.getArgument(0),
@@ -213,13 +207,9 @@ private:
                                          ArrayRef<ReassociationIndices>{all});
   }
 
-  /// An update is an insert_slice into the arena, made when the entry is
-  /// finished (every read of the old value has happened by then).
+  /// An update is an insert_slice into the arena; every read has happened
+  /// before (the train step assigns last), so bufferization does it in place.
   void writeVariable(Location loc, StringRef name, Value value) {
-    pendingWrites.push_back({loc, name.str(), value});
-  }
-
-  void insertVariable(Location loc, StringRef name, Value value) {
     const Slot &slot = slots.lookup(name);
     Value flat = value;
     if (slot.type.getRank() != 1) {
@@ -294,12 +284,6 @@ private:
   MemRefType arenaType;
   Value arena;        // the state as the entry point found it
   Value updatedArena; // after this entry's nn.assign ops
-  struct PendingWrite {
-    Location loc;
-    std::string name;
-    Value value;
-  };
-  SmallVector<PendingWrite> pendingWrites; // this entry's nn.assign ops
 };
 
 struct NNBuildEntryPointsPass
