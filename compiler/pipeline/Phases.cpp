@@ -18,10 +18,14 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     return "";
   case Phase::NNTrain:
     // An inference-only build has no train step and folds batch norms.
+    // Without fusion every variable keeps its own optimizer update.
     return options.inferenceOnly
-               ? "nn-specialize-mode,nn-fold-batch-norm,nn-build-entry-points"
-               : "nn-build-train-step,nn-specialize-mode,nn-fold-batch-norm,"
-                 "nn-build-entry-points";
+               ? std::string("nn-specialize-mode,nn-fold-batch-norm,"
+                             "nn-build-entry-points")
+               : std::string("nn-build-train-step,") +
+                     (options.fusion ? "nn-flatten-optimizer," : "") +
+                     "nn-specialize-mode,nn-fold-batch-norm,nn-build-entry-"
+                     "points";
   case Phase::Linalg:
     return options.fusion ? "convert-nn-to-linalg,"
                             "func.func(canonicalize,nn-fuse-elementwise,cse)"
@@ -29,7 +33,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   case Phase::Loops:
     // With threads, the vectorizer's outermost parallel tile loops become
     // scf.parallel and then OpenMP worksharing loops.
-    return std::string("nn-eliminate-empty-tensors,one-shot-bufferize{"
+    return std::string("nn-unshare-fills,func.func(nn-concat-in-place),nn-"
+                       "eliminate-empty-tensors,one-shot-bufferize{"
                        "bufferize-function-boundaries "
                        "function-boundary-type-conversion=identity-layout-map},"
                        "buffer-deallocation-pipeline,"

@@ -50,7 +50,8 @@ public:
     appendArgs(args, "input", forward.getArgumentTypes(), forward, true);
     appendArgs(args, "output", forward.getResultTypes(), forward, false);
     Body body = begin(entryName, args);
-    SmallVector<Value> outs = inlineCall(forward, body.tensors(1, forward.getNumArguments()));
+    SmallVector<Value> outs =
+        inlineCall(forward, body.tensors(1, forward.getNumArguments()));
     finish(body, outs, 1 + forward.getNumArguments());
   }
 
@@ -156,8 +157,8 @@ private:
     fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
     SmallVector<Attribute> abi;
     for (const AbiArg &a : args)
-      abi.push_back(b.getStringAttr(a.name.empty() ? a.kind
-                                                   : a.kind + ":" + a.name));
+      abi.push_back(
+          b.getStringAttr(a.name.empty() ? a.kind : a.kind + ":" + a.name));
     fn->setAttr("nn.abi", b.getArrayAttr(abi));
     Block *entry = fn.addEntryBlock();
     b.setInsertionPointToStart(entry);
@@ -195,7 +196,8 @@ private:
     const Slot &slot = slots.lookup(name);
     auto flat = RankedTensorType::get({slot.size}, b.getF32Type());
     Value v = tensor::ExtractSliceOp::create(
-        b, loc, flat, arena, ArrayRef<OpFoldResult>{b.getIndexAttr(slot.offset)},
+        b, loc, flat, arena,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(slot.offset)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(slot.size)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
     if (slot.type.getRank() == 1)
@@ -226,6 +228,12 @@ private:
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   }
 
+  /// Where the range of consecutive variables starts in the arena.
+  int64_t offsetOf(ArrayAttr variables) {
+    return slots.lookup(cast<FlatSymbolRefAttr>(variables[0]).getValue())
+        .offset;
+  }
+
   /// Clones `fn`'s body here with `args` for its arguments; returns what it
   /// returns. State reads become arena slices.
   SmallVector<Value> inlineCall(func::FuncOp fn, ValueRange args) {
@@ -245,8 +253,31 @@ private:
         continue;
       }
       if (auto read = dyn_cast<nn::ReadOp>(op)) {
-        map.map(read.getResult(), readVariable(read.getLoc(),
-                                               read.getVariable()));
+        map.map(read.getResult(),
+                readVariable(read.getLoc(), read.getVariable()));
+        continue;
+      }
+      // Consecutive variables (the verifier checked) are one arena range.
+      if (auto read = dyn_cast<nn::ReadFlatOp>(op)) {
+        int64_t offset = offsetOf(read.getVariables());
+        map.map(read.getResult(),
+                tensor::ExtractSliceOp::create(
+                    b, read.getLoc(), read.getType(), arena,
+                    ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+                    ArrayRef<OpFoldResult>{
+                        b.getIndexAttr(read.getType().getDimSize(0))},
+                    ArrayRef<OpFoldResult>{b.getIndexAttr(1)}));
+        continue;
+      }
+      if (auto write = dyn_cast<nn::AssignFlatOp>(op)) {
+        Value value = map.lookup(write.getValue());
+        int64_t offset = offsetOf(write.getVariables());
+        int64_t size = cast<RankedTensorType>(value.getType()).getDimSize(0);
+        updatedArena = tensor::InsertSliceOp::create(
+            b, write.getLoc(), value, updatedArena,
+            ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
+            ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
         continue;
       }
       b.clone(op, map);
@@ -330,16 +361,16 @@ struct NNBuildEntryPointsPass
 
     // The declarations become a record of the layout; nothing reads them now.
     SmallVector<Attribute> layout;
-    for (auto var : llvm::make_early_inc_range(module.getOps<nn::VariableOp>())) {
+    for (auto var :
+         llvm::make_early_inc_range(module.getOps<nn::VariableOp>())) {
       const Slot &slot = slots[var.getSymName()];
       SmallVector<NamedAttribute> entry = {
           b.getNamedAttr("name", var.getSymNameAttr()),
           b.getNamedAttr("offset", b.getI64IntegerAttr(slot.offset)),
           b.getNamedAttr("size", b.getI64IntegerAttr(slot.size)),
-          b.getNamedAttr("shape",
-                         b.getDenseI64ArrayAttr(slot.type.getShape())),
-          b.getNamedAttr("role", b.getStringAttr(nn::stringifyVariableRole(
-                                     var.getRole()))),
+          b.getNamedAttr("shape", b.getDenseI64ArrayAttr(slot.type.getShape())),
+          b.getNamedAttr("role", b.getStringAttr(
+                                     nn::stringifyVariableRole(var.getRole()))),
           b.getNamedAttr("init", var.getInitAttr()),
           b.getNamedAttr("trainable", b.getBoolAttr(var.getTrainable()))};
       layout.push_back(b.getDictionaryAttr(entry));

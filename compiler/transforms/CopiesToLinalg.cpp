@@ -1,9 +1,16 @@
 //===- CopiesToLinalg.cpp - strided copies as linalg.copy -----------------===//
+//
+// Also erases the copies in-place bufferization leaves from a buffer to
+// itself: an operand built in its slice of a concatenation is "inserted"
+// with a copy between two different views of the same memory.
+//
+//===----------------------------------------------------------------------===//
 #include "modelc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -33,10 +40,69 @@ struct StridedCopyToLinalg : public OpRewritePattern<memref::CopyOp> {
   }
 };
 
+/// True if every path through a loop body yields its buffer `arg` back
+/// (directly or from both branches of an scf.if).
+bool yieldsBack(Value yielded, Value arg) {
+  if (yielded == arg)
+    return true;
+  auto branch = yielded.getDefiningOp<scf::IfOp>();
+  if (!branch || branch.getElseRegion().empty())
+    return false;
+  unsigned i = cast<OpResult>(yielded).getResultNumber();
+  return yieldsBack(branch.thenYield().getOperand(i), arg) &&
+         yieldsBack(branch.elseYield().getOperand(i), arg);
+}
+
+/// The allocation `v` is a view of, through views that keep the base
+/// pointer (so a static strided layout's offset is relative to it).
+Value viewRoot(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    // A loop that updates its buffer in place yields what it was given.
+    if (auto loop = dyn_cast<scf::ForOp>(def)) {
+      unsigned i = cast<OpResult>(v).getResultNumber();
+      if (!yieldsBack(loop.getYieldedValues()[i], loop.getRegionIterArgs()[i]))
+        break;
+      v = loop.getInitArgs()[i];
+      continue;
+    }
+    if (!isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+             memref::CastOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return v;
+}
+
+/// A copy between two views of the same elements does nothing.
+struct SelfCopyErasure : public OpRewritePattern<memref::CopyOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(memref::CopyOp copy,
+                                PatternRewriter &rewriter) const override {
+    auto source = dyn_cast<MemRefType>(copy.getSource().getType());
+    auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
+    if (!source || !target || source.getShape() != target.getShape() ||
+        !source.hasStaticShape() ||
+        viewRoot(copy.getSource()) != viewRoot(copy.getTarget()))
+      return failure();
+    SmallVector<int64_t> sourceStrides, targetStrides;
+    int64_t sourceOffset, targetOffset;
+    if (failed(source.getStridesAndOffset(sourceStrides, sourceOffset)) ||
+        failed(target.getStridesAndOffset(targetStrides, targetOffset)) ||
+        sourceOffset != targetOffset || sourceStrides != targetStrides ||
+        ShapedType::isDynamic(sourceOffset) ||
+        llvm::any_of(sourceStrides, ShapedType::isDynamic))
+      return failure();
+    rewriter.eraseOp(copy);
+    return success();
+  }
+};
+
 struct NNCopiesToLinalgPass
     : public nn::impl::NNCopiesToLinalgBase<NNCopiesToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    patterns.add<SelfCopyErasure>(&getContext(), /*benefit=*/2);
     patterns.add<StridedCopyToLinalg>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

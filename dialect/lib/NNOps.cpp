@@ -43,6 +43,54 @@ LogicalResult AssignOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
                            symbolTable);
 }
 
+/// The variables exist, hold f32, are declared one after another (so the
+/// arena stores them as one range) and fill `type` exactly.
+static LogicalResult verifyFlatUse(Operation *op, ArrayAttr variables,
+                                   Type type,
+                                   SymbolTableCollection &symbolTable) {
+  if (variables.empty())
+    return op->emitOpError("needs at least one variable");
+  int64_t total = 0;
+  VariableOp previous;
+  for (auto ref : variables.getAsRange<FlatSymbolRefAttr>()) {
+    auto var =
+        symbolTable.lookupNearestSymbolFrom<VariableOp>(op, ref.getAttr());
+    if (!var)
+      return op->emitOpError()
+             << "'" << ref.getValue() << "' does not name an nn.variable";
+    auto t = cast<RankedTensorType>(var.getType());
+    if (!t.getElementType().isF32())
+      return op->emitOpError()
+             << "variable '" << ref.getValue() << "' does not hold f32";
+    if (previous) {
+      Operation *next = previous->getNextNode();
+      while (next && !isa<VariableOp>(next))
+        next = next->getNextNode();
+      if (next != var.getOperation())
+        return op->emitOpError() << "variable '" << ref.getValue()
+                                 << "' is not declared right after '"
+                                 << previous.getSymName() << "'";
+    }
+    previous = var;
+    total += t.getNumElements();
+  }
+  int64_t size = cast<RankedTensorType>(type).getDimSize(0);
+  if (size != total)
+    return op->emitOpError()
+           << "the variables hold " << total << " elements, the value " << size;
+  return success();
+}
+
+LogicalResult ReadFlatOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  return verifyFlatUse(*this, getVariables(), getType(), symbolTable);
+}
+
+LogicalResult
+AssignFlatOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  return verifyFlatUse(*this, getVariables(), getValue().getType(),
+                       symbolTable);
+}
+
 //===----------------------------------------------------------------------===//
 // Layers
 //===----------------------------------------------------------------------===//
@@ -61,8 +109,8 @@ LogicalResult Conv2DOp::verify() {
                          << " channels but the kernel expects " << k[2]
                          << " (input " << fmtShape(x) << ", kernel "
                          << fmtShape(k) << ")";
-  if (getBias() && failed(expectShape(*this, "bias", shapeOf(getBias()),
-                                      {k[3]})))
+  if (getBias() &&
+      failed(expectShape(*this, "bias", shapeOf(getBias()), {k[3]})))
     return failure();
   bool same = getPadding() == Padding::same;
   SmallVector<int64_t> expected = {x[0], 0, 0, k[3]};
@@ -84,8 +132,8 @@ LogicalResult DenseOp::verify() {
     return failure();
   ArrayRef<int64_t> x = shapeOf(getInput()), k = shapeOf(getKernel());
   if (!dimsAgree(x[1], k[0]))
-    return emitOpError() << "input " << fmtShape(x)
-                         << " does not match kernel " << fmtShape(k);
+    return emitOpError() << "input " << fmtShape(x) << " does not match kernel "
+                         << fmtShape(k);
   if (getBias() &&
       failed(expectShape(*this, "bias", shapeOf(getBias()), {k[1]})))
     return failure();
@@ -127,8 +175,7 @@ LogicalResult BatchNormOp::verify() {
     return emitOpError(
         "renorm_mean and renorm_stddev must be given exactly when renorm is "
         "true");
-  if (!getRenorm() &&
-      (getRenormRmin() || getRenormRmax() || getRenormDmax()))
+  if (!getRenorm() && (getRenormRmin() || getRenormRmax() || getRenormDmax()))
     return emitOpError("renorm clipping needs renorm = true");
   struct Named {
     StringRef name;
@@ -142,8 +189,8 @@ LogicalResult BatchNormOp::verify() {
                     {"batch_mean", getBatchMean()},
                     {"batch_variance", getBatchVariance()}};
   for (auto &n : perChannel)
-    if (n.value && failed(expectShape(*this, n.name, shapeOf(n.value),
-                                      channels)))
+    if (n.value &&
+        failed(expectShape(*this, n.name, shapeOf(n.value), channels)))
       return failure();
   float momentum = getMomentum().convertToFloat();
   if (!(momentum >= 0.0f && momentum <= 1.0f))
@@ -182,8 +229,8 @@ LogicalResult Pool2DOp::verify() {
   bool same = getPadding() == Padding::same;
   SmallVector<int64_t> expected = {x[0], 0, 0, x[3]};
   for (int i = 0; i < 2; ++i) {
-    expected[1 + i] = windowOutputSize(x[1 + i], getPoolSize()[i],
-                                       getStrides()[i], 1, same);
+    expected[1 + i] =
+        windowOutputSize(x[1 + i], getPoolSize()[i], getStrides()[i], 1, same);
     if (expected[1 + i] == 0)
       return emitOpError() << "pool_size " << fmtShape(getPoolSize())
                            << " does not fit input " << fmtShape(x)
@@ -204,8 +251,8 @@ LogicalResult ReshapeOp::verify() {
   if (in.empty() || out.empty())
     return emitOpError("reshape keeps the batch dimension: rank must be >= 1");
   if (in[0] != out[0])
-    return emitOpError() << "batch dimension changes from "
-                         << fmtShape(in) << " to " << fmtShape(out);
+    return emitOpError() << "batch dimension changes from " << fmtShape(in)
+                         << " to " << fmtShape(out);
   auto rest = [](ArrayRef<int64_t> s) -> int64_t {
     int64_t n = 1;
     for (int64_t d : s.drop_front()) {
@@ -219,9 +266,9 @@ LogicalResult ReshapeOp::verify() {
   if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
     return emitOpError("only the batch dimension may be dynamic");
   if (a != b)
-    return emitOpError() << "cannot reshape " << fmtShape(in) << " ("
-                         << a << " elements per example) to "
-                         << fmtShape(out) << " (" << b << ")";
+    return emitOpError() << "cannot reshape " << fmtShape(in) << " (" << a
+                         << " elements per example) to " << fmtShape(out)
+                         << " (" << b << ")";
   return success();
 }
 
@@ -241,14 +288,13 @@ LogicalResult ConcatOp::verify() {
                            << fmtShape(s) << " differ in rank";
     for (int64_t i = 0; i < rank; ++i) {
       if (i == axis) {
-        expected[i] = ShapedType::isDynamic(expected[i]) ||
-                              ShapedType::isDynamic(s[i])
-                          ? ShapedType::kDynamic
-                          : expected[i] + s[i];
+        expected[i] =
+            ShapedType::isDynamic(expected[i]) || ShapedType::isDynamic(s[i])
+                ? ShapedType::kDynamic
+                : expected[i] + s[i];
       } else if (s[i] != first[i]) {
         return emitOpError() << "inputs " << fmtShape(first) << " and "
-                             << fmtShape(s) << " differ outside axis "
-                             << axis;
+                             << fmtShape(s) << " differ outside axis " << axis;
       }
     }
   }
@@ -328,8 +374,8 @@ LogicalResult SgdOp::verify() {
 }
 
 LogicalResult MomentumOp::verify() {
-  return verifyUpdate(*this, {getParam(), getAccum(), getGrad(),
-                              getNewParam(), getNewAccum()});
+  return verifyUpdate(
+      *this, {getParam(), getAccum(), getGrad(), getNewParam(), getNewAccum()});
 }
 
 LogicalResult AdamOp::verify() {

@@ -76,3 +76,52 @@ nn.variable @"d/kernel" : tensor<4x2xi32> role <param> {init = {kind = "zeros"}}
 // expected-error @+2 {{expected ::mlir::nn::VariableRole to be one of: param, moving_mean, moving_variance, renorm_mean, renorm_stddev, slot}}
 // expected-error @+1 {{failed to parse NN_VariableRoleAttr parameter 'value'}}
 nn.variable @"d/kernel" : tensor<4x2xf32> role <weights> {init = {kind = "zeros"}}
+
+// -----
+
+nn.variable @a : tensor<2x3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+nn.variable @b : tensor<3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+func.func @read_flat_wrong_size() -> tensor<8xf32> {
+  // expected-error @below {{'nn.read_flat' op the variables hold 9 elements, the value 8}}
+  %0 = nn.read_flat [@a, @b] : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+nn.variable @a : tensor<2x3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+nn.variable @c : tensor<1xf32> role <moving_mean> {init = {kind = "zeros"}}
+nn.variable @b : tensor<3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+func.func @read_flat_gap() -> tensor<9xf32> {
+  // The arena holds @c between them: not one range.
+  // expected-error @below {{'nn.read_flat' op variable 'b' is not declared right after 'a'}}
+  %0 = nn.read_flat [@a, @b] : tensor<9xf32>
+  return %0 : tensor<9xf32>
+}
+
+// -----
+
+nn.variable @a : tensor<2x3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+nn.variable @b : tensor<3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+func.func @assign_flat_order(%v: tensor<9xf32>) {
+  // expected-error @below {{'nn.assign_flat' op variable 'a' is not declared right after 'b'}}
+  nn.assign_flat %v to [@b, @a] : tensor<9xf32>
+  return
+}
+
+// -----
+
+nn.variable @a : tensor<2x3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+func.func @assign_flat_unknown(%v: tensor<6xf32>) {
+  // expected-error @below {{'nn.assign_flat' op 'z' does not name an nn.variable}}
+  nn.assign_flat %v to [@z] : tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @read_flat_empty() -> tensor<0xf32> {
+  // expected-error @below {{'nn.read_flat' op needs at least one variable}}
+  %0 = nn.read_flat [] : tensor<0xf32>
+  return %0 : tensor<0xf32>
+}

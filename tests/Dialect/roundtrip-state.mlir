@@ -32,3 +32,15 @@ func.func @update(%v: tensor<2xf32>) -> tensor<4x2xf32> {
   // CHECK-NEXT: return %[[K]]
   return %k : tensor<4x2xf32>
 }
+
+// Consecutive variables as one 1-D range.
+nn.variable @"flat/a" : tensor<2x3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+nn.variable @"flat/b" : tensor<3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+// CHECK-LABEL: func.func @flat
+// CHECK: %[[V:.*]] = nn.read_flat [@"flat/a", @"flat/b"] : tensor<9xf32>
+// CHECK: nn.assign_flat %[[V]] to [@"flat/a", @"flat/b"] : tensor<9xf32>
+func.func @flat() {
+  %0 = nn.read_flat [@"flat/a", @"flat/b"] : tensor<9xf32>
+  nn.assign_flat %0 to [@"flat/a", @"flat/b"] : tensor<9xf32>
+  return
+}

@@ -17,3 +17,40 @@ func.func @contiguous(%src: memref<4x4xf32>, %dst: memref<4x4xf32>) {
   memref.copy %src, %dst : memref<4x4xf32> to memref<4x4xf32>
   return
 }
+
+// A copy between two views of the same elements (what in-place
+// bufferization leaves after building a value in its slice) is erased: here
+// through a reshape, and through a loop that updates its buffer in place on
+// every path. A copy to other elements stays.
+// CHECK-LABEL: func.func @self_copies
+// CHECK-NOT: memref.copy
+// CHECK: linalg.copy ins(%{{.*}} : memref<4xf32, strided<[1], offset: 6>>) outs(%{{.*}} : memref<4xf32, strided<[1], offset: 10>>)
+// CHECK-NOT: copy
+// CHECK: return
+func.func @self_copies(%c: i1) -> memref<14xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %f = arith.constant 1.0 : f32
+  %a = memref.alloc() : memref<14xf32>
+  %s0 = memref.subview %a[0] [6] [1] : memref<14xf32> to memref<6xf32, strided<[1]>>
+  %e0 = memref.expand_shape %s0 [[0, 1]] output_shape [2, 3] : memref<6xf32, strided<[1]>> into memref<2x3xf32>
+  %c0v = memref.collapse_shape %e0 [[0, 1]] : memref<2x3xf32> into memref<6xf32>
+  %t0 = memref.subview %a[0] [6] [1] : memref<14xf32> to memref<6xf32, strided<[1]>>
+  memref.copy %c0v, %t0 : memref<6xf32> to memref<6xf32, strided<[1]>>
+  %s1 = memref.subview %a[6] [4] [1] : memref<14xf32> to memref<4xf32, strided<[1], offset: 6>>
+  %l = scf.for %i = %c0 to %c4 step %c1 iter_args(%b = %s1) -> memref<4xf32, strided<[1], offset: 6>> {
+    %r = scf.if %c -> memref<4xf32, strided<[1], offset: 6>> {
+      memref.store %f, %b[%i] : memref<4xf32, strided<[1], offset: 6>>
+      scf.yield %b : memref<4xf32, strided<[1], offset: 6>>
+    } else {
+      scf.yield %b : memref<4xf32, strided<[1], offset: 6>>
+    }
+    scf.yield %r : memref<4xf32, strided<[1], offset: 6>>
+  }
+  %t1 = memref.subview %a[6] [4] [1] : memref<14xf32> to memref<4xf32, strided<[1], offset: 6>>
+  memref.copy %l, %t1 : memref<4xf32, strided<[1], offset: 6>> to memref<4xf32, strided<[1], offset: 6>>
+  %t2 = memref.subview %a[10] [4] [1] : memref<14xf32> to memref<4xf32, strided<[1], offset: 10>>
+  memref.copy %l, %t2 : memref<4xf32, strided<[1], offset: 6>> to memref<4xf32, strided<[1], offset: 10>>
+  return %a : memref<14xf32>
+}

@@ -71,8 +71,9 @@ cl::opt<bool> parallel("parallel",
                                "many; default: all cores)"),
                       cl::init(true), cl::cat(category));
 cl::opt<bool> fusion("fusion",
-                     cl::desc("fuse element-wise chains and contraction "
-                              "epilogues (off: for comparing numerics)"),
+                     cl::desc("fuse element-wise chains, contraction "
+                              "epilogues and optimizer updates (off: for "
+                              "comparing numerics)"),
                      cl::init(true), cl::Hidden, cl::cat(category));
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),

@@ -28,8 +28,9 @@ struct PipelineOptions {
   bool inferenceOnly = false;
   /// Run the outermost parallel tile loops on OpenMP threads.
   bool threads = true;
-  /// Fuse element-wise chains and contraction epilogues (off: every op is
-  /// its own loop nest, for checking that fusion changes nothing).
+  /// Fuse element-wise chains, contraction epilogues and the optimizer
+  /// updates (off: every op is its own loop nest, for checking that fusion
+  /// changes nothing).
   bool fusion = true;
   /// f32 lanes of a vector register and the registers a contraction's
   /// accumulators may use, from the target CPU (see vectorShapeFor).

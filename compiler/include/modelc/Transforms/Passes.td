@@ -22,6 +22,47 @@ def NNBuildTrainStep : Pass<"nn-build-train-step", "ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def NNFlattenOptimizer : Pass<"nn-flatten-optimizer", "ModuleOp"> {
+  let summary = "Update every trainable variable in one optimizer sweep";
+  let description = [{
+    Replaces the train step's per-variable `nn.sgd`/`nn.momentum`/`nn.adam`/
+    `nn.rmsprop` ops (same attributes, learning rate and step) by one op over
+    a flat parameter range: the parameters are declared one after another,
+    each slot kind likewise in the same order, and read and written as 1-D
+    arena ranges with `nn.read_flat`/`nn.assign_flat`; the gradients are
+    concatenated in the same order. One element-wise loop then updates the
+    whole model, large enough to thread even when every variable is small.
+    A parameter with a constraint keeps its own update.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def NNUnshareFills : Pass<"nn-unshare-fills"> {
+  let summary = "Give every destination its own linalg.fill";
+  let description = [{
+    A `linalg.fill` of a `tensor.empty` that is the destination of several
+    ops (CSE merges equal fills) is cloned, with its empty tensor, in front of
+    each such op but the first. One-shot bufferization then writes each in
+    place instead of copying the filled buffer, and `nn-vectorize` turns each
+    fill into zero accumulators. Run before bufferization.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def NNConcatInPlace : Pass<"nn-concat-in-place", "func::FuncOp"> {
+  let summary = "Compute the operands of a 1-D tensor.concat in their slices";
+  let description = [{
+    Rewrites each static 1-D `tensor.concat` (the gradients gathered by
+    `nn-flatten-optimizer`) into an empty tensor and `tensor.insert_slice`s,
+    and replaces the empty tensor each operand's producer chain writes into
+    (through linalg destinations and reshapes) with the operand's slice of
+    it. One-shot bufferization then builds every operand in place and copies
+    nothing. Run after `nn-unshare-fills`, before bufferization.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def NNFoldBatchNorm : Pass<"nn-fold-batch-norm", "ModuleOp"> {
   let summary = "Fold inference-mode batch norms into the preceding conv/dense";
   let description = [{
@@ -87,6 +128,9 @@ def NNCopiesToLinalg : Pass<"nn-copies-to-linalg", "func::FuncOp"> {
     a generic runtime routine (`memrefCopy`); as a `linalg.copy` it becomes
     loops that LLVM vectorizes, and the executable needs no MLIR runtime
     library. Contiguous copies are left alone (they become `llvm.memcpy`).
+    A copy between two static views of the same elements of one allocation
+    (what bufferization leaves after building a value in place in its slice,
+    see `nn-concat-in-place`) is erased.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }

@@ -54,6 +54,38 @@ def NN_AssignOp : NN_Op<"assign", [
   let assemblyFormat = "$value `to` $variable attr-dict `:` type($value)";
 }
 
+def NN_ReadFlatOp : NN_Op<"read_flat", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemRead]>]> {
+  let summary = "variables declared one after another, read as one 1-D tensor";
+  let description = [{
+    The values of `variables`, flattened and concatenated in order. The
+    variables must be declared consecutively (the arena stores variables in
+    declaration order), so this is one contiguous range of the state arena;
+    `nn-flatten-optimizer` uses it to update every parameter in one sweep.
+
+    ```mlir
+    %w = nn.read_flat [@"conv1/kernel", @"bn1/gamma"] : tensor<160xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefArrayAttr:$variables);
+  let results = (outs 1DTensorOf<[F32]>:$value);
+  let assemblyFormat = "$variables attr-dict `:` type($value)";
+}
+
+def NN_AssignFlatOp : NN_Op<"assign_flat", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemWrite]>]> {
+  let summary = "replaces consecutive variables from one 1-D tensor";
+  let description = [{
+    The inverse of `nn.read_flat`: the value is split in order into the
+    `variables` (declared consecutively) and each is replaced by its part.
+  }];
+  let arguments = (ins FlatSymbolRefArrayAttr:$variables,
+                       1DTensorOf<[F32]>:$value);
+  let assemblyFormat = "$value `to` $variables attr-dict `:` type($value)";
+}
+
 //===----------------------------------------------------------------------===//
 // Layers
 //===----------------------------------------------------------------------===//

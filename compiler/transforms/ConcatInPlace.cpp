@@ -1,0 +1,172 @@
+//===- ConcatInPlace.cpp - operands of a concat built in their slices -----===//
+//
+// `nn-concat-in-place`: `nn-flatten-optimizer` gathers every gradient with a
+// 1-D `tensor.concat`. Bufferized as is, that is one more copy of every
+// gradient per step. Here the concat becomes an empty tensor and one
+// `tensor.insert_slice` per operand, and the empty tensor at the root of each
+// operand's destination chain (through linalg destinations and reshapes)
+// becomes the operand's slice of it, so each gradient is computed where the
+// concat needs it and one-shot bufferization copies nothing. The rewrite
+// never changes what is computed: an empty tensor's contents are undefined,
+// so any buffer will do; if bufferization finds a conflict, it copies.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_NNCONCATINPLACE
+#include "modelc/Transforms/Passes.h.inc"
+} // namespace mlir::nn
+
+using namespace mlir;
+
+namespace {
+
+/// The operand holding the empty tensor `v` is finally written into: follow
+/// reshapes to their source, destination-style results to their tied init
+/// and loop results to their initial value. Null when the chain ends anywhere
+/// else.
+OpOperand *rootEmpty(Value v) {
+  OpOperand *use = nullptr;
+  while (Operation *def = v.getDefiningOp()) {
+    if (isa<tensor::EmptyOp>(def))
+      return use;
+    if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def)) {
+      use = &def->getOpOperand(0);
+    } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(def)) {
+      use = dps.getTiedOpOperand(cast<OpResult>(v));
+    } else if (auto loop = dyn_cast<LoopLikeOpInterface>(def)) {
+      // A loop carrying the tensor (the embedding gradient's row updates).
+      use = loop.getTiedLoopInit(cast<OpResult>(v));
+      if (!use)
+        return nullptr;
+    } else {
+      return nullptr;
+    }
+    v = use->get();
+  }
+  return nullptr;
+}
+
+/// Row-major order survives collapse_shape and expand_shape, so the slice
+/// for a tensor of any static shape is a 1-D slice expanded to that shape.
+Value sliceAs(OpBuilder &b, Location loc, Value flat, int64_t offset,
+              RankedTensorType type) {
+  auto sliceType =
+      RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  Value slice = tensor::ExtractSliceOp::create(
+      b, loc, sliceType, flat, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(type.getNumElements())},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  if (type.getRank() == 1)
+    return slice;
+  ReassociationIndices all;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    all.push_back(i);
+  if (type.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, type, slice,
+                                           ArrayRef<ReassociationIndices>{});
+  return tensor::ExpandShapeOp::create(b, loc, type, slice,
+                                       ArrayRef<ReassociationIndices>{all});
+}
+
+/// One operand of the concatenation.
+struct Part {
+  Value input;
+  int64_t offset;
+  OpOperand *root; // the empty destination it is built in, if any
+};
+
+struct NNConcatInPlacePass
+    : nn::impl::NNConcatInPlaceBase<NNConcatInPlacePass> {
+  void runOnOperation() override {
+    func::FuncOp fn = getOperation();
+    if (fn.isExternal())
+      return;
+    SmallVector<tensor::ConcatOp> concats;
+    fn.walk([&](tensor::ConcatOp op) {
+      if (op.getResultType().getRank() == 1 &&
+          op.getResultType().hasStaticShape() &&
+          llvm::all_of(op.getInputs(), [](Value v) {
+            return cast<RankedTensorType>(v.getType()).hasStaticShape();
+          }))
+        concats.push_back(op);
+    });
+    for (tensor::ConcatOp concat : concats)
+      rewrite(concat, fn);
+  }
+
+  static void rewrite(tensor::ConcatOp concat, func::FuncOp fn) {
+    Location loc = concat.getLoc();
+    // At the top, so it dominates every producer it replaces an empty of.
+    OpBuilder b(&fn.getBody().front(), fn.getBody().front().begin());
+    Value flat =
+        tensor::EmptyOp::create(b, loc, concat.getResultType(), ValueRange{});
+    SmallVector<Part> parts, deferred;
+    int64_t offset = 0;
+    for (Value input : concat.getInputs()) {
+      OpOperand *root = rootEmpty(input);
+      auto type = cast<RankedTensorType>(input.getType());
+      if (root) {
+        auto emptyType = cast<RankedTensorType>(root->get().getType());
+        if (!emptyType.hasStaticShape() ||
+            emptyType.getNumElements() != type.getNumElements())
+          root = nullptr;
+      }
+      (root ? parts : deferred).push_back({input, offset, root});
+      offset += type.getNumElements();
+    }
+    // Each operand is built in a slice of the concatenation so far and
+    // inserted right after it is complete, in the order the operands start:
+    // slice and insert then match, which one-shot bufferization needs to
+    // write in place. An operand that starts before the previous one is
+    // inserted (a multi-result op computing both) is copied at the end.
+    Block *block = concat->getBlock();
+    auto start = [&](const Part &p) {
+      return block->findAncestorOpInBlock(*p.root->getOwner());
+    };
+    if (llvm::all_of(parts, [&](const Part &p) { return start(p); }))
+      llvm::stable_sort(parts, [&](const Part &x, const Part &y) {
+        return start(x)->isBeforeInBlock(start(y));
+      });
+    else
+      deferred.append(parts.begin(), parts.end()), parts.clear();
+    DominanceInfo dom(fn);
+    Value current = flat;
+    for (const Part &p : parts) {
+      Operation *def = p.input.getDefiningOp();
+      if (!def || def->getBlock() != block ||
+          !dom.properlyDominates(current, p.root->getOwner())) {
+        deferred.push_back(p);
+        continue;
+      }
+      auto emptyType = cast<RankedTensorType>(p.root->get().getType());
+      OpBuilder at(p.root->getOwner());
+      p.root->set(sliceAs(at, loc, current, p.offset, emptyType));
+      at.setInsertionPointAfter(def);
+      current = insertAt(at, loc, p, current);
+    }
+    b.setInsertionPoint(concat);
+    for (const Part &p : deferred)
+      current = insertAt(b, loc, p, current);
+    concat.replaceAllUsesWith(current);
+    concat.erase();
+  }
+
+  static Value insertAt(OpBuilder &b, Location loc, const Part &p, Value into) {
+    int64_t size = cast<RankedTensorType>(p.input.getType()).getDimSize(0);
+    return tensor::InsertSliceOp::create(
+        b, loc, p.input, into, ArrayRef<OpFoldResult>{b.getIndexAttr(p.offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  }
+};
+
+} // namespace

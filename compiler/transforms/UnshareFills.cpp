@@ -1,0 +1,72 @@
+//===- UnshareFills.cpp - one fill per destination ------------------------===//
+//
+// `nn-unshare-fills`: CSE merges equal `linalg.fill`s of equal empty tensors,
+// so two convolutions of one shape share one zero-filled tensor as their
+// destination. One-shot bufferization can then write only one of them in
+// place and gives every other one a copy of the filled buffer (2 MB per
+// convolution in a ResNet block), and `nn-vectorize` no longer sees a fill
+// it can turn into zero accumulators. Filling is cheaper than copying, so
+// every destination gets its own fill again.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_NNUNSHAREFILLS
+#include "modelc/Transforms/Passes.h.inc"
+} // namespace mlir::nn
+
+using namespace mlir;
+
+namespace {
+
+/// True if `use` is a destination the user writes in place.
+bool isDestination(OpOperand &use) {
+  auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+  return dps && dps.isDpsInit(&use);
+}
+
+struct NNUnshareFillsPass : nn::impl::NNUnshareFillsBase<NNUnshareFillsPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::FillOp> fills;
+    getOperation()->walk([&](linalg::FillOp fill) {
+      if (fill.hasPureTensorSemantics() &&
+          fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>() &&
+          !fill->getResult(0).hasOneUse())
+        fills.push_back(fill);
+    });
+    for (linalg::FillOp fill : fills) {
+      auto empty = fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
+      SmallVector<OpOperand *> destinations;
+      for (OpOperand &use : fill->getResult(0).getUses())
+        if (isDestination(use))
+          destinations.push_back(&use);
+      // In program order, so the first writer keeps the original.
+      Block *block = fill->getBlock();
+      if (llvm::all_of(destinations, [&](OpOperand *use) {
+            return use->getOwner()->getBlock() == block;
+          }))
+        llvm::stable_sort(destinations, [](OpOperand *x, OpOperand *y) {
+          return x->getOwner()->isBeforeInBlock(y->getOwner());
+        });
+      // The first destination keeps the original when nothing else reads it.
+      bool keepFirst =
+          destinations.size() ==
+          static_cast<size_t>(std::distance(fill->getResult(0).use_begin(),
+                                            fill->getResult(0).use_end()));
+      for (OpOperand *use : ArrayRef(destinations).drop_front(keepFirst)) {
+        OpBuilder b(use->getOwner());
+        Operation *newEmpty = b.clone(*empty);
+        IRMapping map;
+        map.map(empty.getResult(), newEmpty->getResult(0));
+        use->set(b.clone(*fill, map)->getResult(0));
+      }
+    }
+  }
+};
+
+} // namespace
