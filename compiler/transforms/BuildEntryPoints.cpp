@@ -9,6 +9,8 @@
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Transforms/Passes.h"
 
+#include "FlatViews.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -194,37 +196,33 @@ private:
   /// A state variable as a view of the arena.
   Value readVariable(Location loc, StringRef name) {
     const Slot &slot = slots.lookup(name);
-    auto flat = RankedTensorType::get({slot.size}, b.getF32Type());
-    Value v = tensor::ExtractSliceOp::create(
-        b, loc, flat, arena,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(slot.offset)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(slot.size)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
-    if (slot.type.getRank() == 1)
-      return v;
-    ReassociationIndices all;
-    for (int64_t i = 0; i < slot.type.getRank(); ++i)
-      all.push_back(i);
-    return tensor::ExpandShapeOp::create(b, loc, slot.type, v,
-                                         ArrayRef<ReassociationIndices>{all});
+    return nn::unflatten(b, loc, readRange(loc, slot.offset, slot.size),
+                         slot.type);
   }
 
   /// An update is an insert_slice into the arena; every read has happened
   /// before (the train step assigns last), so bufferization does it in place.
   void writeVariable(Location loc, StringRef name, Value value) {
     const Slot &slot = slots.lookup(name);
-    Value flat = value;
-    if (slot.type.getRank() != 1) {
-      ReassociationIndices all;
-      for (int64_t i = 0; i < slot.type.getRank(); ++i)
-        all.push_back(i);
-      flat = tensor::CollapseShapeOp::create(
-          b, loc, value, ArrayRef<ReassociationIndices>{all});
-    }
+    writeRange(loc, slot.offset, nn::flatten(b, loc, value));
+  }
+
+  /// `size` elements of the arena from `offset`, as a 1-D tensor.
+  Value readRange(Location loc, int64_t offset, int64_t size) {
+    return tensor::ExtractSliceOp::create(
+        b, loc, RankedTensorType::get({size}, b.getF32Type()), arena,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  }
+
+  /// Replaces the arena's elements from `offset` with the 1-D `flat`.
+  void writeRange(Location loc, int64_t offset, Value flat) {
+    int64_t size = cast<RankedTensorType>(flat.getType()).getDimSize(0);
     updatedArena = tensor::InsertSliceOp::create(
         b, loc, flat, updatedArena,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(slot.offset)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(slot.size)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   }
 
@@ -259,25 +257,14 @@ private:
       }
       // Consecutive variables (the verifier checked) are one arena range.
       if (auto read = dyn_cast<nn::ReadFlatOp>(op)) {
-        int64_t offset = offsetOf(read.getVariables());
         map.map(read.getResult(),
-                tensor::ExtractSliceOp::create(
-                    b, read.getLoc(), read.getType(), arena,
-                    ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
-                    ArrayRef<OpFoldResult>{
-                        b.getIndexAttr(read.getType().getDimSize(0))},
-                    ArrayRef<OpFoldResult>{b.getIndexAttr(1)}));
+                readRange(read.getLoc(), offsetOf(read.getVariables()),
+                          read.getType().getDimSize(0)));
         continue;
       }
       if (auto write = dyn_cast<nn::AssignFlatOp>(op)) {
-        Value value = map.lookup(write.getValue());
-        int64_t offset = offsetOf(write.getVariables());
-        int64_t size = cast<RankedTensorType>(value.getType()).getDimSize(0);
-        updatedArena = tensor::InsertSliceOp::create(
-            b, write.getLoc(), value, updatedArena,
-            ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
-            ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
-            ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+        writeRange(write.getLoc(), offsetOf(write.getVariables()),
+                   map.lookup(write.getValue()));
         continue;
       }
       b.clone(op, map);

@@ -13,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Transforms/Passes.h"
 
+#include "FlatViews.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
@@ -59,22 +61,13 @@ OpOperand *rootEmpty(Value v) {
 /// for a tensor of any static shape is a 1-D slice expanded to that shape.
 Value sliceAs(OpBuilder &b, Location loc, Value flat, int64_t offset,
               RankedTensorType type) {
-  auto sliceType =
-      RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  int64_t size = type.getNumElements();
   Value slice = tensor::ExtractSliceOp::create(
-      b, loc, sliceType, flat, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(type.getNumElements())},
+      b, loc, RankedTensorType::get({size}, type.getElementType()), flat,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
       ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
-  if (type.getRank() == 1)
-    return slice;
-  ReassociationIndices all;
-  for (int64_t i = 0; i < type.getRank(); ++i)
-    all.push_back(i);
-  if (type.getRank() == 0)
-    return tensor::CollapseShapeOp::create(b, loc, type, slice,
-                                           ArrayRef<ReassociationIndices>{});
-  return tensor::ExpandShapeOp::create(b, loc, type, slice,
-                                       ArrayRef<ReassociationIndices>{all});
+  return nn::unflatten(b, loc, slice, type);
 }
 
 /// One operand of the concatenation.

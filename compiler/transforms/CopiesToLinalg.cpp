@@ -23,23 +23,6 @@ using namespace mlir;
 
 namespace {
 
-struct StridedCopyToLinalg : public OpRewritePattern<memref::CopyOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(memref::CopyOp copy,
-                                PatternRewriter &rewriter) const override {
-    auto source = dyn_cast<MemRefType>(copy.getSource().getType());
-    auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
-    if (!source || !target)
-      return failure();
-    if (source.getLayout().isIdentity() && target.getLayout().isIdentity())
-      return failure(); // contiguous: llvm.memcpy is best
-    rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
-                                                copy.getTarget());
-    return success();
-  }
-};
-
 /// True if every path through a loop body yields its buffer `arg` back
 /// (directly or from both branches of an scf.if).
 bool yieldsBack(Value yielded, Value arg) {
@@ -73,27 +56,38 @@ Value viewRoot(Value v) {
   return v;
 }
 
-/// A copy between two views of the same elements does nothing.
-struct SelfCopyErasure : public OpRewritePattern<memref::CopyOp> {
+/// True if `copy` goes between two static views of the same elements.
+bool isSelfCopy(memref::CopyOp copy, MemRefType source, MemRefType target) {
+  if (source.getShape() != target.getShape() || !source.hasStaticShape() ||
+      viewRoot(copy.getSource()) != viewRoot(copy.getTarget()))
+    return false;
+  SmallVector<int64_t> sourceStrides, targetStrides;
+  int64_t sourceOffset, targetOffset;
+  return succeeded(source.getStridesAndOffset(sourceStrides, sourceOffset)) &&
+         succeeded(target.getStridesAndOffset(targetStrides, targetOffset)) &&
+         sourceOffset == targetOffset && sourceStrides == targetStrides &&
+         !ShapedType::isDynamic(sourceOffset) &&
+         llvm::none_of(sourceStrides, ShapedType::isDynamic);
+}
+
+/// A copy onto itself is erased; a strided one becomes a linalg.copy.
+struct CopyLowering : public OpRewritePattern<memref::CopyOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(memref::CopyOp copy,
                                 PatternRewriter &rewriter) const override {
     auto source = dyn_cast<MemRefType>(copy.getSource().getType());
     auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
-    if (!source || !target || source.getShape() != target.getShape() ||
-        !source.hasStaticShape() ||
-        viewRoot(copy.getSource()) != viewRoot(copy.getTarget()))
+    if (!source || !target)
       return failure();
-    SmallVector<int64_t> sourceStrides, targetStrides;
-    int64_t sourceOffset, targetOffset;
-    if (failed(source.getStridesAndOffset(sourceStrides, sourceOffset)) ||
-        failed(target.getStridesAndOffset(targetStrides, targetOffset)) ||
-        sourceOffset != targetOffset || sourceStrides != targetStrides ||
-        ShapedType::isDynamic(sourceOffset) ||
-        llvm::any_of(sourceStrides, ShapedType::isDynamic))
-      return failure();
-    rewriter.eraseOp(copy);
+    if (isSelfCopy(copy, source, target)) {
+      rewriter.eraseOp(copy);
+      return success();
+    }
+    if (source.getLayout().isIdentity() && target.getLayout().isIdentity())
+      return failure(); // contiguous: llvm.memcpy is best
+    rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
+                                                copy.getTarget());
     return success();
   }
 };
@@ -102,8 +96,7 @@ struct NNCopiesToLinalgPass
     : public nn::impl::NNCopiesToLinalgBase<NNCopiesToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<SelfCopyErasure>(&getContext(), /*benefit=*/2);
-    patterns.add<StridedCopyToLinalg>(&getContext());
+    patterns.add<CopyLowering>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -18,6 +18,8 @@
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Transforms/Passes.h"
 
+#include "FlatViews.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
@@ -76,23 +78,6 @@ bool sameKind(const Update &a, const Update &b) {
     if (x->getOperand(i) != y->getOperand(i))
       return false;
   return true;
-}
-
-/// `v` as a 1-D tensor in row-major order.
-Value flatten(OpBuilder &b, Location loc, Value v) {
-  auto type = cast<RankedTensorType>(v.getType());
-  if (type.getRank() == 1)
-    return v;
-  auto flat =
-      RankedTensorType::get({type.getNumElements()}, type.getElementType());
-  if (type.getRank() == 0)
-    return tensor::ExpandShapeOp::create(b, loc, flat, v,
-                                         ArrayRef<ReassociationIndices>{});
-  ReassociationIndices all;
-  for (int64_t i = 0; i < type.getRank(); ++i)
-    all.push_back(i);
-  return tensor::CollapseShapeOp::create(b, loc, v,
-                                         ArrayRef<ReassociationIndices>{all});
 }
 
 struct NNFlattenOptimizerPass
@@ -161,7 +146,7 @@ struct NNFlattenOptimizerPass
       Value g = u.op->getOperand(numState);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointAfterValue(g);
-      grads.push_back(flatten(b, loc, g));
+      grads.push_back(nn::flatten(b, loc, g));
     }
     operands.push_back(tensor::ConcatOp::create(b, loc, 0, grads));
     Operation *first = updates.front().op;
