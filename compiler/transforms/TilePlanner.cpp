@@ -146,8 +146,12 @@ public:
   std::optional<TileConfig> plan(linalg::GenericOp op) const {
     if (!hasVectorizableBody(op))
       return std::nullopt;
-    for (Value v : op->getOperands()) {
-      auto t = dyn_cast<MemRefType>(v.getType());
+    for (OpOperand &operand : op->getOpOperands()) {
+      Type type = operand.get().getType();
+      // A scalar input (a generalized fill's value) is broadcast.
+      if (type.isIntOrFloat() && op.isDpsInput(&operand))
+        continue;
+      auto t = dyn_cast<MemRefType>(type);
       if (!t || !t.getElementType().isIntOrFloat())
         return std::nullopt;
     }

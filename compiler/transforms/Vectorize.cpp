@@ -100,6 +100,11 @@ dropUnitLoops(RewriterBase &rewriter, linalg::GenericOp op,
   };
   SmallVector<OperandPlan> plans;
   for (OpOperand &operand : op->getOpOperands()) {
+    // A scalar operand keeps its empty map.
+    if (operand.get().getType().isIntOrFloat()) {
+      plans.push_back({AffineMap::get(next, 0, {}, ctx), {}, false});
+      continue;
+    }
     auto type = dyn_cast<MemRefType>(operand.get().getType());
     if (!type || !type.hasStaticShape())
       return failure();
@@ -542,13 +547,31 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
     IRRewriter rewriter(ctx);
 
     // 1. Generalize, plan, tile, vectorize.
+    if (parallel)
+      splitReductions(func);
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
       if (op.hasPureBufferSemantics() && !isa<linalg::FillOp>(op))
         ops.push_back(op);
     });
     llvm::SmallPtrSet<Operation *, 8> erased;
-    for (linalg::LinalgOp op : ops) {
+    // Fills no kernel took as its accumulators' start come last (the walk
+    // sees them before their consumers): vector stores over threads, like
+    // any element-wise op.
+    bool fillsAdded = false;
+    for (size_t i = 0; i <= ops.size(); ++i) {
+      if (i == ops.size()) {
+        if (fillsAdded)
+          break;
+        fillsAdded = true;
+        func.walk([&](linalg::FillOp fill) {
+          if (fill.hasPureBufferSemantics())
+            ops.push_back(fill);
+        });
+        if (i == ops.size())
+          break;
+      }
+      linalg::LinalgOp op = ops[i];
       if (erased.contains(op))
         continue;
       linalg::GenericOp generic =

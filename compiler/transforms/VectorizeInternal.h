@@ -78,6 +78,10 @@ std::optional<Epilogue> tileEpilogue(RewriterBase &rewriter,
 void epilogueAsGeneric(RewriterBase &rewriter, linalg::GenericOp tiled,
                        const Epilogue &epilogue, linalg::GenericOp consumer);
 
+/// Splits large reductions into the channels into a fixed number of chunks
+/// summed in parallel, then added up in order (SplitReductions.cpp).
+void splitReductions(Operation *func);
+
 } // namespace mlir::nn::vectorize
 
 #endif // MODELC_TRANSFORMS_VECTORIZEINTERNAL_H

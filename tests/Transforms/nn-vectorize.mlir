@@ -96,9 +96,23 @@ func.func @transposed_rhs(%dy: memref<?x128xf32>, %w: memref<64x128xf32>, %out: 
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-vectorize{parallel=true}))' | FileCheck %s --check-prefix=PAR
 // With `parallel`, the outermost tile loop of a parallel dimension (here the
 // batch) becomes scf.parallel, for convert-scf-to-openmp.
-// (A reduction into the channels has no parallel tile loop.)
+// A large reduction into the channels has no such loop: it is split into 4
+// chunks of the batch summed in parallel into partials, which are then added
+// to the output in chunk order (whatever the thread count).
 // PAR-LABEL: func.func @channel_sum
-// PAR-NOT: scf.parallel
+// PAR: %[[PART:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x32xf32>
+// PAR: scf.parallel (%[[P:.*]]) = (%{{.*}}) to (%c4{{.*}}) step
+// PAR: arith.addf {{.*}} : vector<32xf32>
+// PAR: vector.store %{{.*}}, %[[PART]][%[[P]], %{{.*}}]
+// PAR: %[[S0:.*]] = vector.load %[[PART]][%c0
+// PAR: %[[S1:.*]] = vector.load %[[PART]][%c1
+// PAR: %[[S2:.*]] = vector.load %[[PART]][%c2
+// PAR: %[[S3:.*]] = vector.load %[[PART]][%c3
+// PAR: %[[A0:.*]] = arith.addf %{{.*}}, %[[S0]]
+// PAR: %[[A1:.*]] = arith.addf %[[A0]], %[[S1]]
+// PAR: %[[A2:.*]] = arith.addf %[[A1]], %[[S2]]
+// PAR: arith.addf %[[A2]], %[[S3]]
+// PAR: memref.dealloc %[[PART]]
 // PAR-LABEL: func.func @transposed_rhs
 // PAR-LABEL: func.func @batch_parallel
 // PAR: scf.parallel
@@ -302,5 +316,26 @@ func.func @weight_grad(%x: memref<?x34x34x16xf32>, %dy: memref<?x32x32x16xf32>, 
     %1 = arith.addf %o, %0 : f32
     linalg.yield %1 : f32
   }
+  return
+}
+
+// -----
+
+// A fill no kernel starts its accumulators from (here a max-pool's -inf and
+// its argmax's INT_MAX) is an element-wise op like the others: vector stores,
+// on threads when large (a scalar store loop on one thread otherwise).
+// FMA-LABEL: func.func @fills
+// FMA-NOT: linalg.
+// FMA: vector.store %{{.*}}, %arg0[{{.*}}] : memref<?x14x14x32xf32>, vector<32xf32>
+// FMA: vector.store %{{.*}}, %arg1[{{.*}}] : memref<?x7x7x64xi32>, vector<32xi32>
+// PAR-LABEL: func.func @fills
+// PAR: scf.parallel
+// PAR: vector.store %cst{{.*}}, %arg0[{{.*}}] : memref<?x14x14x32xf32>, vector<32xf32>
+// PAR: vector.store %cst{{.*}}, %arg1[{{.*}}] : memref<?x7x7x64xi32>, vector<32xi32>
+func.func @fills(%a: memref<?x14x14x32xf32>, %b: memref<?x7x7x64xi32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %max = arith.constant 2147483647 : i32
+  linalg.fill ins(%ninf : f32) outs(%a : memref<?x14x14x32xf32>)
+  linalg.fill ins(%max : i32) outs(%b : memref<?x7x7x64xi32>)
   return
 }

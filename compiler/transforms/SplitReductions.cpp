@@ -1,0 +1,228 @@
+//===- SplitReductions.cpp - channel reductions over threads --------------===//
+//
+// A reduction into the channels (batch-norm statistics and their backward
+// sums, bias gradients) has no parallel tile loop worth threads: its
+// parallel dimension is a few registers wide. It is split into a fixed
+// number of chunks of its outermost reduction dimension, each summed into
+// its own partial result (in parallel), then the partials are added to the
+// output in chunk order. The chunk count is a constant, so the result does
+// not depend on the number of threads; the order of the sums differs from
+// the scalar loops' one (partial sums, as in a pairwise summation).
+//
+//===----------------------------------------------------------------------===//
+#include "VectorizeInternal.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+
+using namespace mlir;
+using namespace mlir::nn::vectorize;
+
+namespace {
+
+/// Chunks of a split reduction (and so at most this many threads).
+constexpr int64_t kChunks = 4;
+/// Iterations a reduction needs to be split (as for threads in element-wise
+/// ops: below, the fork and join cost more than the second core gains).
+constexpr double kSplitElements = 1 << 18;
+
+/// True if every result is `out_i + f(...)` with `out_i` used only there:
+/// partial sums can then be added up.
+bool isSumBody(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  for (auto [i, value] : llvm::enumerate(yield.getValues())) {
+    BlockArgument acc = body.getArgument(op.getNumDpsInputs() + i);
+    auto add = value.getDefiningOp<arith::AddFOp>();
+    if (!add || (add.getLhs() != acc && add.getRhs() != acc) ||
+        !acc.hasOneUse() || add.getLhs() == add.getRhs())
+      return false;
+  }
+  return true;
+}
+
+/// The position of dimension `d` among the results of `map` (alone), or -1
+/// if the map does not use it; failure if it uses it otherwise.
+FailureOr<int64_t> positionOf(AffineMap map, unsigned d) {
+  int64_t pos = -1;
+  for (auto [i, e] : llvm::enumerate(map.getResults())) {
+    if (!e.isFunctionOfDim(d))
+      continue;
+    auto dim = dyn_cast<AffineDimExpr>(e);
+    if (!dim || pos != -1)
+      return failure();
+    pos = i;
+  }
+  return pos;
+}
+
+LogicalResult splitOne(RewriterBase &rewriter, linalg::GenericOp op) {
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  if (iters.empty() || iters[0] != utils::IteratorType::reduction ||
+      op.getNumParallelLoops() == 0 || !isSumBody(op) ||
+      !hasVectorizableBody(op))
+    return failure();
+  // Worth it: the parallel part is small (no threads otherwise), the
+  // reduction large.
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  double parallelPart = 1, total = 1;
+  for (auto [d, r] : llvm::enumerate(ranges)) {
+    double e = ShapedType::isDynamic(r) ? 64 : double(r);
+    total *= e;
+    if (iters[d] == utils::IteratorType::parallel)
+      parallelPart *= e;
+  }
+  if (total < kSplitElements || parallelPart > 1024)
+    return failure();
+  if (!ShapedType::isDynamic(ranges[0]) && ranges[0] < 2 * kChunks)
+    return failure();
+  // Inputs are sliced along dimension 0; outputs must not use it.
+  SmallVector<int64_t> inputPos;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    FailureOr<int64_t> pos = positionOf(op.getMatchingIndexingMap(in), 0);
+    if (failed(pos) || !isa<MemRefType>(in->get().getType()))
+      return failure();
+    inputPos.push_back(*pos);
+  }
+  for (OpOperand &init : op.getDpsInitsMutable())
+    if (op.getMatchingIndexingMap(&init).isFunctionOfDim(0) ||
+        !cast<MemRefType>(init.get().getType()).hasStaticShape())
+      return failure();
+
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  auto c = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  };
+  // The extent of dimension 0, from the first input that has it.
+  Value extent;
+  for (auto [in, pos] : llvm::zip(op.getDpsInputOperands(), inputPos))
+    if (pos >= 0 && !extent)
+      extent = getValueOrCreateConstantIndexOp(
+          rewriter, loc, memref::getMixedSize(rewriter, loc, in->get(), pos));
+  if (!extent)
+    return failure();
+
+  // partials_i: [kChunks, out_i shape...], zero.
+  Value zero = arith::ConstantOp::create(
+      rewriter, loc, rewriter.getFloatAttr(rewriter.getF32Type(), 0.0));
+  SmallVector<Value> partials;
+  for (Value out : op.getDpsInits()) {
+    auto type = cast<MemRefType>(out.getType());
+    if (!type.getElementType().isF32())
+      return failure();
+    SmallVector<int64_t> shape = {kChunks};
+    llvm::append_range(shape, type.getShape());
+    Value p = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get(shape, type.getElementType()),
+        rewriter.getI64IntegerAttr(64));
+    linalg::FillOp::create(rewriter, loc, ValueRange{zero}, ValueRange{p});
+    partials.push_back(p);
+  }
+
+  // Chunk p covers [p * size, min((p + 1) * size, extent)).
+  Value size = arith::CeilDivUIOp::create(rewriter, loc, extent, c(kChunks));
+  auto par = scf::ParallelOp::create(rewriter, loc, ValueRange{c(0)},
+                                     ValueRange{c(kChunks)}, ValueRange{c(1)});
+  {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(par.getBody());
+    Value p = par.getInductionVars()[0];
+    Value lo = arith::MinUIOp::create(
+        rewriter, loc, arith::MulIOp::create(rewriter, loc, p, size), extent);
+    Value hi = arith::MinUIOp::create(
+        rewriter, loc, arith::AddIOp::create(rewriter, loc, lo, size), extent);
+    Value len = arith::SubIOp::create(rewriter, loc, hi, lo);
+    SmallVector<Value> operands;
+    for (auto [in, pos] : llvm::zip(op.getDpsInputOperands(), inputPos)) {
+      Value v = in->get();
+      if (pos < 0) {
+        operands.push_back(v);
+        continue;
+      }
+      auto type = cast<MemRefType>(v.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes = memref::getMixedSizes(rewriter, loc, v);
+      SmallVector<OpFoldResult> strides(type.getRank(),
+                                        rewriter.getIndexAttr(1));
+      offsets[pos] = lo;
+      sizes[pos] = len;
+      operands.push_back(
+          memref::SubViewOp::create(rewriter, loc, v, offsets, sizes, strides));
+    }
+    for (Value partial : partials) {
+      auto type = cast<MemRefType>(partial.getType());
+      int64_t rank = type.getRank();
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets[0] = p;
+      SmallVector<OpFoldResult> sizes;
+      sizes.push_back(rewriter.getIndexAttr(1));
+      for (int64_t d = 1; d < rank; ++d)
+        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      auto reduced = memref::SubViewOp::inferRankReducedResultType(
+          type.getShape().drop_front(), type, offsets, sizes, strides);
+      operands.push_back(
+          memref::SubViewOp::create(rewriter, loc, cast<MemRefType>(reduced),
+                                    partial, offsets, sizes, strides));
+    }
+    Operation *chunk = rewriter.clone(*op);
+    chunk->setOperands(operands);
+  }
+
+  // out_i += partial_i[0] + ... in chunk order.
+  for (auto [out, partial] : llvm::zip(op.getDpsInits(), partials)) {
+    auto type = cast<MemRefType>(out.getType());
+    int64_t rank = type.getRank();
+    SmallVector<Value> ins;
+    for (int64_t p = 0; p < kChunks; ++p) {
+      SmallVector<OpFoldResult> offsets(rank + 1, rewriter.getIndexAttr(0));
+      offsets[0] = rewriter.getIndexAttr(p);
+      SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1)};
+      for (int64_t d : type.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      SmallVector<OpFoldResult> strides(rank + 1, rewriter.getIndexAttr(1));
+      auto ptype = cast<MemRefType>(partial.getType());
+      auto reduced = memref::SubViewOp::inferRankReducedResultType(
+          type.getShape(), ptype, offsets, sizes, strides);
+      ins.push_back(
+          memref::SubViewOp::create(rewriter, loc, cast<MemRefType>(reduced),
+                                    partial, offsets, sizes, strides));
+    }
+    SmallVector<AffineMap> maps(kChunks + 1,
+                                rewriter.getMultiDimIdentityMap(rank));
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    linalg::GenericOp::create(rewriter, loc, ins, ValueRange{out}, maps,
+                              parallel,
+                              [](OpBuilder &b, Location l, ValueRange args) {
+                                Value acc = args.back();
+                                for (Value v : args.drop_back())
+                                  acc = arith::AddFOp::create(b, l, acc, v);
+                                linalg::YieldOp::create(b, l, acc);
+                              });
+  }
+  rewriter.setInsertionPointAfter(op);
+  for (Value partial : partials)
+    memref::DeallocOp::create(rewriter, loc, partial);
+  rewriter.eraseOp(op);
+  return success();
+}
+
+} // namespace
+
+void mlir::nn::vectorize::splitReductions(Operation *func) {
+  SmallVector<linalg::GenericOp> candidates;
+  func->walk([&](linalg::GenericOp op) {
+    if (op.hasPureBufferSemantics())
+      candidates.push_back(op);
+  });
+  IRRewriter rewriter(func->getContext());
+  for (linalg::GenericOp op : candidates)
+    (void)splitOne(rewriter, op);
+}
