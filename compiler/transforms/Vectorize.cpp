@@ -96,13 +96,19 @@ dropUnitLoops(RewriterBase &rewriter, linalg::GenericOp op,
   struct OperandPlan {
     AffineMap map;
     SmallVector<int64_t> keptShape;
+    /// The subview that drops the constant-indexed dimensions: the constant
+    /// index and size 1 there, offset 0 and the whole extent elsewhere.
+    SmallVector<int64_t> offsets, sizes;
     bool reduce;
   };
   SmallVector<OperandPlan> plans;
   for (OpOperand &operand : op->getOpOperands()) {
     // A scalar operand keeps its empty map.
     if (operand.get().getType().isIntOrFloat()) {
-      plans.push_back({AffineMap::get(next, 0, {}, ctx), {}, false});
+      OperandPlan plan;
+      plan.map = AffineMap::get(next, 0, {}, ctx);
+      plan.reduce = false;
+      plans.push_back(plan);
       continue;
     }
     auto type = dyn_cast<MemRefType>(operand.get().getType());
@@ -112,11 +118,16 @@ dropUnitLoops(RewriterBase &rewriter, linalg::GenericOp op,
         op.getMatchingIndexingMap(&operand).replaceDimsAndSymbols(repl, {},
                                                                   next, 0));
     OperandPlan plan;
+    plan.offsets.assign(type.getRank(), 0);
+    plan.sizes.assign(type.getShape().begin(), type.getShape().end());
     SmallVector<AffineExpr> results;
     for (auto [i, e] : llvm::enumerate(map.getResults())) {
+      // A constant index (a fixed window tap) selects one element.
       if (auto c = dyn_cast<AffineConstantExpr>(e)) {
-        if (c.getValue() != 0 || type.getDimSize(i) != 1)
+        if (c.getValue() < 0 || c.getValue() >= type.getDimSize(i))
           return failure();
+        plan.offsets[i] = c.getValue();
+        plan.sizes[i] = 1;
         continue;
       }
       results.push_back(e);
@@ -133,14 +144,13 @@ dropUnitLoops(RewriterBase &rewriter, linalg::GenericOp op,
     Value value = operand.get();
     if (plan.reduce) {
       auto type = cast<MemRefType>(value.getType());
-      SmallVector<int64_t> offsets(type.getRank(), 0),
+      SmallVector<int64_t> offsets(plan.offsets), sizes(plan.sizes),
           strides(type.getRank(), 1);
-      SmallVector<int64_t> sizes(type.getShape());
       auto reducedType = memref::SubViewOp::inferRankReducedResultType(
           plan.keptShape, type, offsets, sizes, strides);
       SmallVector<OpFoldResult> ofrOffsets, ofrSizes, ofrStrides;
       for (int64_t i = 0; i < type.getRank(); ++i) {
-        ofrOffsets.push_back(rewriter.getIndexAttr(0));
+        ofrOffsets.push_back(rewriter.getIndexAttr(offsets[i]));
         ofrSizes.push_back(rewriter.getIndexAttr(sizes[i]));
         ofrStrides.push_back(rewriter.getIndexAttr(1));
       }

@@ -140,16 +140,35 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 // -----
 
 // Max, windows that do not overlap (2x2, stride 2) on a 7x5 input: element
-// (h, w) is tap (h mod 2, w mod 2) of window (h floordiv 2, w floordiv 2),
-// so the gradient is one element-wise generic (no gather) over the 6x4
-// region the windows cover, inserted into zeros.
+// (h, w) is tap t = (h mod 2) * 2 + (w mod 2) of window (h floordiv 2,
+// w floordiv 2), so the gradient is one element-wise generic (no gather, no
+// winner pass) over the 6x4 region the windows cover, inserted into zeros.
+// It reads x itself and x at the window's 4 taps: the element is the first
+// maximum if it is larger than every tap before t and not smaller than every
+// tap from t on.
 // CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 floordiv 2, d2 floordiv 2, d3)>
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[T0:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, (d1 floordiv 2) * 2, (d2 floordiv 2) * 2, d3)>
+// CHECK-DAG: #[[T1:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, (d1 floordiv 2) * 2, (d2 floordiv 2) * 2 + 1, d3)>
+// CHECK-DAG: #[[T2:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, (d1 floordiv 2) * 2 + 1, (d2 floordiv 2) * 2, d3)>
+// CHECK-DAG: #[[T3:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, (d1 floordiv 2) * 2 + 1, (d2 floordiv 2) * 2 + 1, d3)>
 // CHECK-LABEL: func.func @max_disjoint
-// CHECK: %[[ARG:.*]]:2 = linalg.generic
-// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[WIN]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}}, %[[ARG]]#1 : tensor<?x3x2x3xf32>, tensor<?x3x2x3xi32>) outs(%{{.*}} : tensor<?x6x4x3xf32>)
+// CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x7x5x3xf32>, %[[DY:[a-z0-9_]+]]: tensor<?x3x2x3xf32>)
+// CHECK-NOT: linalg.fill
+// CHECK: %[[XC:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [%{{.*}}, 6, 4, 3] [1, 1, 1, 1]
+// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[ID]], #[[T0]], #[[T1]], #[[T2]], #[[T3]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[DY]], %[[XC]], %[[XC]], %[[XC]], %[[XC]], %[[XC]] : {{.*}}) outs(%{{.*}} : tensor<?x6x4x3xf32>)
+// CHECK: ^bb0(%[[G:.*]]: f32, %[[V:.*]]: f32, %[[V0:.*]]: f32, %[[V1:.*]]: f32, %[[V2:.*]]: f32, %[[V3:.*]]: f32, %{{.*}}: f32):
 // CHECK-NOT: tensor.extract
 // CHECK: arith.remui
-// CHECK: arith.cmpi eq
+// CHECK: arith.remui
+// CHECK: %[[T:.*]] = arith.addi
+// CHECK: %[[E0:.*]] = arith.cmpi ult, %c0{{.*}}, %[[T]]
+// CHECK: %[[GT0:.*]] = arith.cmpf ogt, %[[V]], %[[V0]]
+// CHECK: %[[GE0:.*]] = arith.cmpf oge, %[[V]], %[[V0]]
+// CHECK: arith.select %[[E0]], %[[GT0]], %[[GE0]] : i1
+// CHECK: arith.cmpf ogt, %[[V]], %[[V3]]
+// CHECK: %[[WON:.*]] = arith.andi
+// CHECK: arith.select %[[WON]], %[[G]], %{{.*}} : f32
 // CHECK: tensor.insert_slice %[[CORE]] into %{{.*}}[0, 0, 0, 0] [%{{.*}}, 6, 4, 3]
 func.func @max_disjoint(%x: tensor<?x7x5x3xf32>, %dy: tensor<?x3x2x3xf32>) -> tensor<?x7x5x3xf32> {
   %0 = nn.pool2d_grad <max> %x, %dy {padding = #nn.padding<valid>, pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x7x5x3xf32>, tensor<?x3x2x3xf32>) -> tensor<?x7x5x3xf32>

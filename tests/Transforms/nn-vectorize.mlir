@@ -339,3 +339,24 @@ func.func @fills(%a: memref<?x14x14x32xf32>, %b: memref<?x7x7x64xi32>) {
   linalg.fill ins(%max : i32) outs(%b : memref<?x7x7x64xi32>)
   return
 }
+
+// -----
+
+// An input read at a fixed tap of a 2x2 window (a max-pool gradient reads
+// x at each tap): once the unit tile loops are dropped, the tap is a
+// constant index into a 2-element dimension of the tile's view, which a
+// subview at that index removes. The tile is then a vector op.
+// FMA-LABEL: func.func @window_tap
+// FMA-NOT: linalg.
+// FMA-NOT: memref.load
+// FMA: vector.load %arg0[{{.*}}] : memref<?x8x8x32xf32>, vector<32xf32>
+// FMA: vector.store {{.*}} : memref<?x8x8x32xf32>, vector<32xf32>
+func.func @window_tap(%x: memref<?x8x8x32xf32>, %out: memref<?x8x8x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, (h floordiv 2) * 2 + 1, (w floordiv 2) * 2, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : memref<?x8x8x32xf32>) outs(%out : memref<?x8x8x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  }
+  return
+}

@@ -9,7 +9,9 @@
 // - max: a first generic finds each window's winner, the first maximum in
 //   row-major tap order (ties broken by the smaller tap, so the result does
 //   not depend on the reduction order; padded taps never win); an element
-//   then takes dy of the windows where it is the winning tap.
+//   then takes dy of the windows where it is the winning tap. A small
+//   disjoint window (2x2 stride 2) needs no winner pass: the element-wise
+//   map reads the window's taps and tells the first maximum itself.
 // - avg: dy divided by each window's count of real (non-padded) elements,
 //   the forward's divisor, is spread over the window's taps.
 // - global: avg broadcasts dy / (H * W); max routes dy to the first maximum
@@ -35,6 +37,8 @@ using namespace mlir::nn;
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+/// Largest disjoint max window whose taps dx compares directly.
+constexpr int64_t kMaxTaps = 9;
 
 Value i32Const(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIntOp::create(b, loc, b.getI32Type(), value);
@@ -153,7 +157,22 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
     Value source = dy, winner;
     SmallVector<OpFoldResult> dySizes =
         tensor::getMixedSizes(rewriter, loc, dy);
-    if (isMax) {
+    // Windows that do not overlap (stride >= window, or one window along a
+    // dimension) and no padding: element (h, w) is tap (h mod sh, w mod sw)
+    // of window (h floordiv sh, w floordiv sw), so dx is an element-wise map
+    // over the covered region (the vectorizer's kind of op), not a gather.
+    int64_t inExtent[2] = {height, width}, outExtent[2] = {outHeight, outWidth};
+    int64_t step[2], covered[2];
+    bool disjoint = !padded;
+    for (int d = 0; d < 2 && disjoint; ++d) {
+      step[d] = outExtent[d] == 1 ? window[d] : strides[d];
+      covered[d] = std::min(inExtent[d], outExtent[d] * step[d]);
+      disjoint = step[d] >= window[d];
+    }
+    // A small disjoint max window is compared tap by tap in the element-wise
+    // map itself: no pass that finds and stores the winners first.
+    bool compareTaps = isMax && disjoint && window[0] * window[1] <= kMaxTaps;
+    if (isMax && !compareTaps) {
       // Loops (n, i, j, c, a, b) over the -inf padded input.
       Value xp = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
                        padW.second, kNegInf);
@@ -179,7 +198,7 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
       winner = firstArgmax(rewriter, loc, ValueRange{xp, windowShape},
                            {xMap, windowMap}, outerMap, dySizes, iterators,
                            tapOf, padded ? IndexFn(validOf) : nullptr);
-    } else {
+    } else if (!isMax) {
       Value out = emptyF32(rewriter, loc, dySizes);
       if (!padded) {
         Value count = f32Const(rewriter, loc, double(window[0] * window[1]));
@@ -206,18 +225,6 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
       }
     }
 
-    // Windows that do not overlap (stride >= window, or one window along a
-    // dimension) and no padding: element (h, w) is tap (h mod sh, w mod sw)
-    // of window (h floordiv sh, w floordiv sw), so dx is an element-wise map
-    // over the covered region (the vectorizer's kind of op), not a gather.
-    int64_t inExtent[2] = {height, width}, outExtent[2] = {outHeight, outWidth};
-    int64_t step[2], covered[2];
-    bool disjoint = !padded;
-    for (int d = 0; d < 2 && disjoint; ++d) {
-      step[d] = outExtent[d] == 1 ? window[d] : strides[d];
-      covered[d] = std::min(inExtent[d], outExtent[d] * step[d]);
-      disjoint = step[d] >= window[d];
-    }
     if (disjoint) {
       auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
       AffineMap windowOf = AffineMap::get(
@@ -229,17 +236,42 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
       coreSizes[1] = rewriter.getIndexAttr(covered[0]);
       coreSizes[2] = rewriter.getIndexAttr(covered[1]);
       SmallVector<Value> inputs = {source};
-      if (isMax)
+      SmallVector<AffineMap> maps = {windowOf};
+      if (compareTaps) {
+        // x itself, then x at each tap of its window, in row-major order
+        // (the covered region: every map stays in bounds).
+        Value xCore = x;
+        if (covered[0] < height || covered[1] < width) {
+          SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
+          SmallVector<OpFoldResult> ones(4, rewriter.getIndexAttr(1));
+          xCore = tensor::ExtractSliceOp::create(rewriter, loc, x, offsets,
+                                                 coreSizes, ones);
+        }
+        inputs.push_back(xCore);
+        maps.push_back(rewriter.getMultiDimIdentityMap(4));
+        for (int64_t a = 0; a < window[0]; ++a)
+          for (int64_t c = 0; c < window[1]; ++c) {
+            inputs.push_back(xCore);
+            maps.push_back(
+                AffineMap::get(4, 0,
+                               {dim(0), dim(1).floorDiv(step[0]) * step[0] + a,
+                                dim(2).floorDiv(step[1]) * step[1] + c, dim(3)},
+                               ctx));
+          }
+      } else if (isMax) {
         inputs.push_back(winner);
-      SmallVector<AffineMap> maps(inputs.size(), windowOf);
+        maps.push_back(windowOf);
+      }
       Value core = buildMap(
           rewriter, loc, inputs, emptyF32(rewriter, loc, coreSizes),
           [&](OpBuilder &b, Location l, ValueRange args) -> Value {
             Value zero = f32Const(b, l, 0.0);
-            Value a = arith::RemUIOp::create(b, l, linalg::IndexOp::create(b, l, 1),
-                                             indexConst(b, l, step[0]));
-            Value c = arith::RemUIOp::create(b, l, linalg::IndexOp::create(b, l, 2),
-                                             indexConst(b, l, step[1]));
+            Value a =
+                arith::RemUIOp::create(b, l, linalg::IndexOp::create(b, l, 1),
+                                       indexConst(b, l, step[0]));
+            Value c =
+                arith::RemUIOp::create(b, l, linalg::IndexOp::create(b, l, 2),
+                                       indexConst(b, l, step[1]));
             Value ok;
             auto both = [&](Value v) {
               ok = ok ? arith::AndIOp::create(b, l, ok, v).getResult() : v;
@@ -250,7 +282,26 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
             if (step[1] > window[1])
               both(arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, c,
                                          indexConst(b, l, window[1])));
-            if (isMax) {
+            if (compareTaps) {
+              // The first maximum in tap order: larger than every earlier
+              // tap, at least as large as every later one (NaN never wins,
+              // as in the winner pass).
+              Value self = arith::AddIOp::create(
+                  b, l,
+                  arith::MulIOp::create(b, l, a, indexConst(b, l, window[1])),
+                  c);
+              Value value = args[1];
+              for (int64_t k = 0; k < window[0] * window[1]; ++k) {
+                Value tapValue = args[2 + k];
+                Value earlier = arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::ult, indexConst(b, l, k), self);
+                Value greater = arith::CmpFOp::create(
+                    b, l, arith::CmpFPredicate::OGT, value, tapValue);
+                Value notLess = arith::CmpFOp::create(
+                    b, l, arith::CmpFPredicate::OGE, value, tapValue);
+                both(arith::SelectOp::create(b, l, earlier, greater, notLess));
+              }
+            } else if (isMax) {
               Value row =
                   arith::MulIOp::create(b, l, a, indexConst(b, l, window[1]));
               Value tap = indexToI32(b, l, arith::AddIOp::create(b, l, row, c));
