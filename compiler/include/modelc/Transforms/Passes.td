@@ -37,6 +37,19 @@ def NNFlattenOptimizer : Pass<"nn-flatten-optimizer", "ModuleOp"> {
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def NNPoolBeforeRelu : Pass<"nn-pool-before-relu"> {
+  let summary = "Max-pool before relu in a train step, relu on the pooled values";
+  let description = [{
+    Rewrites `pool<max>(relu(x))` as `relu(pool<max>(x))` and its gradient
+    `relu_grad(x, pool_grad(relu(x), dy))` as
+    `pool_grad(x, relu_grad(pool<max>(x), dy))` where the relu feeds only the
+    pool and its gradient (so only in train steps). Values and gradients are
+    the same (relu is monotone and its derivative is 0 wherever ties could
+    route the gradient differently); the full-size relu output is no longer
+    written, and the relu and its gradient run on the pooled tensor.
+  }];
+}
+
 def NNUnshareFills : Pass<"nn-unshare-fills"> {
   let summary = "Give every destination its own linalg.fill";
   let description = [{
