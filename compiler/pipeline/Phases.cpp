@@ -35,7 +35,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   case Phase::Loops:
     // With threads, the vectorizer's outermost parallel tile loops become
     // scf.parallel and then OpenMP worksharing loops.
-    return std::string("nn-unshare-fills,func.func(nn-concat-in-place),nn-"
+    return std::string("nn-unshare-fills,func.func(nn-concat-in-place,nn-pad-"
+                       "in-place),nn-"
                        "eliminate-empty-tensors,one-shot-bufferize{"
                        "bufferize-function-boundaries "
                        "function-boundary-type-conversion=identity-layout-map},"

@@ -13,14 +13,13 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Transforms/Passes.h"
 
+#include "DestinationChains.h"
 #include "FlatViews.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Dominance.h"
-#include "mlir/Interfaces/DestinationStyleOpInterface.h"
-#include "mlir/Interfaces/LoopLikeInterface.h"
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNCONCATINPLACE
@@ -30,32 +29,6 @@ namespace mlir::nn {
 using namespace mlir;
 
 namespace {
-
-/// The operand holding the empty tensor `v` is finally written into: follow
-/// reshapes to their source, destination-style results to their tied init
-/// and loop results to their initial value. Null when the chain ends anywhere
-/// else.
-OpOperand *rootEmpty(Value v) {
-  OpOperand *use = nullptr;
-  while (Operation *def = v.getDefiningOp()) {
-    if (isa<tensor::EmptyOp>(def))
-      return use;
-    if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def)) {
-      use = &def->getOpOperand(0);
-    } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(def)) {
-      use = dps.getTiedOpOperand(cast<OpResult>(v));
-    } else if (auto loop = dyn_cast<LoopLikeOpInterface>(def)) {
-      // A loop carrying the tensor (the embedding gradient's row updates).
-      use = loop.getTiedLoopInit(cast<OpResult>(v));
-      if (!use)
-        return nullptr;
-    } else {
-      return nullptr;
-    }
-    v = use->get();
-  }
-  return nullptr;
-}
 
 /// Row-major order survives collapse_shape and expand_shape, so the slice
 /// for a tensor of any static shape is a 1-D slice expanded to that shape.
@@ -105,7 +78,7 @@ struct NNConcatInPlacePass
     SmallVector<Part> parts, deferred;
     int64_t offset = 0;
     for (Value input : concat.getInputs()) {
-      OpOperand *root = rootEmpty(input);
+      OpOperand *root = nn::rootEmpty(input);
       auto type = cast<RankedTensorType>(input.getType());
       if (root) {
         auto emptyType = cast<RankedTensorType>(root->get().getType());

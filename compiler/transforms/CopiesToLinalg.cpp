@@ -56,9 +56,11 @@ Value viewRoot(Value v) {
   return v;
 }
 
-/// True if `copy` goes between two static views of the same elements.
+/// True if `copy` goes between two views of the same elements: same root,
+/// same static offset and strides. A copy's operands have the same shape at
+/// run time, so a dynamic size (the batch) is the same on both sides too.
 bool isSelfCopy(memref::CopyOp copy, MemRefType source, MemRefType target) {
-  if (source.getShape() != target.getShape() || !source.hasStaticShape() ||
+  if (source.getShape() != target.getShape() ||
       viewRoot(copy.getSource()) != viewRoot(copy.getTarget()))
     return false;
   SmallVector<int64_t> sourceStrides, targetStrides;

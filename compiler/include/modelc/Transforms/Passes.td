@@ -76,6 +76,21 @@ def NNConcatInPlace : Pass<"nn-concat-in-place", "func::FuncOp"> {
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def NNPadInPlace : Pass<"nn-pad-in-place", "func::FuncOp"> {
+  let summary = "Compute a padded tensor's interior in place";
+  let description = [{
+    Rewrites each constant-padded `tensor.pad` (a convolution's input, or an
+    output gradient on its way to the input gradient) into a filled tensor of
+    the padded shape and a `tensor.insert_slice` of the input, and replaces
+    the empty tensor the input's producer chain writes into with the interior
+    slice. One-shot bufferization then writes the input straight into the
+    padded buffer instead of copying it there. Only batch-sized (dynamic)
+    dimensions must be unpadded. Run before bufferization.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def NNFoldBatchNorm : Pass<"nn-fold-batch-norm", "ModuleOp"> {
   let summary = "Fold inference-mode batch norms into the preceding conv/dense";
   let description = [{

@@ -1,0 +1,126 @@
+//===- PadInPlace.cpp - a padded tensor's interior computed in place ------===//
+//
+// `nn-pad-in-place`: a convolution reads its input through `tensor.pad`.
+// Bufferized as is, that is a filled buffer plus a copy of the whole input
+// into its interior, on every step, for every convolution and every input
+// gradient. Here the pad becomes a filled tensor of the padded shape and a
+// `tensor.insert_slice` of the input, and the empty tensor at the root of the
+// input's destination chain becomes the interior slice of it: the producer
+// (the previous layer's batch norm, activation or gradient) writes straight
+// into the padded buffer, and one-shot bufferization copies nothing. Other
+// readers of the input read the interior. The values are unchanged.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Transforms/Passes.h"
+
+#include "DestinationChains.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_NNPADINPLACE
+#include "modelc/Transforms/Passes.h.inc"
+} // namespace mlir::nn
+
+using namespace mlir;
+
+namespace {
+
+LogicalResult padInPlace(tensor::PadOp pad) {
+  Value x = pad.getSource();
+  RankedTensorType srcType = pad.getSourceType();
+  RankedTensorType padType = pad.getResultType();
+  auto constant =
+      pad.getConstantPaddingValue().getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return failure();
+  SmallVector<int64_t> low, high;
+  for (auto [l, h] : llvm::zip(pad.getMixedLowPad(), pad.getMixedHighPad())) {
+    std::optional<int64_t> lo = getConstantIntValue(l);
+    std::optional<int64_t> hi = getConstantIntValue(h);
+    if (!lo || !hi)
+      return failure();
+    low.push_back(*lo);
+    high.push_back(*hi);
+  }
+  OpOperand *root = nn::rootEmpty(x);
+  if (!root)
+    return failure();
+  auto empty = root->get().getDefiningOp<tensor::EmptyOp>();
+  Operation *def = x.getDefiningOp();
+  Block *block = pad->getBlock();
+  if (!empty || empty.getType() != srcType || def->getBlock() != block ||
+      root->getOwner()->getBlock() != block)
+    return failure();
+  // A dynamic dimension (the batch) is not padded: its size is the input's.
+  SmallVector<OpFoldResult> sizes = empty.getMixedSizes();
+  SmallVector<Value> dynamic;
+  for (int64_t d = 0; d < srcType.getRank(); ++d) {
+    if (!srcType.isDynamicDim(d))
+      continue;
+    if (low[d] != 0 || high[d] != 0)
+      return failure();
+    dynamic.push_back(cast<Value>(sizes[d]));
+  }
+
+  Location loc = pad.getLoc();
+  OpBuilder b(root->getOwner());
+  Value buffer = tensor::EmptyOp::create(b, loc, padType, dynamic);
+  Value value = b.clone(*constant)->getResult(0);
+  SmallVector<OpFoldResult> offsets,
+      strides(srcType.getRank(), b.getIndexAttr(1));
+  for (int64_t l : low)
+    offsets.push_back(b.getIndexAttr(l));
+  // Only the border is filled (the interior is written by the producer): a
+  // slab before and after the interior along each padded dimension, across
+  // the whole extent of the others.
+  Value filled = buffer;
+  SmallVector<OpFoldResult> whole;
+  for (int64_t d = 0; d < padType.getRank(); ++d)
+    whole.push_back(padType.isDynamicDim(d)
+                        ? sizes[d]
+                        : OpFoldResult(b.getIndexAttr(padType.getDimSize(d))));
+  for (int64_t d = 0; d < srcType.getRank(); ++d) {
+    for (auto [start, width] :
+         {std::pair{int64_t(0), low[d]},
+          std::pair{low[d] + srcType.getDimSize(d), high[d]}}) {
+      if (width == 0)
+        continue;
+      SmallVector<OpFoldResult> slabOffsets(srcType.getRank(),
+                                            b.getIndexAttr(0));
+      SmallVector<OpFoldResult> slabSizes(whole);
+      slabOffsets[d] = b.getIndexAttr(start);
+      slabSizes[d] = b.getIndexAttr(width);
+      Value slab = tensor::ExtractSliceOp::create(b, loc, filled, slabOffsets,
+                                                  slabSizes, strides);
+      Value border = linalg::FillOp::create(b, loc, value, slab).getResult(0);
+      filled = tensor::InsertSliceOp::create(b, loc, border, filled,
+                                             slabOffsets, slabSizes, strides);
+    }
+  }
+  root->set(tensor::ExtractSliceOp::create(b, loc, srcType, filled, offsets,
+                                           sizes, strides));
+  // Inserted right after the input is complete: the slice and the insert
+  // match, which one-shot bufferization needs to write in place.
+  b.setInsertionPointAfter(def);
+  Value padded =
+      tensor::InsertSliceOp::create(b, loc, x, filled, offsets, sizes, strides);
+  pad.replaceAllUsesWith(padded);
+  pad.erase();
+  return success();
+}
+
+struct NNPadInPlacePass : nn::impl::NNPadInPlaceBase<NNPadInPlacePass> {
+  void runOnOperation() override {
+    SmallVector<tensor::PadOp> pads;
+    getOperation()->walk([&](tensor::PadOp pad) { pads.push_back(pad); });
+    for (tensor::PadOp pad : pads)
+      (void)padInPlace(pad);
+  }
+};
+
+} // namespace

@@ -1,0 +1,59 @@
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-pad-in-place))' | FileCheck %s
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-pad-in-place),one-shot-bufferize{bufferize-function-boundaries},func.func(nn-copies-to-linalg))' | FileCheck %s --check-prefix=BUF
+
+// A relu feeding a convolution's padded input: the padded tensor's border
+// (a slab before and after the interior along H and W; the batch is not
+// padded) is filled, and the relu is computed in its interior slice and
+// inserted right after. Bufferized, the insertion is a copy of a view onto
+// itself, which nn-copies-to-linalg erases: the relu writes the padded
+// buffer and nothing is copied.
+// CHECK-LABEL: func.func @relu_then_pad
+// CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x4x4x8xf32>)
+// CHECK: %[[N:dim[a-z0-9_]*]] = tensor.dim %[[X]], %c0
+// CHECK: %[[PB:.*]] = tensor.empty(%[[N]]) : tensor<?x6x6x8xf32>
+// CHECK: %[[TOP:.*]] = tensor.extract_slice %[[PB]][0, 0, 0, 0] [%[[N]], 1, 6, 8] [1, 1, 1, 1]
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[TOP]] : tensor<?x1x6x8xf32>)
+// CHECK: tensor.extract_slice %{{.*}}[0, 5, 0, 0] [%[[N]], 1, 6, 8]
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%[[N]], 6, 1, 8]
+// CHECK: %[[LAST:.*]] = tensor.insert_slice %{{.*}}[0, 0, 5, 0] [%[[N]], 6, 1, 8]
+// CHECK: %[[IN:.*]] = tensor.extract_slice %[[LAST]][0, 1, 1, 0] [%[[N]], 4, 4, 8] [1, 1, 1, 1]
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} outs(%[[IN]] : tensor<?x4x4x8xf32>)
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[R]] into %[[LAST]][0, 1, 1, 0] [%[[N]], 4, 4, 8] [1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[P]], %[[R]]
+// BUF-LABEL: func.func @relu_then_pad
+// BUF-NOT: copy
+// BUF: return
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @relu_then_pad(%x: tensor<?x4x4x8xf32>) -> (tensor<?x6x6x8xf32>, tensor<?x4x4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4x4x8xf32>
+  %e = tensor.empty(%n) : tensor<?x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<?x4x4x8xf32>) outs(%e : tensor<?x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x4x4x8xf32>
+  %pad = arith.constant 0.0 : f32
+  %p = tensor.pad %r low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %pad : f32
+  } : tensor<?x4x4x8xf32> to tensor<?x6x6x8xf32>
+  return %p, %r : tensor<?x6x6x8xf32>, tensor<?x4x4x8xf32>
+}
+
+// -----
+
+// A function argument has no producer to write in place: the pad stays.
+// CHECK-LABEL: func.func @argument
+// CHECK: tensor.pad
+func.func @argument(%x: tensor<?x4x4x8xf32>) -> tensor<?x6x6x8xf32> {
+  %pad = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %pad : f32
+  } : tensor<?x4x4x8xf32> to tensor<?x6x6x8xf32>
+  return %p : tensor<?x6x6x8xf32>
+}
