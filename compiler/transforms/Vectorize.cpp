@@ -616,9 +616,10 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
           });
           return found;
         };
+        // (A fill of another buffer, such as a weight gradient's, computed
+        // in between, is one of them.)
         Operation *prev = generic->getPrevNode();
-        while (prev && (isMemoryEffectFree(prev) ||
-                        (!isa<linalg::FillOp>(prev) && !touches(prev))))
+        while (prev && (isMemoryEffectFree(prev) || !touches(prev)))
           prev = prev->getPrevNode();
         fill = dyn_cast_or_null<linalg::FillOp>(prev);
         if (fill && fill.hasPureBufferSemantics() &&

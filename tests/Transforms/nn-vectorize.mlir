@@ -360,3 +360,27 @@ func.func @window_tap(%x: memref<?x8x8x32xf32>, %out: memref<?x8x8x32xf32>) {
   }
   return
 }
+
+// -----
+
+// The zero fill of a convolution's output is its accumulators' start even
+// with another buffer's fill in between (a weight gradient's, computed
+// before this input gradient): the kernel starts from zero registers, never
+// loads the output, and the output is not filled; the other fill stays.
+// FMA-LABEL: func.func @fill_then_other_fill
+// FMA-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// FMA-NOT: vector.store %{{.*}}, %arg2
+// FMA: vector.store %{{.*}}, %arg3
+// FMA-NOT: vector.load %arg2
+// FMA: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]]
+// FMA: vector.fma
+// FMA: vector.store %{{.*}}, %arg2
+func.func @fill_then_other_fill(%in: memref<?x9x9x8xf32>, %w: memref<3x3x8x32xf32>, %out: memref<?x7x7x32xf32>, %other: memref<3x3x8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%out : memref<?x7x7x32xf32>)
+  linalg.fill ins(%zero : f32) outs(%other : memref<3x3x8x32xf32>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<?x9x9x8xf32>, memref<3x3x8x32xf32>)
+    outs(%out : memref<?x7x7x32xf32>)
+  return
+}
