@@ -351,9 +351,13 @@ private:
           double score = double(em * ev) / double(lanes) / time;
           if (dynamic)
             score *= 0.95;
-          // Ties: larger blocks (fewer loop iterations).
+          // Ties: larger blocks (fewer loop iterations); between row dims,
+          // the later one (in a convolution, w rather than h: the rows'
+          // broadcasts then read neighbouring pixels of one image row, not
+          // eight image rows).
           score += 1e-4 * double(r * vt) / double(8 * 8 * lanes);
-          if (!best || score > best->score)
+          if (!best || score > best->score ||
+              (score == best->score && m != best->m))
             best = Choice{m, r, vt, score};
         }
       }

@@ -4,10 +4,15 @@
 // A convolution: register block of 7 output rows x 32 channels (two 16-lane
 // registers each), all in iter_args across the kh, kw, c reduction loops
 // (nested in that order, the scalar order of every sum); one vector load of
-// the kernel per register and one broadcast per row each step.
+// the kernel per register and one broadcast per row each step. The rows are
+// 7 neighbouring pixels of one image row (w; h and w tie, the later wins):
+// the broadcasts read one stretch of the input row, not 7 image rows.
 // CONTRACT-LABEL: func.func @conv
 // CONTRACT-NOT: linalg.
-// CONTRACT-COUNT-14: vector.load %arg2{{.*}} : memref<1x7x7x32xf32>, vector<16xf32>
+// CONTRACT: vector.load %arg2[%c0, %[[H:.*]], %c0, %c0] : memref<1x7x7x32xf32>, vector<16xf32>
+// CONTRACT-NEXT: vector.load %arg2[%c0, %[[H]], %c0, %c16]
+// CONTRACT-NEXT: vector.load %arg2[%c0, %[[H]], %c1, %c0]
+// CONTRACT-COUNT-11: vector.load %arg2{{.*}} : memref<1x7x7x32xf32>, vector<16xf32>
 // CONTRACT: scf.for %[[KH:.*]] = %c0 to %c3 {{.*}} iter_args
 // CONTRACT: scf.for %[[KW:.*]] = %c0 to %c3 {{.*}} iter_args
 // CONTRACT: scf.for %[[C:.*]] = %c0 to %c8 {{.*}} iter_args
