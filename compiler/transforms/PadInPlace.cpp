@@ -8,7 +8,9 @@
 // input's destination chain becomes the interior slice of it: the producer
 // (the previous layer's batch norm, activation or gradient) writes straight
 // into the padded buffer, and one-shot bufferization copies nothing. Other
-// readers of the input read the interior. The values are unchanged.
+// readers of the input read the interior. An input with no such producer (a
+// function argument) is copied into the interior, but only the border is
+// filled either way, not the whole buffer. The values are unchanged.
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Transforms/Passes.h"
@@ -47,17 +49,22 @@ LogicalResult padInPlace(tensor::PadOp pad) {
     low.push_back(*lo);
     high.push_back(*hi);
   }
+  // The producer writes the interior in place when the input's destination
+  // chain starts at an empty tensor in this block; otherwise (a function
+  // argument) the input is copied into the interior, and still only the
+  // border is filled.
   OpOperand *root = nn::rootEmpty(x);
-  if (!root)
-    return failure();
-  auto empty = root->get().getDefiningOp<tensor::EmptyOp>();
   Operation *def = x.getDefiningOp();
   Block *block = pad->getBlock();
-  if (!empty || empty.getType() != srcType || def->getBlock() != block ||
-      root->getOwner()->getBlock() != block)
-    return failure();
+  tensor::EmptyOp empty =
+      root ? root->get().getDefiningOp<tensor::EmptyOp>() : nullptr;
+  if (!empty || empty.getType() != srcType || !def ||
+      def->getBlock() != block || root->getOwner()->getBlock() != block)
+    root = nullptr;
+  OpBuilder b(root ? root->getOwner() : pad.getOperation());
   // A dynamic dimension (the batch) is not padded: its size is the input's.
-  SmallVector<OpFoldResult> sizes = empty.getMixedSizes();
+  SmallVector<OpFoldResult> sizes =
+      root ? empty.getMixedSizes() : tensor::getMixedSizes(b, pad.getLoc(), x);
   SmallVector<Value> dynamic;
   for (int64_t d = 0; d < srcType.getRank(); ++d) {
     if (!srcType.isDynamicDim(d))
@@ -68,7 +75,6 @@ LogicalResult padInPlace(tensor::PadOp pad) {
   }
 
   Location loc = pad.getLoc();
-  OpBuilder b(root->getOwner());
   Value buffer = tensor::EmptyOp::create(b, loc, padType, dynamic);
   Value value = b.clone(*constant)->getResult(0);
   SmallVector<OpFoldResult> offsets,
@@ -102,11 +108,13 @@ LogicalResult padInPlace(tensor::PadOp pad) {
                                              slabOffsets, slabSizes, strides);
     }
   }
-  root->set(tensor::ExtractSliceOp::create(b, loc, srcType, filled, offsets,
-                                           sizes, strides));
-  // Inserted right after the input is complete: the slice and the insert
-  // match, which one-shot bufferization needs to write in place.
-  b.setInsertionPointAfter(def);
+  if (root) {
+    root->set(tensor::ExtractSliceOp::create(b, loc, srcType, filled, offsets,
+                                             sizes, strides));
+    // Inserted right after the input is complete: the slice and the insert
+    // match, which one-shot bufferization needs to write in place.
+    b.setInsertionPointAfter(def);
+  }
   Value padded =
       tensor::InsertSliceOp::create(b, loc, x, filled, offsets, sizes, strides);
   pad.replaceAllUsesWith(padded);

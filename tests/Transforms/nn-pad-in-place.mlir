@@ -46,9 +46,20 @@ func.func @relu_then_pad(%x: tensor<?x4x4x8xf32>) -> (tensor<?x6x6x8xf32>, tenso
 
 // -----
 
-// A function argument has no producer to write in place: the pad stays.
+// A function argument has no producer to write in place: it is copied into
+// the interior (one insert_slice, one copy once bufferized), and still only
+// the border is filled.
 // CHECK-LABEL: func.func @argument
-// CHECK: tensor.pad
+// CHECK-SAME: (%[[A:[a-z0-9_]+]]: tensor<?x4x4x8xf32>)
+// CHECK-COUNT-4: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x{{[16]}}x{{[16]}}x8xf32>)
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[A]] into %{{.*}}[0, 1, 1, 0] [%{{.*}}, 4, 4, 8] [1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[P]]
+// BUF-LABEL: func.func @argument
+// BUF-COUNT-4: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<?x{{[16]}}x{{[16]}}x8xf32
+// BUF: linalg.copy ins(%arg0
+// BUF-NOT: copy
+// BUF: return
 func.func @argument(%x: tensor<?x4x4x8xf32>) -> tensor<?x6x6x8xf32> {
   %pad = arith.constant 0.0 : f32
   %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {

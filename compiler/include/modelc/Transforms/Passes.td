@@ -84,7 +84,9 @@ def NNPadInPlace : Pass<"nn-pad-in-place", "func::FuncOp"> {
     the padded shape and a `tensor.insert_slice` of the input, and replaces
     the empty tensor the input's producer chain writes into with the interior
     slice. One-shot bufferization then writes the input straight into the
-    padded buffer instead of copying it there. Only batch-sized (dynamic)
+    padded buffer instead of copying it there. An input without such a
+    producer (a function argument) is still copied into the interior, but
+    either way only the border is filled. Only batch-sized (dynamic)
     dimensions must be unpadded. Run before bufferization.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
