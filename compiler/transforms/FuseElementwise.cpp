@@ -49,6 +49,19 @@ struct NNFuseElementwisePass
     : public nn::impl::NNFuseElementwiseBase<NNFuseElementwisePass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // The fusion patterns take linalg.generic consumers only: a reduction
+    // written as linalg.reduce (global average pooling) becomes one, so that
+    // the activation before it is applied while it reads (no full-size
+    // activation output).
+    {
+      SmallVector<linalg::ReduceOp> reduces;
+      getOperation()->walk([&](linalg::ReduceOp op) { reduces.push_back(op); });
+      IRRewriter rewriter(ctx);
+      for (linalg::ReduceOp op : reduces) {
+        rewriter.setInsertionPoint(op);
+        (void)linalg::generalizeNamedOp(rewriter, op);
+      }
+    }
     RewritePatternSet patterns(ctx);
     // What linalg-fuse-elementwise-ops runs, with the control above for the
     // fusion itself and the upstream one-use rule for reshapes/constants.

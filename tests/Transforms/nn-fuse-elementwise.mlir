@@ -66,3 +66,34 @@ func.func @weight_grad(%x: tensor<2x6x6x1xf32>, %dy: tensor<2x4x4x8xf32>, %v: te
   } -> tensor<3x3x1x8xf32>
   return %w : tensor<3x3x1x8xf32>
 }
+
+// -----
+
+// A relu before global average pooling's linalg.reduce: the reduction becomes
+// a linalg.generic (what the fusion patterns take) and the relu is applied
+// to each element as the sum reads it; no full-size relu output remains.
+// CHECK-LABEL: func.func @relu_then_reduce
+// CHECK-NOT: linalg.reduce
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "reduction", "parallel"]
+// CHECK-SAME: ins(%arg0 : tensor<2x4x4x8xf32>)
+// CHECK: arith.maximumf
+// CHECK-NEXT: arith.addf
+// CHECK-NOT: linalg.generic
+func.func @relu_then_reduce(%x: tensor<2x4x4x8xf32>) -> tensor<2x8xf32> {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %s0 = tensor.empty() : tensor<2x8xf32>
+  %s = linalg.fill ins(%zero : f32) outs(%s0 : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %sum = linalg.reduce ins(%r : tensor<2x4x4x8xf32>) outs(%s : tensor<2x8xf32>) dimensions = [1, 2]
+    (%in: f32, %acc: f32) {
+      %0 = arith.addf %in, %acc : f32
+      linalg.yield %0 : f32
+    }
+  return %sum : tensor<2x8xf32>
+}

@@ -177,8 +177,10 @@ def NNFuseElementwise : Pass<"nn-fuse-elementwise", "func::FuncOp"> {
     read an element many times (a 3x3 convolution's weight gradient reads
     its output gradient nine times; a per-pixel op reads a per-channel
     vector once per pixel), which recomputes the producer's whole body at
-    every read. Results are bit-identical: the same operations run in the
-    same order.
+    every read. `linalg.reduce` ops are generalized first, so that an
+    activation before a reduction (relu before global average pooling) is
+    applied as the reduction reads. Results are bit-identical: the same
+    operations run in the same order.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",
