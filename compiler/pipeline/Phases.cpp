@@ -23,9 +23,9 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
                ? std::string("nn-specialize-mode,nn-fold-batch-norm,"
                              "nn-build-entry-points")
                : std::string("nn-build-train-step,") +
-                     (options.fusion
-                          ? "nn-flatten-optimizer,nn-pool-before-relu,"
-                          : "") +
+                     (options.fusion ? "nn-flatten-optimizer,nn-pool-before-"
+                                       "relu,nn-relu-grad-from-output,"
+                                     : "") +
                      "nn-specialize-mode,nn-fold-batch-norm,nn-build-entry-"
                      "points";
   case Phase::Linalg:

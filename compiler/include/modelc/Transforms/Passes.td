@@ -50,6 +50,17 @@ def NNPoolBeforeRelu : Pass<"nn-pool-before-relu"> {
   }];
 }
 
+def NNReluGradFromOutput : Pass<"nn-relu-grad-from-output"> {
+  let summary = "Mask relu's gradient with relu's output where that is stored";
+  let description = [{
+    `dy * (x > 0)` equals `dy * (relu(x) > 0)`. Where the relu's output is
+    read by a convolution, dense layer or reshape (so it is stored anyway)
+    and x feeds nothing but the relu and relu gradients, the gradients take
+    the relu's output; x's producer and the relu then fuse into one loop that
+    does not store x. Bit-identical.
+  }];
+}
+
 def NNUnshareFills : Pass<"nn-unshare-fills"> {
   let summary = "Give every destination its own linalg.fill";
   let description = [{
