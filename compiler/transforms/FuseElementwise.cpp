@@ -9,7 +9,10 @@
 // square root) nine times per pixel in a 3x3 weight gradient. Here a
 // producer is fused only where the consumer reads each of its elements once
 // (the operand's indexing map is a permutation of the consumer's loops) and
-// the producer has no other use. Values are unchanged: the same f32
+// the producer has no other use, or every use is such a reader and the
+// producer reads at most one tensor of its size (copied into each reader,
+// it then costs one read per reader instead of a write plus one read per
+// reader). Values are unchanged: the same f32
 // operations run in the same order, only where they are stored differs.
 //
 //===----------------------------------------------------------------------===//
@@ -32,17 +35,44 @@ using namespace mlir;
 
 namespace {
 
-/// Fuse only when the producer has one use and the consumer reads each of
-/// its elements exactly once.
+/// True if `use` reads each element of its value once.
+bool readsOnce(OpOperand &use) {
+  auto consumer = dyn_cast<linalg::GenericOp>(use.getOwner());
+  return consumer && consumer.isDpsInput(&use) &&
+         consumer.getMatchingIndexingMap(&use).isPermutation();
+}
+
+/// A producer with several readers is copied into each (and then gone) when
+/// that moves less memory: it reads at most one tensor of its own size (the
+/// rest are broadcasts, per-channel vectors), so each reader reads that one
+/// instead of the stored result, and the result is never written. A relu
+/// gradient feeding both passes of batch norm's backward is one.
+bool cheapToRecompute(linalg::GenericOp producer) {
+  if (producer->getNumResults() != 1 || producer.getNumReductionLoops() != 0)
+    return false;
+  int full = 0;
+  for (OpOperand *in : producer.getDpsInputOperands())
+    full += producer.getMatchingIndexingMap(in).isPermutation();
+  return full <= 1 &&
+         llvm::all_of(producer->getResult(0).getUses(),
+                      [](OpOperand &use) { return readsOnce(use); });
+}
+
+/// Fuse only when the consumer reads each produced element exactly once,
+/// and the producer has no other use or is cheap to recompute.
 bool fuseWithoutRecompute(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();
-  if (!producer || !producer->hasOneUse())
+  if (!producer)
     return false;
   auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
   if (!consumer)
-    return true; // reshapes and the like: the upstream rule
-  AffineMap map = consumer.getMatchingIndexingMap(fused);
-  return map.isPermutation();
+    return producer->hasOneUse(); // reshapes and the like: the upstream rule
+  if (!consumer.getMatchingIndexingMap(fused).isPermutation())
+    return false;
+  if (producer->hasOneUse())
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(producer);
+  return generic && cheapToRecompute(generic);
 }
 
 struct NNFuseElementwisePass

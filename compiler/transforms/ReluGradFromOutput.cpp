@@ -55,6 +55,10 @@ struct MaskFromOutput : OpRewritePattern<nn::ActivationGradOp> {
           return isa<nn::Conv2DOp, nn::DenseOp, nn::ReshapeOp>(user);
         }))
       return failure();
+    // The relu must come first (it does in a train step: forward, then
+    // backward).
+    if (relu->getBlock() != grad->getBlock() || !relu->isBeforeInBlock(grad))
+      return failure();
     rewriter.modifyOpInPlace(
         grad, [&] { grad.getInputMutable().assign(relu.getResult()); });
     return success();

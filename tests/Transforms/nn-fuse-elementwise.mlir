@@ -97,3 +97,80 @@ func.func @relu_then_reduce(%x: tensor<2x4x4x8xf32>) -> tensor<2x8xf32> {
     }
   return %sum : tensor<2x8xf32>
 }
+
+// -----
+
+// A producer read by two consumers (a relu gradient feeding both passes of
+// batch norm's backward) is copied into each when it reads only one tensor
+// of its size (the other input is per-channel): each consumer then reads
+// that tensor instead of the stored result, which is never written.
+// CHECK-LABEL: func.func @two_readers
+// CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<2x4x4x8xf32>, %[[G:[a-z0-9_]+]]: tensor<8xf32>)
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "reduction", "reduction", "parallel"]
+// CHECK-SAME: ins(%[[X]], %[[G]] :
+// CHECK: arith.cmpf ogt
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-SAME: ins(%[[X]], %[[G]] :
+// CHECK: arith.cmpf ogt
+// CHECK-NOT: linalg.generic
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+func.func @two_readers(%x: tensor<2x4x4x8xf32>, %g: tensor<8xf32>) -> (tensor<8xf32>, tensor<2x4x4x8xf32>) {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %dy = linalg.generic {indexing_maps = [#id4, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %g : tensor<2x4x4x8xf32>, tensor<8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %grad: f32, %out: f32):
+    %pos = arith.cmpf ogt, %in, %zero : f32
+    %0 = arith.select %pos, %grad, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %s0 = tensor.empty() : tensor<8xf32>
+  %s = linalg.fill ins(%zero : f32) outs(%s0 : tensor<8xf32>) -> tensor<8xf32>
+  %sum = linalg.generic {indexing_maps = [#id4, #ch], iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+      ins(%dy : tensor<2x4x4x8xf32>) outs(%s : tensor<8xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %0 = arith.addf %in, %acc : f32
+    linalg.yield %0 : f32
+  } -> tensor<8xf32>
+  %scaled = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%dy : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.mulf %in, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  return %sum, %scaled : tensor<8xf32>, tensor<2x4x4x8xf32>
+}
+
+// -----
+
+// Two tensors of its size in, two readers: recomputing would read both twice
+// instead of the result twice, so the producer stays.
+// CHECK-LABEL: func.func @two_inputs_two_readers
+// CHECK: %[[P:.*]] = linalg.generic
+// CHECK: arith.subf
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @two_inputs_two_readers(%x: tensor<2x4x4x8xf32>, %y: tensor<2x4x4x8xf32>) -> (tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %d = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %y : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %0 = arith.subf %a, %b : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %p = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.mulf %in, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %q = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  return %p, %q : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>
+}

@@ -188,7 +188,10 @@ def NNFuseElementwise : Pass<"nn-fuse-elementwise", "func::FuncOp"> {
     read an element many times (a 3x3 convolution's weight gradient reads
     its output gradient nine times; a per-pixel op reads a per-channel
     vector once per pixel), which recomputes the producer's whole body at
-    every read. `linalg.reduce` ops are generalized first, so that an
+    every read. A producer with several such readers is copied into each
+    when it reads at most one tensor of its own size (each reader then reads
+    that tensor instead of the stored result, which is never written).
+    `linalg.reduce` ops are generalized first, so that an
     activation before a reduction (relu before global average pooling) is
     applied as the reduction reads. Results are bit-identical: the same
     operations run in the same order.
