@@ -49,6 +49,11 @@ LogicalResult padInPlace(tensor::PadOp pad) {
     low.push_back(*lo);
     high.push_back(*hi);
   }
+  // A dynamic dimension (the batch) must not be padded: its size is then the
+  // input's.
+  for (int64_t d = 0; d < srcType.getRank(); ++d)
+    if (srcType.isDynamicDim(d) && (low[d] != 0 || high[d] != 0))
+      return failure();
   // The producer writes the interior in place when the input's destination
   // chain starts at an empty tensor in this block; otherwise (a function
   // argument) the input is copied into the interior, and still only the
@@ -62,17 +67,12 @@ LogicalResult padInPlace(tensor::PadOp pad) {
       def->getBlock() != block || root->getOwner()->getBlock() != block)
     root = nullptr;
   OpBuilder b(root ? root->getOwner() : pad.getOperation());
-  // A dynamic dimension (the batch) is not padded: its size is the input's.
   SmallVector<OpFoldResult> sizes =
       root ? empty.getMixedSizes() : tensor::getMixedSizes(b, pad.getLoc(), x);
   SmallVector<Value> dynamic;
-  for (int64_t d = 0; d < srcType.getRank(); ++d) {
-    if (!srcType.isDynamicDim(d))
-      continue;
-    if (low[d] != 0 || high[d] != 0)
-      return failure();
-    dynamic.push_back(cast<Value>(sizes[d]));
-  }
+  for (int64_t d = 0; d < srcType.getRank(); ++d)
+    if (srcType.isDynamicDim(d))
+      dynamic.push_back(cast<Value>(sizes[d]));
 
   Location loc = pad.getLoc();
   Value buffer = tensor::EmptyOp::create(b, loc, padType, dynamic);

@@ -565,25 +565,7 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
         ops.push_back(op);
     });
     llvm::SmallPtrSet<Operation *, 8> erased;
-    // Fills no kernel took as its accumulators' start come last (the walk
-    // sees them before their consumers): vector stores over threads, like
-    // any element-wise op.
-    bool fillsAdded = false;
-    for (size_t i = 0; i <= ops.size(); ++i) {
-      if (i == ops.size()) {
-        if (fillsAdded)
-          break;
-        fillsAdded = true;
-        func.walk([&](linalg::FillOp fill) {
-          if (fill.hasPureBufferSemantics())
-            ops.push_back(fill);
-        });
-        if (i == ops.size())
-          break;
-      }
-      linalg::LinalgOp op = ops[i];
-      if (erased.contains(op))
-        continue;
+    auto vectorizeLinalg = [&](linalg::LinalgOp op) {
       linalg::GenericOp generic =
           dyn_cast<linalg::GenericOp>(op.getOperation());
       std::optional<TileConfig> config;
@@ -594,12 +576,12 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
         FailureOr<linalg::GenericOp> g =
             linalg::generalizeNamedOp(rewriter, op);
         if (failed(g))
-          continue;
+          return;
         generic = *g;
       }
       config = planTiles(generic, vectorLanes, accumulatorRegisters);
       if (!config)
-        continue;
+        return;
       if (fuseEpilogues && config->contraction && config->outerDim < 0)
         config->epilogue = findEpilogue(generic, config->storeAccumulators);
       // The zero fill of the accumulators, when nothing else reads it: the
@@ -638,7 +620,20 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
         erased.insert(consumer);
         rewriter.eraseOp(consumer);
       }
-    }
+    };
+    for (linalg::LinalgOp op : ops)
+      if (!erased.contains(op))
+        vectorizeLinalg(op);
+    // Fills no kernel took as its accumulators' start come last (the walk
+    // above sees them before their consumers): vector stores over threads,
+    // like any element-wise op.
+    SmallVector<linalg::LinalgOp> fills;
+    func.walk([&](linalg::FillOp fill) {
+      if (fill.hasPureBufferSemantics())
+        fills.push_back(fill);
+    });
+    for (linalg::LinalgOp fill : fills)
+      vectorizeLinalg(fill);
 
     // 2. Hoist the accumulators out of the reduction loops (on the tiles'
     // views, before anything reshapes the transfers), then clean up and
