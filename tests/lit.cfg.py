@@ -21,5 +21,10 @@ config.substitutions.append(("%golden", os.path.join(config.shared_dir, "golden"
 config.substitutions.append(("%testlib", os.path.join(config.test_source_root, "lib")))
 config.substitutions.append(("%fake_model", os.path.join(config.modelc_tools_dir, "modelc-fake-model")))
 
+# C programs using a compiled library (--emit=lib): strict C99, and the link
+# flags of LLVM's OpenMP runtime for models built with threads.
+config.substitutions.append(("%cc", "clang-22 -std=c99 -Wall -Wextra -Werror"))
+config.substitutions.append(("%omp", "-L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib"))
+
 # Inputs/ folders hold model files used by tests, not tests themselves.
 config.excludes.append("Inputs")

@@ -16,8 +16,16 @@ namespace {
 
 // The temporary file being written, for the signal handler; a fixed buffer
 // because the handler may only call async-signal-safe functions.
+// Only executables install the handler; a library never touches these, so
+// instances saving on several threads share no mutable state.
 char PendingTemp[4096];
 volatile std::sig_atomic_t HavePendingTemp = 0;
+bool TrackPendingTemp = false;
+
+void clearPendingTemp() {
+  if (TrackPendingTemp)
+    HavePendingTemp = 0;
+}
 
 extern "C" void cleanupAndDie(int Sig) {
   if (HavePendingTemp)
@@ -43,6 +51,7 @@ std::string baseName(const std::string &Path) {
 } // namespace
 
 void installTempFileCleanup() {
+  TrackPendingTemp = true;
   for (int Sig : {SIGINT, SIGTERM, SIGHUP})
     std::signal(Sig, cleanupAndDie);
 }
@@ -83,8 +92,10 @@ void writeFileAtomically(const std::string &Path,
     throw Error("cannot write " + Path +
                 ": cannot create a temporary file in " + Dir + ": " +
                 std::strerror(errno));
-  std::memcpy(PendingTemp, Temp.c_str(), Temp.size() + 1);
-  HavePendingTemp = 1;
+  if (TrackPendingTemp) {
+    std::memcpy(PendingTemp, Temp.c_str(), Temp.size() + 1);
+    HavePendingTemp = 1;
+  }
 
   std::FILE *F = nullptr;
   auto Fail = [&](const std::string &What) {
@@ -94,7 +105,7 @@ void writeFileAtomically(const std::string &Path,
     else
       ::close(Fd);
     ::unlink(Temp.c_str());
-    HavePendingTemp = 0;
+    clearPendingTemp();
     throw Error("cannot write " + Path + ": " + What + std::strerror(E));
   };
   // mkstemp creates 0600; give the file the permissions open() would.
@@ -109,7 +120,7 @@ void writeFileAtomically(const std::string &Path,
   } catch (...) {
     std::fclose(F);
     ::unlink(Temp.c_str());
-    HavePendingTemp = 0;
+    clearPendingTemp();
     throw;
   }
   if (std::fflush(F) != 0)
@@ -121,16 +132,16 @@ void writeFileAtomically(const std::string &Path,
     Fd = -1;
     int E = errno;
     ::unlink(Temp.c_str());
-    HavePendingTemp = 0;
+    clearPendingTemp();
     throw Error("cannot write " + Path + ": " + std::strerror(E));
   }
   if (::rename(Temp.c_str(), Path.c_str()) != 0) {
     int E = errno;
     ::unlink(Temp.c_str());
-    HavePendingTemp = 0;
+    clearPendingTemp();
     throw Error("cannot write " + Path + ": " + std::strerror(E));
   }
-  HavePendingTemp = 0;
+  clearPendingTemp();
   // Make the rename itself durable.
   int DirFd = ::open(Dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (DirFd >= 0) {

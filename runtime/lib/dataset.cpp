@@ -55,25 +55,27 @@ Array readTensor(const NpzReader &R, const TensorSpec &Spec, const char *What) {
   return A;
 }
 
-/// The first element of an integer array outside [Lo, Hi), or -1.
-int64_t firstOutOfRange(const Array &A, int64_t Lo, int64_t Hi, int64_t &V) {
-  for (int64_t I = 0; I < A.numElements(); ++I) {
-    V = A.dtype() == DType::I64   ? A.as<int64_t>()[I]
-        : A.dtype() == DType::I32 ? A.as<int32_t>()[I]
-        : A.dtype() == DType::U8  ? A.as<uint8_t>()[I]
-                                  : Lo;
+/// The first element of Count integers at Data outside [Lo, Hi), or -1.
+int64_t firstOutOfRange(const void *Data, DType Type, int64_t Count, int64_t Lo,
+                        int64_t Hi, int64_t &V) {
+  for (int64_t I = 0; I < Count; ++I) {
+    V = Type == DType::I64   ? static_cast<const int64_t *>(Data)[I]
+        : Type == DType::I32 ? static_cast<const int32_t *>(Data)[I]
+        : Type == DType::U8  ? static_cast<const uint8_t *>(Data)[I]
+                             : Lo;
     if (V < Lo || V >= Hi)
       return I;
   }
   return -1;
 }
 
-/// "x[3, 1]" for flat element I of A.
-std::string elementName(const std::string &Name, const Array &A, int64_t I) {
-  std::vector<int64_t> Index(A.shape().size());
+/// "x[3, 1]" for flat element I of an array of `Shape`.
+std::string elementName(const std::string &Name,
+                        const std::vector<int64_t> &Shape, int64_t I) {
+  std::vector<int64_t> Index(Shape.size());
   for (size_t K = Index.size(); K-- > 0;) {
-    Index[K] = I % A.shape()[K];
-    I /= A.shape()[K];
+    Index[K] = I % Shape[K];
+    I /= Shape[K];
   }
   std::string S = Name + "[";
   for (size_t K = 0; K < Index.size(); ++K)
@@ -81,38 +83,45 @@ std::string elementName(const std::string &Name, const Array &A, int64_t I) {
   return S + "]";
 }
 
-void checkRanges(const ModelInfo &Info, const Dataset &D) {
+} // namespace
+
+void checkValueRanges(const ModelInfo &Info,
+                      const std::vector<const void *> &Inputs,
+                      const std::vector<const void *> &Labels, int64_t Batch,
+                      const std::string &Where) {
   int64_t V;
   // Out-of-range token ids would index outside an embedding table.
-  for (size_t K = 0; K < Info.Inputs.size(); ++K) {
+  for (size_t K = 0; K < Info.Inputs.size() && K < Inputs.size(); ++K) {
     const TensorSpec &Spec = Info.Inputs[K];
     if (!Spec.HasRange)
       continue;
-    int64_t I = firstOutOfRange(D.Inputs[K], Spec.RangeLo, Spec.RangeHi, V);
+    std::vector<int64_t> Shape = Spec.withBatch(Batch);
+    int64_t I =
+        firstOutOfRange(Inputs[K], Spec.Type, Batch * Spec.exampleElements(),
+                        Spec.RangeLo, Spec.RangeHi, V);
     if (I >= 0)
-      throw Error(D.Path + ": input " + elementName(Spec.Name, D.Inputs[K], I) +
-                  " = " + std::to_string(V) +
+      throw Error(Where + "input " + elementName(Spec.Name, Shape, I) + " = " +
+                  std::to_string(V) +
                   " is out of range; values must "
                   "be in [" +
                   std::to_string(Spec.RangeLo) + ", " +
                   std::to_string(Spec.RangeHi - 1) + "]");
   }
-  if (D.Labels.empty() || Info.Loss != LossKind::SoftmaxCrossEntropy)
+  if (Labels.empty() || Info.Loss != LossKind::SoftmaxCrossEntropy)
     return;
   const TensorSpec &Logits = Info.Outputs[Info.LossLogits];
   const TensorSpec &Spec = Info.Labels[Info.LossLabels];
   int64_t Classes = Logits.Shape.back();
-  const Array &L = D.Labels[Info.LossLabels];
-  int64_t I = firstOutOfRange(L, 0, Classes, V);
+  std::vector<int64_t> Shape = Spec.withBatch(Batch);
+  int64_t I = firstOutOfRange(Labels[Info.LossLabels], Spec.Type,
+                              Batch * Spec.exampleElements(), 0, Classes, V);
   if (I >= 0)
     throw Error(
-        D.Path + ": label " + elementName(Spec.Name, L, I) + " = " +
+        Where + "label " + elementName(Spec.Name, Shape, I) + " = " +
         std::to_string(V) + " is out of range for " + std::to_string(Classes) +
         " classes (output " + Logits.Name + " " + shapeToString(Logits.Shape) +
         "); labels must be in [0, " + std::to_string(Classes - 1) + "]");
 }
-
-} // namespace
 
 Dataset loadDataset(const ModelInfo &Info, const std::string &Path,
                     bool WithLabels) {
@@ -136,7 +145,12 @@ Dataset loadDataset(const ModelInfo &Info, const std::string &Path,
                   Batches.front().first + " has " +
                   std::to_string(D.NumExamples) + " examples, " + Name +
                   " has " + std::to_string(N));
-  checkRanges(Info, D);
+  std::vector<const void *> In, Lab;
+  for (const Array &A : D.Inputs)
+    In.push_back(A.data());
+  for (const Array &A : D.Labels)
+    Lab.push_back(A.data());
+  checkValueRanges(Info, In, Lab, D.NumExamples, Path + ": ");
   return D;
 }
 

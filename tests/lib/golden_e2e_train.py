@@ -34,13 +34,31 @@ def main():
     out = run(cmd + ["--json", "--log-every", "1"], cwd=work)
     records = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
     steps = [r for r in records if not r.get("epoch_end")]
+    losses = [r["loss"] for r in steps]
+    logits = {}
+    heldout = os.path.join(golden, entry["heldout"])
+    for mode in ("infer", "train"):
+        y = os.path.join(work, f"heldout_{mode}_logits.npz")
+        run([exe, "predict", "--input", heldout, "--checkpoint", ckpt,
+             "--output", y, "--mode", mode])
+        logits[mode] = np.load(y)["logits"]
+    ev = json.loads(run([exe, "eval", "--data", heldout, "--checkpoint", ckpt,
+                         "--json"]).strip().splitlines()[-1])
+    report(name, compare_run(manifest, golden, entry, losses, np.load(ckpt),
+                             logits, ev["loss"], ev["accuracy"]))
+
+
+def compare_run(manifest, golden, entry, losses, state, logits, eval_loss,
+                eval_accuracy):
+    """(what, error in tolerance units) for a 4-step golden run: per-step
+    losses, the whole state after it, held-out logits per mode ("infer",
+    "train") and the held-out eval loss and accuracy."""
     expected = np.load(os.path.join(golden, entry["expected"]))
     results = []
-    losses = np.array([r["loss"] for r in steps], dtype=np.float64)
+    losses = np.array(losses, dtype=np.float64)
     results.append(("losses", within(losses, expected["losses"],
                                      entry["tolerances"]["losses"])))
 
-    state = np.load(ckpt)
     ref = np.load(os.path.join(golden, entry["state_after"]))
     for key in ref.keys():
         if key not in state:
@@ -57,26 +75,23 @@ def main():
     if extra:
         results.append((f"unexpected state {extra}", float("inf")))
 
-    heldout = os.path.join(golden, entry["heldout"])
     for mode, key in (("infer", "heldout_infer_logits"),
                       ("train", "heldout_train_logits")):
-        y = os.path.join(work, key + ".npz")
-        run([exe, "predict", "--input", heldout, "--checkpoint", ckpt,
-             "--output", y, "--mode", mode])
-        got = np.load(y)["logits"]
-        results.append((key, within(got, expected[key],
+        results.append((key, within(logits[mode], expected[key],
                                     e2e_tol(manifest, entry, key,
                                             expected[key]))))
-    ev = json.loads(run([exe, "eval", "--data", heldout, "--checkpoint", ckpt,
-                         "--json"]).strip().splitlines()[-1])
     ref_loss = expected["heldout_infer_loss"]
     results.append(("heldout_infer_loss",
-                    within(np.array(ev["loss"]), ref_loss,
+                    within(np.array(eval_loss), ref_loss,
                            e2e_tol(manifest, entry, "heldout_infer_loss",
                                    ref_loss))))
-    acc_ok = abs(ev["accuracy"] - float(expected["heldout_infer_accuracy"])) < 1e-6
+    acc_ok = abs(eval_accuracy - float(expected["heldout_infer_accuracy"])) < 1e-6
     results.append(("heldout_infer_accuracy", 0.0 if acc_ok else float("inf")))
+    return results
 
+
+def report(name, results):
+    """Prints one line per result and exits 1 if any failed."""
     passed = failed = 0
     for what, err in results:
         ok = err <= 1.0

@@ -7,20 +7,21 @@
 #include "modelc/Dialect/NN/NNDialect.h"
 #include "modelc/Frontend/IRGen.h"
 #include "modelc/Frontend/Model.h"
+#include "modelc/Pipeline/Library.h"
 #include "modelc/Pipeline/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
-#include "mlir/IR/AsmState.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -33,8 +34,20 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { Json, Dsl, NN, NNTrain, Linalg, Loops, LLVM, LLVMIR, Asm,
-                  Obj, Lib, Exe };
+enum class Emit {
+  Json,
+  Dsl,
+  NN,
+  NNTrain,
+  Linalg,
+  Loops,
+  LLVM,
+  LLVMIR,
+  Asm,
+  Obj,
+  Lib,
+  Exe
+};
 
 cl::OptionCategory category("modelc options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("MODEL.(json|nn)"),
@@ -55,9 +68,16 @@ cl::opt<Emit> emit(
         clEnumValN(Emit::LLVMIR, "llvm-ir", "LLVM IR"),
         clEnumValN(Emit::Asm, "asm", "assembly for the target"),
         clEnumValN(Emit::Obj, "obj", "an object file"),
-        clEnumValN(Emit::Lib, "lib", "a static library and C header"),
+        clEnumValN(Emit::Lib, "lib",
+                   "a C library: -o DIR gets <name>.h, lib<name>.a, "
+                   "lib<name>.so, <name>.py"),
         clEnumValN(Emit::Exe, "exe", "a native executable (default)")),
     cl::cat(category));
+cl::opt<std::string> libPrefix(
+    "lib-prefix",
+    cl::desc("prefix of every symbol of --emit=lib (default: the model's "
+             "name)"),
+    cl::value_desc("NAME"), cl::init(""), cl::cat(category));
 cl::opt<bool> inferenceOnly("inference-only",
                             cl::desc("no training code; fold batch norm"),
                             cl::init(false), cl::cat(category));
@@ -66,10 +86,10 @@ cl::opt<bool> printIRAfterAll("print-ir-after-all",
                                        "stderr"),
                               cl::init(false), cl::cat(category));
 cl::opt<bool> parallel("parallel",
-                      cl::desc("run the generated code on OpenMP threads "
-                               "(the executable's --threads N picks how "
-                               "many; default: all cores)"),
-                      cl::init(true), cl::cat(category));
+                       cl::desc("run the generated code on OpenMP threads "
+                                "(the executable's --threads N picks how "
+                                "many; default: all cores)"),
+                       cl::init(true), cl::cat(category));
 cl::opt<bool> fusion("fusion",
                      cl::desc("fuse element-wise chains, contraction "
                               "epilogues and optimizer updates (off: for "
@@ -87,6 +107,13 @@ cl::opt<unsigned> codegenThreads(
 int fail(const std::string &message) {
   llvm::errs() << "modelc: error: " << message << "\n";
   return 1;
+}
+
+int usageError(const std::string &message) {
+  llvm::errs() << "modelc: error: " << message
+               << "\nusage: modelc MODEL.(json|nn) [-o OUT] [--emit=KIND]; "
+                  "see modelc --help\n";
+  return 2;
 }
 
 int failAt(const std::string &file, const Diagnostic &d) {
@@ -138,8 +165,8 @@ int main(int argc, char **argv) {
 
   auto buffer = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/true);
   if (!buffer)
-    return fail("cannot read '" + inputFile + "': " +
-                buffer.getError().message());
+    return fail("cannot read '" + inputFile +
+                "': " + buffer.getError().message());
   std::string text = (*buffer)->getBuffer().str();
   llvm::StringRef ext = llvm::sys::path::extension(inputFile);
   Diagnostic diag;
@@ -156,6 +183,20 @@ int main(int argc, char **argv) {
   std::optional<Model> model = analyzeModel(*parsed, diag);
   if (!model)
     return failAt(inputFile, diag);
+  if (!libPrefix.empty() && emit != Emit::Lib)
+    return usageError("--lib-prefix applies to --emit=lib only");
+  std::string prefix = libPrefix.empty() ? model->name : libPrefix.getValue();
+  if (emit == Emit::Lib) {
+    if (outputFile.empty() || outputFile == "-")
+      return usageError("--emit=lib writes a folder: give -o DIR");
+    if (!libPrefix.empty() && !isCIdentifier(prefix))
+      return usageError("--lib-prefix '" + prefix +
+                        "' is not a C identifier (letters, digits, '_')");
+    if (!isCIdentifier(prefix))
+      return fail(inputFile + ": model name '" + prefix +
+                  "' is not a C identifier; give --lib-prefix=NAME for the "
+                  "library's symbols");
+  }
 
   if (emit == Emit::Json)
     return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
@@ -220,8 +261,6 @@ int main(int argc, char **argv) {
     return fail("compilation failed while lowering to the LLVM dialect");
   if (emit == Emit::LLVM)
     return writeOutput(outputFile, printModule);
-  if (emit == Emit::Lib)
-    return fail("--emit=lib is not implemented yet");
 
   llvm::LLVMContext llvmContext;
   std::string error;
@@ -232,8 +271,9 @@ int main(int argc, char **argv) {
   if (emit == Emit::LLVMIR) {
     if (failed(optimizeModule(*llvmModule, targetCpu, error)))
       return fail(error);
-    return writeOutput(outputFile,
-                       [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+    return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
+      llvmModule->print(os, nullptr);
+    });
   }
   if (emit == Emit::Asm || emit == Emit::Obj) {
     std::string out = outputFile;
@@ -254,16 +294,33 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  // An executable: object files in temporary files, then the link.
-  std::string exe = outputFile.empty() ? model->name : outputFile.getValue();
+  // An executable or a library: object files in temporary files, then the
+  // link. A library adds its typed entry points to the module first.
+  LibrarySignature sig;
+  std::vector<std::string> typed;
+  if (emit == Emit::Lib) {
+    sig = parseLibrarySignature(modelInfo);
+    typed = addTypedLibraryEntries(*llvmModule, sig, prefix);
+  }
   llvm::SmallVector<std::string> objects;
   llvm::scope_exit removeObjects([&] {
     for (const std::string &object : objects)
       llvm::sys::fs::remove(object);
   });
-  if (failed(emitObjects(*llvmModule, targetCpu, codegenThreads, objects,
-                         error)) ||
-      failed(linkExecutable(objects, exe, argv[0], parallel, error)))
+  if (failed(
+          emitObjects(*llvmModule, targetCpu, codegenThreads, objects, error)))
+    return fail(error);
+  if (emit == Emit::Lib) {
+    if (failed(linkLibrary(
+            objects, outputFile, model->name, prefix, typed,
+            {{model->name + ".h", libraryHeader(sig, prefix, parallel)},
+             {model->name + ".py", libraryPythonWrapper(sig, prefix)}},
+            argv[0], parallel, error)))
+      return fail(error);
+    return 0;
+  }
+  std::string exe = outputFile.empty() ? model->name : outputFile.getValue();
+  if (failed(linkExecutable(objects, exe, argv[0], parallel, error)))
     return fail(error);
   return 0;
 }

@@ -25,6 +25,15 @@ struct Dataset {
 Dataset loadDataset(const ModelInfo &Info, const std::string &Path,
                     bool WithLabels);
 
+/// Checks `Batch` examples given as buffers in the model's order: token ids
+/// against their input's range and softmax cross-entropy labels against the
+/// number of classes (Labels may be empty). Throws Error starting with
+/// `Where`.
+void checkValueRanges(const ModelInfo &Info,
+                      const std::vector<const void *> &Inputs,
+                      const std::vector<const void *> &Labels, int64_t Batch,
+                      const std::string &Where);
+
 /// Pointer to example `First` of a batch-major array.
 inline const void *exampleRow(const Array &A, int64_t First) {
   return A.data() + static_cast<size_t>(First) * A.rowBytes();
