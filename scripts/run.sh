@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: set up, build, turn Debian's Fashion-MNIST into .npz, compile
 # examples/fashion_cnn.json to a native executable, train it for 2 epochs at
-# batch size 64 and evaluate it on the 10,000 test images.
+# batch size 64, evaluate it on the 10,000 test images, and classify them
+# again through the model compiled as a C library (examples/embed/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$root/scripts/build.sh"
@@ -21,3 +22,10 @@ rm -f fashion.ckpt.npz
   --checkpoint fashion.ckpt.npz
 echo "== ./fashion_cnn eval on the test set"
 ./fashion_cnn eval --data fashion_test.npz --checkpoint fashion.ckpt.npz
+echo "== the same model as a C library, embedded in examples/embed/classify.c"
+rm -rf lib
+"$root/build/bin/modelc" "$root/examples/fashion_cnn.json" --emit=lib -o lib
+clang-22 -std=c99 -O2 -I lib "$root/examples/embed/classify.c" lib/libfashion_cnn.a \
+  -lz -lm -L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib -o classify
+./classify fashion.ckpt.npz /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz \
+  /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz --print 3
