@@ -164,8 +164,41 @@ private:
 
 } // namespace
 
+/// The offset of the first bracket nested deeper than `limit`, or npos. The
+/// position walk and the DOM's copies recurse once per level, so deep input
+/// would overflow the stack: it is refused before parsing, in one pass.
+static size_t tooDeep(const std::string &text, int limit) {
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit)
+        return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string::npos;
+}
+
 bool modelc::parseJsonText(const std::string &text, json &out,
                            size_t &errorOffset, std::string &message) {
+  const int maxDepth = 64;
+  size_t deep = tooDeep(text, maxDepth);
+  if (deep != std::string::npos) {
+    errorOffset = deep;
+    message = "arrays and objects nested deeper than " +
+              std::to_string(maxDepth) + " levels";
+    return false;
+  }
   RecordingSax sax(out);
   json::sax_parse(text, &sax, nlohmann::detail::input_format_t::json,
                   /*strict=*/true);
