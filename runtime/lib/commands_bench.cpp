@@ -91,7 +91,7 @@ int runBench(const CommandContext &Ctx, const Args &A) {
   const ModelInfo &M = Ctx.Info;
   int64_t Batch = P.integer("batch-size", 32, 1);
   int64_t Steps = P.integer("steps", 20, 1);
-  setThreadCount(P.integer("threads", 0, 1));
+  setThreadCount(P.integer("threads", 0, 1, MaxThreads));
   for (int64_t V : M.VirtualBatchSizes)
     if (Batch % V != 0)
       throw Error("bench: --batch-size " + std::to_string(Batch) +

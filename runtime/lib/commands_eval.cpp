@@ -74,7 +74,7 @@ int runEval(const CommandContext &Ctx, const Args &A) {
   const ModelInfo &M = Ctx.Info;
   std::string Data = P.required("data"), Ckpt = P.required("checkpoint");
   int64_t Batch = P.integer("batch-size", 256, 1);
-  setThreadCount(P.integer("threads", 0, 1));
+  setThreadCount(P.integer("threads", 0, 1, MaxThreads));
   const EntrySpec &Entry = requireEntry(M, "eval", "eval");
 
   State S = loadState(M, Ckpt, StateUse::Forward, M.Seed);

@@ -48,7 +48,7 @@ int runPredict(const CommandContext &Ctx, const Args &A) {
     throw UsageError("predict: --mode must be 'infer' or 'train', got '" +
                      Mode + "'");
   int64_t Batch = P.integer("batch-size", 0, 1);
-  setThreadCount(P.integer("threads", 0, 1));
+  setThreadCount(P.integer("threads", 0, 1, MaxThreads));
   const EntrySpec &Entry =
       requireEntry(M, Mode == "train" ? "forward_train" : "forward_infer",
                    "predict --mode " + Mode);

@@ -119,7 +119,7 @@ int Trainer::run(const ParsedArgs &P) {
   int64_t Steps = P.integer("steps", 0, 0);
   LogEvery = P.integer("log-every", 0, 1);
   Shuffle = !P.has("no-shuffle");
-  setThreadCount(P.integer("threads", 0, 1));
+  setThreadCount(P.integer("threads", 0, 1, MaxThreads));
   bool SeedGiven = P.has("seed");
   int64_t Seed = P.integer("seed", M.Seed, INT64_MIN);
   Entry = &requireEntry(M, "train_step", "train");

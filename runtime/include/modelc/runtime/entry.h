@@ -51,6 +51,10 @@ void callEntry(const ModelInfo &Info, const EntrySpec &Entry,
 const EntrySpec &requireEntry(const ModelInfo &Info, const std::string &Name,
                               const std::string &Command);
 
+/// The largest --threads accepted (OpenMP takes an int; more threads than
+/// this is a typing mistake, not a machine).
+constexpr int64_t MaxThreads = 4096;
+
 /// Applies --threads: OpenMP's thread count if libomp is linked in.
 void setThreadCount(int64_t Threads);
 
