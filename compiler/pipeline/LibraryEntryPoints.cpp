@@ -45,6 +45,16 @@ llvm::Value *pointerArray(llvm::IRBuilder<> &b,
 /// Parameter groups of a typed entry, in order.
 enum class Param { Model, Mode, Inputs, Labels, Batch, Outputs, Ptr };
 
+/// The tensors whose buffers `p` stands for, one parameter each; null for a
+/// single parameter (model, mode, batch, a result pointer).
+const std::vector<LibraryTensor> *tensorsOf(Param p,
+                                            const LibrarySignature &sig) {
+  return p == Param::Inputs    ? &sig.inputs
+         : p == Param::Labels  ? &sig.labels
+         : p == Param::Outputs ? &sig.outputs
+                               : nullptr;
+}
+
 /// Defines `name(params...)` calling `target(model, [mode], inputs[],
 /// [labels[]], batch, [outputs[]], trailing pointers...)`.
 void defineWrapper(llvm::Module &module, const std::string &name,
@@ -56,14 +66,11 @@ void defineWrapper(llvm::Module &module, const std::string &name,
   auto *i64 = llvm::Type::getInt64Ty(ctx);
   llvm::SmallVector<llvm::Type *> params, targetParams;
   for (Param p : layout) {
-    size_t n = p == Param::Inputs    ? sig.inputs.size()
-               : p == Param::Labels  ? sig.labels.size()
-               : p == Param::Outputs ? sig.outputs.size()
-                                     : 1;
+    const std::vector<LibraryTensor> *group = tensorsOf(p, sig);
     llvm::Type *t = p == Param::Mode    ? (llvm::Type *)i32
                     : p == Param::Batch ? (llvm::Type *)i64
                                         : (llvm::Type *)ptrTy;
-    params.append(n, t);
+    params.append(group ? group->size() : 1, t);
     targetParams.push_back(t);
   }
   auto *fnTy = llvm::FunctionType::get(i32, params, false);
@@ -75,17 +82,15 @@ void defineWrapper(llvm::Module &module, const std::string &name,
   llvm::SmallVector<llvm::Value *> args;
   unsigned next = 0;
   for (Param p : layout) {
-    if (p != Param::Inputs && p != Param::Labels && p != Param::Outputs) {
+    const std::vector<LibraryTensor> *group = tensorsOf(p, sig);
+    if (!group) {
       args.push_back(fn->getArg(next++));
       continue;
     }
-    size_t n = p == Param::Inputs   ? sig.inputs.size()
-               : p == Param::Labels ? sig.labels.size()
-                                    : sig.outputs.size();
-    llvm::SmallVector<llvm::Value *> group;
-    for (size_t i = 0; i < n; ++i)
-      group.push_back(fn->getArg(next++));
-    args.push_back(pointerArray(b, group));
+    llvm::SmallVector<llvm::Value *> buffers;
+    for (size_t i = 0; i < group->size(); ++i)
+      buffers.push_back(fn->getArg(next++));
+    args.push_back(pointerArray(b, buffers));
   }
   b.CreateRet(b.CreateCall(callee, args));
 }

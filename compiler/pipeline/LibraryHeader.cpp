@@ -175,12 +175,16 @@ std::string modelc::libraryHeader(const LibrarySignature &sig,
   os << "/* OpenMP threads for this instance's calls (0: all cores). */\n"
      << st << " " << p << "_set_threads(" << m << " *model, int threads);\n\n";
 
+  // Typed entry points: one pointer per input (and label, and output).
+  auto labeledParams = [&] {
+    params(os, "in_", sig.inputs, true);
+    params(os, "label_", sig.labels, true);
+  };
   os << "/* One train step on `batch` examples (C order): forward in "
         "training\n * mode, loss, gradients, optimizer, moving statistics, "
         "global_step += 1.\n * *loss = the total loss before the update. */\n"
      << st << " " << p << "_train_step(" << m << " *model";
-  params(os, "in_", sig.inputs, true);
-  params(os, "label_", sig.labels, true);
+  labeledParams();
   os << ",\n    int64_t batch, float *loss);\n";
   os << "/* The outputs for `batch` examples; mode " << P
      << "_MODE_INFER "
@@ -195,8 +199,7 @@ std::string modelc::libraryHeader(const LibrarySignature &sig,
         "when\n * the loss defines none) over `batch` examples. Changes no "
         "state. */\n"
      << st << " " << p << "_eval(" << m << " *model";
-  params(os, "in_", sig.inputs, true);
-  params(os, "label_", sig.labels, true);
+  labeledParams();
   os << ",\n    int64_t batch, float *loss, float *accuracy);\n\n";
 
   os << "/* The same with arrays of buffers, in the order of the *_INDEX "

@@ -98,6 +98,20 @@ LogicalResult localize(const std::string &in, const std::string &prefix,
   return success();
 }
 
+/// Writes `bytes` to `path`.
+LogicalResult writeFile(const std::string &path, llvm::StringRef bytes,
+                        std::string &error) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (!ec)
+    os << bytes;
+  if (!ec && !os.has_error())
+    return success();
+  error = "cannot write '" + path + "'";
+  os.clear_error();
+  return failure();
+}
+
 } // namespace
 
 LogicalResult modelc::linkLibrary(
@@ -166,25 +180,16 @@ LogicalResult modelc::linkLibrary(
     return failure();
   }
 
-  // lib<name>.so: the same object; libstdc++ is inside, so no -lstdc++.
-  std::string localized = tempFor(member);
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(localized, ec);
-    if (!ec)
-      os.write(object.data(), object.size());
-    if (ec || os.has_error()) {
-      error = "cannot write '" + localized + "'";
-      os.clear_error();
-      return failure();
-    }
-  }
+  // lib<name>.so: the same object (written over the partial link's);
+  // libstdc++ is inside, so no -lstdc++.
+  if (failed(writeFile(combined, {object.data(), object.size()}, error)))
+    return failure();
   std::string shared = tempFor("lib" + name + ".so");
   args = {"-shared",
           "-nostdlib++",
           "-o",
           shared,
-          localized,
+          combined,
           "-lm",
           "-Wl,-soname,lib" + name + ".so",
           "-Wl,--no-undefined"};
@@ -193,22 +198,10 @@ LogicalResult modelc::linkLibrary(
                  std::string("-Wl,-rpath,") + MODELC_LLVM_LIBDIR});
   if (failed(detail::runLinkerDriver(args, error)))
     return failure();
-  llvm::sys::fs::remove(localized);
-  files.erase(
-      llvm::find_if(files, [&](auto &f) { return f.first == localized; }));
 
-  for (const auto &[file, contents] : extraFiles) {
-    std::string temp = tempFor(file);
-    std::error_code ec;
-    llvm::raw_fd_ostream os(temp, ec);
-    if (!ec)
-      os << contents;
-    if (ec || os.has_error()) {
-      error = "cannot write '" + temp + "'";
-      os.clear_error();
+  for (const auto &[file, contents] : extraFiles)
+    if (failed(writeFile(tempFor(file), contents, error)))
       return failure();
-    }
-  }
   for (auto &[temp, final] : files)
     if (std::error_code ec = llvm::sys::fs::rename(temp, final)) {
       error = "cannot write '" + final + "': " + ec.message();

@@ -139,13 +139,19 @@ class Model:
         if extra:
             raise ValueError(f"unknown arrays {extra}; the model has {sorted(known)}")
 
-    def train_step(self, **arrays):
-        """One train step; returns the total loss before the update."""
+    def _labeled(self, arrays):
+        """Buffers of every input and label: (kept arrays, input pointers,
+        label pointers, batch)."""
         sig = self.signature
         self._unknown(arrays, sig["inputs"], sig["labels"])
         ins, in_ptrs, batch = self._buffers("input", sig["inputs"], arrays)
         labs, lab_ptrs, batch = self._buffers("label", sig["labels"], arrays,
                                               batch)
+        return ins + labs, in_ptrs, lab_ptrs, batch
+
+    def train_step(self, **arrays):
+        """One train step; returns the total loss before the update."""
+        kept, in_ptrs, lab_ptrs, batch = self._labeled(arrays)
         loss = ctypes.c_float()
         self._check(self._fn("train_step_arrays")(
             self._handle, in_ptrs, lab_ptrs, batch, ctypes.byref(loss)))
@@ -172,11 +178,7 @@ class Model:
 
     def eval(self, **arrays):
         """(loss, accuracy) in inference mode; accuracy is NaN without one."""
-        sig = self.signature
-        self._unknown(arrays, sig["inputs"], sig["labels"])
-        ins, in_ptrs, batch = self._buffers("input", sig["inputs"], arrays)
-        labs, lab_ptrs, batch = self._buffers("label", sig["labels"], arrays,
-                                              batch)
+        kept, in_ptrs, lab_ptrs, batch = self._labeled(arrays)
         loss, acc = ctypes.c_float(), ctypes.c_float()
         self._check(self._fn("eval_arrays")(
             self._handle, in_ptrs, lab_ptrs, batch, ctypes.byref(loss),

@@ -106,15 +106,14 @@ private:
   int Saved = 0;
 };
 
+/// The executable's check that the build has the entry, as UNSUPPORTED.
 const EntrySpec &entryOf(const ModelInfo &M, const char *Name,
                          const char *Function) {
-  if (const EntrySpec *E = M.entry(Name))
-    return *E;
-  throw ApiError{MODELC_API_UNSUPPORTED,
-                 std::string(Function) + ": model '" + M.Name +
-                     "' was compiled without " +
-                     (M.Loss == LossKind::None ? "a loss" : "training code") +
-                     " (no " + Name + " entry point)"};
+  try {
+    return requireEntry(M, Name, Function);
+  } catch (const Error &E) {
+    throw ApiError{MODELC_API_UNSUPPORTED, E.what()};
+  }
 }
 
 std::vector<const void *> buffers(const void *const *Ptrs,
