@@ -142,26 +142,25 @@ private:
 bool Analyzer::topLevel() {
   if (!doc.is_object())
     return error("", "the model must be a JSON object");
-  static const std::set<std::string> known = {
-      "name", "seed", "inputs", "labels", "layers", "outputs", "loss",
-      "optimizer"};
+  static const std::set<std::string> known = {"name",   "seed",     "inputs",
+                                              "labels", "layers",   "outputs",
+                                              "loss",   "optimizer"};
   for (auto &[key, v] : doc.items())
     if (!known.count(key))
       return error("/" + key,
-                   "unknown top-level key '" + key +
+                   "unknown top-level key '" + shortText(key) +
                        "' (expected name, seed, inputs, labels, layers, "
                        "outputs, loss, optimizer)");
   if (!doc.contains("name") || doc["name"].is_null())
     return error("", "missing model 'name'");
   if (!doc["name"].is_string() || !isIdentifier(doc["name"]))
     return error("/name", "model name must be an identifier, got " +
-                              dumpJson(doc["name"]));
+                              shortText(dumpJson(doc["name"])));
   model.name = doc["name"];
   if (doc.contains("seed")) {
     if (!doc["seed"].is_number_integer())
-      return error("/seed",
-                   "model 'seed' must be an integer, got " +
-                       dumpJson(doc["seed"]));
+      return error("/seed", "model 'seed' must be an integer, got " +
+                                shortText(dumpJson(doc["seed"])));
     model.seed = doc["seed"].get<int64_t>();
   }
   return true;
@@ -189,8 +188,8 @@ bool Analyzer::tensorDecls(
                           "] must be an object {name, shape, dtype}");
     for (auto &[k, v] : d.items())
       if (k != "name" && k != "shape" && k != "dtype")
-        return error(p + "/" + k, "unknown field '" + k + "' in " + key +
-                                      "[" + std::to_string(i) + "]");
+        return error(p + "/" + k, "unknown field '" + shortText(k) + "' in " +
+                                      key + "[" + std::to_string(i) + "]");
     if (!d.contains("name") || !d["name"].is_string() ||
         !isLayerName(d["name"]))
       return error(p, std::string(key) + "[" + std::to_string(i) +
@@ -201,9 +200,9 @@ bool Analyzer::tensorDecls(
     nameSite[name] = p;
     TensorInfo info;
     if (!d.contains("dtype") || (d["dtype"] != "f32" && d["dtype"] != "i32"))
-      return error(p + "/dtype", "'" + name +
-                                     "': dtype must be \"f32\" or \"i32\", got " +
-                                     dumpJson(d.value("dtype", json())));
+      return error(p + "/dtype",
+                   "'" + name + "': dtype must be \"f32\" or \"i32\", got " +
+                       shortText(dumpJson(d.value("dtype", json()))));
     info.dtype = d["dtype"];
     if (!d.contains("shape") || !d["shape"].is_array() || d["shape"].empty())
       return error(p + "/shape", "'" + name +
@@ -215,7 +214,8 @@ bool Analyzer::tensorDecls(
           (j == 0 ? (dim.get<int64_t>() < 1 && dim.get<int64_t>() != -1)
                   : dim.get<int64_t>() < 1))
         return error(p + "/shape",
-                     "'" + name + "': shape " + dumpJson(d["shape"]) +
+                     "'" + name + "': shape " +
+                         shortText(dumpJson(d["shape"])) +
                          " must be [-1 or batch, positive sizes...] (only "
                          "the batch may be -1)");
       info.shape.push_back(dim.get<int64_t>());
@@ -263,8 +263,8 @@ bool Analyzer::layerHeaders() {
       std::string known;
       for (const std::string &n : layerOpNames())
         known += (known.empty() ? "" : ", ") + n;
-      return layerError(i, "op", "unknown op '" + op + "' (known: " + known +
-                                     ")");
+      return layerError(
+          i, "op", "unknown op '" + shortText(op) + "' (known: " + known + ")");
     }
     model.layers[i].op = op;
     if (!layerAttributes(i, l, *schema))
@@ -281,11 +281,10 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
   const char *otherKey = schema.inputList ? "input" : "inputs";
   if (raw.contains(otherKey))
     return layerError(i, otherKey,
-                      std::string(schema.op) + " takes '" + inKey +
-                          "', not '" + otherKey + "'");
+                      std::string(schema.op) + " takes '" + inKey + "', not '" +
+                          otherKey + "'");
   if (!raw.contains(inKey))
-    return layerError(i, "", std::string("missing attribute '") + inKey +
-                                 "'");
+    return layerError(i, "", std::string("missing attribute '") + inKey + "'");
   const json &in = raw[inKey];
   if (schema.inputList) {
     if (!in.is_array() || in.size() < 2)
@@ -298,8 +297,8 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
     }
   } else {
     if (!in.is_string())
-      return layerError(i, inKey, "'input' must be a name, got " +
-                                      dumpJson(in));
+      return layerError(
+          i, inKey, "'input' must be a name, got " + shortText(dumpJson(in)));
     layer.inputs.push_back(in);
   }
   // Attributes.
@@ -311,7 +310,8 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
                         "attribute 'adjustment' is not supported (it is a "
                         "Python callable in TensorFlow; use renorm or fixed "
                         "gamma/beta instead)");
-    if (key == "training" && (layer.op == "batch_norm" || layer.op == "dropout"))
+    if (key == "training" &&
+        (layer.op == "batch_norm" || layer.op == "dropout"))
       return layerError(i, key,
                         "'training' is not an attribute: the mode is chosen "
                         "at run time (train, or predict --mode)");
@@ -319,15 +319,17 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
     for (const AttrSpec &spec : schema.attrs)
       known |= key == spec.name;
     if (!known)
-      return layerError(i, key, "unknown attribute '" + key + "' for " +
-                                    schema.op);
+      return layerError(i, key,
+                        "unknown attribute '" + shortText(key) + "' for " +
+                            schema.op);
   }
   layer.attrs = json::object();
   for (const AttrSpec &spec : schema.attrs) {
     if (!raw.contains(spec.name)) {
       if (spec.required)
-        return layerError(i, "", std::string("missing attribute '") +
-                                     spec.name + "' (" + schema.op + ")");
+        return layerError(i, "",
+                          std::string("missing attribute '") + spec.name +
+                              "' (" + schema.op + ")");
       layer.attrs[spec.name] = spec.defaultValue;
       continue;
     }
@@ -348,14 +350,15 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
     if (!((float)rate < 1.0f))
       return layerError(i, "rate",
                         "attribute 'rate' must be a number in [0, 1), got " +
-                            dumpJson(raw["rate"]) +
+                            shortText(dumpJson(raw["rate"])) +
                             (rate < 1 ? " (1 as an f32)" : ""));
   }
   if (layer.op == "batch_norm" && raw.contains("epsilon") &&
       !((float)layer.attrs["epsilon"].get<double>() > 0.0f))
     return layerError(i, "epsilon",
                       "attribute 'epsilon' must be a positive number, got " +
-                          dumpJson(raw["epsilon"]) + " (0 as an f32)");
+                          shortText(dumpJson(raw["epsilon"])) +
+                          " (0 as an f32)");
   return true;
 }
 
@@ -371,9 +374,10 @@ bool Analyzer::resolveInputs() {
                               ? "inputs/" + std::to_string(k)
                               : std::string("input");
       if (labelNames.count(name))
-        return layerError(i, field, "input '" + name +
-                                        "' is a label; layers read model "
-                                        "inputs and other layers");
+        return layerError(i, field,
+                          "input '" + name +
+                              "' is a label; layers read model "
+                              "inputs and other layers");
       if (name == layer.name)
         return layerError(i, field, "cycle: '" + name + "' reads itself");
       auto it = layerIndex.find(name);
@@ -382,9 +386,10 @@ bool Analyzer::resolveInputs() {
         for (auto &in : model.inputs)
           isInput |= in.first == name;
         if (!isInput)
-          return layerError(i, field, "input '" + name +
-                                          "' is not a model input or an "
-                                          "earlier layer");
+          return layerError(i, field,
+                            "input '" + name +
+                                "' is not a model input or an "
+                                "earlier layer");
         continue;
       }
       if (it->second < i)
@@ -412,9 +417,10 @@ bool Analyzer::resolveInputs() {
           chain += (chain.empty() ? "'" : " -> '") + *p + "'";
         return layerError(i, field, "cycle: " + chain);
       }
-      return layerError(i, field, "input '" + name +
-                                      "' is defined later; layers must come "
-                                      "after the layers they read");
+      return layerError(i, field,
+                        "input '" + name +
+                            "' is defined later; layers must come "
+                            "after the layers they read");
     }
   }
   return true;
@@ -426,8 +432,8 @@ bool Analyzer::requireDtype(size_t i, size_t k, const char *dtype) {
     return true;
   return layerError(i, "input",
                     model.layers[i].op + " needs an " + dtype +
-                        " input, but '" + model.layers[i].inputs[k] +
-                        "' is " + t->dtype);
+                        " input, but '" + model.layers[i].inputs[k] + "' is " +
+                        t->dtype);
 }
 
 bool Analyzer::requireRank(size_t i, size_t k, size_t rank, const char *what) {
@@ -468,16 +474,17 @@ bool Analyzer::inferLayer(size_t i) {
     out = {x.shape[0], 0, 0, conv ? a["filters"].get<int64_t>() : x.shape[3]};
     for (int k = 0; k < 2; ++k) {
       int64_t d = conv ? pair("dilation_rate", k) : 1;
-      out[1 + k] = fromMlir(mlir::nn::windowOutputSize(
-          toMlir(x.shape[1 + k]), pair(window, k), pair("strides", k), d,
-          same));
+      out[1 + k] = fromMlir(
+          mlir::nn::windowOutputSize(toMlir(x.shape[1 + k]), pair(window, k),
+                                     pair("strides", k), d, same));
       if (out[1 + k] == 0)
         return layerError(i, window,
                           std::string("shape mismatch: ") + window + " " +
-                              dumpJson(a[window]) +
-                              (conv ? " with dilation_rate " +
-                                          dumpJson(a["dilation_rate"])
-                                    : std::string()) +
+                              shortText(dumpJson(a[window])) +
+                              (conv
+                                   ? " with dilation_rate " +
+                                         shortText(dumpJson(a["dilation_rate"]))
+                                   : std::string()) +
                               " does not fit input shape " +
                               showShape(x.shape) + " with padding 'valid'");
     }
@@ -495,12 +502,14 @@ bool Analyzer::inferLayer(size_t i) {
     if (rank < 2)
       return layerError(i, "input",
                         "shape mismatch: batch_norm needs an input of rank "
-                        ">= 2, got " + showShape(x.shape));
+                        ">= 2, got " +
+                            showShape(x.shape));
     int64_t axis = a["axis"].get<int64_t>();
     if (axis < -rank || axis >= rank)
-      return layerError(i, "axis", "axis " + std::to_string(axis) +
-                                       " is out of range for input shape " +
-                                       showShape(x.shape));
+      return layerError(i, "axis",
+                        "axis " + std::to_string(axis) +
+                            " is out of range for input shape " +
+                            showShape(x.shape));
     layer.axis = axis < 0 ? axis + rank : axis;
     if (layer.axis == 0)
       return layerError(i, "axis",
@@ -519,11 +528,10 @@ bool Analyzer::inferLayer(size_t i) {
                         "'renorm_clipping' needs renorm: true");
     if (a["virtual_batch_size"].is_number_integer() && x.shape[0] > 0 &&
         x.shape[0] % a["virtual_batch_size"].get<int64_t>() != 0)
-      return layerError(i, "virtual_batch_size",
-                        "virtual_batch_size " +
-                            dumpJson(a["virtual_batch_size"]) +
-                            " does not divide the batch size " +
-                            std::to_string(x.shape[0]));
+      return layerError(
+          i, "virtual_batch_size",
+          "virtual_batch_size " + shortText(dumpJson(a["virtual_batch_size"])) +
+              " does not divide the batch size " + std::to_string(x.shape[0]));
     out = x.shape;
   } else if (op == "global_avg_pool2d" || op == "global_max_pool2d") {
     if (!requireRank(i, 0, 4, "a 4-D input [N, H, W, C]"))
@@ -549,9 +557,8 @@ bool Analyzer::inferLayer(size_t i) {
     out[0] = x.shape[0];
     if (from < 0 || to < 0 || from != to)
       return layerError(i, "shape",
-                        "shape mismatch: cannot reshape " +
-                            showShape(x.shape) + " (" + count(from) +
-                            " elements per example) to " +
+                        "shape mismatch: cannot reshape " + showShape(x.shape) +
+                            " (" + count(from) + " elements per example) to " +
                             showShape(a["shape"]) + " (" + count(to) + ")");
   } else if (op == "concat") {
     int64_t rank = x.shape.size();
@@ -572,13 +579,12 @@ bool Analyzer::inferLayer(size_t i) {
       for (int64_t d = 0; ok && d < rank; ++d)
         ok = d == layer.axis || y.shape[d] == x.shape[d];
       if (!ok)
-        return layerError(i, "inputs/" + std::to_string(k),
-                          "shape mismatch: '" + layer.inputs[0] + "' " +
-                              showShape(x.shape) + " and '" +
-                              layer.inputs[k] + "' " + showShape(y.shape) +
-                              (sameRank ? " differ outside axis " +
-                                              std::to_string(axis)
-                                        : std::string(" differ in rank")));
+        return layerError(
+            i, "inputs/" + std::to_string(k),
+            "shape mismatch: '" + layer.inputs[0] + "' " + showShape(x.shape) +
+                " and '" + layer.inputs[k] + "' " + showShape(y.shape) +
+                (sameRank ? " differ outside axis " + std::to_string(axis)
+                          : std::string(" differ in rank")));
       out[layer.axis] += y.shape[layer.axis];
     }
   } else if (op == "add") {
@@ -587,15 +593,17 @@ bool Analyzer::inferLayer(size_t i) {
       if (y.shape != x.shape)
         return layerError(i, "inputs/" + std::to_string(k),
                           "shape mismatch: '" + layer.inputs[0] + "' " +
-                              showShape(x.shape) + " and '" +
-                              layer.inputs[k] + "' " + showShape(y.shape) +
+                              showShape(x.shape) + " and '" + layer.inputs[k] +
+                              "' " + showShape(y.shape) +
                               " must have the same shape");
     }
     out = x.shape;
   } else if (op == "bias_add") {
     if (x.shape.size() < 2)
-      return layerError(i, "input", "shape mismatch: bias_add needs rank >= "
-                                    "2, got " + showShape(x.shape));
+      return layerError(i, "input",
+                        "shape mismatch: bias_add needs rank >= "
+                        "2, got " +
+                            showShape(x.shape));
     out = x.shape;
   } else {
     // Activations and dropout keep the shape.
@@ -603,8 +611,8 @@ bool Analyzer::inferLayer(size_t i) {
   }
   for (size_t k = 1; k < out.size(); ++k)
     if (out[k] < 1)
-      return layerError(i, "", "output shape " + showShape(out) +
-                                   " has an empty dimension");
+      return layerError(
+          i, "", "output shape " + showShape(out) + " has an empty dimension");
   layer.output = {out, op == "embedding" ? "f32" : "f32"};
   return true;
 }
@@ -618,7 +626,7 @@ bool Analyzer::outputsLossOptimizer() {
     const json &o = doc["outputs"][i];
     std::string p = "/outputs/" + std::to_string(i);
     if (!o.is_string() || !layerIndex.count(o))
-      return error(p, "output " + dumpJson(o) + " is not a layer");
+      return error(p, "output " + shortText(dumpJson(o)) + " is not a layer");
     for (const std::string &prev : model.outputs)
       if (prev == o)
         return error(p, "output '" + prev + "' is listed twice");
@@ -645,41 +653,43 @@ bool Analyzer::outputsLossOptimizer() {
                                          ")");
     for (const std::string &k : operands)
       if (!loss.contains(k) || !loss[k].is_string())
-        return error("/loss", "loss: missing attribute '" + k + "' (" + op +
-                                  ")");
+        return error("/loss",
+                     "loss: missing attribute '" + k + "' (" + op + ")");
     std::string pred = loss[operands[0]], lab = loss[operands[1]];
     bool isOutput = false;
     for (const std::string &o : model.outputs)
       isOutput |= o == pred;
     if (!isOutput)
-      return error("/loss/" + operands[0],
-                   "loss: " + operands[0] + " '" + pred +
-                       "' is not a model output");
+      return error("/loss/" + operands[0], "loss: " + operands[0] + " '" +
+                                               pred +
+                                               "' is not a model output");
     const TensorInfo *label = nullptr;
     for (auto &l : model.labels)
       if (l.first == lab)
         label = &l.second;
     if (!label)
-      return error("/loss/labels", "loss: labels '" + lab +
-                                       "' is not a declared label");
+      return error("/loss/labels",
+                   "loss: labels '" + lab + "' is not a declared label");
     const TensorInfo &p = model.layers[layerIndex[pred]].output;
     if (op == "softmax_cross_entropy") {
       if (p.shape.size() != 2)
         return error("/loss/logits",
                      "loss: shape mismatch: softmax_cross_entropy needs "
-                     "logits [N, classes], got " + showShape(p.shape));
+                     "logits [N, classes], got " +
+                         showShape(p.shape));
       if (label->dtype != "i32" || label->shape.size() != 1)
         return error("/loss/labels",
                      "loss: softmax_cross_entropy needs i32 labels of shape "
-                     "[N] (class ids), got " + label->dtype + " " +
-                         showShape(label->shape));
+                     "[N] (class ids), got " +
+                         label->dtype + " " + showShape(label->shape));
     } else {
       if (label->dtype != "f32" || label->shape != p.shape)
-        return error("/loss/labels",
-                     "loss: shape mismatch: " + op + " needs f32 labels "
-                     "shaped like '" + pred + "' " + showShape(p.shape) +
-                         ", got " + label->dtype + " " +
-                         showShape(label->shape));
+        return error("/loss/labels", "loss: shape mismatch: " + op +
+                                         " needs f32 labels "
+                                         "shaped like '" +
+                                         pred + "' " + showShape(p.shape) +
+                                         ", got " + label->dtype + " " +
+                                         showShape(label->shape));
     }
     json norm = json::object();
     norm["op"] = op;
@@ -704,8 +714,8 @@ bool Analyzer::outputsLossOptimizer() {
       for (const AttrSpec &s : schema->attrs)
         known |= key == s.name;
       if (!known)
-        return error("/optimizer/" + key, "optimizer: unknown attribute '" +
-                                              key + "' for " + op);
+        return error("/optimizer/" + key,
+                     "optimizer: unknown attribute '" + key + "' for " + op);
     }
     json norm = json::object();
     norm["op"] = op;
@@ -721,8 +731,8 @@ bool Analyzer::outputsLossOptimizer() {
       std::string message;
       if (!normalizeAttr(spec, o[spec.name], norm[spec.name], message))
         return error(std::string("/optimizer/") + spec.name,
-                     std::string("optimizer: attribute '") + spec.name +
-                         "' " + message);
+                     std::string("optimizer: attribute '") + spec.name + "' " +
+                         message);
     }
     model.optimizer = norm;
   }
@@ -736,8 +746,8 @@ void Analyzer::layoutVariables() {
     LayerInfo &layer = model.layers[i];
     const json &a = layer.attrs;
     auto add = [&](const std::string &role, const std::string &what,
-                   std::vector<int64_t> shape, const json &init,
-                   bool trainable, const json &reg = nullptr,
+                   std::vector<int64_t> shape, const json &init, bool trainable,
+                   const json &reg = nullptr,
                    const json &constraint = nullptr) {
       VariableInfo v;
       v.name = layer.name + "/" + what;
@@ -778,8 +788,7 @@ void Analyzer::layoutVariables() {
       if (a["center"].get<bool>())
         add("param", "beta", c, a["beta_initializer"], trainable,
             a["beta_regularizer"], a["beta_constraint"]);
-      add("moving_mean", "moving_mean", c, a["moving_mean_initializer"],
-          false);
+      add("moving_mean", "moving_mean", c, a["moving_mean_initializer"], false);
       add("moving_variance", "moving_variance", c,
           a["moving_variance_initializer"], false);
       if (a["renorm"].get<bool>()) {
@@ -845,26 +854,26 @@ bool Analyzer::checkReuse() {
     std::string target = layer.attrs["reuse"];
     auto it = layerIndex.find(target);
     if (it == layerIndex.end() || it->second >= i)
-      return layerError(i, "reuse", "'reuse' names '" + target +
-                                        "', which is not an earlier layer");
+      return layerError(i, "reuse",
+                        "'reuse' names '" + target +
+                            "', which is not an earlier layer");
     const LayerInfo &shared = model.layers[it->second];
     if (shared.op != "batch_norm")
-      return layerError(i, "reuse", "'reuse' names '" + target +
-                                        "', a " + shared.op +
-                                        ", not a batch_norm");
+      return layerError(i, "reuse",
+                        "'reuse' names '" + target + "', a " + shared.op +
+                            ", not a batch_norm");
     if (!shared.attrs["reuse"].is_null())
-      return layerError(i, "reuse", "'reuse' names '" + target +
-                                        "', which itself reuses '" +
-                                        shared.attrs["reuse"]
-                                            .get<std::string>() +
-                                        "'; name that layer instead");
+      return layerError(i, "reuse",
+                        "'reuse' names '" + target +
+                            "', which itself reuses '" +
+                            shared.attrs["reuse"].get<std::string>() +
+                            "'; name that layer instead");
     int64_t mine = inputInfo(i, 0)->shape[layer.axis];
-    int64_t theirs =
-        model.findValue(shared.inputs[0])->shape[shared.axis];
+    int64_t theirs = model.findValue(shared.inputs[0])->shape[shared.axis];
     if (mine != theirs)
       return layerError(i, "reuse",
-                        "shape mismatch: 'reuse' names '" + target +
-                            "' with " + std::to_string(theirs) +
+                        "shape mismatch: 'reuse' names '" + target + "' with " +
+                            std::to_string(theirs) +
                             " channels, but this layer has " +
                             std::to_string(mine));
     for (const char *flag : {"center", "scale", "renorm"})

@@ -18,7 +18,7 @@ namespace {
 class DslParser {
 public:
   DslParser(const std::string &file, const std::string &text, Diagnostic &diag)
-      : text(text), diag(diag) {
+      : text(text), lines(text), diag(diag) {
     parsed.file = file;
   }
 
@@ -29,12 +29,12 @@ private:
   bool atEnd() const { return pos >= lineEnd; }
   char peek() const { return atEnd() ? '\0' : text[pos]; }
   void skipSpace() {
-    while (!atEnd() && (text[pos] == ' ' || text[pos] == '\t' ||
-                        text[pos] == '\r'))
+    while (!atEnd() &&
+           (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r'))
       ++pos;
   }
-  SourceLoc here() const { return locationOfOffset(text, pos); }
-  SourceLoc at(size_t offset) const { return locationOfOffset(text, offset); }
+  SourceLoc here() const { return lines.at(pos); }
+  SourceLoc at(size_t offset) const { return lines.at(offset); }
 
   bool error(SourceLoc loc, std::string message) {
     if (!failed)
@@ -54,9 +54,9 @@ private:
   bool identifier(std::string &out, const char *what) {
     skipSpace();
     size_t start = pos;
-    while (!atEnd() && (std::isalnum((unsigned char)text[pos]) ||
-                        text[pos] == '_' || text[pos] == '.' ||
-                        text[pos] == '-'))
+    while (!atEnd() &&
+           (std::isalnum((unsigned char)text[pos]) || text[pos] == '_' ||
+            text[pos] == '.' || text[pos] == '-'))
       ++pos;
     if (pos == start)
       return error(at(start), std::string("expected ") + what);
@@ -76,6 +76,7 @@ private:
   bool statement();
 
   const std::string &text;
+  LineIndex lines;
   Diagnostic &diag;
   ParsedModel parsed;
   size_t pos = 0, lineEnd = 0;
@@ -120,7 +121,8 @@ bool DslParser::jsonValue(json &out) {
   if (bare) {
     for (char c : raw)
       if (!std::isalnum((unsigned char)c) && c != '_')
-        return error(at(start), "expected a JSON value, got '" + raw + "'");
+        return error(at(start),
+                     "expected a JSON value, got '" + shortText(raw) + "'");
     out = raw;
     return true;
   }
@@ -164,9 +166,8 @@ bool DslParser::keywordArgs(
       if (!positional)
         return error(at(start), "expected 'name=value'");
       if (!object.empty())
-        return error(at(start),
-                     "positional argument '" + word +
-                         "' after keyword arguments");
+        return error(at(start), "positional argument '" + word +
+                                    "' after keyword arguments");
       positional->push_back({word, start});
     }
     skipSpace();
@@ -415,7 +416,7 @@ bool DslParser::statement() {
   } else if (word == "optimizer") {
     ok = optimizerStatement();
   } else {
-    return error(at(start), "unknown statement '" + word +
+    return error(at(start), "unknown statement '" + shortText(word) +
                                 "' (expected model, input, label, "
                                 "NAME = op(...), output, loss or optimizer)");
   }

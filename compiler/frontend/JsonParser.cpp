@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Frontend/Model.h"
 
+#include <algorithm>
 #include <cctype>
 
 using namespace modelc;
@@ -22,6 +23,29 @@ SourceLoc modelc::locationOfOffset(const std::string &text, size_t offset) {
     }
   }
   return loc;
+}
+
+LineIndex::LineIndex(const std::string &text) {
+  lineStarts.push_back(0);
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n')
+      lineStarts.push_back(i + 1);
+}
+
+SourceLoc LineIndex::at(size_t offset) const {
+  auto next = std::upper_bound(lineStarts.begin(), lineStarts.end(), offset);
+  size_t line = next - lineStarts.begin();
+  return {static_cast<unsigned>(line),
+          static_cast<unsigned>(offset - lineStarts[line - 1] + 1)};
+}
+
+std::string modelc::shortText(const std::string &text, size_t max) {
+  if (text.size() <= max)
+    return text;
+  size_t cut = max - 3;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
+    --cut; // not inside a UTF-8 character
+  return text.substr(0, cut) + "...";
 }
 
 std::string modelc::dumpJson(const json &value) {
@@ -66,14 +90,24 @@ public:
   std::string message;
 };
 
-/// Walks valid JSON text and records the start of every value by pointer.
+/// Walks valid JSON text and records the start of every value by pointer,
+/// in one pass, and finds the
+/// first key that repeats within its object.
 class Locator {
 public:
-  Locator(const std::string &text, LocMap &locs) : text(text), locs(locs) {}
+  Locator(const std::string &text, LocMap &locs)
+      : text(text), lines(text), locs(locs) {}
 
-  void run() {
+  /// False with `diag` set if an object repeats a key.
+  bool run(Diagnostic &diag) {
     skipSpace();
     value("");
+    if (duplicate.empty())
+      return true;
+    diag = {duplicateLoc, "duplicate key '" + duplicate + "' (first at line " +
+                              std::to_string(firstLoc.line) + ", column " +
+                              std::to_string(firstLoc.col) + ")"};
+    return false;
   }
 
 private:
@@ -82,20 +116,27 @@ private:
       ++pos;
   }
 
-  void mark(const std::string &pointer) {
-    locs.set(pointer, locationOfOffset(text, pos));
-  }
+  SourceLoc at(size_t offset) const { return lines.at(offset); }
 
+  void mark(const std::string &pointer) { locs.set(pointer, at(pos)); }
+
+  /// A string token, decoded (escapes resolved as the parser did).
   std::string string() {
-    std::string out;
-    ++pos; // opening quote
+    size_t start = pos++;
+    bool escaped = false;
     while (pos < text.size() && text[pos] != '"') {
-      if (text[pos] == '\\')
+      if (text[pos] == '\\') {
+        escaped = true;
         ++pos;
-      out += text[pos++];
+      }
+      ++pos;
     }
     ++pos; // closing quote
-    return out;
+    std::string raw = text.substr(start, pos - start);
+    if (!escaped)
+      return raw.substr(1, raw.size() - 2);
+    json decoded = json::parse(raw, nullptr, /*allow_exceptions=*/false);
+    return decoded.is_string() ? decoded.get<std::string>() : raw;
   }
 
   static std::string escape(const std::string &key) {
@@ -120,11 +161,19 @@ private:
     if (c == '{') {
       ++pos;
       skipSpace();
+      std::map<std::string, SourceLoc> keys;
       while (pos < text.size() && text[pos] != '}') {
-        size_t keyPos = pos;
+        SourceLoc keyLoc = at(pos);
         std::string key = string();
+        auto [it, fresh] = keys.emplace(key, keyLoc);
+        if (!fresh && duplicate.empty()) {
+          duplicate = key;
+          duplicateLoc = keyLoc;
+          firstLoc = it->second;
+        }
         std::string child = pointer + "/" + escape(key);
-        locs.set(child, locationOfOffset(text, keyPos));
+        if (fresh)
+          locs.set(child, keyLoc);
         skipSpace();
         ++pos; // ':'
         skipSpace();
@@ -158,8 +207,11 @@ private:
   }
 
   const std::string &text;
+  LineIndex lines;
   LocMap &locs;
   size_t pos = 0;
+  std::string duplicate;
+  SourceLoc duplicateLoc, firstLoc;
 };
 
 } // namespace
@@ -221,6 +273,9 @@ std::optional<ParsedModel> modelc::parseJsonModel(const std::string &file,
     diag = {locationOfOffset(text, offset), message};
     return std::nullopt;
   }
-  Locator(text, parsed.locs).run();
+  // nlohmann keeps the last of two equal keys; the DSL rejects them, and so
+  // does this front end rather than silently dropping a value.
+  if (!Locator(text, parsed.locs).run(diag))
+    return std::nullopt;
   return parsed;
 }

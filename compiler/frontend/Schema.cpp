@@ -22,7 +22,8 @@ AttrSpec choice(const char *name, std::vector<std::string> choices,
 
 const std::vector<OpSchema> &layerSchemas() {
   static const std::vector<OpSchema> schemas = [] {
-    json uniform005 = {{"random_uniform", {{"minval", -0.05}, {"maxval", 0.05}}}};
+    json uniform005 = {
+        {"random_uniform", {{"minval", -0.05}, {"maxval", 0.05}}}};
     std::vector<AttrSpec> convLike = {
         opt("use_bias", AttrKind::Bool, true),
         opt("kernel_initializer", AttrKind::Initializer, "glorot_uniform"),
@@ -32,17 +33,17 @@ const std::vector<OpSchema> &layerSchemas() {
         opt("kernel_constraint", AttrKind::Constraint, kNull),
         opt("bias_constraint", AttrKind::Constraint, kNull)};
     std::vector<AttrSpec> conv = {
-        req("filters", AttrKind::PosInt),
-        req("kernel_size", AttrKind::IntPair),
+        req("filters", AttrKind::PosInt), req("kernel_size", AttrKind::IntPair),
         opt("strides", AttrKind::IntPair, {1, 1}),
         choice("padding", {"valid", "same"}, "valid"),
         opt("dilation_rate", AttrKind::IntPair, {1, 1})};
     conv.insert(conv.end(), convLike.begin(), convLike.end());
     std::vector<AttrSpec> dense = {req("units", AttrKind::PosInt)};
     dense.insert(dense.end(), convLike.begin(), convLike.end());
-    std::vector<AttrSpec> pool = {req("pool_size", AttrKind::IntPair),
-                                  opt("strides", AttrKind::IntPair, kNull),
-                                  choice("padding", {"valid", "same"}, "valid")};
+    std::vector<AttrSpec> pool = {
+        req("pool_size", AttrKind::IntPair),
+        opt("strides", AttrKind::IntPair, kNull),
+        choice("padding", {"valid", "same"}, "valid")};
     return std::vector<OpSchema>{
         {"conv2d", false, conv},
         {"dense", false, dense},
@@ -133,7 +134,7 @@ bool isNumber(const json &v) { return v.is_number(); }
 /// give the same model (and the same f64 attributes in the nn IR).
 json asFloat(const json &v) { return v.get<double>(); }
 
-std::string show(const json &v) { return dumpJson(v); }
+std::string show(const json &v) { return shortText(dumpJson(v)); }
 
 /// Checks an object's keys against a fixed set, filling numeric defaults.
 bool numericFields(const json &value, const char *what,
@@ -203,8 +204,8 @@ bool normalizeInitializer(const json &value, json &out, std::string &error) {
       }
       normalized = asFloat(args);
     } else if (kind == "random_normal" || kind == "truncated_normal") {
-      if (!numericFields(args, kind.c_str(),
-                         {{"mean", 0.0}, {"stddev", 0.05}}, normalized, error))
+      if (!numericFields(args, kind.c_str(), {{"mean", 0.0}, {"stddev", 0.05}},
+                         normalized, error))
         return false;
     } else if (kind == "random_uniform") {
       if (!numericFields(args, kind.c_str(),
@@ -457,7 +458,8 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
       const json &steps = value["exponential_decay"]["decay_steps"];
       if (!isInteger(steps) || steps.get<int64_t>() < 1) {
         error = "field 'exponential_decay.decay_steps' must be a positive "
-                "integer, got " + show(steps);
+                "integer, got " +
+                show(steps);
         return false;
       }
       fields["decay_steps"] = steps;

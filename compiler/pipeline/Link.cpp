@@ -40,6 +40,10 @@ LogicalResult modelc::detail::runLinkerDriver(llvm::ArrayRef<std::string> args,
   }
   llvm::SmallVector<llvm::StringRef> argv = {*driver, "-fuse-ld=lld"};
   argv.append(args.begin(), args.end());
+  // Set only in a sanitized build of modelc, whose runtime is instrumented.
+  llvm::SmallVector<llvm::StringRef> sanitize;
+  llvm::StringRef(MODELC_RUNTIME_LINK_FLAGS).split(sanitize, ' ', -1, false);
+  argv.append(sanitize.begin(), sanitize.end());
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*driver, argv, std::nullopt, {}, 0, 0,
                                      &message);

@@ -6,6 +6,8 @@
 #include <cstdarg>
 #include <cstdlib>
 #include <cstring>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace modelc::rt {
 
@@ -110,6 +112,25 @@ int64_t checkedNumElements(const std::vector<int64_t> &Shape) {
       return -1;
   }
   return N;
+}
+
+void checkMemory(uint64_t Bytes, const std::string &What) {
+  uint64_t Limit = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                   static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  struct rlimit R;
+  bool ByLimit = false;
+  if (getrlimit(RLIMIT_AS, &R) == 0 && R.rlim_cur != RLIM_INFINITY &&
+      R.rlim_cur < Limit) {
+    Limit = R.rlim_cur;
+    ByLimit = true;
+  }
+  if (Bytes <= Limit)
+    return;
+  throw Error(What + ": needs " + format("%.1f", Bytes / 1e9) +
+              " GB, more than " +
+              (ByLimit ? "this process may allocate (ulimit -v, "
+                       : "this machine's memory (") +
+              format("%.1f", Limit / 1e9) + " GB)");
 }
 
 void Array::Free::operator()(uint8_t *P) const { std::free(P); }

@@ -38,20 +38,23 @@ Array readTensor(const NpzReader &R, const TensorSpec &Spec, const char *What) {
                 What + " " + Spec.Name + ": " + Spec.describe() +
                 "); the file has " + Has);
   }
-  Array A = R.read(Spec.Name);
   std::string Where = R.path() + ": array '" + Spec.Name + "'";
-  if (A.dtype() != Spec.Type)
-    throw Error(Where + " has dtype " + dtypeName(A.dtype(), A.itemSize()) +
-                " but model " + What + " " + Spec.Name + " is " +
-                Spec.describe() + " (convert with .astype(" +
-                numpyCast(Spec.Type) + "))");
-  bool ShapeOk = A.rank() == static_cast<int64_t>(Spec.Shape.size());
-  for (size_t I = 1; ShapeOk && I < Spec.Shape.size(); ++I)
-    ShapeOk = A.shape()[I] == Spec.Shape[I];
-  if (!ShapeOk)
-    throw Error(Where + " has shape " + shapeToString(A.shape()) +
-                " but model " + What + " " + Spec.Name + " expects " +
-                shapeToString(Spec.Shape) + " (? = any batch size)");
+  // Checked on the header, before a large or compressed array is decoded.
+  auto Check = [&](const NpyHeader &H) {
+    if (H.Type != Spec.Type)
+      throw Error(Where + " has dtype " + dtypeName(H.Type, H.ItemSize) +
+                  " but model " + What + " " + Spec.Name + " is " +
+                  Spec.describe() + " (convert with .astype(" +
+                  numpyCast(Spec.Type) + "))");
+    bool ShapeOk = H.Shape.size() == Spec.Shape.size();
+    for (size_t I = 1; ShapeOk && I < Spec.Shape.size(); ++I)
+      ShapeOk = H.Shape[I] == Spec.Shape[I];
+    if (!ShapeOk)
+      throw Error(Where + " has shape " + shapeToString(H.Shape) +
+                  " but model " + What + " " + Spec.Name + " expects " +
+                  shapeToString(Spec.Shape) + " (? = any batch size)");
+  };
+  Array A = R.read(Spec.Name, Check);
   return A;
 }
 

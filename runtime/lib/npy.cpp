@@ -210,28 +210,31 @@ uint32_t readLE(const uint8_t *P, int Bytes) {
 
 } // namespace
 
-Array parseNpy(const uint8_t *Bytes, size_t Size, const std::string &Where) {
+size_t npyHeaderEnd(const uint8_t *Bytes, size_t Size,
+                    const std::string &Where) {
   static const char Magic[] = "\x93NUMPY";
   if (Size < 10 || std::memcmp(Bytes, Magic, 6) != 0)
     throw Error(Where + ": not an .npy array (bad magic)");
   uint8_t Major = Bytes[6];
-  size_t HeaderStart, HeaderLen;
-  if (Major == 1) {
-    HeaderStart = 10;
-    HeaderLen = readLE(Bytes + 8, 2);
-  } else if (Major == 2 || Major == 3) {
+  if (Major == 1)
+    return 10 + readLE(Bytes + 8, 2);
+  if (Major == 2 || Major == 3) {
     if (Size < 12)
       throw Error(Where + ": truncated .npy header");
-    HeaderStart = 12;
-    HeaderLen = readLE(Bytes + 8, 4);
-  } else {
-    throw Error(Where + ": unsupported .npy format version " +
-                std::to_string(Major));
+    return 12 + static_cast<size_t>(readLE(Bytes + 8, 4));
   }
-  if (HeaderLen > Size - HeaderStart)
+  throw Error(Where + ": unsupported .npy format version " +
+              std::to_string(Major));
+}
+
+NpyHeader parseNpyHeader(const uint8_t *Bytes, size_t Size,
+                         const std::string &Where) {
+  size_t End = npyHeaderEnd(Bytes, Size, Where);
+  size_t HeaderStart = Bytes[6] == 1 ? 10 : 12;
+  if (End > Size)
     throw Error(Where + ": truncated .npy header");
   std::string Text(reinterpret_cast<const char *>(Bytes) + HeaderStart,
-                   HeaderLen);
+                   End - HeaderStart);
   auto Dict = HeaderParser(Text, Where).parseDict();
   auto Get = [&](const char *Key, int Kind) -> const HeaderValue & {
     auto It = Dict.find(Key);
@@ -246,31 +249,50 @@ Array parseNpy(const uint8_t *Bytes, size_t Size, const std::string &Where) {
     throw Error(Where + ": structured dtypes are not supported");
   Descr D = parseDescr(Get("descr", HeaderValue::String).Str, Where);
   bool Fortran = Get("fortran_order", HeaderValue::Bool).Flag;
-  std::vector<int64_t> Shape = Get("shape", HeaderValue::Tuple).Ints;
+  NpyHeader H;
+  H.Type = D.Type;
+  H.ItemSize = D.ItemSize;
+  H.BigEndian = D.BigEndian;
+  H.Shape = Get("shape", HeaderValue::Tuple).Ints;
+  H.DataStart = End;
   int NonUnitDims = 0;
-  for (int64_t Dim : Shape)
+  for (int64_t Dim : H.Shape)
     NonUnitDims += Dim > 1;
   if (Fortran && NonUnitDims > 1)
     throw Error(Where + ": array is stored in Fortran order; save it in C "
                         "order (np.ascontiguousarray)");
+  int64_t N = checkedNumElements(H.Shape);
+  if (N < 0 ||
+      __builtin_mul_overflow(static_cast<uint64_t>(N),
+                             static_cast<uint64_t>(D.ItemSize), &H.DataBytes))
+    throw Error(Where + ": bad .npy header (shape " + shapeToString(H.Shape) +
+                " is too large)");
+  return H;
+}
 
-  int64_t N = checkedNumElements(Shape);
-  size_t DataStart = HeaderStart + HeaderLen;
-  size_t Avail = Size - DataStart;
-  if (N < 0 || static_cast<uint64_t>(N) > Avail / D.ItemSize)
-    throw Error(Where + ": truncated .npy data (shape " + shapeToString(Shape) +
-                " of " + dtypeName(D.Type, D.ItemSize) +
-                " needs more than the " + std::to_string(Avail) +
-                " bytes present)");
-  Array A(D.Type, Shape, D.ItemSize);
-  std::memcpy(A.data(), Bytes + DataStart, A.numBytes());
-  if (D.BigEndian) {
+Array parseNpy(const uint8_t *Bytes, size_t Size, const std::string &Where,
+               const NpyCheck &Check) {
+  NpyHeader H = parseNpyHeader(Bytes, Size, Where);
+  size_t Avail = Size - H.DataStart;
+  if (H.DataBytes > Avail)
+    throw Error(Where + ": truncated .npy data (shape " +
+                shapeToString(H.Shape) + " of " +
+                dtypeName(H.Type, H.ItemSize) + " needs " +
+                std::to_string(H.DataBytes) + " bytes, " +
+                std::to_string(Avail) + " are present)");
+  if (Check)
+    Check(H);
+  checkMemory(H.DataBytes, Where);
+  Array A(H.Type, H.Shape, H.ItemSize);
+  std::memcpy(A.data(), Bytes + H.DataStart, A.numBytes());
+  int64_t N = A.numElements();
+  if (H.BigEndian) {
     uint8_t *P = A.data();
-    for (int64_t I = 0; I < N; ++I, P += D.ItemSize)
-      for (size_t L = 0, R = D.ItemSize - 1; L < R; ++L, --R)
+    for (int64_t I = 0; I < N; ++I, P += H.ItemSize)
+      for (size_t L = 0, R = H.ItemSize - 1; L < R; ++L, --R)
         std::swap(P[L], P[R]);
   }
-  if (D.Type == DType::Bool) // NumPy bools are 0/1; normalize foreign bytes.
+  if (H.Type == DType::Bool) // NumPy bools are 0/1; normalize foreign bytes.
     for (int64_t I = 0; I < N; ++I)
       A.data()[I] = A.data()[I] != 0;
   return A;

@@ -10,10 +10,12 @@
 #include "modelc/runtime/error.h"
 #include "modelc/runtime/npy.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -68,10 +70,67 @@ uint32_t crc32Of(uint32_t Crc, const uint8_t *P, size_t N) {
   return Crc;
 }
 
+/// A raw deflate stream inflated on demand into a growing buffer.
+class Inflater {
+public:
+  Inflater(const uint8_t *In, uint64_t InSize, std::function<void()> Fail)
+      : In(In), InLeft(InSize), Fail(std::move(Fail)) {
+    if (inflateInit2(&Z, -MAX_WBITS) != Z_OK)
+      throw Error("zlib initialization failed");
+  }
+  ~Inflater() { inflateEnd(&Z); }
+
+  /// Grows Out to N bytes (N >= Out.size()) of inflated data; calls Fail if
+  /// the stream is corrupt or ends first.
+  void fill(std::vector<uint8_t> &Out, uint64_t N) {
+    uint64_t Done = Out.size();
+    Out.resize(N);
+    while (Done < N) {
+      if (Ended)
+        Fail();
+      uInt InChunk = InLeft > (1u << 30) ? (1u << 30) : uInt(InLeft);
+      uInt OutChunk = N - Done > (1u << 30) ? (1u << 30) : uInt(N - Done);
+      Z.next_in = const_cast<Bytef *>(In);
+      Z.avail_in = InChunk;
+      Z.next_out = Out.data() + Done;
+      Z.avail_out = OutChunk;
+      int Rc = inflate(&Z, Z_NO_FLUSH);
+      In += InChunk - Z.avail_in;
+      InLeft -= InChunk - Z.avail_in;
+      Done += OutChunk - Z.avail_out;
+      if (Rc == Z_STREAM_END)
+        Ended = true;
+      else if (Rc != Z_OK || (InChunk == Z.avail_in && OutChunk == Z.avail_out))
+        Fail(); // Corrupt, or no progress: the input is exhausted.
+    }
+  }
+
+  /// Whether the stream ends exactly here (no data beyond the claimed size).
+  bool finished() {
+    if (Ended)
+      return true;
+    uint8_t Extra;
+    Z.next_in = const_cast<Bytef *>(In);
+    Z.avail_in = InLeft > (1u << 30) ? (1u << 30) : uInt(InLeft);
+    Z.next_out = &Extra;
+    Z.avail_out = 1;
+    return inflate(&Z, Z_NO_FLUSH) == Z_STREAM_END && Z.avail_out == 1;
+  }
+
+private:
+  z_stream Z{};
+  const uint8_t *In;
+  uint64_t InLeft;
+  std::function<void()> Fail;
+  bool Ended = false;
+};
+
 } // namespace
 
 NpzReader::NpzReader(const std::string &Path) : Path(Path) {
-  int Fd = ::open(Path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
+  // below like every other file that is not a regular one.
+  int Fd = ::open(Path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (Fd < 0)
     throw Error("cannot open " + Path + ": " + std::strerror(errno));
   struct stat St;
@@ -83,6 +142,11 @@ NpzReader::NpzReader(const std::string &Path) : Path(Path) {
   if (S_ISDIR(St.st_mode)) {
     ::close(Fd);
     throw Error("cannot open " + Path + ": is a directory");
+  }
+  if (!S_ISREG(St.st_mode)) {
+    ::close(Fd);
+    throw Error("cannot open " + Path +
+                ": not a regular file (a pipe or device cannot be mapped)");
   }
   Size = static_cast<size_t>(St.st_size);
   if (Size > 0) {
@@ -191,12 +255,19 @@ void NpzReader::indexArchive() {
     }
     P += 46 + NameLen + ExtraLen + CommentLen;
     std::string Key = arrayName(Name);
-    if (Index.emplace(Key, M).second)
-      Names.push_back(Key);
+    // NumPy would silently take the last of two equal names; refuse instead.
+    if (!Index.emplace(Key, M).second)
+      throw Error(Path + ": holds two arrays named '" + Key +
+                  "'; write it again with unique names");
+    Names.push_back(Key);
   }
+  if (P != DirEnd)
+    corrupt("the central directory holds more entries than its end record "
+            "counts (" +
+            std::to_string(Entries) + ")");
 }
 
-Array NpzReader::read(const std::string &Name) const {
+Array NpzReader::read(const std::string &Name, const NpyCheck &Check) const {
   auto It = Index.find(Name);
   if (It == Index.end())
     throw Error(Path + ": no array named '" + Name + "'");
@@ -213,52 +284,47 @@ Array NpzReader::read(const std::string &Name) const {
     corrupt("data of '" + Name + "' extends past the end of the file");
   const uint8_t *Data = Map + DataOffset;
 
-  std::vector<uint8_t> Inflated;
-  const uint8_t *Npy = Data;
-  size_t NpySize = M.CompressedSize;
   if (M.Method == 0) {
     if (M.CompressedSize != M.UncompressedSize)
       corrupt("stored member '" + Name + "' has inconsistent sizes");
-  } else if (M.Method == 8) {
-    // Deflate expands at most ~1032:1; refuse absurd sizes before allocating.
-    if (M.UncompressedSize / 1032 > M.CompressedSize + 1)
-      corrupt("implausible size of '" + Name + "'");
-    Inflated.resize(M.UncompressedSize);
-    z_stream Z{};
-    if (inflateInit2(&Z, -MAX_WBITS) != Z_OK)
-      throw Error(Where + ": zlib initialization failed");
-    const uint8_t *In = Data;
-    uint64_t InLeft = M.CompressedSize, OutDone = 0;
-    int Rc = Z_OK;
-    while (Rc == Z_OK) {
-      uInt InChunk = InLeft > (1u << 30) ? (1u << 30) : uInt(InLeft);
-      uInt OutChunk = Inflated.size() - OutDone > (1u << 30)
-                          ? (1u << 30)
-                          : uInt(Inflated.size() - OutDone);
-      Z.next_in = const_cast<Bytef *>(In);
-      Z.avail_in = InChunk;
-      Z.next_out = Inflated.data() + OutDone;
-      Z.avail_out = OutChunk;
-      Rc = inflate(&Z, Z_NO_FLUSH);
-      In += InChunk - Z.avail_in;
-      InLeft -= InChunk - Z.avail_in;
-      OutDone += OutChunk - Z.avail_out;
-      if (Rc == Z_OK && InChunk == Z.avail_in && OutChunk == Z.avail_out)
-        Rc = Z_BUF_ERROR; // No progress: input or output exhausted.
-    }
-    inflateEnd(&Z);
-    if (Rc != Z_STREAM_END || OutDone != M.UncompressedSize)
-      corrupt("cannot inflate '" + Name + "'");
-    Npy = Inflated.data();
-    NpySize = Inflated.size();
-  } else {
+    if (crc32Of(0, Data, M.CompressedSize) != M.Crc)
+      corrupt("CRC mismatch in '" + Name + "'");
+    return parseNpy(Data, M.CompressedSize, Where, Check);
+  }
+  if (M.Method != 8)
     throw Error(Where + ": unsupported zip compression method " +
                 std::to_string(M.Method) + " (use np.savez or " +
                 "np.savez_compressed)");
-  }
-  if (crc32Of(0, Npy, NpySize) != M.Crc)
+
+  // Deflate expands at most ~1032:1; refuse absurd sizes before inflating.
+  if (M.UncompressedSize / 1032 > M.CompressedSize + 1)
+    corrupt("implausible size of '" + Name + "'");
+  // Deflated: inflate the .npy header first, so that a member whose header
+  // disagrees with its size, or that the caller does not want, is refused
+  // before its (claimed) size is allocated and inflated.
+  Inflater Z(Data, M.CompressedSize,
+             [&] { corrupt("cannot inflate '" + Name + "'"); });
+  std::vector<uint8_t> Npy;
+  Z.fill(Npy, std::min<uint64_t>(M.UncompressedSize, 12));
+  uint64_t HeaderEnd = npyHeaderEnd(Npy.data(), Npy.size(), Where);
+  if (HeaderEnd > M.UncompressedSize || HeaderEnd > (1u << 20))
+    corrupt("bad .npy header length in '" + Name + "'");
+  Z.fill(Npy, HeaderEnd);
+  NpyHeader H = parseNpyHeader(Npy.data(), Npy.size(), Where);
+  if (M.UncompressedSize != HeaderEnd + H.DataBytes)
+    corrupt("size of '" + Name + "' (" + std::to_string(M.UncompressedSize) +
+            " bytes) disagrees with its .npy header (shape " +
+            shapeToString(H.Shape) + " of " + dtypeName(H.Type, H.ItemSize) +
+            ")");
+  if (Check)
+    Check(H);
+  checkMemory(M.UncompressedSize, Where);
+  Z.fill(Npy, M.UncompressedSize);
+  if (!Z.finished())
+    corrupt("cannot inflate '" + Name + "'");
+  if (crc32Of(0, Npy.data(), Npy.size()) != M.Crc)
     corrupt("CRC mismatch in '" + Name + "'");
-  return parseNpy(Npy, NpySize, Where);
+  return parseNpy(Npy.data(), Npy.size(), Where);
 }
 
 //===----------------------------------------------------------------------===//

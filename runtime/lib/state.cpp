@@ -1,9 +1,9 @@
 //===- state.cpp - Model state and checkpoints ----------------------------===//
 
-#include <algorithm>
 #include "modelc/runtime/state.h"
 #include "modelc/runtime/error.h"
 #include "modelc/runtime/npz.h"
+#include <algorithm>
 
 #include <cstring>
 
@@ -72,6 +72,15 @@ State loadState(const ModelInfo &Info, const std::string &Path, StateUse Use,
                 joinNames(Unknown) + (Unknown.size() == 1 ? " is" : " are") +
                 " not state of model '" + Info.Name + "'");
 
+  // --init from a file with none of the model's state would silently
+  // re-initialize everything (a truncated or mistaken file).
+  if (Use == StateUse::TrainInit && !Info.State.empty() &&
+      std::none_of(Info.State.begin(), Info.State.end(),
+                   [&](const StateVar &V) { return R.contains(V.Name); }))
+    throw Error(Path + ": holds none of the state of model '" + Info.Name +
+                "' (for example '" + Info.State.front().Name +
+                "'); nothing to initialize from");
+
   if (Use != StateUse::TrainInit) {
     std::vector<std::string> Missing;
     for (const StateVar &V : Info.State)
@@ -103,11 +112,12 @@ State loadState(const ModelInfo &Info, const std::string &Path, StateUse Use,
       initializeVariable(V, S.Seed, Out);
       continue;
     }
-    Array A = R.read(V.Name);
-    if (A.shape() != V.Shape)
-      throw Error(Path + ": array '" + V.Name + "' has shape " +
-                  shapeToString(A.shape()) + " but the model expects " +
-                  shapeToString(V.Shape));
+    Array A = R.read(V.Name, [&](const NpyHeader &H) {
+      if (H.Shape != V.Shape)
+        throw Error(Path + ": array '" + V.Name + "' has shape " +
+                    shapeToString(H.Shape) + " but the model expects " +
+                    shapeToString(V.Shape));
+    });
     if (A.dtype() == DType::F32)
       std::memcpy(Out, A.data(), A.numBytes());
     else if (A.dtype() == DType::F64) // Plain NumPy files default to f64.

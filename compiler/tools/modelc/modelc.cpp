@@ -39,6 +39,7 @@ enum class Emit {
   Dsl,
   NN,
   NNTrain,
+  Info,
   Linalg,
   Loops,
   LLVM,
@@ -62,6 +63,8 @@ cl::opt<Emit> emit(
         clEnumValN(Emit::Dsl, "dsl", "the parsed model, normalized, as DSL"),
         clEnumValN(Emit::NN, "nn", "the model in the nn dialect"),
         clEnumValN(Emit::NNTrain, "nn-train", "with the train step built"),
+        clEnumValN(Emit::Info, "info",
+                   "the model description the runtime reads (JSON)"),
         clEnumValN(Emit::Linalg, "linalg", "after lowering to linalg"),
         clEnumValN(Emit::Loops, "loops", "after tiling and vectorization"),
         clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect"),
@@ -249,6 +252,9 @@ int main(int argc, char **argv) {
   std::string modelInfo = buildModelInfo(*model, *module);
   if (emit == Emit::NNTrain)
     return writeOutput(outputFile, printModule);
+  if (emit == Emit::Info)
+    return writeOutput(outputFile,
+                       [&](llvm::raw_ostream &os) { os << modelInfo << "\n"; });
   if (!advance(Phase::Linalg))
     return fail("compilation failed while lowering to linalg");
   if (emit == Emit::Linalg)

@@ -114,6 +114,21 @@ std::string printDslModel(const Model &model);
 /// Turns a byte offset into a 1-based line and column.
 SourceLoc locationOfOffset(const std::string &text, size_t offset);
 
+/// Line and column of any offset in O(log lines), for parsers that record
+/// many positions (one scan of the text up front).
+class LineIndex {
+public:
+  explicit LineIndex(const std::string &text);
+  SourceLoc at(size_t offset) const;
+
+private:
+  std::vector<size_t> lineStarts;
+};
+
+/// `text`, cut to about `max` bytes with "..." (whole UTF-8 characters), so
+/// that a message quoting user input stays readable.
+std::string shortText(const std::string &text, size_t max = 80);
+
 /// Parses JSON text without exceptions; on a syntax error returns false with
 /// the byte offset and nlohmann's message.
 bool parseJsonText(const std::string &text, json &out, size_t &errorOffset,

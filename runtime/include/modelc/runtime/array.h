@@ -30,6 +30,10 @@ std::string modelDTypeName(DType Type);
 /// Product of the dimensions, or -1 if negative dims or overflow.
 int64_t checkedNumElements(const std::vector<int64_t> &Shape);
 
+/// Throws Error("What: needs N GB, more than this machine's M GB of memory")
+/// before an allocation that could only end in an out-of-memory kill.
+void checkMemory(uint64_t Bytes, const std::string &What);
+
 class Array {
 public:
   Array() = default;

@@ -9,6 +9,7 @@
 #define MODELC_RUNTIME_NPZ_H
 
 #include "modelc/runtime/array.h"
+#include "modelc/runtime/npy.h"
 
 #include <map>
 #include <string>
@@ -32,8 +33,9 @@ public:
   bool contains(const std::string &Name) const {
     return Index.count(Name) != 0;
   }
-  /// Decodes one array; throws Error if missing or malformed.
-  Array read(const std::string &Name) const;
+  /// Decodes one array; throws Error if missing or malformed. `Check` sees
+  /// the .npy header before the data is inflated or copied.
+  Array read(const std::string &Name, const NpyCheck &Check = {}) const;
 
 private:
   struct Member {
