@@ -21,9 +21,21 @@ config.substitutions.append(("%golden", os.path.join(config.shared_dir, "golden"
 config.substitutions.append(("%testlib", os.path.join(config.test_source_root, "lib")))
 config.substitutions.append(("%fake_model", os.path.join(config.modelc_tools_dir, "modelc-fake-model")))
 
+# A sanitized build (scripts/build.sh --sanitize): its runtime, linked into
+# every executable and library, is instrumented too. Debian's libMLIR is
+# not: its container annotations would be false positives for ASan.
+sanitize_flags = ""
+if config.modelc_sanitize:
+    config.available_features.add("asan")
+    sanitize_flags = " -fsanitize=address,undefined"
+    config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1"
+if config.modelc_fuzz:
+    config.available_features.add("fuzz")
+
 # C programs using a compiled library (--emit=lib): strict C99, and the link
 # flags of LLVM's OpenMP runtime for models built with threads.
-config.substitutions.append(("%cc", "clang-22 -std=c99 -Wall -Wextra -Werror"))
+config.substitutions.append(("%cc", "clang-22 -std=c99 -Wall -Wextra -Werror" + sanitize_flags))
 config.substitutions.append(("%omp", "-L/usr/lib/llvm-22/lib -lomp -Wl,-rpath,/usr/lib/llvm-22/lib"))
 
 # Inputs/ folders hold model files used by tests, not tests themselves.

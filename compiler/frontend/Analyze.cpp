@@ -122,7 +122,7 @@ private:
   bool inferLayer(size_t i);
   bool outputsLossOptimizer();
   bool checkReuse();
-  void layoutVariables();
+  bool layoutVariables();
   void buildNormalized();
 
   const TensorInfo *inputInfo(size_t layer, size_t k) {
@@ -218,8 +218,17 @@ bool Analyzer::tensorDecls(
                          shortText(dumpJson(d["shape"])) +
                          " must be [-1 or batch, positive sizes...] (only "
                          "the batch may be -1)");
+      if (dim.get<int64_t>() > kMaxSize)
+        return error(p + "/shape", "'" + name + "': dimension " +
+                                       std::to_string(dim.get<int64_t>()) +
+                                       " is larger than 2147483647");
       info.shape.push_back(dim.get<int64_t>());
     }
+    int64_t n = elementsPerExample(info.shape);
+    if (n < 0 || n > kMaxExampleElements)
+      return error(p + "/shape",
+                   "'" + name + "': shape " + showShape(info.shape) +
+                       " has more than 2^31 elements per example");
     out.push_back({name, info});
   }
   return true;
@@ -472,8 +481,33 @@ bool Analyzer::inferLayer(size_t i) {
     const char *window = conv ? "kernel_size" : "pool_size";
     bool same = a["padding"] == "same";
     out = {x.shape[0], 0, 0, conv ? a["filters"].get<int64_t>() : x.shape[3]};
+    int64_t padded = x.shape[3]; // per example, with `same` padding
     for (int k = 0; k < 2; ++k) {
       int64_t d = conv ? pair("dilation_rate", k) : 1;
+      // Sizes are <= 2^31, so these products cannot overflow.
+      int64_t span = (pair(window, k) - 1) * d + 1;
+      if (span > kMaxSize)
+        return layerError(
+            i, conv ? "dilation_rate" : window,
+            std::string(window) + " " + shortText(dumpJson(a[window])) +
+                (conv ? " with dilation_rate " +
+                            shortText(dumpJson(a["dilation_rate"]))
+                      : std::string()) +
+                " spans " + std::to_string(span) +
+                " elements; at most 2147483647 are supported");
+      int64_t in = x.shape[1 + k];
+      int64_t extent =
+          same ? std::max(in, (mlir::nn::ceilDiv(in, pair("strides", k)) - 1) *
+                                      pair("strides", k) +
+                                  span)
+               : in;
+      if (llvm::MulOverflow(padded, extent, padded) ||
+          padded > kMaxExampleElements)
+        return layerError(
+            i, window,
+            std::string(window) + " " + shortText(dumpJson(a[window])) +
+                " with padding 'same' pads input shape " + showShape(x.shape) +
+                " to more than 2^31 elements per example");
       out[1 + k] = fromMlir(
           mlir::nn::windowOutputSize(toMlir(x.shape[1 + k]), pair(window, k),
                                      pair("strides", k), d, same));
@@ -613,6 +647,11 @@ bool Analyzer::inferLayer(size_t i) {
     if (out[k] < 1)
       return layerError(
           i, "", "output shape " + showShape(out) + " has an empty dimension");
+  int64_t n = elementsPerExample(out);
+  if (n < 0 || n > kMaxExampleElements)
+    return layerError(i, "",
+                      "output shape " + showShape(out) +
+                          " has more than 2^31 elements per example");
   layer.output = {out, op == "embedding" ? "f32" : "f32"};
   return true;
 }
@@ -741,14 +780,32 @@ bool Analyzer::outputsLossOptimizer() {
 
 /// Parameters and moving statistics in layer order; `reuse` shares the
 /// named layer's variables instead of declaring new ones.
-void Analyzer::layoutVariables() {
-  for (size_t i = 0; i < model.layers.size(); ++i) {
+bool Analyzer::layoutVariables() {
+  int64_t total = 0;
+  bool tooLarge = false;
+  for (size_t i = 0; i < model.layers.size() && !tooLarge; ++i) {
     LayerInfo &layer = model.layers[i];
     const json &a = layer.attrs;
     auto add = [&](const std::string &role, const std::string &what,
                    std::vector<int64_t> shape, const json &init, bool trainable,
                    const json &reg = nullptr,
                    const json &constraint = nullptr) {
+      // Checked before the initializer's fans multiply the dimensions.
+      if (tooLarge)
+        return;
+      int64_t n = 1;
+      for (int64_t d : shape)
+        tooLarge |= llvm::MulOverflow(n, d, n);
+      tooLarge |= llvm::AddOverflow(total, n, total);
+      if (tooLarge || total > kMaxStateElements) {
+        tooLarge = true;
+        layerError(i, "",
+                   "variable '" + layer.name + "/" + what + "' " +
+                       showShape(shape) +
+                       " brings the model's state past 2^33 elements (32 "
+                       "GiB of f32)");
+        return;
+      }
       VariableInfo v;
       v.name = layer.name + "/" + what;
       v.shape = std::move(shape);
@@ -797,6 +854,7 @@ void Analyzer::layoutVariables() {
       }
     }
   }
+  return !tooLarge;
 }
 
 void Analyzer::buildNormalized() {
@@ -895,7 +953,8 @@ std::optional<Model> Analyzer::run() {
     return std::nullopt;
   if (!outputsLossOptimizer())
     return std::nullopt;
-  layoutVariables();
+  if (!layoutVariables())
+    return std::nullopt;
   // A reusing layer reads the shared layer's variables.
   for (LayerInfo &layer : model.layers)
     if (layer.op == "batch_norm" && !layer.attrs["reuse"].is_null())

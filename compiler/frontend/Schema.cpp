@@ -304,6 +304,7 @@ std::vector<std::string> modelc::layerOpNames() {
 
 bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
                            std::string &error) {
+  const char *tooLarge = "an integer from 1 to 2147483647";
   auto fail = [&](const std::string &expected) {
     error = "must be " + expected + ", got " + show(value);
     return false;
@@ -312,6 +313,8 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
   case AttrKind::PosInt:
     if (!isInteger(value) || value.get<int64_t>() < 1)
       return fail("a positive integer");
+    if (value.get<int64_t>() > kMaxSize)
+      return fail(tooLarge);
     out = value;
     return true;
   case AttrKind::Int:
@@ -351,18 +354,18 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
         list += (list.empty() ? "\"" : ", \"") + c + "\"";
       return fail("one of " + list);
     }
-  case AttrKind::IntPair:
-    if (isInteger(value) && value.get<int64_t>() >= 1) {
-      out = {value, value};
-      return true;
-    }
-    if (value.is_array() && value.size() == 2 && isInteger(value[0]) &&
-        isInteger(value[1]) && value[0].get<int64_t>() >= 1 &&
-        value[1].get<int64_t>() >= 1) {
-      out = value;
-      return true;
-    }
-    return fail("a positive integer or a list of two");
+  case AttrKind::IntPair: {
+    auto positive = [](const json &v) {
+      return isInteger(v) && v.get<int64_t>() >= 1;
+    };
+    json pair = value.is_array() ? value : json::array({value, value});
+    if (pair.size() != 2 || !positive(pair[0]) || !positive(pair[1]))
+      return fail("a positive integer or a list of two");
+    if (pair[0].get<int64_t>() > kMaxSize || pair[1].get<int64_t>() > kMaxSize)
+      return fail(tooLarge);
+    out = pair;
+    return true;
+  }
   case AttrKind::Shape:
     if (!value.is_array() || value.empty())
       return fail("a list of integers starting with -1");
@@ -373,6 +376,8 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
       if (i == 0 ? d != -1 : d < 1)
         return fail("a list [-1, d1, d2, ...] with -1 for the batch and "
                     "positive sizes after it");
+      if (d > kMaxSize)
+        return fail("a list of sizes of at most 2147483647");
     }
     out = value;
     return true;
@@ -412,12 +417,20 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
     }
     for (auto &[key, v] : value.items())
       if (key != "rmin" && key != "rmax" && key != "dmax") {
-        error = "has unknown field '" + key + "' (expected rmin, rmax, dmax)";
+        error = "has unknown field '" + shortText(key) +
+                "' (expected rmin, rmax, dmax)";
         return false;
       }
+    // r is clipped to [rmin, rmax] around its ideal value 1 (TF's meaning).
+    if (out.contains("rmin") && out["rmin"].get<double>() > 1)
+      return fail("an object with rmin <= 1");
+    if (out.contains("rmax") && out["rmax"].get<double>() < 1)
+      return fail("an object with rmax >= 1");
     return true;
   case AttrKind::OptPosInt:
     if (value.is_null() || (isInteger(value) && value.get<int64_t>() >= 1)) {
+      if (!value.is_null() && value.get<int64_t>() > kMaxSize)
+        return fail(tooLarge);
       out = value;
       return true;
     }

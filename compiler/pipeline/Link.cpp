@@ -40,10 +40,6 @@ LogicalResult modelc::detail::runLinkerDriver(llvm::ArrayRef<std::string> args,
   }
   llvm::SmallVector<llvm::StringRef> argv = {*driver, "-fuse-ld=lld"};
   argv.append(args.begin(), args.end());
-  // Set only in a sanitized build of modelc, whose runtime is instrumented.
-  llvm::SmallVector<llvm::StringRef> sanitize;
-  llvm::StringRef(MODELC_RUNTIME_LINK_FLAGS).split(sanitize, ' ', -1, false);
-  argv.append(sanitize.begin(), sanitize.end());
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*driver, argv, std::nullopt, {}, 0, 0,
                                      &message);
@@ -65,6 +61,12 @@ LogicalResult modelc::linkExecutable(llvm::ArrayRef<std::string> objects,
   llvm::SmallVector<std::string> args = {"-o", temp};
   args.append(objects.begin(), objects.end());
   args.append({runtime, "-lz", "-lm"});
+  // Set only in a sanitized build of modelc, whose executable runtime is
+  // instrumented (the library runtime never is: see runtime/CMakeLists.txt).
+  llvm::SmallVector<llvm::StringRef> sanitize;
+  llvm::StringRef(MODELC_RUNTIME_LINK_FLAGS).split(sanitize, ' ', -1, false);
+  for (llvm::StringRef flag : sanitize)
+    args.push_back(flag.str());
   // LLVM's OpenMP runtime, found at run time through the rpath.
   if (openmp)
     args.append({std::string("-L") + MODELC_LLVM_LIBDIR, "-lomp",

@@ -50,9 +50,10 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
            "},convert-linalg-to-loops,canonicalize,cse)" +
            (options.threads ? ",convert-scf-to-openmp" : "");
   case Phase::LLVM:
-    // memref before scf-to-cf: the OpenMP regions hold alloca scopes.
+    // memref before scf-to-cf: the OpenMP regions hold alloca scopes. Heap
+    // buffers come from the runtime's allocator (runtime/lib/alloc.cpp).
     return "expand-strided-metadata,lower-affine,convert-vector-to-llvm,"
-           "finalize-memref-to-llvm,"
+           "finalize-memref-to-llvm{use-generic-functions=true},"
            "convert-scf-to-cf,convert-openmp-to-llvm,convert-to-llvm,"
            "reconcile-unrealized-casts";
   }

@@ -192,6 +192,10 @@ int modelc_api_create(modelc_api_model **Model, int64_t Seed) {
   std::call_once(Tuned, [] {
     mallopt(M_MMAP_THRESHOLD, 512 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    try { // Names the model in the compiled code's out-of-memory message.
+      ProgramName = linkedModel().Name.c_str();
+    } catch (const std::exception &) {
+    }
   });
   return guarded(CreateError, MODELC_API_INTERNAL, [&] {
     if (!Model)

@@ -93,6 +93,7 @@ int main(int Argc, char **Argv) {
   mallopt(M_MMAP_THRESHOLD, 512 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   std::string Prog = baseName(Argc > 0 ? Argv[0] : nullptr);
+  ProgramName = Prog.c_str();
   int Code;
   try {
     installTempFileCleanup();

@@ -20,6 +20,13 @@ namespace modelc {
 
 using json = nlohmann::ordered_json;
 
+/// Size limits, checked by the analysis with overflow-safe arithmetic, so
+/// that every size the compiler and the generated code compute fits in 64
+/// bits and no model compiles that no machine could run.
+constexpr int64_t kMaxSize = INT32_MAX; // any dimension, window, stride...
+constexpr int64_t kMaxExampleElements = int64_t(1) << 31; // 8 GiB of f32
+constexpr int64_t kMaxStateElements = int64_t(1) << 33;   // 32 GiB of f32
+
 struct SourceLoc {
   unsigned line = 0, col = 0;
 };
