@@ -129,6 +129,22 @@ def zip64_missing(role):
     return zip_file(members(role), entries=0xFFFF)
 
 
+def each_npy(**kwargs):
+    """Every member's .npy written with npy(**kwargs)."""
+    return lambda role: zip_file(members(role, lambda a: npy(a, **kwargs)))
+
+
+def each_header(text):
+    """Every member's .npy header replaced by text(array)."""
+    return lambda role: zip_file(
+        members(role, lambda a: npy(a, header=text(a))))
+
+
+def dict_text(descr, shape, fortran=False):
+    return "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (
+        descr, fortran, shape)
+
+
 cases = [
     # (name, builder(role) -> bytes, expected message part)
     ("empty", lambda r: b"", "not an .npz file (not a zip archive)"),
@@ -160,41 +176,26 @@ cases = [
      "disagrees with its .npy header"),
     ("duplicate-name",
      lambda r: zip_file(members(r) + members(r)[:1]), "holds two arrays named"),
-    ("npy-bad-magic",
-     lambda r: zip_file(members(r, lambda a: npy(a, magic=b"\x93NUMPX"))),
+    ("npy-bad-magic", each_npy(magic=b"\x93NUMPX"),
      "not an .npy array (bad magic)"),
-    ("npy-version-9",
-     lambda r: zip_file(members(r, lambda a: npy(a, version=(9, 0)))),
+    ("npy-version-9", each_npy(version=(9, 0)),
      "unsupported .npy format version 9"),
-    ("npy-bad-header",
-     lambda r: zip_file(members(r, lambda a: npy(a, header="{'descr': <f4}"))),
+    ("npy-bad-header", each_header(lambda a: "{'descr': <f4}"),
      "bad .npy header"),
-    ("npy-shape-not-tuple",
-     lambda r: zip_file(members(r, lambda a: npy(
-         a, header="{'descr': '<f4', 'fortran_order': False, 'shape': '3'}"))),
+    ("npy-shape-not-tuple", each_header(lambda a: dict_text("<f4", "'3'")),
      "bad .npy header ('shape' has wrong type)"),
     ("npy-dimension-overflow",
-     lambda r: zip_file(members(r, lambda a: npy(
-         a, header="{'descr': '<f4', 'fortran_order': False, "
-         "'shape': (99999999999999999999, 3), }"))),
+     each_header(lambda a: dict_text("<f4", "(99999999999999999999, 3)")),
      "dimension too large"),
     ("npy-huge-shape",
-     lambda r: zip_file(members(r, lambda a: npy(
-         a, header="{'descr': '%s', 'fortran_order': False, "
-         "'shape': (1099511627776, 3), }" % a.dtype.str))),
+     each_header(lambda a: dict_text(a.dtype.str, "(1099511627776, 3)")),
      "truncated .npy data"),
-    ("npy-object",
-     lambda r: zip_file(members(r, lambda a: npy(
-         a, header="{'descr': '|O', 'fortran_order': False, 'shape': (2,), }"))),
+    ("npy-object", each_header(lambda a: dict_text("|O", "(2,)")),
      "object arrays need pickle"),
-    ("npy-complex",
-     lambda r: zip_file(members(r, lambda a: npy(
-         a, header="{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }"))),
+    ("npy-complex", each_header(lambda a: dict_text("<c8", "(2,)")),
      "unsupported dtype '<c8'"),
     ("npy-fortran",
-     lambda r: zip_file(members(r, lambda a: npy(
-         a, header="{'descr': '%s', 'fortran_order': True, 'shape': %r, }" % (
-             a.dtype.str, tuple(a.shape) if a.ndim != 1 else (a.shape[0], 1))))),
+     each_header(lambda a: dict_text(a.dtype.str, "(2, 2)", fortran=True)),
      "Fortran order"),
 ]
 
