@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LinkDriver.h"
+#include "modelc/Pipeline/TempFiles.h"
 #include "modelc/Pipeline/Pipeline.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -57,7 +58,7 @@ LogicalResult modelc::linkExecutable(llvm::ArrayRef<std::string> objects,
   if (failed(detail::toolLibrary(argv0, "libmodelc_runtime.a", runtime, error)))
     return failure();
   // Link to a temporary name and rename: never a half-written executable.
-  std::string temp = output + ".tmp-link";
+  std::string temp = tempNextTo(output);
   llvm::SmallVector<std::string> args = {"-o", temp};
   args.append(objects.begin(), objects.end());
   args.append({runtime, "-lz", "-lm"});
@@ -72,11 +73,10 @@ LogicalResult modelc::linkExecutable(llvm::ArrayRef<std::string> objects,
     args.append({std::string("-L") + MODELC_LLVM_LIBDIR, "-lomp",
                  std::string("-Wl,-rpath,") + MODELC_LLVM_LIBDIR});
   if (failed(detail::runLinkerDriver(args, error))) {
-    llvm::sys::fs::remove(temp);
+    removeTempFile(temp);
     return failure();
   }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, output)) {
-    llvm::sys::fs::remove(temp);
+  if (std::error_code ec = commitTempFile(temp, output)) {
     error = "cannot write '" + output + "': " + ec.message();
     return failure();
   }

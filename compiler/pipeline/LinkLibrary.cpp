@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LinkDriver.h"
+#include "modelc/Pipeline/TempFiles.h"
 #include "modelc/Pipeline/Library.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -137,25 +138,20 @@ LogicalResult modelc::linkLibrary(
   std::string combined;
   auto cleanup = llvm::make_scope_exit([&] {
     if (!combined.empty())
-      llvm::sys::fs::remove(combined);
+      removeTempFile(combined);
     for (auto &[temp, final] : files)
-      llvm::sys::fs::remove(temp);
+      removeTempFile(temp);
   });
   auto tempFor = [&](const std::string &file) {
     llvm::SmallString<256> final(dir);
     llvm::sys::path::append(final, file);
-    std::string temp = dir + "/." + file + ".tmp-lib";
+    std::string temp = tempNextTo(final);
     files.push_back({temp, std::string(final)});
     return temp;
   };
 
-  llvm::SmallString<128> combinedPath;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("modelc-lib", "o", combinedPath)) {
-    error = "cannot create a temporary file: " + ec.message();
+  if (failed(createTempFile("o", combined, error)))
     return failure();
-  }
-  combined = std::string(combinedPath);
   llvm::SmallVector<std::string> args = {"-nostdlib", "-r", "-o", combined};
   args.append(objects.begin(), objects.end());
   args.append({"-Wl,--whole-archive", runtime, "-Wl,--no-whole-archive",
@@ -202,11 +198,12 @@ LogicalResult modelc::linkLibrary(
   for (const auto &[file, contents] : extraFiles)
     if (failed(writeFile(tempFor(file), contents, error)))
       return failure();
-  for (auto &[temp, final] : files)
-    if (std::error_code ec = llvm::sys::fs::rename(temp, final)) {
+  while (!files.empty()) {
+    auto [temp, final] = files.pop_back_val();
+    if (std::error_code ec = commitTempFile(temp, final)) {
       error = "cannot write '" + final + "': " + ec.message();
       return failure();
     }
-  files.clear();
+  }
   return success();
 }

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CodeGenImpl.h"
+#include "modelc/Pipeline/TempFiles.h"
 
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -246,13 +247,10 @@ LogicalResult compilePart(llvm::ArrayRef<char> bitcode,
 
 LogicalResult addTemporaryObject(llvm::SmallVectorImpl<std::string> &objects,
                                  std::string &error) {
-  llvm::SmallString<128> path;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("modelc", "o", path)) {
-    error = "cannot create a temporary file: " + ec.message();
+  std::string path;
+  if (failed(modelc::createTempFile("o", path, error)))
     return failure();
-  }
-  objects.push_back(std::string(path));
+  objects.push_back(path);
   return success();
 }
 

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,12 +55,46 @@ void installTempFileCleanup() {
   TrackPendingTemp = true;
   for (int Sig : {SIGINT, SIGTERM, SIGHUP})
     std::signal(Sig, cleanupAndDie);
+  // A file-size limit (ulimit -f) makes write() fail with EFBIG, reported
+  // like a full disk, instead of killing the process mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 void writeBytes(std::FILE *F, const void *Data, size_t Size,
                 const std::string &Path) {
   if (Size && std::fwrite(Data, 1, Size, F) != Size)
     throw Error("cannot write " + Path + ": " + std::strerror(errno));
+}
+
+/// The temporary name for writing `Path`: hidden, next to it, with this
+/// process's id so that a later run can tell a dead writer's leftovers.
+static std::string tempName(const std::string &Path) {
+  return dirName(Path) + "/." + baseName(Path) + ".tmp-" +
+         std::to_string(::getpid()) + "-XXXXXX";
+}
+
+/// Removes temporaries of `Path` whose writer is gone (killed by SIGKILL,
+/// or a power cut): `.<name>.tmp-<pid>-XXXXXX` with no process `pid`.
+static void sweepStaleTemps(const std::string &Path) {
+  std::string Dir = dirName(Path);
+  std::string Prefix = "." + baseName(Path) + ".tmp-";
+  DIR *D = ::opendir(Dir.c_str());
+  if (!D)
+    return;
+  while (struct dirent *E = ::readdir(D)) {
+    std::string Name = E->d_name;
+    if (Name.compare(0, Prefix.size(), Prefix) != 0)
+      continue;
+    size_t Dash = Name.find('-', Prefix.size());
+    std::string Digits = Name.substr(Prefix.size(), Dash - Prefix.size());
+    if (Dash == std::string::npos || Digits.empty() || Digits.size() > 9 ||
+        Digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    pid_t Owner = static_cast<pid_t>(std::stol(Digits));
+    if (Owner > 0 && ::kill(Owner, 0) != 0 && errno == ESRCH)
+      ::unlink((Dir + "/" + Name).c_str());
+  }
+  ::closedir(D);
 }
 
 void checkWritable(const std::string &Path) {
@@ -69,7 +104,8 @@ void checkWritable(const std::string &Path) {
   if (::stat(Path.c_str(), &St) == 0 && S_ISDIR(St.st_mode))
     throw Error("cannot write " + Path + ": " + std::strerror(EISDIR));
   std::string Dir = dirName(Path);
-  std::string Temp = Dir + "/." + baseName(Path) + ".tmp-XXXXXX";
+  sweepStaleTemps(Path);
+  std::string Temp = tempName(Path);
   int Fd = ::mkstemp(Temp.data());
   if (Fd < 0)
     throw Error("cannot write " + Path +
@@ -84,7 +120,8 @@ void writeFileAtomically(const std::string &Path,
   if (Path.empty())
     throw Error("cannot write an empty path");
   std::string Dir = dirName(Path);
-  std::string Temp = Dir + "/." + baseName(Path) + ".tmp-XXXXXX";
+  sweepStaleTemps(Path);
+  std::string Temp = tempName(Path);
   if (Temp.size() >= sizeof(PendingTemp))
     throw Error("cannot write " + Path + ": path too long");
   int Fd = ::mkstemp(Temp.data());

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Dialect/NN/NNDialect.h"
 #include "modelc/Frontend/IRGen.h"
+#include "modelc/Pipeline/TempFiles.h"
 #include "modelc/Frontend/Model.h"
 #include "modelc/Pipeline/Library.h"
 #include "modelc/Pipeline/Pipeline.h"
@@ -286,22 +287,26 @@ int main(int argc, char **argv) {
     if (out.empty())
       out = emit == Emit::Asm ? "-" : model->name + ".o";
     // Write next to the target and rename: no partial output on failure.
-    std::string temp = out == "-" ? "/dev/stdout" : out + ".tmp-emit";
+    std::string temp = out == "-" ? "/dev/stdout" : tempNextTo(out);
     if (failed(emitCode(*llvmModule, targetCpu,
                         emit == Emit::Asm ? CodeGenFile::Assembly
                                           : CodeGenFile::Object,
                         temp, error))) {
       if (out != "-")
-        llvm::sys::fs::remove(temp);
+        removeTempFile(temp);
       return fail(error);
     }
-    if (out != "-" && llvm::sys::fs::rename(temp, out))
+    if (out != "-" && commitTempFile(temp, out))
       return fail("cannot write '" + out + "'");
     return 0;
   }
 
   // An executable or a library: object files in temporary files, then the
   // link. A library adds its typed entry points to the module first.
+  std::string exe = outputFile.empty() ? model->name : outputFile.getValue();
+  sweepStaleTempFiles(emit == Emit::Lib
+                          ? llvm::StringRef(outputFile)
+                          : llvm::sys::path::parent_path(exe));
   LibrarySignature sig;
   std::vector<std::string> typed;
   if (emit == Emit::Lib) {
@@ -311,7 +316,7 @@ int main(int argc, char **argv) {
   llvm::SmallVector<std::string> objects;
   llvm::scope_exit removeObjects([&] {
     for (const std::string &object : objects)
-      llvm::sys::fs::remove(object);
+      removeTempFile(object);
   });
   if (failed(
           emitObjects(*llvmModule, targetCpu, codegenThreads, objects, error)))
@@ -325,7 +330,6 @@ int main(int argc, char **argv) {
       return fail(error);
     return 0;
   }
-  std::string exe = outputFile.empty() ? model->name : outputFile.getValue();
   if (failed(linkExecutable(objects, exe, argv[0], parallel, error)))
     return fail(error);
   return 0;

@@ -26,7 +26,7 @@ void writeBytes(std::FILE *F, const void *Data, size_t Size,
                 const std::string &Path);
 
 /// Installs SIGINT/SIGTERM/SIGHUP handlers that delete a temporary file
-/// being written before the process dies.
+/// being written before the process dies, and ignores SIGXFSZ.
 void installTempFileCleanup();
 
 } // namespace modelc::rt
