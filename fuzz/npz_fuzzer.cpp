@@ -45,6 +45,14 @@ template <typename F> void expectCleanError(const std::string &Path, F &&Fn) {
 
 } // namespace
 
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+  // Arrays up to 256 MB are decoded; a larger claim gets the reader's
+  // out-of-memory error (tested in tests/runtime/limits.test) instead of
+  // exhausting the fuzzer's memory.
+  setMemoryLimit(256u << 20);
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   std::string Path = asFile(Data, Size);
   const ModelInfo &Info = linkedModel();

@@ -35,6 +35,9 @@ using namespace mlir;
 
 namespace {
 
+/// Operations (terminator included) of a body worth copying into readers.
+constexpr size_t kMaxRecomputedOps = 8;
+
 /// True if `use` reads each element of its value once.
 bool readsOnce(OpOperand &use) {
   auto consumer = dyn_cast<linalg::GenericOp>(use.getOwner());
@@ -49,6 +52,12 @@ bool readsOnce(OpOperand &use) {
 /// gradient feeding both passes of batch norm's backward is one.
 bool cheapToRecompute(linalg::GenericOp producer) {
   if (producer->getNumResults() != 1 || producer.getNumReductionLoops() != 0)
+    return false;
+  // A producer that already absorbed others is no longer cheap: copying a
+  // fused chain into each reader would recompute the whole chain there (a
+  // chain of n relus copied into its n gradients: O(n^2) work at run time
+  // and O(n^3) to compile).
+  if (producer.getBody()->getOperations().size() > kMaxRecomputedOps)
     return false;
   int full = 0;
   for (OpOperand *in : producer.getDpsInputOperands())

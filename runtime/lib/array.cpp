@@ -114,23 +114,28 @@ int64_t checkedNumElements(const std::vector<int64_t> &Shape) {
   return N;
 }
 
+static uint64_t ExtraLimit = UINT64_MAX;
+
+void setMemoryLimit(uint64_t Bytes) { ExtraLimit = Bytes; }
+
 void checkMemory(uint64_t Bytes, const std::string &What) {
   uint64_t Limit = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
                    static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  const char *Whose = "this machine's memory (";
   struct rlimit R;
-  bool ByLimit = false;
   if (getrlimit(RLIMIT_AS, &R) == 0 && R.rlim_cur != RLIM_INFINITY &&
       R.rlim_cur < Limit) {
     Limit = R.rlim_cur;
-    ByLimit = true;
+    Whose = "this process may allocate (ulimit -v, ";
+  }
+  if (ExtraLimit < Limit) {
+    Limit = ExtraLimit;
+    Whose = "this process's memory limit (";
   }
   if (Bytes <= Limit)
     return;
   throw Error(What + ": needs " + format("%.1f", Bytes / 1e9) +
-              " GB, more than " +
-              (ByLimit ? "this process may allocate (ulimit -v, "
-                       : "this machine's memory (") +
-              format("%.1f", Limit / 1e9) + " GB)");
+              " GB, more than " + Whose + format("%.1f", Limit / 1e9) + " GB)");
 }
 
 void Array::Free::operator()(uint8_t *P) const { std::free(P); }

@@ -174,3 +174,45 @@ func.func @two_inputs_two_readers(%x: tensor<2x4x4x8xf32>, %y: tensor<2x4x4x8xf3
   } -> tensor<2x4x4x8xf32>
   return %p, %q : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>
 }
+
+// -----
+
+#id2 = affine_map<(i, j) -> (i, j)>
+
+// A producer with two readers is copied into both only while its body is
+// small (at most 8 operations): a fused chain (here 8 relus and the yield)
+// would be recomputed in full by every reader -- n relus copied into their
+// n gradients made a deep chain quadratic to run and cubic to compile.
+// CHECK-LABEL: func.func @big_producer_kept
+// CHECK-COUNT-3: linalg.generic
+// CHECK-NOT: linalg.generic
+func.func @big_producer_kept(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %p = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%0: f32, %out: f32):
+    %1 = arith.maximumf %0, %zero : f32
+    %2 = arith.maximumf %1, %zero : f32
+    %3 = arith.maximumf %2, %zero : f32
+    %4 = arith.maximumf %3, %zero : f32
+    %5 = arith.maximumf %4, %zero : f32
+    %6 = arith.maximumf %5, %zero : f32
+    %7 = arith.maximumf %6, %zero : f32
+    %8 = arith.maximumf %7, %zero : f32
+    linalg.yield %8 : f32
+  } -> tensor<4x8xf32>
+  %a = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%p : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.negf %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<4x8xf32>
+  %b = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%p : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<4x8xf32>
+  return %a, %b : tensor<4x8xf32>, tensor<4x8xf32>
+}

@@ -34,6 +34,9 @@ int64_t checkedNumElements(const std::vector<int64_t> &Shape);
 /// before an allocation that could only end in an out-of-memory kill.
 void checkMemory(uint64_t Bytes, const std::string &What);
 
+/// Lowers checkMemory's limit below the machine's (a fuzzer's budget).
+void setMemoryLimit(uint64_t Bytes);
+
 /// Names the process in the messages of the compiled code's allocator
 /// (alloc.cpp), which cannot throw through compiled frames.
 extern const char *ProgramName;
