@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace modelc::rt {
@@ -82,6 +83,13 @@ int runEval(const CommandContext &Ctx, const Args &A) {
   if (D.NumExamples == 0)
     throw Error(Data + ": the data has no examples");
   MetricSums R = evaluateDataset(M, Entry, S.arena(), D, Batch);
+  // A NaN mean is no measurement (and not valid JSON): name the likely
+  // causes instead of printing it.
+  if (!std::isfinite(R.meanLoss()))
+    throw Error(format("the loss over %s is %s: the data or the checkpoint "
+                       "%s holds non-finite values",
+                       Data.c_str(), std::isnan(R.meanLoss()) ? "NaN" : "inf",
+                       Ckpt.c_str()));
 
   if (P.has("json")) {
     nlohmann::ordered_json J;

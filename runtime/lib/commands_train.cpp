@@ -182,8 +182,13 @@ int Trainer::run(const ParsedArgs &P) {
       ++StepsPerEpoch;
     }
   }
-  Target = StepsGiven ? Steps : Epochs * StepsPerEpoch;
-  TotalEpochs = (Target + StepsPerEpoch - 1) / StepsPerEpoch;
+  Target = Steps;
+  if (!StepsGiven && __builtin_mul_overflow(Epochs, StepsPerEpoch, &Target))
+    throw UsageError("train: --epochs " + std::to_string(Epochs) + " of " +
+                     std::to_string(StepsPerEpoch) +
+                     " steps each is more than 2^63-1 steps");
+  // Rounded up without overflowing near 2^63.
+  TotalEpochs = Target / StepsPerEpoch + (Target % StepsPerEpoch != 0);
   note(format(
       "training '%s' on %lld examples from %s: batch size %lld, "
       "%lld steps per epoch, until global_step %lld (%s), seed %lld",
