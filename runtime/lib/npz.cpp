@@ -159,7 +159,16 @@ NpzReader::NpzReader(const std::string &Path) : Path(Path) {
     Map = static_cast<const uint8_t *>(P);
   }
   ::close(Fd);
-  indexArchive();
+  // A constructor that throws runs no destructor: unmap here, or every
+  // rejected file would leak its mapping (found by the npz fuzzer, which
+  // slowed down as the process's mappings piled up).
+  try {
+    indexArchive();
+  } catch (...) {
+    if (Map)
+      ::munmap(const_cast<uint8_t *>(Map), Size);
+    throw;
+  }
 }
 
 NpzReader::~NpzReader() {
