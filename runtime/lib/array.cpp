@@ -151,6 +151,8 @@ Array::Array(DType Type, std::vector<int64_t> Shape, size_t ItemSize)
       Bytes > (INT64_C(1) << 46))
     throw Error("array of shape " + shapeToString(this->Shape) +
                 " is too large");
+  checkMemory(static_cast<uint64_t>(Bytes),
+              "an array of shape " + shapeToString(this->Shape));
   // 64-byte alignment lets compiled code use aligned vector loads; never
   // allocate 0 bytes so data() is always a valid pointer.
   size_t Alloc = (static_cast<size_t>(Bytes) + 63) / 64 * 64;
