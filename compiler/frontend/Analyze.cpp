@@ -481,44 +481,38 @@ bool Analyzer::inferLayer(size_t i) {
     const char *window = conv ? "kernel_size" : "pool_size";
     bool same = a["padding"] == "same";
     out = {x.shape[0], 0, 0, conv ? a["filters"].get<int64_t>() : x.shape[3]};
+    // "kernel_size [3,3] with dilation_rate [2,2]", for the messages.
+    std::string windowText =
+        std::string(window) + " " + shortText(dumpJson(a[window])) +
+        (conv ? " with dilation_rate " + shortText(dumpJson(a["dilation_rate"]))
+              : std::string());
     int64_t padded = x.shape[3]; // per example, with `same` padding
     for (int k = 0; k < 2; ++k) {
+      int64_t in = x.shape[1 + k], size = pair(window, k);
+      int64_t stride = pair("strides", k);
       int64_t d = conv ? pair("dilation_rate", k) : 1;
       // Sizes are <= 2^31, so these products cannot overflow.
-      int64_t span = (pair(window, k) - 1) * d + 1;
+      int64_t span = (size - 1) * d + 1;
       if (span > kMaxSize)
-        return layerError(
-            i, conv ? "dilation_rate" : window,
-            std::string(window) + " " + shortText(dumpJson(a[window])) +
-                (conv ? " with dilation_rate " +
-                            shortText(dumpJson(a["dilation_rate"]))
-                      : std::string()) +
-                " spans " + std::to_string(span) +
-                " elements; at most 2147483647 are supported");
-      int64_t in = x.shape[1 + k];
-      int64_t extent =
-          same ? std::max(in, (mlir::nn::ceilDiv(in, pair("strides", k)) - 1) *
-                                      pair("strides", k) +
-                                  span)
-               : in;
-      if (llvm::MulOverflow(padded, extent, padded) ||
-          padded > kMaxExampleElements)
-        return layerError(
-            i, window,
-            std::string(window) + " " + shortText(dumpJson(a[window])) +
-                " with padding 'same' pads input shape " + showShape(x.shape) +
-                " to more than 2^31 elements per example");
+        return layerError(i, conv ? "dilation_rate" : window,
+                          windowText + " spans " + std::to_string(span) +
+                              " elements; at most 2147483647 are supported");
+      if (same) {
+        auto [before, after] = mlir::nn::samePadding(in, size, stride, d);
+        if (llvm::MulOverflow(padded, in + before + after, padded) ||
+            padded > kMaxExampleElements)
+          return layerError(i, window,
+                            windowText +
+                                " with padding 'same' pads input "
+                                "shape " +
+                                showShape(x.shape) +
+                                " to more than 2^31 elements per example");
+      }
       out[1 + k] = fromMlir(
-          mlir::nn::windowOutputSize(toMlir(x.shape[1 + k]), pair(window, k),
-                                     pair("strides", k), d, same));
+          mlir::nn::windowOutputSize(toMlir(in), size, stride, d, same));
       if (out[1 + k] == 0)
         return layerError(i, window,
-                          std::string("shape mismatch: ") + window + " " +
-                              shortText(dumpJson(a[window])) +
-                              (conv
-                                   ? " with dilation_rate " +
-                                         shortText(dumpJson(a["dilation_rate"]))
-                                   : std::string()) +
+                          "shape mismatch: " + windowText +
                               " does not fit input shape " +
                               showShape(x.shape) + " with padding 'valid'");
     }

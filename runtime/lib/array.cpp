@@ -118,16 +118,30 @@ static uint64_t ExtraLimit = UINT64_MAX;
 
 void setMemoryLimit(uint64_t Bytes) { ExtraLimit = Bytes; }
 
-void checkMemory(uint64_t Bytes, const std::string &What) {
-  uint64_t Limit = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
-                   static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
-  const char *Whose = "this machine's memory (";
-  struct rlimit R;
-  if (getrlimit(RLIMIT_AS, &R) == 0 && R.rlim_cur != RLIM_INFINITY &&
-      R.rlim_cur < Limit) {
-    Limit = R.rlim_cur;
-    Whose = "this process may allocate (ulimit -v, ";
+namespace {
+/// The most a process may allocate: physical memory or `ulimit -v`, read
+/// once (compiled code asks on every buffer it allocates).
+struct MachineLimit {
+  uint64_t Bytes;
+  const char *Whose;
+  MachineLimit() {
+    Bytes = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+            static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+    Whose = "this machine's memory (";
+    struct rlimit R;
+    if (getrlimit(RLIMIT_AS, &R) == 0 && R.rlim_cur != RLIM_INFINITY &&
+        R.rlim_cur < Bytes) {
+      Bytes = R.rlim_cur;
+      Whose = "this process may allocate (ulimit -v, ";
+    }
   }
+};
+} // namespace
+
+void checkMemory(uint64_t Bytes, const std::string &What) {
+  static const MachineLimit Machine;
+  uint64_t Limit = Machine.Bytes;
+  const char *Whose = Machine.Whose;
   if (ExtraLimit < Limit) {
     Limit = ExtraLimit;
     Whose = "this process's memory limit (";
