@@ -3,6 +3,8 @@
 #include "modelc/runtime/args.h"
 #include "modelc/runtime/error.h"
 
+#include <cmath>
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -59,16 +61,25 @@ std::string ParsedArgs::required(const std::string &Name) const {
   return It->second;
 }
 
+/// Parses S whole with `Parse` (strtoll/strtod style); false on junk or
+/// overflow.
+template <typename T, typename F>
+static bool parseWhole(const std::string &S, F Parse, T &V) {
+  char *End = nullptr;
+  errno = 0;
+  V = Parse(S.c_str(), &End);
+  return !S.empty() && *End == '\0' && errno != ERANGE;
+}
+
 int64_t ParsedArgs::integer(const std::string &Name, int64_t Default,
                             int64_t Min, int64_t Max) const {
   auto It = Values.find(Name);
   if (It == Values.end())
     return Default;
   const std::string &S = It->second;
-  char *End = nullptr;
-  errno = 0;
-  long long V = std::strtoll(S.c_str(), &End, 10);
-  if (S.empty() || *End != '\0' || errno == ERANGE)
+  long long V;
+  if (!parseWhole(
+          S, [](const char *P, char **E) { return std::strtoll(P, E, 10); }, V))
     throw UsageError(Command + ": option '--" + Name +
                      "' expects an integer, got '" + S + "'");
   if (V < Min || V > Max)
@@ -77,6 +88,24 @@ int64_t ParsedArgs::integer(const std::string &Name, int64_t Default,
                                        : "in [" + std::to_string(Min) + ", " +
                                              std::to_string(Max) + "]") +
                      ", got " + S);
+  return V;
+}
+
+double ParsedArgs::number(const std::string &Name, double Default,
+                          double Min) const {
+  auto It = Values.find(Name);
+  if (It == Values.end())
+    return Default;
+  const std::string &S = It->second;
+  double V;
+  if (!parseWhole(
+          S, [](const char *P, char **E) { return std::strtod(P, E); }, V) ||
+      !std::isfinite(V))
+    throw UsageError(Command + ": option '--" + Name +
+                     "' expects a number, got '" + S + "'");
+  if (V < Min)
+    throw UsageError(Command + ": option '--" + Name + "' must be at least " +
+                     format("%g", Min) + ", got " + S);
   return V;
 }
 

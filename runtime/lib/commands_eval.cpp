@@ -18,25 +18,29 @@ namespace modelc::rt {
 
 static const char *Help =
     R"(usage: PROG eval --data DATA.npz --checkpoint CKPT.npz [--batch-size B]
-                 [--threads N] [--json]
+                 [--confusion-matrix] [--threads N] [--json]
 
 Evaluates the checkpoint in inference mode on DATA.npz (one array per model
 input and label). Prints the loss (data loss plus regularization), the data
-loss, the accuracy and the number of examples. Never changes the checkpoint.
+loss, the accuracy of a classifier, the model's "metrics" and the number of
+examples. Never changes the checkpoint.
 
-  --batch-size B  examples per call (default 256)
-  --threads N     worker threads of the compiled code
-  --json          print one JSON object
+  --batch-size B        examples per call (default 256)
+  --confusion-matrix    also print the confusion matrix of a classifier
+                        (row = true class, column = predicted class)
+  --threads N           worker threads of the compiled code
+  --json                print one JSON object
 )";
 
 MetricSums evaluateDataset(const ModelInfo &M, const EntrySpec &Entry,
-                           float *Arena, const Dataset &D, int64_t Batch) {
+                           float *Arena, const Dataset &D, int64_t Batch,
+                           bool Confusion) {
   int64_t N = D.NumExamples;
   Batch = std::max<int64_t>(1, std::min(Batch, N));
   std::vector<Array> Outputs;
   for (const TensorSpec &T : M.Outputs)
     Outputs.emplace_back(T.Type, T.withBatch(Batch));
-  MetricSums Sums;
+  MetricSums Sums(M, Confusion);
   for (int64_t Start = 0; Start < N; Start += Batch) {
     float Loss = 0, DataLoss = 0;
     EntryBuffers B;
@@ -51,11 +55,10 @@ MetricSums evaluateDataset(const ModelInfo &M, const EntrySpec &Entry,
     B.Loss = &Loss;
     B.DataLoss = &DataLoss;
     callEntry(M, Entry, B);
-    Correct C;
-    if (hasAccuracy(M))
-      C = countCorrect(M, Outputs[M.LossLogits].data(), B.Labels[M.LossLabels],
+    if (M.Loss != LossKind::None)
+      Sums.Metrics.add(Outputs[M.LossLogits].data(), B.Labels[M.LossLabels],
                        B.Batch);
-    Sums.add(Loss, DataLoss, B.Batch, C);
+    Sums.add(Loss, DataLoss, B.Batch);
   }
   return Sums;
 }
@@ -65,6 +68,7 @@ int runEval(const CommandContext &Ctx, const Args &A) {
                {{"data", true},
                 {"checkpoint", true},
                 {"batch-size", true},
+                {"confusion-matrix", false},
                 {"threads", true},
                 {"json", false}},
                A);
@@ -77,12 +81,17 @@ int runEval(const CommandContext &Ctx, const Args &A) {
   int64_t Batch = P.integer("batch-size", 256, 1);
   setThreadCount(P.integer("threads", 0, 1, MaxThreads));
   const EntrySpec &Entry = requireEntry(M, "eval", "eval");
+  bool Confusion = P.has("confusion-matrix");
+  if (Confusion && !hasAccuracy(M))
+    throw UsageError("eval: --confusion-matrix needs a classifier; the "
+                     "model's loss is " +
+                     (M.LossName.empty() ? std::string("none") : M.LossName));
 
   State S = loadState(M, Ckpt, StateUse::Forward, M.Seed);
   Dataset D = loadDataset(M, Data, /*WithLabels=*/true);
   if (D.NumExamples == 0)
     throw Error(Data + ": the data has no examples");
-  MetricSums R = evaluateDataset(M, Entry, S.arena(), D, Batch);
+  MetricSums R = evaluateDataset(M, Entry, S.arena(), D, Batch, Confusion);
   // A NaN mean is no measurement (and not valid JSON): name the likely
   // causes instead of printing it.
   if (!std::isfinite(R.meanLoss()))
@@ -91,20 +100,34 @@ int runEval(const CommandContext &Ctx, const Args &A) {
                        Data.c_str(), std::isnan(R.meanLoss()) ? "NaN" : "inf",
                        Ckpt.c_str()));
 
+  const std::vector<int64_t> &CM = R.Metrics.confusion();
+  int64_t K = R.Metrics.classes();
   if (P.has("json")) {
     nlohmann::ordered_json J;
-    J["loss"] = R.meanLoss();
-    J["data_loss"] = R.meanDataLoss();
-    if (hasAccuracy(M))
-      J["accuracy"] = R.accuracy();
+    for (const auto &[Key, V] : R.values())
+      J[Key] = std::isfinite(V) ? nlohmann::ordered_json(V) : nullptr;
     J["examples"] = R.Examples;
+    if (Confusion)
+      for (int64_t T = 0; T < K; ++T)
+        J["confusion_matrix"].push_back(
+            std::vector<int64_t>(CM.begin() + T * K, CM.begin() + (T + 1) * K));
     std::printf("%s\n", J.dump().c_str());
     return 0;
   }
-  std::printf("loss: %.6f\ndata_loss: %.6f\n", R.meanLoss(), R.meanDataLoss());
-  if (hasAccuracy(M))
-    std::printf("accuracy: %.6f\n", R.accuracy());
+  for (const auto &[Key, V] : R.values())
+    std::printf("%s: %s\n", Key.c_str(),
+                std::isfinite(V) ? format("%.6f", V).c_str()
+                                 : "undefined (the data has one class only)");
   std::printf("examples: %lld\n", static_cast<long long>(R.Examples));
+  if (Confusion) {
+    std::printf("confusion matrix (row: true class, column: predicted):\n");
+    for (int64_t T = 0; T < K; ++T) {
+      std::string Row = format("%6lld |", static_cast<long long>(T));
+      for (int64_t Q = 0; Q < K; ++Q)
+        Row += format(" %7lld", static_cast<long long>(CM[T * K + Q]));
+      std::printf("%s\n", Row.c_str());
+    }
+  }
   return 0;
 }
 

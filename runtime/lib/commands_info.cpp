@@ -93,6 +93,12 @@ int runInfo(const CommandContext &Ctx, const Args &A) {
   printTensors("outputs", M.Outputs);
   std::printf("loss: %s\n",
               M.Loss == LossKind::None ? "none" : M.LossName.c_str());
+  if (!M.Metrics.empty()) {
+    std::string List;
+    for (const MetricSpec &S : M.Metrics)
+      List += (List.empty() ? "" : ", ") + S.Name;
+    std::printf("metrics: %s\n", List.c_str());
+  }
   std::printf("optimizer: %s\n", M.OptimizerText.empty()
                                      ? "none"
                                      : optimizerText(M.OptimizerText).c_str());

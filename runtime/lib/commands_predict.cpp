@@ -6,17 +6,20 @@
 #include "modelc/runtime/dataset.h"
 #include "modelc/runtime/entry.h"
 #include "modelc/runtime/error.h"
+#include "modelc/runtime/metrics.h"
 #include "modelc/runtime/npz.h"
 #include "modelc/runtime/state.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace modelc::rt {
 
 static const char *Help =
     R"(usage: PROG predict --input X.npz --checkpoint CKPT.npz --output Y.npz
-                    [--mode infer|train] [--batch-size B] [--threads N]
+                    [--mode infer|train] [--probabilities]
+                    [--batch-size B] [--threads N]
 
 Runs the forward pass on every example of X.npz (one array per model input)
 and writes one array per model output to Y.npz. Never changes the checkpoint.
@@ -24,9 +27,35 @@ and writes one array per model output to Y.npz. Never changes the checkpoint.
   --mode infer    inference mode: moving statistics, no dropout (default)
   --mode train    batch statistics, as training=True in TF (still no state
                   change); the whole input is one batch unless --batch-size
+  --probabilities also write `probabilities`: the softmax (softmax
+                  cross-entropy) or sigmoid (sigmoid cross-entropy) of the
+                  loss's logits, as Keras's predict returns for a model
+                  ending in that activation
   --batch-size B  examples per call (default: 256 in infer mode)
   --threads N     worker threads of the compiled code
 )";
+
+/// softmax over the last axis, or the elementwise sigmoid, in double.
+static Array probabilities(const ModelInfo &M, const Array &Logits) {
+  Array P(DType::F32, Logits.shape());
+  const float *L = Logits.as<float>();
+  float *Out = P.as<float>();
+  int64_t N = Logits.numElements();
+  if (M.Loss == LossKind::SigmoidCrossEntropy) {
+    for (int64_t I = 0; I < N; ++I)
+      Out[I] = static_cast<float>(1 / (1 + std::exp(-double(L[I]))));
+    return P;
+  }
+  int64_t K = Logits.shape().back();
+  for (int64_t R = 0; R + K <= N; R += K) {
+    double Max = *std::max_element(L + R, L + R + K), Sum = 0;
+    for (int64_t J = 0; J < K; ++J)
+      Sum += std::exp(double(L[R + J]) - Max);
+    for (int64_t J = 0; J < K; ++J)
+      Out[R + J] = static_cast<float>(std::exp(double(L[R + J]) - Max) / Sum);
+  }
+  return P;
+}
 
 int runPredict(const CommandContext &Ctx, const Args &A) {
   ParsedArgs P("predict",
@@ -34,6 +63,7 @@ int runPredict(const CommandContext &Ctx, const Args &A) {
                 {"checkpoint", true},
                 {"output", true},
                 {"mode", true},
+                {"probabilities", false},
                 {"batch-size", true},
                 {"threads", true}},
                A);
@@ -52,6 +82,12 @@ int runPredict(const CommandContext &Ctx, const Args &A) {
   const EntrySpec &Entry =
       requireEntry(M, Mode == "train" ? "forward_train" : "forward_infer",
                    "predict --mode " + Mode);
+  bool Probs = P.has("probabilities");
+  if (Probs && !hasAccuracy(M))
+    throw UsageError(
+        "predict: --probabilities needs a softmax or sigmoid cross-entropy "
+        "loss; the model's loss is " +
+        (M.LossName.empty() ? std::string("none") : M.LossName));
   if (sameFile(Out, Ckpt))
     throw Error("predict: --output " + Out +
                 " is the checkpoint; predict never writes the checkpoint");
@@ -92,6 +128,16 @@ int runPredict(const CommandContext &Ctx, const Args &A) {
     Views.push_back(ArrayView::of(M.Outputs[I].Name, Outputs[I]));
     Summary += (I ? ", " : "") + M.Outputs[I].Name + " " +
                shapeToString(Outputs[I].shape());
+  }
+  Array Probabilities;
+  if (Probs) {
+    Probabilities = probabilities(M, Outputs[M.LossLogits]);
+    std::string Name = "probabilities";
+    for (const TensorSpec &T : M.Outputs)
+      if (T.Name == Name)
+        Name = M.Outputs[M.LossLogits].Name + "/probabilities";
+    Views.push_back(ArrayView::of(Name, Probabilities));
+    Summary += ", " + Name + " " + shapeToString(Probabilities.shape());
   }
   writeNpz(Out, Views);
   std::printf("wrote %s: %s\n", Out.c_str(), Summary.c_str());

@@ -14,6 +14,7 @@
 #include "modelc/runtime/entry.h"
 #include "modelc/runtime/error.h"
 #include "modelc/runtime/metrics.h"
+#include "modelc/runtime/monitor.h"
 #include "modelc/runtime/random.h"
 #include "modelc/runtime/state.h"
 
@@ -22,6 +23,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <numeric>
 #include <unistd.h>
 
@@ -32,6 +34,8 @@ static const char *Help =
                   [--batch-size 32] [--seed S] [--init STATE.npz]
                   [--checkpoint CKPT.npz] [--resume CKPT.npz] [--no-shuffle]
                   [--steps N] [--threads N] [--log-every N] [--json]
+                  [--early-stopping-patience N] [--save-best BEST.npz]
+                  [--monitor KEY] [--min-delta D]
 
 Trains on TRAIN.npz (one array per model input and label). A checkpoint is
 written atomically after every epoch and at the end.
@@ -53,6 +57,22 @@ written atomically after every epoch and at the end.
                    previous record)
   --threads N      worker threads of the compiled code
   --json           one JSON object per record instead of text
+
+Early stopping and the best checkpoint (Keras's EarlyStopping and
+ModelCheckpoint(save_best_only=True)), decided at the end of each epoch:
+  --early-stopping-patience N
+                   stop once N epochs have passed without improvement of
+                   the monitored value (N = 0 acts as 1)
+  --save-best F    write the state of the best epoch so far to F
+                   (atomically); --checkpoint stays the last state, so
+                   --resume continues exactly
+  --monitor KEY    what to watch: val_loss (the default with --val, else
+                   loss), loss, data_loss, accuracy, any of the model's
+                   metrics, or val_ + any of these; accuracies, precision,
+                   recall and auc improve upwards, the others downwards
+  --min-delta D    an improvement must exceed D (default 0)
+The best value and its epoch are stored in checkpoints, so a resumed run
+counts the patience on.
 )";
 
 namespace {
@@ -78,7 +98,7 @@ double secondsSince(std::chrono::steady_clock::time_point T) {
 class Trainer {
 public:
   Trainer(const CommandContext &Ctx, const ParsedArgs &P)
-      : M(Ctx.Info), Json(P.has("json")) {}
+      : M(Ctx.Info), Json(P.has("json")), SinceLog(M), ThisEpoch(M) {}
 
   int run(const ParsedArgs &P);
 
@@ -89,8 +109,10 @@ private:
     std::fprintf(Json ? stderr : stdout, "%s\n", S.c_str());
   }
   void trainStep(int64_t Pos);
+  void setUpMonitor(const ParsedArgs &P);
   void logRecord(int64_t Epoch);
-  void endEpoch(int64_t Epoch);
+  /// Returns false when early stopping ends the run.
+  bool endEpoch(int64_t Epoch);
   void save();
 
   const ModelInfo &M;
@@ -100,7 +122,8 @@ private:
   Dataset Data, Val;
   bool HasVal = false;
   State S;
-  std::string CkptPath;
+  std::string CkptPath, BestPath;
+  std::unique_ptr<Monitor> Watch;
   bool Shuffle = true;
   int64_t Batch = 32, StepsPerEpoch = 0, Target = 0, TotalEpochs = 0;
   int64_t LogEvery = 0, Skipped = 0, LastSaved = -1;
@@ -152,6 +175,7 @@ int Trainer::run(const ParsedArgs &P) {
     note("no --checkpoint given: writing checkpoints to ./" + CkptPath);
   }
   checkWritable(CkptPath);
+  setUpMonitor(P);
 
   // Trained batches per epoch: every full batch, plus the partial one unless
   // a ghost batch size does not divide it.
@@ -216,19 +240,27 @@ int Trainer::run(const ParsedArgs &P) {
     Outputs.emplace_back(T.Type, T.withBatch(MaxBatch));
 
   int64_t CurrentEpoch = -1;
+  if (Watch && S.GlobalStep < Target &&
+      Watch->shouldStop(S.GlobalStep / StepsPerEpoch)) {
+    note(format("nothing to train: early stopping ended this run; %s was "
+                "best at epoch %lld",
+                Watch->key().c_str(),
+                static_cast<long long>(Watch->bestEpoch())));
+    Target = S.GlobalStep;
+  }
   while (S.GlobalStep < Target) {
     int64_t Epoch = S.GlobalStep / StepsPerEpoch;
     int64_t Pos = S.GlobalStep % StepsPerEpoch;
     if (Epoch != CurrentEpoch) {
       Order = epochOrder(N, S.Seed, Epoch, Shuffle);
       CurrentEpoch = Epoch;
-      ThisEpoch = MetricSums();
+      ThisEpoch = MetricSums(M);
     }
     trainStep(Pos);
     if (LogEvery && S.GlobalStep % LogEvery == 0)
       logRecord(Epoch);
-    if (Pos + 1 == StepsPerEpoch)
-      endEpoch(Epoch);
+    if (Pos + 1 == StepsPerEpoch && !endEpoch(Epoch))
+      break;
   }
   if (LastSaved != S.GlobalStep)
     save();
@@ -271,15 +303,30 @@ void Trainer::trainStep(int64_t Pos) {
                 " at step " + std::to_string(S.GlobalStep + 1) + "; " + Kept);
   }
   S.GlobalStep += 1;
-  Correct C;
-  if (hasAccuracy(M))
-    C = countCorrect(M, Outputs[M.LossLogits].data(),
-                     BatchLabels[M.LossLabels].data(), Count);
   double Secs = secondsSince(Start);
-  SinceLog.add(Loss, DataLoss, Count, C);
-  SinceLog.Seconds += Secs;
-  ThisEpoch.add(Loss, DataLoss, Count, C);
-  ThisEpoch.Seconds += Secs;
+  for (MetricSums *R : {&SinceLog, &ThisEpoch}) {
+    R->Metrics.add(Outputs[M.LossLogits].data(),
+                   BatchLabels[M.LossLabels].data(), Count);
+    R->add(Loss, DataLoss, Count);
+    R->Seconds += Secs;
+  }
+}
+
+/// The record's values as "loss 0.123456, accuracy 0.9000".
+static std::string describeValues(const MetricSums &R,
+                                  const std::string &Prefix = "") {
+  std::string Text;
+  for (const auto &[Key, V] : R.values())
+    if (Key != "data_loss")
+      Text += format("%s%s%s %.*f", Text.empty() && Prefix.empty() ? "" : ", ",
+                     Prefix.c_str(), Key.c_str(), Key == "loss" ? 6 : 4, V);
+  return Text;
+}
+
+static void addValues(nlohmann::ordered_json &J, const MetricSums &R,
+                      const std::string &Prefix = "") {
+  for (const auto &[Key, V] : R.values())
+    J[Prefix + Key] = std::isfinite(V) ? nlohmann::ordered_json(V) : nullptr;
 }
 
 void Trainer::logRecord(int64_t Epoch) {
@@ -288,72 +335,110 @@ void Trainer::logRecord(int64_t Epoch) {
     nlohmann::ordered_json J;
     J["step"] = S.GlobalStep;
     J["epoch"] = Epoch + 1;
-    J["loss"] = R.meanLoss();
-    J["data_loss"] = R.meanDataLoss();
-    if (hasAccuracy(M))
-      J["accuracy"] = R.accuracy();
-    J["examples_per_sec"] = R.examplesPerSec();
+    addValues(J, R);
+    J["examples_per_sec"] = roundRate(R.examplesPerSec());
     std::printf("%s\n", J.dump().c_str());
   } else {
-    std::string Acc =
-        hasAccuracy(M) ? format(", accuracy %.4f", R.accuracy()) : "";
-    std::printf("step %lld (epoch %lld): loss %.6f%s, %.1f examples/s\n",
+    std::printf("step %lld (epoch %lld): %s, %s examples/s\n",
                 static_cast<long long>(S.GlobalStep),
-                static_cast<long long>(Epoch + 1), R.meanLoss(), Acc.c_str(),
-                R.examplesPerSec());
+                static_cast<long long>(Epoch + 1), describeValues(R).c_str(),
+                formatRate(R.examplesPerSec()).c_str());
   }
   std::fflush(stdout);
-  SinceLog = MetricSums();
+  SinceLog = MetricSums(M);
 }
 
-void Trainer::endEpoch(int64_t Epoch) {
-  save();
-  MetricSums V;
+void Trainer::setUpMonitor(const ParsedArgs &P) {
+  bool Stop = P.has("early-stopping-patience");
+  if (P.has("save-best")) {
+    BestPath = P.required("save-best");
+    if (sameFile(BestPath, CkptPath) || BestPath == CkptPath)
+      throw UsageError("train: --save-best " + BestPath +
+                       " is the --checkpoint; they must differ (the "
+                       "checkpoint is the last state)");
+    checkWritable(BestPath);
+  }
+  if (!Stop && BestPath.empty()) {
+    for (const char *Opt : {"monitor", "min-delta"})
+      if (P.has(Opt))
+        throw UsageError(std::string("train: --") + Opt +
+                         " applies to --early-stopping-patience and "
+                         "--save-best; give one of them");
+    return;
+  }
+  std::string Key = P.str("monitor");
+  if (Key.empty()) {
+    Key = HasVal || P.has("val") ? "val_loss" : "loss";
+    if (Key == "loss")
+      note("note: no --val given: --monitor defaults to the training loss");
+  }
+  Watch = std::make_unique<Monitor>(
+      M, Key, P.has("val"), P.number("min-delta", 0, 0),
+      Stop ? P.integer("early-stopping-patience", 0, 0) : -1);
+  Watch->resume(S);
+  Watch->store(S);
+}
+
+bool Trainer::endEpoch(int64_t Epoch) {
+  MetricSums V(M);
   if (HasVal)
     V = evaluateDataset(M, *EvalEntry, S.arena(), Val, Batch);
+  bool Improved = false;
+  if (Watch) {
+    Improved = Watch->observe(Epoch + 1, ThisEpoch, V);
+    Watch->store(S);
+    // The best checkpoint first: a kill between the two writes leaves the
+    // previous epoch's checkpoint, and resuming replays this epoch.
+    if (Improved && !BestPath.empty())
+      saveCheckpoint(M, S, BestPath);
+  }
+  save();
   const MetricSums &R = ThisEpoch;
   if (Json) {
     nlohmann::ordered_json J;
     J["step"] = S.GlobalStep;
     J["epoch"] = Epoch + 1;
     J["epoch_end"] = true;
-    J["loss"] = R.meanLoss();
-    J["data_loss"] = R.meanDataLoss();
-    if (hasAccuracy(M))
-      J["accuracy"] = R.accuracy();
+    addValues(J, R);
     J["examples"] = R.Examples;
-    J["examples_per_sec"] = R.examplesPerSec();
+    J["examples_per_sec"] = roundRate(R.examplesPerSec());
     if (Skipped)
       J["skipped_examples"] = Skipped;
-    if (HasVal) {
-      J["val_loss"] = V.meanLoss();
-      J["val_data_loss"] = V.meanDataLoss();
-      if (hasAccuracy(M))
-        J["val_accuracy"] = V.accuracy();
-    }
+    if (HasVal)
+      addValues(J, V, "val_");
     J["checkpoint"] = CkptPath;
+    if (Improved && !BestPath.empty())
+      J["best_checkpoint"] = BestPath;
     std::printf("%s\n", J.dump().c_str());
   } else {
     std::string Line = format(
-        "epoch %lld/%lld done at step %lld: loss %.6f",
+        "epoch %lld/%lld done at step %lld: %s",
         static_cast<long long>(Epoch + 1), static_cast<long long>(TotalEpochs),
-        static_cast<long long>(S.GlobalStep), R.meanLoss());
-    if (hasAccuracy(M))
-      Line += format(", accuracy %.4f", R.accuracy());
-    if (HasVal) {
-      Line += format(", val_loss %.6f", V.meanLoss());
-      if (hasAccuracy(M))
-        Line += format(", val_accuracy %.4f", V.accuracy());
-    }
-    Line += format(", %.1f examples/s", R.examplesPerSec());
+        static_cast<long long>(S.GlobalStep), describeValues(R).c_str());
+    if (HasVal)
+      Line += describeValues(V, "val_");
+    Line += ", " + formatRate(R.examplesPerSec()) + " examples/s";
     if (Skipped)
       Line +=
           format(" (%lld examples skipped)", static_cast<long long>(Skipped));
+    if (Improved && !BestPath.empty())
+      Line += "; best so far, saved to " + BestPath;
     std::printf("%s\n", Line.c_str());
   }
   std::fflush(stdout);
   // The epoch record closes the interval of the next step record too.
-  SinceLog = MetricSums();
+  SinceLog = MetricSums(M);
+  if (Watch && Watch->shouldStop(Epoch + 1)) {
+    note(format("early stopping after epoch %lld: %s did not improve by more "
+                "than %g for %lld epochs; best %.6g at epoch %lld%s",
+                static_cast<long long>(Epoch + 1), Watch->key().c_str(),
+                Watch->minDelta(),
+                static_cast<long long>(Epoch + 1 - Watch->bestEpoch()),
+                Watch->best(), static_cast<long long>(Watch->bestEpoch()),
+                BestPath.empty() ? "" : (" (" + BestPath + ")").c_str()));
+    return false;
+  }
+  return true;
 }
 
 void Trainer::save() {
@@ -377,7 +462,11 @@ int runTrain(const CommandContext &Ctx, const Args &A) {
                 {"steps", true},
                 {"threads", true},
                 {"log-every", true},
-                {"json", false}},
+                {"json", false},
+                {"early-stopping-patience", true},
+                {"save-best", true},
+                {"monitor", true},
+                {"min-delta", true}},
                A);
   if (P.helpRequested()) {
     printHelp(Ctx, Help);

@@ -336,7 +336,7 @@ int modelc_api_eval_arrays(modelc_api_model *Model, const void *const *Inputs,
     // Chunks like the executable's `eval`, so scratch stays bounded.
     const int64_t Chunk = 256;
     std::vector<void *> Out = scratchOutputs(Model, std::min(Batch, Chunk));
-    MetricSums Sums;
+    MetricSums Sums(M);
     ThreadScope T(Model->Threads);
     for (int64_t First = 0; First < Batch; First += Chunk) {
       EntryBuffers B;
@@ -355,10 +355,9 @@ int modelc_api_eval_arrays(modelc_api_model *Model, const void *const *Inputs,
       B.Loss = &L;
       B.DataLoss = &D;
       callEntry(M, Entry, B);
-      Correct C;
-      if (hasAccuracy(M))
-        C = countCorrect(M, Out[M.LossLogits], B.Labels[M.LossLabels], B.Batch);
-      Sums.add(L, D, B.Batch, C);
+      if (M.Loss != LossKind::None)
+        Sums.Metrics.add(Out[M.LossLogits], B.Labels[M.LossLabels], B.Batch);
+      Sums.add(L, D, B.Batch);
     }
     if (Loss)
       *Loss = static_cast<float>(Sums.meanLoss());

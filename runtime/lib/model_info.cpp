@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 // The model object defines the info and whichever entries the model has;
 // the entries are weak so an inference-only model links without train_step.
 extern "C" {
@@ -193,6 +195,63 @@ InitSpec parseInit(const json &J, const std::string &Ctx) {
   return I;
 }
 
+/// The metrics list; each kind must be defined for the model's loss.
+std::vector<MetricSpec> parseMetrics(const json &List, LossKind Loss,
+                                     int64_t Classes) {
+  if (!List.is_array())
+    invalid("'metrics' is not an array");
+  static const std::pair<const char *, MetricKind> Kinds[] = {
+      {"accuracy", MetricKind::Accuracy},
+      {"top_k_accuracy", MetricKind::TopK},
+      {"precision", MetricKind::Precision},
+      {"recall", MetricKind::Recall},
+      {"auc", MetricKind::AUC},
+      {"mean_absolute_error", MetricKind::MeanAbsoluteError},
+      {"mean_squared_error", MetricKind::MeanSquaredError}};
+  std::vector<MetricSpec> Out;
+  for (const json &J : List) {
+    MetricSpec S;
+    S.Name = str(J, "name", "metric");
+    std::string Ctx = "metric '" + S.Name + "'";
+    std::string Kind = str(J, "kind", Ctx);
+    auto It = std::find_if(std::begin(Kinds), std::end(Kinds),
+                           [&](const auto &K) { return Kind == K.first; });
+    if (It == std::end(Kinds))
+      invalid(Ctx + ": unknown kind '" + Kind + "'");
+    S.Kind = It->second;
+    bool Classifier = Loss == LossKind::SoftmaxCrossEntropy ||
+                      Loss == LossKind::SigmoidCrossEntropy;
+    bool Binary = Loss == LossKind::SigmoidCrossEntropy ||
+                  (Loss == LossKind::SoftmaxCrossEntropy && Classes == 2);
+    bool Ok = true;
+    switch (S.Kind) {
+    case MetricKind::Accuracy:
+      Ok = Classifier;
+      break;
+    case MetricKind::TopK:
+      S.K = integer(J, "k", Ctx);
+      Ok = Loss == LossKind::SoftmaxCrossEntropy && S.K >= 1;
+      break;
+    case MetricKind::Precision:
+    case MetricKind::Recall:
+    case MetricKind::AUC:
+      Ok = Binary;
+      break;
+    case MetricKind::MeanAbsoluteError:
+    case MetricKind::MeanSquaredError:
+      Ok = Loss == LossKind::MSE;
+      break;
+    }
+    if (!Ok)
+      invalid(Ctx + ": not defined for this model's loss");
+    for (const MetricSpec &Prev : Out)
+      if (Prev.Name == S.Name)
+        invalid(Ctx + " is listed twice");
+    Out.push_back(S);
+  }
+  return Out;
+}
+
 } // namespace
 
 ModelInfo parseModelInfo(const char *Text) {
@@ -239,6 +298,10 @@ ModelInfo parseModelInfo(const char *Text) {
       M.LossName += "(" + M.Outputs[M.LossLogits].Name + ", " +
                     M.Labels[M.LossLabels].Name + ")";
     }
+    if (Root.contains("metrics"))
+      M.Metrics = parseMetrics(
+          Root.at("metrics"), M.Loss,
+          M.Loss == LossKind::None ? 0 : M.Outputs[M.LossLogits].Shape.back());
     if (Root.contains("optimizer") && !Root.at("optimizer").is_null())
       M.OptimizerText = Root.at("optimizer").dump();
     if (Root.contains("ignorable_state"))

@@ -4,7 +4,7 @@
 #include "modelc/runtime/error.h"
 #include "modelc/runtime/npz.h"
 #include <algorithm>
-
+#include <array>
 #include <cstring>
 
 namespace modelc::rt {
@@ -12,6 +12,11 @@ namespace modelc::rt {
 static const char *FingerprintKey = "modelc/fingerprint";
 static const char *SeedKey = "modelc/seed";
 static const char *StepKey = "global_step";
+static const std::string MonitorPrefix = "modelc/monitor/";
+
+static bool isMonitorKey(const std::string &Name) {
+  return Name.rfind(MonitorPrefix, 0) == 0;
+}
 
 State initialState(const ModelInfo &Info, int64_t Seed) {
   State S;
@@ -63,7 +68,7 @@ State loadState(const ModelInfo &Info, const std::string &Path, StateUse Use,
   std::vector<std::string> Unknown;
   for (const std::string &Name : R.names())
     if (Name != FingerprintKey && Name != SeedKey && Name != StepKey &&
-        !Info.findState(Name) &&
+        !isMonitorKey(Name) && !Info.findState(Name) &&
         std::find(Info.IgnorableState.begin(), Info.IgnorableState.end(),
                   Name) == Info.IgnorableState.end())
       Unknown.push_back(Name);
@@ -106,6 +111,17 @@ State loadState(const ModelInfo &Info, const std::string &Path, StateUse Use,
     if (S.GlobalStep < 0)
       throw Error(Path + ": global_step is negative");
   }
+  for (const std::string &Name : R.names()) {
+    if (!isMonitorKey(Name))
+      continue;
+    Array A = R.read(Name);
+    if (A.dtype() != DType::F64 || A.shape() != std::vector<int64_t>{2} ||
+        A.as<double>()[1] < 0)
+      throw Error(Path + ": array '" + Name +
+                  "' must be float64 [best value, epoch]");
+    S.Monitors.push_back({Name.substr(MonitorPrefix.size()), A.as<double>()[0],
+                          static_cast<int64_t>(A.as<double>()[1])});
+  }
   for (const StateVar &V : Info.State) {
     float *Out = S.arena() + V.Offset;
     if (!R.contains(V.Name)) {
@@ -143,6 +159,13 @@ void saveCheckpoint(const ModelInfo &Info, const State &S,
                    {},
                    Info.Fingerprint.data()});
   Views.push_back({SeedKey, DType::I64, 8, {}, &S.Seed});
+  std::vector<std::array<double, 2>> Records;
+  Records.reserve(S.Monitors.size());
+  for (const MonitorRecord &R : S.Monitors) {
+    Records.push_back({R.Best, static_cast<double>(R.Epoch)});
+    Views.push_back(
+        {MonitorPrefix + R.Key, DType::F64, 8, {2}, Records.back().data()});
+  }
   writeNpz(Path, Views);
 }
 

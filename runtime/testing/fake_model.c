@@ -13,7 +13,8 @@
  *
  * Every descriptor is checked, so a runtime marshalling bug aborts loudly.
  * Built with -DFAKE_VBS=V it declares virtual_batch_size V (another model,
- * another fingerprint) and aborts on batches V does not divide.
+ * another fingerprint) and aborts on batches V does not divide; built with
+ * -DFAKE_METRICS it lists metrics (top-1 accuracy, precision, recall, AUC).
  *
  *===----------------------------------------------------------------------===*/
 
@@ -29,6 +30,15 @@
 #define NAME "fake_dense_vbs"
 #define FINGERPRINT "fa4efa4efa4e0002"
 #define VBS_LIST "[" STR(FAKE_VBS) "]"
+#elif defined(FAKE_METRICS)
+#define NAME "fake_dense_metrics"
+#define FINGERPRINT "fa4efa4efa4e0003"
+#define VBS_LIST "[]"
+#define METRICS                                                                \
+  "\"metrics\": [{\"name\": \"top_1_accuracy\", \"kind\": "                  \
+  "\"top_k_accuracy\", \"k\": 1}, {\"name\": \"precision\", \"kind\": "        \
+  "\"precision\"}, {\"name\": \"recall\", \"kind\": \"recall\"}, "             \
+  "{\"name\": \"auc\", \"kind\": \"auc\"}],\n"
 #else
 #define NAME "fake_dense"
 #define FINGERPRINT "fa4efa4efa4e0001"
@@ -47,6 +57,9 @@ const char modelc_model_info[] =
     "\"optimizer\": {\"op\": \"momentum\", \"learning_rate\": 0.1, "
     "\"momentum\": 0.9},\n"
     "\"virtual_batch_sizes\": " VBS_LIST ",\n"
+#ifdef METRICS
+    METRICS
+#endif
     "\"layers\": [{\"name\": \"dense\", \"op\": \"dense\", \"shape\": [-1, 2], "
     "\"params\": 8},\n"
     "  {\"name\": \"logits\", \"op\": \"batch_norm\", \"shape\": [-1, 2], "

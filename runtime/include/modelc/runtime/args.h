@@ -29,6 +29,8 @@ public:
   /// The option as an integer in [Min, Max], or Default if absent.
   int64_t integer(const std::string &Name, int64_t Default, int64_t Min,
                   int64_t Max = INT64_MAX) const;
+  /// The option as a finite number >= Min, or Default if absent.
+  double number(const std::string &Name, double Default, double Min) const;
   /// Throws UsageError unless the option was given.
   std::string required(const std::string &Name) const;
 

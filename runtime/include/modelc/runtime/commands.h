@@ -29,9 +29,10 @@ int runTrain(const CommandContext &Ctx, const Args &A);
 int runBench(const CommandContext &Ctx, const Args &A);
 
 /// Runs the `eval` entry over a dataset in batches of at most `Batch`;
-/// loss and accuracy are weighted by batch size.
+/// losses are weighted by batch size, metrics summed over examples.
 MetricSums evaluateDataset(const ModelInfo &M, const EntrySpec &Entry,
-                           float *Arena, const Dataset &D, int64_t Batch);
+                           float *Arena, const Dataset &D, int64_t Batch,
+                           bool Confusion = false);
 
 /// Two files are the same if they have the same device and inode.
 bool sameFile(const std::string &A, const std::string &B);

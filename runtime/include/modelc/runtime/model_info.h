@@ -87,15 +87,33 @@ struct EntrySpec {
 
 enum class LossKind { None, SoftmaxCrossEntropy, SigmoidCrossEntropy, MSE };
 
+enum class MetricKind {
+  Accuracy, // argmax (softmax) or logit > 0 (sigmoid) against the label
+  TopK,     // the label's logit among the K largest (ties count as in)
+  Precision,
+  Recall,
+  AUC, // exact area under the ROC curve (binary classifiers)
+  MeanAbsoluteError,
+  MeanSquaredError
+};
+
+/// A metric of the model's "metrics" list; `Name` is its key in the logs.
+struct MetricSpec {
+  std::string Name;
+  MetricKind Kind = MetricKind::Accuracy;
+  int64_t K = 5;
+};
+
 struct ModelInfo {
   std::string Name, Fingerprint;
   int64_t Seed = 0;
   std::vector<TensorSpec> Inputs, Labels, Outputs;
   LossKind Loss = LossKind::None;
-  std::string LossName;      // As written, for `info`.
-  int LossLogits = -1;       // Index into Outputs.
-  int LossLabels = -1;       // Index into Labels.
-  std::string OptimizerText; // Compact JSON, for `info`.
+  std::string LossName;            // As written, for `info`.
+  int LossLogits = -1;             // Index into Outputs.
+  int LossLabels = -1;             // Index into Labels.
+  std::string OptimizerText;       // Compact JSON, for `info`.
+  std::vector<MetricSpec> Metrics; // As listed in the model.
   std::vector<int64_t> VirtualBatchSizes;
   /// State a training build of the same model has and this build does not
   /// (optimizer slots of an --inference-only build): skipped when loading.

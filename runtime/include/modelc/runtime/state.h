@@ -7,8 +7,18 @@
 #include "modelc/runtime/model_info.h"
 
 #include <string>
+#include <vector>
 
 namespace modelc::rt {
+
+/// The best value of a monitored quantity (train --early-stopping-patience,
+/// --save-best), stored in checkpoints as modelc/monitor/<key> = [value,
+/// epoch] so that a resumed run continues the count.
+struct MonitorRecord {
+  std::string Key;
+  double Best = 0;
+  int64_t Epoch = 0; // The epoch (from 1) that reached Best; 0 = none yet.
+};
 
 /// Everything a model carries between calls: the float arena, global_step and
 /// the training seed (stored in checkpoints as modelc/seed).
@@ -16,7 +26,8 @@ struct State {
   Array Arena; // f32 [state_size]
   int64_t GlobalStep = 0;
   int64_t Seed = 0;
-  bool HasStoredSeed = false; // The file read had modelc/seed.
+  bool HasStoredSeed = false;          // The file read had modelc/seed.
+  std::vector<MonitorRecord> Monitors; // At most one is written.
 
   float *arena() { return Arena.as<float>(); }
   const float *arena() const { return Arena.as<float>(); }
