@@ -121,6 +121,7 @@ private:
   bool inferShapes();
   bool inferLayer(size_t i);
   bool outputsLossOptimizer();
+  bool metrics();
   bool checkReuse();
   bool layoutVariables();
   void buildNormalized();
@@ -144,13 +145,13 @@ bool Analyzer::topLevel() {
     return error("", "the model must be a JSON object");
   static const std::set<std::string> known = {"name",   "seed",     "inputs",
                                               "labels", "layers",   "outputs",
-                                              "loss",   "optimizer"};
+                                              "loss",   "optimizer", "metrics"};
   for (auto &[key, v] : doc.items())
     if (!known.count(key))
       return error("/" + key,
                    "unknown top-level key '" + shortText(key) +
                        "' (expected name, seed, inputs, labels, layers, "
-                       "outputs, loss, optimizer)");
+                       "outputs, loss, optimizer, metrics)");
   if (!doc.contains("name") || doc["name"].is_null())
     return error("", "missing model 'name'");
   if (!doc["name"].is_string() || !isIdentifier(doc["name"]))
@@ -772,6 +773,20 @@ bool Analyzer::outputsLossOptimizer() {
   return true;
 }
 
+bool Analyzer::metrics() {
+  model.metrics = nullptr;
+  if (!doc.contains("metrics") || doc["metrics"].is_null())
+    return true;
+  int64_t classes = 0;
+  if (!model.loss.is_null() && model.loss.contains("logits"))
+    classes = model.findValue(model.loss["logits"])->shape.back();
+  std::string where = "/metrics", message;
+  if (!normalizeMetrics(doc["metrics"], model.loss, classes, model.metrics,
+                        where, message))
+    return error(where, message);
+  return true;
+}
+
 /// Parameters and moving statistics in layer order; `reuse` shares the
 /// named layer's variables instead of declaring new ones.
 bool Analyzer::layoutVariables() {
@@ -887,6 +902,8 @@ void Analyzer::buildNormalized() {
   n["optimizer"] = model.optimizer;
 
   // FNV-1a over the normalized text: equal models, equal fingerprints.
+  // Metrics are left out: the runtime computes them, so adding one must not
+  // orphan the model's checkpoints.
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : dumpJson(n)) {
     h ^= c;
@@ -895,6 +912,8 @@ void Analyzer::buildNormalized() {
   char buf[17];
   snprintf(buf, sizeof buf, "%016llx", (unsigned long long)h);
   model.fingerprint = buf;
+  if (!model.metrics.is_null())
+    n["metrics"] = model.metrics;
 }
 
 /// `reuse` must name an earlier batch_norm with as many channels.
@@ -945,7 +964,7 @@ std::optional<Model> Analyzer::run() {
     return std::nullopt;
   if (!checkReuse())
     return std::nullopt;
-  if (!outputsLossOptimizer())
+  if (!outputsLossOptimizer() || !metrics())
     return std::nullopt;
   if (!layoutVariables())
     return std::nullopt;

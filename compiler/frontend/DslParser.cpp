@@ -72,6 +72,7 @@ private:
   bool layerStatement(const std::string &name, size_t nameOffset);
   bool lossStatement();
   bool optimizerStatement();
+  bool metricsStatement();
   bool outputStatement();
   bool statement();
 
@@ -370,6 +371,35 @@ bool DslParser::optimizerStatement() {
   return true;
 }
 
+/// `metrics accuracy, auc, top_k_accuracy(k=3)`
+bool DslParser::metricsStatement() {
+  json &metrics = parsed.doc["metrics"];
+  if (!metrics.is_array())
+    metrics = json::array();
+  while (true) {
+    skipSpace();
+    size_t start = pos;
+    std::string name;
+    if (!identifier(name, "a metric name"))
+      return false;
+    std::string pointer = "/metrics/" + std::to_string(metrics.size());
+    parsed.locs.set(pointer, at(start));
+    skipSpace();
+    if (peek() == '(') {
+      json args = json::object();
+      if (!keywordArgs(args, pointer + "/" + name, nullptr))
+        return false;
+      metrics.push_back({{name, args}});
+    } else {
+      metrics.push_back(name);
+    }
+    skipSpace();
+    if (peek() != ',')
+      return true;
+    ++pos;
+  }
+}
+
 /// `output a, b`
 bool DslParser::outputStatement() {
   json &outputs = parsed.doc["outputs"];
@@ -415,10 +445,13 @@ bool DslParser::statement() {
     ok = lossStatement();
   } else if (word == "optimizer") {
     ok = optimizerStatement();
+  } else if (word == "metrics") {
+    ok = metricsStatement();
   } else {
     return error(at(start), "unknown statement '" + shortText(word) +
                                 "' (expected model, input, label, "
-                                "NAME = op(...), output, loss or optimizer)");
+                                "NAME = op(...), output, loss, optimizer or "
+                                "metrics)");
   }
   if (!ok)
     return false;

@@ -29,8 +29,8 @@ std::string compact(const json &v) {
 std::string dslShape(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + (shape[i] < 0 ? std::string("?")
-                                         : std::to_string(shape[i]));
+    s += (i ? ", " : "") +
+         (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
   return s + "]";
 }
 
@@ -58,8 +58,8 @@ std::string modelc::printJsonModel(const Model &model) {
 
 std::string modelc::printDslModel(const Model &model) {
   const json &n = model.normalized;
-  std::string s = "model " + model.name + " seed=" +
-                  std::to_string(model.seed) + "\n";
+  std::string s =
+      "model " + model.name + " seed=" + std::to_string(model.seed) + "\n";
   for (auto &[name, t] : model.inputs)
     s += "input " + name + ": " + t.dtype + dslShape(t.shape) + "\n";
   for (auto &[name, t] : model.labels)
@@ -96,8 +96,18 @@ std::string modelc::printDslModel(const Model &model) {
     for (auto &[k, v] : model.optimizer.items())
       if (k != "op")
         args += (args.empty() ? "" : ", ") + k + "=" + compact(v);
-    s += "optimizer " + model.optimizer["op"].get<std::string>() + "(" +
-         args + ")\n";
+    s += "optimizer " + model.optimizer["op"].get<std::string>() + "(" + args +
+         ")\n";
+  }
+  if (!model.metrics.is_null()) {
+    std::string list;
+    for (const json &m : model.metrics)
+      list +=
+          (list.empty() ? "" : ", ") +
+          (m.is_string()
+               ? m.get<std::string>()
+               : "top_k_accuracy(k=" + compact(m["top_k_accuracy"]["k"]) + ")");
+    s += "metrics " + list + "\n";
   }
   return s;
 }

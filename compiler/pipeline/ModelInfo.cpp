@@ -75,6 +75,15 @@ std::string modelc::buildModelInfo(const Model &model, ModuleOp module) {
     info["outputs"].push_back(tensorDecl(o, model.findLayer(o)->output));
   info["loss"] = model.loss;
   info["optimizer"] = model.optimizer;
+  if (!model.metrics.is_null()) {
+    info["metrics"] = json::array();
+    for (const json &m : model.metrics) {
+      json d = {{"name", metricKey(m)}, {"kind", metricKind(m)}};
+      if (!m.is_string())
+        d["k"] = m["top_k_accuracy"]["k"];
+      info["metrics"].push_back(d);
+    }
+  }
 
   json vbs = json::array();
   json layers = json::array();

@@ -91,6 +91,7 @@ struct Model {
   std::vector<LayerInfo> layers;
   std::vector<std::string> outputs;
   json loss, optimizer; // normalized, or null
+  json metrics;         // normalized list (Metrics.cpp), or null
   std::vector<VariableInfo> variables;
   json normalized; // the whole normalized document
   std::string fingerprint;
@@ -143,6 +144,16 @@ bool parseJsonText(const std::string &text, json &out, size_t &errorOffset,
 
 /// Compact JSON text that never aborts (invalid UTF-8 is replaced).
 std::string dumpJson(const json &value);
+
+/// Checks the model's "metrics" list against its loss (`classes`: the
+/// logits' last dimension) and normalizes it: one name per metric, top-k as
+/// {"top_k_accuracy": {"k": K}}. On failure sets the JSON pointer and message.
+bool normalizeMetrics(const json &raw, const json &loss, int64_t classes,
+                      json &out, std::string &where, std::string &message);
+/// A normalized metric's key in the logs ("auc", "top_3_accuracy").
+std::string metricKey(const json &normalized);
+/// The runtime's kind of a normalized metric (docs/RUNTIME_ABI.md).
+std::string metricKind(const json &normalized);
 
 } // namespace modelc
 
