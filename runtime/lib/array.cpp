@@ -188,4 +188,11 @@ size_t Array::rowBytes() const {
   return N;
 }
 
+void Array::reshape(std::vector<int64_t> NewShape) {
+  if (checkedNumElements(NewShape) != NumElements)
+    throw Error("internal error: reshape " + shapeToString(Shape) + " to " +
+                shapeToString(NewShape));
+  Shape = std::move(NewShape);
+}
+
 } // namespace modelc::rt

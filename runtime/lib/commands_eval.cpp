@@ -21,7 +21,7 @@ static const char *Help =
                  [--confusion-matrix] [--threads N] [--json]
 
 Evaluates the checkpoint in inference mode on DATA.npz (one array per model
-input and label). Prints the loss (data loss plus regularization), the data
+input and label) or DATA.csv. Prints the loss (data loss plus regularization), the data
 loss, the accuracy of a classifier, the model's "metrics" and the number of
 examples. Never changes the checkpoint.
 

@@ -22,7 +22,8 @@ static const char *Help =
                     [--batch-size B] [--threads N]
 
 Runs the forward pass on every example of X.npz (one array per model input)
-and writes one array per model output to Y.npz. Never changes the checkpoint.
+or X.csv (a header row naming them) and writes one array per model output to
+Y.npz. Never changes the checkpoint.
 
   --mode infer    inference mode: moving statistics, no dropout (default)
   --mode train    batch statistics, as training=True in TF (still no state

@@ -37,8 +37,10 @@ static const char *Help =
                   [--early-stopping-patience N] [--save-best BEST.npz]
                   [--monitor KEY] [--min-delta D]
 
-Trains on TRAIN.npz (one array per model input and label). A checkpoint is
-written atomically after every epoch and at the end.
+Trains on TRAIN.npz (one array per model input and label) or TRAIN.csv (a
+header row naming them; columns x[0], x[1].. fill input x). A checkpoint is
+written atomically after every epoch and at the end. Float64 and int64
+arrays are converted (with a note) when every value converts exactly.
 
   --epochs E       train until E epochs are complete (default 1)
   --steps N        train until global_step reaches N instead; both count

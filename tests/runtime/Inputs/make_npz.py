@@ -58,6 +58,21 @@ elif kind == "x_f64":
     savez(x=x.astype(np.float64), y=y)
 elif kind == "y_i64":
     savez(x=x, y=y.astype(np.int64))
+elif kind == "keras_habits":
+    # What Keras users have: float64 features, int64 labels shaped [N, 1].
+    savez(x=x.astype(np.float64), y=y.astype(np.int64).reshape(n, 1))
+elif kind == "y_i64_huge":
+    y = y.astype(np.int64)
+    y[7] = 2**40
+    savez(x=x, y=y)
+elif kind == "y_fraction":
+    y = y.astype(np.float32)
+    y[4] = 0.5
+    savez(x=x, y=y)
+elif kind == "x_bytes":
+    savez(x=np.array([b"abc"] * n), y=y)
+elif kind == "y_shape_2":
+    savez(x=x, y=np.stack([y, y], axis=1))
 elif kind == "x_rank":
     savez(x=x.reshape(n, 3, 1), y=y)
 elif kind == "x_shape":

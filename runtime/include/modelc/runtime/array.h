@@ -59,6 +59,8 @@ public:
   }
   /// Bytes per index of the first dimension.
   size_t rowBytes() const;
+  /// Gives the same elements another shape (as many elements).
+  void reshape(std::vector<int64_t> NewShape);
 
   uint8_t *data() { return Data.get(); }
   const uint8_t *data() const { return Data.get(); }

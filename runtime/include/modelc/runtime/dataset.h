@@ -20,10 +20,16 @@ struct Dataset {
   std::vector<Array> Labels; // Empty unless loaded with labels.
 };
 
-/// Loads and validates; labels of a softmax cross-entropy loss are checked
-/// against the number of classes. Throws Error naming the file.
+/// Loads and validates an .npz (or, by its suffix, a .csv) file; labels of a
+/// softmax cross-entropy loss are checked against the number of classes.
+/// Throws Error naming the file.
 Dataset loadDataset(const ModelInfo &Info, const std::string &Path,
                     bool WithLabels);
+
+/// A CSV file with a header row naming the columns (csv.cpp); values are
+/// parsed in the model's dtypes, errors name the line and column.
+Dataset loadCsvDataset(const ModelInfo &Info, const std::string &Path,
+                       bool WithLabels);
 
 /// Checks `Batch` examples given as buffers in the model's order: token ids
 /// against their input's range and softmax cross-entropy labels against the
