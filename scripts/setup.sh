@@ -8,7 +8,7 @@ PKGS=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   libomp-22-dev libclang-rt-22-dev libfuzzer-22-dev
   nlohmann-json3-dev zlib1g-dev libstdc++-12-dev
-  python3-numpy
+  python3-numpy python3-matplotlib
   dataset-fashion-mnist python3-sklearn
 )
 
