@@ -3,7 +3,7 @@
 json/dsl: every model file of the examples and the tests (including the
 split-file sections of .test files); npz: data and checkpoints of the
 runtime's test model, stored and compressed; model-info: what modelc emits
-for the example models.
+for the example models; csv: the CSV files of the runtime's tests.
 """
 import glob
 import os
@@ -62,3 +62,9 @@ for path in glob.glob(f"{root}/examples/*.json"):
     info = subprocess.run([f"{bindir}/modelc", path, "--emit=info"],
                           check=True, capture_output=True, text=True).stdout
     put("model-info", os.path.basename(path), info)
+
+data = os.path.join(out, "npz", "data-50-savez.npz")
+csv_dir = os.path.join(out, "csv")
+os.makedirs(csv_dir, exist_ok=True)
+subprocess.run([sys.executable, f"{root}/tests/runtime/Inputs/make_csv.py", data, csv_dir],
+               check=True)
