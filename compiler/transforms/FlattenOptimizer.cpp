@@ -82,6 +82,8 @@ bool sameKind(const Update &a, const Update &b) {
 
 struct NNFlattenOptimizerPass
     : nn::impl::NNFlattenOptimizerBase<NNFlattenOptimizerPass> {
+  using NNFlattenOptimizerBase::NNFlattenOptimizerBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto step = module.lookupSymbol<func::FuncOp>("train_step");
@@ -118,53 +120,20 @@ struct NNFlattenOptimizerPass
       return;
 
     declareConsecutively(module, updates);
-
     OpBuilder b(last->getNextNode());
-    Location loc = last->getLoc();
-    MLIRContext *ctx = &getContext();
-    unsigned numState = updates.front().numState();
-    int64_t total = 0;
-    for (const Update &u : updates)
-      total += cast<RankedTensorType>(u.op->getOperand(0).getType())
-                   .getNumElements();
-    auto flatType = RankedTensorType::get({total}, b.getF32Type());
-
-    SmallVector<ArrayAttr> groups;
-    SmallVector<Value> operands;
-    for (unsigned role = 0; role < numState; ++role) {
-      SmallVector<Attribute> refs;
-      for (const Update &u : updates)
-        refs.push_back(FlatSymbolRefAttr::get(ctx, u.variables[role]));
-      groups.push_back(ArrayAttr::get(ctx, refs));
-      operands.push_back(
-          nn::ReadFlatOp::create(b, loc, flatType, groups.back()));
+    // Consecutive updates, hence consecutive arena ranges, per sweep. A
+    // last group of one keeps its own op, which reads its variables by name.
+    size_t chunk = std::max(2u, unsigned(maxVariables));
+    size_t swept = 0;
+    for (size_t first = 0; first + 1 < updates.size(); first += chunk) {
+      swept = std::min(first + chunk, updates.size());
+      emitSweep(b, last->getLoc(), firstAssign,
+                ArrayRef<Update>(updates).slice(first, swept - first));
     }
-    // Each gradient is flattened where it is computed, so nn-concat-in-place
-    // can insert it there (see that pass).
-    SmallVector<Value> grads;
-    for (const Update &u : updates) {
-      Value g = u.op->getOperand(numState);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointAfterValue(g);
-      grads.push_back(nn::flatten(b, loc, g));
-    }
-    operands.push_back(tensor::ConcatOp::create(b, loc, 0, grads));
-    Operation *first = updates.front().op;
-    for (Value scalar : first->getOperands().drop_front(numState + 1))
-      operands.push_back(scalar);
-    OperationState state(loc, first->getName());
-    state.addOperands(operands);
-    state.addTypes(SmallVector<Type>(numState, flatType));
-    state.addAttributes(first->getAttrs());
-    Operation *sweep = b.create(state);
 
-    b.setInsertionPoint(firstAssign);
-    for (unsigned role = 0; role < numState; ++role)
-      nn::AssignFlatOp::create(b, loc, groups[role], sweep->getResult(role));
-
-    for (Update &u : updates) {
+    for (Update &u : MutableArrayRef<Update>(updates).take_front(swept)) {
       SmallVector<Operation *> reads;
-      for (unsigned i = 0; i < numState; ++i)
+      for (unsigned i = 0; i < u.numState(); ++i)
         reads.push_back(u.op->getOperand(i).getDefiningOp());
       for (nn::AssignOp a : u.assigns)
         a.erase();
@@ -173,6 +142,53 @@ struct NNFlattenOptimizerPass
         if (read->use_empty())
           read->erase();
     }
+  }
+
+  /// One op over the flat ranges of `group`'s variables, placed at `b`; its
+  /// results are written back before `firstAssign`.
+  void emitSweep(OpBuilder &b, Location loc, Operation *firstAssign,
+                 ArrayRef<Update> group) {
+    MLIRContext *ctx = &getContext();
+    unsigned numState = group.front().numState();
+    int64_t total = 0;
+    for (const Update &u : group)
+      total += cast<RankedTensorType>(u.op->getOperand(0).getType())
+                   .getNumElements();
+    auto flatType = RankedTensorType::get({total}, b.getF32Type());
+
+    SmallVector<ArrayAttr> groups;
+    SmallVector<Value> operands;
+    for (unsigned role = 0; role < numState; ++role) {
+      SmallVector<Attribute> refs;
+      for (const Update &u : group)
+        refs.push_back(FlatSymbolRefAttr::get(ctx, u.variables[role]));
+      groups.push_back(ArrayAttr::get(ctx, refs));
+      operands.push_back(
+          nn::ReadFlatOp::create(b, loc, flatType, groups.back()));
+    }
+    // Each gradient is flattened where it is computed, so nn-concat-in-place
+    // can insert it there (see that pass).
+    SmallVector<Value> grads;
+    for (const Update &u : group) {
+      Value g = u.op->getOperand(numState);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointAfterValue(g);
+      grads.push_back(nn::flatten(b, loc, g));
+    }
+    operands.push_back(tensor::ConcatOp::create(b, loc, 0, grads));
+    Operation *first = group.front().op;
+    for (Value scalar : first->getOperands().drop_front(numState + 1))
+      operands.push_back(scalar);
+    OperationState state(loc, first->getName());
+    state.addOperands(operands);
+    state.addTypes(SmallVector<Type>(numState, flatType));
+    state.addAttributes(first->getAttrs());
+    Operation *sweep = b.create(state);
+
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(firstAssign);
+    for (unsigned role = 0; role < numState; ++role)
+      nn::AssignFlatOp::create(b, loc, groups[role], sweep->getResult(role));
   }
 
   /// Moves the updated variables to the end of the declarations: every

@@ -33,7 +33,17 @@ def NNFlattenOptimizer : Pass<"nn-flatten-optimizer", "ModuleOp"> {
     concatenated in the same order. One element-wise loop then updates the
     whole model, large enough to thread even when every variable is small.
     A parameter with a constraint keeps its own update.
+
+    A sweep takes at most `max-variables` variables; a longer run of them is
+    split into consecutive sweeps over consecutive ranges. The gradient
+    concatenation of one sweep becomes a chain of in-place inserts into one
+    buffer, and one-shot bufferization's alias analysis of such a chain grows
+    with the cube of its length (a 100-layer MLP took minutes to compile).
   }];
+  let options = [
+    Option<"maxVariables", "max-variables", "unsigned", "32",
+           "Most variables updated by one sweep">
+  ];
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
