@@ -3,7 +3,8 @@
 json/dsl: every model file of the examples and the tests (including the
 split-file sections of .test files); npz: data and checkpoints of the
 runtime's test model, stored and compressed; model-info: what modelc emits
-for the example models; csv: the CSV files of the runtime's tests.
+for the example models; csv: the CSV files of the runtime's tests;
+library: none (tests/fuzz/library holds its inputs).
 """
 import glob
 import os
@@ -68,3 +69,6 @@ csv_dir = os.path.join(out, "csv")
 os.makedirs(csv_dir, exist_ok=True)
 subprocess.run([sys.executable, f"{root}/tests/runtime/Inputs/make_csv.py", data, csv_dir],
                check=True)
+
+# library: call sequences start from the regression inputs in tests/fuzz.
+os.makedirs(os.path.join(out, "library"), exist_ok=True)
