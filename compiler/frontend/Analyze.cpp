@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <set>
 
 using namespace modelc;
@@ -679,12 +680,14 @@ bool Analyzer::outputsLossOptimizer() {
                                    "' (known: softmax_cross_entropy, "
                                    "sigmoid_cross_entropy, "
                                    "mean_squared_error)");
+    bool classifier = op != "mean_squared_error";
     for (auto &[key, v] : loss.items())
-      if (key != "op" && key != operands[0] && key != operands[1])
-        return error("/loss/" + key, "loss: unknown attribute '" + key +
-                                         "' for " + op + " (expected " +
-                                         operands[0] + ", " + operands[1] +
-                                         ")");
+      if (key != "op" && key != operands[0] && key != operands[1] &&
+          !(classifier && key == "class_weight"))
+        return error("/loss/" + key,
+                     "loss: unknown attribute '" + key + "' for " + op +
+                         " (expected " + operands[0] + ", " + operands[1] +
+                         (classifier ? ", class_weight" : "") + ")");
     for (const std::string &k : operands)
       if (!loss.contains(k) || !loss[k].is_string())
         return error("/loss",
@@ -729,6 +732,28 @@ bool Analyzer::outputsLossOptimizer() {
     norm["op"] = op;
     norm[operands[0]] = pred;
     norm[operands[1]] = lab;
+    if (loss.contains("class_weight") && !loss["class_weight"].is_null()) {
+      // Keras's class_weight: one weight per class (2 for a sigmoid loss:
+      // label 0, label 1), each example's loss multiplied by its label's.
+      int64_t classes = op == "softmax_cross_entropy" ? p.shape[1] : 2;
+      const json &w = loss["class_weight"];
+      bool ok = w.is_array() && static_cast<int64_t>(w.size()) == classes;
+      for (size_t i = 0; ok && i < w.size(); ++i)
+        ok = w[i].is_number() && w[i].get<double>() >= 0 &&
+             w[i].get<double>() <= std::numeric_limits<float>::max();
+      if (!ok)
+        return error("/loss/class_weight",
+                     "loss: class_weight must be a list of " +
+                         std::to_string(classes) +
+                         " numbers >= 0, one per class" +
+                         (op == "sigmoid_cross_entropy"
+                              ? std::string(" (label 0, label 1)")
+                              : " of '" + pred + "'") +
+                         ", got " + shortText(dumpJson(w)));
+      norm["class_weight"] = json::array();
+      for (const json &x : w)
+        norm["class_weight"].push_back(x.get<double>());
+    }
     model.loss = norm;
   }
 

@@ -234,10 +234,16 @@ void IRGen::buildLoss(ModuleOp module) {
   b.setInsertionPointToStart(entry);
   Value p = entry->getArgument(0), y = entry->getArgument(1);
   Value loss;
+  DenseF32ArrayAttr classWeight;
+  if (model.loss.contains("class_weight"))
+    classWeight = b.getDenseF32ArrayAttr(
+        model.loss["class_weight"].get<std::vector<float>>());
   if (op == "softmax_cross_entropy")
-    loss = nn::SoftmaxCrossEntropyOp::create(b, loc, scalar, p, y);
+    loss =
+        nn::SoftmaxCrossEntropyOp::create(b, loc, scalar, p, y, classWeight);
   else if (op == "sigmoid_cross_entropy")
-    loss = nn::SigmoidCrossEntropyOp::create(b, loc, scalar, p, y);
+    loss =
+        nn::SigmoidCrossEntropyOp::create(b, loc, scalar, p, y, classWeight);
   else
     loss = nn::MeanSquaredErrorOp::create(b, loc, scalar, p, y);
   func::ReturnOp::create(b, loc, loss);

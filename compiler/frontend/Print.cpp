@@ -89,7 +89,10 @@ std::string modelc::printDslModel(const Model &model) {
     std::string op = model.loss["op"];
     std::vector<std::string> operands = lossOperandNames(op);
     s += "loss " + op + "(" + model.loss[operands[0]].get<std::string>() +
-         ", " + model.loss[operands[1]].get<std::string>() + ")\n";
+         ", " + model.loss[operands[1]].get<std::string>();
+    if (model.loss.contains("class_weight"))
+      s += ", class_weight=" + compact(model.loss["class_weight"]);
+    s += ")\n";
   }
   if (!model.optimizer.is_null()) {
     std::string args;

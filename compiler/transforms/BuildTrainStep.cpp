@@ -167,13 +167,14 @@ Value TrainStepBuilder::buildLoss() {
   // d(data loss)/d(predictions), the seed of the backward pass.
   Operation *lossOp = result.getDefiningOp();
   Value dPred;
-  if (isa<nn::SoftmaxCrossEntropyOp>(lossOp))
-    dPred = nn::SoftmaxCrossEntropyGradOp::create(b, loc(),
-                                                  predictions.getType(),
-                                                  predictions, labels);
-  else if (isa<nn::SigmoidCrossEntropyOp>(lossOp))
-    dPred = nn::SigmoidCrossEntropyGradOp::create(b, loc(), predictions,
-                                                  labels);
+  if (auto sce = dyn_cast<nn::SoftmaxCrossEntropyOp>(lossOp))
+    dPred = nn::SoftmaxCrossEntropyGradOp::create(
+        b, loc(), predictions.getType(), predictions, labels,
+        sce.getClassWeightAttr());
+  else if (auto bce = dyn_cast<nn::SigmoidCrossEntropyOp>(lossOp))
+    dPred = nn::SigmoidCrossEntropyGradOp::create(
+        b, loc(), predictions.getType(), predictions, labels,
+        bce.getClassWeightAttr());
   else
     dPred = nn::MeanSquaredErrorGradOp::create(b, loc(), predictions, labels);
   if (needsGrad.contains(predictions))

@@ -319,7 +319,7 @@ LogicalResult SoftmaxCrossEntropyOp::verify() {
     return emitOpError() << "logits " << fmtShape(shapeOf(getLogits()))
                          << " and labels " << fmtShape(shapeOf(getLabels()))
                          << " differ in batch size";
-  return success();
+  return verifyClassWeight(*this, getClassWeight(), shapeOf(getLogits())[1]);
 }
 
 static LogicalResult verifySameShapeLoss(Operation *op, Value a, Value b) {
@@ -331,7 +331,9 @@ static LogicalResult verifySameShapeLoss(Operation *op, Value a, Value b) {
 }
 
 LogicalResult SigmoidCrossEntropyOp::verify() {
-  return verifySameShapeLoss(*this, getLogits(), getLabels());
+  if (failed(verifySameShapeLoss(*this, getLogits(), getLabels())))
+    return failure();
+  return verifyClassWeight(*this, getClassWeight(), 2);
 }
 
 LogicalResult MeanSquaredErrorOp::verify() {

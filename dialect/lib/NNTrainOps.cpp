@@ -9,8 +9,7 @@ using namespace mlir::nn::verify;
 /// The forward conv2d shape rule, read backwards: `dy` must be what a
 /// convolution of `x` by `k` produces.
 static LogicalResult verifyConvShapes(Operation *op, ArrayRef<int64_t> x,
-                                      ArrayRef<int64_t> k,
-                                      ArrayRef<int64_t> dy,
+                                      ArrayRef<int64_t> k, ArrayRef<int64_t> dy,
                                       ArrayRef<int64_t> strides,
                                       ArrayRef<int64_t> dilations,
                                       Padding padding) {
@@ -24,8 +23,8 @@ static LogicalResult verifyConvShapes(Operation *op, ArrayRef<int64_t> x,
                              << " does not match kernel " << fmtShape(k);
   SmallVector<int64_t> expected = {x[0], 0, 0, k[3]};
   for (int i = 0; i < 2; ++i)
-    expected[1 + i] = windowOutputSize(x[1 + i], k[i], strides[i],
-                                       dilations[i], padding == Padding::same);
+    expected[1 + i] = windowOutputSize(x[1 + i], k[i], strides[i], dilations[i],
+                                       padding == Padding::same);
   return expectShape(op, "output gradient", dy, expected);
 }
 
@@ -77,14 +76,14 @@ LogicalResult BatchNormGradOp::verify() {
     return emitOpError() << "axis " << getAxis() << " is out of range";
   if (getRenorm() != static_cast<bool>(getRenormMean()))
     return emitOpError("renorm state must be given exactly when renorm");
-  if (failed(expectShape(*this, "output gradient", shapeOf(getGradOutput()),
-                         x)) ||
+  if (failed(
+          expectShape(*this, "output gradient", shapeOf(getGradOutput()), x)) ||
       failed(expectShape(*this, "input gradient", shapeOf(getGradInput()), x)))
     return failure();
   SmallVector<int64_t> c = {x[getAxis()]};
-  for (Value v : {getGamma(), getMovingMean(), getMovingVariance(),
-                  getRenormMean(), getRenormStddev(), getGradGamma(),
-                  getGradBeta()})
+  for (Value v :
+       {getGamma(), getMovingMean(), getMovingVariance(), getRenormMean(),
+        getRenormStddev(), getGradGamma(), getGradBeta()})
     if (v && failed(expectShape(*this, "per-channel", shapeOf(v), c)))
       return failure();
   return success();
@@ -129,4 +128,15 @@ LogicalResult BatchNormFoldOp::verify() {
     if (v && failed(expectShape(*this, "per-channel", shapeOf(v), c)))
       return failure();
   return success();
+}
+
+LogicalResult SoftmaxCrossEntropyGradOp::verify() {
+  if (failed(expectRank(*this, "logits", getLogits(), 2)) ||
+      failed(expectRank(*this, "labels", getLabels(), 1)))
+    return failure();
+  return verifyClassWeight(*this, getClassWeight(), shapeOf(getLogits())[1]);
+}
+
+LogicalResult SigmoidCrossEntropyGradOp::verify() {
+  return verifyClassWeight(*this, getClassWeight(), 2);
 }

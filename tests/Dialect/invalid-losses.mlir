@@ -56,3 +56,35 @@ func.func @mse_shapes(%p: tensor<?x3xf32>, %y: tensor<?xf32>) -> tensor<f32> {
   %0 = nn.mean_squared_error %p, %y : (tensor<?x3xf32>, tensor<?xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// -----
+
+func.func @class_weight_count(%l: tensor<?x3xf32>, %y: tensor<?xi32>) -> tensor<f32> {
+  // expected-error @below {{'nn.softmax_cross_entropy' op class_weight has 2 weights for 3 classes}}
+  %0 = nn.softmax_cross_entropy %l, %y {class_weight = array<f32: 1.0, 2.0>} : (tensor<?x3xf32>, tensor<?xi32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @class_weight_negative(%l: tensor<?x3xf32>, %y: tensor<?x3xf32>) -> tensor<f32> {
+  // expected-error @below {{'nn.sigmoid_cross_entropy' op class_weight must be finite and >= 0}}
+  %0 = nn.sigmoid_cross_entropy %l, %y {class_weight = array<f32: 1.0, -2.0>} : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @class_weight_binary(%l: tensor<?x3xf32>, %y: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  // expected-error @below {{'nn.sigmoid_cross_entropy_grad' op class_weight has 3 weights for 2 classes}}
+  %0 = nn.sigmoid_cross_entropy_grad %l, %y {class_weight = array<f32: 1.0, 2.0, 3.0>} : tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}
+
+// -----
+
+func.func @class_weight_grad(%l: tensor<?x3xf32>, %y: tensor<?xi32>) -> tensor<?x3xf32> {
+  // expected-error @below {{'nn.softmax_cross_entropy_grad' op class_weight has 1 weights for 3 classes}}
+  %0 = nn.softmax_cross_entropy_grad %l, %y {class_weight = array<f32: 1.0>} : (tensor<?x3xf32>, tensor<?xi32>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}

@@ -119,6 +119,9 @@ struct SoftmaxCrossEntropyLowering
           Value shifted = arith::SubFOp::create(b, l, picked, args[0]);
           Value loss = arith::SubFOp::create(
               b, l, math::LogOp::create(b, l, args[1]), shifted);
+          if (std::optional<ArrayRef<float>> w = op.getClassWeight())
+            loss = arith::MulFOp::create(b, l, loss,
+                                         classWeightAt(b, l, *w, column));
           loss = arith::SelectOp::create(b, l, valid, loss, nan);
           return arith::AddFOp::create(b, l, args[3], loss);
         });
@@ -148,8 +151,12 @@ struct SigmoidCrossEntropyLowering
               arith::NegFOp::create(b, l, math::AbsFOp::create(b, l, x));
           Value softplus =
               math::Log1pOp::create(b, l, math::ExpOp::create(b, l, negAbs));
-          return arith::AddFOp::create(
+          Value loss = arith::AddFOp::create(
               b, l, arith::SubFOp::create(b, l, relu, xz), softplus);
+          if (std::optional<ArrayRef<float>> w = op.getClassWeight())
+            loss = arith::MulFOp::create(b, l, loss,
+                                         binaryClassWeight(b, l, *w, z));
+          return loss;
         });
     rewriter.replaceOp(op, loss);
     return success();

@@ -100,6 +100,11 @@ struct SoftmaxCrossEntropyGradLowering
           Value target = arith::SelectOp::create(b, l, isLabel, one, zero);
           Value g = arith::DivFOp::create(
               b, l, arith::SubFOp::create(b, l, p, target), count);
+          if (std::optional<ArrayRef<float>> w = op.getClassWeight()) {
+            Value column =
+                arith::SelectOp::create(b, l, valid, label, zeroIndex);
+            g = arith::MulFOp::create(b, l, g, classWeightAt(b, l, *w, column));
+          }
           return arith::SelectOp::create(b, l, valid, g, nan);
         },
         {identity, rows, rows, rows});
@@ -128,8 +133,12 @@ struct SigmoidCrossEntropyGradLowering
               math::ExpOp::create(b, l, arith::NegFOp::create(b, l, args[0]));
           Value s = arith::DivFOp::create(b, l, one,
                                           arith::AddFOp::create(b, l, one, e));
-          return arith::DivFOp::create(
+          Value g = arith::DivFOp::create(
               b, l, arith::SubFOp::create(b, l, s, args[1]), count);
+          if (std::optional<ArrayRef<float>> w = op.getClassWeight())
+            g = arith::MulFOp::create(b, l, g,
+                                      binaryClassWeight(b, l, *w, args[1]));
+          return g;
         });
     rewriter.replaceOp(op, grad);
     return success();

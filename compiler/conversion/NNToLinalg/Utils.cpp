@@ -167,3 +167,20 @@ Value nn::f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values) {
   return arith::ConstantOp::create(b, loc,
                                    DenseElementsAttr::get(type, values));
 }
+
+Value nn::classWeightAt(OpBuilder &b, Location loc, ArrayRef<float> weights,
+                        Value label) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(weights.size())},
+                                    b.getF32Type());
+  Value table =
+      arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, weights));
+  return tensor::ExtractOp::create(b, loc, table, ValueRange{label});
+}
+
+Value nn::binaryClassWeight(OpBuilder &b, Location loc, ArrayRef<float> weights,
+                            Value z) {
+  Value w0 = f32Const(b, loc, weights[0]);
+  Value slope = f32Const(b, loc, double(weights[1]) - double(weights[0]));
+  return arith::AddFOp::create(b, loc, w0,
+                               arith::MulFOp::create(b, loc, slope, z));
+}

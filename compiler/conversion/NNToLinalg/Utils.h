@@ -19,6 +19,15 @@ using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 FailureOr<bool> getConstantMode(Operation *op, Value training);
 
 Value f32Const(OpBuilder &b, Location loc, double value);
+
+/// The weight of class `label` (an index; only valid labels are looked up)
+/// from a loss's `class_weight`, built inside a linalg body.
+Value classWeightAt(OpBuilder &b, Location loc, ArrayRef<float> weights,
+                    Value label);
+
+/// A binary loss's weight for label z: w0 * (1 - z) + w1 * z.
+Value binaryClassWeight(OpBuilder &b, Location loc, ArrayRef<float> weights,
+                        Value z);
 Value indexConst(OpBuilder &b, Location loc, int64_t value);
 
 /// The sizes of `type`, its dynamic extents taken from the same dimensions

@@ -299,6 +299,29 @@ def loss_cases(rng):
         lambda e, v, w: emit_op(e, "nn.mean_squared_error_grad %s, %s : %s"
                                 % (v["pred"][0], v["truth"][0], v["pred"][1])),
         {"pred", "truth"}, loss=True))
+    # Keras's class_weight on both cross-entropies.
+    weighted = [
+        ("softmax_cross_entropy", "labels", "array<f32: 0.5, 2.0, 1.0, 3.0, 0.25>",
+         {"logits": f(6, 5) * 2, "labels": rng.integers(0, 5, size=6).astype(np.int32)},
+         "(%s, %s) -> %s"),
+        ("sigmoid_cross_entropy", "targets", "array<f32: 0.25, 4.0>",
+         {"logits": f(4, 6) * 2, "targets": rng.random((4, 6)).astype(np.float32)}, "%s"),
+    ]
+    for op, y, weights, arrays, grad_type in weighted:
+        attrs = "{class_weight = %s}" % weights
+
+        def fwd(e, v, op=op, y=y, attrs=attrs):
+            return emit_op(e, "nn.%s %s, %s %s : (%s, %s) -> tensor<f32>"
+                           % (op, v["logits"][0], v[y][0], attrs, v["logits"][1], v[y][1]))
+
+        def grad(e, v, w, op=op, y=y, attrs=attrs, grad_type=grad_type):
+            types = ((v["logits"][1], v[y][1], v["logits"][1]) if grad_type != "%s"
+                     else (v["logits"][1],))
+            return emit_op(e, "nn.%s_grad %s, %s %s : %s"
+                           % (op, v["logits"][0], v[y][0], attrs, grad_type % types))
+
+        cases.append(Case(op + "_class_weight/logits", arrays, "logits", (), fwd, grad,
+                          {"logits", y}, loss=True))
     return cases
 
 

@@ -306,7 +306,13 @@ def NN_AddOp : NN_Op<"add", [Pure, SameOperandsAndResultType]> {
 
 def NN_SoftmaxCrossEntropyOp : NN_Op<"softmax_cross_entropy", [Pure]> {
   let summary = "sparse softmax cross-entropy, mean over the batch";
-  let arguments = (ins NN_FloatTensor:$logits, NN_IndexTensor:$labels);
+  let description = [{
+    With `class_weight` (one weight per class), each example's loss is
+    multiplied by the weight of its label before the mean over the batch
+    (Keras's `class_weight`: the sum is still divided by the batch size).
+  }];
+  let arguments = (ins NN_FloatTensor:$logits, NN_IndexTensor:$labels,
+                       OptionalAttr<DenseF32ArrayAttr>:$class_weight);
   let results = (outs NN_Scalar:$loss);
   let assemblyFormat = [{
     $logits `,` $labels attr-dict `:` functional-type(operands, results)
@@ -316,7 +322,13 @@ def NN_SoftmaxCrossEntropyOp : NN_Op<"softmax_cross_entropy", [Pure]> {
 
 def NN_SigmoidCrossEntropyOp : NN_Op<"sigmoid_cross_entropy", [Pure]> {
   let summary = "sigmoid cross-entropy with float labels, mean over all elements";
-  let arguments = (ins NN_FloatTensor:$logits, NN_FloatTensor:$labels);
+  let description = [{
+    With `class_weight = [w0, w1]`, each element's loss is multiplied by
+    `w0 * (1 - z) + w1 * z` for its label z (w0 for label 0, w1 for label 1,
+    as Keras weighs a binary classifier's examples) before the mean.
+  }];
+  let arguments = (ins NN_FloatTensor:$logits, NN_FloatTensor:$labels,
+                       OptionalAttr<DenseF32ArrayAttr>:$class_weight);
   let results = (outs NN_Scalar:$loss);
   let assemblyFormat = [{
     $logits `,` $labels attr-dict `:` functional-type(operands, results)

@@ -180,21 +180,25 @@ def NN_SliceOp : NN_Op<"slice", [Pure]> {
 def NN_SoftmaxCrossEntropyGradOp
     : NN_Op<"softmax_cross_entropy_grad", [Pure,
             AllTypesMatch<["logits", "grad_logits"]>]> {
-  let summary = "(softmax(logits) - onehot(labels)) / N";
-  let arguments = (ins NN_FloatTensor:$logits, NN_IndexTensor:$labels);
+  let summary = "(softmax(logits) - onehot(labels)) / N, times the label's class_weight";
+  let arguments = (ins NN_FloatTensor:$logits, NN_IndexTensor:$labels,
+                       OptionalAttr<DenseF32ArrayAttr>:$class_weight);
   let results = (outs NN_FloatTensor:$grad_logits);
   let assemblyFormat = [{
     $logits `,` $labels attr-dict `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
 }
 
 def NN_SigmoidCrossEntropyGradOp
     : NN_Op<"sigmoid_cross_entropy_grad", [Pure,
             AllTypesMatch<["logits", "labels", "grad_logits"]>]> {
-  let summary = "(sigmoid(logits) - labels) / number of elements";
-  let arguments = (ins NN_FloatTensor:$logits, NN_FloatTensor:$labels);
+  let summary = "(sigmoid(logits) - labels) / number of elements, times the label's class_weight";
+  let arguments = (ins NN_FloatTensor:$logits, NN_FloatTensor:$labels,
+                       OptionalAttr<DenseF32ArrayAttr>:$class_weight);
   let results = (outs NN_FloatTensor:$grad_logits);
   let assemblyFormat = "$logits `,` $labels attr-dict `:` type($logits)";
+  let hasVerifier = 1;
 }
 
 def NN_MeanSquaredErrorGradOp
