@@ -150,8 +150,9 @@ bool Analyzer::topLevel() {
   for (auto &[key, v] : doc.items())
     if (!known.count(key))
       return error("/" + key,
-                   "unknown top-level key '" + shortText(key) +
-                       "' (expected name, seed, inputs, labels, layers, "
+                   "unknown top-level key '" + shortText(key) + "'" +
+                       didYouMean(key, {known.begin(), known.end()}) +
+                       " (expected name, seed, inputs, labels, layers, "
                        "outputs, loss, optimizer, metrics)");
   if (!doc.contains("name") || doc["name"].is_null())
     return error("", "missing model 'name'");
@@ -274,8 +275,10 @@ bool Analyzer::layerHeaders() {
       std::string known;
       for (const std::string &n : layerOpNames())
         known += (known.empty() ? "" : ", ") + n;
-      return layerError(
-          i, "op", "unknown op '" + shortText(op) + "' (known: " + known + ")");
+      std::vector<std::string> names = layerOpNames();
+      return layerError(i, "op",
+                        "unknown op '" + shortText(op) + "'" +
+                            didYouMean(op, names) + " (known: " + known + ")");
     }
     model.layers[i].op = op;
     if (!layerAttributes(i, l, *schema))
@@ -326,13 +329,13 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
       return layerError(i, key,
                         "'training' is not an attribute: the mode is chosen "
                         "at run time (train, or predict --mode)");
-    bool known = false;
+    std::vector<std::string> names;
     for (const AttrSpec &spec : schema.attrs)
-      known |= key == spec.name;
-    if (!known)
+      names.push_back(spec.name);
+    if (!llvm::is_contained(names, key))
       return layerError(i, key,
                         "unknown attribute '" + shortText(key) + "' for " +
-                            schema.op);
+                            schema.op + didYouMean(key, names));
   }
   layer.attrs = json::object();
   for (const AttrSpec &spec : schema.attrs) {
@@ -676,10 +679,13 @@ bool Analyzer::outputsLossOptimizer() {
     std::string op = loss["op"];
     std::vector<std::string> operands = lossOperandNames(op);
     if (operands.empty())
-      return error("/loss/op", "unknown loss '" + op +
-                                   "' (known: softmax_cross_entropy, "
-                                   "sigmoid_cross_entropy, "
-                                   "mean_squared_error)");
+      return error("/loss/op",
+                   "unknown loss '" + op + "'" +
+                       didYouMean(op, {"softmax_cross_entropy",
+                                       "sigmoid_cross_entropy",
+                                       "mean_squared_error"}) +
+                       " (known: softmax_cross_entropy, "
+                       "sigmoid_cross_entropy, mean_squared_error)");
     bool classifier = op != "mean_squared_error";
     for (auto &[key, v] : loss.items())
       if (key != "op" && key != operands[0] && key != operands[1] &&
@@ -765,17 +771,18 @@ bool Analyzer::outputsLossOptimizer() {
     std::string op = o["op"];
     const OpSchema *schema = findOptimizerSchema(op);
     if (!schema)
-      return error("/optimizer/op", "unknown optimizer '" + op +
-                                        "' (known: sgd, momentum, adam, "
-                                        "rmsprop)");
-    for (auto &[key, v] : o.items()) {
-      bool known = key == "op";
-      for (const AttrSpec &s : schema->attrs)
-        known |= key == s.name;
-      if (!known)
+      return error("/optimizer/op",
+                   "unknown optimizer '" + op + "'" +
+                       didYouMean(op, {"sgd", "momentum", "adam", "rmsprop"}) +
+                       " (known: sgd, momentum, adam, rmsprop)");
+    std::vector<std::string> names;
+    for (const AttrSpec &spec : schema->attrs)
+      names.push_back(spec.name);
+    for (auto &[key, v] : o.items())
+      if (key != "op" && !llvm::is_contained(names, key))
         return error("/optimizer/" + key,
-                     "optimizer: unknown attribute '" + key + "' for " + op);
-    }
+                     "optimizer: unknown attribute '" + key + "' for " + op +
+                         didYouMean(key, names));
     json norm = json::object();
     norm["op"] = op;
     for (const AttrSpec &spec : schema->attrs) {

@@ -333,10 +333,13 @@ bool DslParser::lossStatement() {
   loss["op"] = op;
   std::vector<std::string> roles = lossOperandNames(op);
   if (roles.empty())
-    return error(at(opOffset), "unknown loss '" + op +
-                                   "' (known: softmax_cross_entropy, "
-                                   "sigmoid_cross_entropy, "
-                                   "mean_squared_error)");
+    return error(at(opOffset),
+                 "unknown loss '" + op + "'" +
+                     didYouMean(op, {"softmax_cross_entropy",
+                                     "sigmoid_cross_entropy",
+                                     "mean_squared_error"}) +
+                     " (known: softmax_cross_entropy, sigmoid_cross_entropy, "
+                     "mean_squared_error)");
   if (positional.size() > roles.size())
     return error(at(positional[roles.size()].second),
                  "loss '" + op + "' takes " + std::to_string(roles.size()) +
@@ -448,10 +451,12 @@ bool DslParser::statement() {
   } else if (word == "metrics") {
     ok = metricsStatement();
   } else {
-    return error(at(start), "unknown statement '" + shortText(word) +
-                                "' (expected model, input, label, "
-                                "NAME = op(...), output, loss, optimizer or "
-                                "metrics)");
+    return error(at(start),
+                 "unknown statement '" + shortText(word) + "'" +
+                     didYouMean(word, {"model", "input", "label", "output",
+                                       "loss", "optimizer", "metrics"}) +
+                     " (expected model, input, label, NAME = op(...), "
+                     "output, loss, optimizer or metrics)");
   }
   if (!ok)
     return false;

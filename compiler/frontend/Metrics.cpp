@@ -78,8 +78,12 @@ bool modelc::normalizeMetrics(const json &raw, const json &loss,
     }
     const char *name = canonicalName(spelled);
     if (!name) {
-      message = "unknown metric '" + shortText(spelled) +
-                "' (known: accuracy, binary_accuracy, top_k_accuracy, "
+      message = "unknown metric '" + shortText(spelled) + "'" +
+                didYouMean(spelled, {"accuracy", "binary_accuracy",
+                                     "top_k_accuracy", "precision", "recall",
+                                     "auc", "mean_absolute_error",
+                                     "mean_squared_error"}) +
+                " (known: accuracy, binary_accuracy, top_k_accuracy, "
                 "precision, recall, auc, mean_absolute_error, "
                 "mean_squared_error)";
       return false;

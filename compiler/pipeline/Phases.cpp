@@ -6,8 +6,10 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Pipeline/Pipeline.h"
 
+#include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -60,16 +62,51 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   return "";
 }
 
+std::vector<std::string>
+modelc::pipelinePassNames(const PipelineOptions &options) {
+  // The textual pipelines name every pass; what is not a pass is an op
+  // name of a nesting (`func.func(`) or a pass's `{options}`.
+  std::vector<std::string> names;
+  for (int p = static_cast<int>(Phase::NN); p <= static_cast<int>(Phase::LLVM);
+       ++p) {
+    std::string text = pipelineFor(static_cast<Phase>(p), options), word;
+    int braces = 0;
+    for (char c : text + ",") {
+      braces += c == '{' ? 1 : c == '}' ? -1 : 0;
+      if (braces > 0 || c == '}')
+        continue;
+      if (c == ',' || c == '(' || c == ')') {
+        if (!word.empty() && c != '(' && !llvm::is_contained(names, word))
+          names.push_back(word);
+        word.clear();
+      } else if (c != ' ') {
+        word += c;
+      }
+    }
+  }
+  return names;
+}
+
 LogicalResult modelc::runPhases(ModuleOp module, Phase from, Phase to,
                                 const PipelineOptions &options) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
-  if (options.printIRAfterAll) {
+  if (options.printIRAfterAll || !options.printIRAfter.empty() ||
+      !options.printIRBefore.empty()) {
+    auto named = [](const std::vector<std::string> &names, Pass *pass) {
+      return llvm::is_contained(names, pass->getArgument().str());
+    };
     module.getContext()->disableMultithreading();
     pm.enableIRPrinting(
-        /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
-        /*shouldPrintAfterPass=*/[](Pass *, Operation *) { return true; },
+        /*shouldPrintBeforePass=*/
+        [&options, named](Pass *pass, Operation *) {
+          return named(options.printIRBefore, pass);
+        },
+        /*shouldPrintAfterPass=*/
+        [&options, named](Pass *pass, Operation *) {
+          return options.printIRAfterAll || named(options.printIRAfter, pass);
+        },
         /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false);
   }
   std::string text;

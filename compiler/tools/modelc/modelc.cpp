@@ -89,6 +89,17 @@ cl::opt<bool> printIRAfterAll("print-ir-after-all",
                               cl::desc("print the IR after every pass, on "
                                        "stderr"),
                               cl::init(false), cl::cat(category));
+cl::list<std::string>
+    printIRAfter("print-ir-after",
+                 cl::desc("print the IR after the named pass (e.g. "
+                          "nn-build-train-step), on stderr; repeatable or "
+                          "comma-separated"),
+                 cl::value_desc("PASS"), cl::CommaSeparated, cl::cat(category));
+cl::list<std::string>
+    printIRBefore("print-ir-before",
+                  cl::desc("print the IR before the named pass, on stderr"),
+                  cl::value_desc("PASS"), cl::CommaSeparated,
+                  cl::cat(category));
 cl::opt<bool> parallel("parallel",
                        cl::desc("run the generated code on OpenMP threads "
                                 "(the executable's --threads N picks how "
@@ -231,6 +242,8 @@ int main(int argc, char **argv) {
 
   PipelineOptions options;
   options.printIRAfterAll = printIRAfterAll;
+  options.printIRAfter.assign(printIRAfter.begin(), printIRAfter.end());
+  options.printIRBefore.assign(printIRBefore.begin(), printIRBefore.end());
   options.inferenceOnly = inferenceOnly;
   options.threads = parallel;
   options.fusion = fusion;
@@ -238,6 +251,25 @@ int main(int argc, char **argv) {
     std::string error;
     if (failed(vectorShapeFor(targetCpu, options, error)))
       return fail(error);
+  }
+  // Pass names are checked against the pipeline these options build, so a
+  // typo is not a silent no-op.
+  for (const auto &[flag, list] :
+       {std::pair{"print-ir-after", &options.printIRAfter},
+        std::pair{"print-ir-before", &options.printIRBefore}}) {
+    if (list->empty())
+      continue;
+    std::vector<std::string> names = pipelinePassNames(options);
+    for (const std::string &pass : *list)
+      if (!llvm::is_contained(names, pass)) {
+        std::string known;
+        for (const std::string &n : names)
+          known += (known.empty() ? "" : ", ") + n;
+        return usageError(std::string("--") + flag + "=" + pass +
+                          ": no pass '" + pass + "' in modelc's pipeline" +
+                          didYouMean(pass, names) + " (its passes: " + known +
+                          ")");
+      }
   }
   // Runs the pipeline up to `to`, then prints if that is the stage asked for.
   Phase done = Phase::NN;

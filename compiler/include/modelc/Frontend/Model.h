@@ -145,6 +145,11 @@ bool parseJsonText(const std::string &text, json &out, size_t &errorOffset,
 /// Compact JSON text that never aborts (invalid UTF-8 is replaced).
 std::string dumpJson(const json &value);
 
+/// "; did you mean 'filters'?" when `word` is a likely typo of one of
+/// `known` (a few edits away), else "".
+std::string didYouMean(const std::string &word,
+                       const std::vector<std::string> &known);
+
 /// Checks the model's "metrics" list against its loss (`classes`: the
 /// logits' last dimension) and normalizes it: one name per metric, top-k as
 /// {"top_k_accuracy": {"k": K}}. On failure sets the JSON pointer and message.

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class Module;
@@ -25,6 +26,8 @@ enum class Phase { NN, NNTrain, Linalg, Loops, LLVM };
 
 struct PipelineOptions {
   bool printIRAfterAll = false;
+  /// Pass arguments (`nn-build-train-step`) to print the IR after / before.
+  std::vector<std::string> printIRAfter, printIRBefore;
   bool inferenceOnly = false;
   /// Run the outermost parallel tile loops on OpenMP threads.
   bool threads = true;
@@ -47,6 +50,10 @@ mlir::LogicalResult vectorShapeFor(const std::string &cpu,
 /// The textual pass pipeline that takes a module from the phase before
 /// `phase` to `phase` (empty for NN).
 std::string pipelineFor(Phase phase, const PipelineOptions &options);
+
+/// The argument of every pass the whole pipeline runs for `options`, in
+/// order, nested passes included (for --print-ir-after/before).
+std::vector<std::string> pipelinePassNames(const PipelineOptions &options);
 
 /// Runs the phases after `from` up to and including `to`.
 mlir::LogicalResult runPhases(mlir::ModuleOp module, Phase from, Phase to,
