@@ -324,6 +324,11 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
                         "attribute 'adjustment' is not supported (it is a "
                         "Python callable in TensorFlow; use renorm or fixed "
                         "gamma/beta instead)");
+    if (key == "activation" && v == "softmax")
+      return layerError(i, key,
+                        "activation 'softmax' is not supported: the losses "
+                        "take logits (softmax_cross_entropy applies it); "
+                        "`predict --probabilities` gives the softmax");
     if (key == "training" &&
         (layer.op == "batch_norm" || layer.op == "dropout"))
       return layerError(i, key,
@@ -355,6 +360,10 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
                             message);
     layer.attrs[spec.name] = normalized;
   }
+  // No activation is no attribute: models without one keep their normalized
+  // form and fingerprint.
+  if (layer.attrs.contains("activation") && layer.attrs["activation"] == "linear")
+    layer.attrs.erase("activation");
   // Pools stride by their window unless told otherwise.
   if (layer.attrs.contains("pool_size") && layer.attrs["strides"].is_null())
     layer.attrs["strides"] = layer.attrs["pool_size"];

@@ -88,6 +88,8 @@ private:
     }
     return cast<DictionaryAttr>(jsonToAttr(context, flat));
   }
+  Value activation(Location loc, const std::string &kind, Value x,
+                   const json &alpha = json());
   Value buildLayer(const LayerInfo &l, size_t index, ArrayRef<Value> inputs,
                    Value training);
   void buildForward(ModuleOp module);
@@ -98,6 +100,23 @@ private:
   OpBuilder b;
   std::map<std::string, Value> values;
 };
+
+/// An activation op: a layer of its own, or a conv2d/dense `activation`
+/// (leaky_relu then has tf.nn.leaky_relu's alpha, 0.2).
+Value IRGen::activation(Location loc, const std::string &kind, Value x,
+                        const json &alpha) {
+  if (kind == "relu")
+    return nn::ReluOp::create(b, loc, x);
+  if (kind == "relu6")
+    return nn::Relu6Op::create(b, loc, x);
+  if (kind == "sigmoid")
+    return nn::SigmoidOp::create(b, loc, x);
+  if (kind == "tanh")
+    return nn::TanhOp::create(b, loc, x);
+  assert(kind == "leaky_relu" && "activation accepted by the schema");
+  return nn::LeakyReluOp::create(b, loc, x,
+                                 f32(alpha.is_null() ? json(0.2) : alpha));
+}
 
 Value IRGen::buildLayer(const LayerInfo &l, size_t index,
                         ArrayRef<Value> inputs, Value training) {
@@ -150,16 +169,9 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
         clipAttr("rmin"), clipAttr("rmax"), clipAttr("dmax"), vbs);
     return bn.getOutput();
   }
-  if (op == "relu")
-    return nn::ReluOp::create(b, loc, x);
-  if (op == "relu6")
-    return nn::Relu6Op::create(b, loc, x);
-  if (op == "sigmoid")
-    return nn::SigmoidOp::create(b, loc, x);
-  if (op == "tanh")
-    return nn::TanhOp::create(b, loc, x);
-  if (op == "leaky_relu")
-    return nn::LeakyReluOp::create(b, loc, x, f32(a["alpha"]));
+  if (op == "relu" || op == "relu6" || op == "sigmoid" || op == "tanh" ||
+      op == "leaky_relu")
+    return activation(loc, op, x, a.contains("alpha") ? a["alpha"] : json());
   if (op == "max_pool2d" || op == "avg_pool2d")
     return nn::Pool2DOp::create(
         b, loc, out, x, op == "max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg,
@@ -207,7 +219,10 @@ void IRGen::buildForward(ModuleOp module) {
     SmallVector<Value> inputs;
     for (const std::string &n : l.inputs)
       inputs.push_back(values.at(n));
-    values[l.name] = buildLayer(l, i, inputs, training);
+    Value y = buildLayer(l, i, inputs, training);
+    if (l.attrs.contains("activation"))
+      y = activation(layerLoc(l), l.attrs["activation"], y);
+    values[l.name] = y;
   }
   SmallVector<Value> results;
   for (const std::string &o : model.outputs)

@@ -31,7 +31,12 @@ const std::vector<OpSchema> &layerSchemas() {
         opt("kernel_regularizer", AttrKind::Regularizer, kNull),
         opt("bias_regularizer", AttrKind::Regularizer, kNull),
         opt("kernel_constraint", AttrKind::Constraint, kNull),
-        opt("bias_constraint", AttrKind::Constraint, kNull)};
+        opt("bias_constraint", AttrKind::Constraint, kNull),
+        // Keras's fused activation, applied to the layer's output; "linear"
+        // (none) is left out of the normalized model.
+        choice("activation",
+               {"linear", "relu", "relu6", "sigmoid", "tanh", "leaky_relu"},
+               "linear")};
     std::vector<AttrSpec> conv = {
         req("filters", AttrKind::PosInt), req("kernel_size", AttrKind::IntPair),
         opt("strides", AttrKind::IntPair, {1, 1}),
