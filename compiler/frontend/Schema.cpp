@@ -271,6 +271,133 @@ bool normalizeConstraint(const json &value, json &out, std::string &error) {
   return false;
 }
 
+/// "field 'NAME' must be ...": the shared wording of schedule errors.
+bool fieldError(std::string &error, const std::string &field,
+                const char *must, const json &got) {
+  error = "field '" + field + "' must be " + must + ", got " + show(got);
+  return false;
+}
+
+/// A positive integer field of an already checked object.
+bool positiveSteps(const json &fields, const char *schedule, const char *key,
+                   std::string &error) {
+  const json &v = fields[key];
+  if (isInteger(v) && v.get<int64_t>() >= 1)
+    return true;
+  return fieldError(error, std::string(schedule) + "." + key,
+                    "a positive integer", v);
+}
+
+/// A learning rate: a number > 0, one of Keras's schedules
+/// (exponential_decay, cosine_decay, piecewise_constant), or (at the top
+/// only) a linear warmup in front of either.
+bool normalizeLearningRate(const json &value, json &out, std::string &error,
+                           bool allowWarmup) {
+  if (isNumber(value) && value.get<double>() > 0) {
+    out = asFloat(value);
+    return true;
+  }
+  const char *expected =
+      "a positive number or one of {\"exponential_decay\": {initial, "
+      "decay_steps, decay_rate, staircase}}, {\"cosine_decay\": {initial, "
+      "decay_steps, alpha}}, {\"piecewise_constant\": {boundaries, "
+      "values}}, {\"warmup\": {steps, from, schedule}}";
+  if (!value.is_object() || value.size() != 1) {
+    error = std::string("must be ") + expected + ", got " + show(value);
+    return false;
+  }
+  std::string kind = value.begin().key();
+  const json &args = value.begin().value();
+  json fields;
+  if (kind == "exponential_decay") {
+    if (!numericFields(args, "exponential_decay",
+                       {{"initial", nullptr},
+                        {"decay_steps", nullptr},
+                        {"decay_rate", nullptr},
+                        {"staircase", false}},
+                       fields, error) ||
+        !positiveSteps(args, "exponential_decay", "decay_steps", error))
+      return false;
+    fields["decay_steps"] = args["decay_steps"];
+  } else if (kind == "cosine_decay") {
+    if (!numericFields(args, "cosine_decay",
+                       {{"initial", nullptr},
+                        {"decay_steps", nullptr},
+                        {"alpha", 0.0}},
+                       fields, error) ||
+        !positiveSteps(args, "cosine_decay", "decay_steps", error))
+      return false;
+    fields["decay_steps"] = args["decay_steps"];
+    double alpha = fields["alpha"].get<double>();
+    if (alpha < 0 || alpha > 1)
+      return fieldError(error, "cosine_decay.alpha", "in [0, 1]",
+                        fields["alpha"]);
+  } else if (kind == "piecewise_constant") {
+    if (!args.is_object() || !args.contains("boundaries") ||
+        !args.contains("values") || args.size() != 2) {
+      error = "'piecewise_constant' needs exactly the fields 'boundaries' and "
+              "'values', got " +
+              show(args);
+      return false;
+    }
+    const json &bs = args["boundaries"], &vs = args["values"];
+    if (!bs.is_array() || bs.empty())
+      return fieldError(error, "piecewise_constant.boundaries",
+                        "a list of steps", bs);
+    for (size_t i = 0; i < bs.size(); ++i)
+      if (!isInteger(bs[i]) || bs[i].get<int64_t>() < 0 ||
+          (i && bs[i].get<int64_t>() <= bs[i - 1].get<int64_t>()))
+        return fieldError(error, "piecewise_constant.boundaries",
+                          "increasing integers >= 0", bs);
+    if (!vs.is_array() || vs.size() != bs.size() + 1)
+      return fieldError(error, "piecewise_constant.values",
+                        ("a list of " + std::to_string(bs.size() + 1) +
+                         " rates (one more than boundaries)")
+                            .c_str(),
+                        vs);
+    json rates = json::array();
+    for (const json &v : vs) {
+      if (!isNumber(v) || !(v.get<double>() > 0))
+        return fieldError(error, "piecewise_constant.values",
+                          "positive numbers", vs);
+      rates.push_back(asFloat(v));
+    }
+    fields = {{"boundaries", bs}, {"values", rates}};
+  } else if (kind == "warmup" && allowWarmup) {
+    if (!args.is_object() || !args.contains("steps") ||
+        !args.contains("schedule")) {
+      error = "'warmup' needs the fields 'steps' and 'schedule' (and "
+              "optionally 'from'), got " +
+              show(args);
+      return false;
+    }
+    for (auto &[key, v] : args.items())
+      if (key != "steps" && key != "from" && key != "schedule") {
+        error = "has unknown field '" + key + "' in 'warmup'";
+        return false;
+      }
+    if (!positiveSteps(args, "warmup", "steps", error))
+      return false;
+    json from = args.contains("from") ? args["from"] : json(0.0);
+    if (!isNumber(from) || from.get<double>() < 0)
+      return fieldError(error, "warmup.from", "a number >= 0", from);
+    json schedule;
+    if (!normalizeLearningRate(args["schedule"], schedule, error, false)) {
+      if (args["schedule"].is_object() && args["schedule"].contains("warmup"))
+        error = "'warmup.schedule' cannot be another warmup";
+      return false;
+    }
+    fields = {{"steps", args["steps"]},
+              {"from", asFloat(from)},
+              {"schedule", schedule}};
+  } else {
+    error = std::string("must be ") + expected + ", got " + show(value);
+    return false;
+  }
+  out = {{kind, fields}};
+  return true;
+}
+
 } // namespace
 
 const OpSchema *modelc::findLayerSchema(const std::string &op) {
@@ -459,33 +586,7 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
     }
     return fail("null or a positive number");
   case AttrKind::LearningRate:
-    if (isNumber(value) && value.get<double>() > 0) {
-      out = asFloat(value);
-      return true;
-    }
-    if (value.is_object() && value.size() == 1 &&
-        value.contains("exponential_decay")) {
-      json fields;
-      if (!numericFields(value["exponential_decay"], "exponential_decay",
-                         {{"initial", nullptr},
-                          {"decay_steps", nullptr},
-                          {"decay_rate", nullptr},
-                          {"staircase", false}},
-                         fields, error))
-        return false;
-      const json &steps = value["exponential_decay"]["decay_steps"];
-      if (!isInteger(steps) || steps.get<int64_t>() < 1) {
-        error = "field 'exponential_decay.decay_steps' must be a positive "
-                "integer, got " +
-                show(steps);
-        return false;
-      }
-      fields["decay_steps"] = steps;
-      out = {{"exponential_decay", fields}};
-      return true;
-    }
-    return fail("a positive number or {\"exponential_decay\": {initial, "
-                "decay_steps, decay_rate, staircase}}");
+    return normalizeLearningRate(value, out, error, /*allowWarmup=*/true);
   }
   return fail("valid");
 }

@@ -49,6 +49,9 @@ private:
       return static_cast<double>(a.getInt());
     return fallback;
   }
+  /// nn.learning_rate for the model's `learning_rate` (a number or one of
+  /// the schedules the front end normalized, possibly under a warmup).
+  Value learningRate(Attribute spec);
   nn::VariableOp variable(StringRef name) {
     return module.lookupSymbol<nn::VariableOp>(name);
   }
@@ -140,6 +143,60 @@ void TrainStepBuilder::cloneForward() {
 }
 
 /// Data loss on the training-mode outputs, plus every regularizer.
+Value TrainStepBuilder::learningRate(Attribute spec) {
+  auto number = [](Attribute a, double fallback) {
+    if (auto f = dyn_cast_or_null<FloatAttr>(a))
+      return f.getValueAsDouble();
+    if (auto i = dyn_cast_or_null<IntegerAttr>(a))
+      return static_cast<double>(i.getInt());
+    return fallback;
+  };
+  FloatAttr initial = f32(number(spec, 0.001)), decayRate, alpha, warmupFrom;
+  IntegerAttr decaySteps, warmupSteps;
+  BoolAttr staircase = b.getBoolAttr(false);
+  DenseI64ArrayAttr boundaries;
+  DenseF32ArrayAttr values;
+  auto schedule = dyn_cast_or_null<DictionaryAttr>(spec);
+  if (schedule && schedule.get("warmup")) {
+    auto w = schedule.getAs<DictionaryAttr>("warmup");
+    warmupSteps = b.getI64IntegerAttr(int64_t(number(w.get("steps"), 1)));
+    warmupFrom = f32(number(w.get("from"), 0));
+    spec = w.get("schedule");
+    initial = f32(number(spec, 0.001));
+    schedule = dyn_cast_or_null<DictionaryAttr>(spec);
+  }
+  if (schedule) {
+    NamedAttribute entry = *schedule.begin();
+    auto d = cast<DictionaryAttr>(entry.getValue());
+    StringRef kind = entry.getName().getValue();
+    if (kind == "piecewise_constant") {
+      SmallVector<int64_t> bs;
+      SmallVector<float> vs;
+      for (Attribute a : d.getAs<ArrayAttr>("boundaries"))
+        bs.push_back(int64_t(number(a, 0)));
+      for (Attribute a : d.getAs<ArrayAttr>("values"))
+        vs.push_back(float(number(a, 0)));
+      boundaries = b.getDenseI64ArrayAttr(bs);
+      values = b.getDenseF32ArrayAttr(vs);
+      initial = f32(vs.front());
+    } else {
+      initial = f32(number(d.get("initial"), 0.001));
+      decaySteps = b.getI64IntegerAttr(int64_t(number(d.get("decay_steps"), 1)));
+      if (kind == "cosine_decay") {
+        alpha = f32(number(d.get("alpha"), 0));
+      } else {
+        decayRate = f32(number(d.get("decay_rate"), 1));
+        auto stairs = d.getAs<BoolAttr>("staircase");
+        staircase = b.getBoolAttr(stairs && stairs.getValue());
+      }
+    }
+  }
+  return nn::LearningRateOp::create(b, loc(), scalarF32(), stepArg, initial,
+                                    decaySteps, decayRate, staircase, alpha,
+                                    boundaries, values, warmupSteps,
+                                    warmupFrom);
+}
+
 Value TrainStepBuilder::buildLoss() {
   Block &lossBody = loss.getBody().front();
   StringRef on =
@@ -422,29 +479,7 @@ void TrainStepBuilder::applyOptimizer() {
   }
 
   // The learning rate at the step before its increment.
-  Value lr;
-  if (auto decay = optimizer.getAs<DictionaryAttr>("learning_rate")) {
-    auto d = decay.getAs<DictionaryAttr>("exponential_decay");
-    auto num = [&](StringRef k) {
-      Attribute a = d.get(k);
-      if (auto f = dyn_cast_or_null<FloatAttr>(a))
-        return f.getValueAsDouble();
-      if (auto i = dyn_cast_or_null<IntegerAttr>(a))
-        return static_cast<double>(i.getInt());
-      return 0.0;
-    };
-    auto staircase = d.getAs<BoolAttr>("staircase");
-    lr = nn::LearningRateOp::create(
-        b, loc(), scalarF32(), stepArg, f32(num("initial")),
-        b.getI64IntegerAttr(static_cast<int64_t>(num("decay_steps"))),
-        f32(num("decay_rate")),
-        b.getBoolAttr(staircase && staircase.getValue()));
-  } else {
-    lr = nn::LearningRateOp::create(b, loc(), scalarF32(), stepArg,
-                                    f32(optNumber("learning_rate", 0.001)),
-                                    IntegerAttr(), FloatAttr(),
-                                    b.getBoolAttr(false));
-  }
+  Value lr = learningRate(optimizer.get("learning_rate"));
 
   StringRef kind = optimizer.getAs<StringAttr>("op").getValue();
   for (unsigned i = 0; i < names.size(); ++i) {

@@ -1,4 +1,4 @@
-// Verifier rules of the train-step ops: learning rate decay, gradient
+// Verifier rules of the train-step ops: learning rate schedules, gradient
 // clipping, the optimizer updates (one type for parameter, slots, gradient
 // and results) and the moving average.
 // RUN: modelc-opt %s -split-input-file -verify-diagnostics
@@ -22,6 +22,46 @@ func.func @decay_rate_alone(%s: tensor<i64>) -> tensor<f32> {
 func.func @decay_steps_zero(%s: tensor<i64>) -> tensor<f32> {
   // expected-error @below {{'nn.learning_rate' op decay_steps must be >= 1}}
   %0 = nn.learning_rate %s {initial = 0.1 : f32, decay_steps = 0, decay_rate = 0.5 : f32} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @two_schedules(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{'nn.learning_rate' op one schedule at a time: decay_rate (exponential), alpha (cosine) or boundaries/values (piecewise)}}
+  %0 = nn.learning_rate %s {initial = 0.1 : f32, decay_steps = 10, decay_rate = 0.5 : f32, alpha = 0.1 : f32} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @piecewise_counts(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{'nn.learning_rate' op piecewise: values needs one more entry than boundaries}}
+  %0 = nn.learning_rate %s {initial = 0.1 : f32, boundaries = array<i64: 10, 20>, values = array<f32: 0.1, 0.01>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @piecewise_order(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{'nn.learning_rate' op piecewise: boundaries must increase}}
+  %0 = nn.learning_rate %s {initial = 0.1 : f32, boundaries = array<i64: 20, 10>, values = array<f32: 0.1, 0.01, 0.001>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @warmup_zero(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{'nn.learning_rate' op warmup_steps must be >= 1}}
+  %0 = nn.learning_rate %s {initial = 0.1 : f32, warmup_steps = 0} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @warmup_from_alone(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{'nn.learning_rate' op warmup_from needs warmup_steps}}
+  %0 = nn.learning_rate %s {initial = 0.1 : f32, warmup_from = 0.0 : f32} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 

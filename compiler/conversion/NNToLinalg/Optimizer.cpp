@@ -29,14 +29,15 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::nn;
 
 namespace {
 
-/// `initial` or `initial * decay_rate ^ (step / decay_steps)` (exponent
-/// floored when `staircase`), with `step` the global step before this
-/// update's increment.
+/// The rate at the step before this update's increment, in f64 scalar
+/// arithmetic (see the op's description for the schedules).
 struct LearningRateLowering : OpConversionPattern<LearningRateOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -45,27 +46,69 @@ struct LearningRateLowering : OpConversionPattern<LearningRateOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     double initial = decimalValue(op.getInitial());
-    std::optional<uint64_t> decaySteps = op.getDecaySteps();
-    std::optional<APFloat> decayRate = op.getDecayRate();
-    if (!decaySteps || !decayRate) {
+    if (!op.getDecaySteps() && !op.getBoundaries() && !op.getWarmupSteps()) {
       rewriter.replaceOp(
           op, scalarTensor(rewriter, loc, f32Const(rewriter, loc, initial)));
       return success();
     }
-    Value step = extractScalar(rewriter, loc, adaptor.getStep());
-    Value exponent = arith::DivFOp::create(
-        rewriter, loc,
-        arith::SIToFPOp::create(rewriter, loc, rewriter.getF64Type(), step),
-        f64Const(rewriter, loc, static_cast<double>(*decaySteps)));
-    if (op.getStaircase())
-      exponent = math::FloorOp::create(rewriter, loc, exponent);
-    Value factor = math::PowFOp::create(
-        rewriter, loc, f64Const(rewriter, loc, decimalValue(*decayRate)),
-        exponent);
-    Value rate = arith::MulFOp::create(
-        rewriter, loc, f64Const(rewriter, loc, initial), factor);
-    rewriter.replaceOp(op,
-                       scalarTensor(rewriter, loc, toF32(rewriter, loc, rate)));
+    OpBuilder &b = rewriter;
+    auto c = [&](double v) { return f64Const(b, loc, v); };
+    Value step = arith::SIToFPOp::create(
+        b, loc, b.getF64Type(), extractScalar(b, loc, adaptor.getStep()));
+    // The schedule runs on the steps after the warmup.
+    Value s = step;
+    if (std::optional<uint64_t> w = op.getWarmupSteps())
+      s = arith::MaximumFOp::create(
+          b, loc, arith::SubFOp::create(b, loc, step, c(double(*w))), c(0));
+    Value rate;
+    double first = initial; // The schedule's rate at step 0.
+    if (std::optional<ArrayRef<int64_t>> bounds = op.getBoundaries()) {
+      ArrayRef<float> values = *op.getValues();
+      first = values[0];
+      // From the last interval down: values[i] while s <= bounds[i].
+      rate = c(values.back());
+      for (size_t i = bounds->size(); i-- > 0;) {
+        Value inside = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
+                                             s, c(double((*bounds)[i])));
+        rate = arith::SelectOp::create(b, loc, inside, c(values[i]), rate);
+      }
+    } else if (std::optional<APFloat> alpha = op.getAlpha()) {
+      double steps = double(*op.getDecaySteps()), a = decimalValue(*alpha);
+      Value progress = arith::DivFOp::create(
+          b, loc, arith::MinimumFOp::create(b, loc, s, c(steps)), c(steps));
+      Value cosine = arith::MulFOp::create(
+          b, loc, c(0.5),
+          arith::AddFOp::create(
+              b, loc, c(1),
+              math::CosOp::create(
+                  b, loc, arith::MulFOp::create(b, loc, c(M_PI), progress))));
+      Value decayed = arith::AddFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, c(1 - a), cosine), c(a));
+      rate = arith::MulFOp::create(b, loc, c(initial), decayed);
+    } else if (std::optional<APFloat> decayRate = op.getDecayRate()) {
+      Value exponent = arith::DivFOp::create(
+          b, loc, s, c(static_cast<double>(*op.getDecaySteps())));
+      if (op.getStaircase())
+        exponent = math::FloorOp::create(b, loc, exponent);
+      Value factor =
+          math::PowFOp::create(b, loc, c(decimalValue(*decayRate)), exponent);
+      rate = arith::MulFOp::create(b, loc, c(initial), factor);
+    } else {
+      rate = c(initial);
+    }
+    if (std::optional<uint64_t> w = op.getWarmupSteps()) {
+      double from =
+          op.getWarmupFrom() ? decimalValue(*op.getWarmupFrom()) : 0.0;
+      Value ramp = arith::AddFOp::create(
+          b, loc, c(from),
+          arith::MulFOp::create(
+              b, loc, arith::DivFOp::create(b, loc, step, c(double(*w))),
+              c(first - from)));
+      Value warming = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                                            step, c(double(*w)));
+      rate = arith::SelectOp::create(b, loc, warming, ramp, rate);
+    }
+    rewriter.replaceOp(op, scalarTensor(b, loc, toF32(b, loc, rate)));
     return success();
   }
 };

@@ -40,6 +40,17 @@ def tensor_type(shape, elem, dynamic_batch=False):
     return "tensor<%s>" % "x".join(dims + [elem])
 
 
+def print_main(e, comment):
+    """Prints the module: `comment`, the print helper's declaration and
+    @main holding the emitter's lines."""
+    print(comment)
+    print("func.func private @printMemrefI32(memref<*xi32>) attributes {llvm.emit_c_interface}")
+    print("func.func @main() {")
+    print("\n".join(e.lines))
+    print("    return")
+    print("}")
+
+
 class Emitter:
     def __init__(self):
         self.lines = []

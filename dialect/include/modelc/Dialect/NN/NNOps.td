@@ -363,14 +363,31 @@ def NN_RegularizerOp : NN_Op<"regularizer", [Pure]> {
 def NN_LearningRateOp : NN_Op<"learning_rate", [Pure]> {
   let summary = "the learning rate at a global step";
   let description = [{
-    Constant `initial`, or with `decay_steps`/`decay_rate` TF's exponential
-    decay `initial * decay_rate ^ (step / decay_steps)` (floored exponent when
-    `staircase`), evaluated at the step before its increment.
+    The rate at `step`, the global step before its increment, by schedule
+    (Keras's names and formulas):
+    - constant `initial`;
+    - exponential decay (`decay_steps`, `decay_rate`): `initial *
+      decay_rate ^ (step / decay_steps)`, the exponent floored when
+      `staircase`;
+    - cosine decay (`decay_steps`, `alpha`): `initial * ((1 - alpha) * c +
+      alpha)` with `c = (1 + cos(pi * min(step, decay_steps) /
+      decay_steps)) / 2`;
+    - piecewise constant (`boundaries`, `values`): `values[i]` for the first
+      `i` with `step <= boundaries[i]`, else the last value (`initial` is
+      `values[0]`).
+    With `warmup_steps` W, steps below W ramp linearly from `warmup_from` to
+    the schedule's first rate (`warmup_from + step / W * (rate(0) -
+    warmup_from)`), and step s >= W takes the schedule's rate at s - W.
   }];
   let arguments = (ins 0DTensorOf<[I64]>:$step, F32Attr:$initial,
                        OptionalAttr<I64Attr>:$decay_steps,
                        OptionalAttr<F32Attr>:$decay_rate,
-                       DefaultValuedAttr<BoolAttr, "false">:$staircase);
+                       DefaultValuedAttr<BoolAttr, "false">:$staircase,
+                       OptionalAttr<F32Attr>:$alpha,
+                       OptionalAttr<DenseI64ArrayAttr>:$boundaries,
+                       OptionalAttr<DenseF32ArrayAttr>:$values,
+                       OptionalAttr<I64Attr>:$warmup_steps,
+                       OptionalAttr<F32Attr>:$warmup_from);
   let results = (outs NN_Scalar:$rate);
   let assemblyFormat = "$step attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
