@@ -809,6 +809,9 @@ bool Analyzer::outputsLossOptimizer() {
                      std::string("optimizer: attribute '") + spec.name + "' " +
                          message);
     }
+    // No decay is no attribute: other models keep their fingerprints.
+    if (norm.contains("weight_decay") && norm["weight_decay"] == 0.0)
+      norm.erase("weight_decay");
     model.optimizer = norm;
   }
   return true;

@@ -2,6 +2,7 @@
 #include "modelc/Frontend/Schema.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace modelc;
 
@@ -109,25 +110,30 @@ const std::vector<OpSchema> &layerSchemas() {
 const std::vector<OpSchema> &optimizerSchemas() {
   static const std::vector<OpSchema> schemas = [] {
     AttrSpec clip = opt("clip_global_norm", AttrKind::OptPosFloat, kNull);
+    // Keras's decoupled weight decay; 0 (none) is left out of the
+    // normalized model.
+    AttrSpec decay = opt("weight_decay", AttrKind::NonNegFloat, 0.0);
     return std::vector<OpSchema>{
-        {"sgd", false, {req("learning_rate", AttrKind::LearningRate), clip}},
+        {"sgd",
+         false,
+         {req("learning_rate", AttrKind::LearningRate), clip, decay}},
         {"momentum",
          false,
          {req("learning_rate", AttrKind::LearningRate),
           req("momentum", AttrKind::UnitFloat),
-          opt("use_nesterov", AttrKind::Bool, false), clip}},
+          opt("use_nesterov", AttrKind::Bool, false), clip, decay}},
         {"adam",
          false,
          {opt("learning_rate", AttrKind::LearningRate, 0.001),
           opt("beta1", AttrKind::UnitFloat, 0.9),
           opt("beta2", AttrKind::UnitFloat, 0.999),
-          opt("epsilon", AttrKind::PosFloat, 1e-8), clip}},
+          opt("epsilon", AttrKind::PosFloat, 1e-8), clip, decay}},
         {"rmsprop",
          false,
          {req("learning_rate", AttrKind::LearningRate),
           opt("decay", AttrKind::UnitFloat, 0.9),
           opt("momentum", AttrKind::UnitFloat, 0.0),
-          opt("epsilon", AttrKind::PosFloat, 1e-10), clip}},
+          opt("epsilon", AttrKind::PosFloat, 1e-10), clip, decay}},
     };
   }();
   return schemas;
@@ -467,6 +473,12 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
   case AttrKind::PosFloat:
     if (!isNumber(value) || !(value.get<double>() > 0))
       return fail("a positive number");
+    out = asFloat(value);
+    return true;
+  case AttrKind::NonNegFloat:
+    if (!isNumber(value) || !(value.get<double>() >= 0) ||
+        value.get<double>() > std::numeric_limits<float>::max())
+      return fail("a number >= 0");
     out = asFloat(value);
     return true;
   case AttrKind::Bool:

@@ -482,6 +482,8 @@ void TrainStepBuilder::applyOptimizer() {
   Value lr = learningRate(optimizer.get("learning_rate"));
 
   StringRef kind = optimizer.getAs<StringAttr>("op").getValue();
+  // Keras's decoupled weight decay rides on each update op (one loop).
+  FloatAttr decay = f32(optNumber("weight_decay", 0.0));
   for (unsigned i = 0; i < names.size(); ++i) {
     nn::VariableOp param = variable(names[i]);
     Value w = current(names[i]);
@@ -489,14 +491,15 @@ void TrainStepBuilder::applyOptimizer() {
     Type t = w.getType();
     Value newW;
     if (kind == "sgd") {
-      newW = nn::SgdOp::create(b, loc(), t, w, g, lr);
+      newW = nn::SgdOp::create(b, loc(), t, w, g, lr, decay);
     } else if (kind == "momentum") {
       nn::VariableOp accum = declareSlot(param, "momentum", "zeros");
       auto op = nn::MomentumOp::create(
           b, loc(), t, t, w, current(accum.getSymName()), g, lr,
           f32(optNumber("momentum", 0.9)),
           b.getBoolAttr(optimizer.getAs<BoolAttr>("use_nesterov") &&
-                        optimizer.getAs<BoolAttr>("use_nesterov").getValue()));
+                        optimizer.getAs<BoolAttr>("use_nesterov").getValue()),
+          decay);
       newW = op.getNewParam();
       assign(accum.getSymName(), op.getNewAccum());
     } else if (kind == "adam") {
@@ -506,7 +509,7 @@ void TrainStepBuilder::applyOptimizer() {
           b, loc(), t, t, t, w, current(m.getSymName()),
           current(v.getSymName()), g, lr, stepArg,
           f32(optNumber("beta1", 0.9)), f32(optNumber("beta2", 0.999)),
-          f32(optNumber("epsilon", 1e-8)));
+          f32(optNumber("epsilon", 1e-8)), decay);
       newW = op.getNewParam();
       assign(m.getSymName(), op.getNewM());
       assign(v.getSymName(), op.getNewV());
@@ -516,7 +519,8 @@ void TrainStepBuilder::applyOptimizer() {
       auto op = nn::RmspropOp::create(
           b, loc(), t, t, t, w, current(rms.getSymName()),
           current(mom.getSymName()), g, lr, f32(optNumber("decay", 0.9)),
-          f32(optNumber("momentum", 0.0)), f32(optNumber("epsilon", 1e-10)));
+          f32(optNumber("momentum", 0.0)), f32(optNumber("epsilon", 1e-10)),
+          decay);
       newW = op.getNewParam();
       assign(rms.getSymName(), op.getNewRms());
       assign(mom.getSymName(), op.getNewMom());

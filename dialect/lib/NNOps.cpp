@@ -16,6 +16,8 @@ using namespace mlir::nn;
 
 #include "VerifierUtils.h"
 
+#include <cmath>
+
 using namespace mlir::nn::verify;
 
 #define GET_OP_CLASSES
@@ -388,6 +390,10 @@ static LogicalResult verifyUpdate(Operation *op, ValueRange tensors) {
       return op->emitOpError() << "expected every parameter, slot and "
                                   "gradient to have type "
                                << t << ", got " << v.getType();
+  float wd = op->getAttrOfType<FloatAttr>("weight_decay").getValueAsDouble();
+  if (!(wd >= 0.0f) || std::isinf(wd))
+    return op->emitOpError() << "weight_decay must be finite and >= 0, got "
+                             << wd;
   return success();
 }
 

@@ -171,3 +171,11 @@ func.func @moving_average_correction(%a: tensor<8xf32>, %v: tensor<8xf32>, %c: t
   %0 = nn.moving_average %a, %v correction(%c : tensor<8xf32>) {momentum = 0.9 : f32} : tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+func.func @negative_weight_decay(%w: tensor<4xf32>, %g: tensor<4xf32>, %lr: tensor<f32>) -> tensor<4xf32> {
+  // expected-error @below {{'nn.sgd' op weight_decay must be finite and >= 0, got -1}}
+  %0 = nn.sgd %w, %g, %lr {weight_decay = -1.0 : f32} : (tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

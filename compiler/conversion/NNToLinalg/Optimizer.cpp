@@ -148,6 +148,24 @@ struct ClipGlobalNormLowering : OpConversionPattern<ClipGlobalNormOp> {
   }
 };
 
+/// Keras's decoupled weight decay before the update: w - (lr * wd) * w,
+/// with `lrWd` computed once outside the loop (null: no decay).
+Value decayed(OpBuilder &b, Location loc, Value w, Value lrWd) {
+  if (!lrWd)
+    return w;
+  return arith::SubFOp::create(b, loc, w,
+                               arith::MulFOp::create(b, loc, lrWd, w));
+}
+
+/// lr * weight_decay as an f32 scalar, or null when the op has no decay.
+template <typename Op>
+Value decayFactor(OpBuilder &b, Location loc, Op op, Value lr) {
+  double wd = decimalValue(op.getWeightDecay());
+  if (wd == 0)
+    return Value();
+  return arith::MulFOp::create(b, loc, lr, f32Const(b, loc, wd));
+}
+
 struct SgdLowering : OpConversionPattern<SgdOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -156,11 +174,13 @@ struct SgdLowering : OpConversionPattern<SgdOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value lr = extractScalar(rewriter, loc, adaptor.getLr());
+    Value lrWd = decayFactor(rewriter, loc, op, lr);
     Value result = buildElementwise(
         rewriter, loc, adaptor.getParam(), {adaptor.getGrad()},
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value step = arith::MulFOp::create(b, l, lr, args[1]);
-          return arith::SubFOp::create(b, l, args[0], step);
+          return arith::SubFOp::create(b, l, decayed(b, l, args[0], lrWd),
+                                       step);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -177,11 +197,12 @@ struct MomentumLowering : OpConversionPattern<MomentumOp> {
     Value lr = extractScalar(rewriter, loc, adaptor.getLr());
     Value mu = arith::ConstantOp::create(rewriter, loc, op.getMomentumAttr());
     bool nesterov = op.getUseNesterov();
+    Value lrWd = decayFactor(rewriter, loc, op, lr);
     SmallVector<Value> results = buildMultiMap(
         rewriter, loc,
         ValueRange{adaptor.getParam(), adaptor.getAccum(), adaptor.getGrad()},
         2, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value w = args[0], accum = args[1], g = args[2];
+          Value w = decayed(b, l, args[0], lrWd), accum = args[1], g = args[2];
           Value newAccum = arith::AddFOp::create(
               b, l, arith::MulFOp::create(b, l, mu, accum), g);
           Value direction = newAccum;
@@ -219,8 +240,9 @@ struct AdamLowering : OpConversionPattern<AdamOp> {
           math::PowFOp::create(rewriter, loc, f64Const(rewriter, loc, beta), t);
       return arith::SubFOp::create(rewriter, loc, one, p);
     };
-    Value lr =
-        toF64(rewriter, loc, extractScalar(rewriter, loc, adaptor.getLr()));
+    Value lr32 = extractScalar(rewriter, loc, adaptor.getLr());
+    Value lrWd = decayFactor(rewriter, loc, op, lr32);
+    Value lr = toF64(rewriter, loc, lr32);
     Value lrT = arith::DivFOp::create(
         rewriter, loc,
         arith::MulFOp::create(
@@ -239,7 +261,8 @@ struct AdamLowering : OpConversionPattern<AdamOp> {
         ValueRange{adaptor.getParam(), adaptor.getM(), adaptor.getV(),
                    adaptor.getGrad()},
         3, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value w = args[0], m = args[1], v = args[2], g = args[3];
+          Value w = decayed(b, l, args[0], lrWd), m = args[1], v = args[2],
+                g = args[3];
           Value newM =
               arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, b1, m),
                                     arith::MulFOp::create(b, l, oneMinusB1, g));
@@ -272,13 +295,14 @@ struct RmspropLowering : OpConversionPattern<RmspropOp> {
     Value mu = arith::ConstantOp::create(rewriter, loc, op.getMomentumAttr());
     Value eps = arith::ConstantOp::create(rewriter, loc, op.getEpsilonAttr());
     Value lr = extractScalar(rewriter, loc, adaptor.getLr());
+    Value lrWd = decayFactor(rewriter, loc, op, lr);
     SmallVector<Value> results =
         buildMultiMap(rewriter, loc,
                       ValueRange{adaptor.getParam(), adaptor.getRms(),
                                  adaptor.getMom(), adaptor.getGrad()},
                       3, [&](OpBuilder &b, Location l, ValueRange args) {
-                        Value w = args[0], rms = args[1], mom = args[2],
-                              g = args[3];
+                        Value w = decayed(b, l, args[0], lrWd), rms = args[1],
+                              mom = args[2], g = args[3];
                         Value g2 = arith::MulFOp::create(b, l, g, g);
                         Value newRms = arith::AddFOp::create(
                             b, l, arith::MulFOp::create(b, l, rho, rms),

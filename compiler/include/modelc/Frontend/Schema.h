@@ -20,6 +20,7 @@ enum class AttrKind {
   Float,          // number
   UnitFloat,      // number in [0, 1]
   PosFloat,       // number > 0
+  NonNegFloat,    // number >= 0
   Bool,
   Choice,         // one of `choices`
   IntPair,        // n or [a, b], each >= 1 (kernel_size, strides, ...)

@@ -405,8 +405,13 @@ def NN_ClipGlobalNormOp : NN_Op<"clip_global_norm", [Pure, SameVariadicOperandSi
 
 def NN_SgdOp : NN_Op<"sgd", [Pure]> {
   let summary = "w - lr * g";
+  let description = [{
+    Every optimizer op takes `weight_decay` (Keras's decoupled weight decay,
+    AdamW/SGDW style): before the update, `w -= lr * weight_decay * w` with
+    the step's (scheduled) learning rate `lr`; the gradient is unchanged.
+  }];
   let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$grad,
-                       NN_Scalar:$lr);
+                       NN_Scalar:$lr, DefaultValuedAttr<F32Attr, "0.0f">:$weight_decay);
   let results = (outs NN_FloatTensor:$new_param);
   let assemblyFormat = [{
     $param `,` $grad `,` $lr attr-dict `:` functional-type(operands, results)
@@ -418,7 +423,7 @@ def NN_MomentumOp : NN_Op<"momentum", [Pure]> {
   let summary = "TF1 momentum: accum = m*accum + g; w -= lr*accum (or Nesterov)";
   let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$accum,
                        NN_FloatTensor:$grad, NN_Scalar:$lr, F32Attr:$momentum,
-                       BoolAttr:$use_nesterov);
+                       BoolAttr:$use_nesterov, DefaultValuedAttr<F32Attr, "0.0f">:$weight_decay);
   let results = (outs NN_FloatTensor:$new_param, NN_FloatTensor:$new_accum);
   let assemblyFormat = [{
     $param `,` $accum `,` $grad `,` $lr attr-dict `:`
@@ -436,7 +441,7 @@ def NN_AdamOp : NN_Op<"adam", [Pure]> {
   let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$m,
                        NN_FloatTensor:$v, NN_FloatTensor:$grad, NN_Scalar:$lr,
                        0DTensorOf<[I64]>:$step, F32Attr:$beta1, F32Attr:$beta2,
-                       F32Attr:$epsilon);
+                       F32Attr:$epsilon, DefaultValuedAttr<F32Attr, "0.0f">:$weight_decay);
   let results = (outs NN_FloatTensor:$new_param, NN_FloatTensor:$new_m,
                       NN_FloatTensor:$new_v);
   let assemblyFormat = [{
@@ -454,7 +459,8 @@ def NN_RmspropOp : NN_Op<"rmsprop", [Pure]> {
   }];
   let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$rms,
                        NN_FloatTensor:$mom, NN_FloatTensor:$grad, NN_Scalar:$lr,
-                       F32Attr:$decay, F32Attr:$momentum, F32Attr:$epsilon);
+                       F32Attr:$decay, F32Attr:$momentum, F32Attr:$epsilon,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$weight_decay);
   let results = (outs NN_FloatTensor:$new_param, NN_FloatTensor:$new_rms,
                       NN_FloatTensor:$new_mom);
   let assemblyFormat = [{
