@@ -53,8 +53,9 @@ int columnOwner(const std::string &Header,
     const std::string &N = Specs[I]->Name;
     if (Header == N)
       return static_cast<int>(I);
-    if (Header.size() > N.size() && Header.compare(0, N.size(), N) == 0 &&
-        std::strchr("[._:0123456789", Header[N.size()]) && N.size() > BestLen) {
+    char Next = Header.size() > N.size() ? Header[N.size()] : '\0';
+    if (Next != '\0' && Header.compare(0, N.size(), N) == 0 &&
+        std::strchr("[._:0123456789", Next) && N.size() > BestLen) {
       Best = static_cast<int>(I);
       BestLen = N.size();
     }

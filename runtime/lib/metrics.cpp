@@ -94,7 +94,8 @@ void MetricSet::add(const void *LogitsPtr, const void *Labels, int64_t Batch) {
       Truth = static_cast<int64_t>(labelAt(LabelType, Labels, R));
       Score = Classes == 2 ? Row[1] - Row[0] : 0;
       for (size_t S = 0; S < Specs.size(); ++S) {
-        if (Specs[S].Kind != MetricKind::TopK)
+        // Labels are range-checked on load; a stray one counts as a miss.
+        if (Specs[S].Kind != MetricKind::TopK || Truth < 0 || Truth >= Classes)
           continue;
         // tf.math.in_top_k: the label is in unless K logits beat it.
         int64_t Above = 0;
