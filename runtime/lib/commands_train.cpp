@@ -72,7 +72,8 @@ ModelCheckpoint(save_best_only=True)), decided at the end of each epoch:
                    loss), loss, data_loss, accuracy, any of the model's
                    metrics, or val_ + any of these; accuracies, precision,
                    recall and auc improve upwards, the others downwards
-  --min-delta D    an improvement must exceed D (default 0)
+  --min-delta D    an improvement must exceed D (default 0; for
+                   --save-best too)
 The best value and its epoch are stored in checkpoints, so a resumed run
 counts the patience on.
 )";
@@ -155,7 +156,9 @@ int Trainer::run(const ParsedArgs &P) {
   if (P.has("val")) {
     EvalEntry = &requireEntry(M, "eval", "train --val");
     Val = loadDataset(M, P.required("val"), /*WithLabels=*/true);
-    HasVal = Val.NumExamples > 0;
+    if (Val.NumExamples == 0)
+      throw Error(Val.Path + ": the validation data has no examples");
+    HasVal = true;
   }
 
   if (P.has("resume")) {
@@ -177,7 +180,6 @@ int Trainer::run(const ParsedArgs &P) {
     note("no --checkpoint given: writing checkpoints to ./" + CkptPath);
   }
   checkWritable(CkptPath);
-  setUpMonitor(P);
 
   // Trained batches per epoch: every full batch, plus the partial one unless
   // a ghost batch size does not divide it.
@@ -241,6 +243,7 @@ int Trainer::run(const ParsedArgs &P) {
   for (const TensorSpec &T : M.Outputs)
     Outputs.emplace_back(T.Type, T.withBatch(MaxBatch));
 
+  setUpMonitor(P);
   int64_t CurrentEpoch = -1;
   if (Watch && S.GlobalStep < Target &&
       Watch->shouldStop(S.GlobalStep / StepsPerEpoch)) {
@@ -377,7 +380,7 @@ void Trainer::setUpMonitor(const ParsedArgs &P) {
   Watch = std::make_unique<Monitor>(
       M, Key, P.has("val"), P.number("min-delta", 0, 0),
       Stop ? P.integer("early-stopping-patience", 0, 0) : -1);
-  Watch->resume(S);
+  Watch->resume(S, StepsPerEpoch ? S.GlobalStep / StepsPerEpoch : 0);
   Watch->store(S);
 }
 
@@ -430,6 +433,11 @@ bool Trainer::endEpoch(int64_t Epoch) {
   std::fflush(stdout);
   // The epoch record closes the interval of the next step record too.
   SinceLog = MetricSums(M);
+  if (Watch && Watch->shouldStop(Epoch + 1) && Watch->bestEpoch() == 0) {
+    note(format("early stopping after epoch %lld: %s was never defined (NaN)",
+                static_cast<long long>(Epoch + 1), Watch->key().c_str()));
+    return false;
+  }
   if (Watch && Watch->shouldStop(Epoch + 1)) {
     note(format("early stopping after epoch %lld: %s did not improve by more "
                 "than %g for %lld epochs; best %.6g at epoch %lld%s",

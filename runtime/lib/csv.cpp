@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace modelc::rt {
@@ -136,8 +137,10 @@ Dataset loadCsvDataset(const ModelInfo &Info, const std::string &Path,
         char *End = nullptr;
         errno = 0;
         double V = std::strtod(F.c_str(), &End);
-        if (F.empty() || *End != '\0' || errno == ERANGE)
-          throw Error(Where + ": '" + F + "' is not a number");
+        if (F.empty() || *End != '\0' || errno == ERANGE ||
+            std::fabs(V) > std::numeric_limits<float>::max())
+          throw Error(Where + ": '" + F + "' is not a number" +
+                      (*End == '\0' && !F.empty() ? " float32 can hold" : ""));
         if (Specs[I]->Type == DType::I32 &&
             (V != std::floor(V) || V < INT32_MIN || V > INT32_MAX))
           throw Error(Where + ": '" + F + "' is not an integer (model " +

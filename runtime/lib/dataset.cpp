@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 namespace modelc::rt {
 
@@ -66,9 +67,12 @@ Array convertTo(const Array &A, DType To, const std::string &Where,
   bool Rounds = To == DType::F32 && A.dtype() == DType::F64;
   for (int64_t I = 0; I < N; ++I) {
     double V = elementAt(A, I);
-    bool Exact = To == DType::I32
-                     ? V == std::floor(V) && V >= INT32_MIN && V <= INT32_MAX
-                     : Rounds || std::fabs(V) <= 16777216.0;
+    // Rounding to float32 is fine; overflowing it is not (nor defined).
+    bool Exact =
+        To == DType::I32
+            ? V == std::floor(V) && V >= INT32_MIN && V <= INT32_MAX
+            : (Rounds && !(std::fabs(V) > std::numeric_limits<float>::max())) ||
+                  std::fabs(V) <= 16777216.0;
     if (!Exact)
       throw Error(Where + " has dtype " + dtypeName(A.dtype(), A.itemSize()) +
                   " and element " + std::to_string(I) + " = " +

@@ -85,14 +85,14 @@ void MetricSet::add(const void *LogitsPtr, const void *Labels, int64_t Batch) {
   for (int64_t R = 0; R < N; ++R) {
     const float *Row = L + R * Width;
     int64_t Pred, Truth;
-    float Score;
+    double Score;
     if (Softmax) {
       Pred = 0;
       for (int64_t K = 1; K < Classes; ++K)
         if (Row[K] > Row[Pred])
           Pred = K;
       Truth = static_cast<int64_t>(labelAt(LabelType, Labels, R));
-      Score = Classes == 2 ? Row[1] - Row[0] : 0;
+      Score = Classes == 2 ? double(Row[1]) - double(Row[0]) : 0;
       for (size_t S = 0; S < Specs.size(); ++S) {
         // Labels are range-checked on load; a stray one counts as a miss.
         if (Specs[S].Kind != MetricKind::TopK || Truth < 0 || Truth >= Classes)
@@ -127,6 +127,10 @@ void MetricSet::add(const void *LogitsPtr, const void *Labels, int64_t Batch) {
 /// thresholds.
 double MetricSet::auc() const {
   int64_t N = static_cast<int64_t>(Scores.size());
+  // NaN has no rank (and would break the sort's ordering).
+  for (double S : Scores)
+    if (std::isnan(S))
+      return std::numeric_limits<double>::quiet_NaN();
   std::vector<int64_t> Order(static_cast<size_t>(N));
   std::iota(Order.begin(), Order.end(), 0);
   std::sort(Order.begin(), Order.end(),

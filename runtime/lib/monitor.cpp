@@ -31,10 +31,13 @@ Monitor::Monitor(const ModelInfo &M, const std::string &K, bool HasVal,
   Record.Key = Key;
 }
 
-void Monitor::resume(const State &S) {
+void Monitor::resume(const State &S, int64_t EpochsDone) {
+  Since = EpochsDone;
   for (const MonitorRecord &R : S.Monitors)
-    if (R.Key == Key)
+    if (R.Key == Key) {
       Record = R;
+      Since = 0;
+    }
 }
 
 bool Monitor::observe(int64_t Epoch, const MetricSums &Train,
@@ -58,10 +61,11 @@ bool Monitor::observe(int64_t Epoch, const MetricSums &Train,
 }
 
 bool Monitor::shouldStop(int64_t EpochsDone) const {
-  // Keras stops once `wait` (epochs since the best) reaches the patience,
-  // checked after an epoch that did not improve (so patience 0 acts as 1).
-  return Patience >= 0 && Record.Epoch > 0 &&
-         EpochsDone - Record.Epoch >= std::max<int64_t>(Patience, 1);
+  // Keras stops once `wait` (epochs since the best, or since the start if
+  // no epoch had a finite value) reaches the patience, checked after an
+  // epoch that did not improve (so patience 0 acts as 1).
+  return Patience >= 0 && EpochsDone - std::max(Record.Epoch, Since) >=
+                              std::max<int64_t>(Patience, 1);
 }
 
 void Monitor::store(State &S) const {

@@ -5,6 +5,7 @@
 #include "modelc/runtime/npz.h"
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 
 namespace modelc::rt {
@@ -115,10 +116,16 @@ State loadState(const ModelInfo &Info, const std::string &Path, StateUse Use,
     if (!isMonitorKey(Name))
       continue;
     Array A = R.read(Name);
+    // The epoch must be a whole number a cast can take (0 = none yet).
+    double Epoch = A.dtype() == DType::F64 && A.numElements() == 2
+                       ? A.as<double>()[1]
+                       : -1;
     if (A.dtype() != DType::F64 || A.shape() != std::vector<int64_t>{2} ||
-        A.as<double>()[1] < 0)
+        !(Epoch >= 0 && Epoch <= 9007199254740992.0) ||
+        Epoch != std::floor(Epoch))
       throw Error(Path + ": array '" + Name +
-                  "' must be float64 [best value, epoch]");
+                  "' must be float64 [best value, epoch] with a whole epoch "
+                  ">= 0");
     S.Monitors.push_back({Name.substr(MonitorPrefix.size()), A.as<double>()[0],
                           static_cast<int64_t>(A.as<double>()[1])});
   }

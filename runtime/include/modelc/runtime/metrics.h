@@ -53,7 +53,7 @@ private:
   std::vector<int64_t> TopKHits; // One per Specs entry (0 unless top-k).
   int64_t TP = 0, FP = 0, FN = 0;
   bool WantScores = false, WantConfusion = false;
-  std::vector<float> Scores; // Positive-class score per row (AUC).
+  std::vector<double> Scores; // Positive-class score per row (AUC).
   std::vector<uint8_t> Positive;
   double AbsErr = 0, SqErr = 0;
   int64_t Elements = 0;

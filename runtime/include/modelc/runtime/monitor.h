@@ -29,8 +29,9 @@ public:
   /// Higher is better (accuracies, precision, recall, AUC).
   bool maximizes() const { return Max; }
 
-  /// Takes over the record of the same key from a loaded state (if any).
-  void resume(const State &S);
+  /// Takes over the record of the same key from a loaded state (if any);
+  /// without one, the patience counts from `EpochsDone`.
+  void resume(const State &S, int64_t EpochsDone);
   /// Records the epoch's value; true if it improved by more than MinDelta.
   bool observe(int64_t Epoch, const MetricSums &Train, const MetricSums &Val);
   /// Epochs since the best one reached the patience.
@@ -48,6 +49,7 @@ private:
   bool Max = false, Val = false;
   double MinDelta = 0;
   int64_t Patience = -1; // -1: no early stopping (only --save-best).
+  int64_t Since = 0;     // Epochs done when monitoring began.
   MonitorRecord Record;
 };
 
