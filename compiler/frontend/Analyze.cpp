@@ -701,6 +701,8 @@ bool Analyzer::outputsLossOptimizer() {
           !(classifier && key == "class_weight"))
         return error("/loss/" + key,
                      "loss: unknown attribute '" + key + "' for " + op +
+                         didYouMean(key, {operands[0], operands[1],
+                                          classifier ? "class_weight" : ""}) +
                          " (expected " + operands[0] + ", " + operands[1] +
                          (classifier ? ", class_weight" : "") + ")");
     for (const std::string &k : operands)
@@ -723,6 +725,17 @@ bool Analyzer::outputsLossOptimizer() {
       return error("/loss/labels",
                    "loss: labels '" + lab + "' is not a declared label");
     const TensorInfo &p = model.layers[layerIndex[pred]].output;
+    // Keras's Dense(1, activation="sigmoid") + binary cross-entropy habit:
+    // here the loss applies the sigmoid to logits itself.
+    const json &predAttrs = model.layers[layerIndex[pred]].attrs;
+    if (op == "sigmoid_cross_entropy" && predAttrs.contains("activation") &&
+        predAttrs["activation"] == "sigmoid")
+      return error("/loss/" + operands[0],
+                   "loss: '" + pred +
+                       "' has activation 'sigmoid', but "
+                       "sigmoid_cross_entropy takes logits and applies the "
+                       "sigmoid itself; leave the activation out "
+                       "(`predict --probabilities` gives the sigmoid)");
     if (op == "softmax_cross_entropy") {
       if (p.shape.size() != 2)
         return error("/loss/logits",

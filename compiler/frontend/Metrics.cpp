@@ -78,14 +78,14 @@ bool modelc::normalizeMetrics(const json &raw, const json &loss,
     }
     const char *name = canonicalName(spelled);
     if (!name) {
-      message = "unknown metric '" + shortText(spelled) + "'" +
-                didYouMean(spelled, {"accuracy", "binary_accuracy",
-                                     "top_k_accuracy", "precision", "recall",
-                                     "auc", "mean_absolute_error",
-                                     "mean_squared_error"}) +
-                " (known: accuracy, binary_accuracy, top_k_accuracy, "
-                "precision, recall, auc, mean_absolute_error, "
-                "mean_squared_error)";
+      message =
+          "unknown metric '" + shortText(spelled) + "'" +
+          didYouMean(spelled, {"accuracy", "binary_accuracy", "top_k_accuracy",
+                               "precision", "recall", "auc",
+                               "mean_absolute_error", "mean_squared_error"}) +
+          " (known: accuracy, binary_accuracy, top_k_accuracy, "
+          "precision, recall, auc, mean_absolute_error, "
+          "mean_squared_error)";
       return false;
     }
     std::string n = name;
@@ -93,17 +93,17 @@ bool modelc::normalizeMetrics(const json &raw, const json &loss,
       int64_t k = 5; // Keras's default.
       if (m.is_object()) {
         const json &args = m.begin().value();
+        if (!args.is_object() || !args.contains("k") ||
+            !args["k"].is_number_integer() || args["k"].get<int64_t>() < 1) {
+          message = "top_k_accuracy needs {\"k\": K} with an integer K >= 1";
+          return false;
+        }
         for (auto &[key, v] : args.items())
           if (key != "k") {
             message = "top_k_accuracy: unknown field '" + shortText(key) +
                       "' (expected k)";
             return false;
           }
-        if (!args.is_object() || !args.contains("k") ||
-            !args["k"].is_number_integer() || args["k"].get<int64_t>() < 1) {
-          message = "top_k_accuracy needs {\"k\": K} with an integer K >= 1";
-          return false;
-        }
         k = args["k"].get<int64_t>();
       }
       norm = {{"top_k_accuracy", {{"k", k}}}};

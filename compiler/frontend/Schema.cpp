@@ -325,6 +325,10 @@ bool normalizeLearningRate(const json &value, json &out, std::string &error,
         !positiveSteps(args, "exponential_decay", "decay_steps", error))
       return false;
     fields["decay_steps"] = args["decay_steps"];
+    for (const char *key : {"initial", "decay_rate"})
+      if (!(fields[key].get<double>() > 0))
+        return fieldError(error, std::string("exponential_decay.") + key,
+                          "a positive number", fields[key]);
   } else if (kind == "cosine_decay") {
     if (!numericFields(args, "cosine_decay",
                        {{"initial", nullptr},
@@ -334,6 +338,9 @@ bool normalizeLearningRate(const json &value, json &out, std::string &error,
         !positiveSteps(args, "cosine_decay", "decay_steps", error))
       return false;
     fields["decay_steps"] = args["decay_steps"];
+    if (!(fields["initial"].get<double>() > 0))
+      return fieldError(error, "cosine_decay.initial", "a positive number",
+                        fields["initial"]);
     double alpha = fields["alpha"].get<double>();
     if (alpha < 0 || alpha > 1)
       return fieldError(error, "cosine_decay.alpha", "in [0, 1]",

@@ -79,6 +79,10 @@ public:
         predictions = outs[i];
     Value dataLoss =
         inlineCall(loss, {predictions, body.tensor(labelsAt)}).front();
+    // Class weights weigh the training loss only, as Keras's fit does:
+    // evaluate and val_loss are unweighted.
+    if (Operation *lossOp = dataLoss.getDefiningOp())
+      lossOp->removeAttr("class_weight");
     Value total = addRegularization(body.loc, dataLoss);
     outs.push_back(total);
     outs.push_back(dataLoss);

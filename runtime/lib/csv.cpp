@@ -64,6 +64,22 @@ int columnOwner(const std::string &Header,
   return Best;
 }
 
+/// The index a column header gives its input ("x[3]", "x_3", "x.3", "x:3",
+/// "x3" for input "x"), or -1 for the bare name.
+int64_t columnIndex(const std::string &Header, const std::string &Name) {
+  std::string Rest = Header.substr(Name.size());
+  if (Rest.empty())
+    return -1;
+  if (std::strchr("[._:", Rest[0]))
+    Rest = Rest.substr(1);
+  if (!Rest.empty() && Rest.back() == ']' && Header[Name.size()] == '[')
+    Rest.pop_back();
+  if (Rest.empty() || Rest.size() > 12 ||
+      Rest.find_first_not_of("0123456789") != std::string::npos)
+    return -2; // Not an index.
+  return std::stoll(Rest);
+}
+
 } // namespace
 
 Dataset loadCsvDataset(const ModelInfo &Info, const std::string &Path,
@@ -88,6 +104,8 @@ Dataset loadCsvDataset(const ModelInfo &Info, const std::string &Path,
   std::vector<std::string> Header;
   while (Header.empty() && std::getline(In, Line)) {
     ++LineNo;
+    if (LineNo == 1 && Line.rfind("\xEF\xBB\xBF", 0) == 0)
+      Line.erase(0, 3); // Excel's byte-order mark.
     if (!trim(Line).empty())
       Header = splitRow(Line);
   }
@@ -100,6 +118,31 @@ Dataset loadCsvDataset(const ModelInfo &Info, const std::string &Path,
     int Owner = columnOwner(Header[C], Specs);
     if (Owner >= 0)
       Columns[Owner].push_back(C);
+  }
+  // Indexed columns go where their index says; bare names in file order.
+  for (size_t I = 0; I < Specs.size(); ++I) {
+    std::vector<int64_t> Index;
+    for (size_t C : Columns[I])
+      Index.push_back(columnIndex(Header[C], Specs[I]->Name));
+    bool Indexed = !Index.empty() && Index.front() >= 0;
+    std::vector<size_t> Placed(Columns[I].size(), SIZE_MAX);
+    for (size_t K = 0; K < Index.size() && Indexed; ++K) {
+      int64_t At = Index[K];
+      if (At < 0 || At >= static_cast<int64_t>(Placed.size()) ||
+          Placed[At] != SIZE_MAX)
+        throw Error(Path + ": line " + std::to_string(LineNo) + ": column '" +
+                    Header[Columns[I][K]] + "' of " + Roles[I] + " " +
+                    Specs[I]->Name + ": " +
+                    (At < 0 ? "mixes indexed and unindexed column names"
+                            : "index " + std::to_string(At) +
+                                  (At >= static_cast<int64_t>(Placed.size())
+                                       ? " is out of range"
+                                       : " is given twice")) +
+                    " (" + std::to_string(Placed.size()) + " columns)");
+      Placed[At] = Columns[I][K];
+    }
+    if (Indexed)
+      Columns[I] = Placed;
   }
   for (size_t I = 0; I < Specs.size(); ++I) {
     if (Specs[I]->Type != DType::F32 && Specs[I]->Type != DType::I32)

@@ -28,6 +28,10 @@ write("good.csv", "x[0],x[1],x[2],y,note",
 write("reordered.csv", "y, x_0, x_1, x_2",
       ["%d, " % y[i] + ", ".join(map(fmt, x[i])) for i in range(len(y))])
 write("inputs.csv", "x0,x1,x2", [",".join(map(fmt, x[i])) for i in range(len(y))])
+# Indexed columns in another order, and a byte-order mark (Excel's CSV).
+write("shuffled.csv", "\ufeffy,x[2],x[0],x[1]",
+      ["%d," % y[i] + ",".join(fmt(x[i][k]) for k in (2, 0, 1)) for i in range(len(y))])
+write("duplicate_index.csv", "x_0,x_1,x_1,y", ["1,2,3,0"])
 write("short_row.csv", "x[0],x[1],x[2],y", ["1,2,3,0", "1,2,0"])
 write("not_number.csv", "x[0],x[1],x[2],y", ["1,2,3,0", "1,abc,3,1"])
 write("fraction.csv", "x[0],x[1],x[2],y", ["1,2,3,0.5"])

@@ -310,6 +310,8 @@ def NN_SoftmaxCrossEntropyOp : NN_Op<"softmax_cross_entropy", [Pure]> {
     With `class_weight` (one weight per class), each example's loss is
     multiplied by the weight of its label before the mean over the batch
     (Keras's `class_weight`: the sum is still divided by the batch size).
+    Only the train step keeps it: the eval entry drops it, as Keras's
+    evaluate and val_loss are unweighted.
   }];
   let arguments = (ins NN_FloatTensor:$logits, NN_IndexTensor:$labels,
                        OptionalAttr<DenseF32ArrayAttr>:$class_weight);
