@@ -58,3 +58,23 @@ func.func @single_use(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %x = linalg.matmul ins(%a, %a : tensor<8x8xf32>, tensor<8x8xf32>) outs(%f : tensor<8x8xf32>) -> tensor<8x8xf32>
   return %x : tensor<8x8xf32>
 }
+
+// -----
+
+// One empty tensor (as CSE leaves it) is the destination of two element-wise
+// ops: each use gets its own, cloned with its dynamic size in front of the
+// user, so the two results are not one alias set for bufferization.
+// CHECK-LABEL: func.func @shared_empty
+// CHECK: %[[E:.*]] = tensor.empty(%[[N:.*]]) : tensor<?xf32>
+// CHECK: %[[X:.*]] = linalg.exp ins(%{{.*}} : tensor<?xf32>) outs(%[[E]] : tensor<?xf32>)
+// CHECK: %[[E2:.*]] = tensor.empty(%[[N]]) : tensor<?xf32>
+// CHECK: linalg.exp ins(%[[X]] : tensor<?xf32>) outs(%[[E2]] : tensor<?xf32>)
+// CHECK-NOT: tensor.empty
+func.func @shared_empty(%a: tensor<?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %a, %c0 : tensor<?xf32>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %x = linalg.exp ins(%a : tensor<?xf32>) outs(%e : tensor<?xf32>) -> tensor<?xf32>
+  %y = linalg.exp ins(%x : tensor<?xf32>) outs(%e : tensor<?xf32>) -> tensor<?xf32>
+  return %y : tensor<?xf32>
+}

@@ -72,13 +72,17 @@ def NNReluGradFromOutput : Pass<"nn-relu-grad-from-output"> {
 }
 
 def NNUnshareFills : Pass<"nn-unshare-fills"> {
-  let summary = "Give every destination its own linalg.fill";
+  let summary = "Give every destination its own linalg.fill and every use "
+                "its own tensor.empty";
   let description = [{
     A `linalg.fill` of a `tensor.empty` that is the destination of several
     ops (CSE merges equal fills) is cloned, with its empty tensor, in front of
     each such op but the first. One-shot bufferization then writes each in
     place instead of copying the filled buffer, and `nn-vectorize` turns each
-    fill into zero accumulators. Run before bufferization.
+    fill into zero accumulators. Likewise every use of a `tensor.empty`
+    gets its own: a shared one joins all its users in one alias set, which
+    the in-place analysis checks pairwise (quadratic in a model's depth).
+    Run before bufferization.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];
