@@ -50,7 +50,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
            " accumulator-registers=" +
            std::to_string(options.accumulatorRegisters) +
            "},convert-linalg-to-loops,canonicalize,cse)" +
-           (options.threads ? ",convert-scf-to-openmp" : "");
+           (options.threads ? ",convert-scf-to-openmp" : "") +
+           ",nn-outline-kernels";
   case Phase::LLVM:
     // memref before scf-to-cf: the OpenMP regions hold alloca scopes. Heap
     // buffers come from the runtime's allocator (runtime/lib/alloc.cpp).

@@ -431,7 +431,11 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   // main nest, and the peeled remainder loop when it is a sibling of it).
   SmallVector<Operation *> roots;
   linalg::GenericOp tiled = op;
-  Operation *func = op->getParentOfType<FunctionOpInterface>();
+  // Tiling and peeling put everything in the place of `op`: the marked
+  // tiles are found between its neighbours (walking the whole function for
+  // each op made this pass quadratic in a model's depth).
+  Block *block = op->getBlock();
+  Operation *before = op->getPrevNode(), *after = op->getNextNode();
   bool marked = false;
   if (config.outerDim >= 0) {
     SmallVector<int64_t> sizes(op.getNumLoops(), 0);
@@ -524,12 +528,15 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   }
   SmallVector<linalg::GenericOp> tiles;
   if (marked) {
-    func->walk([&](linalg::GenericOp g) {
-      if (g->hasAttr(kTileAttr)) {
-        g->removeAttr(kTileAttr);
-        tiles.push_back(g);
-      }
-    });
+    auto first = before ? std::next(before->getIterator()) : block->begin();
+    auto last = after ? after->getIterator() : block->end();
+    for (Operation &top : llvm::make_range(first, last))
+      top.walk([&](linalg::GenericOp g) {
+        if (g->hasAttr(kTileAttr)) {
+          g->removeAttr(kTileAttr);
+          tiles.push_back(g);
+        }
+      });
   } else {
     tiles.push_back(tiled);
   }

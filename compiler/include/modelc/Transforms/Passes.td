@@ -175,6 +175,28 @@ def NNEliminateEmptyTensors
                            "mlir::tensor::TensorDialect"];
 }
 
+def NNOutlineKernels : Pass<"nn-outline-kernels", "ModuleOp"> {
+  let summary = "Move each top-level loop nest of an entry point into a "
+                "function of its own";
+  let description = [{
+    Each op with regions (a loop nest, an OpenMP parallel region) directly
+    in the body of an entry point (a function with `nn.abi`) becomes a
+    private function `<entry>_k<N>` (internal linkage, `noinline`), called
+    in its place.
+    Values from above become the callee's arguments, except constants, which
+    are cloned into it. LLVM's optimizer takes time superlinear in the size
+    of one function; with a function per loop nest a model's compile time
+    grows linearly with its depth. Run after the loops are final, before the
+    lowering to LLVM.
+  }];
+  let options = [
+    Option<"minOps", "min-ops", "unsigned", /*default=*/"0",
+           "Leave loop nests of fewer ops (the nest included) in place">,
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
 def NNCopiesToLinalg : Pass<"nn-copies-to-linalg", "func::FuncOp"> {
   let summary = "Rewrite strided memref.copy as linalg.copy";
   let description = [{
