@@ -14,44 +14,64 @@
 
 using namespace mlir;
 
+namespace {
+std::string join(const std::vector<std::string> &passes) {
+  std::string text;
+  for (const std::string &p : passes)
+    text += (text.empty() ? "" : ",") + p;
+  return text;
+}
+} // namespace
+
 std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   switch (phase) {
   case Phase::NN:
     return "";
-  case Phase::NNTrain:
+  case Phase::NNTrain: {
     // An inference-only build has no train step and folds batch norms.
     // Without fusion every variable keeps its own optimizer update.
-    return options.inferenceOnly
-               ? std::string("nn-specialize-mode,nn-fold-batch-norm,"
-                             "nn-build-entry-points")
-               : std::string("nn-build-train-step,") +
-                     (options.fusion ? "nn-flatten-optimizer,nn-pool-before-"
-                                       "relu,nn-relu-grad-from-output,"
-                                     : "") +
-                     "nn-specialize-mode,nn-fold-batch-norm,nn-build-entry-"
-                     "points";
+    // (One pass name per line, never split, so that grep finds each.)
+    if (options.inferenceOnly)
+      return join({"nn-specialize-mode", "nn-fold-batch-norm",
+                   "nn-build-entry-points"});
+    std::vector<std::string> passes = {"nn-build-train-step"};
+    if (options.fusion)
+      passes.insert(passes.end(),
+                    {"nn-flatten-optimizer", "nn-pool-before-relu",
+                     "nn-relu-grad-from-output"});
+    passes.insert(passes.end(), {"nn-specialize-mode", "nn-fold-batch-norm",
+                                 "nn-build-entry-points"});
+    return join(passes);
+  }
   case Phase::Linalg:
-    return options.fusion ? "convert-nn-to-linalg,"
-                            "func.func(canonicalize,nn-fuse-elementwise,cse)"
-                          : "convert-nn-to-linalg,func.func(canonicalize,cse)";
-  case Phase::Loops:
+    return join({"convert-nn-to-linalg",
+                 options.fusion
+                     ? "func.func(canonicalize,nn-fuse-elementwise,cse)"
+                     : "func.func(canonicalize,cse)"});
+  case Phase::Loops: {
     // With threads, the vectorizer's outermost parallel tile loops become
     // scf.parallel and then OpenMP worksharing loops.
-    return std::string("nn-unshare-fills,func.func(nn-concat-in-place,nn-pad-"
-                       "in-place),nn-"
-                       "eliminate-empty-tensors,one-shot-bufferize{"
-                       "bufferize-function-boundaries "
-                       "function-boundary-type-conversion=identity-layout-map},"
-                       "buffer-deallocation-pipeline,"
-                       "func.func(nn-copies-to-linalg,nn-vectorize{parallel=") +
-           (options.threads ? "true" : "false") +
-           " fuse-epilogues=" + (options.fusion ? "true" : "false") +
-           " vector-lanes=" + std::to_string(options.vectorLanes) +
-           " accumulator-registers=" +
-           std::to_string(options.accumulatorRegisters) +
-           "},convert-linalg-to-loops,canonicalize,cse)" +
-           (options.threads ? ",convert-scf-to-openmp" : "") +
-           ",nn-outline-kernels";
+    std::string vectorize =
+        std::string("nn-vectorize{parallel=") +
+        (options.threads ? "true" : "false") +
+        " fuse-epilogues=" + (options.fusion ? "true" : "false") +
+        " vector-lanes=" + std::to_string(options.vectorLanes) +
+        " accumulator-registers=" +
+        std::to_string(options.accumulatorRegisters) + "}";
+    std::vector<std::string> passes = {
+        "nn-unshare-fills",
+        "func.func(nn-concat-in-place,nn-pad-in-place)",
+        "nn-eliminate-empty-tensors",
+        "one-shot-bufferize{bufferize-function-boundaries "
+        "function-boundary-type-conversion=identity-layout-map}",
+        "buffer-deallocation-pipeline",
+        "func.func(nn-copies-to-linalg," + vectorize +
+            ",convert-linalg-to-loops,canonicalize,cse)"};
+    if (options.threads)
+      passes.push_back("convert-scf-to-openmp");
+    passes.push_back("nn-outline-kernels");
+    return join(passes);
+  }
   case Phase::LLVM:
     // memref before scf-to-cf: the OpenMP regions hold alloca scopes. Heap
     // buffers come from the runtime's allocator (runtime/lib/alloc.cpp).
