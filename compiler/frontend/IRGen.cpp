@@ -273,6 +273,37 @@ OwningOpRef<ModuleOp> IRGen::run() {
   if (!model.optimizer.is_null())
     module->getOperation()->setAttr("nn.optimizer",
                                     jsonToAttr(context, model.optimizer));
+  // What only the model file says and the runtime shows: the metrics to
+  // report and the layer summary. Everything else the runtime needs is in
+  // the ops and functions (nn-build-entry-points records it).
+  if (!model.metrics.is_null()) {
+    json metrics = json::array();
+    for (const json &m : model.metrics) {
+      json d = {{"name", metricKey(m)}, {"kind", metricKind(m)}};
+      if (!m.is_string())
+        d["k"] = m["top_k_accuracy"]["k"];
+      metrics.push_back(d);
+    }
+    module->getOperation()->setAttr("nn.metrics", jsonToAttr(context, metrics));
+  }
+  json layers = json::array();
+  for (const LayerInfo &l : model.layers) {
+    int64_t params = 0;
+    for (auto &[what, var] : l.vars)
+      for (const VariableInfo &v : model.variables)
+        if (v.name == var && v.role == "param" &&
+            var.rfind(l.name + "/", 0) == 0) {
+          int64_t n = 1;
+          for (int64_t d : v.shape)
+            n *= d;
+          params += n;
+        }
+    layers.push_back({{"name", l.name},
+                      {"op", l.op},
+                      {"shape", l.output.shape},
+                      {"params", params}});
+  }
+  module->getOperation()->setAttr("nn.layers", jsonToAttr(context, layers));
   b.setInsertionPointToEnd(module->getBody());
   for (const VariableInfo &v : model.variables) {
     auto role = nn::symbolizeVariableRole(v.role);

@@ -6,6 +6,11 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Pipeline/Pipeline.h"
 
+#include "modelc/Dialect/NN/NNDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -111,6 +116,41 @@ modelc::pipelinePassNames(const PipelineOptions &options) {
     }
   }
   return names;
+}
+
+modelc::Phase modelc::phaseOf(ModuleOp module) {
+  bool funcs = false, llvmFuncs = false;
+  for (Operation &op : *module.getBody()) {
+    if (auto fn = dyn_cast<func::FuncOp>(op))
+      funcs |= !fn.isExternal();
+    llvmFuncs |= isa<LLVM::LLVMFuncOp>(op);
+  }
+  if (llvmFuncs && !funcs)
+    return Phase::LLVM;
+  if (!module->hasAttr("nn.state_layout"))
+    return Phase::NN;
+  bool nnOps = false, tensors = false;
+  module.walk([&](Operation *op) {
+    nnOps |= isa<nn::NNDialect>(op->getDialect());
+    tensors |= llvm::any_of(op->getResultTypes(), llvm::IsaPred<TensorType>);
+  });
+  return nnOps ? Phase::NNTrain : tensors ? Phase::Linalg : Phase::Loops;
+}
+
+const char *modelc::phaseName(Phase phase) {
+  switch (phase) {
+  case Phase::NN:
+    return "nn";
+  case Phase::NNTrain:
+    return "nn-train";
+  case Phase::Linalg:
+    return "linalg";
+  case Phase::Loops:
+    return "loops";
+  case Phase::LLVM:
+    return "llvm";
+  }
+  return "?";
 }
 
 LogicalResult modelc::runPhases(ModuleOp module, Phase from, Phase to,

@@ -308,6 +308,87 @@ private:
   Value updatedArena; // after this entry's nn.assign ops
 };
 
+/// A named tensor of the interface: {name, shape (-1: any size), dtype,
+/// range of valid ids when it indexes embedding tables}.
+DictionaryAttr tensorDecl(Builder &b, StringRef name, Type type,
+                          std::optional<int64_t> range = std::nullopt) {
+  auto shaped = cast<ShapedType>(type);
+  SmallVector<int64_t> shape;
+  for (int64_t d : shaped.getShape())
+    shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+  std::string dtype;
+  llvm::raw_string_ostream(dtype) << shaped.getElementType();
+  SmallVector<NamedAttribute> decl = {
+      b.getNamedAttr("name", b.getStringAttr(name)),
+      b.getNamedAttr("shape", b.getDenseI64ArrayAttr(shape)),
+      b.getNamedAttr("dtype", b.getStringAttr(dtype))};
+  if (range)
+    decl.push_back(
+        b.getNamedAttr("range", b.getDenseI64ArrayAttr({0, *range})));
+  return b.getDictionaryAttr(decl);
+}
+
+StringRef nameOf(func::FuncOp fn, unsigned i, bool isArg) {
+  auto a = isArg ? fn.getArgAttrOfType<StringAttr>(i, "nn.name")
+                 : fn.getResultAttrOfType<StringAttr>(i, "nn.name");
+  return a ? a.getValue() : "";
+}
+
+/// `nn.interface`: what the runtime needs to know of the model's inputs,
+/// labels, outputs and loss, read off the model-level functions before they
+/// are inlined, so that every later stage of the module carries it.
+DictionaryAttr describeInterface(Builder &b, func::FuncOp infer,
+                                 func::FuncOp train, func::FuncOp loss) {
+  // Token ids must index every embedding table they feed.
+  llvm::DenseMap<unsigned, int64_t> vocab;
+  infer.walk([&](nn::EmbeddingOp op) {
+    auto arg = dyn_cast<BlockArgument>(op.getIds());
+    if (!arg || arg.getOwner() != &infer.getBody().front())
+      return;
+    int64_t rows = cast<ShapedType>(op.getTable().getType()).getDimSize(0);
+    auto [it, fresh] = vocab.try_emplace(arg.getArgNumber(), rows);
+    if (!fresh)
+      it->second = std::min(it->second, rows);
+  });
+  SmallVector<Attribute> inputs, labels, outputs;
+  for (unsigned i = 0; i < infer.getNumArguments(); ++i) {
+    auto it = vocab.find(i);
+    inputs.push_back(tensorDecl(
+        b, nameOf(infer, i, true), infer.getArgumentTypes()[i],
+        it == vocab.end() ? std::nullopt : std::optional(it->second)));
+  }
+  for (unsigned i = 0; i < infer.getNumResults(); ++i)
+    outputs.push_back(
+        tensorDecl(b, nameOf(infer, i, false), infer.getResultTypes()[i]));
+  SmallVector<NamedAttribute> fields;
+  if (loss) {
+    labels.push_back(
+        tensorDecl(b, nameOf(loss, 1, true), loss.getArgumentTypes()[1]));
+    auto ret = cast<func::ReturnOp>(loss.getBody().front().getTerminator());
+    Operation *op = ret.getOperand(0).getDefiningOp();
+    fields.push_back(b.getNamedAttr(
+        "loss",
+        b.getDictionaryAttr(
+            {b.getNamedAttr("op",
+                            b.getStringAttr(op->getName().stripDialect())),
+             b.getNamedAttr("logits", b.getStringAttr(nameOf(loss, 0, true))),
+             b.getNamedAttr("labels",
+                            b.getStringAttr(nameOf(loss, 1, true)))})));
+  }
+  // Ghost batch sizes the batch size must be a multiple of.
+  SmallVector<int64_t> ghost;
+  train.walk([&](nn::BatchNormOp op) {
+    if (auto v = op.getVirtualBatchSize())
+      ghost.push_back(*v);
+  });
+  fields.push_back(b.getNamedAttr("inputs", b.getArrayAttr(inputs)));
+  fields.push_back(b.getNamedAttr("labels", b.getArrayAttr(labels)));
+  fields.push_back(b.getNamedAttr("outputs", b.getArrayAttr(outputs)));
+  fields.push_back(
+      b.getNamedAttr("virtual_batch_sizes", b.getDenseI64ArrayAttr(ghost)));
+  return b.getDictionaryAttr(fields);
+}
+
 struct NNBuildEntryPointsPass
     : public nn::impl::NNBuildEntryPointsBase<NNBuildEntryPointsPass> {
   void runOnOperation() override {
@@ -332,6 +413,7 @@ struct NNBuildEntryPointsPass
       return signalPassFailure();
     }
     auto loss = module.lookupSymbol<func::FuncOp>("loss");
+    module->setAttr("nn.interface", describeInterface(b, infer, train, loss));
     // The arena memref needs at least one element even for stateless models.
     EntryBuilder builder(module, slots, std::max<int64_t>(offset, 1));
     builder.buildForward("modelc_forward_infer", infer);

@@ -1,15 +1,15 @@
 //===- modelc.cpp - the model compiler driver -----------------------------===//
 //
-// modelc MODEL.(json|nn) [-o OUT] [--emit=KIND]: each --emit kind stops the
-// pipeline after one named phase, so every stage can be read.
+// modelc MODEL.(json|nn|mlir) [-o OUT] [--emit=KIND]: each --emit kind stops
+// the pipeline after one named phase, so every stage can be read.
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Dialect/NN/NNDialect.h"
 #include "modelc/Frontend/IRGen.h"
-#include "modelc/Pipeline/TempFiles.h"
 #include "modelc/Frontend/Model.h"
 #include "modelc/Pipeline/Library.h"
 #include "modelc/Pipeline/Pipeline.h"
+#include "modelc/Pipeline/TempFiles.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -18,6 +18,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -28,6 +29,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace modelc;
@@ -52,7 +54,7 @@ enum class Emit {
 };
 
 cl::OptionCategory category("modelc options");
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("MODEL.(json|nn)"),
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("MODEL.(json|nn|mlir)"),
                                cl::Required, cl::cat(category));
 cl::opt<std::string> outputFile("o", cl::desc("output file"),
                                 cl::value_desc("OUT"), cl::init(""),
@@ -119,15 +121,35 @@ cl::opt<unsigned> codegenThreads(
              "an executable (1: one object file, as --emit=obj)"),
     cl::init(2), cl::Hidden, cl::cat(category));
 
+/// The pipeline phase an --emit kind needs done.
+Phase phaseFor(Emit kind) {
+  switch (kind) {
+  case Emit::Json:
+  case Emit::Dsl:
+  case Emit::NN:
+    return Phase::NN;
+  case Emit::NNTrain:
+  case Emit::Info:
+    return Phase::NNTrain;
+  case Emit::Linalg:
+    return Phase::Linalg;
+  case Emit::Loops:
+    return Phase::Loops;
+  default:
+    return Phase::LLVM;
+  }
+}
+
 int fail(const std::string &message) {
   llvm::errs() << "modelc: error: " << message << "\n";
   return 1;
 }
 
 int usageError(const std::string &message) {
-  llvm::errs() << "modelc: error: " << message
-               << "\nusage: modelc MODEL.(json|nn) [-o OUT] [--emit=KIND]; "
-                  "see modelc --help\n";
+  llvm::errs()
+      << "modelc: error: " << message
+      << "\nusage: modelc MODEL.(json|nn|mlir) [-o OUT] [--emit=KIND]; "
+         "see modelc --help\n";
   return 2;
 }
 
@@ -173,8 +195,9 @@ int main(int argc, char **argv) {
                                    "to native code\n",
                                    &cliErrStream)) {
     llvm::errs() << cliErrors;
-    llvm::errs() << "usage: modelc MODEL.(json|nn) [-o OUT] [--emit=KIND]; "
-                    "see modelc --help\n";
+    llvm::errs()
+        << "usage: modelc MODEL.(json|nn|mlir) [-o OUT] [--emit=KIND]; "
+           "see modelc --help\n";
     return 2;
   }
 
@@ -182,25 +205,69 @@ int main(int argc, char **argv) {
   if (!buffer)
     return fail("cannot read '" + inputFile +
                 "': " + buffer.getError().message());
-  std::string text = (*buffer)->getBuffer().str();
   llvm::StringRef ext = llvm::sys::path::extension(inputFile);
-  Diagnostic diag;
-  std::optional<ParsedModel> parsed;
-  if (ext == ".json")
-    parsed = parseJsonModel(inputFile, text, diag);
-  else if (ext == ".nn")
-    parsed = parseDslModel(inputFile, text, diag);
-  else
+  if (ext != ".json" && ext != ".nn" && ext != ".mlir")
     return fail("'" + inputFile +
-                "': unknown model file extension (expected .json or .nn)");
-  if (!parsed)
-    return failAt(inputFile, diag);
-  std::optional<Model> model = analyzeModel(*parsed, diag);
-  if (!model)
-    return failAt(inputFile, diag);
+                "': unknown model file extension (expected "
+                ".json, .nn or .mlir)");
   if (!libPrefix.empty() && emit != Emit::Lib)
     return usageError("--lib-prefix applies to --emit=lib only");
-  std::string prefix = libPrefix.empty() ? model->name : libPrefix.getValue();
+  if (ext == ".mlir" && (emit == Emit::Json || emit == Emit::Dsl))
+    return usageError("--emit=json and --emit=dsl print a model file: give "
+                      "the .json or .nn model, not IR");
+
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::nn::NNDialect, mlir::func::FuncDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  // The module is the only hand-off between the front end and the rest: a
+  // model file becomes an nn module, and an .mlir file of any stage (as
+  // --emit prints it) goes on from that stage.
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::string modelName;
+  Phase done = Phase::NN;
+  if (ext == ".mlir") {
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+    mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+    if (!module || failed(mlir::verify(*module)))
+      return 1;
+    done = phaseOf(*module);
+    if (static_cast<int>(done) > static_cast<int>(phaseFor(emit)))
+      return fail(inputFile + " is at the " + phaseName(done) +
+                  " stage; --emit asks for an earlier one");
+    modelName = module->getSymName() ? module->getSymName()->str()
+                                     : llvm::sys::path::stem(inputFile).str();
+  } else {
+    std::string text = (*buffer)->getBuffer().str();
+    Diagnostic diag;
+    std::optional<ParsedModel> parsed =
+        ext == ".json" ? parseJsonModel(inputFile, text, diag)
+                       : parseDslModel(inputFile, text, diag);
+    if (!parsed)
+      return failAt(inputFile, diag);
+    std::optional<Model> model = analyzeModel(*parsed, diag);
+    if (!model)
+      return failAt(inputFile, diag);
+    if (emit == Emit::Json)
+      return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
+        os << printJsonModel(*model);
+      });
+    if (emit == Emit::Dsl)
+      return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
+        os << printDslModel(*model);
+      });
+    module = buildNNModule(context, *model);
+    if (failed(mlir::verify(*module)))
+      return fail("internal error: the generated nn IR does not verify");
+    modelName = model->name;
+  }
+  std::string prefix = libPrefix.empty() ? modelName : libPrefix.getValue();
   if (emit == Emit::Lib) {
     if (outputFile.empty() || outputFile == "-")
       return usageError("--emit=lib writes a folder: give -o DIR");
@@ -212,26 +279,6 @@ int main(int argc, char **argv) {
                   "' is not a C identifier; give --lib-prefix=NAME for the "
                   "library's symbols");
   }
-
-  if (emit == Emit::Json)
-    return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
-      os << printJsonModel(*model);
-    });
-  if (emit == Emit::Dsl)
-    return writeOutput(outputFile, [&](llvm::raw_ostream &os) {
-      os << printDslModel(*model);
-    });
-
-  mlir::DialectRegistry registry;
-  registry.insert<mlir::nn::NNDialect, mlir::func::FuncDialect>();
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  mlir::registerAllToLLVMIRTranslations(registry);
-  mlir::MLIRContext context(registry);
-  context.loadAllAvailableDialects();
-  mlir::OwningOpRef<mlir::ModuleOp> module = buildNNModule(context, *model);
-  if (failed(mlir::verify(*module)))
-    return fail("internal error: the generated nn IR does not verify");
 
   auto printModule = [&](llvm::raw_ostream &os) {
     module->print(os);
@@ -271,9 +318,11 @@ int main(int argc, char **argv) {
                           ")");
       }
   }
-  // Runs the pipeline up to `to`, then prints if that is the stage asked for.
-  Phase done = Phase::NN;
+  // Runs the pipeline up to `to` (nothing when the module is there
+  // already), then prints if that is the stage asked for.
   auto advance = [&](Phase to) -> bool {
+    if (static_cast<int>(done) >= static_cast<int>(to))
+      return true;
     if (failed(runPhases(*module, done, to, options)))
       return false;
     done = to;
@@ -282,7 +331,10 @@ int main(int argc, char **argv) {
 
   if (!advance(Phase::NNTrain))
     return fail("compilation failed in the nn phase");
-  std::string modelInfo = buildModelInfo(*model, *module);
+  mlir::FailureOr<std::string> described = buildModelInfo(*module);
+  if (failed(described))
+    return 1;
+  std::string modelInfo = *described;
   if (emit == Emit::NNTrain)
     return writeOutput(outputFile, printModule);
   if (emit == Emit::Info)
@@ -317,7 +369,7 @@ int main(int argc, char **argv) {
   if (emit == Emit::Asm || emit == Emit::Obj) {
     std::string out = outputFile;
     if (out.empty())
-      out = emit == Emit::Asm ? "-" : model->name + ".o";
+      out = emit == Emit::Asm ? "-" : modelName + ".o";
     // Write next to the target and rename: no partial output on failure.
     std::string temp = out == "-" ? "/dev/stdout" : tempNextTo(out);
     if (failed(emitCode(*llvmModule, targetCpu,
@@ -335,10 +387,9 @@ int main(int argc, char **argv) {
 
   // An executable or a library: object files in temporary files, then the
   // link. A library adds its typed entry points to the module first.
-  std::string exe = outputFile.empty() ? model->name : outputFile.getValue();
-  sweepStaleTempFiles(emit == Emit::Lib
-                          ? llvm::StringRef(outputFile)
-                          : llvm::sys::path::parent_path(exe));
+  std::string exe = outputFile.empty() ? modelName : outputFile.getValue();
+  sweepStaleTempFiles(emit == Emit::Lib ? llvm::StringRef(outputFile)
+                                        : llvm::sys::path::parent_path(exe));
   LibrarySignature sig;
   std::vector<std::string> typed;
   if (emit == Emit::Lib) {
@@ -355,9 +406,9 @@ int main(int argc, char **argv) {
     return fail(error);
   if (emit == Emit::Lib) {
     if (failed(linkLibrary(
-            objects, outputFile, model->name, prefix, typed,
-            {{model->name + ".h", libraryHeader(sig, prefix, parallel)},
-             {model->name + ".py", libraryPythonWrapper(sig, prefix)}},
+            objects, outputFile, modelName, prefix, typed,
+            {{modelName + ".h", libraryHeader(sig, prefix, parallel)},
+             {modelName + ".py", libraryPythonWrapper(sig, prefix)}},
             argv[0], parallel, error)))
       return fail(error);
     return 0;

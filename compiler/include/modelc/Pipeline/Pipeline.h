@@ -55,13 +55,22 @@ std::string pipelineFor(Phase phase, const PipelineOptions &options);
 /// order, nested passes included (for --print-ir-after/before).
 std::vector<std::string> pipelinePassNames(const PipelineOptions &options);
 
+/// The phase a module has been through, read off what it holds (llvm.func
+/// only: LLVM; no state layout yet: NN; nn ops: NNTrain; tensors: Linalg;
+/// else Loops), so an .mlir file of any stage can be compiled on.
+Phase phaseOf(mlir::ModuleOp module);
+
+/// The name --emit gives a phase ("nn", "nn-train", "linalg", ...).
+const char *phaseName(Phase phase);
+
 /// Runs the phases after `from` up to and including `to`.
 mlir::LogicalResult runPhases(mlir::ModuleOp module, Phase from, Phase to,
                               const PipelineOptions &options);
 
-/// The `modelc_model_info` JSON of docs/RUNTIME_ABI.md, from the analyzed
-/// model and the module right after `nn-build-entry-points`.
-std::string buildModelInfo(const Model &model, mlir::ModuleOp module);
+/// The `modelc_model_info` JSON of docs/RUNTIME_ABI.md, from a module at
+/// any stage from `nn-build-entry-points` on (its attributes and entry
+/// points); an error on the module when it has none.
+mlir::FailureOr<std::string> buildModelInfo(mlir::ModuleOp module);
 
 /// LLVM dialect -> LLVM IR with the runtime ABI (entry wrappers and the
 /// model-info string) added.
