@@ -93,8 +93,8 @@ void TrainStepBuilder::accumulate(Value of, Value grad) {
     grads[of] = grad;
     return;
   }
-  it->second = nn::AddOp::create(b, loc(), grad.getType(),
-                                 ValueRange{it->second, grad});
+  it->second =
+      nn::AddOp::create(b, loc(), grad.getType(), ValueRange{it->second, grad});
 }
 
 Value TrainStepBuilder::current(StringRef name) {
@@ -181,7 +181,8 @@ Value TrainStepBuilder::learningRate(Attribute spec) {
       initial = f32(vs.front());
     } else {
       initial = f32(number(d.get("initial"), 0.001));
-      decaySteps = b.getI64IntegerAttr(int64_t(number(d.get("decay_steps"), 1)));
+      decaySteps =
+          b.getI64IntegerAttr(int64_t(number(d.get("decay_steps"), 1)));
       if (kind == "cosine_decay") {
         alpha = f32(number(d.get("alpha"), 0));
       } else {
@@ -191,20 +192,17 @@ Value TrainStepBuilder::learningRate(Attribute spec) {
       }
     }
   }
-  return nn::LearningRateOp::create(b, loc(), scalarF32(), stepArg, initial,
-                                    decaySteps, decayRate, staircase, alpha,
-                                    boundaries, values, warmupSteps,
-                                    warmupFrom);
+  return nn::LearningRateOp::create(
+      b, loc(), scalarF32(), stepArg, initial, decaySteps, decayRate, staircase,
+      alpha, boundaries, values, warmupSteps, warmupFrom);
 }
 
 Value TrainStepBuilder::buildLoss() {
   Block &lossBody = loss.getBody().front();
-  StringRef on =
-      loss.getArgAttrOfType<StringAttr>(0, "nn.name").getValue();
+  StringRef on = loss.getArgAttrOfType<StringAttr>(0, "nn.name").getValue();
   Value predictions;
   for (unsigned i = 0; i < forward.getNumResults(); ++i)
-    if (forward.getResultAttrOfType<StringAttr>(i, "nn.name").getValue() ==
-        on)
+    if (forward.getResultAttrOfType<StringAttr>(i, "nn.name").getValue() == on)
       predictions = outputs[i];
   unsigned numInputs = forward.getNumArguments() - 1;
   Value labels = step.getArgument(numInputs);
@@ -253,8 +251,8 @@ Value TrainStepBuilder::buildLoss() {
       FloatAttr s = f32(scale.getValueAsDouble());
       Value penalty =
           nn::RegularizerOp::create(b, loc(), scalarF32(), w, kindAttr, s);
-      total = nn::AddOp::create(b, loc(), scalarF32(),
-                                ValueRange{total, penalty});
+      total =
+          nn::AddOp::create(b, loc(), scalarF32(), ValueRange{total, penalty});
       if (var.getTrainable()) {
         Value g = nn::RegularizerGradOp::create(b, loc(), w, kindAttr, s);
         auto it = paramGrads.find(var.getSymName());
@@ -286,141 +284,10 @@ void TrainStepBuilder::backwardOp(Operation *op, Value dy) {
                   .getResult();
     return;
   }
-  if (auto conv = dyn_cast<nn::Conv2DOp>(op)) {
-    if (wants(conv.getInput()))
-      accumulate(conv.getInput(),
-                 nn::Conv2DGradInputOp::create(
-                     b, l, conv.getInput().getType(), dy, conv.getKernel(),
-                     conv.getStridesAttr(), conv.getDilationsAttr(),
-                     conv.getPaddingAttr()));
-    if (wants(conv.getKernel()))
-      accumulate(conv.getKernel(),
-                 nn::Conv2DGradKernelOp::create(
-                     b, l, conv.getKernel().getType(), conv.getInput(), dy,
-                     conv.getStridesAttr(), conv.getDilationsAttr(),
-                     conv.getPaddingAttr()));
-    if (wants(conv.getBias()))
-      accumulate(conv.getBias(),
-                 nn::ChannelSumOp::create(b, l, conv.getBias().getType(), dy,
-                                          3));
-    return;
-  }
-  if (auto dense = dyn_cast<nn::DenseOp>(op)) {
-    if (wants(dense.getInput()))
-      accumulate(dense.getInput(),
-                 nn::MatmulOp::create(b, l, dense.getInput().getType(), dy,
-                                      dense.getKernel(), false, true));
-    if (wants(dense.getKernel()))
-      accumulate(dense.getKernel(),
-                 nn::MatmulOp::create(b, l, dense.getKernel().getType(),
-                                      dense.getInput(), dy, true, false));
-    if (wants(dense.getBias()))
-      accumulate(dense.getBias(),
-                 nn::ChannelSumOp::create(b, l, dense.getBias().getType(), dy,
-                                          1));
-    return;
-  }
-  if (auto emb = dyn_cast<nn::EmbeddingOp>(op)) {
-    if (wants(emb.getTable()))
-      accumulate(emb.getTable(),
-                 nn::EmbeddingGradOp::create(b, l, emb.getTable().getType(),
-                                             emb.getIds(), dy));
-    return;
-  }
-  if (auto bias = dyn_cast<nn::BiasAddOp>(op)) {
-    if (wants(bias.getInput()))
-      accumulate(bias.getInput(), dy);
-    if (wants(bias.getBias())) {
-      int64_t last = cast<RankedTensorType>(dy.getType()).getRank() - 1;
-      accumulate(bias.getBias(),
-                 nn::ChannelSumOp::create(b, l, bias.getBias().getType(), dy,
-                                          last));
-    }
-    return;
-  }
-  if (auto bn = dyn_cast<nn::BatchNormOp>(op)) {
-    auto channels = bn.getMovingMean().getType();
-    auto grad = nn::BatchNormGradOp::create(
-        b, l, bn.getInput().getType(), channels, channels, bn.getInput(),
-        bn.getGamma(), bn.getMovingMean(), bn.getMovingVariance(),
-        bn.getRenormMean(), bn.getRenormStddev(), dy, bn.getTraining(),
-        bn.getAxisAttr(), bn.getEpsilonAttr(), bn.getRenormAttr(),
-        bn.getRenormRminAttr(), bn.getRenormRmaxAttr(), bn.getRenormDmaxAttr(),
-        bn.getVirtualBatchSizeAttr());
-    if (wants(bn.getInput()))
-      accumulate(bn.getInput(), grad.getGradInput());
-    if (wants(bn.getGamma()))
-      accumulate(bn.getGamma(), grad.getGradGamma());
-    if (wants(bn.getBeta()))
-      accumulate(bn.getBeta(), grad.getGradBeta());
-    return;
-  }
-  auto activation = [&](nn::ActivationKind kind, Value x, double alpha) {
-    if (wants(x))
-      accumulate(x, nn::ActivationGradOp::create(
-                        b, l, x, dy,
-                        nn::ActivationKindAttr::get(b.getContext(), kind),
-                        f32(alpha)));
-  };
-  if (auto a = dyn_cast<nn::ReluOp>(op))
-    return activation(nn::ActivationKind::relu, a.getInput(), 0.2);
-  if (auto a = dyn_cast<nn::Relu6Op>(op))
-    return activation(nn::ActivationKind::relu6, a.getInput(), 0.2);
-  if (auto a = dyn_cast<nn::SigmoidOp>(op))
-    return activation(nn::ActivationKind::sigmoid, a.getInput(), 0.2);
-  if (auto a = dyn_cast<nn::TanhOp>(op))
-    return activation(nn::ActivationKind::tanh, a.getInput(), 0.2);
-  if (auto a = dyn_cast<nn::LeakyReluOp>(op))
-    return activation(nn::ActivationKind::leaky_relu, a.getInput(),
-                      a.getAlpha().convertToDouble());
-  if (auto pool = dyn_cast<nn::Pool2DOp>(op)) {
-    if (wants(pool.getInput()))
-      accumulate(pool.getInput(),
-                 nn::Pool2DGradOp::create(
-                     b, l, pool.getInput(), dy, pool.getKindAttr(),
-                     pool.getPoolSizeAttr(), pool.getStridesAttr(),
-                     pool.getPaddingAttr()));
-    return;
-  }
-  if (auto pool = dyn_cast<nn::GlobalPool2DOp>(op)) {
-    if (wants(pool.getInput()))
-      accumulate(pool.getInput(),
-                 nn::GlobalPool2DGradOp::create(b, l, pool.getInput(), dy,
-                                                pool.getKindAttr()));
-    return;
-  }
-  if (auto reshape = dyn_cast<nn::ReshapeOp>(op)) {
-    if (wants(reshape.getInput()))
-      accumulate(reshape.getInput(),
-                 nn::ReshapeOp::create(b, l, reshape.getInput().getType(),
-                                       dy));
-    return;
-  }
-  if (auto concat = dyn_cast<nn::ConcatOp>(op)) {
-    int64_t offset = 0, axis = concat.getAxis();
-    for (Value in : concat.getInputs()) {
-      auto type = cast<RankedTensorType>(in.getType());
-      if (wants(in))
-        accumulate(in, nn::SliceOp::create(b, l, type, dy, axis, offset));
-      offset += type.getDimSize(axis);
-    }
-    return;
-  }
-  if (auto add = dyn_cast<nn::AddOp>(op)) {
-    for (Value in : add.getInputs())
-      if (wants(in))
-        accumulate(in, dy);
-    return;
-  }
-  if (auto drop = dyn_cast<nn::DropoutOp>(op)) {
-    // The same key and stream draw the same mask.
-    if (wants(drop.getInput()))
-      accumulate(drop.getInput(),
-                 nn::DropoutOp::create(b, l, dy, drop.getTraining(),
-                                       drop.getKey(), drop.getRateAttr(),
-                                       drop.getStreamAttr()));
-    return;
-  }
+  // Every other op builds its own gradients (NNGradients.cpp).
+  if (auto differentiable = dyn_cast<nn::DifferentiableOpInterface>(op))
+    differentiable.buildGradients(
+        b, dy, wants, [&](Value of, Value grad) { accumulate(of, grad); });
 }
 
 void TrainStepBuilder::backward() {
@@ -450,8 +317,8 @@ nn::VariableOp TrainStepBuilder::declareSlot(nn::VariableOp param,
     }
   if (firstFunc)
     mb.setInsertionPoint(firstFunc);
-  auto initAttr = mb.getDictionaryAttr(
-      {mb.getNamedAttr("kind", mb.getStringAttr(init))});
+  auto initAttr =
+      mb.getDictionaryAttr({mb.getNamedAttr("kind", mb.getStringAttr(init))});
   return nn::VariableOp::create(
       mb, param.getLoc(), mb.getStringAttr(name), param.getTypeAttr(),
       nn::VariableRoleAttr::get(module.getContext(), nn::VariableRole::slot),
@@ -472,8 +339,8 @@ void TrainStepBuilder::applyOptimizer() {
     SmallVector<Type> types;
     for (Value g : gs)
       types.push_back(g.getType());
-    auto clipped = nn::ClipGlobalNormOp::create(
-        b, loc(), types, gs, f32(clip.getValueAsDouble()));
+    auto clipped = nn::ClipGlobalNormOp::create(b, loc(), types, gs,
+                                                f32(clip.getValueAsDouble()));
     for (unsigned i = 0; i < gs.size(); ++i)
       gs[i] = clipped.getResult(i);
   }
@@ -507,9 +374,9 @@ void TrainStepBuilder::applyOptimizer() {
       nn::VariableOp v = declareSlot(param, "v", "zeros");
       auto op = nn::AdamOp::create(
           b, loc(), t, t, t, w, current(m.getSymName()),
-          current(v.getSymName()), g, lr, stepArg,
-          f32(optNumber("beta1", 0.9)), f32(optNumber("beta2", 0.999)),
-          f32(optNumber("epsilon", 1e-8)), decay);
+          current(v.getSymName()), g, lr, stepArg, f32(optNumber("beta1", 0.9)),
+          f32(optNumber("beta2", 0.999)), f32(optNumber("epsilon", 1e-8)),
+          decay);
       newW = op.getNewParam();
       assign(m.getSymName(), op.getNewM());
       assign(v.getSymName(), op.getNewV());
@@ -550,22 +417,19 @@ void TrainStepBuilder::updateMovingStatistics() {
         b.getBoolAttr(bn.getVarianceCorrection() ==
                       nn::VarianceCorrection::unbiased),
         bn.getVirtualBatchSizeAttr());
-    assign(mm, nn::MovingAverageOp::create(b, l, current(mm),
-                                           bn.getBatchMean(), Value(),
-                                           momentum));
+    assign(mm, nn::MovingAverageOp::create(b, l, current(mm), bn.getBatchMean(),
+                                           Value(), momentum));
     assign(mv, nn::MovingAverageOp::create(b, l, current(mv),
-                                           bn.getBatchVariance(), c,
-                                           momentum));
+                                           bn.getBatchVariance(), c, momentum));
     if (bn.getRenorm()) {
       StringRef rm = readName(bn.getRenormMean());
       StringRef rs = readName(bn.getRenormStddev());
       Value sigma = nn::StddevOp::create(b, l, bn.getBatchVariance(),
                                          bn.getEpsilonAttr());
-      assign(rm, nn::MovingAverageOp::create(b, l, current(rm),
-                                             bn.getBatchMean(), Value(),
-                                             bn.getRenormMomentumAttr()));
-      assign(rs, nn::MovingAverageOp::create(b, l, current(rs), sigma,
-                                             Value(),
+      assign(rm,
+             nn::MovingAverageOp::create(b, l, current(rm), bn.getBatchMean(),
+                                         Value(), bn.getRenormMomentumAttr()));
+      assign(rs, nn::MovingAverageOp::create(b, l, current(rs), sigma, Value(),
                                              bn.getRenormMomentumAttr()));
     }
   }

@@ -40,6 +40,14 @@ LogicalResult Conv2DGradKernelOp::verify() {
                           getDilations(), getPadding());
 }
 
+LogicalResult ActivationGradOp::verify() {
+  bool leaky = getKind() == ActivationKind::leaky_relu;
+  if (leaky != static_cast<bool>(getAlphaAttr()))
+    return emitOpError(leaky ? "leaky_relu needs its 'alpha'"
+                             : "'alpha' belongs to leaky_relu only");
+  return success();
+}
+
 LogicalResult MatmulOp::verify() {
   ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs());
   if (a.size() != 2 || b.size() != 2)

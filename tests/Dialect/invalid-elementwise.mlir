@@ -50,3 +50,20 @@ func.func @tanh_changes_type(%x: tensor<?x4xf32>) -> tensor<?x5xf32> {
   %0 = "nn.tanh"(%x) : (tensor<?x4xf32>) -> tensor<?x5xf32>
   return %0 : tensor<?x5xf32>
 }
+
+// -----
+
+// An activation gradient carries alpha exactly when it is leaky_relu's.
+func.func @relu_grad_alpha(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.activation_grad' op 'alpha' belongs to leaky_relu only}}
+  %0 = nn.activation_grad <relu> %x, %dy {alpha = 2.0e-01 : f32} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @leaky_relu_grad_without_alpha(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.activation_grad' op leaky_relu needs its 'alpha'}}
+  %0 = nn.activation_grad <leaky_relu> %x, %dy : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}

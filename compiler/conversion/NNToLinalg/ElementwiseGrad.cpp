@@ -42,7 +42,7 @@ struct ActivationGradLowering : OpConversionPattern<ActivationGradOp> {
   matchAndRewrite(ActivationGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     ActivationKind kind = op.getKind();
-    double alpha = op.getAlpha().convertToDouble();
+    double alpha = op.getAlpha() ? op.getAlpha()->convertToDouble() : 0.0;
     Value result = buildElementwise(
         rewriter, op.getLoc(), adaptor.getInput(), adaptor.getGradOutput(),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {

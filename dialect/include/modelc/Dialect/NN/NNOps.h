@@ -9,6 +9,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "modelc/Dialect/NN/NNDialect.h"
+#include "modelc/Dialect/NN/NNInterfaces.h"
 
 #define GET_OP_CLASSES
 #include "modelc/Dialect/NN/NNOps.h.inc"

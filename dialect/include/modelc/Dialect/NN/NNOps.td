@@ -6,6 +6,7 @@ include "modelc/Dialect/NN/NNBase.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "modelc/Dialect/NN/NNInterfaces.td"
 
 //===----------------------------------------------------------------------===//
 // Model state
@@ -90,7 +91,7 @@ def NN_AssignFlatOp : NN_Op<"assign_flat", [
 // Layers
 //===----------------------------------------------------------------------===//
 
-def NN_Conv2DOp : NN_Op<"conv2d", [Pure]> {
+def NN_Conv2DOp : NN_Op<"conv2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "2-D convolution, NHWC input, HWIO kernel, TF padding";
   let description = [{
     `y[n,i,j,o] = sum_{a,b,c} x[n, i*sh + a*dh - ph, j*sw + b*dw - pw, c] *
@@ -112,7 +113,7 @@ def NN_Conv2DOp : NN_Op<"conv2d", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_DenseOp : NN_Op<"dense", [Pure]> {
+def NN_DenseOp : NN_Op<"dense", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "fully connected layer: x @ kernel (+ bias)";
   let description = [{ `x` is `[N, in]`, `kernel` `[in, out]`, `bias` `[out]`. }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$kernel,
@@ -125,7 +126,7 @@ def NN_DenseOp : NN_Op<"dense", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_EmbeddingOp : NN_Op<"embedding", [Pure]> {
+def NN_EmbeddingOp : NN_Op<"embedding", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "row lookup: y[..., :] = table[ids[...], :]";
   let description = [{
     Ids outside `[0, vocab_size)` produce zero rows (TF on CPU raises; modelc
@@ -139,7 +140,7 @@ def NN_EmbeddingOp : NN_Op<"embedding", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_BiasAddOp : NN_Op<"bias_add", [Pure]> {
+def NN_BiasAddOp : NN_Op<"bias_add", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "adds a per-channel bias on the last axis";
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$bias);
   let results = (outs NN_FloatTensor:$output);
@@ -149,7 +150,7 @@ def NN_BiasAddOp : NN_Op<"bias_add", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_BatchNormOp : NN_Op<"batch_norm", [Pure, AttrSizedOperandSegments]> {
+def NN_BatchNormOp : NN_Op<"batch_norm", [Pure, AttrSizedOperandSegments, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "batch normalization (tf.layers.batch_normalization)";
   let description = [{
     Normalizes over every axis but `axis`. With `training` true it uses the
@@ -199,7 +200,8 @@ def NN_BatchNormOp : NN_Op<"batch_norm", [Pure, AttrSizedOperandSegments]> {
 }
 
 class NN_UnaryOp<string mnemonic, string summary_, list<Trait> traits = []>
-    : NN_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
+    : NN_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType,
+        DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>], traits)> {
   let summary = summary_;
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
@@ -221,7 +223,7 @@ def NN_LeakyReluOp : NN_UnaryOp<"leaky_relu", "x > 0 ? x : alpha * x"> {
   let arguments = (ins NN_FloatTensor:$input, F32Attr:$alpha);
 }
 
-def NN_DropoutOp : NN_Op<"dropout", [Pure, AllTypesMatch<["input", "output"]>]> {
+def NN_DropoutOp : NN_Op<"dropout", [Pure, AllTypesMatch<["input", "output"]>, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "inverted dropout; the identity in inference mode";
   let description = [{
     In training mode each element is kept with probability `1 - rate` and
@@ -245,7 +247,7 @@ def NN_DropoutOp : NN_Op<"dropout", [Pure, AllTypesMatch<["input", "output"]>]> 
   let hasVerifier = 1;
 }
 
-def NN_Pool2DOp : NN_Op<"pool2d", [Pure]> {
+def NN_Pool2DOp : NN_Op<"pool2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "max or average pooling over H and W (NHWC)";
   let description = [{
     Max pooling ignores padded positions; average pooling with `same`
@@ -262,7 +264,7 @@ def NN_Pool2DOp : NN_Op<"pool2d", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_GlobalPool2DOp : NN_Op<"global_pool2d", [Pure]> {
+def NN_GlobalPool2DOp : NN_Op<"global_pool2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "max or mean over H and W: [N,H,W,C] -> [N,C]";
   let arguments = (ins NN_FloatTensor:$input, NN_PoolKindAttr:$kind);
   let results = (outs NN_FloatTensor:$output);
@@ -272,7 +274,7 @@ def NN_GlobalPool2DOp : NN_Op<"global_pool2d", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_ReshapeOp : NN_Op<"reshape", [Pure]> {
+def NN_ReshapeOp : NN_Op<"reshape", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "row-major reshape keeping the (dynamic) batch dimension";
   let description = [{
     `flatten` is a reshape to `[N, prod(rest)]`. The batch dimension is the
@@ -284,7 +286,7 @@ def NN_ReshapeOp : NN_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_ConcatOp : NN_Op<"concat", [Pure]> {
+def NN_ConcatOp : NN_Op<"concat", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "concatenation along one axis";
   let arguments = (ins Variadic<NN_FloatTensor>:$inputs, I64Attr:$axis);
   let results = (outs NN_FloatTensor:$output);
@@ -292,7 +294,7 @@ def NN_ConcatOp : NN_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_AddOp : NN_Op<"add", [Pure, SameOperandsAndResultType]> {
+def NN_AddOp : NN_Op<"add", [Pure, SameOperandsAndResultType, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "elementwise sum of tensors of one shape";
   let arguments = (ins Variadic<NN_FloatTensor>:$inputs);
   let results = (outs NN_FloatTensor:$output);

@@ -127,14 +127,16 @@ def NN_ActivationGradOp : NN_Op<"activation_grad", [Pure,
   let description = [{
     `x` is the activation's input. relu: 1 on x > 0; relu6: 1 on 0 < x < 6;
     leaky_relu: 1 on x > 0 else alpha; sigmoid: s(1-s); tanh: 1 - tanh^2.
+    `alpha` is leaky_relu's, and only leaky_relu's.
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
                        NN_ActivationKindAttr:$kind,
-                       DefaultValuedAttr<F32Attr, "0.2f">:$alpha);
+                       OptionalAttr<F32Attr>:$alpha);
   let results = (outs NN_FloatTensor:$grad_input);
   let assemblyFormat = [{
     $kind $input `,` $grad_output attr-dict `:` type($input)
   }];
+  let hasVerifier = 1;
 }
 
 def NN_Pool2DGradOp : NN_Op<"pool2d_grad", [Pure,
