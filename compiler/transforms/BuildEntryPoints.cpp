@@ -10,6 +10,7 @@
 #include "modelc/Transforms/Passes.h"
 
 #include "FlatViews.h"
+#include "TotalLoss.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -278,26 +279,10 @@ private:
 
   /// data_loss + every variable's weight penalty.
   Value addRegularization(Location loc, Value dataLoss) {
-    Value total = dataLoss;
-    auto scalar = RankedTensorType::get({}, b.getF32Type());
-    for (auto var : module.getOps<nn::VariableOp>()) {
-      DictionaryAttr reg = var.getRegularizerAttr();
-      if (!reg)
-        continue;
-      for (NamedAttribute entry : reg) {
-        auto kind = nn::symbolizeRegularizerKind(entry.getName().getValue());
-        auto scale = dyn_cast<FloatAttr>(entry.getValue());
-        if (!kind || !scale)
-          continue;
-        Value w = readVariable(loc, var.getSymName());
-        Value penalty = nn::RegularizerOp::create(
-            b, loc, scalar, w,
-            nn::RegularizerKindAttr::get(b.getContext(), *kind),
-            b.getF32FloatAttr(scale.getValueAsDouble()));
-        total = nn::AddOp::create(b, loc, scalar, ValueRange{total, penalty});
-      }
-    }
-    return total;
+    return nn::buildTotalLoss(b, loc, module, dataLoss,
+                              [&](nn::VariableOp var) {
+                                return readVariable(loc, var.getSymName());
+                              });
   }
 
   ModuleOp module;

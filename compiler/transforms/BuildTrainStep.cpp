@@ -11,6 +11,8 @@
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Transforms/Passes.h"
 
+#include "TotalLoss.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -236,25 +238,10 @@ Value TrainStepBuilder::buildLoss() {
     accumulate(predictions, dPred);
 
   // Regularizers add to the loss and to their variable's gradient.
-  Value total = dataLoss;
-  for (auto var : module.getOps<nn::VariableOp>()) {
-    DictionaryAttr reg = var.getRegularizerAttr();
-    if (!reg)
-      continue;
-    for (NamedAttribute entry : reg) {
-      auto kind = nn::symbolizeRegularizerKind(entry.getName().getValue());
-      auto scale = dyn_cast<FloatAttr>(entry.getValue());
-      if (!kind || !scale)
-        continue;
-      Value w = current(var.getSymName());
-      auto kindAttr = nn::RegularizerKindAttr::get(b.getContext(), *kind);
-      FloatAttr s = f32(scale.getValueAsDouble());
-      Value penalty =
-          nn::RegularizerOp::create(b, loc(), scalarF32(), w, kindAttr, s);
-      total =
-          nn::AddOp::create(b, loc(), scalarF32(), ValueRange{total, penalty});
-      if (var.getTrainable()) {
-        Value g = nn::RegularizerGradOp::create(b, loc(), w, kindAttr, s);
+  return nn::buildTotalLoss(
+      b, loc(), module, dataLoss,
+      [&](nn::VariableOp var) { return current(var.getSymName()); },
+      [&](nn::VariableOp var, Value g) {
         auto it = paramGrads.find(var.getSymName());
         paramGrads[var.getSymName()] =
             it == paramGrads.end()
@@ -262,10 +249,7 @@ Value TrainStepBuilder::buildLoss() {
                 : nn::AddOp::create(b, loc(), g.getType(),
                                     ValueRange{it->second, g})
                       .getResult();
-      }
-    }
-  }
-  return total;
+      });
 }
 
 /// Emits the gradients of `op`'s operands given the gradient of its (first)
