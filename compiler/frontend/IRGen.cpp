@@ -46,6 +46,7 @@ public:
   OwningOpRef<ModuleOp> run();
 
 private:
+  nn::OptimizerAttr optimizerAttr(const json &optimizer);
   RankedTensorType tensorType(const TensorInfo &t) {
     SmallVector<int64_t> shape;
     for (int64_t d : t.shape)
@@ -140,13 +141,12 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
     return nn::DenseOp::create(b, loc, out, x, read(loc, l, "kernel"),
                                read(loc, l, "bias"));
   if (op == "embedding")
-    return nn::EmbeddingOp::create(b, loc, out, x,
-                                   read(loc, l, "embeddings"));
+    return nn::EmbeddingOp::create(b, loc, out, x, read(loc, l, "embeddings"));
   if (op == "bias_add")
     return nn::BiasAddOp::create(b, loc, out, x, read(loc, l, "bias"));
   if (op == "batch_norm") {
-    auto channels = RankedTensorType::get({l.output.shape[l.axis]},
-                                          b.getF32Type());
+    auto channels =
+        RankedTensorType::get({l.output.shape[l.axis]}, b.getF32Type());
     const json &clip = a["renorm_clipping"];
     auto clipAttr = [&](const char *k) -> FloatAttr {
       return clip.is_object() && clip.contains(k) ? f32(clip[k]) : FloatAttr();
@@ -165,17 +165,18 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
                                         l.correction == "unbiased"
                                             ? nn::VarianceCorrection::unbiased
                                             : nn::VarianceCorrection::biased),
-        b.getBoolAttr(a["renorm"]), f32(a["renorm_momentum"]),
-        clipAttr("rmin"), clipAttr("rmax"), clipAttr("dmax"), vbs);
+        b.getBoolAttr(a["renorm"]), f32(a["renorm_momentum"]), clipAttr("rmin"),
+        clipAttr("rmax"), clipAttr("dmax"), vbs);
     return bn.getOutput();
   }
   if (op == "relu" || op == "relu6" || op == "sigmoid" || op == "tanh" ||
       op == "leaky_relu")
     return activation(loc, op, x, a.contains("alpha") ? a["alpha"] : json());
   if (op == "max_pool2d" || op == "avg_pool2d")
-    return nn::Pool2DOp::create(
-        b, loc, out, x, op == "max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg,
-        pair("pool_size"), pair("strides"), padding());
+    return nn::Pool2DOp::create(b, loc, out, x,
+                                op == "max_pool2d" ? nn::PoolKind::max
+                                                   : nn::PoolKind::avg,
+                                pair("pool_size"), pair("strides"), padding());
   if (op == "global_max_pool2d" || op == "global_avg_pool2d")
     return nn::GlobalPool2DOp::create(
         b, loc, out, x,
@@ -188,8 +189,7 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
     return nn::AddOp::create(b, loc, out, inputs);
   if (op == "dropout")
     return nn::DropoutOp::create(b, loc, x, training, ValueRange{},
-                                 f32(a["rate"]),
-                                 b.getI64IntegerAttr(index));
+                                 f32(a["rate"]), b.getI64IntegerAttr(index));
   llvm_unreachable("op accepted by the schema but not lowered to nn");
 }
 
@@ -243,8 +243,10 @@ void IRGen::buildLoss(ModuleOp module) {
   auto fn = func::FuncOp::create(
       b, loc, "loss",
       b.getFunctionType({tensorType(*pred), tensorType(*label)}, {scalar}));
-  fn.setArgAttr(0, "nn.name", b.getStringAttr(model.loss[operands[0]].get<std::string>()));
-  fn.setArgAttr(1, "nn.name", b.getStringAttr(model.loss[operands[1]].get<std::string>()));
+  fn.setArgAttr(0, "nn.name",
+                b.getStringAttr(model.loss[operands[0]].get<std::string>()));
+  fn.setArgAttr(1, "nn.name",
+                b.getStringAttr(model.loss[operands[1]].get<std::string>()));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
   Value p = entry->getArgument(0), y = entry->getArgument(1);
@@ -254,14 +256,30 @@ void IRGen::buildLoss(ModuleOp module) {
     classWeight = b.getDenseF32ArrayAttr(
         model.loss["class_weight"].get<std::vector<float>>());
   if (op == "softmax_cross_entropy")
-    loss =
-        nn::SoftmaxCrossEntropyOp::create(b, loc, scalar, p, y, classWeight);
+    loss = nn::SoftmaxCrossEntropyOp::create(b, loc, scalar, p, y, classWeight);
   else if (op == "sigmoid_cross_entropy")
-    loss =
-        nn::SigmoidCrossEntropyOp::create(b, loc, scalar, p, y, classWeight);
+    loss = nn::SigmoidCrossEntropyOp::create(b, loc, scalar, p, y, classWeight);
   else
     loss = nn::MeanSquaredErrorOp::create(b, loc, scalar, p, y);
   func::ReturnOp::create(b, loc, loss);
+}
+
+/// The normalized optimizer (every default filled in by the schema) as
+/// the typed attribute; absent keys and nulls are absent parameters.
+nn::OptimizerAttr IRGen::optimizerAttr(const json &o) {
+  auto number = [&](const char *key) {
+    return o.contains(key) && o[key].is_number()
+               ? b.getF64FloatAttr(o[key].get<double>())
+               : FloatAttr();
+  };
+  BoolAttr nesterov = o.contains("use_nesterov")
+                          ? b.getBoolAttr(o["use_nesterov"].get<bool>())
+                          : BoolAttr();
+  return nn::OptimizerAttr::get(
+      &context, *nn::symbolizeOptimizerKind(o["op"].get<std::string>()),
+      jsonToAttr(context, o["learning_rate"]), number("momentum"), nesterov,
+      number("beta1"), number("beta2"), number("decay"), number("epsilon"),
+      number("weight_decay"), number("clip_global_norm"));
 }
 
 OwningOpRef<ModuleOp> IRGen::run() {
@@ -272,7 +290,7 @@ OwningOpRef<ModuleOp> IRGen::run() {
                                   b.getStringAttr(model.fingerprint));
   if (!model.optimizer.is_null())
     module->getOperation()->setAttr("nn.optimizer",
-                                    jsonToAttr(context, model.optimizer));
+                                    optimizerAttr(model.optimizer));
   // What only the model file says and the runtime shows: the metrics to
   // report and the layer summary. Everything else the runtime needs is in
   // the ops and functions (nn-build-entry-points records it).

@@ -5,6 +5,7 @@
 // and the argument list of each entry point (docs/RUNTIME_ABI.md).
 //
 //===----------------------------------------------------------------------===//
+#include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Pipeline/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -49,6 +50,27 @@ json moduleAttr(ModuleOp module, StringRef name, json fallback = nullptr) {
   return a ? attrToJson(a) : fallback;
 }
 
+/// The optimizer as the model file spells it (the parameters it has).
+json optimizerJson(nn::OptimizerAttr optimizer) {
+  if (!optimizer)
+    return nullptr;
+  json o = json::object();
+  o["op"] = nn::stringifyOptimizerKind(optimizer.getKind()).str();
+  o["learning_rate"] = attrToJson(optimizer.getLearningRate());
+  for (auto [key, value] :
+       {std::pair<const char *, Attribute>{"momentum", optimizer.getMomentum()},
+        {"use_nesterov", optimizer.getUseNesterov()},
+        {"beta1", optimizer.getBeta1()},
+        {"beta2", optimizer.getBeta2()},
+        {"decay", optimizer.getDecay()},
+        {"epsilon", optimizer.getEpsilon()},
+        {"weight_decay", optimizer.getWeightDecay()},
+        {"clip_global_norm", optimizer.getClipGlobalNorm()}})
+    if (value)
+      o[key] = attrToJson(value);
+  return o;
+}
+
 } // namespace
 
 FailureOr<std::string> modelc::buildModelInfo(ModuleOp module) {
@@ -68,7 +90,8 @@ FailureOr<std::string> modelc::buildModelInfo(ModuleOp module) {
   for (const char *key : {"inputs", "labels", "outputs"})
     info[key] = described.value(key, json::array());
   info["loss"] = described.value("loss", json());
-  info["optimizer"] = moduleAttr(module, "nn.optimizer");
+  auto optimizer = module->getAttrOfType<nn::OptimizerAttr>("nn.optimizer");
+  info["optimizer"] = optimizerJson(optimizer);
   if (Attribute metrics = module->getAttr("nn.metrics"))
     info["metrics"] = attrToJson(metrics);
   info["virtual_batch_sizes"] =
@@ -124,18 +147,11 @@ FailureOr<std::string> modelc::buildModelInfo(ModuleOp module) {
   // same model: it may skip their optimizer slots (named as
   // nn-build-train-step names them).
   json ignorable = json::array();
-  if (!entries.contains("train_step") && info["optimizer"].is_object()) {
-    std::string op = info["optimizer"].value("op", "");
-    std::vector<std::string> slots =
-        op == "adam"       ? std::vector<std::string>{"m", "v"}
-        : op == "momentum" ? std::vector<std::string>{"momentum"}
-        : op == "rmsprop"  ? std::vector<std::string>{"rms", "momentum"}
-                           : std::vector<std::string>{};
+  if (!entries.contains("train_step") && optimizer)
     for (const json &v : state)
       if (v["trainable"] == true && v["role"] == "param")
-        for (const std::string &slot : slots)
-          ignorable.push_back(v["name"].get<std::string>() + "/" + slot);
-  }
+        for (auto [slot, init] : optimizer.getSlots())
+          ignorable.push_back(v["name"].get<std::string>() + "/" + slot.str());
   info["ignorable_state"] = ignorable;
   return dumpJson(info);
 }

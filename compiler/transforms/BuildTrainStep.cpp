@@ -32,7 +32,7 @@ namespace {
 class TrainStepBuilder {
 public:
   TrainStepBuilder(ModuleOp module, func::FuncOp forward, func::FuncOp loss,
-                   DictionaryAttr optimizer)
+                   nn::OptimizerAttr optimizer)
       : module(module), forward(forward), loss(loss), optimizer(optimizer),
         b(module.getContext()) {}
 
@@ -44,13 +44,6 @@ private:
     return RankedTensorType::get({}, b.getF32Type());
   }
   FloatAttr f32(double v) { return b.getF32FloatAttr(v); }
-  double optNumber(StringRef key, double fallback) {
-    if (auto a = optimizer.getAs<FloatAttr>(key))
-      return a.getValueAsDouble();
-    if (auto a = optimizer.getAs<IntegerAttr>(key))
-      return static_cast<double>(a.getInt());
-    return fallback;
-  }
   /// nn.learning_rate for the model's `learning_rate` (a number or one of
   /// the schedules the front end normalized, possibly under a warmup).
   Value learningRate(Attribute spec);
@@ -73,7 +66,7 @@ private:
 
   ModuleOp module;
   func::FuncOp forward, loss;
-  DictionaryAttr optimizer;
+  nn::OptimizerAttr optimizer;
   OpBuilder b;
 
   func::FuncOp step;
@@ -319,7 +312,7 @@ void TrainStepBuilder::applyOptimizer() {
     }
   if (names.empty())
     return;
-  if (auto clip = optimizer.getAs<FloatAttr>("clip_global_norm")) {
+  if (FloatAttr clip = optimizer.getClipGlobalNorm()) {
     SmallVector<Type> types;
     for (Value g : gs)
       types.push_back(g.getType());
@@ -330,52 +323,52 @@ void TrainStepBuilder::applyOptimizer() {
   }
 
   // The learning rate at the step before its increment.
-  Value lr = learningRate(optimizer.get("learning_rate"));
+  Value lr = learningRate(optimizer.getLearningRate());
 
-  StringRef kind = optimizer.getAs<StringAttr>("op").getValue();
   // Keras's decoupled weight decay rides on each update op (one loop).
-  FloatAttr decay = f32(optNumber("weight_decay", 0.0));
+  FloatAttr decay = f32(optimizer.getWeightDecay()
+                            ? optimizer.getWeightDecay().getValueAsDouble()
+                            : 0.0);
+  auto hyper = [&](FloatAttr a) { return f32(a.getValueAsDouble()); };
   for (unsigned i = 0; i < names.size(); ++i) {
     nn::VariableOp param = variable(names[i]);
     Value w = current(names[i]);
     Value g = gs[i];
     Type t = w.getType();
-    Value newW;
-    if (kind == "sgd") {
-      newW = nn::SgdOp::create(b, loc(), t, w, g, lr, decay);
-    } else if (kind == "momentum") {
-      nn::VariableOp accum = declareSlot(param, "momentum", "zeros");
-      auto op = nn::MomentumOp::create(
-          b, loc(), t, t, w, current(accum.getSymName()), g, lr,
-          f32(optNumber("momentum", 0.9)),
-          b.getBoolAttr(optimizer.getAs<BoolAttr>("use_nesterov") &&
-                        optimizer.getAs<BoolAttr>("use_nesterov").getValue()),
-          decay);
-      newW = op.getNewParam();
-      assign(accum.getSymName(), op.getNewAccum());
-    } else if (kind == "adam") {
-      nn::VariableOp m = declareSlot(param, "m", "zeros");
-      nn::VariableOp v = declareSlot(param, "v", "zeros");
-      auto op = nn::AdamOp::create(
-          b, loc(), t, t, t, w, current(m.getSymName()),
-          current(v.getSymName()), g, lr, stepArg, f32(optNumber("beta1", 0.9)),
-          f32(optNumber("beta2", 0.999)), f32(optNumber("epsilon", 1e-8)),
-          decay);
-      newW = op.getNewParam();
-      assign(m.getSymName(), op.getNewM());
-      assign(v.getSymName(), op.getNewV());
-    } else {
-      nn::VariableOp rms = declareSlot(param, "rms", "ones");
-      nn::VariableOp mom = declareSlot(param, "momentum", "zeros");
-      auto op = nn::RmspropOp::create(
-          b, loc(), t, t, t, w, current(rms.getSymName()),
-          current(mom.getSymName()), g, lr, f32(optNumber("decay", 0.9)),
-          f32(optNumber("momentum", 0.0)), f32(optNumber("epsilon", 1e-10)),
-          decay);
-      newW = op.getNewParam();
-      assign(rms.getSymName(), op.getNewRms());
-      assign(mom.getSymName(), op.getNewMom());
+    // The slots, in the order the update op takes and returns them.
+    SmallVector<Value> slots;
+    SmallVector<StringRef> slotNames;
+    for (auto [slot, init] : optimizer.getSlots()) {
+      nn::VariableOp v = declareSlot(param, slot, init);
+      slotNames.push_back(v.getSymName());
+      slots.push_back(current(v.getSymName()));
     }
+    Operation *update;
+    switch (optimizer.getKind()) {
+    case nn::OptimizerKind::sgd:
+      update = nn::SgdOp::create(b, loc(), t, w, g, lr, decay);
+      break;
+    case nn::OptimizerKind::momentum:
+      update = nn::MomentumOp::create(b, loc(), t, t, w, slots[0], g, lr,
+                                      hyper(optimizer.getMomentum()),
+                                      optimizer.getUseNesterov(), decay);
+      break;
+    case nn::OptimizerKind::adam:
+      update = nn::AdamOp::create(b, loc(), t, t, t, w, slots[0], slots[1], g,
+                                  lr, stepArg, hyper(optimizer.getBeta1()),
+                                  hyper(optimizer.getBeta2()),
+                                  hyper(optimizer.getEpsilon()), decay);
+      break;
+    case nn::OptimizerKind::rmsprop:
+      update = nn::RmspropOp::create(b, loc(), t, t, t, w, slots[0], slots[1],
+                                     g, lr, hyper(optimizer.getDecay()),
+                                     hyper(optimizer.getMomentum()),
+                                     hyper(optimizer.getEpsilon()), decay);
+      break;
+    }
+    Value newW = update->getResult(0);
+    for (auto [j, slot] : llvm::enumerate(slotNames))
+      assign(slot, update->getResult(1 + j));
     if (DictionaryAttr constraint = param.getConstraintAttr())
       newW = nn::ConstraintOp::create(b, loc(), newW, constraint);
     assign(names[i], newW);
@@ -470,7 +463,7 @@ struct NNBuildTrainStepPass
     ModuleOp module = getOperation();
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
     auto loss = module.lookupSymbol<func::FuncOp>("loss");
-    auto optimizer = module->getAttrOfType<DictionaryAttr>("nn.optimizer");
+    auto optimizer = module->getAttrOfType<nn::OptimizerAttr>("nn.optimizer");
     if (!forward || !loss || !optimizer ||
         module.lookupSymbol<func::FuncOp>("train_step"))
       return;

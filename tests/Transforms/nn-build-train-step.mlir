@@ -33,7 +33,7 @@
 // CHECK-DAG: nn.assign %{{.*}} to @"bn/moving_mean"
 // CHECK-DAG: nn.assign %{{.*}} to @"bn/moving_variance"
 // CHECK: return %[[D]], %[[L]], %[[L]]
-module attributes {nn.optimizer = {op = "adam", learning_rate = 0.01 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-8 : f64}} {
+module attributes {nn.optimizer = #nn.optimizer<adam, learning_rate = 0.01 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-8 : f64>} {
   nn.variable @"fc/kernel" : tensor<4x3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
   nn.variable @"bn/gamma" : tensor<3xf32> role <param> {init = {kind = "ones"}, trainable = true}
   nn.variable @"bn/beta" : tensor<3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
@@ -74,7 +74,7 @@ module attributes {nn.optimizer = {op = "adam", learning_rate = 0.01 : f64, beta
 // CHECK: nn.rmsprop
 // CHECK-NOT: nn.assign %{{.*}} to @"bn/gamma"
 // CHECK: nn.assign %{{.*}} to @"bn/moving_mean"
-module attributes {nn.optimizer = {op = "rmsprop", learning_rate = {exponential_decay = {initial = 0.1 : f64, decay_steps = 2 : i64, decay_rate = 0.5 : f64, staircase = true}}, decay = 0.9 : f64, momentum = 0.0 : f64, epsilon = 1.0e-10 : f64, clip_global_norm = 1.0 : f64}} {
+module attributes {nn.optimizer = #nn.optimizer<rmsprop, learning_rate = {exponential_decay = {initial = 0.1 : f64, decay_steps = 2 : i64, decay_rate = 0.5 : f64, staircase = true}}, momentum = 0.0 : f64, decay = 0.9 : f64, epsilon = 1.0e-10 : f64, clip_global_norm = 1.0 : f64>} {
   nn.variable @"w/kernel" : tensor<2x2xf32> role <param> {init = {kind = "zeros"}, trainable = true, regularizer = {l2 = 0.5 : f64}}
   nn.variable @"bn/gamma" : tensor<2xf32> role <param> {init = {kind = "ones"}, trainable = false}
   nn.variable @"bn/moving_mean" : tensor<2xf32> role <moving_mean> {init = {kind = "zeros"}}

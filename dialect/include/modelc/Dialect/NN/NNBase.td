@@ -92,6 +92,52 @@ def NN_ActivationKindAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+def NN_OptimizerKind : I32EnumAttr<"OptimizerKind", "optimizer", [
+    I32EnumAttrCase<"sgd", 0>, I32EnumAttrCase<"momentum", 1>,
+    I32EnumAttrCase<"adam", 2>, I32EnumAttrCase<"rmsprop", 3>]> {
+  let cppNamespace = "::mlir::nn";
+  let genSpecializedAttr = 0;
+}
+
+// The model's optimizer, every hyper-parameter resolved once by the front
+// end (the schema's defaults filled in): nn-build-train-step reads it, the
+// model info prints it. Which parameters a kind takes is checked by the
+// verifier.
+def NN_OptimizerAttr : AttrDef<NN_Dialect, "Optimizer"> {
+  let mnemonic = "optimizer";
+  let summary = "an optimizer and all its hyper-parameters";
+  let description = [{
+    `learning_rate` is a float or a schedule dictionary
+    (`exponential_decay`, `cosine_decay`, `piecewise_constant`, `warmup`;
+    docs/MODEL_FORMAT.md). sgd takes no other parameter; momentum takes
+    `momentum` and `use_nesterov`; adam `beta1`, `beta2`, `epsilon`; rmsprop
+    `decay`, `momentum`, `epsilon`. Any kind may clip the gradients'
+    global norm and decay the weights (Keras's decoupled `weight_decay`).
+  }];
+  let parameters = (ins
+    EnumParameter<NN_OptimizerKind>:$kind,
+    "::mlir::Attribute":$learning_rate,
+    OptionalParameter<"::mlir::FloatAttr">:$momentum,
+    OptionalParameter<"::mlir::BoolAttr">:$use_nesterov,
+    OptionalParameter<"::mlir::FloatAttr">:$beta1,
+    OptionalParameter<"::mlir::FloatAttr">:$beta2,
+    OptionalParameter<"::mlir::FloatAttr">:$decay,
+    OptionalParameter<"::mlir::FloatAttr">:$epsilon,
+    OptionalParameter<"::mlir::FloatAttr">:$weight_decay,
+    OptionalParameter<"::mlir::FloatAttr">:$clip_global_norm);
+  let assemblyFormat = [{
+    `<` $kind `,` struct($learning_rate, $momentum, $use_nesterov, $beta1,
+    $beta2, $decay, $epsilon, $weight_decay, $clip_global_norm) `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The state each trainable variable gets from this optimizer, as
+    /// (slot name, initializer kind), in the update op's operand order.
+    ::llvm::SmallVector<std::pair<::llvm::StringRef, ::llvm::StringRef>>
+    getSlots() const;
+  }];
+}
+
 // Float tensors (activations, parameters) and integer tensors (ids, labels).
 def NN_FloatTensor : RankedTensorOf<[F32]>;
 def NN_IndexTensor : RankedTensorOf<[I32]>;
