@@ -19,6 +19,8 @@ config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%examples", os.path.join(config.modelc_src_root, "examples")))
 config.substitutions.append(("%scripts", os.path.join(config.modelc_src_root, "scripts")))
 config.substitutions.append(("%golden", os.path.join(config.shared_dir, "golden")))
+config.substitutions.append(("%builddocs", os.path.join(config.modelc_obj_root, "docs")))
+config.substitutions.append(("%srcdocs", os.path.join(config.modelc_src_root, "docs", "generated")))
 config.substitutions.append(("%testlib", os.path.join(config.test_source_root, "lib")))
 config.substitutions.append(("%fake_model", os.path.join(config.modelc_tools_dir, "modelc-fake-model")))
 

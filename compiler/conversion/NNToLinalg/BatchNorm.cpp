@@ -6,8 +6,9 @@
 //
 // - inference: mean = moving_mean, scale = gamma / sqrt(moving_var + eps),
 //   shift = beta; the moving statistics are returned unchanged.
-// - training: two passes over x, mean then the mean of squared deviations
-//   (biased), which is accurate where E[x^2] - E[x]^2 cancels;
+// - training: one pass over x for the mean and the biased variance, as sums
+//   of deviations from a sample of each group (shifted sums, accurate where
+//   E[x^2] - E[x]^2 cancels; BatchNormUtils.cpp);
 //   scale = gamma / sqrt(var + eps), shift = beta.
 // - ghost batches (virtual_batch_size V): x [N, ...] is viewed as
 //   [V, N/V, ...] as TensorFlow reshapes it, so sub-batch g holds examples
