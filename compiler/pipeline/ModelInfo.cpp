@@ -97,6 +97,9 @@ FailureOr<std::string> modelc::buildModelInfo(ModuleOp module) {
   info["virtual_batch_sizes"] =
       described.value("virtual_batch_sizes", json::array());
   info["layers"] = moduleAttr(module, "nn.layers", json::array());
+  // With --profile, the timed kernels in the order of their ids.
+  if (Attribute kernels = module->getAttr("nn.kernels"))
+    info["kernels"] = attrToJson(kernels);
 
   // The state is what the module laid out: the model's variables and the
   // optimizer slots the train step declared.

@@ -74,7 +74,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
             ",convert-linalg-to-loops,canonicalize,cse)"};
     if (options.threads)
       passes.push_back("convert-scf-to-openmp");
-    passes.push_back("nn-outline-kernels");
+    passes.push_back(options.profile ? "nn-outline-kernels{profile=true}"
+                                     : "nn-outline-kernels");
     return join(passes);
   }
   case Phase::LLVM:

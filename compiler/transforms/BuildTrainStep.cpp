@@ -303,6 +303,8 @@ nn::VariableOp TrainStepBuilder::declareSlot(nn::VariableOp param,
 }
 
 void TrainStepBuilder::applyOptimizer() {
+  // Named, so that the update's kernels say what they are (bench --profile).
+  Location optimizerLoc = NameLoc::get(b.getStringAttr("optimizer"), loc());
   SmallVector<StringRef> names;
   SmallVector<Value> gs;
   for (auto &[name, g] : paramGrads)
@@ -316,7 +318,7 @@ void TrainStepBuilder::applyOptimizer() {
     SmallVector<Type> types;
     for (Value g : gs)
       types.push_back(g.getType());
-    auto clipped = nn::ClipGlobalNormOp::create(b, loc(), types, gs,
+    auto clipped = nn::ClipGlobalNormOp::create(b, optimizerLoc, types, gs,
                                                 f32(clip.getValueAsDouble()));
     for (unsigned i = 0; i < gs.size(); ++i)
       gs[i] = clipped.getResult(i);
@@ -346,31 +348,31 @@ void TrainStepBuilder::applyOptimizer() {
     Operation *update;
     switch (optimizer.getKind()) {
     case nn::OptimizerKind::sgd:
-      update = nn::SgdOp::create(b, loc(), t, w, g, lr, decay);
+      update = nn::SgdOp::create(b, optimizerLoc, t, w, g, lr, decay);
       break;
     case nn::OptimizerKind::momentum:
-      update = nn::MomentumOp::create(b, loc(), t, t, w, slots[0], g, lr,
+      update = nn::MomentumOp::create(b, optimizerLoc, t, t, w, slots[0], g, lr,
                                       hyper(optimizer.getMomentum()),
                                       optimizer.getUseNesterov(), decay);
       break;
     case nn::OptimizerKind::adam:
-      update = nn::AdamOp::create(b, loc(), t, t, t, w, slots[0], slots[1], g,
-                                  lr, stepArg, hyper(optimizer.getBeta1()),
-                                  hyper(optimizer.getBeta2()),
-                                  hyper(optimizer.getEpsilon()), decay);
+      update = nn::AdamOp::create(
+          b, optimizerLoc, t, t, t, w, slots[0], slots[1], g, lr, stepArg,
+          hyper(optimizer.getBeta1()), hyper(optimizer.getBeta2()),
+          hyper(optimizer.getEpsilon()), decay);
       break;
     case nn::OptimizerKind::rmsprop:
-      update = nn::RmspropOp::create(b, loc(), t, t, t, w, slots[0], slots[1],
-                                     g, lr, hyper(optimizer.getDecay()),
-                                     hyper(optimizer.getMomentum()),
-                                     hyper(optimizer.getEpsilon()), decay);
+      update = nn::RmspropOp::create(
+          b, optimizerLoc, t, t, t, w, slots[0], slots[1], g, lr,
+          hyper(optimizer.getDecay()), hyper(optimizer.getMomentum()),
+          hyper(optimizer.getEpsilon()), decay);
       break;
     }
     Value newW = update->getResult(0);
     for (auto [j, slot] : llvm::enumerate(slotNames))
       assign(slot, update->getResult(1 + j));
     if (DictionaryAttr constraint = param.getConstraintAttr())
-      newW = nn::ConstraintOp::create(b, loc(), newW, constraint);
+      newW = nn::ConstraintOp::create(b, optimizerLoc, newW, constraint);
     assign(names[i], newW);
   }
 }

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -34,6 +35,7 @@ struct NNOutlineKernelsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
+    kernels.clear();
     SmallVector<func::FuncOp> entries;
     for (auto fn : module.getOps<func::FuncOp>())
       if (!fn.isExternal() && fn->hasAttr("nn.abi"))
@@ -45,10 +47,72 @@ struct NNOutlineKernelsPass
             countOps(&op) >= minOps)
           nests.push_back(&op);
       Operation *last = fn;
-      for (auto [i, op] : llvm::enumerate(nests))
-        last = outline(symbols, fn, op, i, last);
+      for (auto [i, op] : llvm::enumerate(nests)) {
+        StringRef layer = layerOf(op);
+        func::FuncOp callee = outline(symbols, fn, op, i, last);
+        last = callee;
+        if (profile)
+          instrument(symbols, fn, callee, layer);
+      }
     }
+    if (profile)
+      module->setAttr("nn.kernels", ArrayAttr::get(&getContext(), kernels));
   }
+
+  /// The layer a loop nest computes: the first layer name (a NameLoc, as
+  /// IRGen gives each op) among the locations of its ops.
+  static StringRef layerOf(Operation *nest) {
+    StringRef layer;
+    nest->walk([&](Operation *op) {
+      op->getLoc()->walk([&](Location loc) {
+        if (auto name = dyn_cast<NameLoc>(loc)) {
+          layer = name.getName().getValue();
+          return WalkResult::interrupt();
+        }
+        return WalkResult::advance();
+      });
+      return layer.empty() ? WalkResult::advance() : WalkResult::interrupt();
+    });
+    return layer;
+  }
+
+  /// Brackets the one call of `callee` with the runtime's kernel timers and
+  /// records the kernel as number `kernels.size()`.
+  void instrument(SymbolTable &symbols, func::FuncOp entry, func::FuncOp callee,
+                  StringRef layer) {
+    OpBuilder b(&getContext());
+    auto timer = [&](StringRef name) {
+      if (auto fn = symbols.lookup<func::FuncOp>(name))
+        return fn;
+      b.setInsertionPointToStart(getOperation().getBody());
+      auto fn = func::FuncOp::create(b, getOperation().getLoc(), name,
+                                     b.getFunctionType({b.getI32Type()}, {}));
+      fn.setPrivate();
+      symbols.insert(fn);
+      return fn;
+    };
+    func::FuncOp begin = timer("modelc_kernel_begin"),
+                 end = timer("modelc_kernel_end");
+    func::CallOp call;
+    entry.walk([&](func::CallOp c) {
+      if (c.getCallee() == callee.getSymName())
+        call = c;
+    });
+    b.setInsertionPoint(call);
+    Value id = arith::ConstantIntOp::create(b, call.getLoc(), b.getI32Type(),
+                                            kernels.size());
+    func::CallOp::create(b, call.getLoc(), begin, id);
+    b.setInsertionPointAfter(call);
+    func::CallOp::create(b, call.getLoc(), end, id);
+    StringRef entryName = entry.getSymName();
+    entryName.consume_front("modelc_");
+    kernels.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("name", b.getStringAttr(callee.getSymName())),
+         b.getNamedAttr("entry", b.getStringAttr(entryName)),
+         b.getNamedAttr("layer", b.getStringAttr(layer))}));
+  }
+
+  SmallVector<Attribute> kernels;
 
   static unsigned countOps(Operation *root) {
     unsigned n = 0;

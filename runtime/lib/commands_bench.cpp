@@ -4,6 +4,7 @@
 #include "modelc/runtime/commands.h"
 #include "modelc/runtime/entry.h"
 #include "modelc/runtime/error.h"
+#include "modelc/runtime/profile.h"
 #include "modelc/runtime/random.h"
 #include "modelc/runtime/state.h"
 
@@ -14,7 +15,7 @@
 namespace modelc::rt {
 
 static const char *Help =
-    R"(usage: PROG bench [--batch-size B] [--steps N] [--threads N]
+    R"(usage: PROG bench [--batch-size B] [--steps N] [--threads N] [--profile]
 
 Times train_step, forward_infer and forward_train on random data with a
 freshly initialized state (nothing is read or written): milliseconds per call
@@ -23,6 +24,9 @@ freshly initialized state (nothing is read or written): milliseconds per call
   --batch-size B  examples per call (default 32)
   --steps N       timed calls per entry, after 2 warm-up calls (default 20)
   --threads N     worker threads of the compiled code
+  --profile       after each entry's timing, the time of each of its kernels
+                  (a loop nest, named by the layer it computes), the largest
+                  first; needs a model compiled with `modelc --profile`
 )";
 
 namespace {
@@ -55,9 +59,11 @@ struct Timing {
   double Median = 0, Min = 0, Max = 0;
 };
 
-template <typename Fn> Timing timeCalls(int64_t Steps, Fn &&Call) {
+template <typename Fn, typename Warm>
+Timing timeCalls(int64_t Steps, Fn &&Call, Warm &&WarmedUp) {
   for (int I = 0; I < 2; ++I)
     Call();
+  WarmedUp();
   std::vector<double> Ms;
   for (int64_t I = 0; I < Steps; ++I) {
     auto T0 = std::chrono::steady_clock::now();
@@ -72,6 +78,47 @@ template <typename Fn> Timing timeCalls(int64_t Steps, Fn &&Call) {
           Ms.back()};
 }
 
+/// Each kernel of `Entry` with its time per call of the entry and its share
+/// of the entry's median, the largest first (the top 20, then the rest as one
+/// line).
+void reportKernels(const ModelInfo &M, const std::string &Entry,
+                   const std::vector<KernelTime> &Times, int64_t EntryCalls,
+                   double MedianMs) {
+  std::vector<size_t> Ids;
+  for (size_t I = 0; I < M.Kernels.size() && I < Times.size(); ++I)
+    if (M.Kernels[I].Entry == Entry && Times[I].Calls > 0)
+      Ids.push_back(I);
+  std::stable_sort(Ids.begin(), Ids.end(), [&](size_t X, size_t Y) {
+    return Times[X].Seconds > Times[Y].Seconds;
+  });
+  double Total = 0;
+  for (size_t I : Ids)
+    Total += Times[I].Seconds * 1000 / EntryCalls;
+  std::printf("  %-24s %-28s %10s %7s\n", "layer", "kernel", "ms/call",
+              "share");
+  double Rest = 0;
+  size_t Others = 0;
+  for (size_t N = 0; N < Ids.size(); ++N) {
+    double Ms = Times[Ids[N]].Seconds * 1000 / EntryCalls;
+    if (N >= 20) {
+      Rest += Ms;
+      ++Others;
+      continue;
+    }
+    const KernelInfo &K = M.Kernels[Ids[N]];
+    std::printf("  %-24s %-28s %10.3f %6.1f%%\n",
+                K.Layer.empty() ? "-" : K.Layer.c_str(), K.Name.c_str(), Ms,
+                MedianMs > 0 ? 100 * Ms / MedianMs : 0.0);
+  }
+  if (Others)
+    std::printf("  %-24s %-28s %10.3f %6.1f%%\n", "(others)",
+                (std::to_string(Others) + " kernels").c_str(), Rest,
+                MedianMs > 0 ? 100 * Rest / MedianMs : 0.0);
+  std::printf("  %-24s %-28s %10.3f %6.1f%%\n", "(all kernels)",
+              (std::to_string(Ids.size()) + " kernels").c_str(), Total,
+              MedianMs > 0 ? 100 * Total / MedianMs : 0.0);
+}
+
 void report(const char *Name, int64_t Batch, const Timing &T) {
   std::printf("%-14s median %.3f ms  min %.3f ms  max %.3f ms  "
               "%.1f examples/s\n",
@@ -83,7 +130,11 @@ void report(const char *Name, int64_t Batch, const Timing &T) {
 
 int runBench(const CommandContext &Ctx, const Args &A) {
   ParsedArgs P("bench",
-               {{"batch-size", true}, {"steps", true}, {"threads", true}}, A);
+               {{"batch-size", true},
+                {"steps", true},
+                {"threads", true},
+                {"profile", false}},
+               A);
   if (P.helpRequested()) {
     printHelp(Ctx, Help);
     return 0;
@@ -97,6 +148,11 @@ int runBench(const CommandContext &Ctx, const Args &A) {
       throw Error("bench: --batch-size " + std::to_string(Batch) +
                   " is not divisible by the model's virtual_batch_size " +
                   std::to_string(V));
+
+  bool Profile = P.has("profile");
+  if (Profile && M.Kernels.empty())
+    throw Error("bench: --profile needs a model compiled with `modelc "
+                "--profile` (this one times no kernels)");
 
   State S = initialState(M, M.Seed);
   std::vector<Array> Inputs, Labels, Outputs;
@@ -127,24 +183,36 @@ int runBench(const CommandContext &Ctx, const Args &A) {
               "2 warm-up calls\n",
               M.Name.c_str(), static_cast<long long>(Batch),
               static_cast<long long>(Steps));
+  // Times one entry (with its kernels when profiling, from the timed calls
+  // after the warm-up; the timers' small cost is in the entry's time).
+  auto bench = [&](const char *Entry, auto &&Call) {
+    Timing T = timeCalls(Steps, Call, [&] {
+      if (Profile)
+        startProfile(M.Kernels.size());
+    });
+    std::vector<KernelTime> Times;
+    if (Profile)
+      Times = stopProfile();
+    report(Entry, Batch, T);
+    if (Profile)
+      reportKernels(M, Entry, Times, Steps, T.Median);
+  };
   bool Any = false;
   if (const EntrySpec *E = M.entry("train_step")) {
-    report("train_step", Batch, timeCalls(Steps, [&] {
-             callEntry(M, *E, B);
-             ++Step;
-           }));
+    bench("train_step", [&] {
+      callEntry(M, *E, B);
+      ++Step;
+    });
     Any = true;
   }
   if (const EntrySpec *E = M.entry("forward_infer")) {
-    report("forward_infer", Batch,
-           timeCalls(Steps, [&] { callEntry(M, *E, B); }));
+    bench("forward_infer", [&] { callEntry(M, *E, B); });
     Any = true;
   }
   // Training-mode forward alone (batch statistics, no gradients): what a
   // kernel benchmark of batch norm's training path needs.
   if (const EntrySpec *E = M.entry("forward_train")) {
-    report("forward_train", Batch,
-           timeCalls(Steps, [&] { callEntry(M, *E, B); }));
+    bench("forward_train", [&] { callEntry(M, *E, B); });
     Any = true;
   }
   if (!Any)

@@ -106,6 +106,10 @@ int runInfo(const CommandContext &Ctx, const Args &A) {
   for (const auto &E : M.Entries)
     Entries.push_back(E.first);
   std::printf("entries: %s\n", joinNames(Entries).c_str());
+  if (!M.Kernels.empty())
+    std::printf("timed kernels: %zu (compiled with --profile; see bench "
+                "--profile)\n",
+                M.Kernels.size());
   if (!M.VirtualBatchSizes.empty()) {
     std::vector<std::string> V;
     for (int64_t S : M.VirtualBatchSizes)

@@ -316,6 +316,14 @@ ModelInfo parseModelInfo(const char *Text) {
           invalid("bad virtual_batch_sizes");
         M.VirtualBatchSizes.push_back(V.get<int64_t>());
       }
+    if (Root.contains("kernels"))
+      for (const json &K : Root.at("kernels")) {
+        KernelInfo Kernel;
+        Kernel.Name = str(K, "name", "kernel");
+        Kernel.Entry = str(K, "entry", "kernel '" + Kernel.Name + "'");
+        Kernel.Layer = str(K, "layer", "kernel '" + Kernel.Name + "'");
+        M.Kernels.push_back(std::move(Kernel));
+      }
     if (Root.contains("layers"))
       for (const json &L : Root.at("layers")) {
         LayerInfo Layer;

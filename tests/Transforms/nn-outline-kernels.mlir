@@ -1,5 +1,6 @@
 // RUN: modelc-opt %s -nn-outline-kernels | FileCheck %s
 // RUN: modelc-opt %s -nn-outline-kernels=min-ops=5 | FileCheck %s --check-prefix=MIN
+// RUN: modelc-opt %s -nn-outline-kernels=profile=true | FileCheck %s --check-prefix=PROF
 
 // Each top-level loop nest of an entry point becomes an internal, never
 // inlined function called in its place. Values from above are arguments;
@@ -31,6 +32,21 @@
 // MIN: call @entry_k0
 // MIN-NOT: call
 // MIN: return
+// With profile, each kernel's call is bracketed by the runtime's timers with
+// the kernel's number, and nn.kernels names each (entry, layer from the
+// ops' NameLoc).
+// PROF: module attributes {nn.kernels = [{entry = "entry", layer = "square", name = "entry_k0"}, {entry = "entry", layer = "", name = "entry_k1"}]}
+// PROF: func.func private @modelc_kernel_end(i32)
+// PROF: func.func private @modelc_kernel_begin(i32)
+// PROF-LABEL: func.func @entry(
+// PROF: %[[ID0:.*]] = arith.constant 0 : i32
+// PROF-NEXT: call @modelc_kernel_begin(%[[ID0]])
+// PROF-NEXT: call @entry_k0(
+// PROF-NEXT: call @modelc_kernel_end(%[[ID0]])
+// PROF: %[[ID1:.*]] = arith.constant 1 : i32
+// PROF-NEXT: call @modelc_kernel_begin(%[[ID1]])
+// PROF-NEXT: call @entry_k1(
+// PROF-NEXT: call @modelc_kernel_end(%[[ID1]])
 func.func @entry(%a: memref<8xf32>, %b: memref<8xf32>, %n: memref<index>) -> f32 attributes {nn.abi = ["arena", "output:b", "n"]} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -39,7 +55,7 @@ func.func @entry(%a: memref<8xf32>, %b: memref<8xf32>, %n: memref<index>) -> f32
   %count = memref.load %n[] : memref<index>
   scf.for %i = %c0 to %c8 step %c1 {
     %x = memref.load %a[%i] : memref<8xf32>
-    %y = arith.mulf %x, %x : f32
+    %y = arith.mulf %x, %x : f32 loc("square"("model.json":3:5))
     %z = arith.addf %y, %x : f32
     memref.store %z, %b[%i] : memref<8xf32>
   }

@@ -112,6 +112,10 @@ cl::opt<bool> fusion("fusion",
                               "epilogues and optimizer updates (off: for "
                               "comparing numerics)"),
                      cl::init(true), cl::Hidden, cl::cat(category));
+cl::opt<bool> profile("profile",
+                      cl::desc("time each compiled kernel, for the "
+                               "executable's `bench --profile`"),
+                      cl::init(false), cl::cat(category));
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),
                                cl::init("native"), cl::cat(category));
@@ -212,6 +216,9 @@ int main(int argc, char **argv) {
                 ".json, .nn or .mlir)");
   if (!libPrefix.empty() && emit != Emit::Lib)
     return usageError("--lib-prefix applies to --emit=lib only");
+  if (profile && emit == Emit::Lib)
+    return usageError("--profile applies to executables (their `bench "
+                      "--profile`), not to --emit=lib");
   if (ext == ".mlir" && (emit == Emit::Json || emit == Emit::Dsl))
     return usageError("--emit=json and --emit=dsl print a model file: give "
                       "the .json or .nn model, not IR");
@@ -294,6 +301,7 @@ int main(int argc, char **argv) {
   options.inferenceOnly = inferenceOnly;
   options.threads = parallel;
   options.fusion = fusion;
+  options.profile = profile;
   {
     std::string error;
     if (failed(vectorShapeFor(targetCpu, options, error)))
@@ -352,6 +360,11 @@ int main(int argc, char **argv) {
     return fail("compilation failed while lowering to the LLVM dialect");
   if (emit == Emit::LLVM)
     return writeOutput(outputFile, printModule);
+  // Again, for what the later phases added (the kernels of --profile).
+  described = buildModelInfo(*module);
+  if (failed(described))
+    return 1;
+  modelInfo = *described;
 
   llvm::LLVMContext llvmContext;
   std::string error;

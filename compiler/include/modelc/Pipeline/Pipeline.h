@@ -35,6 +35,8 @@ struct PipelineOptions {
   /// updates (off: every op is its own loop nest, for checking that fusion
   /// changes nothing).
   bool fusion = true;
+  /// Time each kernel (nn-outline-kernels{profile}) for `bench --profile`.
+  bool profile = false;
   /// f32 lanes of a vector register and the registers a contraction's
   /// accumulators may use, from the target CPU (see vectorShapeFor).
   int64_t vectorLanes = 16;

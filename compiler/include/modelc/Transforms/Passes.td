@@ -192,8 +192,13 @@ def NNOutlineKernels : Pass<"nn-outline-kernels", "ModuleOp"> {
   let options = [
     Option<"minOps", "min-ops", "unsigned", /*default=*/"0",
            "Leave loop nests of fewer ops (the nest included) in place">,
+    Option<"profile", "profile", "bool", /*default=*/"false",
+           "Time each kernel: wrap its call in calls of the runtime's "
+           "modelc_kernel_begin/end(id) and record the kernels (name, entry "
+           "point, layer) in the module's nn.kernels">,
   ];
-  let dependentDialects = ["mlir::func::FuncDialect",
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
                            "mlir::LLVM::LLVMDialect"];
 }
 

@@ -70,6 +70,11 @@ struct LayerInfo {
   int64_t Params = 0;
 };
 
+/// A compiled kernel that reports its time (models built with --profile).
+struct KernelInfo {
+  std::string Name, Entry, Layer;
+};
+
 enum class ArgKind { Arena, Input, Label, Output, Loss, DataLoss, Step, Seed };
 
 struct EntryArg {
@@ -119,6 +124,7 @@ struct ModelInfo {
   /// (optimizer slots of an --inference-only build): skipped when loading.
   std::vector<std::string> IgnorableState;
   std::vector<LayerInfo> Layers;
+  std::vector<KernelInfo> Kernels; // by id; empty without --profile
   int64_t StateSize = 0;
   std::vector<StateVar> State;
   std::map<std::string, EntrySpec> Entries;
