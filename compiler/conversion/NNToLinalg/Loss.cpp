@@ -4,6 +4,7 @@
 // element) in a linalg.generic, then one division by the run-time count.
 //
 //===----------------------------------------------------------------------===//
+#include "LossUtils.h"
 #include "Patterns.h"
 #include "Utils.h"
 
@@ -64,32 +65,9 @@ struct SoftmaxCrossEntropyLowering
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value logits = adaptor.getLogits(), labels = adaptor.getLabels();
-    SmallVector<OpFoldResult> batch = {
-        tensor::getMixedSizes(rewriter, loc, logits)[0]};
 
     // Per example: the max logit m and sum_k exp(logit_k - m).
-    Value maxInit = filledF32(rewriter, loc, batch,
-                              -std::numeric_limits<double>::infinity());
-    Value maxLogit =
-        linalg::ReduceOp::create(rewriter, loc, ValueRange{logits},
-                                 ValueRange{maxInit}, ArrayRef<int64_t>{1},
-                                 [](OpBuilder &b, Location l, ValueRange args) {
-                                   Value m = arith::MaximumFOp::create(
-                                       b, l, args[0], args[1]);
-                                   linalg::YieldOp::create(b, l, m);
-                                 })
-            .getResult(0);
-    AffineMap rows = projection(ctx, 2, {0});
-    Value sumExp = buildGeneric(
-        rewriter, loc, ValueRange{logits, maxLogit},
-        {rewriter.getMultiDimIdentityMap(2), rows},
-        filledF32(rewriter, loc, batch, 0.0), rows,
-        {utils::IteratorType::parallel, utils::IteratorType::reduction},
-        [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
-          Value e = math::ExpOp::create(b, l, shifted);
-          return arith::AddFOp::create(b, l, args[2], e);
-        });
+    auto [maxLogit, sumExp] = softmaxRowStatistics(rewriter, loc, logits);
 
     // sum_n log(sumExp) - (logit[label] - m). A label outside [0, K) reads
     // nothing and makes the loss NaN, which the runtime reports.
@@ -106,12 +84,7 @@ struct SoftmaxCrossEntropyLowering
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value label =
               arith::IndexCastOp::create(b, l, b.getIndexType(), args[2]);
-          Value valid = arith::AndIOp::create(
-              b, l,
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, label,
-                                    zeroIndex),
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, label,
-                                    classes));
+          Value valid = isClassLabel(b, l, label, classes);
           Value column = arith::SelectOp::create(b, l, valid, label, zeroIndex);
           Value row = linalg::IndexOp::create(b, l, 0);
           Value picked =

@@ -6,6 +6,7 @@
 // exp(logit - max), as the forward does.
 //
 //===----------------------------------------------------------------------===//
+#include "LossUtils.h"
 #include "Patterns.h"
 #include "Utils.h"
 
@@ -43,30 +44,9 @@ struct SoftmaxCrossEntropyGradLowering
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value logits = adaptor.getLogits(), labels = adaptor.getLabels();
-    SmallVector<OpFoldResult> batch = {sizeOf(rewriter, loc, logits, 0)};
-
-    Value maxInit = filledF32(rewriter, loc, batch,
-                              -std::numeric_limits<double>::infinity());
-    Value maxLogit =
-        linalg::ReduceOp::create(rewriter, loc, ValueRange{logits},
-                                 ValueRange{maxInit}, ArrayRef<int64_t>{1},
-                                 [](OpBuilder &b, Location l, ValueRange args) {
-                                   Value m = arith::MaximumFOp::create(
-                                       b, l, args[0], args[1]);
-                                   linalg::YieldOp::create(b, l, m);
-                                 })
-            .getResult(0);
+    auto [maxLogit, sumExp] = softmaxRowStatistics(rewriter, loc, logits);
     AffineMap identity = rewriter.getMultiDimIdentityMap(2);
     AffineMap rows = projection(ctx, 2, {0});
-    Value sumExp = buildGeneric(
-        rewriter, loc, ValueRange{logits, maxLogit}, {identity, rows},
-        filledF32(rewriter, loc, batch, 0.0), rows,
-        {utils::IteratorType::parallel, utils::IteratorType::reduction},
-        [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
-          Value e = math::ExpOp::create(b, l, shifted);
-          return arith::AddFOp::create(b, l, args[2], e);
-        });
 
     // (softmax - onehot(label)) / N. A row whose label is outside [0, K)
     // is NaN, like the forward loss of that batch.
@@ -88,12 +68,7 @@ struct SoftmaxCrossEntropyGradLowering
               b, l, math::ExpOp::create(b, l, shifted), args[2]);
           Value label =
               arith::IndexCastOp::create(b, l, b.getIndexType(), args[3]);
-          Value valid = arith::AndIOp::create(
-              b, l,
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, label,
-                                    zeroIndex),
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, label,
-                                    classes));
+          Value valid = isClassLabel(b, l, label, classes);
           Value isLabel =
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, label,
                                     linalg::IndexOp::create(b, l, 1));
