@@ -139,28 +139,27 @@ void TrainStepBuilder::cloneForward() {
 
 /// Data loss on the training-mode outputs, plus every regularizer.
 Value TrainStepBuilder::learningRate(Attribute spec) {
-  auto number = [](Attribute a, double fallback) {
-    if (auto f = dyn_cast_or_null<FloatAttr>(a))
-      return f.getValueAsDouble();
-    if (auto i = dyn_cast_or_null<IntegerAttr>(a))
-      return static_cast<double>(i.getInt());
-    return fallback;
+  // The optimizer attribute's verifier checked every field.
+  auto number = [](Attribute a) {
+    return cast<FloatAttr>(a).getValueAsDouble();
   };
-  FloatAttr initial = f32(number(spec, 0.001)), decayRate, alpha, warmupFrom;
+  auto integer = [](Attribute a) { return cast<IntegerAttr>(a).getInt(); };
+  FloatAttr initial, decayRate, alpha, warmupFrom;
   IntegerAttr decaySteps, warmupSteps;
   BoolAttr staircase = b.getBoolAttr(false);
   DenseI64ArrayAttr boundaries;
   DenseF32ArrayAttr values;
-  auto schedule = dyn_cast_or_null<DictionaryAttr>(spec);
+  auto schedule = dyn_cast<DictionaryAttr>(spec);
   if (schedule && schedule.get("warmup")) {
     auto w = schedule.getAs<DictionaryAttr>("warmup");
-    warmupSteps = b.getI64IntegerAttr(int64_t(number(w.get("steps"), 1)));
-    warmupFrom = f32(number(w.get("from"), 0));
+    warmupSteps = b.getI64IntegerAttr(integer(w.get("steps")));
+    warmupFrom = f32(number(w.get("from")));
     spec = w.get("schedule");
-    initial = f32(number(spec, 0.001));
-    schedule = dyn_cast_or_null<DictionaryAttr>(spec);
+    schedule = dyn_cast<DictionaryAttr>(spec);
   }
-  if (schedule) {
+  if (!schedule) {
+    initial = f32(number(spec));
+  } else {
     NamedAttribute entry = *schedule.begin();
     auto d = cast<DictionaryAttr>(entry.getValue());
     StringRef kind = entry.getName().getValue();
@@ -168,22 +167,20 @@ Value TrainStepBuilder::learningRate(Attribute spec) {
       SmallVector<int64_t> bs;
       SmallVector<float> vs;
       for (Attribute a : d.getAs<ArrayAttr>("boundaries"))
-        bs.push_back(int64_t(number(a, 0)));
+        bs.push_back(integer(a));
       for (Attribute a : d.getAs<ArrayAttr>("values"))
-        vs.push_back(float(number(a, 0)));
+        vs.push_back(float(number(a)));
       boundaries = b.getDenseI64ArrayAttr(bs);
       values = b.getDenseF32ArrayAttr(vs);
       initial = f32(vs.front());
     } else {
-      initial = f32(number(d.get("initial"), 0.001));
-      decaySteps =
-          b.getI64IntegerAttr(int64_t(number(d.get("decay_steps"), 1)));
+      initial = f32(number(d.get("initial")));
+      decaySteps = b.getI64IntegerAttr(integer(d.get("decay_steps")));
       if (kind == "cosine_decay") {
-        alpha = f32(number(d.get("alpha"), 0));
+        alpha = f32(number(d.get("alpha")));
       } else {
-        decayRate = f32(number(d.get("decay_rate"), 1));
-        auto stairs = d.getAs<BoolAttr>("staircase");
-        staircase = b.getBoolAttr(stairs && stairs.getValue());
+        decayRate = f32(number(d.get("decay_rate")));
+        staircase = d.getAs<BoolAttr>("staircase");
       }
     }
   }

@@ -26,14 +26,73 @@ void NNDialect::initialize() {
       >();
 }
 
+/// A learning rate: a float, or one schedule with all its fields, as the
+/// front end normalizes it (docs/MODEL_FORMAT.md); warmup wraps any other.
+static LogicalResult
+verifyLearningRate(function_ref<InFlightDiagnostic()> emitError, Attribute lr,
+                   bool allowWarmup = true) {
+  if (isa<FloatAttr>(lr))
+    return success();
+  auto schedule = dyn_cast<DictionaryAttr>(lr);
+  if (!schedule || schedule.size() != 1 ||
+      !isa<DictionaryAttr>(schedule.begin()->getValue()))
+    return emitError() << "learning_rate must be a float or one schedule, got "
+                       << lr;
+  StringRef kind = schedule.begin()->getName().getValue();
+  auto fields = cast<DictionaryAttr>(schedule.begin()->getValue());
+  auto has = [&](StringRef field, auto isKind) -> bool {
+    Attribute a = fields.get(field);
+    return a && isKind(a);
+  };
+  auto isFloat = [](Attribute a) { return isa<FloatAttr>(a); };
+  auto isInt = [](Attribute a) {
+    return isa<IntegerAttr>(a) && !isa<BoolAttr>(a) &&
+           cast<IntegerAttr>(a).getInt() > 0;
+  };
+  auto isBool = [](Attribute a) { return isa<BoolAttr>(a); };
+  auto isArrayOf = [](auto element) {
+    return [element](Attribute a) {
+      auto list = dyn_cast<ArrayAttr>(a);
+      return list && !list.empty() && llvm::all_of(list, element);
+    };
+  };
+  bool ok;
+  if (kind == "exponential_decay")
+    ok = fields.size() == 4 && has("initial", isFloat) &&
+         has("decay_steps", isInt) && has("decay_rate", isFloat) &&
+         has("staircase", isBool);
+  else if (kind == "cosine_decay")
+    ok = fields.size() == 3 && has("initial", isFloat) &&
+         has("decay_steps", isInt) && has("alpha", isFloat);
+  else if (kind == "piecewise_constant")
+    ok = fields.size() == 2 &&
+         has("boundaries", isArrayOf([](Attribute a) {
+               return isa<IntegerAttr>(a) && !isa<BoolAttr>(a);
+             })) &&
+         has("values", isArrayOf(isFloat)) &&
+         fields.getAs<ArrayAttr>("values").size() ==
+             fields.getAs<ArrayAttr>("boundaries").size() + 1;
+  else if (kind == "warmup" && allowWarmup)
+    return fields.size() == 3 && has("steps", isInt) && has("from", isFloat) &&
+                   fields.get("schedule")
+               ? verifyLearningRate(emitError, fields.get("schedule"), false)
+               : emitError()
+                     << "warmup needs steps, from and schedule, got " << fields;
+  else
+    return emitError() << "unknown learning-rate schedule '" << kind << "'";
+  if (!ok)
+    return emitError() << kind << " has missing or mistyped fields: " << fields;
+  return success();
+}
+
 LogicalResult
 OptimizerAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       OptimizerKind kind, Attribute learningRate,
                       FloatAttr momentum, BoolAttr useNesterov, FloatAttr beta1,
                       FloatAttr beta2, FloatAttr decay, FloatAttr epsilon,
                       FloatAttr weightDecay, FloatAttr clipGlobalNorm) {
-  if (!isa<FloatAttr, DictionaryAttr>(learningRate))
-    return emitError() << "learning_rate must be a float or a schedule";
+  if (failed(verifyLearningRate(emitError, learningRate)))
+    return failure();
   auto takes = [&](StringRef name, Attribute value, bool allowed,
                    bool required) -> LogicalResult {
     if (value && !allowed)

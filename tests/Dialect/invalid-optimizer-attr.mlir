@@ -16,5 +16,27 @@ module attributes {nn.optimizer = #nn.optimizer<momentum, learning_rate = 0.1 : 
 
 // -----
 
-// expected-error @below {{learning_rate must be a float or a schedule}}
+// expected-error @below {{learning_rate must be a float or one schedule, got "fast"}}
 module attributes {nn.optimizer = #nn.optimizer<sgd, learning_rate = "fast">} {}
+
+// -----
+
+// A schedule has every field the front end fills in, with its type.
+// expected-error @below {{cosine_decay has missing or mistyped fields: {decay_steps = 100 : i64, initial = 1.000000e-01 : f64}}}
+module attributes {nn.optimizer = #nn.optimizer<sgd, learning_rate = {cosine_decay = {initial = 0.1 : f64, decay_steps = 100 : i64}}>} {}
+
+// -----
+
+// expected-error @below {{piecewise_constant has missing or mistyped fields}}
+module attributes {nn.optimizer = #nn.optimizer<sgd, learning_rate = {piecewise_constant = {boundaries = [10 : i64], values = [0.1 : f64]}}>} {}
+
+// -----
+
+// A warmup wraps a rate or a schedule, not another warmup.
+// expected-error @below {{unknown learning-rate schedule 'warmup'}}
+module attributes {nn.optimizer = #nn.optimizer<sgd, learning_rate = {warmup = {steps = 5 : i64, from = 0.0 : f64, schedule = {warmup = {steps = 5 : i64, from = 0.0 : f64, schedule = 0.1 : f64}}}}>} {}
+
+// -----
+
+// expected-error @below {{unknown learning-rate schedule 'step_decay'}}
+module attributes {nn.optimizer = #nn.optimizer<sgd, learning_rate = {step_decay = {initial = 0.1 : f64}}>} {}
