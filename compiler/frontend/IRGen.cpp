@@ -322,6 +322,15 @@ OwningOpRef<ModuleOp> IRGen::run() {
                       {"params", params}});
   }
   module->getOperation()->setAttr("nn.layers", jsonToAttr(context, layers));
+  // Every declared label, also those no loss reads (the runtime reads them
+  // from the data all the same).
+  SmallVector<Attribute> labels;
+  for (auto &[name, t] : model.labels)
+    labels.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("name", b.getStringAttr(name)),
+         b.getNamedAttr("shape", b.getDenseI64ArrayAttr(t.shape)),
+         b.getNamedAttr("dtype", b.getStringAttr(t.dtype))}));
+  module->getOperation()->setAttr("nn.labels", b.getArrayAttr(labels));
   b.setInsertionPointToEnd(module->getBody());
   for (const VariableInfo &v : model.variables) {
     auto role = nn::symbolizeVariableRole(v.role);

@@ -346,9 +346,15 @@ DictionaryAttr describeInterface(Builder &b, func::FuncOp infer,
     outputs.push_back(
         tensorDecl(b, nameOf(infer, i, false), infer.getResultTypes()[i]));
   SmallVector<NamedAttribute> fields;
-  if (loss) {
+  // The labels the model declares (IRGen records them), else the loss's.
+  if (auto declared =
+          infer->getParentOfType<ModuleOp>()->getAttrOfType<ArrayAttr>(
+              "nn.labels"))
+    labels.assign(declared.begin(), declared.end());
+  else if (loss)
     labels.push_back(
         tensorDecl(b, nameOf(loss, 1, true), loss.getArgumentTypes()[1]));
+  if (loss) {
     auto ret = cast<func::ReturnOp>(loss.getBody().front().getTerminator());
     Operation *op = ret.getOperand(0).getDefiningOp();
     fields.push_back(b.getNamedAttr(

@@ -49,10 +49,10 @@ struct NNOutlineKernelsPass
       Operation *last = fn;
       for (auto [i, op] : llvm::enumerate(nests)) {
         StringRef layer = layerOf(op);
-        func::FuncOp callee = outline(symbols, fn, op, i, last);
+        auto [callee, call] = outline(symbols, fn, op, i, last);
         last = callee;
         if (profile)
-          instrument(symbols, fn, callee, layer);
+          instrument(symbols, fn, callee, call, layer);
       }
     }
     if (profile)
@@ -79,7 +79,7 @@ struct NNOutlineKernelsPass
   /// Brackets the one call of `callee` with the runtime's kernel timers and
   /// records the kernel as number `kernels.size()`.
   void instrument(SymbolTable &symbols, func::FuncOp entry, func::FuncOp callee,
-                  StringRef layer) {
+                  func::CallOp call, StringRef layer) {
     OpBuilder b(&getContext());
     auto timer = [&](StringRef name) {
       if (auto fn = symbols.lookup<func::FuncOp>(name))
@@ -93,11 +93,6 @@ struct NNOutlineKernelsPass
     };
     func::FuncOp begin = timer("modelc_kernel_begin"),
                  end = timer("modelc_kernel_end");
-    func::CallOp call;
-    entry.walk([&](func::CallOp c) {
-      if (c.getCallee() == callee.getSymName())
-        call = c;
-    });
     b.setInsertionPoint(call);
     Value id = arith::ConstantIntOp::create(b, call.getLoc(), b.getI32Type(),
                                             kernels.size());
@@ -121,10 +116,13 @@ struct NNOutlineKernelsPass
   }
 
   /// Moves `op` into a new function `<fn>_k<index>`, placed after `after`,
-  /// and calls it there. Values from above become arguments, except
-  /// constants, which are cloned so the callee keeps folding with them.
-  func::FuncOp outline(SymbolTable &symbols, func::FuncOp fn, Operation *op,
-                       size_t index, Operation *after) {
+  /// and calls it there; returns both. Values from above become arguments,
+  /// except constants, which are cloned so the callee keeps folding with
+  /// them.
+  std::pair<func::FuncOp, func::CallOp> outline(SymbolTable &symbols,
+                                                func::FuncOp fn, Operation *op,
+                                                size_t index,
+                                                Operation *after) {
     llvm::SetVector<Value> above;
     getUsedValuesDefinedAbove(op->getRegions(), above);
     above.insert(op->getOperands().begin(), op->getOperands().end());
@@ -160,9 +158,9 @@ struct NNOutlineKernelsPass
     func::ReturnOp::create(b, op->getLoc());
 
     b.setInsertionPoint(op);
-    func::CallOp::create(b, op->getLoc(), callee, args);
+    auto call = func::CallOp::create(b, op->getLoc(), callee, args);
     op->erase();
-    return callee;
+    return {callee, call};
   }
 };
 

@@ -85,8 +85,10 @@ struct NNUnshareFillsPass : nn::impl::NNUnshareFillsBase<NNUnshareFillsPass> {
     for (tensor::EmptyOp empty : empties) {
       SmallVector<OpOperand *> uses(llvm::make_pointer_range(empty->getUses()));
       sortInProgramOrder(uses, empty->getBlock());
+      // In the empty tensor's block, before the op that holds the use (not
+      // inside a loop: one allocation, not one per iteration).
       for (OpOperand *use : ArrayRef(uses).drop_front()) {
-        OpBuilder b(use->getOwner());
+        OpBuilder b(empty->getBlock()->findAncestorOpInBlock(*use->getOwner()));
         use->set(b.clone(*empty)->getResult(0));
       }
     }

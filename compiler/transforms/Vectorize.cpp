@@ -523,7 +523,19 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       SmallVector<Operation *> nested;
       for (Operation *root : roots)
         root->walk([&](Operation *o) { nested.push_back(o); });
-      (void)applyOpPatternsGreedily(nested, std::move(patterns));
+      // The rewrite may also erase ops that fed the loops (a constant just
+      // before them): keep `before` on a live op.
+      struct KeepBefore : RewriterBase::Listener {
+        Operation *&anchor;
+        explicit KeepBefore(Operation *&anchor) : anchor(anchor) {}
+        void notifyOperationErased(Operation *erased) override {
+          if (erased == anchor)
+            anchor = erased->getPrevNode();
+        }
+      } keepBefore(before);
+      (void)applyOpPatternsGreedily(
+          nested, std::move(patterns),
+          GreedyRewriteConfig().setListener(&keepBefore));
     }
   }
   SmallVector<linalg::GenericOp> tiles;

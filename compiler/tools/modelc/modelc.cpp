@@ -125,6 +125,20 @@ cl::opt<unsigned> codegenThreads(
              "an executable (1: one object file, as --emit=obj)"),
     cl::init(2), cl::Hidden, cl::cat(category));
 
+/// True if the module runs OpenMP: omp ops, or (lowered) calls of the
+/// OpenMP runtime.
+bool usesOpenMP(mlir::ModuleOp module) {
+  bool found = false;
+  module.walk([&](mlir::Operation *op) {
+    if (op->getDialect() && op->getDialect()->getNamespace() == "omp")
+      found = true;
+    if (auto fn = llvm::dyn_cast<mlir::SymbolOpInterface>(op))
+      found |= fn.getName().starts_with("__kmpc_");
+    return found ? mlir::WalkResult::interrupt() : mlir::WalkResult::advance();
+  });
+  return found;
+}
+
 /// The pipeline phase an --emit kind needs done.
 Phase phaseFor(Emit kind) {
   switch (kind) {
@@ -236,6 +250,7 @@ int main(int argc, char **argv) {
   // --emit prints it) goes on from that stage.
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::string modelName;
+  bool threaded = parallel;
   Phase done = Phase::NN;
   if (ext == ".mlir") {
     llvm::SourceMgr sourceMgr;
@@ -245,9 +260,25 @@ int main(int argc, char **argv) {
     if (!module || failed(mlir::verify(*module)))
       return 1;
     done = phaseOf(*module);
-    if (static_cast<int>(done) > static_cast<int>(phaseFor(emit)))
+    // The model description can be read at any stage.
+    if (emit != Emit::Info &&
+        static_cast<int>(done) > static_cast<int>(phaseFor(emit)))
       return fail(inputFile + " is at the " + phaseName(done) +
                   " stage; --emit asks for an earlier one");
+    // Threads and kernel timers are built in the loops stage: past it, the
+    // file decides, and a contradicting flag is an error.
+    if (static_cast<int>(done) >= static_cast<int>(Phase::Loops)) {
+      threaded = usesOpenMP(*module);
+      bool timed = module->getOperation()->hasAttr("nn.kernels");
+      if (profile && !timed)
+        return fail(inputFile + " is past the loops stage, where --profile "
+                                "adds the kernel timers; compile an earlier "
+                                "stage with --profile");
+      if (timed && emit == Emit::Lib)
+        return usageError(inputFile + " was compiled with --profile, which "
+                                      "applies to executables, not to "
+                                      "--emit=lib");
+    }
     modelName = module->getSymName() ? module->getSymName()->str()
                                      : llvm::sys::path::stem(inputFile).str();
   } else {
@@ -420,13 +451,13 @@ int main(int argc, char **argv) {
   if (emit == Emit::Lib) {
     if (failed(linkLibrary(
             objects, outputFile, modelName, prefix, typed,
-            {{modelName + ".h", libraryHeader(sig, prefix, parallel)},
+            {{modelName + ".h", libraryHeader(sig, prefix, threaded)},
              {modelName + ".py", libraryPythonWrapper(sig, prefix)}},
-            argv[0], parallel, error)))
+            argv[0], threaded, error)))
       return fail(error);
     return 0;
   }
-  if (failed(linkExecutable(objects, exe, argv[0], parallel, error)))
+  if (failed(linkExecutable(objects, exe, argv[0], threaded, error)))
     return fail(error);
   return 0;
 }
