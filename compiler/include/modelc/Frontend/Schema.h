@@ -57,6 +57,10 @@ std::vector<std::string> lossOperandNames(const std::string &op);
 bool opTakesInputList(const std::string &op);
 std::vector<std::string> layerOpNames();
 
+/// docs/generated/ModelFormatReference.md: every op, loss and optimizer with
+/// its attributes' kinds and defaults, in Markdown.
+std::string schemaReference();
+
 /// Checks `value` against `spec` and returns its normalized form (pairs
 /// expanded, initializer parameters filled in), or an error message that
 /// completes "attribute 'NAME' ...".
