@@ -322,8 +322,9 @@ StringRef nameOf(func::FuncOp fn, unsigned i, bool isArg) {
 /// `nn.interface`: what the runtime needs to know of the model's inputs,
 /// labels, outputs and loss, read off the model-level functions before they
 /// are inlined, so that every later stage of the module carries it.
-DictionaryAttr describeInterface(Builder &b, func::FuncOp infer,
-                                 func::FuncOp train, func::FuncOp loss) {
+DictionaryAttr describeInterface(Builder &b, ModuleOp module,
+                                 func::FuncOp infer, func::FuncOp train,
+                                 func::FuncOp loss) {
   // Token ids must index every embedding table they feed.
   llvm::DenseMap<unsigned, int64_t> vocab;
   infer.walk([&](nn::EmbeddingOp op) {
@@ -347,9 +348,7 @@ DictionaryAttr describeInterface(Builder &b, func::FuncOp infer,
         tensorDecl(b, nameOf(infer, i, false), infer.getResultTypes()[i]));
   SmallVector<NamedAttribute> fields;
   // The labels the model declares (IRGen records them), else the loss's.
-  if (auto declared =
-          infer->getParentOfType<ModuleOp>()->getAttrOfType<ArrayAttr>(
-              "nn.labels"))
+  if (auto declared = module->getAttrOfType<ArrayAttr>("nn.labels"))
     labels.assign(declared.begin(), declared.end());
   else if (loss)
     labels.push_back(
@@ -404,7 +403,8 @@ struct NNBuildEntryPointsPass
       return signalPassFailure();
     }
     auto loss = module.lookupSymbol<func::FuncOp>("loss");
-    module->setAttr("nn.interface", describeInterface(b, infer, train, loss));
+    module->setAttr("nn.interface",
+                    describeInterface(b, module, infer, train, loss));
     // The arena memref needs at least one element even for stateless models.
     EntryBuilder builder(module, slots, std::max<int64_t>(offset, 1));
     builder.buildForward("modelc_forward_infer", infer);
