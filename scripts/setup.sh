@@ -10,6 +10,7 @@ PKGS=(
   nlohmann-json3-dev zlib1g-dev libstdc++-12-dev
   python3-numpy python3-matplotlib
   dataset-fashion-mnist python3-sklearn
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()

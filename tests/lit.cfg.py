@@ -36,6 +36,20 @@ if config.modelc_sanitize:
 if config.modelc_fuzz:
     config.available_features.add("fuzz")
 
+# Data-parallel training (SPEC 8): modelc --mpi needs the runtime's MPI part
+# (built when Open MPI's headers were found) and mpirun. CI runs as root,
+# which Open MPI refuses unless told; -np 3 needs --oversubscribe on 2 cores.
+import shutil
+if (os.path.exists(os.path.join(config.modelc_obj_root, "lib", "libmodelc_runtime_mpi.a"))
+        and shutil.which("mpirun")):
+    config.available_features.add("mpi")
+config.environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+config.environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+# Open MPI keeps its allocations to the end: no leak report in ASan builds.
+if config.modelc_sanitize:
+    config.environment["ASAN_OPTIONS"] += ":detect_leaks=0"
+config.substitutions.append(("%mpirun", "mpirun --oversubscribe"))
+
 # C programs using a compiled library (--emit=lib): strict C99, and the link
 # flags of LLVM's OpenMP runtime for models built with threads.
 config.substitutions.append(("%cc", "clang-22 -std=c99 -Wall -Wextra -Werror" + sanitize_flags))

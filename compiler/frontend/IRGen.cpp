@@ -166,7 +166,8 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
                                             ? nn::VarianceCorrection::unbiased
                                             : nn::VarianceCorrection::biased),
         b.getBoolAttr(a["renorm"]), f32(a["renorm_momentum"]), clipAttr("rmin"),
-        clipAttr("rmax"), clipAttr("dmax"), vbs);
+        clipAttr("rmax"), clipAttr("dmax"), vbs,
+        a["synchronized"].get<bool>() ? b.getUnitAttr() : UnitAttr());
     return bn.getOutput();
   }
   if (op == "relu" || op == "relu6" || op == "sigmoid" || op == "tanh" ||

@@ -85,6 +85,7 @@ const std::vector<OpSchema> &layerSchemas() {
           opt("renorm_momentum", AttrKind::UnitFloat, 0.99),
           opt("fused", AttrKind::OptBool, kNull),
           opt("virtual_batch_size", AttrKind::OptPosInt, kNull),
+          opt("synchronized", AttrKind::Bool, false),
           choice("moving_variance_correction", {"tf", "unbiased", "biased"},
                  "tf"),
           opt("reuse", AttrKind::OptName, kNull)}},

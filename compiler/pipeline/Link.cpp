@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LinkDriver.h"
-#include "modelc/Pipeline/TempFiles.h"
 #include "modelc/Pipeline/Pipeline.h"
+#include "modelc/Pipeline/TempFiles.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -53,14 +53,32 @@ LogicalResult modelc::detail::runLinkerDriver(llvm::ArrayRef<std::string> args,
 LogicalResult modelc::linkExecutable(llvm::ArrayRef<std::string> objects,
                                      const std::string &output,
                                      const std::string &argv0, bool openmp,
-                                     std::string &error) {
-  std::string runtime;
+                                     bool mpi, std::string &error) {
+  std::string runtime, mpiRuntime;
   if (failed(detail::toolLibrary(argv0, "libmodelc_runtime.a", runtime, error)))
     return failure();
+  if (mpi) {
+    if (llvm::StringRef(MODELC_MPI_LIBS).empty()) {
+      error = "--mpi: this modelc was built without Open MPI (install "
+              "openmpi-bin and libopenmpi-dev, then rebuild modelc)";
+      return failure();
+    }
+    if (failed(detail::toolLibrary(argv0, "libmodelc_runtime_mpi.a", mpiRuntime,
+                                   error)))
+      return failure();
+  }
   // Link to a temporary name and rename: never a half-written executable.
   std::string temp = tempNextTo(output);
   llvm::SmallVector<std::string> args = {"-o", temp};
   args.append(objects.begin(), objects.end());
+  // Whole: main() finds the MPI replicas through a weak reference.
+  if (mpi) {
+    args.append({"-Wl,--whole-archive", mpiRuntime, "-Wl,--no-whole-archive"});
+    llvm::SmallVector<llvm::StringRef> libs;
+    llvm::StringRef(MODELC_MPI_LIBS).split(libs, ' ', -1, false);
+    for (llvm::StringRef lib : libs)
+      args.push_back(lib.str());
+  }
   args.append({runtime, "-lz", "-lm"});
   // Set only in a sanitized build of modelc, whose executable runtime is
   // instrumented (the library runtime never is: see runtime/CMakeLists.txt).

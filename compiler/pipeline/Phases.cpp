@@ -8,6 +8,7 @@
 
 #include "modelc/Dialect/NN/NNDialect.h"
 
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -132,7 +133,9 @@ modelc::Phase modelc::phaseOf(ModuleOp module) {
     return Phase::NN;
   bool nnOps = false, tensors = false;
   module.walk([&](Operation *op) {
-    nnOps |= isa<nn::NNDialect>(op->getDialect());
+    // Collectives stay nn ops until bufferization (nn.replica_reduce).
+    nnOps |= isa<nn::NNDialect>(op->getDialect()) &&
+             !isa<bufferization::BufferizableOpInterface>(op);
     tensors |= llvm::any_of(op->getResultTypes(), llvm::IsaPred<TensorType>);
   });
   return nnOps ? Phase::NNTrain : tensors ? Phase::Linalg : Phase::Loops;

@@ -11,10 +11,12 @@
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Transforms/Passes.h"
 
+#include "FlatViews.h"
 #include "TotalLoss.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/MapVector.h"
@@ -34,7 +36,8 @@ public:
   TrainStepBuilder(ModuleOp module, func::FuncOp forward, func::FuncOp loss,
                    nn::OptimizerAttr optimizer)
       : module(module), forward(forward), loss(loss), optimizer(optimizer),
-        b(module.getContext()) {}
+        b(module.getContext()),
+        dataParallel(module->hasAttr("nn.data_parallel")) {}
 
   LogicalResult build();
 
@@ -58,6 +61,10 @@ private:
   void backwardOp(Operation *op, Value dy);
   void applyOptimizer();
   void updateMovingStatistics();
+  /// Data-parallel builds: every per-shard mean (trainable gradients, the
+  /// moving statistics of batch norms that are not synchronized) becomes
+  /// the global batch's, in one nn.replica_reduce.
+  void reduceAcrossReplicas();
   nn::VariableOp declareSlot(nn::VariableOp param, StringRef slot,
                              StringRef init);
   /// The current value of a variable in this step (its newest assignment).
@@ -80,6 +87,9 @@ private:
   llvm::MapVector<StringRef, Value> paramGrads;
   llvm::MapVector<StringRef, Value> updates;
   SmallVector<Operation *> forwardOps; // cloned, in order
+  bool dataParallel = false;
+  /// Moving statistics waiting for reduceAcrossReplicas (data-parallel).
+  llvm::MapVector<StringRef, Value> shardStatistics;
 };
 
 void TrainStepBuilder::accumulate(Value of, Value grad) {
@@ -381,6 +391,14 @@ void TrainStepBuilder::updateMovingStatistics() {
     auto bn = dyn_cast<nn::BatchNormOp>(op);
     if (!bn)
       continue;
+    // A shard's statistics are averaged over the processes (SPEC 8); a
+    // synchronized layer's are the global batch's already.
+    auto assign = [&](StringRef name, Value value) {
+      if (dataParallel && !bn.getSynchronized())
+        shardStatistics[name] = value;
+      else
+        this->assign(name, value);
+    };
     auto readName = [](Value v) {
       return cast<nn::ReadOp>(v.getDefiningOp()).getVariable();
     };
@@ -392,7 +410,7 @@ void TrainStepBuilder::updateMovingStatistics() {
         b, l, scalarF32(), bn.getInput(), bn.getAxisAttr(),
         b.getBoolAttr(bn.getVarianceCorrection() ==
                       nn::VarianceCorrection::unbiased),
-        bn.getVirtualBatchSizeAttr());
+        bn.getVirtualBatchSizeAttr(), bn.getSynchronizedAttr());
     assign(mm, nn::MovingAverageOp::create(b, l, current(mm), bn.getBatchMean(),
                                            Value(), momentum));
     assign(mv, nn::MovingAverageOp::create(b, l, current(mv),
@@ -409,6 +427,44 @@ void TrainStepBuilder::updateMovingStatistics() {
                                              bn.getRenormMomentumAttr()));
     }
   }
+}
+
+void TrainStepBuilder::reduceAcrossReplicas() {
+  // The fixed order of the message: trainable gradients in the order the
+  // optimizer takes them, then the statistics in layer order.
+  SmallVector<Value *> parts;
+  for (auto &[name, g] : paramGrads)
+    if (variable(name).getTrainable())
+      parts.push_back(&g);
+  for (auto &[name, value] : shardStatistics)
+    parts.push_back(&value);
+  if (parts.empty())
+    return;
+  Location l = NameLoc::get(b.getStringAttr("replica_reduce"), loc());
+  SmallVector<Value> flat;
+  for (Value *v : parts)
+    flat.push_back(nn::flatten(b, l, *v));
+  Value all = flat.size() == 1
+                  ? flat.front()
+                  : tensor::ConcatOp::create(b, l, 0, flat).getResult();
+  Value reduced =
+      nn::ReplicaReduceOp::create(b, l, nn::ReplicaReduction::mean, all)
+          .getResult(0);
+  int64_t offset = 0;
+  for (Value *v : parts) {
+    auto type = cast<RankedTensorType>(v->getType());
+    int64_t size = type.getNumElements();
+    Value slice = reduced;
+    if (flat.size() > 1)
+      slice = tensor::ExtractSliceOp::create(
+          b, l, reduced, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+    *v = nn::unflatten(b, l, slice, type);
+    offset += size;
+  }
+  for (auto &[name, value] : shardStatistics)
+    assign(name, value);
 }
 
 LogicalResult TrainStepBuilder::build() {
@@ -442,10 +498,24 @@ LogicalResult TrainStepBuilder::build() {
   seedArg = entry->getArgument(numInputs + 2);
 
   cloneForward();
+  if (dataParallel)
+    for (Operation *op : forwardOps)
+      if (auto bn = dyn_cast<nn::BatchNormOp>(op);
+          bn && bn.getSynchronized() && bn.getVirtualBatchSize())
+        return bn.emitError(
+            "a synchronized batch norm cannot have a virtual_batch_size in "
+            "a data-parallel build (--mpi): its ghost batches interleave "
+            "examples of every process's shard");
   totalLoss = buildLoss();
   backward();
-  applyOptimizer();
-  updateMovingStatistics();
+  if (dataParallel) {
+    updateMovingStatistics();
+    reduceAcrossReplicas();
+    applyOptimizer();
+  } else {
+    applyOptimizer();
+    updateMovingStatistics();
+  }
   for (auto &[name, value] : updates)
     nn::AssignOp::create(b, loc(), FlatSymbolRefAttr::get(b.getContext(), name),
                          value);

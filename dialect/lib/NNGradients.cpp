@@ -92,7 +92,7 @@ void BatchNormOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
       getGamma(), getMovingMean(), getMovingVariance(), getRenormMean(),
       getRenormStddev(), dy, getTraining(), getAxisAttr(), getEpsilonAttr(),
       getRenormAttr(), getRenormRminAttr(), getRenormRmaxAttr(),
-      getRenormDmaxAttr(), getVirtualBatchSizeAttr());
+      getRenormDmaxAttr(), getVirtualBatchSizeAttr(), getSynchronizedAttr());
   if (wants(getInput()))
     accumulate(getInput(), grad.getGradInput());
   if (wants(getGamma()))

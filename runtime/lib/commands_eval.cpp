@@ -6,6 +6,7 @@
 #include "modelc/runtime/entry.h"
 #include "modelc/runtime/error.h"
 #include "modelc/runtime/metrics.h"
+#include "modelc/runtime/replicas.h"
 #include "modelc/runtime/state.h"
 
 #include <nlohmann/json.hpp>
@@ -37,29 +38,56 @@ MetricSums evaluateDataset(const ModelInfo &M, const EntrySpec &Entry,
                            bool Confusion) {
   int64_t N = D.NumExamples;
   Batch = std::max<int64_t>(1, std::min(Batch, N));
+  // Under mpirun each rank runs its shard of every batch; the batch's
+  // losses are the shards' weighted by size and its metrics see every row.
+  int Rank = replicas().rank(), Ranks = replicas().size();
+  int64_t MaxShard = shardOf(Batch, 0, Ranks).Count;
   std::vector<Array> Outputs;
   for (const TensorSpec &T : M.Outputs)
-    Outputs.emplace_back(T.Type, T.withBatch(Batch));
+    Outputs.emplace_back(T.Type, T.withBatch(MaxShard));
+  Array Logits;
+  if (Ranks > 1 && M.Loss != LossKind::None)
+    Logits = Array(M.Outputs[M.LossLogits].Type,
+                   M.Outputs[M.LossLogits].withBatch(Batch));
   MetricSums Sums(M, Confusion);
   for (int64_t Start = 0; Start < N; Start += Batch) {
     float Loss = 0, DataLoss = 0;
+    int64_t Global = std::min(Batch, N - Start);
+    Shard Part = shardOf(Global, Rank, Ranks);
+    setCurrentShard(Part);
     EntryBuffers B;
     B.Arena = Arena;
-    B.Batch = std::min(Batch, N - Start);
+    B.Batch = Part.Count;
     for (const Array &X : D.Inputs)
-      B.Inputs.push_back(exampleRow(X, Start));
+      B.Inputs.push_back(exampleRow(X, Start + Part.Offset));
     for (const Array &L : D.Labels)
-      B.Labels.push_back(exampleRow(L, Start));
+      B.Labels.push_back(exampleRow(L, Start + Part.Offset));
     for (Array &Y : Outputs)
       B.Outputs.push_back(Y.data());
     B.Loss = &Loss;
     B.DataLoss = &DataLoss;
-    callEntry(M, Entry, B);
+    // A rank without examples in a short last batch only listens.
+    if (Part.Count > 0)
+      callEntry(M, Entry, B);
+    const void *BatchLogits = nullptr;
     if (M.Loss != LossKind::None)
-      Sums.Metrics.add(Outputs[M.LossLogits].data(), B.Labels[M.LossLabels],
-                       B.Batch);
-    Sums.add(Loss, DataLoss, B.Batch);
+      BatchLogits = Outputs[M.LossLogits].data();
+    if (Ranks > 1) {
+      Loss = static_cast<float>(weightedSum(Loss));
+      DataLoss = static_cast<float>(weightedSum(DataLoss));
+      if (M.Loss != LossKind::None) {
+        const Array &Y = Outputs[M.LossLogits];
+        gatherShards(Y.data(), Y.numElements() / Y.shape()[0] * Y.itemSize(),
+                     Global, Logits.data());
+        BatchLogits = Logits.data();
+      }
+    }
+    if (M.Loss != LossKind::None)
+      Sums.Metrics.add(BatchLogits, exampleRow(D.Labels[M.LossLabels], Start),
+                       Global);
+    Sums.add(Loss, DataLoss, Global);
   }
+  setCurrentShard({});
   return Sums;
 }
 

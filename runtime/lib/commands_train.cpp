@@ -16,6 +16,7 @@
 #include "modelc/runtime/metrics.h"
 #include "modelc/runtime/monitor.h"
 #include "modelc/runtime/random.h"
+#include "modelc/runtime/replicas.h"
 #include "modelc/runtime/state.h"
 
 #include <nlohmann/json.hpp>
@@ -109,8 +110,13 @@ private:
   /// Progress notes: stdout in text mode, stderr with --json so stdout
   /// stays one JSON object per line.
   void note(const std::string &S) {
-    std::fprintf(Json ? stderr : stdout, "%s\n", S.c_str());
+    if (replicas().rank() == 0)
+      std::fprintf(Json ? stderr : stdout, "%s\n", S.c_str());
   }
+  /// The examples of a global batch of `Count` that `Ranks` processes
+  /// cannot share (ghost batches, fewer examples than processes); "" if
+  /// none.
+  std::string unsplittable(int64_t Count) const;
   void trainStep(int64_t Pos);
   void setUpMonitor(const ParsedArgs &P);
   void logRecord(int64_t Epoch);
@@ -132,8 +138,33 @@ private:
   int64_t LogEvery = 0, Skipped = 0, LastSaved = -1;
   std::vector<int64_t> Order;
   std::vector<Array> BatchInputs, BatchLabels, Outputs;
+  // Under mpirun: the whole batch's loss logits and labels, for metrics.
+  Array GlobalLogits, GlobalLabels;
   MetricSums SinceLog, ThisEpoch;
 };
+
+std::string Trainer::unsplittable(int64_t Count) const {
+  int Ranks = replicas().size();
+  if (Count < Ranks)
+    return format("%lld examples cannot be shared by %d processes",
+                  static_cast<long long>(Count), Ranks);
+  for (int R = 0; R < Ranks; ++R) {
+    int64_t Part = shardOf(Count, R, Ranks).Count;
+    for (int64_t V : M.VirtualBatchSizes)
+      if (Part % V != 0)
+        return Ranks > 1
+                   ? format("%lld examples over %d processes give shards of "
+                            "%lld, which virtual_batch_size %lld does not "
+                            "divide",
+                            static_cast<long long>(Count), Ranks,
+                            static_cast<long long>(Part),
+                            static_cast<long long>(V))
+                   : format("virtual_batch_size %lld does not divide %lld",
+                            static_cast<long long>(V),
+                            static_cast<long long>(Count));
+  }
+  return "";
+}
 
 int Trainer::run(const ParsedArgs &P) {
   if (P.has("init") && P.has("resume"))
@@ -182,30 +213,38 @@ int Trainer::run(const ParsedArgs &P) {
   checkWritable(CkptPath);
 
   // Trained batches per epoch: every full batch, plus the partial one unless
-  // a ghost batch size does not divide it.
+  // a ghost batch size does not divide it (or, under mpirun, its shards).
   int64_t N = Data.NumExamples;
   StepsPerEpoch = N / Batch;
-  if (StepsPerEpoch > 0)
+  bool Alone = replicas().size() == 1;
+  if (StepsPerEpoch > 0) {
     for (int64_t V : M.VirtualBatchSizes)
-      if (Batch % V != 0)
+      if (Alone && Batch % V != 0)
         throw Error("train: --batch-size " + std::to_string(Batch) +
                     " is not divisible by the model's virtual_batch_size " +
                     std::to_string(V));
+    if (std::string Why = unsplittable(Batch); !Why.empty())
+      throw Error("train: --batch-size " + std::to_string(Batch) + ": " + Why);
+  }
   int64_t Rem = N % Batch;
   if (Rem) {
-    int64_t Bad = 0;
-    for (int64_t V : M.VirtualBatchSizes)
-      if (Rem % V != 0)
-        Bad = V;
-    if (Bad && StepsPerEpoch == 0)
+    std::string Why = unsplittable(Rem);
+    if (Alone && !Why.empty()) {
+      int64_t Bad = 0;
+      for (int64_t V : M.VirtualBatchSizes)
+        if (Rem % V != 0)
+          Bad = V;
+      Why = "virtual_batch_size " + std::to_string(Bad) + " does not divide";
+    }
+    if (!Why.empty() && StepsPerEpoch == 0)
       throw Error("train: the data's " + std::to_string(N) +
-                  " examples are less than one batch, and virtual_batch_size " +
-                  std::to_string(Bad) + " does not divide them");
-    if (Bad) {
+                  " examples are less than one batch, and " + Why +
+                  (Alone ? " them" : ""));
+    if (!Why.empty()) {
       Skipped = Rem;
       note("note: the last partial batch of each epoch (" +
-           std::to_string(Rem) + " examples) is skipped: virtual_batch_size " +
-           std::to_string(Bad) + " does not divide it");
+           std::to_string(Rem) + " examples) is skipped: " + Why +
+           (Alone ? " it" : ""));
     } else {
       ++StepsPerEpoch;
     }
@@ -229,7 +268,25 @@ int Trainer::run(const ParsedArgs &P) {
     note("nothing to train: global_step " + std::to_string(S.GlobalStep) +
          " has reached " + std::to_string(Target));
 
+  if (replicas().size() > 1) {
+    // Every rank starts from rank 0's state, whatever its files said.
+    replicas().broadcast(S.arena(), M.StateSize * int64_t(sizeof(float)));
+    note(format("data-parallel: %d processes, each global batch of %lld "
+                "split into contiguous shards",
+                replicas().size(), static_cast<long long>(Batch)));
+  }
+
   int64_t MaxBatch = std::min(Batch, N);
+  if (replicas().size() > 1) {
+    const Array &L = Data.Labels[M.LossLabels];
+    std::vector<int64_t> Shape = L.shape();
+    Shape[0] = MaxBatch;
+    GlobalLabels = Array(L.dtype(), Shape, L.itemSize());
+    const TensorSpec &T = M.Outputs[M.LossLogits];
+    GlobalLogits = Array(T.Type, T.withBatch(MaxBatch));
+    // Each rank's inputs are its shard, at most the first rank's.
+    MaxBatch = shardOf(MaxBatch, 0, replicas().size()).Count;
+  }
   for (const Array &X : Data.Inputs) {
     std::vector<int64_t> Shape = X.shape();
     Shape[0] = MaxBatch;
@@ -276,8 +333,11 @@ int Trainer::run(const ParsedArgs &P) {
 
 void Trainer::trainStep(int64_t Pos) {
   auto Start = std::chrono::steady_clock::now();
-  int64_t First = Pos * Batch;
-  int64_t Count = std::min(Batch, Data.NumExamples - First);
+  int64_t Global = std::min(Batch, Data.NumExamples - Pos * Batch);
+  // This process's contiguous part of the batch (all of it, alone).
+  Shard Part = shardOf(Global, replicas().rank(), replicas().size());
+  setCurrentShard(Part);
+  int64_t First = Pos * Batch + Part.Offset, Count = Part.Count;
   EntryBuffers B;
   B.Arena = S.arena();
   B.Batch = Count;
@@ -298,6 +358,20 @@ void Trainer::trainStep(int64_t Pos) {
   B.Step = &Step;
   B.Seed = &Seed;
   callEntry(M, *Entry, B);
+  const void *Logits = Outputs[M.LossLogits].data();
+  const void *Labels = BatchLabels[M.LossLabels].data();
+  if (replicas().size() > 1) {
+    // The batch's mean losses and every example's logits for the metrics.
+    Loss = static_cast<float>(weightedSum(Loss));
+    DataLoss = static_cast<float>(weightedSum(DataLoss));
+    const Array &L = Outputs[M.LossLogits];
+    gatherShards(L.data(), L.numElements() / L.shape()[0] * L.itemSize(),
+                 Global, GlobalLogits.data());
+    gatherExamples(Data.Labels[M.LossLabels], Order.data() + Pos * Batch,
+                   Global, GlobalLabels);
+    Logits = GlobalLogits.data();
+    Labels = GlobalLabels.data();
+  }
   if (!std::isfinite(Loss)) {
     // The arena already holds the step's update: never save it.
     std::string Kept =
@@ -310,9 +384,8 @@ void Trainer::trainStep(int64_t Pos) {
   S.GlobalStep += 1;
   double Secs = secondsSince(Start);
   for (MetricSums *R : {&SinceLog, &ThisEpoch}) {
-    R->Metrics.add(Outputs[M.LossLogits].data(),
-                   BatchLabels[M.LossLabels].data(), Count);
-    R->add(Loss, DataLoss, Count);
+    R->Metrics.add(Logits, Labels, Global);
+    R->add(Loss, DataLoss, Global);
     R->Seconds += Secs;
   }
 }
@@ -394,7 +467,7 @@ bool Trainer::endEpoch(int64_t Epoch) {
     Watch->store(S);
     // The best checkpoint first: a kill between the two writes leaves the
     // previous epoch's checkpoint, and resuming replays this epoch.
-    if (Improved && !BestPath.empty())
+    if (Improved && !BestPath.empty() && replicas().rank() == 0)
       saveCheckpoint(M, S, BestPath);
   }
   save();
@@ -452,7 +525,23 @@ bool Trainer::endEpoch(int64_t Epoch) {
 }
 
 void Trainer::save() {
-  saveCheckpoint(M, S, CkptPath);
+  // Every rank holds the same state (checked: a difference is a bug, never
+  // a checkpoint); rank 0 writes it.
+  if (replicas().size() > 1) {
+    uint64_t Hash = 1469598103934665603ULL; // FNV-1a
+    const auto *Bytes = reinterpret_cast<const uint8_t *>(S.arena());
+    for (int64_t I = 0; I < M.StateSize * int64_t(sizeof(float)); ++I)
+      Hash = (Hash ^ Bytes[I]) * 1099511628211ULL;
+    std::vector<uint64_t> All(replicas().size());
+    replicas().allGather(&Hash, sizeof Hash, All.data());
+    for (size_t R = 1; R < All.size(); ++R)
+      if (All[R] != All[0])
+        throw Error(format("internal error: the state of rank %zu differs "
+                           "from rank 0's at global_step %lld",
+                           R, static_cast<long long>(S.GlobalStep)));
+  }
+  if (replicas().rank() == 0)
+    saveCheckpoint(M, S, CkptPath);
   LastSaved = S.GlobalStep;
 }
 

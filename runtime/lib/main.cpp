@@ -8,6 +8,7 @@
 #include "modelc/runtime/atomic_file.h"
 #include "modelc/runtime/commands.h"
 #include "modelc/runtime/error.h"
+#include "modelc/runtime/replicas.h"
 
 #include <cstdio>
 #include <cstring>
@@ -64,6 +65,10 @@ static int dispatch(const std::string &Prog, int Argc, char **Argv) {
                      "bench)");
   std::string Cmd = Argv[1];
   Args Rest(Argv + 2, Argv + Argc);
+  if (replicas().size() > 1 && Cmd != "train" && Cmd != "eval")
+    throw UsageError("'" + Cmd +
+                     "' runs as one process; under mpirun only "
+                     "train and eval run (SPEC 8)");
   if (Cmd == "--help" || Cmd == "-h" || Cmd == "help") {
     std::printf("Model '%s' (fingerprint %s), compiled by modelc.\n\n",
                 Info.Name.c_str(), Info.Fingerprint.c_str());
@@ -94,36 +99,60 @@ int main(int Argc, char **Argv) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   std::string Prog = baseName(Argc > 0 ? Argv[0] : nullptr);
   ProgramName = Prog.c_str();
+  // Under mpirun, errors name their rank and end every rank.
+  std::string Where = Prog;
+  auto Fail = [&](int Code) {
+    if (replicas().size() > 1)
+      replicas().abortAll(Code);
+    replicas().finish();
+    return Code;
+  };
   int Code;
   try {
     installTempFileCleanup();
+    if (createMpiReplicas) {
+      installReplicas(createMpiReplicas(Argc, Argv));
+      if (replicas().size() > 1)
+        Where +=
+            format(" (rank %d of %d)", replicas().rank(), replicas().size());
+      // Rank 0 speaks for the run.
+      if (replicas().rank() != 0 && !std::freopen("/dev/null", "w", stdout))
+        throw Error("cannot silence stdout of rank " +
+                    std::to_string(replicas().rank()));
+    } else if (int N = launchedProcesses(); N > 1) {
+      throw Error(format("started as %d processes (mpirun), but this "
+                         "executable was built without MPI; rebuild it "
+                         "with `modelc --mpi` (SPEC 8)",
+                         N));
+    }
     Code = dispatch(Prog, Argc, Argv);
   } catch (const UsageError &E) {
     std::fflush(stdout);
     std::fprintf(stderr, "%s: error: %s\nRun '%s --help' for usage.\n",
-                 Prog.c_str(), E.what(), Prog.c_str());
-    return 2;
+                 Where.c_str(), E.what(), Prog.c_str());
+    return Fail(2);
   } catch (const Error &E) {
     std::fflush(stdout);
-    std::fprintf(stderr, "%s: error: %s\n", Prog.c_str(), E.what());
-    return 1;
+    std::fprintf(stderr, "%s: error: %s\n", Where.c_str(), E.what());
+    return Fail(1);
   } catch (const std::bad_alloc &) {
     std::fflush(stdout);
-    std::fprintf(stderr, "%s: error: out of memory\n", Prog.c_str());
-    return 1;
+    std::fprintf(stderr, "%s: error: out of memory\n", Where.c_str());
+    return Fail(1);
   } catch (const std::exception &E) {
     std::fflush(stdout);
-    std::fprintf(stderr, "%s: error: internal error: %s\n", Prog.c_str(),
+    std::fprintf(stderr, "%s: error: internal error: %s\n", Where.c_str(),
                  E.what());
-    return 1;
+    return Fail(1);
   } catch (...) {
     std::fflush(stdout);
-    std::fprintf(stderr, "%s: error: internal error\n", Prog.c_str());
-    return 1;
+    std::fprintf(stderr, "%s: error: internal error\n", Where.c_str());
+    return Fail(1);
   }
   if (std::fflush(stdout) != 0) {
-    std::fprintf(stderr, "%s: error: cannot write to stdout\n", Prog.c_str());
-    return 1;
+    std::fprintf(stderr, "%s: error: cannot write to stdout\n", Where.c_str());
+    return Fail(1);
   }
+  replicas().finish();
   return Code;
 }

@@ -18,6 +18,10 @@
 //   sub-batches: mean of means, sqrt(mean of variances + eps)) fold into
 //   scale = gamma * r / sigma_b and shift = gamma * d + beta.
 //
+// - synchronized, in a data-parallel module: the statistics of every
+//   process's shard merged into the global batch's (nn.replica_reduce
+//   moments) before anything uses them.
+//
 // Subtracting the mean before scaling (rather than x * scale + shift with
 // shift = beta - mean * scale) keeps the result accurate when |mean| is
 // large compared to the spread of x.
@@ -68,6 +72,8 @@ LogicalResult lowerTraining(BatchNormOp op, BatchNormOp::Adaptor adaptor,
   StatsLayout layout =
       builder.layoutOf(ghost ? builder.expandToSubBatches(x) : x);
   auto [mean, var] = builder.meanAndVariance(layout);
+  if (failed(builder.synchronize(op, layout, mean, var)))
+    return failure();
 
   Value batchMean = mean, batchVar = var;
   if (ghost) {

@@ -16,6 +16,9 @@
 // - inference: the moving statistics are constants, dx = dy * gamma * inv;
 //   dgamma and dbeta are the same sums with the moving mean and variance.
 //
+// Synchronized (data-parallel module): the statistics and the means of the
+// two sums are over every process's shard (nn.replica_reduce).
+//
 // dgamma and dbeta are computed even when the layer has no gamma or beta;
 // the train step simply does not use them.
 //
@@ -111,6 +114,8 @@ LogicalResult lowerTraining(BatchNormGradOp op,
   }
   StatsLayout layout = builder.layoutOf(x);
   auto [mean, var] = builder.meanAndVariance(layout);
+  if (failed(builder.synchronize(op, layout, mean, var)))
+    return failure();
 
   Value r, d;
   if (op.getRenorm()) {
@@ -127,9 +132,20 @@ LogicalResult lowerTraining(BatchNormGradOp op,
   Value inv = builder.scaleFrom(var, {}, {});
   auto [sumDy, sumDyXhat] =
       sumGradients(rewriter, loc, builder, layout, dy, mean, inv);
-  Value count = countAsF32(rewriter, loc, layout.x, layout.reduced);
-  Value meanDy = builder.divideBy(sumDy, count);
-  Value meanDyXhat = builder.divideBy(sumDyXhat, count);
+  Value meanDy, meanDyXhat;
+  if (isSynchronized(op)) {
+    // Over every process's values (see nn.replica_reduce grad_means).
+    auto means = ReplicaReduceOp::create(
+        rewriter, loc, ReplicaReduction::grad_means,
+        ValueRange{sumDy, sumDyXhat},
+        countAsIndex(rewriter, loc, layout.x, layout.reduced));
+    meanDy = means.getResult(0);
+    meanDyXhat = means.getResult(1);
+  } else {
+    Value count = countAsF32(rewriter, loc, layout.x, layout.reduced);
+    meanDy = builder.divideBy(sumDy, count);
+    meanDyXhat = builder.divideBy(sumDyXhat, count);
+  }
   Value scale = (gamma || r) ? builder.scaleFrom(var, gamma, r) : inv;
 
   // dx = scale * ((dy - mean(dy)) - xhat * mean(dy * xhat)).

@@ -1,6 +1,8 @@
 //===- BatchNormUtils.cpp - statistics shared by BN and its gradient ------===//
 #include "BatchNormUtils.h"
 
+#include "modelc/Dialect/NN/NNOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -260,4 +262,21 @@ BatchNormBuilder::renormCorrections(Value batchMean, Value batchVar,
                              config.dmax);
                });
   return {r, d};
+}
+
+LogicalResult BatchNormBuilder::synchronize(Operation *op,
+                                            const StatsLayout &layout,
+                                            Value &mean, Value &var) {
+  if (!isSynchronized(op))
+    return success();
+  if (config.virtualBatch)
+    return op->emitError("a synchronized batch norm cannot have a "
+                         "virtual_batch_size in a data-parallel build: its "
+                         "ghost batches interleave examples of every shard");
+  auto merged = ReplicaReduceOp::create(
+      b, loc, ReplicaReduction::moments, ValueRange{mean, var},
+      countAsIndex(b, loc, layout.x, layout.reduced));
+  mean = merged.getResult(0);
+  var = merged.getResult(1);
+  return success();
 }

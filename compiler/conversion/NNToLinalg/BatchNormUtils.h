@@ -90,6 +90,13 @@ public:
   /// of squared deviations from it, accurate where E[x^2] - E[x]^2 cancels).
   std::pair<Value, Value> meanAndVariance(const StatsLayout &layout);
 
+  /// For a synchronized op in a data-parallel module, replaces this
+  /// process's (mean, var) by those of every process's values; a no-op
+  /// otherwise. Ghost batches interleave examples across the shards, so
+  /// they cannot be synchronized (an error).
+  LogicalResult synchronize(Operation *op, const StatsLayout &layout,
+                            Value &mean, Value &var);
+
   /// gamma / sqrt(var + eps) (or 1 / sqrt(var + eps) without gamma), times
   /// `factor` [C] when given; var is [C] or [G, C].
   Value scaleFrom(Value var, Value gamma, Value factor);

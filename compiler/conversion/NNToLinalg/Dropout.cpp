@@ -19,6 +19,9 @@
 // layers (streams) never share a key. Each element depends only on its
 // index: the mask is bit-reproducible whatever the tiling or thread count,
 // and the gradient (the same op with the same key and stream) redraws it.
+// In a data-parallel module the index is the one in the global batch (the
+// runtime's example offset of this shard added to dimension 0), so masks do
+// not depend on the number of processes.
 // `seed` and `step` are the i64 values bit-cast to unsigned; `stream` is
 // the attribute. In inference mode, or without a key, the op is the
 // identity, as it is for rate 0.
@@ -109,12 +112,22 @@ struct DropoutLowering : OpConversionPattern<DropoutOp> {
     for (int64_t d = 1; d < rank; ++d)
       sizes.push_back(getValueOrCreateConstantIndexOp(
           rewriter, loc, sizeOf(rewriter, loc, x, d)));
+    // Data-parallel: the index of this shard's first example in the global
+    // batch, so that an element's mask does not depend on the shards.
+    Value firstExample;
+    if (op->getParentOfType<ModuleOp>()->hasAttr("nn.data_parallel") &&
+        rank > 0)
+      firstExample = callRuntime(rewriter, loc, op,
+                                 "modelc_replica_example_offset", {},
+                                 rewriter.getIndexType())[0];
     Value result = buildElementwise(
         rewriter, loc, x, {},
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           // Row-major linear index of this element.
           Value linear = rank == 0 ? indexConst(b, l, 0)
                                    : linalg::IndexOp::create(b, l, 0);
+          if (firstExample)
+            linear = arith::AddIOp::create(b, l, linear, firstExample);
           for (int64_t d = 1; d < rank; ++d)
             linear = arith::AddIOp::create(
                 b, l, arith::MulIOp::create(b, l, linear, sizes[d - 1]),

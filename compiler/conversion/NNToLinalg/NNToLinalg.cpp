@@ -11,6 +11,7 @@
 #include "modelc/Dialect/NN/NNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -34,6 +35,9 @@ struct ConvertNNToLinalgPass
                            arith::ArithDialect, math::MathDialect>();
     target.addIllegalDialect<nn::NNDialect>();
     target.addLegalOp<nn::VariableOp, nn::ReadOp, nn::AssignOp>();
+    // A collective of the runtime, bufferized into its call.
+    target.addLegalOp<nn::ReplicaReduceOp>();
+    target.addLegalDialect<func::FuncDialect>();
     // nn.embedding_grad lowers to a scatter-add loop.
     target.addLegalDialect<scf::SCFDialect>();
     // The gradient ops, by name, so they stay illegal whatever the

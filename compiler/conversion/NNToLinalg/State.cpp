@@ -98,6 +98,15 @@ struct VarianceCorrectionLowering : OpConversionPattern<VarianceCorrectionOp> {
                        : size;
       }
     }
+    // Synchronized (data-parallel): n counts every process's elements.
+    if (isSynchronized(op)) {
+      Value local = indexConst(rewriter, loc, staticN);
+      if (dynamicN)
+        local = arith::MulIOp::create(rewriter, loc, dynamicN, local);
+      dynamicN = callRuntime(rewriter, loc, op, "modelc_replica_total", local,
+                             rewriter.getIndexType())[0];
+      staticN = 1;
+    }
     if (!dynamicN) {
       double n = static_cast<double>(staticN);
       rewriter.replaceOp(

@@ -2,6 +2,8 @@
 #include "Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -183,4 +185,37 @@ Value nn::binaryClassWeight(OpBuilder &b, Location loc, ArrayRef<float> weights,
   Value slope = f32Const(b, loc, double(weights[1]) - double(weights[0]));
   return arith::AddFOp::create(b, loc, w0,
                                arith::MulFOp::create(b, loc, slope, z));
+}
+
+Value nn::countAsIndex(OpBuilder &b, Location loc, Value tensor,
+                       ArrayRef<int64_t> dims) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Value count = indexConst(b, loc, 1);
+  for (int64_t d : dims)
+    count = arith::MulIOp::create(
+        b, loc, count,
+        type.isDynamicDim(d)
+            ? tensor::DimOp::create(b, loc, tensor, d).getResult()
+            : indexConst(b, loc, type.getDimSize(d)));
+  return count;
+}
+
+bool nn::isSynchronized(Operation *op) {
+  auto module = op->getParentOfType<ModuleOp>();
+  return op->hasAttr("synchronized") && module &&
+         module->hasAttr("nn.data_parallel");
+}
+
+ValueRange nn::callRuntime(OpBuilder &b, Location loc, Operation *from,
+                           StringRef name, ValueRange args,
+                           TypeRange results) {
+  auto module = from->getParentOfType<ModuleOp>();
+  auto fn = module.lookupSymbol<func::FuncOp>(name);
+  if (!fn) {
+    OpBuilder mb(module.getBodyRegion());
+    fn = func::FuncOp::create(mb, module.getLoc(), name,
+                              mb.getFunctionType(args.getTypes(), results));
+    fn.setPrivate();
+  }
+  return func::CallOp::create(b, loc, fn, args).getResults();
 }

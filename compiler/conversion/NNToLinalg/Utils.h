@@ -84,6 +84,19 @@ SmallVector<float> validCounts(int64_t in, int64_t window, int64_t stride,
 /// A constant rank-1 f32 tensor.
 Value f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values);
 
+/// The number of elements of `tensor` over `dims`, as an index.
+Value countAsIndex(OpBuilder &b, Location loc, Value tensor,
+                   ArrayRef<int64_t> dims);
+
+/// `op` is in a data-parallel module (`modelc --mpi`, SPEC 8) and asks for
+/// the global batch's statistics (its `synchronized` unit attribute).
+bool isSynchronized(Operation *op);
+
+/// Calls the runtime's C function `name` (declared on first use) on
+/// scalar `args`, returning `results` (runtime/lib/replicas.cpp).
+ValueRange callRuntime(OpBuilder &b, Location loc, Operation *from,
+                       StringRef name, ValueRange args, TypeRange results);
+
 } // namespace mlir::nn
 
 #endif

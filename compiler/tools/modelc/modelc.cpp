@@ -116,6 +116,10 @@ cl::opt<bool> profile("profile",
                       cl::desc("time each compiled kernel, for the "
                                "executable's `bench --profile`"),
                       cl::init(false), cl::cat(category));
+cl::opt<bool> mpi("mpi",
+                  cl::desc("data-parallel training under mpirun (SPEC 8): "
+                           "the executable links Open MPI"),
+                  cl::init(false), cl::cat(category));
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),
                                cl::init("native"), cl::cat(category));
@@ -233,6 +237,8 @@ int main(int argc, char **argv) {
   if (profile && emit == Emit::Lib)
     return usageError("--profile applies to executables (their `bench "
                       "--profile`), not to --emit=lib");
+  if (mpi && emit == Emit::Lib)
+    return usageError("--mpi builds an executable for mpirun, not --emit=lib");
   if (ext == ".mlir" && (emit == Emit::Json || emit == Emit::Dsl))
     return usageError("--emit=json and --emit=dsl print a model file: give "
                       "the .json or .nn model, not IR");
@@ -322,6 +328,21 @@ int main(int argc, char **argv) {
     module->print(os);
     os << "\n";
   };
+  // Data-parallel code (collectives in the train step) is built from the
+  // nn stage on; past it, the file decides.
+  bool dataParallel = module->getOperation()->hasAttr("nn.data_parallel");
+  if (mpi && !dataParallel) {
+    if (done != Phase::NN)
+      return fail(inputFile + " is past the nn stage, where --mpi adds the "
+                              "collectives; compile an earlier stage with "
+                              "--mpi");
+    module->getOperation()->setAttr("nn.data_parallel",
+                                    mlir::UnitAttr::get(&context));
+    dataParallel = true;
+  }
+  if (dataParallel && emit == Emit::Lib)
+    return usageError(inputFile + " was compiled with --mpi, which builds "
+                                  "executables, not --emit=lib");
   if (emit == Emit::NN)
     return writeOutput(outputFile, printModule);
 
@@ -457,7 +478,8 @@ int main(int argc, char **argv) {
       return fail(error);
     return 0;
   }
-  if (failed(linkExecutable(objects, exe, argv[0], threaded, error)))
+  if (failed(linkExecutable(objects, exe, argv[0], threaded, dataParallel,
+                            error)))
     return fail(error);
   return 0;
 }

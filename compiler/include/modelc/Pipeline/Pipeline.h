@@ -104,10 +104,11 @@ mlir::LogicalResult emitObjects(llvm::Module &module, const std::string &cpu,
 /// Links objects with the runtime into an executable (the system's
 /// clang++ driver, as compilers do), atomically.
 /// `openmp`: the code uses OpenMP threads (links LLVM's libomp).
+/// `mpi`: data-parallel training (links the runtime's MPI part and libmpi).
 mlir::LogicalResult linkExecutable(llvm::ArrayRef<std::string> objects,
                                    const std::string &output,
                                    const std::string &argv0, bool openmp,
-                                   std::string &error);
+                                   bool mpi, std::string &error);
 
 } // namespace modelc
 

@@ -18,8 +18,15 @@ def NNBuildTrainStep : Pass<"nn-build-train-step", "ModuleOp"> {
     every `nn.batch_norm`, all written back with `nn.assign`. Nothing a model
     says can leave the moving-statistics updates out. Does nothing for a
     model without a loss and an optimizer.
+
+    In a data-parallel module (`nn.data_parallel`, `modelc --mpi`), every
+    trainable gradient and the moving statistics of each batch norm that is
+    not `synchronized` (per-shard means) go through one
+    `nn.replica_reduce <mean>` on their concatenation, in a fixed order,
+    before the optimizer reads them.
   }];
-  let dependentDialects = ["mlir::arith::ArithDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def NNFlattenOptimizer : Pass<"nn-flatten-optimizer", "ModuleOp"> {

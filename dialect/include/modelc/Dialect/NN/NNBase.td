@@ -50,6 +50,18 @@ def NN_VarianceCorrectionAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+def NN_ReplicaReduction : I32EnumAttr<"ReplicaReduction",
+    "how nn.replica_reduce combines the processes' values", [
+    I32EnumAttrCase<"mean", 0>, I32EnumAttrCase<"moments", 1>,
+    I32EnumAttrCase<"grad_means", 2>]> {
+  let cppNamespace = "::mlir::nn";
+  let genSpecializedAttr = 0;
+}
+def NN_ReplicaReductionAttr
+    : EnumAttr<NN_Dialect, NN_ReplicaReduction, "replica_reduction"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def NN_VariableRole : I32EnumAttr<"VariableRole", "what a state variable holds", [
     I32EnumAttrCase<"param", 0>, I32EnumAttrCase<"moving_mean", 1>,
     I32EnumAttrCase<"moving_variance", 2>, I32EnumAttrCase<"renorm_mean", 3>,

@@ -6,6 +6,7 @@ include "modelc/Dialect/NN/NNBase.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
 include "modelc/Dialect/NN/NNInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -165,6 +166,11 @@ def NN_BatchNormOp : NN_Op<"batch_norm", [Pure, AttrSizedOperandSegments, Declar
 
     `gamma` is present iff `scale`, `beta` iff `center`; the renorm state
     iff `renorm`.
+
+    `synchronized` (Keras's name): in a data-parallel module
+    (`nn.data_parallel`) the training-mode statistics are those of the
+    global batch over every process (nn.replica_reduce); elsewhere it
+    changes nothing.
   }];
   let arguments = (ins NN_FloatTensor:$input,
                        Optional<NN_FloatTensor>:$gamma,
@@ -186,7 +192,8 @@ def NN_BatchNormOp : NN_Op<"batch_norm", [Pure, AttrSizedOperandSegments, Declar
                        OptionalAttr<F32Attr>:$renorm_rmin,
                        OptionalAttr<F32Attr>:$renorm_rmax,
                        OptionalAttr<F32Attr>:$renorm_dmax,
-                       OptionalAttr<I64Attr>:$virtual_batch_size);
+                       OptionalAttr<I64Attr>:$virtual_batch_size,
+                       UnitAttr:$synchronized);
   let results = (outs NN_FloatTensor:$output, NN_FloatTensor:$batch_mean,
                       NN_FloatTensor:$batch_variance);
   let assemblyFormat = [{

@@ -108,7 +108,8 @@ def NN_BatchNormGradOp : NN_Op<"batch_norm_grad", [Pure,
                        OptionalAttr<F32Attr>:$renorm_rmin,
                        OptionalAttr<F32Attr>:$renorm_rmax,
                        OptionalAttr<F32Attr>:$renorm_dmax,
-                       OptionalAttr<I64Attr>:$virtual_batch_size);
+                       OptionalAttr<I64Attr>:$virtual_batch_size,
+                       UnitAttr:$synchronized);
   let results = (outs NN_FloatTensor:$grad_input, NN_FloatTensor:$grad_gamma,
                       NN_FloatTensor:$grad_beta);
   let assemblyFormat = [{
@@ -241,9 +242,12 @@ def NN_VarianceCorrectionOp : NN_Op<"variance_correction", [Pure]> {
     The factor applied to the biased batch variance before it enters the
     moving variance, from the input's run-time shape: n counts the elements
     per channel of one (sub-)batch. `unbiased = false` gives 1.
+    `synchronized` (in a data-parallel module): n counts the elements of
+    every process.
   }];
   let arguments = (ins NN_FloatTensor:$input, I64Attr:$axis, BoolAttr:$unbiased,
-                       OptionalAttr<I64Attr>:$virtual_batch_size);
+                       OptionalAttr<I64Attr>:$virtual_batch_size,
+                       UnitAttr:$synchronized);
   let results = (outs NN_Scalar:$correction);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
@@ -286,6 +290,49 @@ def NN_BatchNormFoldOp : NN_Op<"batch_norm_fold", [Pure,
     (`beta` `(` $beta^ `)`)? `moving` `(` $moving_mean `,` $moving_variance `)`
     attr-dict `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
+}
+
+def NN_ReplicaReduceOp : NN_Op<"replica_reduce", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<BufferizableOpInterface,
+        ["bufferizesToMemoryRead", "bufferizesToMemoryWrite",
+         "getAliasingValues", "bufferize"]>]> {
+  let summary = "combines this process's values with the other processes' "
+                "of a data-parallel run";
+  let description = [{
+    Emitted only in modules marked `nn.data_parallel` (`modelc --mpi`,
+    SPEC 8), where each process trains on a shard of n_r of the global
+    batch's B examples. A collective: every process reaches the same
+    replica_reduce ops in the same order.
+
+    - `mean` (one input): x <- sum_r (n_r / B) x_r. A per-shard mean
+      (a gradient, a moving statistic) becomes the global batch's.
+    - `moments` (mean and biased variance per channel, and `count`, the
+      values per channel on this process): the mean and variance of all
+      processes' values (Chan et al.'s merge of (count, mean, M2)).
+    - `grad_means` (batch norm's backward sums of dy and dy * xhat, and
+      `count`): the means over all processes' values that the one-process
+      formula divides them into, in this process's units.
+
+    Results are the same on every process and in every run with the same
+    number of processes (the runtime adds in rank order). Bufferized in
+    place into a call of the runtime's `modelc_replica_<kind>`; with one
+    process the runtime returns what a single-process build computes.
+  }];
+  let arguments = (ins Variadic<NN_FloatTensor>:$inputs,
+                       Optional<Index>:$count,
+                       NN_ReplicaReductionAttr:$kind);
+  let results = (outs Variadic<NN_FloatTensor>:$results);
+  let assemblyFormat = [{
+    $kind $inputs (`count` $count^)? attr-dict `:` type($inputs) `->` type($results)
+  }];
+  let builders = [
+    OpBuilder<(ins "ReplicaReduction":$kind, "ValueRange":$inputs,
+                   CArg<"Value", "{}">:$count), [{
+      build($_builder, $_state, inputs.getTypes(), inputs, count,
+            ReplicaReductionAttr::get($_builder.getContext(), kind));
+    }]>
+  ];
   let hasVerifier = 1;
 }
 
