@@ -146,8 +146,8 @@ private:
 std::string Trainer::unsplittable(int64_t Count) const {
   int Ranks = replicas().size();
   if (Count < Ranks)
-    return format("%lld examples cannot be shared by %d processes",
-                  static_cast<long long>(Count), Ranks);
+    return format("%lld example%s cannot be shared by %d processes",
+                  static_cast<long long>(Count), Count == 1 ? "" : "s", Ranks);
   for (int R = 0; R < Ranks; ++R) {
     int64_t Part = shardOf(Count, R, Ranks).Count;
     for (int64_t V : M.VirtualBatchSizes)

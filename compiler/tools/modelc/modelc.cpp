@@ -378,6 +378,29 @@ int main(int argc, char **argv) {
                           ")");
       }
   }
+  // A pass's error on a layer's op reads like the front end's:
+  // FILE:LINE:COL: error: layer 'x': ... (the op's NameLoc).
+  mlir::ScopedDiagnosticHandler layerDiagnostics(
+      &context, [](mlir::Diagnostic &d) {
+        mlir::Location loc = d.getLocation();
+        std::string layer;
+        if (auto name = llvm::dyn_cast<mlir::NameLoc>(loc)) {
+          layer = name.getName().str();
+          loc = name.getChildLoc();
+        }
+        auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc);
+        if (!file)
+          return mlir::failure(); // the default handler prints it
+        const char *severity =
+            d.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
+            : d.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
+                                                                   : "note";
+        llvm::errs() << file.getFilename().getValue() << ":" << file.getLine()
+                     << ":" << file.getColumn() << ": " << severity << ": "
+                     << (layer.empty() ? "" : "layer '" + layer + "': ")
+                     << d.str() << "\n";
+        return mlir::success();
+      });
   // Runs the pipeline up to `to` (nothing when the module is there
   // already), then prints if that is the stage asked for.
   auto advance = [&](Phase to) -> bool {
@@ -478,8 +501,8 @@ int main(int argc, char **argv) {
       return fail(error);
     return 0;
   }
-  if (failed(linkExecutable(objects, exe, argv[0], threaded, dataParallel,
-                            error)))
+  if (failed(
+          linkExecutable(objects, exe, argv[0], threaded, dataParallel, error)))
     return fail(error);
   return 0;
 }
