@@ -383,11 +383,25 @@ void Trainer::trainStep(int64_t Pos) {
   }
   S.GlobalStep += 1;
   double Secs = secondsSince(Start);
+  double Collective = takeCollectiveSeconds();
   for (MetricSums *R : {&SinceLog, &ThisEpoch}) {
+    R->CollectiveSeconds += Collective;
     R->Metrics.add(Logits, Labels, Global);
     R->add(Loss, DataLoss, Global);
     R->Seconds += Secs;
   }
+}
+
+/// Milliseconds per step in the collectives (rank 0's clock, waiting for
+/// the other processes included).
+static double collectiveMs(const MetricSums &R) {
+  return R.Steps ? std::round(R.CollectiveSeconds * 1e6 / R.Steps) / 1e3 : 0;
+}
+
+static std::string collectiveNote(const MetricSums &R) {
+  if (replicas().size() == 1)
+    return "";
+  return format(" (%.3f ms/step in collectives)", collectiveMs(R));
 }
 
 /// The record's values as "loss 0.123456, accuracy 0.9000".
@@ -415,12 +429,15 @@ void Trainer::logRecord(int64_t Epoch) {
     J["epoch"] = Epoch + 1;
     addValues(J, R);
     J["examples_per_sec"] = roundRate(R.examplesPerSec());
+    if (replicas().size() > 1)
+      J["collective_ms_per_step"] = collectiveMs(R);
     std::printf("%s\n", J.dump().c_str());
   } else {
-    std::printf("step %lld (epoch %lld): %s, %s examples/s\n",
+    std::printf("step %lld (epoch %lld): %s, %s examples/s%s\n",
                 static_cast<long long>(S.GlobalStep),
                 static_cast<long long>(Epoch + 1), describeValues(R).c_str(),
-                formatRate(R.examplesPerSec()).c_str());
+                formatRate(R.examplesPerSec()).c_str(),
+                collectiveNote(R).c_str());
   }
   std::fflush(stdout);
   SinceLog = MetricSums(M);
@@ -480,6 +497,8 @@ bool Trainer::endEpoch(int64_t Epoch) {
     addValues(J, R);
     J["examples"] = R.Examples;
     J["examples_per_sec"] = roundRate(R.examplesPerSec());
+    if (replicas().size() > 1)
+      J["collective_ms_per_step"] = collectiveMs(R);
     if (Skipped)
       J["skipped_examples"] = Skipped;
     if (HasVal)
@@ -495,7 +514,8 @@ bool Trainer::endEpoch(int64_t Epoch) {
         static_cast<long long>(S.GlobalStep), describeValues(R).c_str());
     if (HasVal)
       Line += describeValues(V, "val_");
-    Line += ", " + formatRate(R.examplesPerSec()) + " examples/s";
+    Line += ", " + formatRate(R.examplesPerSec()) + " examples/s" +
+            collectiveNote(R);
     if (Skipped)
       Line +=
           format(" (%lld examples skipped)", static_cast<long long>(Skipped));

@@ -16,6 +16,7 @@
 
 #include "modelc/runtime/replicas.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -63,6 +64,13 @@ Shard shardOf(int64_t Global, int Rank, int Ranks) {
 }
 
 static Shard Current;
+static double CollectiveSeconds = 0;
+
+double takeCollectiveSeconds() {
+  double S = CollectiveSeconds;
+  CollectiveSeconds = 0;
+  return S;
+}
 
 void setCurrentShard(const Shard &S) { Current = S; }
 const Shard &currentShard() { return Current; }
@@ -103,6 +111,20 @@ using namespace modelc::rt;
 namespace {
 float *floats(intptr_t P) { return reinterpret_cast<float *>(P); }
 
+/// Adds the lifetime of the object to the collectives' time.
+class Timed {
+public:
+  ~Timed() {
+    CollectiveSeconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+            .count();
+  }
+
+private:
+  std::chrono::steady_clock::time_point Start =
+      std::chrono::steady_clock::now();
+};
+
 /// Every rank's `Values` (the same count on each), in rank order.
 std::vector<double> gatherDoubles(const std::vector<double> &Values) {
   std::vector<double> All(Values.size() * replicas().size());
@@ -117,6 +139,7 @@ extern "C" {
 
 /// Data[0, N) <- sum over ranks of (n_r / B) * Data_r.
 void modelc_replica_mean(intptr_t Data, int64_t N) {
+  Timed T;
   replicas().sumInRankOrder(floats(Data), N, currentShard().weight());
 }
 
@@ -124,6 +147,7 @@ void modelc_replica_mean(intptr_t Data, int64_t N) {
 /// rank's Count values, become those of every rank's values.
 void modelc_replica_moments(intptr_t MeanP, intptr_t VarP, int64_t Channels,
                             int64_t Count) {
+  Timed T;
   float *Mean = floats(MeanP), *Var = floats(VarP);
   std::vector<double> Mine(1 + 2 * Channels);
   Mine[0] = static_cast<double>(Count);
@@ -157,6 +181,7 @@ void modelc_replica_moments(intptr_t MeanP, intptr_t VarP, int64_t Channels,
 /// globally weighted sums, in rank r's units.
 void modelc_replica_grad_means(intptr_t SumDyP, intptr_t SumDyXhatP,
                                int64_t Channels, int64_t Count) {
+  Timed T;
   float *S1 = floats(SumDyP), *S2 = floats(SumDyXhatP);
   double W = currentShard().weight();
   std::vector<double> Mine(2 + 2 * Channels);
@@ -184,6 +209,7 @@ void modelc_replica_grad_means(intptr_t SumDyP, intptr_t SumDyXhatP,
 
 /// The number of values over all ranks, given this rank's.
 int64_t modelc_replica_total(int64_t Count) {
+  Timed T;
   std::vector<double> All = gatherDoubles({static_cast<double>(Count)});
   double Total = 0;
   for (double V : All)

@@ -67,6 +67,8 @@ struct MetricSums {
   double Loss = 0, DataLoss = 0;
   int64_t Examples = 0, Steps = 0;
   double Seconds = 0;
+  /// Of Seconds, the time in the step's collectives (data-parallel runs).
+  double CollectiveSeconds = 0;
   MetricSet Metrics;
 
   MetricSums() = default;

@@ -72,6 +72,11 @@ const Shard &currentShard();
 void gatherShards(const void *Mine, int64_t RowBytes, int64_t Global,
                   void *All);
 
+/// Seconds this process spent in the compiled step's collectives (the
+/// modelc_replica_* hooks, waiting for the other processes included) since
+/// the previous call.
+double takeCollectiveSeconds();
+
 /// Rank-order sum of `Value * weight()`: a per-shard mean to the global mean.
 double weightedSum(double Value);
 
