@@ -45,9 +45,6 @@ if (os.path.exists(os.path.join(config.modelc_obj_root, "lib", "libmodelc_runtim
     config.available_features.add("mpi")
 config.environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
 config.environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-# Open MPI keeps its allocations to the end: no leak report in ASan builds.
-if config.modelc_sanitize:
-    config.environment["ASAN_OPTIONS"] += ":detect_leaks=0"
 config.substitutions.append(("%mpirun", "mpirun --oversubscribe"))
 
 # C programs using a compiled library (--emit=lib): strict C99, and the link

@@ -430,12 +430,20 @@ void TrainStepBuilder::updateMovingStatistics() {
 }
 
 void TrainStepBuilder::reduceAcrossReplicas() {
-  // The fixed order of the message: trainable gradients in the order the
-  // optimizer takes them, then the statistics in layer order.
-  SmallVector<Value *> parts;
+  // The fixed order of the message: trainable gradients in the order of
+  // the variables' declarations (nn-flatten-optimizer's order, so its sweep
+  // reads them as one range), then the statistics in layer order.
+  DenseMap<StringRef, unsigned> position;
+  for (auto var : module.getOps<nn::VariableOp>())
+    position[var.getSymName()] = position.size();
+  SmallVector<std::pair<unsigned, Value *>> gradients;
   for (auto &[name, g] : paramGrads)
     if (variable(name).getTrainable())
-      parts.push_back(&g);
+      gradients.push_back({position.lookup(name), &g});
+  llvm::sort(gradients, llvm::less_first());
+  SmallVector<Value *> parts;
+  for (auto &[pos, g] : gradients)
+    parts.push_back(g);
   for (auto &[name, value] : shardStatistics)
     parts.push_back(&value);
   if (parts.empty())

@@ -80,6 +80,39 @@ bool sameKind(const Update &a, const Update &b) {
   return true;
 }
 
+/// The gradients `grads` as one range of a 1-D tensor, when each is (a
+/// reshape of) the slice that follows the previous one's: a data-parallel
+/// train step reduced them as one concatenation in this order
+/// (nn.replica_reduce), and concatenating them again would copy it.
+Value consecutiveSlices(OpBuilder &b, Location loc, ArrayRef<Value> grads) {
+  Value source;
+  int64_t first = 0, next = 0;
+  for (Value g : grads) {
+    if (auto expand = g.getDefiningOp<tensor::ExpandShapeOp>())
+      g = expand.getSrc();
+    auto slice = g.getDefiningOp<tensor::ExtractSliceOp>();
+    if (!slice || slice.getSourceType().getRank() != 1 ||
+        !slice.hasUnitStride() || slice.getStaticOffsets()[0] < 0 ||
+        slice.getStaticSizes()[0] < 0)
+      return {};
+    int64_t offset = slice.getStaticOffsets()[0];
+    if (!source) {
+      source = slice.getSource();
+      first = next = offset;
+    }
+    if (slice.getSource() != source || offset != next)
+      return {};
+    next += slice.getStaticSizes()[0];
+  }
+  if (first == 0 &&
+      next == cast<RankedTensorType>(source.getType()).getNumElements())
+    return source;
+  return tensor::ExtractSliceOp::create(
+      b, loc, source, ArrayRef<OpFoldResult>{b.getIndexAttr(first)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(next - first)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+}
+
 struct NNFlattenOptimizerPass
     : nn::impl::NNFlattenOptimizerBase<NNFlattenOptimizerPass> {
   using NNFlattenOptimizerBase::NNFlattenOptimizerBase;
@@ -166,16 +199,22 @@ struct NNFlattenOptimizerPass
       operands.push_back(
           nn::ReadFlatOp::create(b, loc, flatType, groups.back()));
     }
-    // Each gradient is flattened where it is computed, so nn-concat-in-place
-    // can insert it there (see that pass).
-    SmallVector<Value> grads;
-    for (const Update &u : group) {
-      Value g = u.op->getOperand(numState);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointAfterValue(g);
-      grads.push_back(nn::flatten(b, loc, g));
+    SmallVector<Value> raw;
+    for (const Update &u : group)
+      raw.push_back(u.op->getOperand(numState));
+    if (Value range = consecutiveSlices(b, loc, raw)) {
+      operands.push_back(range);
+    } else {
+      // Each gradient is flattened where it is computed, so
+      // nn-concat-in-place can insert it there (see that pass).
+      SmallVector<Value> grads;
+      for (Value g : raw) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointAfterValue(g);
+        grads.push_back(nn::flatten(b, loc, g));
+      }
+      operands.push_back(tensor::ConcatOp::create(b, loc, 0, grads));
     }
-    operands.push_back(tensor::ConcatOp::create(b, loc, 0, grads));
     Operation *first = group.front().op;
     for (Value scalar : first->getOperands().drop_front(numState + 1))
       operands.push_back(scalar);

@@ -1,12 +1,20 @@
 // RUN: modelc-opt %s -nn-build-train-step | FileCheck %s
+// RUN: modelc-opt %s -nn-build-train-step -nn-flatten-optimizer | FileCheck %s --check-prefix=FLAT
 
 // A data-parallel module (modelc --mpi): the trainable gradients and the
 // moving statistics of the batch norm that is not synchronized travel in
-// one nn.replica_reduce, in a fixed order (gradients as the optimizer
-// takes them, then statistics in layer order), before the optimizer reads
-// them; the synchronized batch norm's statistics are the global batch's
+// one nn.replica_reduce, in a fixed order (gradients in the variables'
+// declaration order, then statistics in layer order), before the optimizer
+// reads them; the synchronized batch norm's statistics are the global batch's
 // already and are assigned directly, with its variance correction
 // counting every process's elements.
+// nn-flatten-optimizer's sweep reads the reduced gradients as one range
+// instead of concatenating their slices again.
+// FLAT: %[[R:.*]] = nn.replica_reduce <mean>
+// FLAT-NOT: tensor.concat
+// FLAT: %[[W:.*]] = nn.read_flat [@"fc/kernel", @"bn1/gamma", @"bn2/beta"] : tensor<18xf32>
+// FLAT: %[[G:.*]] = tensor.extract_slice %[[R]][0] [18] [1] : tensor<24xf32> to tensor<18xf32>
+// FLAT: nn.sgd %[[W]], %[[G]]
 // CHECK-LABEL: func.func private @train_step(
 // CHECK: nn.batch_norm {{.*}}synchronized
 // CHECK: %{{.*}}, %[[M2:.*]], %[[V2:.*]] = nn.batch_norm
@@ -18,17 +26,17 @@
 // CHECK: %[[BN1V:.*]] = nn.moving_average
 // CHECK: %[[MA:.*]] = nn.moving_average %{{.*}}, %[[M2]]
 // CHECK: %[[VA:.*]] = nn.moving_average %{{.*}}, %[[V2]]
-// CHECK: %[[ALL:.*]] = tensor.concat dim(0) %[[DBETA:.*]], %[[DGAMMA:.*]], %[[DK:.*]], %[[MA]], %[[VA]] : (tensor<3xf32>, tensor<3xf32>, tensor<12xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<24xf32>
+// CHECK: %[[ALL:.*]] = tensor.concat dim(0) %[[DK:.*]], %[[DGAMMA:.*]], %[[DBETA:.*]], %[[MA]], %[[VA]] : (tensor<12xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<24xf32>
 // CHECK: %[[R:.*]] = nn.replica_reduce <mean> %[[ALL]] : tensor<24xf32> -> tensor<24xf32>
-// CHECK: %[[GB:.*]] = tensor.extract_slice %[[R]][0] [3] [1]
-// CHECK: %[[GG:.*]] = tensor.extract_slice %[[R]][3] [3] [1]
-// CHECK: %[[GK:.*]] = tensor.extract_slice %[[R]][6] [12] [1]
+// CHECK: %[[GK:.*]] = tensor.extract_slice %[[R]][0] [12] [1]
 // CHECK: %[[GKS:.*]] = tensor.expand_shape %[[GK]]
+// CHECK: %[[GG:.*]] = tensor.extract_slice %[[R]][12] [3] [1]
+// CHECK: %[[GB:.*]] = tensor.extract_slice %[[R]][15] [3] [1]
 // CHECK: %[[NM:.*]] = tensor.extract_slice %[[R]][18] [3] [1]
 // CHECK: %[[NV:.*]] = tensor.extract_slice %[[R]][21] [3] [1]
-// CHECK: nn.sgd %{{.*}}, %[[GB]]
-// CHECK: nn.sgd %{{.*}}, %[[GG]]
-// CHECK: nn.sgd %{{.*}}, %[[GKS]]
+// CHECK-DAG: nn.sgd %{{.*}}, %[[GB]]
+// CHECK-DAG: nn.sgd %{{.*}}, %[[GG]]
+// CHECK-DAG: nn.sgd %{{.*}}, %[[GKS]]
 // CHECK-DAG: nn.assign %[[BN1M]] to @"bn1/moving_mean"
 // CHECK-DAG: nn.assign %[[BN1V]] to @"bn1/moving_variance"
 // CHECK-DAG: nn.assign %[[NM]] to @"bn2/moving_mean"
