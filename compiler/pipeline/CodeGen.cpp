@@ -188,25 +188,3 @@ LogicalResult modelc::emitCode(llvm::Module &module, const std::string &cpu,
   detail::optimize(module, *machine);
   return detail::writeMachineCode(module, *machine, kind, path, error);
 }
-
-LogicalResult modelc::vectorShapeFor(const std::string &cpu,
-                                     PipelineOptions &options,
-                                     std::string &error) {
-  auto machine = detail::hostMachine(cpu, error);
-  if (!machine)
-    return failure();
-  const llvm::MCSubtargetInfo *info = machine->getMCSubtargetInfo();
-  // 32 zmm registers with AVX-512, 16 ymm with AVX: the accumulators get
-  // half of them (the rest hold the kernel's vector loads).
-  if (info->checkFeatures("+avx512f")) {
-    options.vectorLanes = 16;
-    options.accumulatorRegisters = 16;
-  } else if (info->checkFeatures("+avx")) {
-    options.vectorLanes = 8;
-    options.accumulatorRegisters = 8;
-  } else {
-    options.vectorLanes = 4;
-    options.accumulatorRegisters = 8;
-  }
-  return success();
-}

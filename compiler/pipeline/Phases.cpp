@@ -16,11 +16,19 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
 namespace {
+/// A pass option's number, shortest form ("2", "0.5").
+std::string number(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", value);
+  return text;
+}
+
 std::string join(const std::vector<std::string> &passes) {
   std::string text;
   for (const std::string &p : passes)
@@ -63,7 +71,11 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
         " fuse-epilogues=" + (options.fusion ? "true" : "false") +
         " vector-lanes=" + std::to_string(options.vectorLanes) +
         " accumulator-registers=" +
-        std::to_string(options.accumulatorRegisters) + "}";
+        std::to_string(options.accumulatorRegisters) +
+        " fma-latency=" + std::to_string(options.fmaLatency) +
+        " fmas-per-cycle=" + number(options.fmasPerCycle) +
+        " loads-per-cycle=" + number(options.loadsPerCycle) +
+        " l2-bytes=" + std::to_string(options.l2Bytes) + "}";
     std::vector<std::string> passes = {
         "nn-unshare-fills",
         "func.func(nn-concat-in-place,nn-pad-in-place)",

@@ -23,10 +23,10 @@ namespace {
 
 /// Below these, an op runs on one thread (a parallel region costs a few
 /// microseconds, more when the other core was busy): iterations of an
-/// element-wise op or reduction (memory bound), multiply-adds of a
-/// contraction (vectorized and register-blocked: some 20x cheaper each).
+/// element-wise op or reduction (memory bound), cycles of a contraction's
+/// vector FMAs (at the target's lanes and FMAs per cycle).
 constexpr double kParallelElements = 1 << 18;
-constexpr double kParallelMultiplyAdds = 1 << 23;
+constexpr double kParallelFmaCycles = 1 << 19;
 
 } // namespace
 
@@ -141,7 +141,9 @@ SmallVector<int64_t> vectorTiles(int64_t ev, int64_t lanes, int64_t limit) {
 
 class Planner {
 public:
-  Planner(int64_t lanes, int64_t accRegs) : lanes(lanes), accRegs(accRegs) {}
+  explicit Planner(const TargetModel &target)
+      : target(target), lanes(target.lanes),
+        accRegs(target.accumulatorRegisters) {}
 
   std::optional<TileConfig> plan(linalg::GenericOp op) const {
     if (!hasVectorizableBody(op))
@@ -265,8 +267,10 @@ private:
     double work = 1;
     for (unsigned d = 0; d < op.getNumLoops(); ++d)
       work *= double(ext(d));
-    config.parallel = work >= (config.contraction ? kParallelMultiplyAdds
-                                                  : kParallelElements);
+    config.parallel =
+        work >= (config.contraction
+                     ? kParallelFmaCycles * double(lanes) * target.fmasPerCycle
+                     : kParallelElements);
     return config;
   }
 
@@ -313,13 +317,15 @@ private:
     int64_t ev = ranges[v];
     // The register block r x vt: rows of m (broadcast loads of lhs) times
     // registers of v (vector loads of rhs). Scored by a throughput model of
-    // one reduction step of every tile, remainder tiles included: FMAs issue
-    // one per cycle, loads two per cycle, and each accumulator's FMA chain
-    // needs about 4 cycles (the FMA latency).
+    // one reduction step of every tile, remainder tiles included: the
+    // target's FMAs and loads per cycle, and each accumulator's FMA chain
+    // needs the FMA latency.
     auto chunks = [&](int64_t w) { return (w + lanes - 1) / lanes; };
     auto cycles = [&](int64_t rows, int64_t w) {
       double fmas = double(rows * chunks(w));
-      return std::max({fmas, double(rows + chunks(w)) / 2.0, 4.0});
+      return std::max({fmas / target.fmasPerCycle,
+                       double(rows + chunks(w)) / target.loadsPerCycle,
+                       double(target.fmaLatency)});
     };
     struct Choice {
       unsigned m;
@@ -395,8 +401,8 @@ private:
         reduction *= ext(d);
       }
     }
-    // Half of a 1 MB L2 (Zen 4).
-    const int64_t budget = 512 * 1024;
+    // Half of the L2.
+    const int64_t budget = target.l2Bytes / 2;
     int64_t footprint = (best->r + best->vt) * 4 * reduction;
     if (parallelTiles > 1 && footprint > budget) {
       unsigned r0 = reds.front();
@@ -419,6 +425,7 @@ private:
     return true;
   }
 
+  TargetModel target;
   int64_t lanes;
   int64_t accRegs;
 };
@@ -426,7 +433,7 @@ private:
 } // namespace
 
 std::optional<TileConfig>
-mlir::nn::vectorize::planTiles(linalg::GenericOp op, int64_t lanes,
-                               int64_t accumulatorRegisters) {
-  return Planner(lanes, accumulatorRegisters).plan(op);
+mlir::nn::vectorize::planTiles(linalg::GenericOp op,
+                               const TargetModel &target) {
+  return Planner(target).plan(op);
 }

@@ -570,6 +570,17 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
 struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
   using NNVectorizeBase::NNVectorizeBase;
 
+  TargetModel targetModel() const {
+    TargetModel t;
+    t.lanes = vectorLanes;
+    t.accumulatorRegisters = accumulatorRegisters;
+    t.fmaLatency = fmaLatency;
+    t.fmasPerCycle = fmasPerCycle;
+    t.loadsPerCycle = loadsPerCycle;
+    t.l2Bytes = l2Bytes;
+    return t;
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
@@ -598,9 +609,27 @@ struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
           return;
         generic = *g;
       }
-      config = planTiles(generic, vectorLanes, accumulatorRegisters);
+      config = planTiles(generic, targetModel());
       if (!config)
         return;
+      if (reportPlans) {
+        InFlightDiagnostic remark = generic.emitRemark("plan: tiles [");
+        llvm::interleaveComma(config->tileSizes, remark);
+        remark << "]";
+        if (config->contraction) {
+          int64_t rows = config->tileSizes[config->mDim];
+          remark << ", register block ";
+          if (rows)
+            remark << rows;
+          else
+            remark << "all";
+          remark << " rows of d" << config->mDim << " x d" << config->vectorDim;
+        }
+        if (config->outerDim >= 0)
+          remark << ", cache block " << config->outerBlock << " of d"
+                 << config->outerDim;
+        remark << (config->parallel ? ", threads" : ", one thread");
+      }
       if (fuseEpilogues && config->contraction && config->outerDim < 0)
         config->epilogue = findEpilogue(generic, config->storeAccumulators);
       // The zero fill of the accumulators, when nothing else reads it: the

@@ -116,6 +116,11 @@ cl::opt<bool> profile("profile",
                       cl::desc("time each compiled kernel, for the "
                                "executable's `bench --profile`"),
                       cl::init(false), cl::cat(category));
+cl::opt<bool> printPipeline(
+    "print-pipeline",
+    cl::desc("print what the planner knows of --target-cpu (and where each "
+             "number comes from) and each phase's pass pipeline, then stop"),
+    cl::init(false), cl::cat(category));
 cl::opt<bool> mpi("mpi",
                   cl::desc("data-parallel training under mpirun (SPEC 8): "
                            "the executable links Open MPI"),
@@ -356,8 +361,16 @@ int main(int argc, char **argv) {
   options.profile = profile;
   {
     std::string error;
-    if (failed(vectorShapeFor(targetCpu, options, error)))
+    if (failed(describeTarget(targetCpu, options, error)))
       return fail(error);
+  }
+  if (printPipeline) {
+    llvm::outs() << options.targetNotes;
+    for (Phase phase :
+         {Phase::NNTrain, Phase::Linalg, Phase::Loops, Phase::LLVM})
+      llvm::outs() << phaseName(phase) << ": " << pipelineFor(phase, options)
+                   << "\n";
+    return 0;
   }
   // Pass names are checked against the pipeline these options build, so a
   // typo is not a silent no-op.

@@ -37,15 +37,25 @@ struct PipelineOptions {
   bool fusion = true;
   /// Time each kernel (nn-outline-kernels{profile}) for `bench --profile`.
   bool profile = false;
-  /// f32 lanes of a vector register and the registers a contraction's
-  /// accumulators may use, from the target CPU (see vectorShapeFor).
+  /// What the tile planner knows of the target CPU (see describeTarget):
+  /// f32 lanes of a vector register, the registers a contraction's
+  /// accumulators may use, FMA latency, FMAs and loads per cycle, L2 bytes.
   int64_t vectorLanes = 16;
   int64_t accumulatorRegisters = 16;
+  int64_t fmaLatency = 4;
+  double fmasPerCycle = 1;
+  double loadsPerCycle = 2;
+  int64_t l2Bytes = 1 << 20;
+  /// Where each number came from, for --print-target.
+  std::string targetNotes;
 };
 
-/// Sets `options`' vector lanes and accumulator registers for `cpu`
-/// ("native" = the host): 16 lanes with AVX-512, 8 with AVX, else 4.
-mlir::LogicalResult vectorShapeFor(const std::string &cpu,
+/// Sets `options`' target model for `cpu` ("native" = the host) from LLVM's
+/// description of it: vector width and register count from the subtarget's
+/// features, FMA latency and FMA and load throughput from its scheduling
+/// model (the instructions a contraction kernel issues), the L2 size from
+/// the operating system for the host and from LLVM's cost model otherwise.
+mlir::LogicalResult describeTarget(const std::string &cpu,
                                    PipelineOptions &options,
                                    std::string &error);
 

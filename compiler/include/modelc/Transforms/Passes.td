@@ -277,12 +277,24 @@ def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
     Option<"accumulatorRegisters", "accumulator-registers", "int64_t",
            /*default=*/"16",
            "Vector registers a contraction's register block may use">,
+    Option<"fmaLatency", "fma-latency", "int64_t", /*default=*/"4",
+           "Cycles from a vector FMA to the next one that reads its result">,
+    Option<"fmasPerCycle", "fmas-per-cycle", "double", /*default=*/"1.0",
+           "Vector FMAs issued per cycle">,
+    Option<"loadsPerCycle", "loads-per-cycle", "double", /*default=*/"2.0",
+           "Vector loads issued per cycle">,
+    Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
+           "L2 cache of one core, in bytes (cache blocking keeps a "
+           "contraction's streamed inputs within half of it)">,
     Option<"parallel", "parallel", "bool", /*default=*/"false",
            "Turn the outermost tile loop of a parallel dimension into "
            "scf.parallel (for convert-scf-to-openmp)">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
            "Apply an element-wise consumer of a contraction (bias, batch "
            "norm, activation) to the kernel's accumulator registers">,
+    Option<"reportPlans", "report-plans", "bool", /*default=*/"false",
+           "A remark on each planned op: its tile sizes, a contraction's "
+           "register block, cache blocking and threads">,
     Option<"lowerVectors", "lower-vectors", "bool", /*default=*/"true",
            "Lower the vector code to 1-D vector ops (false: stop after "
            "vectorization and hoisting, for tests)">,

@@ -1,0 +1,145 @@
+//===- TargetDescription.cpp - the planner's numbers from LLVM's target ---===//
+//
+// nn-vectorize plans register blocks, cache blocking and threads from a few
+// numbers about the CPU. They come from LLVM's description of --target-cpu,
+// not from constants tuned on one machine:
+//
+// - vector width: the subtarget's features (AVX-512: 16 f32 lanes, 32
+//   registers, half of them for a contraction's accumulators; AVX: 8 lanes,
+//   16 registers; else SSE's 4 lanes);
+// - FMA latency and FMAs per cycle: the scheduling model's latency and
+//   reciprocal throughput of the kernel's FMA at that width (vfmadd231ps);
+// - loads per cycle: the same for its vector load (vmovups);
+// - L2 size: the host's, from the operating system, when compiling for the
+//   host's CPU; otherwise LLVM's cost model's (TargetTransformInfo).
+//
+//===----------------------------------------------------------------------===//
+#include "CodeGenImpl.h"
+
+#include "llvm/Analysis/TargetTransformInfo.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCInstrInfo.h"
+#include "llvm/MC/MCSchedule.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <optional>
+#include <unistd.h>
+
+using namespace mlir;
+
+namespace {
+
+struct Timing {
+  int latency;
+  double reciprocalThroughput;
+};
+
+/// Latency and reciprocal throughput of the instruction named `name` in
+/// the subtarget's scheduling model, if it has one for it.
+std::optional<Timing> timingOf(const llvm::MCSubtargetInfo &subtarget,
+                               const llvm::MCInstrInfo &instructions,
+                               llvm::StringRef name) {
+  const llvm::MCSchedModel &model = subtarget.getSchedModel();
+  if (!model.hasInstrSchedModel())
+    return std::nullopt;
+  for (unsigned opcode = 0; opcode < instructions.getNumOpcodes(); ++opcode) {
+    if (instructions.getName(opcode) != name)
+      continue;
+    const llvm::MCSchedClassDesc *desc =
+        model.getSchedClassDesc(instructions.get(opcode).getSchedClass());
+    if (!desc || !desc->isValid() || desc->isVariant())
+      return std::nullopt;
+    return Timing{
+        llvm::MCSchedModel::computeInstrLatency(subtarget, *desc),
+        llvm::MCSchedModel::getReciprocalThroughput(subtarget, *desc)};
+  }
+  return std::nullopt;
+}
+
+/// LLVM's cost model's L2 size for `machine`'s CPU.
+std::optional<unsigned> modelL2Bytes(llvm::TargetMachine &machine) {
+  llvm::LLVMContext context;
+  llvm::Module module("target", context);
+  auto *fn = llvm::Function::Create(
+      llvm::FunctionType::get(llvm::Type::getVoidTy(context), false),
+      llvm::GlobalValue::ExternalLinkage, "probe", module);
+  return machine.getTargetTransformInfo(*fn).getCacheSize(
+      llvm::TargetTransformInfo::CacheLevel::L2D);
+}
+
+} // namespace
+
+LogicalResult modelc::describeTarget(const std::string &cpu,
+                                     PipelineOptions &options,
+                                     std::string &error) {
+  auto machine = detail::hostMachine(cpu, error);
+  if (!machine)
+    return failure();
+  const llvm::MCSubtargetInfo &subtarget = *machine->getMCSubtargetInfo();
+  llvm::raw_string_ostream notes(options.targetNotes);
+  notes << "target " << subtarget.getCPU() << "\n";
+
+  const char *fma = "MULPSrr", *load = "MOVUPSrm";
+  if (subtarget.checkFeatures("+avx512f")) {
+    options.vectorLanes = 16;
+    options.accumulatorRegisters = 16;
+    fma = "VFMADD231PSZr";
+    load = "VMOVUPSZrm";
+  } else if (subtarget.checkFeatures("+avx")) {
+    options.vectorLanes = 8;
+    options.accumulatorRegisters = 8;
+    if (subtarget.checkFeatures("+fma"))
+      fma = "VFMADD231PSYr";
+    else
+      fma = "VMULPSYrr";
+    load = "VMOVUPSYrm";
+  } else {
+    options.vectorLanes = 4;
+    options.accumulatorRegisters = 8;
+  }
+  notes << "  vector-lanes " << options.vectorLanes
+        << ", accumulator-registers " << options.accumulatorRegisters
+        << " (subtarget features)\n";
+
+  const llvm::MCInstrInfo &instructions = *machine->getMCInstrInfo();
+  if (auto t = timingOf(subtarget, instructions, fma)) {
+    options.fmaLatency = std::max(1, t->latency);
+    options.fmasPerCycle = 1.0 / std::max(t->reciprocalThroughput, 0.125);
+    notes << "  fma-latency " << options.fmaLatency << ", fmas-per-cycle "
+          << llvm::format("%g", options.fmasPerCycle)
+          << " (scheduling model: " << fma << ")\n";
+  } else {
+    notes << "  fma-latency " << options.fmaLatency << ", fmas-per-cycle "
+          << llvm::format("%g", options.fmasPerCycle)
+          << " (defaults: no scheduling model for " << fma << ")\n";
+  }
+  if (auto t = timingOf(subtarget, instructions, load)) {
+    options.loadsPerCycle = 1.0 / std::max(t->reciprocalThroughput, 0.125);
+    notes << "  loads-per-cycle " << llvm::format("%g", options.loadsPerCycle)
+          << " (scheduling model: " << load << ")\n";
+  } else {
+    notes << "  loads-per-cycle " << llvm::format("%g", options.loadsPerCycle)
+          << " (default: no scheduling model for " << load << ")\n";
+  }
+
+  // LLVM's X86 cost model gives every CPU the same caches; the host's own
+  // are better known to the operating system.
+  bool host =
+      cpu == "native" || subtarget.getCPU() == llvm::sys::getHostCPUName();
+  long hostL2 = host ? ::sysconf(_SC_LEVEL2_CACHE_SIZE) : -1;
+  if (hostL2 > 0) {
+    options.l2Bytes = hostL2;
+    notes << "  l2-bytes " << options.l2Bytes << " (this machine)\n";
+  } else if (std::optional<unsigned> l2 = modelL2Bytes(*machine)) {
+    options.l2Bytes = *l2;
+    notes << "  l2-bytes " << options.l2Bytes << " (LLVM's cost model)\n";
+  } else {
+    notes << "  l2-bytes " << options.l2Bytes << " (default)\n";
+  }
+  return success();
+}
