@@ -960,9 +960,13 @@ void Analyzer::buildNormalized() {
 
   // FNV-1a over the normalized text: equal models, equal fingerprints.
   // Metrics are left out: the runtime computes them, so adding one must not
-  // orphan the model's checkpoints.
+  // orphan the model's checkpoints. So is `synchronized`: it says how
+  // processes share a batch's statistics, and the state is the same.
+  json identity = n;
+  for (json &layer : identity["layers"])
+    layer.erase("synchronized");
   uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : dumpJson(n)) {
+  for (unsigned char c : dumpJson(identity)) {
     h ^= c;
     h *= 1099511628211ull;
   }

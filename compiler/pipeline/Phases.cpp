@@ -69,13 +69,13 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
         std::string("nn-vectorize{parallel=") +
         (options.threads ? "true" : "false") +
         " fuse-epilogues=" + (options.fusion ? "true" : "false") +
-        " vector-lanes=" + std::to_string(options.vectorLanes) +
+        " vector-lanes=" + std::to_string(options.target.lanes) +
         " accumulator-registers=" +
-        std::to_string(options.accumulatorRegisters) +
-        " fma-latency=" + std::to_string(options.fmaLatency) +
-        " fmas-per-cycle=" + number(options.fmasPerCycle) +
-        " loads-per-cycle=" + number(options.loadsPerCycle) +
-        " l2-bytes=" + std::to_string(options.l2Bytes) + "}";
+        std::to_string(options.target.accumulatorRegisters) +
+        " fma-latency=" + std::to_string(options.target.fmaLatency) +
+        " fmas-per-cycle=" + number(options.target.fmasPerCycle) +
+        " loads-per-cycle=" + number(options.target.loadsPerCycle) +
+        " l2-bytes=" + std::to_string(options.target.l2Bytes) + "}";
     std::vector<std::string> passes = {
         "nn-unshare-fills",
         "func.func(nn-concat-in-place,nn-pad-in-place)",

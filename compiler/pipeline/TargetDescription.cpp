@@ -86,44 +86,50 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
 
   const char *fma = "MULPSrr", *load = "MOVUPSrm";
   if (subtarget.checkFeatures("+avx512f")) {
-    options.vectorLanes = 16;
-    options.accumulatorRegisters = 16;
+    options.target.lanes = 16;
+    options.target.accumulatorRegisters = 16;
     fma = "VFMADD231PSZr";
     load = "VMOVUPSZrm";
   } else if (subtarget.checkFeatures("+avx")) {
-    options.vectorLanes = 8;
-    options.accumulatorRegisters = 8;
+    options.target.lanes = 8;
+    options.target.accumulatorRegisters = 8;
     if (subtarget.checkFeatures("+fma"))
       fma = "VFMADD231PSYr";
     else
       fma = "VMULPSYrr";
     load = "VMOVUPSYrm";
   } else {
-    options.vectorLanes = 4;
-    options.accumulatorRegisters = 8;
+    options.target.lanes = 4;
+    options.target.accumulatorRegisters = 8;
   }
-  notes << "  vector-lanes " << options.vectorLanes
-        << ", accumulator-registers " << options.accumulatorRegisters
+  notes << "  vector-lanes " << options.target.lanes
+        << ", accumulator-registers " << options.target.accumulatorRegisters
         << " (subtarget features)\n";
 
   const llvm::MCInstrInfo &instructions = *machine->getMCInstrInfo();
   if (auto t = timingOf(subtarget, instructions, fma)) {
-    options.fmaLatency = std::max(1, t->latency);
-    options.fmasPerCycle = 1.0 / std::max(t->reciprocalThroughput, 0.125);
-    notes << "  fma-latency " << options.fmaLatency << ", fmas-per-cycle "
-          << llvm::format("%g", options.fmasPerCycle)
+    options.target.fmaLatency = std::max(1, t->latency);
+    options.target.fmasPerCycle =
+        1.0 / std::max(t->reciprocalThroughput, 0.125);
+    notes << "  fma-latency " << options.target.fmaLatency
+          << ", fmas-per-cycle "
+          << llvm::format("%g", options.target.fmasPerCycle)
           << " (scheduling model: " << fma << ")\n";
   } else {
-    notes << "  fma-latency " << options.fmaLatency << ", fmas-per-cycle "
-          << llvm::format("%g", options.fmasPerCycle)
+    notes << "  fma-latency " << options.target.fmaLatency
+          << ", fmas-per-cycle "
+          << llvm::format("%g", options.target.fmasPerCycle)
           << " (defaults: no scheduling model for " << fma << ")\n";
   }
   if (auto t = timingOf(subtarget, instructions, load)) {
-    options.loadsPerCycle = 1.0 / std::max(t->reciprocalThroughput, 0.125);
-    notes << "  loads-per-cycle " << llvm::format("%g", options.loadsPerCycle)
+    options.target.loadsPerCycle =
+        1.0 / std::max(t->reciprocalThroughput, 0.125);
+    notes << "  loads-per-cycle "
+          << llvm::format("%g", options.target.loadsPerCycle)
           << " (scheduling model: " << load << ")\n";
   } else {
-    notes << "  loads-per-cycle " << llvm::format("%g", options.loadsPerCycle)
+    notes << "  loads-per-cycle "
+          << llvm::format("%g", options.target.loadsPerCycle)
           << " (default: no scheduling model for " << load << ")\n";
   }
 
@@ -133,13 +139,14 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
       cpu == "native" || subtarget.getCPU() == llvm::sys::getHostCPUName();
   long hostL2 = host ? ::sysconf(_SC_LEVEL2_CACHE_SIZE) : -1;
   if (hostL2 > 0) {
-    options.l2Bytes = hostL2;
-    notes << "  l2-bytes " << options.l2Bytes << " (this machine)\n";
+    options.target.l2Bytes = hostL2;
+    notes << "  l2-bytes " << options.target.l2Bytes << " (this machine)\n";
   } else if (std::optional<unsigned> l2 = modelL2Bytes(*machine)) {
-    options.l2Bytes = *l2;
-    notes << "  l2-bytes " << options.l2Bytes << " (LLVM's cost model)\n";
+    options.target.l2Bytes = *l2;
+    notes << "  l2-bytes " << options.target.l2Bytes
+          << " (LLVM's cost model)\n";
   } else {
-    notes << "  l2-bytes " << options.l2Bytes << " (default)\n";
+    notes << "  l2-bytes " << options.target.l2Bytes << " (default)\n";
   }
   return success();
 }

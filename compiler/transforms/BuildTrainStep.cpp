@@ -88,8 +88,8 @@ private:
   llvm::MapVector<StringRef, Value> updates;
   SmallVector<Operation *> forwardOps; // cloned, in order
   bool dataParallel = false;
-  /// Moving statistics waiting for reduceAcrossReplicas (data-parallel).
-  llvm::MapVector<StringRef, Value> shardStatistics;
+  /// Moving statistics reduceAcrossReplicas averages (data-parallel).
+  llvm::SetVector<StringRef> shardStatistics;
 };
 
 void TrainStepBuilder::accumulate(Value of, Value grad) {
@@ -391,13 +391,13 @@ void TrainStepBuilder::updateMovingStatistics() {
     auto bn = dyn_cast<nn::BatchNormOp>(op);
     if (!bn)
       continue;
-    // A shard's statistics are averaged over the processes (SPEC 8); a
-    // synchronized layer's are the global batch's already.
+    // A shard's statistics are averaged over the processes (SPEC 8), after
+    // every layer that shares them has updated them; a synchronized
+    // layer's are the global batch's already.
     auto assign = [&](StringRef name, Value value) {
+      this->assign(name, value);
       if (dataParallel && !bn.getSynchronized())
-        shardStatistics[name] = value;
-      else
-        this->assign(name, value);
+        shardStatistics.insert(name);
     };
     auto readName = [](Value v) {
       return cast<nn::ReadOp>(v.getDefiningOp()).getVariable();
@@ -444,8 +444,8 @@ void TrainStepBuilder::reduceAcrossReplicas() {
   SmallVector<Value *> parts;
   for (auto &[pos, g] : gradients)
     parts.push_back(g);
-  for (auto &[name, value] : shardStatistics)
-    parts.push_back(&value);
+  for (StringRef name : shardStatistics)
+    parts.push_back(&updates[name]);
   if (parts.empty())
     return;
   Location l = NameLoc::get(b.getStringAttr("replica_reduce"), loc());
@@ -471,8 +471,6 @@ void TrainStepBuilder::reduceAcrossReplicas() {
     *v = nn::unflatten(b, l, slice, type);
     offset += size;
   }
-  for (auto &[name, value] : shardStatistics)
-    assign(name, value);
 }
 
 LogicalResult TrainStepBuilder::build() {

@@ -141,7 +141,7 @@ SmallVector<int64_t> vectorTiles(int64_t ev, int64_t lanes, int64_t limit) {
 
 class Planner {
 public:
-  explicit Planner(const TargetModel &target)
+  explicit Planner(const nn::TargetModel &target)
       : target(target), lanes(target.lanes),
         accRegs(target.accumulatorRegisters) {}
 
@@ -425,7 +425,7 @@ private:
     return true;
   }
 
-  TargetModel target;
+  nn::TargetModel target;
   int64_t lanes;
   int64_t accRegs;
 };

@@ -570,8 +570,8 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
 struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
   using NNVectorizeBase::NNVectorizeBase;
 
-  TargetModel targetModel() const {
-    TargetModel t;
+  nn::TargetModel targetModel() const {
+    nn::TargetModel t;
     t.lanes = vectorLanes;
     t.accumulatorRegisters = accumulatorRegisters;
     t.fmaLatency = fmaLatency;

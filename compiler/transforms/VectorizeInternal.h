@@ -9,6 +9,7 @@
 #define MODELC_TRANSFORMS_VECTORIZEINTERNAL_H
 
 #include "ContractionKernel.h"
+#include "modelc/Transforms/TargetModel.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
@@ -46,26 +47,10 @@ struct TileConfig {
   int64_t outerBlock = 0;
 };
 
-/// What the planner knows of the target (nn-vectorize's options; the
-/// driver derives them from LLVM's description of --target-cpu).
-struct TargetModel {
-  /// f32 lanes of a vector register.
-  int64_t lanes = 16;
-  /// Vector registers a contraction's accumulators may use.
-  int64_t accumulatorRegisters = 16;
-  /// Cycles from one vector FMA to the next that reads its result.
-  int64_t fmaLatency = 4;
-  /// Vector FMAs and vector loads issued per cycle.
-  double fmasPerCycle = 1;
-  double loadsPerCycle = 2;
-  /// Bytes of the L2 cache of one core.
-  int64_t l2Bytes = 1 << 20;
-};
-
 /// The tile plan of `op` on `target`; none if the op is left to the scalar
 /// loops.
 std::optional<TileConfig> planTiles(linalg::GenericOp op,
-                                    const TargetModel &target);
+                                    const nn::TargetModel &target);
 
 /// True if the body only has ops the vectorizer turns into vector code.
 bool hasVectorizableBody(linalg::GenericOp op);

@@ -113,15 +113,19 @@ private:
     if (replicas().rank() == 0)
       std::fprintf(Json ? stderr : stdout, "%s\n", S.c_str());
   }
-  /// The examples of a global batch of `Count` that `Ranks` processes
-  /// cannot share (ghost batches, fewer examples than processes); "" if
-  /// none.
+  /// Why the processes cannot share a global batch of `Count` examples
+  /// (ghost batches that do not divide a shard); "" if they can.
   std::string unsplittable(int64_t Count) const;
+  /// Under mpirun: stops with an error unless every rank computed the same
+  /// run (position, seed, data size, batches): a rank with another
+  /// checkpoint or data file would wait in another collective.
+  void checkRanksAgree() const;
   void trainStep(int64_t Pos);
   void setUpMonitor(const ParsedArgs &P);
   void logRecord(int64_t Epoch);
-  /// Returns false when early stopping ends the run.
+  /// Returns false when early stopping ends the run (rank 0 decides).
   bool endEpoch(int64_t Epoch);
+  bool endEpochHere(int64_t Epoch);
   void save();
 
   const ModelInfo &M;
@@ -140,14 +144,15 @@ private:
   std::vector<Array> BatchInputs, BatchLabels, Outputs;
   // Under mpirun: the whole batch's loss logits and labels, for metrics.
   Array GlobalLogits, GlobalLabels;
+  // Rows a process without examples in a short batch still runs (weight 0):
+  // the collectives are inside the compiled step. A multiple of every
+  // virtual_batch_size.
+  int64_t IdleRows = 1;
   MetricSums SinceLog, ThisEpoch;
 };
 
 std::string Trainer::unsplittable(int64_t Count) const {
   int Ranks = replicas().size();
-  if (Count < Ranks)
-    return format("%lld example%s cannot be shared by %d processes",
-                  static_cast<long long>(Count), Count == 1 ? "" : "s", Ranks);
   for (int R = 0; R < Ranks; ++R) {
     int64_t Part = shardOf(Count, R, Ranks).Count;
     for (int64_t V : M.VirtualBatchSizes)
@@ -164,6 +169,24 @@ std::string Trainer::unsplittable(int64_t Count) const {
                             static_cast<long long>(Count));
   }
   return "";
+}
+
+void Trainer::checkRanksAgree() const {
+  const char *Names[] = {"global_step", "seed", "the number of examples",
+                         "steps per epoch", "the last step"};
+  int64_t Mine[] = {S.GlobalStep, S.Seed, Data.NumExamples, StepsPerEpoch,
+                    Target};
+  constexpr size_t N = sizeof(Mine) / sizeof(Mine[0]);
+  std::vector<int64_t> All(N * replicas().size());
+  replicas().allGather(Mine, sizeof Mine, All.data());
+  for (int R = 1; R < replicas().size(); ++R)
+    for (size_t I = 0; I < N; ++I)
+      if (All[R * N + I] != All[I])
+        throw Error(format("rank %d's %s (%lld) differs from rank 0's "
+                           "(%lld): give every process the same data and "
+                           "checkpoint files",
+                           R, Names[I], static_cast<long long>(All[R * N + I]),
+                           static_cast<long long>(All[I])));
 }
 
 int Trainer::run(const ParsedArgs &P) {
@@ -269,6 +292,7 @@ int Trainer::run(const ParsedArgs &P) {
          " has reached " + std::to_string(Target));
 
   if (replicas().size() > 1) {
+    checkRanksAgree();
     // Every rank starts from rank 0's state, whatever its files said.
     replicas().broadcast(S.arena(), M.StateSize * int64_t(sizeof(float)));
     note(format("data-parallel: %d processes, each global batch of %lld "
@@ -284,8 +308,11 @@ int Trainer::run(const ParsedArgs &P) {
     GlobalLabels = Array(L.dtype(), Shape, L.itemSize());
     const TensorSpec &T = M.Outputs[M.LossLogits];
     GlobalLogits = Array(T.Type, T.withBatch(MaxBatch));
+    for (int64_t V : M.VirtualBatchSizes)
+      IdleRows = std::lcm(IdleRows, V);
     // Each rank's inputs are its shard, at most the first rank's.
-    MaxBatch = shardOf(MaxBatch, 0, replicas().size()).Count;
+    MaxBatch =
+        std::max(shardOf(MaxBatch, 0, replicas().size()).Count, IdleRows);
   }
   for (const Array &X : Data.Inputs) {
     std::vector<int64_t> Shape = X.shape();
@@ -310,6 +337,8 @@ int Trainer::run(const ParsedArgs &P) {
                 static_cast<long long>(Watch->bestEpoch())));
     Target = S.GlobalStep;
   }
+  // Early stopping reads each rank's checkpoint: rank 0 decides for all.
+  replicas().broadcast(&Target, sizeof Target);
   while (S.GlobalStep < Target) {
     int64_t Epoch = S.GlobalStep / StepsPerEpoch;
     int64_t Pos = S.GlobalStep % StepsPerEpoch;
@@ -338,15 +367,25 @@ void Trainer::trainStep(int64_t Pos) {
   Shard Part = shardOf(Global, replicas().rank(), replicas().size());
   setCurrentShard(Part);
   int64_t First = Pos * Batch + Part.Offset, Count = Part.Count;
+  // A process without examples (a batch smaller than the processes) runs
+  // the batch's first examples with weight 0: the hooks leave it out.
+  std::vector<int64_t> Idle;
+  const int64_t *Rows = Order.data() + First;
+  if (Count == 0) {
+    for (int64_t I = 0; I < IdleRows; ++I)
+      Idle.push_back(Order[Pos * Batch + I % Global]);
+    Rows = Idle.data();
+    Count = IdleRows;
+  }
   EntryBuffers B;
   B.Arena = S.arena();
   B.Batch = Count;
   for (size_t I = 0; I < BatchInputs.size(); ++I) {
-    gatherExamples(Data.Inputs[I], Order.data() + First, Count, BatchInputs[I]);
+    gatherExamples(Data.Inputs[I], Rows, Count, BatchInputs[I]);
     B.Inputs.push_back(BatchInputs[I].data());
   }
   for (size_t I = 0; I < BatchLabels.size(); ++I) {
-    gatherExamples(Data.Labels[I], Order.data() + First, Count, BatchLabels[I]);
+    gatherExamples(Data.Labels[I], Rows, Count, BatchLabels[I]);
     B.Labels.push_back(BatchLabels[I].data());
   }
   for (Array &Y : Outputs)
@@ -475,6 +514,12 @@ void Trainer::setUpMonitor(const ParsedArgs &P) {
 }
 
 bool Trainer::endEpoch(int64_t Epoch) {
+  char Go = endEpochHere(Epoch);
+  replicas().broadcast(&Go, 1);
+  return Go;
+}
+
+bool Trainer::endEpochHere(int64_t Epoch) {
   MetricSums V(M);
   if (HasVal)
     V = evaluateDataset(M, *EvalEntry, S.arena(), Val, Batch);

@@ -102,8 +102,9 @@ int main(int Argc, char **Argv) {
   // Under mpirun, errors name their rank and end every rank.
   std::string Where = Prog;
   auto Fail = [&](int Code) {
+    // SPEC 8: an error on any rank ends all of them with exit 1.
     if (replicas().size() > 1)
-      replicas().abortAll(Code);
+      replicas().abortAll(1);
     replicas().finish();
     return Code;
   };
@@ -119,7 +120,8 @@ int main(int Argc, char **Argv) {
       if (replicas().rank() != 0 && !std::freopen("/dev/null", "w", stdout))
         throw Error("cannot silence stdout of rank " +
                     std::to_string(replicas().rank()));
-    } else if (int N = launchedProcesses(); N > 1) {
+    } else if (int N = launchedProcesses();
+               N > 1 && Argc > 1 && std::strcmp(Argv[1], "train") == 0) {
       throw Error(format("started as %d processes (mpirun), but this "
                          "executable was built without MPI; rebuild it "
                          "with `modelc --mpi` (SPEC 8)",

@@ -148,6 +148,9 @@ void modelc_replica_mean(intptr_t Data, int64_t N) {
 void modelc_replica_moments(intptr_t MeanP, intptr_t VarP, int64_t Channels,
                             int64_t Count) {
   Timed T;
+  // A process without examples ran stand-in rows: they do not count.
+  if (currentShard().Global > 0 && currentShard().Count == 0)
+    Count = 0;
   float *Mean = floats(MeanP), *Var = floats(VarP);
   std::vector<double> Mine(1 + 2 * Channels);
   Mine[0] = static_cast<double>(Count);
@@ -185,6 +188,8 @@ void modelc_replica_grad_means(intptr_t SumDyP, intptr_t SumDyXhatP,
   float *S1 = floats(SumDyP), *S2 = floats(SumDyXhatP);
   double W = currentShard().weight();
   std::vector<double> Mine(2 + 2 * Channels);
+  if (currentShard().Global > 0 && currentShard().Count == 0)
+    Count = 0;
   Mine[0] = static_cast<double>(Count);
   Mine[1] = W;
   for (int64_t C = 0; C < Channels; ++C) {
@@ -202,14 +207,18 @@ void modelc_replica_grad_means(intptr_t SumDyP, intptr_t SumDyXhatP,
       A += P[1] * P[2 + C];
       B += P[1] * P[2 + Channels + C];
     }
-    S1[C] = static_cast<float>(A / (W * Total));
-    S2[C] = static_cast<float>(B / (W * Total));
+    // A process without examples (weight 0) contributes nothing: any
+    // finite value will do.
+    S1[C] = W > 0 ? static_cast<float>(A / (W * Total)) : 0.0f;
+    S2[C] = W > 0 ? static_cast<float>(B / (W * Total)) : 0.0f;
   }
 }
 
 /// The number of values over all ranks, given this rank's.
 int64_t modelc_replica_total(int64_t Count) {
   Timed T;
+  if (currentShard().Global > 0 && currentShard().Count == 0)
+    Count = 0;
   std::vector<double> All = gatherDoubles({static_cast<double>(Count)});
   double Total = 0;
   for (double V : All)

@@ -2,11 +2,11 @@
 #include "Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
 
 #include <algorithm>
@@ -207,14 +207,15 @@ bool nn::isSynchronized(Operation *op) {
 }
 
 ValueRange nn::callRuntime(OpBuilder &b, Location loc, Operation *from,
-                           StringRef name, ValueRange args,
-                           TypeRange results) {
+                           StringRef name, ValueRange args, TypeRange results) {
   auto module = from->getParentOfType<ModuleOp>();
   auto fn = module.lookupSymbol<func::FuncOp>(name);
   if (!fn) {
-    OpBuilder mb(module.getBodyRegion());
-    fn = func::FuncOp::create(mb, module.getLoc(), name,
-                              mb.getFunctionType(args.getTypes(), results));
+    // Through `b` (the pattern's rewriter): the conversion sees the new op.
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    fn = func::FuncOp::create(b, module.getLoc(), name,
+                              b.getFunctionType(args.getTypes(), results));
     fn.setPrivate();
   }
   return func::CallOp::create(b, loc, fn, args).getResults();

@@ -6,6 +6,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
+#include "modelc/Transforms/TargetModel.h"
 
 #include <memory>
 #include <string>
@@ -37,15 +38,8 @@ struct PipelineOptions {
   bool fusion = true;
   /// Time each kernel (nn-outline-kernels{profile}) for `bench --profile`.
   bool profile = false;
-  /// What the tile planner knows of the target CPU (see describeTarget):
-  /// f32 lanes of a vector register, the registers a contraction's
-  /// accumulators may use, FMA latency, FMAs and loads per cycle, L2 bytes.
-  int64_t vectorLanes = 16;
-  int64_t accumulatorRegisters = 16;
-  int64_t fmaLatency = 4;
-  double fmasPerCycle = 1;
-  double loadsPerCycle = 2;
-  int64_t l2Bytes = 1 << 20;
+  /// What the tile planner knows of the target CPU (see describeTarget).
+  mlir::nn::TargetModel target;
   /// Where each number came from, for --print-target.
   std::string targetNotes;
 };

@@ -25,8 +25,8 @@ public:
   virtual ~Replicas() = default;
   virtual int rank() const { return 0; }
   virtual int size() const { return 1; }
-  /// X <- the sum over ranks r of Weight_r * X_r, added in rank order in
-  /// double and rounded once.
+  /// X <- the sum over ranks r of Weight_r * X_r: each product rounded to
+  /// float, the products added in rank order in double, the sum rounded.
   virtual void sumInRankOrder(float *X, int64_t N, double Weight);
   /// Every rank's `Bytes` bytes, in rank order, into `All` (size() * Bytes).
   virtual void allGather(const void *Mine, int64_t Bytes, void *All);

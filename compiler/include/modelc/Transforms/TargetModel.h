@@ -1,0 +1,30 @@
+//===- TargetModel.h - what the tile planner knows of the CPU ---*- C++ -*-===//
+//
+// nn-vectorize's options (one each); the driver fills them from LLVM's
+// description of --target-cpu (compiler/pipeline/TargetDescription.cpp).
+//
+//===----------------------------------------------------------------------===//
+#ifndef MODELC_TRANSFORMS_TARGETMODEL_H
+#define MODELC_TRANSFORMS_TARGETMODEL_H
+
+#include <cstdint>
+
+namespace mlir::nn {
+
+struct TargetModel {
+  /// f32 lanes of a vector register.
+  int64_t lanes = 16;
+  /// Vector registers a contraction's accumulators may use.
+  int64_t accumulatorRegisters = 16;
+  /// Cycles from one vector FMA to the next that reads its result.
+  int64_t fmaLatency = 4;
+  /// Vector FMAs and vector loads issued per cycle.
+  double fmasPerCycle = 1;
+  double loadsPerCycle = 2;
+  /// Bytes of the L2 cache of one core.
+  int64_t l2Bytes = 1 << 20;
+};
+
+} // namespace mlir::nn
+
+#endif
