@@ -77,14 +77,18 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
         " loads-per-cycle=" + number(options.target.loadsPerCycle) +
         " l2-bytes=" + std::to_string(options.target.l2Bytes) + "}";
     std::vector<std::string> passes = {
-        "nn-unshare-fills",
-        "func.func(nn-concat-in-place,nn-pad-in-place)",
+        "nn-unshare-fills", "func.func(nn-concat-in-place,nn-pad-in-place)",
         "nn-eliminate-empty-tensors",
         "one-shot-bufferize{bufferize-function-boundaries "
         "function-boundary-type-conversion=identity-layout-map}",
         "buffer-deallocation-pipeline",
-        "func.func(nn-copies-to-linalg," + vectorize +
-            ",convert-linalg-to-loops,canonicalize,cse)"};
+        // The CPU code generator (--print-pipeline shows the target's
+        // numbers in nn-vectorize's options).
+        std::string("func.func(nn-copies-to-linalg,") +
+            (options.threads ? "codegen-split-reductions," : "") + vectorize +
+            ",codegen-lower-vectors,codegen-tile-loops{parallel=" +
+            (options.threads ? "true" : "false") +
+            "},convert-linalg-to-loops,canonicalize,cse)"};
     if (options.threads)
       passes.push_back("convert-scf-to-openmp");
     passes.push_back(options.profile ? "nn-outline-kernels{profile=true}"

@@ -1,23 +1,32 @@
 //===- SplitReductions.cpp - channel reductions over threads --------------===//
 //
-// A reduction into the channels (batch-norm statistics and their backward
-// sums, bias gradients) has no parallel tile loop worth threads: its
-// parallel dimension is a few registers wide. It is split into a fixed
-// number of chunks of its outermost reduction dimension, each summed into
-// its own partial result (in parallel), then the partials are added to the
-// output in chunk order. The chunk count is a constant, so the result does
-// not depend on the number of threads; the order of the sums differs from
-// the scalar loops' one (partial sums, as in a pairwise summation).
+// `codegen-split-reductions` (before nn-vectorize, with threads): a reduction
+// into the channels (batch-norm statistics and their backward sums, bias
+// gradients) has no parallel tile loop worth threads: its parallel dimension is
+// a few registers wide. It is split into a fixed number of chunks of its
+// outermost reduction dimension, each summed into its own partial result (in
+// parallel), then the partials are added to the output in chunk order. The
+// chunk count is a constant, so the result does not depend on the number of
+// threads; the order of the sums differs from the scalar loops' one (partial
+// sums, as in a pairwise summation).
 //
 //===----------------------------------------------------------------------===//
+#include "modelc/Transforms/Passes.h"
+
 #include "VectorizeInternal.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_CODEGENSPLITREDUCTIONS
+#include "modelc/Transforms/Passes.h.inc"
+} // namespace mlir::nn
 
 using namespace mlir;
 using namespace mlir::nn::vectorize;
@@ -226,3 +235,10 @@ void mlir::nn::vectorize::splitReductions(Operation *func) {
   for (linalg::GenericOp op : candidates)
     (void)splitOne(rewriter, op);
 }
+
+namespace {
+struct CodegenSplitReductionsPass
+    : nn::impl::CodegenSplitReductionsBase<CodegenSplitReductionsPass> {
+  void runOnOperation() override { splitReductions(getOperation()); }
+};
+} // namespace

@@ -82,6 +82,10 @@ void epilogueAsGeneric(RewriterBase &rewriter, linalg::GenericOp tiled,
 /// summed in parallel, then added up in order (SplitReductions.cpp).
 void splitReductions(Operation *func);
 
+/// Marks the tile loops nn-vectorize found worth running on threads
+/// (codegen-tile-loops makes them scf.parallel).
+constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
+
 } // namespace mlir::nn::vectorize
 
 #endif // MODELC_TRANSFORMS_VECTORIZEINTERNAL_H

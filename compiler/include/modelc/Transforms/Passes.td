@@ -295,15 +295,66 @@ def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
     Option<"reportPlans", "report-plans", "bool", /*default=*/"false",
            "A remark on each planned op: its tile sizes, a contraction's "
            "register block, cache blocking and threads">,
-    Option<"lowerVectors", "lower-vectors", "bool", /*default=*/"true",
-           "Lower the vector code to 1-D vector ops (false: stop after "
-           "vectorization and hoisting, for tests)">,
   ];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
     "mlir::vector::VectorDialect", "mlir::memref::MemRefDialect",
     "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
     "mlir::LLVM::LLVMDialect"];
+}
+
+def CodegenSplitReductions
+    : Pass<"codegen-split-reductions", "func::FuncOp"> {
+  let summary = "Split large reductions into the channels into chunks summed "
+                "in parallel";
+  let description = [{
+    Before `nn-vectorize`, in builds with threads: a reduction into the
+    channels (batch-norm statistics, bias gradients) has no parallel tile
+    loop wide enough for threads, so its outermost reduction dimension is
+    split into a fixed number of chunks (4), each summed into its own
+    partial result, then added to the output in chunk order. The result
+    does not depend on the number of threads.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
+def CodegenLowerVectors : Pass<"codegen-lower-vectors", "func::FuncOp"> {
+  let summary = "Lower n-D vector code to 1-D, register-sized vector ops";
+  let description = [{
+    After `nn-vectorize`: contractions become outer products and then FMAs,
+    multi-reductions become inner-parallel adds, transfers lose their
+    permutations, broadcasts and leading unit dimensions and become 1-D
+    loads and stores (`vector-to-scf` with full unrolling), one family of
+    patterns at a time, with the vector canonicalizations in between.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def CodegenTileLoops : Pass<"codegen-tile-loops", "func::FuncOp"> {
+  let summary = "Tile loops to threads; no unrolling of vector loops";
+  let description = [{
+    The tile loops `nn-vectorize` marked worth running on threads (no
+    loop-carried values, more than one iteration; a few iterations take the
+    constant loops nested below into one linearized loop) become
+    `scf.parallel` for `convert-scf-to-openmp` when `parallel` is set; each
+    iteration computes its own output slice with the same operations in the
+    same order, so results do not depend on the thread count. Without
+    `parallel` the marks are dropped. Every loop with a vector body gets a
+    `loop_annotation` that disables LLVM's unroller: the bodies are already
+    register-sized.
+  }];
+  let options = [
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Turn the marked tile loops into scf.parallel">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 #endif
