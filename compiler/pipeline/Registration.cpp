@@ -1,4 +1,5 @@
 //===- Registration.cpp - every modelc pass, by name ----------------------===//
+#include "modelc/Codegen/Passes.h"
 #include "modelc/Conversion/Passes.h"
 #include "modelc/Pipeline/Pipeline.h"
 #include "modelc/Transforms/Passes.h"
@@ -6,4 +7,5 @@
 void modelc::registerModelcPasses() {
   mlir::nn::registerNNTransformsPasses();
   mlir::nn::registerNNConversionPasses();
+  mlir::nn::registerCodegenPasses();
 }

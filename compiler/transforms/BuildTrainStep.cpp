@@ -11,7 +11,7 @@
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Transforms/Passes.h"
 
-#include "FlatViews.h"
+#include "modelc/Transforms/FlatViews.h"
 #include "TotalLoss.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -6,7 +6,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
-#include "modelc/Transforms/TargetModel.h"
+#include "modelc/Codegen/TargetModel.h"
 
 #include <memory>
 #include <string>

@@ -8,7 +8,7 @@
 // optimizer sees many small functions and its time grows with the model.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Transforms/Passes.h"
+#include "modelc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,7 +21,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNOUTLINEKERNELS
-#include "modelc/Transforms/Passes.h.inc"
+#include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;

@@ -11,7 +11,7 @@
 // sums, as in a pairwise summation).
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Transforms/Passes.h"
+#include "modelc/Codegen/Passes.h"
 
 #include "VectorizeInternal.h"
 
@@ -25,7 +25,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_CODEGENSPLITREDUCTIONS
-#include "modelc/Transforms/Passes.h.inc"
+#include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;

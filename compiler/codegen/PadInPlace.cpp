@@ -13,7 +13,7 @@
 // filled either way, not the whole buffer. The values are unchanged.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Transforms/Passes.h"
+#include "modelc/Codegen/Passes.h"
 
 #include "DestinationChains.h"
 
@@ -25,7 +25,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNPADINPLACE
-#include "modelc/Transforms/Passes.h.inc"
+#include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;

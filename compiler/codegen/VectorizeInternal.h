@@ -9,7 +9,7 @@
 #define MODELC_TRANSFORMS_VECTORIZEINTERNAL_H
 
 #include "ContractionKernel.h"
-#include "modelc/Transforms/TargetModel.h"
+#include "modelc/Codegen/TargetModel.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"

@@ -15,7 +15,7 @@
 // convert-linalg-to-loops would.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Transforms/Passes.h"
+#include "modelc/Codegen/Passes.h"
 
 #include "VectorizeInternal.h"
 
@@ -48,7 +48,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNVECTORIZE
-#include "modelc/Transforms/Passes.h.inc"
+#include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;

@@ -11,10 +11,10 @@
 // so any buffer will do; if bufferization finds a conflict, it copies.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Transforms/Passes.h"
+#include "modelc/Codegen/Passes.h"
 
 #include "DestinationChains.h"
-#include "FlatViews.h"
+#include "modelc/Transforms/FlatViews.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -23,7 +23,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNCONCATINPLACE
-#include "modelc/Transforms/Passes.h.inc"
+#include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;

@@ -4,8 +4,8 @@
 // description of --target-cpu (compiler/pipeline/TargetDescription.cpp).
 //
 //===----------------------------------------------------------------------===//
-#ifndef MODELC_TRANSFORMS_TARGETMODEL_H
-#define MODELC_TRANSFORMS_TARGETMODEL_H
+#ifndef MODELC_CODEGEN_TARGETMODEL_H
+#define MODELC_CODEGEN_TARGETMODEL_H
 
 #include <cstdint>
 

@@ -16,7 +16,7 @@
 // gets its own empty tensor.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Transforms/Passes.h"
+#include "modelc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -24,7 +24,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNUNSHAREFILLS
-#include "modelc/Transforms/Passes.h.inc"
+#include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;

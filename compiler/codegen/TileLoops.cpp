@@ -6,7 +6,7 @@
 // be unrolled by LLVM.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Transforms/Passes.h"
+#include "modelc/Codegen/Passes.h"
 
 #include "VectorizeInternal.h"
 
@@ -20,7 +20,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_CODEGENTILELOOPS
-#include "modelc/Transforms/Passes.h.inc"
+#include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;

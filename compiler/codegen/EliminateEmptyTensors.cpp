@@ -4,7 +4,7 @@
 // the entry points that update the state arena (see the pass description).
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Transforms/Passes.h"
+#include "modelc/Codegen/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
@@ -13,7 +13,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNELIMINATEEMPTYTENSORS
-#include "modelc/Transforms/Passes.h.inc"
+#include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;

@@ -7,7 +7,7 @@
 // next one's input), with the vector canonicalizations in between.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Transforms/Passes.h"
+#include "modelc/Codegen/Passes.h"
 
 #include "TrailingUnitDims.h"
 
@@ -23,7 +23,7 @@
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_CODEGENLOWERVECTORS
-#include "modelc/Transforms/Passes.h.inc"
+#include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
 using namespace mlir;

@@ -1,0 +1,226 @@
+//===- Passes.td - the CPU code generator's passes ---------*- tablegen -*-===//
+//
+// From tensors to loops of vector code on buffers: destinations for
+// bufferization, then the plan, kernels and threads of each loop nest.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MODELC_CODEGEN_PASSES
+#define MODELC_CODEGEN_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def NNUnshareFills : Pass<"nn-unshare-fills"> {
+  let summary = "Give every destination its own linalg.fill and every use "
+                "its own tensor.empty";
+  let description = [{
+    A `linalg.fill` of a `tensor.empty` that is the destination of several
+    ops (CSE merges equal fills) is cloned, with its empty tensor, in front of
+    each such op but the first. One-shot bufferization then writes each in
+    place instead of copying the filled buffer, and `nn-vectorize` turns each
+    fill into zero accumulators. Likewise every use of a `tensor.empty`
+    gets its own: a shared one joins all its users in one alias set, which
+    the in-place analysis checks pairwise (quadratic in a model's depth).
+    Run before bufferization.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def NNConcatInPlace : Pass<"nn-concat-in-place", "func::FuncOp"> {
+  let summary = "Compute the operands of a 1-D tensor.concat in their slices";
+  let description = [{
+    Rewrites each static 1-D `tensor.concat` (the gradients gathered by
+    `nn-flatten-optimizer`) into an empty tensor and `tensor.insert_slice`s,
+    and replaces the empty tensor each operand's producer chain writes into
+    (through linalg destinations and reshapes) with the operand's slice of
+    it. One-shot bufferization then builds every operand in place and copies
+    nothing. Run after `nn-unshare-fills`, before bufferization.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def NNPadInPlace : Pass<"nn-pad-in-place", "func::FuncOp"> {
+  let summary = "Compute a padded tensor's interior in place";
+  let description = [{
+    Rewrites each constant-padded `tensor.pad` (a convolution's input, or an
+    output gradient on its way to the input gradient) into a filled tensor of
+    the padded shape and a `tensor.insert_slice` of the input, and replaces
+    the empty tensor the input's producer chain writes into with the interior
+    slice. One-shot bufferization then writes the input straight into the
+    padded buffer instead of copying it there. An input without such a
+    producer (a function argument) is still copied into the interior, but
+    either way only the border is filled. Only batch-sized (dynamic)
+    dimensions must be unpadded. Run before bufferization.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def NNEliminateEmptyTensors
+    : Pass<"nn-eliminate-empty-tensors", "ModuleOp"> {
+  let summary = "Empty-tensor elimination for the entry points that do not "
+                "update the arena";
+  let description = [{
+    Runs upstream empty-tensor elimination (results computed straight into
+    the caller's output buffers, no copy) on every function except those
+    that write the state arena (their first argument) back: in a train step
+    it would move the optimizer's updates of the arena before reads of other
+    variables, and one-shot bufferization would then copy the whole arena in
+    and out of every step.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def NNOutlineKernels : Pass<"nn-outline-kernels", "ModuleOp"> {
+  let summary = "Move each top-level loop nest of an entry point into a "
+                "function of its own";
+  let description = [{
+    Each op with regions (a loop nest, an OpenMP parallel region) directly
+    in the body of an entry point (a function with `nn.abi`) becomes a
+    private function `<entry>_k<N>` (internal linkage, `noinline`), called
+    in its place.
+    Values from above become the callee's arguments, except constants, which
+    are cloned into it. LLVM's optimizer takes time superlinear in the size
+    of one function; with a function per loop nest a model's compile time
+    grows linearly with its depth. Run after the loops are final, before the
+    lowering to LLVM.
+  }];
+  let options = [
+    Option<"minOps", "min-ops", "unsigned", /*default=*/"0",
+           "Leave loop nests of fewer ops (the nest included) in place">,
+    Option<"profile", "profile", "bool", /*default=*/"false",
+           "Time each kernel: wrap its call in calls of the runtime's "
+           "modelc_kernel_begin/end(id) and record the kernels (name, entry "
+           "point, layer) in the module's nn.kernels">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
+def NNCopiesToLinalg : Pass<"nn-copies-to-linalg", "func::FuncOp"> {
+  let summary = "Rewrite strided memref.copy as linalg.copy";
+  let description = [{
+    Bufferization copies into strided views (a padded tensor, a slice of a
+    concatenation). The LLVM lowering would turn such a copy into a call to
+    a generic runtime routine (`memrefCopy`); as a `linalg.copy` it becomes
+    loops that LLVM vectorizes, and the executable needs no MLIR runtime
+    library. Contiguous copies are left alone (they become `llvm.memcpy`).
+    A copy between two static views of the same elements of one allocation
+    (what bufferization leaves after building a value in place in its slice,
+    see `nn-concat-in-place`) is erased.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+
+def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
+  let summary = "Tile linalg ops on buffers for registers and vectorize them";
+  let description = [{
+    Runs after bufferization. Every linalg op whose output's innermost
+    (contiguous) dimension is a static parallel loop is generalized, tiled
+    with `scf.for` loops (parallel loops outside) so that one tile is a
+    register block, and vectorized. Contractions (`out += a * b`, which
+    covers matmuls, convolutions and their gradients) get an `r x vt`
+    register block (`r` rows of a parallel dimension of the output and the
+    left operand, `vt` lanes of the contiguous output dimension, chosen by a
+    throughput model, remainders peeled) and become micro-kernels: the
+    accumulators live in 1-D register-sized vectors carried through all the
+    reduction loops, updated by broadcast-times-vector `vector.fma`. An
+    element-wise consumer of a contraction's output (bias, batch norm at
+    inference, activation) is applied to the accumulators before they are
+    stored (epilogue fusion). Reductions into the contiguous dimension
+    (batch-norm statistics) and element-wise ops become 1-D vector code.
+    The order of every floating-point reduction is the one of the scalar
+    loops (only parallel dimensions are vectorized or split across threads).
+    Everything is lowered to 1-D vector ops; ops it cannot handle are left
+    for `convert-linalg-to-loops`.
+  }];
+  let options = [
+    Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"16",
+           "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">,
+    Option<"accumulatorRegisters", "accumulator-registers", "int64_t",
+           /*default=*/"16",
+           "Vector registers a contraction's register block may use">,
+    Option<"fmaLatency", "fma-latency", "int64_t", /*default=*/"4",
+           "Cycles from a vector FMA to the next one that reads its result">,
+    Option<"fmasPerCycle", "fmas-per-cycle", "double", /*default=*/"1.0",
+           "Vector FMAs issued per cycle">,
+    Option<"loadsPerCycle", "loads-per-cycle", "double", /*default=*/"2.0",
+           "Vector loads issued per cycle">,
+    Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
+           "L2 cache of one core, in bytes (cache blocking keeps a "
+           "contraction's streamed inputs within half of it)">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Turn the outermost tile loop of a parallel dimension into "
+           "scf.parallel (for convert-scf-to-openmp)">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Apply an element-wise consumer of a contraction (bias, batch "
+           "norm, activation) to the kernel's accumulator registers">,
+    Option<"reportPlans", "report-plans", "bool", /*default=*/"false",
+           "A remark on each planned op: its tile sizes, a contraction's "
+           "register block, cache blocking and threads">,
+  ];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
+    "mlir::vector::VectorDialect", "mlir::memref::MemRefDialect",
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::LLVM::LLVMDialect"];
+}
+
+def CodegenSplitReductions
+    : Pass<"codegen-split-reductions", "func::FuncOp"> {
+  let summary = "Split large reductions into the channels into chunks summed "
+                "in parallel";
+  let description = [{
+    Before `nn-vectorize`, in builds with threads: a reduction into the
+    channels (batch-norm statistics, bias gradients) has no parallel tile
+    loop wide enough for threads, so its outermost reduction dimension is
+    split into a fixed number of chunks (4), each summed into its own
+    partial result, then added to the output in chunk order. The result
+    does not depend on the number of threads.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
+def CodegenLowerVectors : Pass<"codegen-lower-vectors", "func::FuncOp"> {
+  let summary = "Lower n-D vector code to 1-D, register-sized vector ops";
+  let description = [{
+    After `nn-vectorize`: contractions become outer products and then FMAs,
+    multi-reductions become inner-parallel adds, transfers lose their
+    permutations, broadcasts and leading unit dimensions and become 1-D
+    loads and stores (`vector-to-scf` with full unrolling), one family of
+    patterns at a time, with the vector canonicalizations in between.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def CodegenTileLoops : Pass<"codegen-tile-loops", "func::FuncOp"> {
+  let summary = "Tile loops to threads; no unrolling of vector loops";
+  let description = [{
+    The tile loops `nn-vectorize` marked worth running on threads (no
+    loop-carried values, more than one iteration; a few iterations take the
+    constant loops nested below into one linearized loop) become
+    `scf.parallel` for `convert-scf-to-openmp` when `parallel` is set; each
+    iteration computes its own output slice with the same operations in the
+    same order, so results do not depend on the thread count. Without
+    `parallel` the marks are dropped. Every loop with a vector body gets a
+    `loop_annotation` that disables LLVM's unroller: the bodies are already
+    register-sized.
+  }];
+  let options = [
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Turn the marked tile loops into scf.parallel">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+#endif
