@@ -1,6 +1,6 @@
 //===- ConcatInPlace.cpp - operands of a concat built in their slices -----===//
 //
-// `nn-concat-in-place`: `nn-flatten-optimizer` gathers every gradient with a
+// `codegen-concat-in-place`: `nn-flatten-optimizer` gathers every gradient with a
 // 1-D `tensor.concat`. Bufferized as is, that is one more copy of every
 // gradient per step. Here the concat becomes an empty tensor and one
 // `tensor.insert_slice` per operand, and the empty tensor at the root of each
@@ -22,7 +22,7 @@
 #include "mlir/IR/Dominance.h"
 
 namespace mlir::nn {
-#define GEN_PASS_DEF_NNCONCATINPLACE
+#define GEN_PASS_DEF_CODEGENCONCATINPLACE
 #include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
@@ -50,8 +50,8 @@ struct Part {
   OpOperand *root; // the empty destination it is built in, if any
 };
 
-struct NNConcatInPlacePass
-    : nn::impl::NNConcatInPlaceBase<NNConcatInPlacePass> {
+struct CodegenConcatInPlacePass
+    : nn::impl::CodegenConcatInPlaceBase<CodegenConcatInPlacePass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
     if (fn.isExternal())

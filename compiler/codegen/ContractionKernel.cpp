@@ -1,6 +1,6 @@
 //===- ContractionKernel.cpp - register-blocked FMA micro-kernels ---------===//
 //
-// The code nn-vectorize emits for one tile of a contraction
+// The code codegen-vectorize emits for one tile of a contraction
 // `out[.., m, .., v] += a[..] * b[.., v]` whose m and v extents form a
 // register block. The r x vt accumulators are loaded once into 1-D vectors
 // of at most one register each, carried through all the tile's reduction
@@ -23,7 +23,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "llvm/Support/Debug.h"
 
-#define DEBUG_TYPE "nn-vectorize"
+#define DEBUG_TYPE "codegen-vectorize"
 
 using namespace mlir;
 

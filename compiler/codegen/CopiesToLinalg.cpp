@@ -15,7 +15,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::nn {
-#define GEN_PASS_DEF_NNCOPIESTOLINALG
+#define GEN_PASS_DEF_CODEGENCOPIESTOLINALG
 #include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
@@ -94,8 +94,8 @@ struct CopyLowering : public OpRewritePattern<memref::CopyOp> {
   }
 };
 
-struct NNCopiesToLinalgPass
-    : public nn::impl::NNCopiesToLinalgBase<NNCopiesToLinalgPass> {
+struct CodegenCopiesToLinalgPass
+    : public nn::impl::CodegenCopiesToLinalgBase<CodegenCopiesToLinalgPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<CopyLowering>(&getContext());

@@ -1,6 +1,6 @@
 //===- EliminateEmptyTensors.cpp - empty tensors outside train steps ------===//
 //
-// `nn-eliminate-empty-tensors`: upstream empty-tensor elimination, skipping
+// `codegen-eliminate-empty-tensors`: upstream empty-tensor elimination, skipping
 // the entry points that update the state arena (see the pass description).
 //
 //===----------------------------------------------------------------------===//
@@ -12,7 +12,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace mlir::nn {
-#define GEN_PASS_DEF_NNELIMINATEEMPTYTENSORS
+#define GEN_PASS_DEF_CODEGENELIMINATEEMPTYTENSORS
 #include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
@@ -33,8 +33,8 @@ bool updatesArena(func::FuncOp fn) {
   return found;
 }
 
-struct NNEliminateEmptyTensorsPass
-    : nn::impl::NNEliminateEmptyTensorsBase<NNEliminateEmptyTensorsPass> {
+struct CodegenEliminateEmptyTensorsPass
+    : nn::impl::CodegenEliminateEmptyTensorsBase<CodegenEliminateEmptyTensorsPass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     for (auto fn : getOperation().getOps<func::FuncOp>()) {

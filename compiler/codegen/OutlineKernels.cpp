@@ -1,6 +1,6 @@
 //===- OutlineKernels.cpp - each loop nest of an entry point a function ---===//
 //
-// `nn-outline-kernels`: an entry point is one function holding every loop
+// `codegen-outline-kernels`: an entry point is one function holding every loop
 // nest of the model, and LLVM's optimizer spends time superlinear in a
 // function's size (dominator tree updates over its blocks): a 200-layer MLP
 // took 25 s in O3, four times the 100-layer one. Each top-level loop nest
@@ -20,7 +20,7 @@
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::nn {
-#define GEN_PASS_DEF_NNOUTLINEKERNELS
+#define GEN_PASS_DEF_CODEGENOUTLINEKERNELS
 #include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
@@ -28,8 +28,8 @@ using namespace mlir;
 
 namespace {
 
-struct NNOutlineKernelsPass
-    : nn::impl::NNOutlineKernelsBase<NNOutlineKernelsPass> {
+struct CodegenOutlineKernelsPass
+    : nn::impl::CodegenOutlineKernelsBase<CodegenOutlineKernelsPass> {
   using Base::Base;
 
   void runOnOperation() override {

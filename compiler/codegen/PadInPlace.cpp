@@ -1,6 +1,6 @@
 //===- PadInPlace.cpp - a padded tensor's interior computed in place ------===//
 //
-// `nn-pad-in-place`: a convolution reads its input through `tensor.pad`.
+// `codegen-pad-in-place`: a convolution reads its input through `tensor.pad`.
 // Bufferized as is, that is a filled buffer plus a copy of the whole input
 // into its interior, on every step, for every convolution and every input
 // gradient. Here the pad becomes a filled tensor of the padded shape and a
@@ -24,7 +24,7 @@
 #include "mlir/IR/Builders.h"
 
 namespace mlir::nn {
-#define GEN_PASS_DEF_NNPADINPLACE
+#define GEN_PASS_DEF_CODEGENPADINPLACE
 #include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
@@ -122,7 +122,7 @@ LogicalResult padInPlace(tensor::PadOp pad) {
   return success();
 }
 
-struct NNPadInPlacePass : nn::impl::NNPadInPlaceBase<NNPadInPlacePass> {
+struct CodegenPadInPlacePass : nn::impl::CodegenPadInPlaceBase<CodegenPadInPlacePass> {
   void runOnOperation() override {
     SmallVector<tensor::PadOp> pads;
     getOperation()->walk([&](tensor::PadOp pad) { pads.push_back(pad); });

@@ -1,6 +1,6 @@
 //===- SplitReductions.cpp - channel reductions over threads --------------===//
 //
-// `codegen-split-reductions` (before nn-vectorize, with threads): a reduction
+// `codegen-split-reductions` (before codegen-vectorize, with threads): a reduction
 // into the channels (batch-norm statistics and their backward sums, bias
 // gradients) has no parallel tile loop worth threads: its parallel dimension is
 // a few registers wide. It is split into a fixed number of chunks of its

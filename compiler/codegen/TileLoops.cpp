@@ -1,6 +1,6 @@
 //===- TileLoops.cpp - threads and unrolling of the tile loops ------------===//
 //
-// `codegen-tile-loops`: the tile loops nn-vectorize marked worth running on
+// `codegen-tile-loops`: the tile loops codegen-vectorize marked worth running on
 // threads become scf.parallel (for convert-scf-to-openmp) with `parallel`;
 // without it the marks are dropped. Loops with vector bodies are told not to
 // be unrolled by LLVM.

@@ -1,4 +1,4 @@
-//===- TilePlanner.cpp - how nn-vectorize tiles one linalg op -------------===//
+//===- TilePlanner.cpp - how codegen-vectorize tiles one linalg op -------------===//
 //
 // The tile plan of an op: which dimension becomes vectors, a contraction's
 // register block (rows x lanes, from a throughput model), cache blocking of
@@ -14,7 +14,7 @@
 
 #include "llvm/Support/Debug.h"
 
-#define DEBUG_TYPE "nn-vectorize"
+#define DEBUG_TYPE "codegen-vectorize"
 
 using namespace mlir;
 using namespace mlir::nn::vectorize;

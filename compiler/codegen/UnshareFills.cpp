@@ -1,10 +1,10 @@
 //===- UnshareFills.cpp - one fill per destination ------------------------===//
 //
-// `nn-unshare-fills`: CSE merges equal `linalg.fill`s of equal empty tensors,
+// `codegen-unshare-fills`: CSE merges equal `linalg.fill`s of equal empty tensors,
 // so two convolutions of one shape share one zero-filled tensor as their
 // destination. One-shot bufferization can then write only one of them in
 // place and gives every other one a copy of the filled buffer (2 MB per
-// convolution in a ResNet block), and `nn-vectorize` no longer sees a fill
+// convolution in a ResNet block), and `codegen-vectorize` no longer sees a fill
 // it can turn into zero accumulators. Filling is cheaper than copying, so
 // every destination gets its own fill again.
 //
@@ -23,7 +23,7 @@
 #include "mlir/IR/Builders.h"
 
 namespace mlir::nn {
-#define GEN_PASS_DEF_NNUNSHAREFILLS
+#define GEN_PASS_DEF_CODEGENUNSHAREFILLS
 #include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
@@ -47,7 +47,7 @@ void sortInProgramOrder(SmallVector<OpOperand *> &uses, Block *block) {
     });
 }
 
-struct NNUnshareFillsPass : nn::impl::NNUnshareFillsBase<NNUnshareFillsPass> {
+struct CodegenUnshareFillsPass : nn::impl::CodegenUnshareFillsBase<CodegenUnshareFillsPass> {
   void runOnOperation() override {
     SmallVector<linalg::FillOp> fills;
     getOperation()->walk([&](linalg::FillOp fill) {

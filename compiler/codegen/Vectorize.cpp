@@ -1,6 +1,6 @@
 //===- Vectorize.cpp - register tiling and vectorization of linalg --------===//
 //
-// `nn-vectorize`: runs on buffers, after bufferization. Each linalg op is
+// `codegen-vectorize`: runs on buffers, after bufferization. Each linalg op is
 // generalized and planned (TilePlanner.cpp), tiled with scf.for so that one
 // tile is a register block, and vectorized: a contraction's tiles become
 // FMA micro-kernels (ContractionKernel.cpp), with an element-wise consumer
@@ -44,10 +44,10 @@
 
 #include "llvm/Support/Debug.h"
 
-#define DEBUG_TYPE "nn-vectorize"
+#define DEBUG_TYPE "codegen-vectorize"
 
 namespace mlir::nn {
-#define GEN_PASS_DEF_NNVECTORIZE
+#define GEN_PASS_DEF_CODEGENVECTORIZE
 #include "modelc/Codegen/Passes.h.inc"
 } // namespace mlir::nn
 
@@ -564,8 +564,8 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   return success(all);
 }
 
-struct NNVectorizePass : public nn::impl::NNVectorizeBase<NNVectorizePass> {
-  using NNVectorizeBase::NNVectorizeBase;
+struct CodegenVectorizePass : public nn::impl::CodegenVectorizeBase<CodegenVectorizePass> {
+  using CodegenVectorizeBase::CodegenVectorizeBase;
 
   nn::TargetModel targetModel() const {
     nn::TargetModel t;

@@ -1,6 +1,6 @@
-//===- VectorizeInternal.h - the pieces of nn-vectorize ---------*- C++ -*-===//
+//===- VectorizeInternal.h - the pieces of codegen-vectorize ---------*- C++ -*-===//
 //
-// Shared by the files of `nn-vectorize`: the tile plan of an op
+// Shared by the files of `codegen-vectorize`: the tile plan of an op
 // (TilePlanner.cpp), epilogue fusion (EpilogueFusion.cpp), and the pass
 // itself (Vectorize.cpp).
 //
@@ -82,7 +82,7 @@ void epilogueAsGeneric(RewriterBase &rewriter, linalg::GenericOp tiled,
 /// summed in parallel, then added up in order (SplitReductions.cpp).
 void splitReductions(Operation *func);
 
-/// Marks the tile loops nn-vectorize found worth running on threads
+/// Marks the tile loops codegen-vectorize found worth running on threads
 /// (codegen-tile-loops makes them scf.parallel).
 constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
 

@@ -66,7 +66,7 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     // With threads, the vectorizer's outermost parallel tile loops become
     // scf.parallel and then OpenMP worksharing loops.
     std::string vectorize =
-        std::string("nn-vectorize{parallel=") +
+        std::string("codegen-vectorize{parallel=") +
         (options.threads ? "true" : "false") +
         " fuse-epilogues=" + (options.fusion ? "true" : "false") +
         " vector-lanes=" + std::to_string(options.target.lanes) +
@@ -77,22 +77,22 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
         " loads-per-cycle=" + number(options.target.loadsPerCycle) +
         " l2-bytes=" + std::to_string(options.target.l2Bytes) + "}";
     std::vector<std::string> passes = {
-        "nn-unshare-fills", "func.func(nn-concat-in-place,nn-pad-in-place)",
-        "nn-eliminate-empty-tensors",
+        "codegen-unshare-fills", "func.func(codegen-concat-in-place,codegen-pad-in-place)",
+        "codegen-eliminate-empty-tensors",
         "one-shot-bufferize{bufferize-function-boundaries "
         "function-boundary-type-conversion=identity-layout-map}",
         "buffer-deallocation-pipeline",
         // The CPU code generator (--print-pipeline shows the target's
-        // numbers in nn-vectorize's options).
-        std::string("func.func(nn-copies-to-linalg,") +
+        // numbers in codegen-vectorize's options).
+        std::string("func.func(codegen-copies-to-linalg,") +
             (options.threads ? "codegen-split-reductions," : "") + vectorize +
             ",codegen-lower-vectors,codegen-tile-loops{parallel=" +
             (options.threads ? "true" : "false") +
             "},convert-linalg-to-loops,canonicalize,cse)"};
     if (options.threads)
       passes.push_back("convert-scf-to-openmp");
-    passes.push_back(options.profile ? "nn-outline-kernels{profile=true}"
-                                     : "nn-outline-kernels");
+    passes.push_back(options.profile ? "codegen-outline-kernels{profile=true}"
+                                     : "codegen-outline-kernels");
     return join(passes);
   }
   case Phase::LLVM:

@@ -206,7 +206,7 @@ struct NNFlattenOptimizerPass
       operands.push_back(range);
     } else {
       // Each gradient is flattened where it is computed, so
-      // nn-concat-in-place can insert it there (see that pass).
+      // codegen-concat-in-place can insert it there (see that pass).
       SmallVector<Value> grads;
       for (Value g : raw) {
         OpBuilder::InsertionGuard guard(b);

@@ -1,6 +1,6 @@
 // RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-lower-vectors))' | FileCheck %s
 
-// n-D vector code (as nn-vectorize can leave it: 2-D transfers, a
+// n-D vector code (as codegen-vectorize can leave it: 2-D transfers, a
 // contraction, a multi-reduction) becomes 1-D, register-sized vector ops:
 // row loads and stores, the contraction as one FMA per (row, k) with a
 // broadcast of the lhs element, the reduction as adds of rows in order.

@@ -1,7 +1,7 @@
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-tile-loops{parallel=true}))' | FileCheck %s --check-prefix=PAR
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-tile-loops))' | FileCheck %s --check-prefix=SEQ
 
-// A tile loop nn-vectorize marked (nn.parallel_tiles) becomes scf.parallel
+// A tile loop codegen-vectorize marked (nn.parallel_tiles) becomes scf.parallel
 // with threads; without, the mark goes. Either way a loop with a vector
 // body is told not to be unrolled by LLVM.
 // PAR-LABEL: func.func @marked(

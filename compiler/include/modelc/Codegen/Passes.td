@@ -9,14 +9,14 @@
 
 include "mlir/Pass/PassBase.td"
 
-def NNUnshareFills : Pass<"nn-unshare-fills"> {
+def CodegenUnshareFills : Pass<"codegen-unshare-fills"> {
   let summary = "Give every destination its own linalg.fill and every use "
                 "its own tensor.empty";
   let description = [{
     A `linalg.fill` of a `tensor.empty` that is the destination of several
     ops (CSE merges equal fills) is cloned, with its empty tensor, in front of
     each such op but the first. One-shot bufferization then writes each in
-    place instead of copying the filled buffer, and `nn-vectorize` turns each
+    place instead of copying the filled buffer, and `codegen-vectorize` turns each
     fill into zero accumulators. Likewise every use of a `tensor.empty`
     gets its own: a shared one joins all its users in one alias set, which
     the in-place analysis checks pairwise (quadratic in a model's depth).
@@ -26,7 +26,7 @@ def NNUnshareFills : Pass<"nn-unshare-fills"> {
                            "mlir::tensor::TensorDialect"];
 }
 
-def NNConcatInPlace : Pass<"nn-concat-in-place", "func::FuncOp"> {
+def CodegenConcatInPlace : Pass<"codegen-concat-in-place", "func::FuncOp"> {
   let summary = "Compute the operands of a 1-D tensor.concat in their slices";
   let description = [{
     Rewrites each static 1-D `tensor.concat` (the gradients gathered by
@@ -34,12 +34,12 @@ def NNConcatInPlace : Pass<"nn-concat-in-place", "func::FuncOp"> {
     and replaces the empty tensor each operand's producer chain writes into
     (through linalg destinations and reshapes) with the operand's slice of
     it. One-shot bufferization then builds every operand in place and copies
-    nothing. Run after `nn-unshare-fills`, before bufferization.
+    nothing. Run after `codegen-unshare-fills`, before bufferization.
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
-def NNPadInPlace : Pass<"nn-pad-in-place", "func::FuncOp"> {
+def CodegenPadInPlace : Pass<"codegen-pad-in-place", "func::FuncOp"> {
   let summary = "Compute a padded tensor's interior in place";
   let description = [{
     Rewrites each constant-padded `tensor.pad` (a convolution's input, or an
@@ -56,8 +56,8 @@ def NNPadInPlace : Pass<"nn-pad-in-place", "func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
-def NNEliminateEmptyTensors
-    : Pass<"nn-eliminate-empty-tensors", "ModuleOp"> {
+def CodegenEliminateEmptyTensors
+    : Pass<"codegen-eliminate-empty-tensors", "ModuleOp"> {
   let summary = "Empty-tensor elimination for the entry points that do not "
                 "update the arena";
   let description = [{
@@ -72,7 +72,7 @@ def NNEliminateEmptyTensors
                            "mlir::tensor::TensorDialect"];
 }
 
-def NNOutlineKernels : Pass<"nn-outline-kernels", "ModuleOp"> {
+def CodegenOutlineKernels : Pass<"codegen-outline-kernels", "ModuleOp"> {
   let summary = "Move each top-level loop nest of an entry point into a "
                 "function of its own";
   let description = [{
@@ -99,7 +99,7 @@ def NNOutlineKernels : Pass<"nn-outline-kernels", "ModuleOp"> {
                            "mlir::LLVM::LLVMDialect"];
 }
 
-def NNCopiesToLinalg : Pass<"nn-copies-to-linalg", "func::FuncOp"> {
+def CodegenCopiesToLinalg : Pass<"codegen-copies-to-linalg", "func::FuncOp"> {
   let summary = "Rewrite strided memref.copy as linalg.copy";
   let description = [{
     Bufferization copies into strided views (a padded tensor, a slice of a
@@ -109,13 +109,13 @@ def NNCopiesToLinalg : Pass<"nn-copies-to-linalg", "func::FuncOp"> {
     library. Contiguous copies are left alone (they become `llvm.memcpy`).
     A copy between two static views of the same elements of one allocation
     (what bufferization leaves after building a value in place in its slice,
-    see `nn-concat-in-place`) is erased.
+    see `codegen-concat-in-place`) is erased.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
 
-def NNVectorize : Pass<"nn-vectorize", "func::FuncOp"> {
+def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
   let summary = "Tile linalg ops on buffers for registers and vectorize them";
   let description = [{
     Runs after bufferization. Every linalg op whose output's innermost
@@ -174,7 +174,7 @@ def CodegenSplitReductions
   let summary = "Split large reductions into the channels into chunks summed "
                 "in parallel";
   let description = [{
-    Before `nn-vectorize`, in builds with threads: a reduction into the
+    Before `codegen-vectorize`, in builds with threads: a reduction into the
     channels (batch-norm statistics, bias gradients) has no parallel tile
     loop wide enough for threads, so its outermost reduction dimension is
     split into a fixed number of chunks (4), each summed into its own
@@ -189,7 +189,7 @@ def CodegenSplitReductions
 def CodegenLowerVectors : Pass<"codegen-lower-vectors", "func::FuncOp"> {
   let summary = "Lower n-D vector code to 1-D, register-sized vector ops";
   let description = [{
-    After `nn-vectorize`: contractions become outer products and then FMAs,
+    After `codegen-vectorize`: contractions become outer products and then FMAs,
     multi-reductions become inner-parallel adds, transfers lose their
     permutations, broadcasts and leading unit dimensions and become 1-D
     loads and stores (`vector-to-scf` with full unrolling), one family of
@@ -204,7 +204,7 @@ def CodegenLowerVectors : Pass<"codegen-lower-vectors", "func::FuncOp"> {
 def CodegenTileLoops : Pass<"codegen-tile-loops", "func::FuncOp"> {
   let summary = "Tile loops to threads; no unrolling of vector loops";
   let description = [{
-    The tile loops `nn-vectorize` marked worth running on threads (no
+    The tile loops `codegen-vectorize` marked worth running on threads (no
     loop-carried values, more than one iteration; a few iterations take the
     constant loops nested below into one linearized loop) become
     `scf.parallel` for `convert-scf-to-openmp` when `parallel` is set; each

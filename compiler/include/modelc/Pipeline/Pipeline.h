@@ -36,7 +36,7 @@ struct PipelineOptions {
   /// updates (off: every op is its own loop nest, for checking that fusion
   /// changes nothing).
   bool fusion = true;
-  /// Time each kernel (nn-outline-kernels{profile}) for `bench --profile`.
+  /// Time each kernel (codegen-outline-kernels{profile}) for `bench --profile`.
   bool profile = false;
   /// What the tile planner knows of the target CPU (see describeTarget).
   mlir::nn::TargetModel target;

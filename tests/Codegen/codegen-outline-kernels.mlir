@@ -1,6 +1,6 @@
-// RUN: modelc-opt %s -nn-outline-kernels | FileCheck %s
-// RUN: modelc-opt %s -nn-outline-kernels=min-ops=5 | FileCheck %s --check-prefix=MIN
-// RUN: modelc-opt %s -nn-outline-kernels=profile=true | FileCheck %s --check-prefix=PROF
+// RUN: modelc-opt %s -codegen-outline-kernels | FileCheck %s
+// RUN: modelc-opt %s -codegen-outline-kernels=min-ops=5 | FileCheck %s --check-prefix=MIN
+// RUN: modelc-opt %s -codegen-outline-kernels=profile=true | FileCheck %s --check-prefix=PROF
 
 // Each top-level loop nest of an entry point becomes an internal, never
 // inlined function called in its place. Values from above are arguments;

@@ -1,4 +1,4 @@
-// RUN: modelc-opt %s -nn-eliminate-empty-tensors | FileCheck %s
+// RUN: modelc-opt %s -codegen-eliminate-empty-tensors | FileCheck %s
 
 // An entry point that only reads the arena: its result is computed straight
 // into the output buffer (the generic's destination is the output).

@@ -1,10 +1,10 @@
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-concat-in-place))' | FileCheck %s
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-concat-in-place),one-shot-bufferize{bufferize-function-boundaries},func.func(nn-copies-to-linalg))' | FileCheck %s --check-prefix=BUF
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-concat-in-place))' | FileCheck %s
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-concat-in-place),one-shot-bufferize{bufferize-function-boundaries},func.func(codegen-copies-to-linalg))' | FileCheck %s --check-prefix=BUF
 
 // Gathered gradients: a 2-D reduction (through a fill and a collapse), a
 // loop-carried row update and a 1-D map. Each is computed in its slice of
 // the concatenation so far and inserted right after; bufferized, each
-// insertion is a copy of a view onto itself, which nn-copies-to-linalg
+// insertion is a copy of a view onto itself, which codegen-copies-to-linalg
 // erases: nothing is copied.
 // CHECK-LABEL: func.func @gather
 // CHECK: %[[FLAT:.*]] = tensor.empty() : tensor<14xf32>

@@ -1,4 +1,4 @@
-// RUN: modelc-opt %s -nn-copies-to-linalg | FileCheck %s
+// RUN: modelc-opt %s -codegen-copies-to-linalg | FileCheck %s
 
 // A copy into a strided view becomes loops-to-be (linalg.copy) ...
 // CHECK-LABEL: func.func @strided

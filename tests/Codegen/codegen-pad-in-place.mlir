@@ -1,11 +1,11 @@
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-pad-in-place))' | FileCheck %s
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(nn-pad-in-place),one-shot-bufferize{bufferize-function-boundaries},func.func(nn-copies-to-linalg))' | FileCheck %s --check-prefix=BUF
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-pad-in-place))' | FileCheck %s
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-pad-in-place),one-shot-bufferize{bufferize-function-boundaries},func.func(codegen-copies-to-linalg))' | FileCheck %s --check-prefix=BUF
 
 // A relu feeding a convolution's padded input: the padded tensor's border
 // (a slab before and after the interior along H and W; the batch is not
 // padded) is filled, and the relu is computed in its interior slice and
 // inserted right after. Bufferized, the insertion is a copy of a view onto
-// itself, which nn-copies-to-linalg erases: the relu writes the padded
+// itself, which codegen-copies-to-linalg erases: the relu writes the padded
 // buffer and nothing is copied.
 // CHECK-LABEL: func.func @relu_then_pad
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x4x4x8xf32>)

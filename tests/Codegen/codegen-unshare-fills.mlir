@@ -1,5 +1,5 @@
-// RUN: modelc-opt %s -split-input-file -nn-unshare-fills | FileCheck %s
-// RUN: modelc-opt %s -split-input-file -nn-unshare-fills -one-shot-bufferize="bufferize-function-boundaries" | FileCheck %s --check-prefix=BUF
+// RUN: modelc-opt %s -split-input-file -codegen-unshare-fills | FileCheck %s
+// RUN: modelc-opt %s -split-input-file -codegen-unshare-fills -one-shot-bufferize="bufferize-function-boundaries" | FileCheck %s --check-prefix=BUF
 
 // One zero fill (as CSE leaves it) is the destination of two matmuls: the
 // second gets its own empty tensor and fill, so both write in place. Without
