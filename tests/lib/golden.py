@@ -39,3 +39,16 @@ def run(cmd, **kw):
 
 def save_npz(path, arrays):
     np.savez(path, **arrays)
+
+
+def report(name, results):
+    """Prints one line per result and exits 1 if any failed."""
+    passed = failed = 0
+    for what, err in results:
+        ok = err <= 1.0
+        print(f"{'ok  ' if ok else 'FAIL'} {name} {what}: max error "
+              f"{err:.3f} of tolerance")
+        passed += ok
+        failed += not ok
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from golden import load_manifest, run, within  # noqa: E402
+from golden import load_manifest, report, run, within  # noqa: E402
 
 
 def e2e_tol(manifest, entry, key, ref):
@@ -46,21 +46,16 @@ def main():
         (os.path.join(work, "after.npz"), "infer", "heldout_infer_logits"),
         (os.path.join(work, "after.npz"), "train", "heldout_train_logits"),
     ]
-    passed = failed = 0
+    results = []
     for state, mode, key in checks:
         out = os.path.join(work, key + ".npz")
         run([exe, "predict", "--input", heldout, "--checkpoint", state,
              "--output", out, "--mode", mode])
         got = np.load(out)[output]
         ref = expected[key]
-        err = within(got, ref, e2e_tol(manifest, entry, key, ref))
-        ok = err <= 1.0
-        print(f"{'ok  ' if ok else 'FAIL'} {name} {key} ({mode}): max error "
-              f"{err:.3f} of tolerance")
-        passed += ok
-        failed += not ok
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+        results.append((f"{key} ({mode})",
+                        within(got, ref, e2e_tol(manifest, entry, key, ref))))
+    report(name, results)
 
 
 if __name__ == "__main__":

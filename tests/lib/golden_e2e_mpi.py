@@ -17,8 +17,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from golden import load_manifest, run  # noqa: E402
-from golden_e2e_train import compare_run, report  # noqa: E402
+from golden import load_manifest, report, run  # noqa: E402
+from golden_e2e_train import compare_run  # noqa: E402
 
 
 def main():

@@ -14,7 +14,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from golden import load_manifest, run, within  # noqa: E402
+from golden import load_manifest, report, run, within  # noqa: E402
 from golden_e2e_forward import e2e_tol  # noqa: E402
 
 
@@ -88,19 +88,6 @@ def compare_run(manifest, golden, entry, losses, state, logits, eval_loss,
     acc_ok = abs(eval_accuracy - float(expected["heldout_infer_accuracy"])) < 1e-6
     results.append(("heldout_infer_accuracy", 0.0 if acc_ok else float("inf")))
     return results
-
-
-def report(name, results):
-    """Prints one line per result and exits 1 if any failed."""
-    passed = failed = 0
-    for what, err in results:
-        ok = err <= 1.0
-        print(f"{'ok  ' if ok else 'FAIL'} {name} {what}: max error "
-              f"{err:.3f} of tolerance")
-        passed += ok
-        failed += not ok
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -117,24 +117,9 @@ LogicalResult lowerTraining(BatchNormOp op, BatchNormOp::Adaptor adaptor,
   return success();
 }
 
-struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(BatchNormOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    FailureOr<bool> training = getConstantMode(op, op.getTraining());
-    if (failed(training))
-      return failure();
-    // Inference ignores renorm and virtual_batch_size.
-    if (!*training)
-      return lowerInference(op, adaptor, rewriter);
-    return lowerTraining(op, adaptor, rewriter);
-  }
-};
-
 } // namespace
 
 void nn::populateBatchNormPatterns(RewritePatternSet &patterns) {
-  patterns.add<BatchNormLowering>(patterns.getContext());
+  patterns.add<BatchNormModeLowering<BatchNormOp>>(
+      patterns.getContext(), lowerInference, lowerTraining);
 }

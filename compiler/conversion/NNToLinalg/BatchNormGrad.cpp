@@ -184,24 +184,9 @@ LogicalResult lowerTraining(BatchNormGradOp op,
   return success();
 }
 
-struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(BatchNormGradOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    FailureOr<bool> training = getConstantMode(op, op.getTraining());
-    if (failed(training))
-      return failure();
-    // Inference ignores renorm and virtual_batch_size, as the forward does.
-    if (!*training)
-      return lowerInference(op, adaptor, rewriter);
-    return lowerTraining(op, adaptor, rewriter);
-  }
-};
-
 } // namespace
 
 void nn::populateBatchNormGradPatterns(RewritePatternSet &patterns) {
-  patterns.add<BatchNormGradLowering>(patterns.getContext());
+  patterns.add<BatchNormModeLowering<BatchNormGradOp>>(
+      patterns.getContext(), lowerInference, lowerTraining);
 }

@@ -12,6 +12,7 @@
 #include "Utils.h"
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 #include <optional>
 #include <utility>
@@ -126,6 +127,29 @@ private:
   MLIRContext *ctx;
   BatchNormConfig config;
   SmallVector<ReassociationIndices> groupReassociation;
+};
+
+/// The lowering of a batch-norm op (forward or gradient) whose training
+/// flag nn-specialize-mode made a constant: one function per mode.
+template <typename OpTy>
+struct BatchNormModeLowering : OpConversionPattern<OpTy> {
+  using Lower = LogicalResult (*)(OpTy, typename OpTy::Adaptor,
+                                  ConversionPatternRewriter &);
+  BatchNormModeLowering(MLIRContext *ctx, Lower inference, Lower training)
+      : OpConversionPattern<OpTy>(ctx), inference(inference),
+        training(training) {}
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<bool> mode = getConstantMode(op, op.getTraining());
+    if (failed(mode))
+      return failure();
+    // Inference ignores renorm and virtual_batch_size.
+    return (*mode ? training : inference)(op, adaptor, rewriter);
+  }
+
+  Lower inference, training;
 };
 
 } // namespace mlir::nn

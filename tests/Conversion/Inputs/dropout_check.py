@@ -146,10 +146,7 @@ def check():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 2 and sys.argv[1] == "gen":
-        generate()
-        sys.exit(0)
-    if len(sys.argv) == 2 and sys.argv[1] == "check":
-        sys.exit(check())
-    sys.stderr.write(__doc__)
-    sys.exit(2)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "lib"))
+    from checks import gen_or_check  # noqa: E402
+    gen_or_check(generate, check, __doc__)
