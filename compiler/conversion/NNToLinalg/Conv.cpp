@@ -30,10 +30,8 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     auto xType = cast<RankedTensorType>(x.getType());
     auto kType = cast<RankedTensorType>(adaptor.getKernel().getType());
     auto resultType = cast<RankedTensorType>(op.getType());
-    if (xType.isDynamicDim(1) || xType.isDynamicDim(2) ||
-        xType.isDynamicDim(3) || !kType.hasStaticShape())
-      return op.emitOpError(
-          "cannot be lowered: only the batch dimension may be dynamic");
+    if (failed(requireStaticButBatch(op, {xType}, {kType})))
+      return failure();
 
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
     if (op.getPadding() == Padding::same) {

@@ -44,11 +44,6 @@ std::pair<int64_t, int64_t> padBefore(Padding padding, ArrayRef<int64_t> in,
           samePadding(in[1], kernel[1], strides[1], dilations[1]).first};
 }
 
-bool onlyBatchDynamic(RankedTensorType type) {
-  return llvm::all_of(llvm::seq<int64_t>(1, type.getRank()),
-                      [&](int64_t d) { return !type.isDynamicDim(d); });
-}
-
 /// `x` placed in zeros along its dimensions `first` and `first + 1`: element j
 /// of dimension `first + i` goes to `offset[i] + j * step[i]` of a dimension
 /// of `extent[i]` elements; the other dimensions are unchanged. A
@@ -104,10 +99,8 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     auto dyType = cast<RankedTensorType>(dy.getType());
     auto kType = cast<RankedTensorType>(kernel.getType());
     auto dxType = cast<RankedTensorType>(op.getType());
-    if (!onlyBatchDynamic(dyType) || !onlyBatchDynamic(dxType) ||
-        !kType.hasStaticShape())
-      return op.emitOpError(
-          "cannot be lowered: only the batch dimension may be dynamic");
+    if (failed(requireStaticButBatch(op, {dyType, dxType}, {kType})))
+      return failure();
 
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
     ArrayRef<int64_t> k = kType.getShape(), dyShape = dyType.getShape();
@@ -274,10 +267,8 @@ struct Conv2DGradKernelLowering : OpConversionPattern<Conv2DGradKernelOp> {
     auto xType = cast<RankedTensorType>(x.getType());
     auto dyType = cast<RankedTensorType>(dy.getType());
     auto dkType = cast<RankedTensorType>(op.getType());
-    if (!onlyBatchDynamic(xType) || !onlyBatchDynamic(dyType) ||
-        !dkType.hasStaticShape())
-      return op.emitOpError(
-          "cannot be lowered: only the batch dimension may be dynamic");
+    if (failed(requireStaticButBatch(op, {xType, dyType}, {dkType})))
+      return failure();
 
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
     ArrayRef<int64_t> k = dkType.getShape();

@@ -36,9 +36,8 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
     Value x = adaptor.getInput();
     auto xType = cast<RankedTensorType>(x.getType());
     auto resultType = cast<RankedTensorType>(op.getType());
-    if (xType.isDynamicDim(1) || xType.isDynamicDim(2) || xType.isDynamicDim(3))
-      return op.emitOpError(
-          "cannot be lowered: only the batch dimension may be dynamic");
+    if (failed(requireStaticButBatch(op, {xType})))
+      return failure();
 
     bool isMax = op.getKind() == PoolKind::max;
     ArrayRef<int64_t> window = op.getPoolSize(), strides = op.getStrides();

@@ -123,10 +123,8 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
     Value x = adaptor.getInput(), dy = adaptor.getGradOutput();
     auto xType = cast<RankedTensorType>(x.getType());
     auto dyType = cast<RankedTensorType>(dy.getType());
-    for (int64_t d = 1; d < 4; ++d)
-      if (xType.isDynamicDim(d) || dyType.isDynamicDim(d))
-        return op.emitOpError(
-            "cannot be lowered: only the batch dimension may be dynamic");
+    if (failed(requireStaticButBatch(op, {xType, dyType})))
+      return failure();
 
     bool isMax = op.getKind() == PoolKind::max;
     ArrayRef<int64_t> window = op.getPoolSize(), strides = op.getStrides();

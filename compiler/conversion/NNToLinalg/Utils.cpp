@@ -220,3 +220,19 @@ ValueRange nn::callRuntime(OpBuilder &b, Location loc, Operation *from,
   }
   return func::CallOp::create(b, loc, fn, args).getResults();
 }
+
+LogicalResult nn::requireStaticButBatch(Operation *op, ArrayRef<Type> batched,
+                                        ArrayRef<Type> fullyStatic) {
+  auto ok = [](Type t, int64_t from) {
+    auto type = cast<RankedTensorType>(t);
+    for (int64_t d = from; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d))
+        return false;
+    return true;
+  };
+  if (llvm::all_of(batched, [&](Type t) { return ok(t, 1); }) &&
+      llvm::all_of(fullyStatic, [&](Type t) { return ok(t, 0); }))
+    return success();
+  return op->emitOpError(
+      "cannot be lowered: only the batch dimension may be dynamic");
+}

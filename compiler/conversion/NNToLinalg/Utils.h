@@ -84,6 +84,12 @@ SmallVector<float> validCounts(int64_t in, int64_t window, int64_t stride,
 /// A constant rank-1 f32 tensor.
 Value f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values);
 
+/// Success if every dimension but the first (the batch) of each of
+/// `batched` is static, and all of each of `fullyStatic`; otherwise the op's
+/// error "cannot be lowered: only the batch dimension may be dynamic".
+LogicalResult requireStaticButBatch(Operation *op, ArrayRef<Type> batched,
+                                    ArrayRef<Type> fullyStatic = {});
+
 /// The number of elements of `tensor` over `dims`, as an index.
 Value countAsIndex(OpBuilder &b, Location loc, Value tensor,
                    ArrayRef<int64_t> dims);
