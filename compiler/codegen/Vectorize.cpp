@@ -623,7 +623,7 @@ struct CodegenVectorizePass : public nn::impl::CodegenVectorizeBase<CodegenVecto
         if (config->outerDim >= 0)
           remark << ", cache block " << config->outerBlock << " of d"
                  << config->outerDim;
-        remark << (config->parallel ? ", threads" : ", one thread");
+        remark << (config->parallel ? ", worth threads" : ", one thread");
       }
       if (fuseEpilogues && config->contraction && config->outerDim < 0)
         config->epilogue = findEpilogue(generic, config->storeAccumulators);

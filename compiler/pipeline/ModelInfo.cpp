@@ -100,6 +100,9 @@ FailureOr<std::string> modelc::buildModelInfo(ModuleOp module) {
   // With --profile, the timed kernels in the order of their ids.
   if (Attribute kernels = module->getAttr("nn.kernels"))
     info["kernels"] = attrToJson(kernels);
+  // Multiply-adds per example of each layer's contractions, per entry.
+  if (Attribute work = module->getAttr("nn.work"))
+    info["work"] = attrToJson(work);
 
   // The state is what the module laid out: the model's variables and the
   // optimizer slots the train step declared.

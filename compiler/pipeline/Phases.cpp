@@ -42,19 +42,22 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   case Phase::NN:
     return "";
   case Phase::NNTrain: {
+    // With --profile, bench --profile also reports each layer's GFLOP/s.
+    std::string entryPoints = options.profile
+                                  ? "nn-build-entry-points{record-work=true}"
+                                  : "nn-build-entry-points";
     // An inference-only build has no train step and folds batch norms.
     // Without fusion every variable keeps its own optimizer update.
     // (One pass name per line, never split, so that grep finds each.)
     if (options.inferenceOnly)
-      return join({"nn-specialize-mode", "nn-fold-batch-norm",
-                   "nn-build-entry-points"});
+      return join({"nn-specialize-mode", "nn-fold-batch-norm", entryPoints});
     std::vector<std::string> passes = {"nn-build-train-step"};
     if (options.fusion)
       passes.insert(passes.end(),
                     {"nn-flatten-optimizer", "nn-pool-before-relu",
                      "nn-relu-grad-from-output"});
-    passes.insert(passes.end(), {"nn-specialize-mode", "nn-fold-batch-norm",
-                                 "nn-build-entry-points"});
+    passes.insert(passes.end(),
+                  {"nn-specialize-mode", "nn-fold-batch-norm", entryPoints});
     return join(passes);
   }
   case Phase::Linalg:
@@ -66,9 +69,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     // With threads, the vectorizer's outermost parallel tile loops become
     // scf.parallel and then OpenMP worksharing loops.
     std::string vectorize =
-        std::string("codegen-vectorize{parallel=") +
-        (options.threads ? "true" : "false") +
-        " fuse-epilogues=" + (options.fusion ? "true" : "false") +
+        std::string("codegen-vectorize{fuse-epilogues=") +
+        (options.fusion ? "true" : "false") +
         " vector-lanes=" + std::to_string(options.target.lanes) +
         " accumulator-registers=" +
         std::to_string(options.target.accumulatorRegisters) +
@@ -77,7 +79,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
         " loads-per-cycle=" + number(options.target.loadsPerCycle) +
         " l2-bytes=" + std::to_string(options.target.l2Bytes) + "}";
     std::vector<std::string> passes = {
-        "codegen-unshare-fills", "func.func(codegen-concat-in-place,codegen-pad-in-place)",
+        "codegen-unshare-fills",
+        "func.func(codegen-concat-in-place,codegen-pad-in-place)",
         "codegen-eliminate-empty-tensors",
         "one-shot-bufferize{bufferize-function-boundaries "
         "function-boundary-type-conversion=identity-layout-map}",

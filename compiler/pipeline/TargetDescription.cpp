@@ -1,7 +1,7 @@
 //===- TargetDescription.cpp - the planner's numbers from LLVM's target ---===//
 //
-// codegen-vectorize plans register blocks, cache blocking and threads from a few
-// numbers about the CPU. They come from LLVM's description of --target-cpu,
+// codegen-vectorize plans register blocks, cache blocking and threads from a
+// few numbers about the CPU. They come from LLVM's description of --target-cpu,
 // not from constants tuned on one machine:
 //
 // - vector width: the subtarget's features (AVX-512: 16 f32 lanes, 32
@@ -10,8 +10,9 @@
 // - FMA latency and FMAs per cycle: the scheduling model's latency and
 //   reciprocal throughput of the kernel's FMA at that width (vfmadd231ps);
 // - loads per cycle: the same for its vector load (vmovups);
-// - L2 size: the host's, from the operating system, when compiling for the
-//   host's CPU; otherwise LLVM's cost model's (TargetTransformInfo).
+// - L2 size: the host's, from the operating system, for --target-cpu=native
+//   (the default); for a named CPU, LLVM's cost model's
+//   (TargetTransformInfo), so a named target builds the same code anywhere.
 //
 //===----------------------------------------------------------------------===//
 #include "CodeGenImpl.h"
@@ -25,7 +26,6 @@
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/TargetParser/Host.h"
 
 #include <optional>
 #include <unistd.h>
@@ -134,10 +134,9 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
   }
 
   // LLVM's X86 cost model gives every CPU the same caches; the host's own
-  // are better known to the operating system.
-  bool host =
-      cpu == "native" || subtarget.getCPU() == llvm::sys::getHostCPUName();
-  long hostL2 = host ? ::sysconf(_SC_LEVEL2_CACHE_SIZE) : -1;
+  // are better known to the operating system. A named CPU takes LLVM's, so
+  // the same command line builds the same code on every machine.
+  long hostL2 = cpu == "native" ? ::sysconf(_SC_LEVEL2_CACHE_SIZE) : -1;
   if (hostL2 > 0) {
     options.target.l2Bytes = hostL2;
     notes << "  l2-bytes " << options.target.l2Bytes << " (this machine)\n";

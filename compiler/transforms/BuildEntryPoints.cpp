@@ -9,8 +9,8 @@
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Transforms/Passes.h"
 
-#include "modelc/Transforms/FlatViews.h"
 #include "TotalLoss.h"
+#include "modelc/Transforms/FlatViews.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/MapVector.h"
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNBUILDENTRYPOINTS
@@ -379,8 +380,40 @@ DictionaryAttr describeInterface(Builder &b, ModuleOp module,
   return b.getDictionaryAttr(fields);
 }
 
+/// The multiply-adds per example of each layer's contractions, per entry
+/// point (`nn.work`, for `bench --profile`'s GFLOP/s): a layer is the first
+/// NameLoc of an op's location, as the front end names each layer's ops.
+void recordLayerWork(Builder &b, ModuleOp module) {
+  SmallVector<Attribute> work;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    StringRef entry = fn.getSymName();
+    if (!fn->hasAttr("nn.abi") || !entry.consume_front("modelc_"))
+      continue;
+    llvm::MapVector<StringRef, int64_t> perLayer;
+    fn.walk([&](nn::ContractionOpInterface op) {
+      StringRef layer;
+      op->getLoc()->walk([&](Location loc) {
+        if (auto name = dyn_cast<NameLoc>(loc)) {
+          layer = name.getName().getValue();
+          return WalkResult::interrupt();
+        }
+        return WalkResult::advance();
+      });
+      perLayer[layer] += op.getMultiplyAddsPerExample();
+    });
+    for (auto [layer, madds] : perLayer)
+      work.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("entry", b.getStringAttr(entry)),
+           b.getNamedAttr("layer", b.getStringAttr(layer)),
+           b.getNamedAttr("multiply_adds", b.getI64IntegerAttr(madds))}));
+  }
+  module->setAttr("nn.work", b.getArrayAttr(work));
+}
+
 struct NNBuildEntryPointsPass
     : public nn::impl::NNBuildEntryPointsBase<NNBuildEntryPointsPass> {
+  using NNBuildEntryPointsBase::NNBuildEntryPointsBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     Builder b(module.getContext());
@@ -422,6 +455,9 @@ struct NNBuildEntryPointsPass
     train.erase();
     if (loss)
       loss.erase();
+
+    if (recordWork)
+      recordLayerWork(b, module);
 
     // The declarations become a record of the layout; nothing reads them now.
     SmallVector<Attribute> layout;

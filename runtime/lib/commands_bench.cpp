@@ -16,6 +16,7 @@ namespace modelc::rt {
 
 static const char *Help =
     R"(usage: PROG bench [--batch-size B] [--steps N] [--threads N] [--profile]
+                  [--peak-gflops G]
 
 Times train_step, forward_infer and forward_train on random data with a
 freshly initialized state (nothing is read or written): milliseconds per call
@@ -26,7 +27,11 @@ freshly initialized state (nothing is read or written): milliseconds per call
   --threads N     worker threads of the compiled code
   --profile       after each entry's timing, the time of each of its kernels
                   (a loop nest, named by the layer it computes), the largest
-                  first; needs a model compiled with `modelc --profile`
+                  first, then per layer with convolutions or matrix
+                  products their GFLOP/s; needs a model compiled with
+                  `modelc --profile`
+  --peak-gflops G with --profile: also each layer's share of G, the
+                  machine's measured FMA peak (bench/fma_peak.c)
 )";
 
 namespace {
@@ -81,6 +86,41 @@ Timing timeCalls(int64_t Steps, Fn &&Call, Warm &&WarmedUp) {
 /// Each kernel of `Entry` with its time per call of the entry and its share
 /// of the entry's median, the largest first (the top 20, then the rest as one
 /// line).
+/// Per layer with contractions (convolutions, matrix products and their
+/// gradients): the time of its kernels and the GFLOP/s (2 flops per
+/// multiply-add) they reach, and which share of `PeakGflops` (when given).
+void reportLayerRates(const ModelInfo &M, const std::string &Entry,
+                      const std::vector<KernelTime> &Times, int64_t EntryCalls,
+                      int64_t Batch, double PeakGflops) {
+  std::vector<std::pair<const WorkInfo *, double>> Rows;
+  for (const WorkInfo &W : M.Work) {
+    if (W.Entry != Entry || W.MultiplyAdds <= 0)
+      continue;
+    double Ms = 0;
+    for (size_t I = 0; I < M.Kernels.size() && I < Times.size(); ++I)
+      if (M.Kernels[I].Entry == Entry && M.Kernels[I].Layer == W.Layer)
+        Ms += Times[I].Seconds * 1000 / EntryCalls;
+    if (Ms > 0)
+      Rows.push_back({&W, Ms});
+  }
+  if (Rows.empty())
+    return;
+  std::stable_sort(Rows.begin(), Rows.end(), [](const auto &A, const auto &B) {
+    return A.second > B.second;
+  });
+  std::printf("  %-24s %10s %10s %10s%s\n", "layer (contractions)", "GFLOP",
+              "ms/call", "GFLOP/s", PeakGflops > 0 ? "   of peak" : "");
+  for (auto &[W, Ms] : Rows) {
+    double Gflop = 2.0 * static_cast<double>(W->MultiplyAdds) * Batch / 1e9;
+    double Rate = Gflop / (Ms / 1000);
+    std::printf("  %-24s %10.3f %10.3f %10.1f", W->Layer.c_str(), Gflop, Ms,
+                Rate);
+    if (PeakGflops > 0)
+      std::printf(" %9.1f%%", 100 * Rate / PeakGflops);
+    std::printf("\n");
+  }
+}
+
 void reportKernels(const ModelInfo &M, const std::string &Entry,
                    const std::vector<KernelTime> &Times, int64_t EntryCalls,
                    double MedianMs) {
@@ -133,7 +173,8 @@ int runBench(const CommandContext &Ctx, const Args &A) {
                {{"batch-size", true},
                 {"steps", true},
                 {"threads", true},
-                {"profile", false}},
+                {"profile", false},
+                {"peak-gflops", true}},
                A);
   if (P.helpRequested()) {
     printHelp(Ctx, Help);
@@ -150,6 +191,9 @@ int runBench(const CommandContext &Ctx, const Args &A) {
                   std::to_string(V));
 
   bool Profile = P.has("profile");
+  double PeakGflops = P.number("peak-gflops", 0, 0);
+  if (P.has("peak-gflops") && !Profile)
+    throw UsageError("bench: --peak-gflops applies to --profile");
   if (Profile && M.Kernels.empty())
     throw Error("bench: --profile needs a model compiled with `modelc "
                 "--profile` (this one times no kernels)");
@@ -194,8 +238,10 @@ int runBench(const CommandContext &Ctx, const Args &A) {
     if (Profile)
       Times = stopProfile();
     report(Entry, Batch, T);
-    if (Profile)
+    if (Profile) {
       reportKernels(M, Entry, Times, Steps, T.Median);
+      reportLayerRates(M, Entry, Times, Steps, Batch, PeakGflops);
+    }
   };
   bool Any = false;
   if (const EntrySpec *E = M.entry("train_step")) {

@@ -119,6 +119,9 @@ int runEval(const CommandContext &Ctx, const Args &A) {
   Dataset D = loadDataset(M, Data, /*WithLabels=*/true);
   if (D.NumExamples == 0)
     throw Error(Data + ": the data has no examples");
+  // Under mpirun: the same data on every rank, and rank 0's state.
+  checkSameOnEveryRank({{"number of examples", D.NumExamples}});
+  replicas().broadcast(S.arena(), M.StateSize * int64_t(sizeof(float)));
   MetricSums R = evaluateDataset(M, Entry, S.arena(), D, Batch, Confusion);
   // A NaN mean is no measurement (and not valid JSON): name the likely
   // causes instead of printing it.

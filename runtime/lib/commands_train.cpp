@@ -172,21 +172,13 @@ std::string Trainer::unsplittable(int64_t Count) const {
 }
 
 void Trainer::checkRanksAgree() const {
-  const char *Names[] = {"global_step", "seed", "the number of examples",
-                         "steps per epoch", "the last step"};
-  int64_t Mine[] = {S.GlobalStep, S.Seed, Data.NumExamples, StepsPerEpoch,
-                    Target};
-  constexpr size_t N = sizeof(Mine) / sizeof(Mine[0]);
-  std::vector<int64_t> All(N * replicas().size());
-  replicas().allGather(Mine, sizeof Mine, All.data());
-  for (int R = 1; R < replicas().size(); ++R)
-    for (size_t I = 0; I < N; ++I)
-      if (All[R * N + I] != All[I])
-        throw Error(format("rank %d's %s (%lld) differs from rank 0's "
-                           "(%lld): give every process the same data and "
-                           "checkpoint files",
-                           R, Names[I], static_cast<long long>(All[R * N + I]),
-                           static_cast<long long>(All[I])));
+  checkSameOnEveryRank(
+      {{"global_step", S.GlobalStep},
+       {"seed", S.Seed},
+       {"number of examples", Data.NumExamples},
+       {"steps per epoch", StepsPerEpoch},
+       {"last step", Target},
+       {"number of --val examples", HasVal ? Val.NumExamples : -1}});
 }
 
 int Trainer::run(const ParsedArgs &P) {

@@ -324,6 +324,15 @@ ModelInfo parseModelInfo(const char *Text) {
         Kernel.Layer = str(K, "layer", "kernel '" + Kernel.Name + "'");
         M.Kernels.push_back(std::move(Kernel));
       }
+    if (Root.contains("work"))
+      for (const json &W : Root.at("work")) {
+        WorkInfo Work;
+        Work.Entry = str(W, "entry", "work");
+        Work.Layer = str(W, "layer", "work of '" + Work.Entry + "'");
+        Work.MultiplyAdds =
+            integer(W, "multiply_adds", "work of " + Work.Layer);
+        M.Work.push_back(std::move(Work));
+      }
     if (Root.contains("layers"))
       for (const json &L : Root.at("layers")) {
         LayerInfo Layer;

@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "modelc/runtime/replicas.h"
+#include "modelc/runtime/error.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -96,6 +97,28 @@ void gatherShards(const void *Mine, int64_t RowBytes, int64_t Global,
     std::memcpy(Out + Part.Offset * RowBytes, Gathered.data() + K * Largest,
                 static_cast<size_t>(Part.Count * RowBytes));
   }
+}
+
+void checkSameOnEveryRank(
+    const std::vector<std::pair<std::string, int64_t>> &Values) {
+  Replicas &R = replicas();
+  if (R.size() == 1)
+    return;
+  std::vector<int64_t> Mine;
+  for (const auto &[Name, V] : Values)
+    Mine.push_back(V);
+  std::vector<int64_t> All(Mine.size() * R.size());
+  R.allGather(Mine.data(), static_cast<int64_t>(Mine.size() * sizeof(int64_t)),
+              All.data());
+  for (int Rank = 1; Rank < R.size(); ++Rank)
+    for (size_t I = 0; I < Mine.size(); ++I)
+      if (All[Rank * Mine.size() + I] != All[I])
+        throw Error(format("rank %d's %s (%lld) differs from rank 0's (%lld): "
+                           "give every process the same data and checkpoint "
+                           "files",
+                           Rank, Values[I].first.c_str(),
+                           static_cast<long long>(All[Rank * Mine.size() + I]),
+                           static_cast<long long>(All[I])));
 }
 
 double weightedSum(double Value) {

@@ -98,7 +98,7 @@ func.func @transposed_rhs(%dy: memref<?x128xf32>, %w: memref<64x128xf32>, %out: 
 
 // -----
 
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-split-reductions,codegen-vectorize{parallel=true},codegen-lower-vectors,codegen-tile-loops{parallel=true}))' | FileCheck %s --check-prefix=PAR
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-split-reductions,codegen-vectorize,codegen-lower-vectors,codegen-tile-loops{parallel=true}))' | FileCheck %s --check-prefix=PAR
 // With `parallel`, the outermost tile loop of a parallel dimension (here the
 // batch) becomes scf.parallel, for convert-scf-to-openmp.
 // A large reduction into the channels has no such loop: it is split into 4

@@ -134,8 +134,10 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     (batch-norm statistics) and element-wise ops become 1-D vector code.
     The order of every floating-point reduction is the one of the scalar
     loops (only parallel dimensions are vectorized or split across threads).
-    Everything is lowered to 1-D vector ops; ops it cannot handle are left
-    for `convert-linalg-to-loops`.
+    The outermost tile loop of a parallel dimension of an op worth threads
+    is marked for `codegen-tile-loops`; `codegen-lower-vectors` lowers what
+    is left n-D. Ops it cannot handle are left for
+    `convert-linalg-to-loops`.
   }];
   let options = [
     Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"16",
@@ -152,15 +154,12 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
            "L2 cache of one core, in bytes (cache blocking keeps a "
            "contraction's streamed inputs within half of it)">,
-    Option<"parallel", "parallel", "bool", /*default=*/"false",
-           "Turn the outermost tile loop of a parallel dimension into "
-           "scf.parallel (for convert-scf-to-openmp)">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
            "Apply an element-wise consumer of a contraction (bias, batch "
            "norm, activation) to the kernel's accumulator registers">,
     Option<"reportPlans", "report-plans", "bool", /*default=*/"false",
            "A remark on each planned op: its tile sizes, a contraction's "
-           "register block, cache blocking and threads">,
+           "register block, cache blocking and whether it is worth threads">,
   ];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",

@@ -40,7 +40,7 @@ struct PipelineOptions {
   bool profile = false;
   /// What the tile planner knows of the target CPU (see describeTarget).
   mlir::nn::TargetModel target;
-  /// Where each number came from, for --print-target.
+  /// Where each number came from, for --print-pipeline.
   std::string targetNotes;
 };
 
@@ -48,7 +48,7 @@ struct PipelineOptions {
 /// description of it: vector width and register count from the subtarget's
 /// features, FMA latency and FMA and load throughput from its scheduling
 /// model (the instructions a contraction kernel issues), the L2 size from
-/// the operating system for the host and from LLVM's cost model otherwise.
+/// the operating system for "native" and from LLVM's cost model otherwise.
 mlir::LogicalResult describeTarget(const std::string &cpu,
                                    PipelineOptions &options,
                                    std::string &error);

@@ -112,6 +112,11 @@ def NNBuildEntryPoints : Pass<"nn-build-entry-points", "ModuleOp"> {
     results are materialized into the output buffers, so one-shot
     bufferization writes them in place.
   }];
+  let options = [
+    Option<"recordWork", "record-work", "bool", /*default=*/"false",
+           "Record each layer's multiply-adds per example and entry point "
+           "in `nn.work` (for `bench --profile`'s GFLOP/s)">,
+  ];
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::tensor::TensorDialect",
     "mlir::bufferization::BufferizationDialect", "mlir::memref::MemRefDialect",

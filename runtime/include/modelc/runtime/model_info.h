@@ -75,6 +75,12 @@ struct KernelInfo {
   std::string Name, Entry, Layer;
 };
 
+/// Multiply-adds per example of a layer's contractions in one entry point.
+struct WorkInfo {
+  std::string Entry, Layer;
+  int64_t MultiplyAdds = 0;
+};
+
 enum class ArgKind { Arena, Input, Label, Output, Loss, DataLoss, Step, Seed };
 
 struct EntryArg {
@@ -125,6 +131,7 @@ struct ModelInfo {
   std::vector<std::string> IgnorableState;
   std::vector<LayerInfo> Layers;
   std::vector<KernelInfo> Kernels; // by id; empty without --profile
+  std::vector<WorkInfo> Work;
   int64_t StateSize = 0;
   std::vector<StateVar> State;
   std::map<std::string, EntrySpec> Entries;

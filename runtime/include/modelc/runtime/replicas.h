@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace modelc::rt {
 
@@ -71,6 +73,12 @@ const Shard &currentShard();
 /// each rank holding shardOf(Global, rank, size()), into `All` in order.
 void gatherShards(const void *Mine, int64_t RowBytes, int64_t Global,
                   void *All);
+
+/// Throws unless every rank has the same values (named for the message):
+/// ranks given other data or checkpoint files would otherwise wait in
+/// different collectives.
+void checkSameOnEveryRank(
+    const std::vector<std::pair<std::string, int64_t>> &Values);
 
 /// Seconds this process spent in the compiled step's collectives (the
 /// modelc_replica_* hooks, waiting for the other processes included) since

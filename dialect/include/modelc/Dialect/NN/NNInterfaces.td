@@ -27,4 +27,21 @@ def NN_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
   ];
 }
 
+def NN_ContractionOpInterface : OpInterface<"ContractionOpInterface"> {
+  let cppNamespace = "::mlir::nn";
+  let description = [{
+    An op whose work is multiply-adds (a convolution, a matrix product, and
+    their gradients): how many per example of the batch, from its static
+    shapes. `bench --profile` divides them by the time of the layer's
+    kernels (GFLOP/s); `nn-build-entry-points` records them per entry point
+    and layer in `nn.work`.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Multiply-adds per example (every dimension but the batch).
+      }],
+      "int64_t", "getMultiplyAddsPerExample", (ins)>
+  ];
+}
+
 #endif // MODELC_NN_INTERFACES

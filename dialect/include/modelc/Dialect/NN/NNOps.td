@@ -92,7 +92,8 @@ def NN_AssignFlatOp : NN_Op<"assign_flat", [
 // Layers
 //===----------------------------------------------------------------------===//
 
-def NN_Conv2DOp : NN_Op<"conv2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_Conv2DOp : NN_Op<"conv2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>,
+    DeclareOpInterfaceMethods<NN_ContractionOpInterface>]> {
   let summary = "2-D convolution, NHWC input, HWIO kernel, TF padding";
   let description = [{
     `y[n,i,j,o] = sum_{a,b,c} x[n, i*sh + a*dh - ph, j*sw + b*dw - pw, c] *
@@ -114,7 +115,8 @@ def NN_Conv2DOp : NN_Op<"conv2d", [Pure, DeclareOpInterfaceMethods<NN_Differenti
   let hasVerifier = 1;
 }
 
-def NN_DenseOp : NN_Op<"dense", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_DenseOp : NN_Op<"dense", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>,
+    DeclareOpInterfaceMethods<NN_ContractionOpInterface>]> {
   let summary = "fully connected layer: x @ kernel (+ bias)";
   let description = [{ `x` is `[N, in]`, `kernel` `[in, out]`, `bias` `[out]`. }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$kernel,

@@ -8,7 +8,8 @@
 #ifndef MODELC_NN_TRAIN_OPS
 #define MODELC_NN_TRAIN_OPS
 
-def NN_Conv2DGradInputOp : NN_Op<"conv2d_grad_input", [Pure]> {
+def NN_Conv2DGradInputOp : NN_Op<"conv2d_grad_input", [Pure,
+    DeclareOpInterfaceMethods<NN_ContractionOpInterface>]> {
   let summary = "gradient of nn.conv2d with respect to its input";
   let description = [{
     `dx[n,h,w,c] = sum dy[n,i,j,o] * kernel[a,b,c,o]` over the taps with
@@ -25,7 +26,8 @@ def NN_Conv2DGradInputOp : NN_Op<"conv2d_grad_input", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_Conv2DGradKernelOp : NN_Op<"conv2d_grad_kernel", [Pure]> {
+def NN_Conv2DGradKernelOp : NN_Op<"conv2d_grad_kernel", [Pure,
+    DeclareOpInterfaceMethods<NN_ContractionOpInterface>]> {
   let summary = "gradient of nn.conv2d with respect to its kernel";
   let description = [{
     `dk[a,b,c,o] = sum_{n,i,j} x[n, i*sh + a*dh - ph, j*sw + b*dw - pw, c] *
@@ -42,7 +44,8 @@ def NN_Conv2DGradKernelOp : NN_Op<"conv2d_grad_kernel", [Pure]> {
   let hasVerifier = 1;
 }
 
-def NN_MatmulOp : NN_Op<"matmul", [Pure]> {
+def NN_MatmulOp : NN_Op<"matmul", [Pure,
+    DeclareOpInterfaceMethods<NN_ContractionOpInterface>]> {
   let summary = "2-D matrix product with optional transposed operands";
   let description = [{
     `op(a) @ op(b)` with `op` the transpose when `transpose_a` /
