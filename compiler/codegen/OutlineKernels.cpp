@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"
+#include "modelc/Dialect/NN/NNDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -64,13 +65,7 @@ struct CodegenOutlineKernelsPass
   static StringRef layerOf(Operation *nest) {
     StringRef layer;
     nest->walk([&](Operation *op) {
-      op->getLoc()->walk([&](Location loc) {
-        if (auto name = dyn_cast<NameLoc>(loc)) {
-          layer = name.getName().getValue();
-          return WalkResult::interrupt();
-        }
-        return WalkResult::advance();
-      });
+      layer = nn::layerOf(op->getLoc());
       return layer.empty() ? WalkResult::advance() : WalkResult::interrupt();
     });
     return layer;

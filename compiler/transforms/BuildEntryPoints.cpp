@@ -381,8 +381,7 @@ DictionaryAttr describeInterface(Builder &b, ModuleOp module,
 }
 
 /// The multiply-adds per example of each layer's contractions, per entry
-/// point (`nn.work`, for `bench --profile`'s GFLOP/s): a layer is the first
-/// NameLoc of an op's location, as the front end names each layer's ops.
+/// point (`nn.work`, for `bench --profile`'s GFLOP/s).
 void recordLayerWork(Builder &b, ModuleOp module) {
   SmallVector<Attribute> work;
   for (auto fn : module.getOps<func::FuncOp>()) {
@@ -391,15 +390,7 @@ void recordLayerWork(Builder &b, ModuleOp module) {
       continue;
     llvm::MapVector<StringRef, int64_t> perLayer;
     fn.walk([&](nn::ContractionOpInterface op) {
-      StringRef layer;
-      op->getLoc()->walk([&](Location loc) {
-        if (auto name = dyn_cast<NameLoc>(loc)) {
-          layer = name.getName().getValue();
-          return WalkResult::interrupt();
-        }
-        return WalkResult::advance();
-      });
-      perLayer[layer] += op.getMultiplyAddsPerExample();
+      perLayer[nn::layerOf(op->getLoc())] += op.getMultiplyAddsPerExample();
     });
     for (auto [layer, madds] : perLayer)
       work.push_back(b.getDictionaryAttr(

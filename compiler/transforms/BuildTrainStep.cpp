@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Dialect/NN/Replicas.h"
 #include "modelc/Transforms/Passes.h"
 
 #include "modelc/Transforms/FlatViews.h"
@@ -37,7 +38,7 @@ public:
                    nn::OptimizerAttr optimizer)
       : module(module), forward(forward), loss(loss), optimizer(optimizer),
         b(module.getContext()),
-        dataParallel(module->hasAttr("nn.data_parallel")) {}
+        dataParallel(nn::inDataParallelModule(module)) {}
 
   LogicalResult build();
 

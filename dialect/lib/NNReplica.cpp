@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Dialect/NN/Replicas.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -56,19 +57,25 @@ AliasingValueList ReplicaReduceOp::getAliasingValues(OpOperand &operand,
   return {{getResult(operand.getOperandNumber()), BufferRelation::Equivalent}};
 }
 
-/// The runtime function `name` taking `numArgs` indices, declared once.
-static func::FuncOp runtimeFunction(RewriterBase &rewriter, Operation *from,
-                                    StringRef name, unsigned numArgs) {
+bool nn::inDataParallelModule(Operation *op) {
+  auto module = dyn_cast<ModuleOp>(op);
+  if (!module)
+    module = op->getParentOfType<ModuleOp>();
+  return module && module->hasAttr(kDataParallelAttr);
+}
+
+ValueRange nn::callRuntime(OpBuilder &b, Location loc, Operation *from,
+                           StringRef name, ValueRange args, TypeRange results) {
   auto module = from->getParentOfType<ModuleOp>();
-  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
-    return fn;
-  OpBuilder::InsertionGuard guard(rewriter);
-  rewriter.setInsertionPointToStart(module.getBody());
-  SmallVector<Type> args(numArgs, rewriter.getIndexType());
-  auto fn = func::FuncOp::create(rewriter, module.getLoc(), name,
-                                 rewriter.getFunctionType(args, {}));
-  fn.setPrivate();
-  return fn;
+  auto fn = module.lookupSymbol<func::FuncOp>(name);
+  if (!fn) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    fn = func::FuncOp::create(b, module.getLoc(), name,
+                              b.getFunctionType(args.getTypes(), results));
+    fn.setPrivate();
+  }
+  return func::CallOp::create(b, loc, fn, args).getResults();
 }
 
 LogicalResult ReplicaReduceOp::bufferize(RewriterBase &rewriter,
@@ -114,8 +121,7 @@ LogicalResult ReplicaReduceOp::bufferize(RewriterBase &rewriter,
     args.push_back(getCount());
   std::string name =
       ("modelc_replica_" + stringifyReplicaReduction(getKind())).str();
-  func::FuncOp fn = runtimeFunction(rewriter, *this, name, args.size());
-  func::CallOp::create(rewriter, loc, fn, args);
+  callRuntime(rewriter, loc, *this, name, args, {});
   for (auto [copy, original] : llvm::zip(dense, buffers))
     if (copy != original)
       memref::CopyOp::create(rewriter, loc, copy, original);

@@ -113,8 +113,9 @@ private:
     if (replicas().rank() == 0)
       std::fprintf(Json ? stderr : stdout, "%s\n", S.c_str());
   }
-  /// Why the processes cannot share a global batch of `Count` examples
-  /// (ghost batches that do not divide a shard); "" if they can.
+  /// Why a global batch of `Count` examples cannot be trained (a ghost
+  /// batch size that does not divide it, or its shards under mpirun), to be
+  /// followed by " it" or " them"; "" if it can.
   std::string unsplittable(int64_t Count) const;
   /// Under mpirun: stops with an error unless every rank computed the same
   /// run (position, seed, data size, batches): a rank with another
@@ -153,22 +154,14 @@ private:
 
 std::string Trainer::unsplittable(int64_t Count) const {
   int Ranks = replicas().size();
-  for (int R = 0; R < Ranks; ++R) {
-    int64_t Part = shardOf(Count, R, Ranks).Count;
+  std::string Why;
+  for (int R = 0; R < Ranks; ++R)
     for (int64_t V : M.VirtualBatchSizes)
-      if (Part % V != 0)
-        return Ranks > 1
-                   ? format("%lld examples over %d processes give shards of "
-                            "%lld, which virtual_batch_size %lld does not "
-                            "divide",
-                            static_cast<long long>(Count), Ranks,
-                            static_cast<long long>(Part),
-                            static_cast<long long>(V))
-                   : format("virtual_batch_size %lld does not divide %lld",
-                            static_cast<long long>(V),
-                            static_cast<long long>(Count));
-  }
-  return "";
+      if (shardOf(Count, R, Ranks).Count % V != 0)
+        Why = format("virtual_batch_size %lld does not divide",
+                     static_cast<long long>(V)) +
+              (Ranks > 1 ? format(" the %d-process shards of", Ranks) : "");
+  return Why;
 }
 
 void Trainer::checkRanksAgree() const {
@@ -239,27 +232,19 @@ int Trainer::run(const ParsedArgs &P) {
                     " is not divisible by the model's virtual_batch_size " +
                     std::to_string(V));
     if (std::string Why = unsplittable(Batch); !Why.empty())
-      throw Error("train: --batch-size " + std::to_string(Batch) + ": " + Why);
+      throw Error("train: --batch-size " + std::to_string(Batch) + ": " + Why +
+                  " it");
   }
   int64_t Rem = N % Batch;
   if (Rem) {
     std::string Why = unsplittable(Rem);
-    if (Alone && !Why.empty()) {
-      int64_t Bad = 0;
-      for (int64_t V : M.VirtualBatchSizes)
-        if (Rem % V != 0)
-          Bad = V;
-      Why = "virtual_batch_size " + std::to_string(Bad) + " does not divide";
-    }
     if (!Why.empty() && StepsPerEpoch == 0)
       throw Error("train: the data's " + std::to_string(N) +
-                  " examples are less than one batch, and " + Why +
-                  (Alone ? " them" : ""));
+                  " examples are less than one batch, and " + Why + " them");
     if (!Why.empty()) {
       Skipped = Rem;
       note("note: the last partial batch of each epoch (" +
-           std::to_string(Rem) + " examples) is skipped: " + Why +
-           (Alone ? " it" : ""));
+           std::to_string(Rem) + " examples) is skipped: " + Why + " it");
     } else {
       ++StepsPerEpoch;
     }

@@ -32,6 +32,7 @@
 #include "Utils.h"
 
 #include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Dialect/NN/Replicas.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -115,8 +116,7 @@ struct DropoutLowering : OpConversionPattern<DropoutOp> {
     // Data-parallel: the index of this shard's first example in the global
     // batch, so that an element's mask does not depend on the shards.
     Value firstExample;
-    if (op->getParentOfType<ModuleOp>()->hasAttr("nn.data_parallel") &&
-        rank > 0)
+    if (inDataParallelModule(op) && rank > 0)
       firstExample = callRuntime(rewriter, loc, op,
                                  "modelc_replica_example_offset", {},
                                  rewriter.getIndexType())[0];

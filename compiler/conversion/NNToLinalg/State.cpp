@@ -23,6 +23,7 @@
 #include "Utils.h"
 
 #include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Dialect/NN/Replicas.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -1,12 +1,11 @@
 //===- Utils.cpp - builders shared by the nn-to-linalg patterns -----------===//
 #include "Utils.h"
+#include "modelc/Dialect/NN/Replicas.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
 
 #include <algorithm>
@@ -201,24 +200,7 @@ Value nn::countAsIndex(OpBuilder &b, Location loc, Value tensor,
 }
 
 bool nn::isSynchronized(Operation *op) {
-  auto module = op->getParentOfType<ModuleOp>();
-  return op->hasAttr("synchronized") && module &&
-         module->hasAttr("nn.data_parallel");
-}
-
-ValueRange nn::callRuntime(OpBuilder &b, Location loc, Operation *from,
-                           StringRef name, ValueRange args, TypeRange results) {
-  auto module = from->getParentOfType<ModuleOp>();
-  auto fn = module.lookupSymbol<func::FuncOp>(name);
-  if (!fn) {
-    // Through `b` (the pattern's rewriter): the conversion sees the new op.
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(module.getBody());
-    fn = func::FuncOp::create(b, module.getLoc(), name,
-                              b.getFunctionType(args.getTypes(), results));
-    fn.setPrivate();
-  }
-  return func::CallOp::create(b, loc, fn, args).getResults();
+  return op->hasAttr("synchronized") && inDataParallelModule(op);
 }
 
 LogicalResult nn::requireStaticButBatch(Operation *op, ArrayRef<Type> batched,

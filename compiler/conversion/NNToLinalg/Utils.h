@@ -98,11 +98,6 @@ Value countAsIndex(OpBuilder &b, Location loc, Value tensor,
 /// the global batch's statistics (its `synchronized` unit attribute).
 bool isSynchronized(Operation *op);
 
-/// Calls the runtime's C function `name` (declared on first use) on
-/// scalar `args`, returning `results` (runtime/lib/replicas.cpp).
-ValueRange callRuntime(OpBuilder &b, Location loc, Operation *from,
-                       StringRef name, ValueRange args, TypeRange results);
-
 } // namespace mlir::nn
 
 #endif

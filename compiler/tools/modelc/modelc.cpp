@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Dialect/NN/NNDialect.h"
+#include "modelc/Dialect/NN/Replicas.h"
 #include "modelc/Frontend/IRGen.h"
 #include "modelc/Frontend/Model.h"
 #include "modelc/Pipeline/Library.h"
@@ -335,13 +336,13 @@ int main(int argc, char **argv) {
   };
   // Data-parallel code (collectives in the train step) is built from the
   // nn stage on; past it, the file decides.
-  bool dataParallel = module->getOperation()->hasAttr("nn.data_parallel");
+  bool dataParallel = mlir::nn::inDataParallelModule(*module);
   if (mpi && !dataParallel) {
     if (done != Phase::NN)
       return fail(inputFile + " is past the nn stage, where --mpi adds the "
                               "collectives; compile an earlier stage with "
                               "--mpi");
-    module->getOperation()->setAttr("nn.data_parallel",
+    module->getOperation()->setAttr(mlir::nn::kDataParallelAttr,
                                     mlir::UnitAttr::get(&context));
     dataParallel = true;
   }
