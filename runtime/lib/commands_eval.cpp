@@ -73,8 +73,7 @@ MetricSums evaluateDataset(const ModelInfo &M, const EntrySpec &Entry,
     if (M.Loss != LossKind::None)
       BatchLogits = Outputs[M.LossLogits].data();
     if (Ranks > 1) {
-      Loss = static_cast<float>(weightedSum(Loss));
-      DataLoss = static_cast<float>(weightedSum(DataLoss));
+      globalMeans(Loss, DataLoss);
       if (M.Loss != LossKind::None) {
         const Array &Y = Outputs[M.LossLogits];
         gatherShards(Y.data(), Y.numElements() / Y.shape()[0] * Y.itemSize(),

@@ -378,8 +378,7 @@ void Trainer::trainStep(int64_t Pos) {
   const void *Labels = BatchLabels[M.LossLabels].data();
   if (replicas().size() > 1) {
     // The batch's mean losses and every example's logits for the metrics.
-    Loss = static_cast<float>(weightedSum(Loss));
-    DataLoss = static_cast<float>(weightedSum(DataLoss));
+    globalMeans(Loss, DataLoss);
     const Array &L = Outputs[M.LossLogits];
     gatherShards(L.data(), L.numElements() / L.shape()[0] * L.itemSize(),
                  Global, GlobalLogits.data());

@@ -121,10 +121,11 @@ void checkSameOnEveryRank(
                            static_cast<long long>(All[I])));
 }
 
-double weightedSum(double Value) {
-  float V = static_cast<float>(Value);
-  replicas().sumInRankOrder(&V, 1, Current.weight());
-  return V;
+void globalMeans(float &Loss, float &DataLoss) {
+  float Pair[2] = {Loss, DataLoss};
+  replicas().sumInRankOrder(Pair, 2, Current.weight());
+  Loss = Pair[0];
+  DataLoss = Pair[1];
 }
 
 } // namespace modelc::rt

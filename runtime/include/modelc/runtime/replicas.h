@@ -85,8 +85,9 @@ void checkSameOnEveryRank(
 /// the previous call.
 double takeCollectiveSeconds();
 
-/// Rank-order sum of `Value * weight()`: a per-shard mean to the global mean.
-double weightedSum(double Value);
+/// A step's per-shard mean losses to the global batch's (one collective):
+/// the rank-order sum of each times this shard's weight().
+void globalMeans(float &Loss, float &DataLoss);
 
 } // namespace modelc::rt
 
