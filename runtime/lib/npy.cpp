@@ -248,19 +248,13 @@ NpyHeader parseNpyHeader(const uint8_t *Bytes, size_t Size,
   if (DescrIt != Dict.end() && DescrIt->second.Kind == HeaderValue::Other)
     throw Error(Where + ": structured dtypes are not supported");
   Descr D = parseDescr(Get("descr", HeaderValue::String).Str, Where);
-  bool Fortran = Get("fortran_order", HeaderValue::Bool).Flag;
   NpyHeader H;
+  H.Fortran = Get("fortran_order", HeaderValue::Bool).Flag;
   H.Type = D.Type;
   H.ItemSize = D.ItemSize;
   H.BigEndian = D.BigEndian;
   H.Shape = Get("shape", HeaderValue::Tuple).Ints;
   H.DataStart = End;
-  int NonUnitDims = 0;
-  for (int64_t Dim : H.Shape)
-    NonUnitDims += Dim > 1;
-  if (Fortran && NonUnitDims > 1)
-    throw Error(Where + ": array is stored in Fortran order; save it in C "
-                        "order (np.ascontiguousarray)");
   int64_t N = checkedNumElements(H.Shape);
   if (N < 0 ||
       __builtin_mul_overflow(static_cast<uint64_t>(N),
@@ -268,6 +262,34 @@ NpyHeader parseNpyHeader(const uint8_t *Bytes, size_t Size,
     throw Error(Where + ": bad .npy header (shape " + shapeToString(H.Shape) +
                 " is too large)");
   return H;
+}
+
+/// `A` holds its elements in column-major order (NumPy's `fortran_order`);
+/// returns them in row-major order. One pass: the column-major index
+/// advances like an odometer whose first digit turns fastest.
+static Array toRowMajor(Array A) {
+  const std::vector<int64_t> &Shape = A.shape();
+  size_t Rank = Shape.size(), Item = A.itemSize();
+  int64_t N = A.numElements();
+  if (Rank < 2 || N == 0)
+    return A;
+  std::vector<int64_t> RowStride(Rank, 1);
+  for (size_t D = Rank - 1; D > 0; --D)
+    RowStride[D - 1] = RowStride[D] * Shape[D];
+  Array Out(A.dtype(), Shape, Item);
+  std::vector<int64_t> Index(Rank, 0);
+  int64_t To = 0;
+  for (int64_t From = 0; From < N; ++From) {
+    std::memcpy(Out.data() + To * Item, A.data() + From * Item, Item);
+    for (size_t D = 0; D < Rank; ++D) {
+      To += RowStride[D];
+      if (++Index[D] < Shape[D])
+        break;
+      To -= RowStride[D] * Shape[D];
+      Index[D] = 0;
+    }
+  }
+  return Out;
 }
 
 Array parseNpy(const uint8_t *Bytes, size_t Size, const std::string &Where,
@@ -292,6 +314,8 @@ Array parseNpy(const uint8_t *Bytes, size_t Size, const std::string &Where,
       for (size_t L = 0, R = H.ItemSize - 1; L < R; ++L, --R)
         std::swap(P[L], P[R]);
   }
+  if (H.Fortran)
+    A = toRowMajor(std::move(A));
   if (H.Type == DType::Bool) // NumPy bools are 0/1; normalize foreign bytes.
     for (int64_t I = 0; I < N; ++I)
       A.data()[I] = A.data()[I] != 0;

@@ -83,7 +83,16 @@ elif kind == "label_range":
     y[3] = 2
     savez(x=x, y=y)
 elif kind == "fortran":
+    # np.savez writes F-contiguous arrays with fortran_order: True.
     savez(x=np.asfortranarray(x), y=y)
+elif kind == "fortran_f64_compressed":
+    np.savez_compressed(out, x=np.asfortranarray(x.astype(np.float64)), y=y)
+elif kind == "state_fortran":
+    state = dict(forward_state)
+    state["dense/kernel"] = np.asfortranarray(kernel)
+    savez(**state)
+elif kind == "state_c":
+    savez(**forward_state)
 elif kind == "unicode_x":
     savez(x=np.array(["a"] * n), y=y)
 elif kind == "npy":

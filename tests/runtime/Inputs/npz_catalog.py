@@ -194,9 +194,6 @@ cases = [
      "object arrays need pickle"),
     ("npy-complex", each_header(lambda a: dict_text("<c8", "(2,)")),
      "unsupported dtype '<c8'"),
-    ("npy-fortran",
-     each_header(lambda a: dict_text(a.dtype.str, "(2, 2)", fortran=True)),
-     "Fortran order"),
 ]
 
 # Commands: (label, role of the broken file, argv with BAD/DATA/CKPT/OUT).

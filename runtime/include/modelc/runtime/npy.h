@@ -20,6 +20,7 @@ struct NpyHeader {
   DType Type = DType::F32;
   size_t ItemSize = 0;
   bool BigEndian = false;
+  bool Fortran = false; // column-major data (np.savez of an F-ordered array)
   std::vector<int64_t> Shape;
   size_t DataStart = 0;   // Offset of the first element.
   uint64_t DataBytes = 0; // Elements x item size.
