@@ -144,8 +144,8 @@ private:
 bool Analyzer::topLevel() {
   if (!doc.is_object())
     return error("", "the model must be a JSON object");
-  static const std::set<std::string> known = {"name",   "seed",     "inputs",
-                                              "labels", "layers",   "outputs",
+  static const std::set<std::string> known = {"name",   "seed",      "inputs",
+                                              "labels", "layers",    "outputs",
                                               "loss",   "optimizer", "metrics"};
   for (auto &[key, v] : doc.items())
     if (!known.count(key))
@@ -362,7 +362,8 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
   }
   // No activation is no attribute: models without one keep their normalized
   // form and fingerprint.
-  if (layer.attrs.contains("activation") && layer.attrs["activation"] == "linear")
+  if (layer.attrs.contains("activation") &&
+      layer.attrs["activation"] == "linear")
     layer.attrs.erase("activation");
   // Pools stride by their window unless told otherwise.
   if (layer.attrs.contains("pool_size") && layer.attrs["strides"].is_null())
@@ -602,6 +603,16 @@ bool Analyzer::inferLayer(size_t i) {
                         "shape mismatch: cannot reshape " + showShape(x.shape) +
                             " (" + count(from) + " elements per example) to " +
                             showShape(a["shape"]) + " (" + count(to) + ")");
+  } else if (op == "transpose") {
+    std::vector<int64_t> perm = a["perm"].get<std::vector<int64_t>>();
+    if (perm.size() != x.shape.size())
+      return layerError(i, "perm",
+                        "shape mismatch: perm " + showShape(perm) + " has " +
+                            std::to_string(perm.size()) +
+                            " entries, input shape " + showShape(x.shape) +
+                            " has rank " + std::to_string(x.shape.size()));
+    for (int64_t d : perm)
+      out.push_back(x.shape[d]);
   } else if (op == "concat") {
     int64_t rank = x.shape.size();
     int64_t axis = a["axis"].get<int64_t>();
@@ -688,13 +699,13 @@ bool Analyzer::outputsLossOptimizer() {
     std::string op = loss["op"];
     std::vector<std::string> operands = lossOperandNames(op);
     if (operands.empty())
-      return error("/loss/op",
-                   "unknown loss '" + op + "'" +
-                       didYouMean(op, {"softmax_cross_entropy",
-                                       "sigmoid_cross_entropy",
-                                       "mean_squared_error"}) +
-                       " (known: softmax_cross_entropy, "
-                       "sigmoid_cross_entropy, mean_squared_error)");
+      return error(
+          "/loss/op",
+          "unknown loss '" + op + "'" +
+              didYouMean(op, {"softmax_cross_entropy", "sigmoid_cross_entropy",
+                              "mean_squared_error"}) +
+              " (known: softmax_cross_entropy, "
+              "sigmoid_cross_entropy, mean_squared_error)");
     bool classifier = op != "mean_squared_error";
     for (auto &[key, v] : loss.items())
       if (key != "op" && key != operands[0] && key != operands[1] &&
@@ -802,9 +813,9 @@ bool Analyzer::outputsLossOptimizer() {
       names.push_back(spec.name);
     for (auto &[key, v] : o.items())
       if (key != "op" && !llvm::is_contained(names, key))
-        return error("/optimizer/" + key,
-                     "optimizer: unknown attribute '" + key + "' for " + op +
-                         didYouMean(key, names));
+        return error("/optimizer/" + key, "optimizer: unknown attribute '" +
+                                              key + "' for " + op +
+                                              didYouMean(key, names));
     json norm = json::object();
     norm["op"] = op;
     for (const AttrSpec &spec : schema->attrs) {

@@ -184,6 +184,10 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
         op == "global_max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg);
   if (op == "flatten" || op == "reshape")
     return nn::ReshapeOp::create(b, loc, out, x);
+  if (op == "transpose")
+    return nn::TransposeOp::create(
+        b, loc, out, x,
+        b.getDenseI64ArrayAttr(a["perm"].get<std::vector<int64_t>>()));
   if (op == "concat")
     return nn::ConcatOp::create(b, loc, out, inputs, l.axis);
   if (op == "add")

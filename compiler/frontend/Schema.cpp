@@ -100,6 +100,7 @@ const std::vector<OpSchema> &layerSchemas() {
         {"global_max_pool2d", false, {}},
         {"flatten", false, {}},
         {"reshape", false, {req("shape", AttrKind::Shape)}},
+        {"transpose", false, {req("perm", AttrKind::Permutation)}},
         {"concat", true, {opt("axis", AttrKind::Int, -1)}},
         {"add", true, {}},
         {"dropout", false, {req("rate", AttrKind::UnitFloat)}},
@@ -279,8 +280,8 @@ bool normalizeConstraint(const json &value, json &out, std::string &error) {
 }
 
 /// "field 'NAME' must be ...": the shared wording of schedule errors.
-bool fieldError(std::string &error, const std::string &field,
-                const char *must, const json &got) {
+bool fieldError(std::string &error, const std::string &field, const char *must,
+                const json &got) {
   error = "field '" + field + "' must be " + must + ", got " + show(got);
   return false;
 }
@@ -331,11 +332,10 @@ bool normalizeLearningRate(const json &value, json &out, std::string &error,
         return fieldError(error, std::string("exponential_decay.") + key,
                           "a positive number", fields[key]);
   } else if (kind == "cosine_decay") {
-    if (!numericFields(args, "cosine_decay",
-                       {{"initial", nullptr},
-                        {"decay_steps", nullptr},
-                        {"alpha", 0.0}},
-                       fields, error) ||
+    if (!numericFields(
+            args, "cosine_decay",
+            {{"initial", nullptr}, {"decay_steps", nullptr}, {"alpha", 0.0}},
+            fields, error) ||
         !positiveSteps(args, "cosine_decay", "decay_steps", error))
       return false;
     fields["decay_steps"] = args["decay_steps"];
@@ -533,6 +533,23 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
     }
     out = value;
     return true;
+  case AttrKind::Permutation: {
+    const char *what = "a permutation [0, p1, ...] of 0..rank-1 that keeps "
+                       "the batch (0) first";
+    if (!value.is_array() || value.empty())
+      return fail(what);
+    std::vector<bool> seen(value.size(), false);
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (!isInteger(value[i]))
+        return fail(what);
+      int64_t d = value[i].get<int64_t>();
+      if (d < 0 || d >= (int64_t)value.size() || seen[d] || (i == 0 && d != 0))
+        return fail(what);
+      seen[d] = true;
+    }
+    out = value;
+    return true;
+  }
   case AttrKind::Initializer:
     return normalizeInitializer(value, out, error);
   case AttrKind::Regularizer:

@@ -34,6 +34,8 @@ const char *kindText(AttrKind kind) {
     return "n or [a, b], each ≥ 1";
   case AttrKind::Shape:
     return "shape [-1, d1, ...]";
+  case AttrKind::Permutation:
+    return "permutation [0, p1, ...]";
   case AttrKind::Initializer:
     return "initializer";
   case AttrKind::Regularizer:

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Dialect/NN/NNOps.h"
 
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+
 using namespace mlir;
 using namespace mlir::nn;
 
@@ -152,6 +154,14 @@ void ReshapeOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
   if (wants(getInput()))
     accumulate(getInput(),
                ReshapeOp::create(b, getLoc(), getInput().getType(), dy));
+}
+
+void TransposeOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
+                                 Accumulate accumulate) {
+  if (wants(getInput()))
+    accumulate(getInput(),
+               TransposeOp::create(b, getLoc(), getInput().getType(), dy,
+                                   invertPermutationVector(getPermutation())));
 }
 
 void ConcatOp::buildGradients(OpBuilder &b, Value dy, Wants wants,

@@ -7,6 +7,7 @@
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Dialect/NN/ShapeRules.h"
 
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/Support/raw_ostream.h"
@@ -274,6 +275,24 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+LogicalResult TransposeOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getOutput());
+  ArrayRef<int64_t> perm = getPermutation();
+  if (perm.size() != in.size() || out.size() != in.size())
+    return emitOpError() << "permutation of " << perm.size()
+                         << " dimensions for input " << fmtShape(in)
+                         << " and result " << fmtShape(out);
+  if (!isPermutationVector(perm))
+    return emitOpError("permutation is not a permutation of 0..rank-1");
+  if (perm.empty() || perm[0] != 0)
+    return emitOpError("the batch dimension must stay first (permutation[0] "
+                       "= 0)");
+  SmallVector<int64_t> expected;
+  for (int64_t d : perm)
+    expected.push_back(in[d]);
+  return expectShape(*this, "result", out, expected);
+}
+
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())
     return emitOpError("needs at least one input");
@@ -392,8 +411,8 @@ static LogicalResult verifyUpdate(Operation *op, ValueRange tensors) {
                                << t << ", got " << v.getType();
   float wd = op->getAttrOfType<FloatAttr>("weight_decay").getValueAsDouble();
   if (!(wd >= 0.0f) || std::isinf(wd))
-    return op->emitOpError() << "weight_decay must be finite and >= 0, got "
-                             << wd;
+    return op->emitOpError()
+           << "weight_decay must be finite and >= 0, got " << wd;
   return success();
 }
 

@@ -68,3 +68,28 @@ func.func @concat_batch(%a: tensor<?x3xf32>, %b: tensor<?x3xf32>) -> tensor<?x3x
   %0 = nn.concat %a, %b {axis = 0 : i64} : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
   return %0 : tensor<?x3xf32>
 }
+
+// -----
+
+// A transpose is a linalg.transpose into a tensor of the permuted sizes
+// (the dynamic batch stays first).
+// CHECK-LABEL: func.func @transpose
+// CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x3x8x5xf32>)
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x3x8x5xf32>
+// CHECK: %[[E:.*]] = tensor.empty(%[[N]]) : tensor<?x8x5x3xf32>
+// CHECK: %[[Y:.*]] = linalg.transpose ins(%[[X]] : tensor<?x3x8x5xf32>) outs(%[[E]] : tensor<?x8x5x3xf32>) permutation = [0, 2, 3, 1]
+// CHECK: return %[[Y]]
+func.func @transpose(%x: tensor<?x3x8x5xf32>) -> tensor<?x8x5x3xf32> {
+  %0 = nn.transpose %x {permutation = array<i64: 0, 2, 3, 1>} : (tensor<?x3x8x5xf32>) -> tensor<?x8x5x3xf32>
+  return %0 : tensor<?x8x5x3xf32>
+}
+
+// -----
+
+// The identity permutation is no op at all.
+// CHECK-LABEL: func.func @transpose_identity
+// CHECK-NOT: linalg.transpose
+func.func @transpose_identity(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  %0 = nn.transpose %x {permutation = array<i64: 0, 1>} : (tensor<?x3xf32>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}

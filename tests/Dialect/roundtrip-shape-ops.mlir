@@ -1,6 +1,6 @@
 // Round trip of the ops that move data around: nn.pool2d (max and avg),
-// nn.global_pool2d, nn.reshape (flatten and reshape), nn.concat, nn.add and
-// nn.dropout.
+// nn.global_pool2d, nn.reshape (flatten and reshape), nn.transpose,
+// nn.concat, nn.add and nn.dropout.
 // RUN: modelc-opt %s | modelc-opt | FileCheck %s
 // RUN: modelc-opt %s --mlir-print-op-generic | modelc-opt | FileCheck %s
 
@@ -27,6 +27,13 @@ func.func @reshape(%x: tensor<?x56x64xf32>, %s: tensor<4x3x2xf32>) -> (tensor<?x
   // CHECK: nn.reshape %{{.*}} : (tensor<4x3x2xf32>) -> tensor<4x6xf32>
   %2 = nn.reshape %s : (tensor<4x3x2xf32>) -> tensor<4x6xf32>
   return %0, %1, %2 : tensor<?x56x64x1xf32>, tensor<?x3584xf32>, tensor<4x6xf32>
+}
+
+// CHECK-LABEL: func.func @transpose
+func.func @transpose(%x: tensor<?x3x8x5xf32>) -> tensor<?x8x5x3xf32> {
+  // CHECK: nn.transpose %{{.*}} {permutation = array<i64: 0, 2, 3, 1>} : (tensor<?x3x8x5xf32>) -> tensor<?x8x5x3xf32>
+  %0 = nn.transpose %x {permutation = array<i64: 0, 2, 3, 1>} : (tensor<?x3x8x5xf32>) -> tensor<?x8x5x3xf32>
+  return %0 : tensor<?x8x5x3xf32>
 }
 
 // CHECK-LABEL: func.func @merge

@@ -93,3 +93,24 @@ module attributes {nn.optimizer = #nn.optimizer<rmsprop, learning_rate = {expone
     return %0 : tensor<f32>
   }
 }
+
+// -----
+
+// The gradient of a transpose is the transpose by the inverse permutation
+// (NCHW -> NHWC forward, NHWC -> NCHW backward).
+// CHECK-LABEL: func.func private @train_step(
+// CHECK: nn.transpose %{{.*}} {permutation = array<i64: 0, 2, 3, 1>} : (tensor<?x3x2x2xf32>) -> tensor<?x2x2x3xf32>
+// CHECK: nn.transpose %{{.*}} {permutation = array<i64: 0, 3, 1, 2>} : (tensor<?x2x2x3xf32>) -> tensor<?x3x2x2xf32>
+module attributes {nn.optimizer = #nn.optimizer<sgd, learning_rate = 0.1 : f64>} {
+  nn.variable @"b/bias" : tensor<2xf32> role <param> {init = {kind = "zeros"}, trainable = true}
+  func.func @forward(%x: tensor<?x3x2x2xf32> {nn.name = "x"}, %t: i1 {nn.name = "training"}) -> (tensor<?x2x2x3xf32> {nn.name = "out"}) {
+    %b = nn.read @"b/bias" : tensor<2xf32>
+    %h = nn.bias_add %x, %b : (tensor<?x3x2x2xf32>, tensor<2xf32>) -> tensor<?x3x2x2xf32>
+    %y = nn.transpose %h {permutation = array<i64: 0, 2, 3, 1>} : (tensor<?x3x2x2xf32>) -> tensor<?x2x2x3xf32>
+    return %y : tensor<?x2x2x3xf32>
+  }
+  func.func @loss(%l: tensor<?x2x2x3xf32> {nn.name = "out"}, %y: tensor<?x2x2x3xf32> {nn.name = "y"}) -> tensor<f32> {
+    %0 = nn.mean_squared_error %l, %y : (tensor<?x2x2x3xf32>, tensor<?x2x2x3xf32>) -> tensor<f32>
+    return %0 : tensor<f32>
+  }
+}

@@ -1,4 +1,4 @@
-//===- Shape.cpp - nn.reshape and nn.concat to tensor ops -----------------===//
+//===- Shape.cpp - nn.reshape, nn.transpose and nn.concat to tensor ops ---===//
 //
 // A reshape keeps the batch dimension and is row-major in the rest, so it
 // always factors into a collapse to [N, prod(rest)] and an expand from it;
@@ -13,7 +13,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -130,8 +132,35 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   }
 };
 
+/// A linalg.transpose into a fresh tensor of the result's sizes.
+struct TransposeLowering : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    ArrayRef<int64_t> perm = op.getPermutation();
+    if (isIdentityPermutation(perm)) {
+      rewriter.replaceOp(op, x);
+      return success();
+    }
+    SmallVector<OpFoldResult> inSizes = tensor::getMixedSizes(rewriter, loc, x);
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t d : perm)
+      sizes.push_back(inSizes[d]);
+    Value init = emptyF32(rewriter, loc, sizes);
+    rewriter.replaceOp(op,
+                       linalg::TransposeOp::create(rewriter, loc, x, init, perm)
+                           ->getResults());
+    return success();
+  }
+};
+
 } // namespace
 
 void nn::populateShapePatterns(RewritePatternSet &patterns) {
-  patterns.add<ReshapeLowering, ConcatLowering>(patterns.getContext());
+  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering>(
+      patterns.getContext());
 }

@@ -295,6 +295,26 @@ def NN_ReshapeOp : NN_Op<"reshape", [Pure, DeclareOpInterfaceMethods<NN_Differen
   let hasVerifier = 1;
 }
 
+def NN_TransposeOp : NN_Op<"transpose", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+  let summary = "permutation of the dimensions that keeps the batch first";
+  let description = [{
+    `output` dimension `i` is `input` dimension `permutation[i]`, as in
+    ONNX's Transpose and `np.transpose`. The batch stays dimension 0
+    (`permutation[0] = 0`), so every other op still sees it first. The
+    gradient is the transpose by the inverse permutation.
+
+    ```mlir
+    %y = nn.transpose %x {permutation = array<i64: 0, 2, 3, 1>}
+        : (tensor<?x3x8x8xf32>) -> tensor<?x8x8x3xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input,
+                       DenseI64ArrayAttr:$permutation);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def NN_ConcatOp : NN_Op<"concat", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "concatenation along one axis";
   let arguments = (ins Variadic<NN_FloatTensor>:$inputs, I64Attr:$axis);
