@@ -11,6 +11,7 @@ PKGS=(
   python3-numpy python3-matplotlib
   dataset-fashion-mnist python3-sklearn
   openmpi-bin libopenmpi-dev
+  libonnx-dev libprotobuf-dev python3-onnx libonnx-testdata
 )
 
 missing=()

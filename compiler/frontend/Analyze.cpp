@@ -19,6 +19,15 @@
 
 using namespace modelc;
 
+bool modelc::isLayerName(const std::string &s) {
+  if (s.empty())
+    return false;
+  for (char c : s)
+    if (!std::isalnum((unsigned char)c) && c != '_' && c != '-' && c != '.')
+      return false;
+  return true;
+}
+
 namespace {
 
 std::string showShape(const std::vector<int64_t> &shape) {
@@ -33,15 +42,6 @@ bool isIdentifier(const std::string &s) {
     return false;
   for (char c : s)
     if (!std::isalnum((unsigned char)c) && c != '_')
-      return false;
-  return true;
-}
-
-bool isLayerName(const std::string &s) {
-  if (s.empty())
-    return false;
-  for (char c : s)
-    if (!std::isalnum((unsigned char)c) && c != '_' && c != '-' && c != '.')
       return false;
   return true;
 }
@@ -87,6 +87,8 @@ json initSpec(const json &init, const std::vector<int64_t> &shape) {
   spec["kind"] = kind;
   if (kind == "constant") {
     spec["value"] = init.begin().value();
+  } else if (kind == "values") {
+    spec["tensor"] = init.begin().value();
   } else {
     for (auto &[k, v] : init.begin().value().items())
       spec[k] = v;
@@ -120,6 +122,8 @@ private:
   bool layerAttributes(size_t i, const json &raw, const OpSchema &schema);
   bool resolveInputs();
   bool inferShapes();
+  bool checkValues(size_t i, const std::string &what,
+                   const std::vector<int64_t> &shape, const json &name);
   bool inferLayer(size_t i);
   bool outputsLossOptimizer();
   bool metrics();
@@ -857,6 +861,29 @@ bool Analyzer::metrics() {
 
 /// Parameters and moving statistics in layer order; `reuse` shares the
 /// named layer's variables instead of declaring new ones.
+/// A `{"values": NAME}` initializer names a tensor the imported model
+/// brings, of the variable's shape.
+bool Analyzer::checkValues(size_t i, const std::string &what,
+                           const std::vector<int64_t> &shape,
+                           const json &name) {
+  std::string field = what + "_initializer";
+  const ImportedTensors *tensors = parsed.tensors.get();
+  if (!tensors || !tensors->count(name.get<std::string>()))
+    return layerError(i, field,
+                      "initializer {\"values\": " + dumpJson(name) +
+                          "} names no tensor of an imported model (values "
+                          "initializers come from an ONNX model's "
+                          "initializers)");
+  const ImportedTensor &t = tensors->at(name.get<std::string>());
+  if (t.shape != shape)
+    return layerError(i, field,
+                      "tensor " + dumpJson(name) + " has shape " +
+                          showShape(t.shape) + ", variable '" +
+                          model.layers[i].name + "/" + what + "' has " +
+                          showShape(shape));
+  return true;
+}
+
 bool Analyzer::layoutVariables() {
   int64_t total = 0;
   bool tooLarge = false;
@@ -881,6 +908,11 @@ bool Analyzer::layoutVariables() {
                        showShape(shape) +
                        " brings the model's state past 2^33 elements (32 "
                        "GiB of f32)");
+        return;
+      }
+      if (init.is_object() && init.contains("values") &&
+          !checkValues(i, what, shape, init["values"])) {
+        tooLarge = true; // stops the layout; the error is set
         return;
       }
       VariableInfo v;
@@ -1030,6 +1062,7 @@ bool Analyzer::checkReuse() {
 
 std::optional<Model> Analyzer::run() {
   model.file = parsed.file;
+  model.tensors = parsed.tensors;
   if (!topLevel() || !tensorDecls("inputs", true, model.inputs) ||
       !tensorDecls("labels", false, model.labels) || !layerHeaders() ||
       !resolveInputs() || !inferShapes())

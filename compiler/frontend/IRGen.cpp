@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 using namespace mlir;
 using namespace modelc;
@@ -93,6 +94,7 @@ private:
                    const json &alpha = json());
   Value buildLayer(const LayerInfo &l, size_t index, ArrayRef<Value> inputs,
                    Value training);
+  DictionaryAttr initAttr(const VariableInfo &v);
   void buildForward(ModuleOp module);
   void buildLoss(ModuleOp module);
 
@@ -196,6 +198,24 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
     return nn::DropoutOp::create(b, loc, x, training, ValueRange{},
                                  f32(a["rate"]), b.getI64IntegerAttr(index));
   llvm_unreachable("op accepted by the schema but not lowered to nn");
+}
+
+/// The variable's `init`; imported values travel in the module as a
+/// resource blob (`dense_resource<...>`), so the `.mlir` keeps them.
+DictionaryAttr IRGen::initAttr(const VariableInfo &v) {
+  auto spec = cast<DictionaryAttr>(jsonToAttr(context, v.init));
+  if (v.init["kind"] != "values")
+    return spec;
+  const ImportedTensor &t = model.tensors->at(v.init["tensor"]);
+  std::string blob = v.name;
+  for (char &c : blob)
+    if (!std::isalnum((unsigned char)c))
+      c = '_';
+  auto value = DenseResourceElementsAttr::get(
+      cast<ShapedType>(varType(v)), blob,
+      HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(t.data)));
+  return b.getDictionaryAttr({b.getNamedAttr("kind", b.getStringAttr("values")),
+                              b.getNamedAttr("value", value)});
 }
 
 void IRGen::buildForward(ModuleOp module) {
@@ -341,8 +361,7 @@ OwningOpRef<ModuleOp> IRGen::run() {
     auto role = nn::symbolizeVariableRole(v.role);
     auto var = nn::VariableOp::create(
         b, loc, b.getStringAttr(v.name), TypeAttr::get(varType(v)),
-        nn::VariableRoleAttr::get(&context, *role),
-        cast<DictionaryAttr>(jsonToAttr(context, v.init)),
+        nn::VariableRoleAttr::get(&context, *role), initAttr(v),
         b.getBoolAttr(v.trainable),
         v.regularizer.is_null()
             ? DictionaryAttr()

@@ -220,6 +220,14 @@ bool normalizeInitializer(const json &value, json &out, std::string &error) {
       if (!numericFields(args, kind.c_str(), {{"mean", 0.0}, {"stddev", 0.05}},
                          normalized, error))
         return false;
+    } else if (kind == "values") {
+      // The analysis checks that the model brings a tensor of this name.
+      if (!args.is_string() || args.get<std::string>().empty()) {
+        error = "'values' needs the name of an imported tensor, got " +
+                show(args);
+        return false;
+      }
+      normalized = args;
     } else if (kind == "random_uniform") {
       if (!numericFields(args, kind.c_str(),
                          {{"minval", -0.05}, {"maxval", 0.05}}, normalized,

@@ -37,9 +37,9 @@ void addEntryWrapper(llvm::Module &module, llvm::StringRef entry,
   auto *ptrTy = llvm::PointerType::getUnqual(ctx);
   auto *fnTy =
       llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrTy}, false);
-  auto *wrapper = llvm::Function::Create(
-      fnTy, llvm::GlobalValue::ExternalLinkage, "modelc_entry_" + entry,
-      module);
+  auto *wrapper =
+      llvm::Function::Create(fnTy, llvm::GlobalValue::ExternalLinkage,
+                             "modelc_entry_" + entry, module);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", wrapper));
   llvm::SmallVector<llvm::Value *> args;
   for (unsigned i = 0; i < target->arg_size(); ++i) {
@@ -59,7 +59,8 @@ modelc::detail::hostMachine(const std::string &cpuName, std::string &error) {
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::InitializeNativeTargetAsmParser();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return nullptr;
   std::string cpu = cpuName;
@@ -166,6 +167,17 @@ modelc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
       *llvmModule, text->getType(), /*isConstant=*/true,
       llvm::GlobalValue::ExternalLinkage, text, "modelc_model_info");
   global->setAlignment(llvm::Align(1));
+
+  // Imported initial state; the runtime's weak reference is null without.
+  std::vector<float> values = collectInitialValues(module);
+  if (!values.empty()) {
+    llvm::Constant *data = llvm::ConstantDataArray::get(
+        context, llvm::ArrayRef<float>(values.data(), values.size()));
+    auto *blob = new llvm::GlobalVariable(
+        *llvmModule, data->getType(), /*isConstant=*/true,
+        llvm::GlobalValue::ExternalLinkage, data, "modelc_initial_values");
+    blob->setAlignment(llvm::Align(64));
+  }
   return llvmModule;
 }
 

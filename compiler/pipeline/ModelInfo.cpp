@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
@@ -71,7 +72,43 @@ json optimizerJson(nn::OptimizerAttr optimizer) {
   return o;
 }
 
+/// Calls `fn(value, offset)` for each variable of the layout initialized by
+/// imported values, with its offset in `modelc_initial_values`: the values
+/// one after another in layout order.
+void forEachInitialValue(ArrayAttr layout,
+                         function_ref<void(ElementsAttr, int64_t)> fn) {
+  int64_t offset = 0;
+  for (auto entry : layout.getAsRange<DictionaryAttr>()) {
+    auto init = entry.getAs<DictionaryAttr>("init");
+    auto value = init ? init.getAs<ElementsAttr>("value") : ElementsAttr();
+    if (!value)
+      continue;
+    fn(value, offset);
+    offset += value.getNumElements();
+  }
+}
+
 } // namespace
+
+std::vector<float> modelc::collectInitialValues(ModuleOp module) {
+  std::vector<float> blob;
+  auto layout = module->getAttrOfType<ArrayAttr>("nn.state_layout");
+  if (!layout)
+    return blob;
+  forEachInitialValue(layout, [&](ElementsAttr value, int64_t offset) {
+    blob.resize(offset + value.getNumElements());
+    float *out = blob.data() + offset;
+    if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
+      std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+      if (data)
+        llvm::copy(*data, out);
+      return;
+    }
+    for (float v : cast<DenseElementsAttr>(value).getValues<float>())
+      *out++ = v;
+  });
+  return blob;
+}
 
 FailureOr<std::string> modelc::buildModelInfo(ModuleOp module) {
   auto interface = module->getAttrOfType<DictionaryAttr>("nn.interface");
@@ -106,9 +143,18 @@ FailureOr<std::string> modelc::buildModelInfo(ModuleOp module) {
 
   // The state is what the module laid out: the model's variables and the
   // optimizer slots the train step declared.
+  llvm::DenseMap<Attribute, int64_t> valueOffsets;
+  forEachInitialValue(layout, [&](ElementsAttr value, int64_t offset) {
+    valueOffsets[value] = offset;
+  });
   json state = json::array();
   for (Attribute a : layout) {
     json s = attrToJson(a);
+    if (s["init"].value("kind", "") == "values") {
+      auto init = cast<DictionaryAttr>(a).getAs<DictionaryAttr>("init");
+      s["init"] = {{"kind", "values"},
+                   {"offset", valueOffsets[init.get("value")]}};
+    }
     state.push_back({{"name", s["name"]},
                      {"shape", s["shape"]},
                      {"offset", s["offset"]},
@@ -118,6 +164,12 @@ FailureOr<std::string> modelc::buildModelInfo(ModuleOp module) {
                      {"init", s["init"]}});
   }
   info["state_size"] = moduleAttr(module, "nn.state_size", 0);
+  int64_t values = 0;
+  forEachInitialValue(layout, [&](ElementsAttr value, int64_t offset) {
+    values = offset + value.getNumElements();
+  });
+  if (values)
+    info["initial_values"] = values;
   info["state"] = state;
 
   // Entry points at any stage: func.func, or llvm.func after the lowering

@@ -32,6 +32,13 @@ LogicalResult VariableOp::verify() {
   auto kind = getInit().getAs<StringAttr>("kind");
   if (!kind)
     return emitOpError("init needs a string 'kind'");
+  if (kind.getValue() == "values") {
+    auto value = getInit().getAs<ElementsAttr>("value");
+    if (!value || value.getType() != getType())
+      return emitOpError("init 'values' needs a 'value' of the variable's "
+                         "type ")
+             << getType();
+  }
   if (getTrainable() && getRole() != VariableRole::param)
     return emitOpError("only parameters can be trainable");
   return success();

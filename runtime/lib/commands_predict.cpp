@@ -23,7 +23,9 @@ static const char *Help =
 
 Runs the forward pass on every example of X.npz (one array per model input)
 or X.csv (a header row naming them) and writes one array per model output to
-Y.npz. Never changes the checkpoint.
+Y.npz. Never changes the checkpoint. A model whose forward state all comes
+with it (an ONNX model's initializers), or that has none, runs on that state
+when --checkpoint is not given.
 
   --mode infer    inference mode: moving statistics, no dropout (default)
   --mode train    batch statistics, as training=True in TF (still no state
@@ -73,7 +75,10 @@ int runPredict(const CommandContext &Ctx, const Args &A) {
     return 0;
   }
   const ModelInfo &M = Ctx.Info;
-  std::string In = P.required("input"), Ckpt = P.required("checkpoint"),
+  // An imported model's initial state is its trained state.
+  bool Initial = !P.has("checkpoint") && M.forwardStateIsImported();
+  std::string In = P.required("input"),
+              Ckpt = Initial ? std::string() : P.required("checkpoint"),
               Out = P.required("output"), Mode = P.str("mode", "infer");
   if (Mode != "infer" && Mode != "train")
     throw UsageError("predict: --mode must be 'infer' or 'train', got '" +
@@ -89,11 +94,12 @@ int runPredict(const CommandContext &Ctx, const Args &A) {
         "predict: --probabilities needs a softmax or sigmoid cross-entropy "
         "loss; the model's loss is " +
         (M.LossName.empty() ? std::string("none") : M.LossName));
-  if (sameFile(Out, Ckpt))
+  if (!Initial && sameFile(Out, Ckpt))
     throw Error("predict: --output " + Out +
                 " is the checkpoint; predict never writes the checkpoint");
 
-  State S = loadState(M, Ckpt, StateUse::Forward, M.Seed);
+  State S = Initial ? initialState(M, M.Seed)
+                    : loadState(M, Ckpt, StateUse::Forward, M.Seed);
   Dataset D = loadDataset(M, In, /*WithLabels=*/false);
   checkWritable(Out);
   int64_t N = D.NumExamples;

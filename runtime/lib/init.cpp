@@ -4,7 +4,12 @@
 #include "modelc/runtime/random.h"
 #include "modelc/runtime/state.h"
 
+#include <algorithm>
 #include <cmath>
+
+// Imported initial state (an ONNX model's initializers), when the compiler
+// emitted any; weak, so executables without it link.
+extern "C" __attribute__((weak)) const float modelc_initial_values[];
 
 namespace modelc::rt {
 
@@ -39,7 +44,12 @@ void initializeVariable(const StateVar &Var, int64_t Seed, float *Out) {
     }
   };
 
-  if (I.Kind == "zeros")
+  if (I.Kind == "values") {
+    if (!modelc_initial_values)
+      throw Error("state variable '" + Var.Name +
+                  "': the executable has no modelc_initial_values");
+    std::copy_n(modelc_initial_values + I.ValuesOffset, N, Out);
+  } else if (I.Kind == "zeros")
     Fill(0);
   else if (I.Kind == "ones")
     Fill(1);

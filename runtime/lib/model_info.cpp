@@ -61,6 +61,13 @@ const EntrySpec *ModelInfo::entry(const std::string &Name) const {
   return It == Entries.end() ? nullptr : &It->second;
 }
 
+bool ModelInfo::forwardStateIsImported() const {
+  for (const StateVar &V : State)
+    if (V.usedByForward() && V.Init.Kind != "values")
+      return false;
+  return true;
+}
+
 const StateVar *ModelInfo::findState(const std::string &Name) const {
   for (const StateVar &V : State)
     if (V.Name == Name)
@@ -177,6 +184,10 @@ InitSpec parseInit(const json &J, const std::string &Ctx) {
   I.Stddev = number(J, "stddev", 0.05); // tf.keras defaults.
   I.MinVal = number(J, "minval", -0.05);
   I.MaxVal = number(J, "maxval", 0.05);
+  if (I.Kind == "values") {
+    I.ValuesOffset = integer(J, "offset", Ctx + " init");
+    return I;
+  }
   static const char *Known[] = {"zeros",          "ones",
                                 "constant",       "glorot_uniform",
                                 "glorot_normal",  "he_normal",
@@ -345,6 +356,9 @@ ModelInfo parseModelInfo(const char *Text) {
       }
 
     M.StateSize = integer(Root, "state_size", "model");
+    M.InitialValues = Root.contains("initial_values")
+                          ? integer(Root, "initial_values", "model")
+                          : 0;
     if (M.StateSize < 0)
       invalid("negative state_size");
     for (const json &S : field(Root, "state", "model")) {
@@ -376,6 +390,10 @@ ModelInfo parseModelInfo(const char *Text) {
       V.Trainable = S.contains("trainable") && S.at("trainable").is_boolean() &&
                     S.at("trainable").get<bool>();
       V.Init = parseInit(field(S, "init", Ctx), Ctx);
+      if (V.Init.Kind == "values" &&
+          (V.Init.ValuesOffset < 0 ||
+           V.Init.ValuesOffset > M.InitialValues - V.Size))
+        invalid(Ctx + ": initial values outside modelc_initial_values");
       M.State.push_back(std::move(V));
     }
 

@@ -1,13 +1,14 @@
 //===- modelc.cpp - the model compiler driver -----------------------------===//
 //
-// modelc MODEL.(json|nn|mlir) [-o OUT] [--emit=KIND]: each --emit kind stops
-// the pipeline after one named phase, so every stage can be read.
+// modelc MODEL.(json|nn|onnx|mlir) [-o OUT] [--emit=KIND]: each --emit kind
+// stops the pipeline after one named phase, so every stage can be read.
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Dialect/NN/NNDialect.h"
 #include "modelc/Dialect/NN/Replicas.h"
 #include "modelc/Frontend/IRGen.h"
 #include "modelc/Frontend/Model.h"
+#include "modelc/Frontend/OnnxImport.h"
 #include "modelc/Pipeline/Library.h"
 #include "modelc/Pipeline/Pipeline.h"
 #include "modelc/Pipeline/TempFiles.h"
@@ -55,7 +56,8 @@ enum class Emit {
 };
 
 cl::OptionCategory category("modelc options");
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("MODEL.(json|nn|mlir)"),
+cl::opt<std::string> inputFile(cl::Positional,
+                               cl::desc("MODEL.(json|nn|onnx|mlir)"),
                                cl::Required, cl::cat(category));
 cl::opt<std::string> outputFile("o", cl::desc("output file"),
                                 cl::value_desc("OUT"), cl::init(""),
@@ -176,12 +178,14 @@ int fail(const std::string &message) {
 int usageError(const std::string &message) {
   llvm::errs()
       << "modelc: error: " << message
-      << "\nusage: modelc MODEL.(json|nn|mlir) [-o OUT] [--emit=KIND]; "
+      << "\nusage: modelc MODEL.(json|nn|onnx|mlir) [-o OUT] [--emit=KIND]; "
          "see modelc --help\n";
   return 2;
 }
 
 int failAt(const std::string &file, const Diagnostic &d) {
+  if (d.loc.line == 0) // an imported model: no line to point at
+    return fail(file + ": " + d.message);
   return fail(file + ":" + std::to_string(d.loc.line) + ":" +
               std::to_string(d.loc.col) + ": " + d.message);
 }
@@ -224,20 +228,21 @@ int main(int argc, char **argv) {
                                    &cliErrStream)) {
     llvm::errs() << cliErrors;
     llvm::errs()
-        << "usage: modelc MODEL.(json|nn|mlir) [-o OUT] [--emit=KIND]; "
+        << "usage: modelc MODEL.(json|nn|onnx|mlir) [-o OUT] [--emit=KIND]; "
            "see modelc --help\n";
     return 2;
   }
 
-  auto buffer = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/true);
+  llvm::StringRef ext = llvm::sys::path::extension(inputFile);
+  auto buffer = llvm::MemoryBuffer::getFile(inputFile,
+                                            /*IsText=*/ext != ".onnx");
   if (!buffer)
     return fail("cannot read '" + inputFile +
                 "': " + buffer.getError().message());
-  llvm::StringRef ext = llvm::sys::path::extension(inputFile);
-  if (ext != ".json" && ext != ".nn" && ext != ".mlir")
+  if (ext != ".json" && ext != ".nn" && ext != ".onnx" && ext != ".mlir")
     return fail("'" + inputFile +
                 "': unknown model file extension (expected "
-                ".json, .nn or .mlir)");
+                ".json, .nn, .onnx or .mlir)");
   if (!libPrefix.empty() && emit != Emit::Lib)
     return usageError("--lib-prefix applies to --emit=lib only");
   if (profile && emit == Emit::Lib)
@@ -296,11 +301,18 @@ int main(int argc, char **argv) {
   } else {
     std::string text = (*buffer)->getBuffer().str();
     Diagnostic diag;
-    std::optional<ParsedModel> parsed =
-        ext == ".json" ? parseJsonModel(inputFile, text, diag)
-                       : parseDslModel(inputFile, text, diag);
-    if (!parsed)
-      return failAt(inputFile, diag);
+    std::optional<ParsedModel> parsed;
+    if (ext == ".onnx") {
+      std::string error;
+      parsed = importOnnxModel(inputFile, text, error);
+      if (!parsed)
+        return fail(error);
+    } else {
+      parsed = ext == ".json" ? parseJsonModel(inputFile, text, diag)
+                              : parseDslModel(inputFile, text, diag);
+      if (!parsed)
+        return failAt(inputFile, diag);
+    }
     std::optional<Model> model = analyzeModel(*parsed, diag);
     if (!model)
       return failAt(inputFile, diag);

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,10 +48,20 @@ struct Diagnostic {
   std::string message;
 };
 
+/// A tensor an imported model brings (an ONNX initializer), already in the
+/// layout of the state variable whose initializer is `{"values": NAME}`.
+struct ImportedTensor {
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+};
+using ImportedTensors = std::map<std::string, ImportedTensor>;
+
 struct ParsedModel {
   std::string file;
   json doc;
   LocMap locs;
+  /// Values that `{"values": NAME}` initializers name; empty for JSON/DSL.
+  std::shared_ptr<const ImportedTensors> tensors;
 };
 
 /// Dynamic sizes are -1, as in the model format.
@@ -95,6 +106,7 @@ struct Model {
   std::vector<VariableInfo> variables;
   json normalized; // the whole normalized document
   std::string fingerprint;
+  std::shared_ptr<const ImportedTensors> tensors; // as ParsedModel's
 
   const LayerInfo *findLayer(const std::string &name) const;
   /// Shape and dtype of a layer output, model input or label.
@@ -118,6 +130,10 @@ std::optional<Model> analyzeModel(const ParsedModel &parsed, Diagnostic &diag);
 /// The normalized model in either syntax.
 std::string printJsonModel(const Model &model);
 std::string printDslModel(const Model &model);
+
+/// A name modelc accepts for layers, inputs and outputs: letters, digits,
+/// '_', '-' and '.'.
+bool isLayerName(const std::string &name);
 
 /// Turns a byte offset into a 1-based line and column.
 SourceLoc locationOfOffset(const std::string &text, size_t offset);

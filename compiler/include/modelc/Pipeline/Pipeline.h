@@ -78,8 +78,14 @@ mlir::LogicalResult runPhases(mlir::ModuleOp module, Phase from, Phase to,
 /// points); an error on the module when it has none.
 mlir::FailureOr<std::string> buildModelInfo(mlir::ModuleOp module);
 
-/// LLVM dialect -> LLVM IR with the runtime ABI (entry wrappers and the
-/// model-info string) added.
+/// The values of the variables initialized by imported values
+/// (`init = {kind = "values", value = ...}`), one after another in the state
+/// layout's order: the `modelc_initial_values` the model info's offsets
+/// point into. Empty when no variable has any.
+std::vector<float> collectInitialValues(mlir::ModuleOp module);
+
+/// LLVM dialect -> LLVM IR with the runtime ABI (entry wrappers, the
+/// model-info string and the imported initial values) added.
 std::unique_ptr<llvm::Module> translateToLLVMIR(mlir::ModuleOp module,
                                                 llvm::LLVMContext &context,
                                                 const std::string &modelInfo,

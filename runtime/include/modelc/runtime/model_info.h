@@ -39,6 +39,7 @@ struct InitSpec {
   std::string Kind;
   double Value = 0, FanIn = 0, FanOut = 0, Mean = 0, Stddev = 0.05;
   double MinVal = -0.05, MaxVal = 0.05;
+  int64_t ValuesOffset = 0; // "values": where in modelc_initial_values
 };
 
 enum class StateRole {
@@ -133,6 +134,12 @@ struct ModelInfo {
   std::vector<KernelInfo> Kernels; // by id; empty without --profile
   std::vector<WorkInfo> Work;
   int64_t StateSize = 0;
+  /// Floats in `modelc_initial_values` (imported initial state; 0 if none).
+  int64_t InitialValues = 0;
+  /// Every variable of the forward pass comes from imported values (an ONNX
+  /// model's initializers), or there is none: the initial state is the
+  /// model as trained, so predict may run without a checkpoint.
+  bool forwardStateIsImported() const;
   std::vector<StateVar> State;
   std::map<std::string, EntrySpec> Entries;
 

@@ -1,0 +1,577 @@
+//===- Importer.cpp - ONNX graph edges, tensors and layouts ---------------===//
+//
+// Reads the protobuf with libonnx, runs ONNX's own shape inference, then
+// turns graph inputs, initializers and outputs into the model document's
+// inputs, imported tensors and outputs. The nodes are in Ops.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+#include "modelc/Frontend/OnnxImport.h"
+
+#include <onnx/checker.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <google/protobuf/io/coded_stream.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace modelc;
+using namespace modelc::onnx_import;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+/// `s` with every character modelc does not accept in names made '_', and
+/// leading/trailing '_' dropped ("/conv1/Conv" -> "conv1_Conv").
+std::string sanitize(const std::string &s) {
+  std::string out;
+  for (char c : s)
+    out += std::isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.'
+               ? c
+               : '_';
+  size_t first = out.find_first_not_of('_'), last = out.find_last_not_of('_');
+  return first == std::string::npos ? "" : out.substr(first, last - first + 1);
+}
+
+template <typename T>
+void appendRaw(const std::string &raw, std::vector<double> &out) {
+  size_t n = raw.size() / sizeof(T);
+  for (size_t i = 0; i < n; ++i) {
+    T v;
+    std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
+    out.push_back(static_cast<double>(v));
+  }
+}
+
+} // namespace
+
+std::string onnx_import::showDims(const std::vector<int64_t> &dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+Constant onnx_import::readTensor(const onnx::TensorProto &t) {
+  Constant c;
+  c.dims.assign(t.dims().begin(), t.dims().end());
+  int64_t count = 1;
+  for (int64_t d : c.dims) {
+    if (d < 0 || (d > 0 && count > std::numeric_limits<int64_t>::max() / d))
+      throw ImportError{"tensor '" + t.name() + "' has shape " +
+                        showDims(c.dims)};
+    count *= d;
+  }
+  if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL)
+    throw ImportError{"tensor '" + t.name() +
+                      "' keeps its data in an external file, which modelc "
+                      "does not read; save the model with its data inside"};
+  const std::string &raw = t.raw_data();
+  switch (t.data_type()) {
+  case onnx::TensorProto_DataType_FLOAT:
+    if (!raw.empty())
+      appendRaw<float>(raw, c.data);
+    else
+      c.data.assign(t.float_data().begin(), t.float_data().end());
+    break;
+  case onnx::TensorProto_DataType_DOUBLE:
+    if (!raw.empty())
+      appendRaw<double>(raw, c.data);
+    else
+      c.data.assign(t.double_data().begin(), t.double_data().end());
+    break;
+  case onnx::TensorProto_DataType_INT64:
+    c.isFloat = false;
+    if (!raw.empty())
+      appendRaw<int64_t>(raw, c.data);
+    else
+      c.data.assign(t.int64_data().begin(), t.int64_data().end());
+    break;
+  case onnx::TensorProto_DataType_INT32:
+    c.isFloat = false;
+    if (!raw.empty())
+      appendRaw<int32_t>(raw, c.data);
+    else
+      c.data.assign(t.int32_data().begin(), t.int32_data().end());
+    break;
+  case onnx::TensorProto_DataType_BOOL:
+    c.isFloat = false;
+    if (!raw.empty())
+      appendRaw<uint8_t>(raw, c.data);
+    else
+      c.data.assign(t.int32_data().begin(), t.int32_data().end());
+    break;
+  default:
+    throw ImportError{"tensor '" + t.name() + "' has ONNX data type " +
+                      std::to_string(t.data_type()) +
+                      "; modelc reads float, double, int32, int64 and bool"};
+  }
+  if ((int64_t)c.data.size() != count)
+    throw ImportError{"tensor '" + t.name() + "' of shape " + showDims(c.dims) +
+                      " holds " + std::to_string(c.data.size()) + " values"};
+  return c;
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+static const onnx::AttributeProto *findAttr(const onnx::NodeProto &node,
+                                            const char *name) {
+  for (const onnx::AttributeProto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+bool onnx_import::hasAttr(const onnx::NodeProto &node, const char *name) {
+  return findAttr(node, name) != nullptr;
+}
+
+int64_t onnx_import::attrInt(const onnx::NodeProto &node, const char *name,
+                             int64_t def) {
+  const onnx::AttributeProto *a = findAttr(node, name);
+  return a ? a->i() : def;
+}
+
+float onnx_import::attrFloat(const onnx::NodeProto &node, const char *name,
+                             float def) {
+  const onnx::AttributeProto *a = findAttr(node, name);
+  return a ? a->f() : def;
+}
+
+std::string onnx_import::attrString(const onnx::NodeProto &node,
+                                    const char *name, const std::string &def) {
+  const onnx::AttributeProto *a = findAttr(node, name);
+  return a ? a->s() : def;
+}
+
+std::vector<int64_t> onnx_import::attrInts(const onnx::NodeProto &node,
+                                           const char *name,
+                                           std::vector<int64_t> def) {
+  const onnx::AttributeProto *a = findAttr(node, name);
+  return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : def;
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers for the converters
+//===----------------------------------------------------------------------===//
+
+void Importer::fail(const std::string &message) const {
+  if (!current)
+    throw ImportError{message};
+  std::string name = current->name();
+  if (name.empty() && current->output_size())
+    name = current->output(0);
+  throw ImportError{"node '" + name + "' (" + current->op_type() +
+                    "): " + message};
+}
+
+const Value &Importer::value(const std::string &name) const {
+  auto it = valuesByName.find(name);
+  if (it == valuesByName.end()) {
+    if (isConstant(name))
+      fail("input '" + name +
+           "' is a constant; modelc supports it only where the operator "
+           "takes weights");
+    fail("input '" + name + "' is not produced by any earlier node");
+  }
+  return it->second;
+}
+
+const Constant &Importer::constant(const std::string &name,
+                                   const char *what) const {
+  auto it = constants.find(name);
+  if (it == constants.end())
+    fail(std::string(what) + " '" + name +
+         "' must be an initializer or a Constant (modelc needs it at "
+         "compile time)");
+  return it->second;
+}
+
+std::string Importer::input(const onnx::NodeProto &node, int k) const {
+  return k < node.input_size() ? node.input(k) : std::string();
+}
+
+void Importer::requireSingleOutput(const onnx::NodeProto &node,
+                                   const char *what) {
+  for (int k = 1; k < node.output_size(); ++k)
+    if (!node.output(k).empty())
+      fail(std::string("output ") + std::to_string(k) + " (" + what +
+           ") is not supported; only the first output may be used");
+}
+
+const std::vector<int64_t> &
+Importer::inferredShape(const std::string &name) const {
+  auto it = shapes.find(name);
+  if (it == shapes.end())
+    fail("ONNX shape inference gave no static shape for '" + name + "'");
+  return it->second;
+}
+
+std::string Importer::uniqueName(const std::string &hint) {
+  std::string base = sanitize(hint);
+  if (base.empty())
+    base = "layer";
+  std::string name = base;
+  for (int k = 1; names.count(name) || reservedNames.count(name); ++k)
+    name = base + "_" + std::to_string(k);
+  names.insert(name);
+  return name;
+}
+
+json &Importer::addLayer(const std::string &op,
+                         const std::vector<std::string> &inputs,
+                         const std::string &hint) {
+  json layer = json::object();
+  layer["name"] = uniqueName(hint);
+  layer["op"] = op;
+  if (op == "concat" || op == "add")
+    layer["inputs"] = inputs;
+  else
+    layer["input"] = inputs.at(0);
+  doc["layers"].push_back(layer);
+  return doc["layers"].back();
+}
+
+void Importer::define(const std::string &name, const std::string &holder,
+                      Layout layout) {
+  Value v;
+  v.holder = holder;
+  v.layout = layout;
+  v.shape = inferredShape(name);
+  valuesByName[name] = v;
+}
+
+std::string Importer::inOnnxLayout(const std::string &name) {
+  const Value &v = value(name);
+  if (v.layout == Layout::Onnx)
+    return v.holder;
+  auto cached = onnxCopies.find(name);
+  if (cached != onnxCopies.end())
+    return cached->second;
+  if (v.layout == Layout::FlatChannelsLast) {
+    // [N, H*W*C] -> [N, H, W, C] -> [N, C, H, W] -> [N, C*H*W].
+    std::string holder = v.holder;
+    int64_t c = v.chw[0], h = v.chw[1], w = v.chw[2];
+    json &r = addLayer("reshape", {holder}, holder + "_nhwc");
+    r["shape"] = {-1, h, w, c};
+    std::string nhwc = r["name"];
+    json &t = addLayer("transpose", {nhwc}, holder + "_nchw");
+    t["perm"] = {0, 3, 1, 2};
+    std::string nchw = t["name"];
+    json &f = addLayer("flatten", {nchw}, holder + "_flat");
+    return onnxCopies[name] = f["name"];
+  }
+  json &layer = v.layout == Layout::ChannelsLast
+                    ? addLayer("transpose", {v.holder}, v.holder + "_nchw")
+                    : addLayer("reshape", {v.holder}, v.holder + "_nchw");
+  if (v.layout == Layout::ChannelsLast)
+    layer["perm"] = {0, 3, 1, 2};
+  else
+    layer["shape"] = {-1, v.shape[1], 1, 1};
+  return onnxCopies[name] = layer["name"];
+}
+
+std::string Importer::inChannelsLast(const std::string &name) {
+  const Value &v = value(name);
+  if (v.shape.size() != 4)
+    fail("input '" + name + "' has shape " + showDims(v.shape) +
+         "; expected a 4-D NCHW tensor");
+  if (v.layout == Layout::FlatChannelsLast)
+    fail("internal error: a flat value has no channels-last form");
+  if (v.layout == Layout::ChannelsLast)
+    return v.holder;
+  auto cached = channelsLastCopies.find(name);
+  if (cached != channelsLastCopies.end())
+    return cached->second;
+  if (v.layout == Layout::Squeezed) {
+    json &r = addLayer("reshape", {v.holder}, v.holder + "_nhwc");
+    r["shape"] = {-1, 1, 1, v.shape[1]};
+    return channelsLastCopies[name] = r["name"];
+  }
+  json &t = addLayer("transpose", {v.holder}, v.holder + "_nhwc");
+  t["perm"] = {0, 2, 3, 1};
+  return channelsLastCopies[name] = t["name"];
+}
+
+json Importer::values(const std::string &key, std::vector<int64_t> shape,
+                      std::vector<float> data) {
+  (*tensors)[key] = ImportedTensor{std::move(shape), std::move(data)};
+  return {{"values", key}};
+}
+
+std::string Importer::padding(const onnx::NodeProto &node,
+                              const std::vector<int64_t> &in,
+                              const std::vector<int64_t> &window,
+                              const std::vector<int64_t> &strides,
+                              const std::vector<int64_t> &dilations,
+                              bool *padded) {
+  std::string autoPad = attrString(node, "auto_pad", "NOTSET");
+  std::vector<int64_t> pads = attrInts(node, "pads", {0, 0, 0, 0});
+  if (pads.size() != 4)
+    fail("pads " + showDims(pads) + " must have 4 entries for a 2-D window");
+  if (padded)
+    *padded = false;
+  if (autoPad == "VALID")
+    return "valid";
+  // TensorFlow's `same`: the total padding of each spatial axis, the
+  // smaller half first. SAME_UPPER is that; SAME_LOWER and explicit pads
+  // are that when they pad alike.
+  std::vector<int64_t> same(4);
+  for (int k = 0; k < 2; ++k) {
+    int64_t size = in[2 + k], s = strides[k];
+    int64_t out = (size + s - 1) / s;
+    int64_t total = std::max<int64_t>(
+        0, (out - 1) * s + (window[k] - 1) * dilations[k] + 1 - size);
+    same[k] = total / 2;
+    same[2 + k] = total - total / 2;
+  }
+  if (padded)
+    *padded = same != std::vector<int64_t>{0, 0, 0, 0};
+  if (autoPad == "SAME_UPPER")
+    return "same";
+  if (autoPad == "SAME_LOWER") {
+    if (same[0] == same[2] && same[1] == same[3])
+      return "same";
+    fail("auto_pad SAME_LOWER pads " + showDims({same[2], same[3]}) +
+         " before and " + showDims({same[0], same[1]}) +
+         " after here, unlike TensorFlow's 'same'; modelc supports VALID, "
+         "SAME_UPPER and pads equal to one of them");
+  }
+  if (autoPad != "NOTSET")
+    fail("unknown auto_pad '" + autoPad + "'");
+  if (pads == std::vector<int64_t>{0, 0, 0, 0}) {
+    if (padded)
+      *padded = false;
+    return "valid";
+  }
+  if (pads == same)
+    return "same";
+  fail("pads " + showDims(pads) +
+       " are neither 'valid' nor TensorFlow's 'same' padding (" +
+       showDims(same) +
+       " for this input); modelc supports VALID, SAME_UPPER and pads equal "
+       "to one of them");
+}
+
+//===----------------------------------------------------------------------===//
+// Graph edges
+//===----------------------------------------------------------------------===//
+
+void Importer::readOpsets(const onnx::ModelProto &model) {
+  for (const onnx::OperatorSetIdProto &set : model.opset_import()) {
+    if (set.domain().empty() || set.domain() == "ai.onnx")
+      opset = set.version();
+    else if (set.domain() != "ai.onnx.ml" &&
+             set.domain() != "ai.onnx.preview.training")
+      throw ImportError{"operator set domain '" + set.domain() +
+                        "' is not supported (only the default ONNX domain)"};
+  }
+  if (opset < 1 || opset > 17)
+    throw ImportError{"opset " + std::to_string(opset) +
+                      " of the default domain is not supported (modelc "
+                      "imports opsets 1 to 17)"};
+}
+
+void Importer::readInitializers(const onnx::GraphProto &graph) {
+  for (const onnx::TensorProto &t : graph.initializer())
+    constants[t.name()] = readTensor(t);
+  if (graph.sparse_initializer_size())
+    throw ImportError{"sparse initializers are not supported"};
+}
+
+void Importer::readShapes(const onnx::GraphProto &graph) {
+  auto record = [&](const onnx::ValueInfoProto &info) {
+    if (!info.type().has_tensor_type() ||
+        !info.type().tensor_type().has_shape())
+      return;
+    std::vector<int64_t> dims;
+    const auto &shape = info.type().tensor_type().shape();
+    for (int k = 0; k < shape.dim_size(); ++k) {
+      const auto &d = shape.dim(k);
+      if (k == 0)
+        dims.push_back(-1); // the batch, whatever the graph says
+      else if (d.has_dim_value() && d.dim_value() > 0)
+        dims.push_back(d.dim_value());
+      else
+        return; // not static: a node that needs it fails
+    }
+    shapes[info.name()] = dims;
+  };
+  for (const auto &v : graph.input())
+    record(v);
+  for (const auto &v : graph.value_info())
+    record(v);
+  for (const auto &v : graph.output())
+    record(v);
+}
+
+void Importer::declareInputs(const onnx::GraphProto &graph) {
+  for (const onnx::ValueInfoProto &in : graph.input()) {
+    if (isConstant(in.name()))
+      continue; // an initializer: state, not data
+    if (!isLayerName(in.name()))
+      throw ImportError{
+          "graph input '" + in.name() +
+          "': modelc's inputs are named by letters, digits, '_', '-' "
+          "and '.' (the name is the array's name in the data file)"};
+    const auto &type = in.type().tensor_type();
+    std::string dtype;
+    if (type.elem_type() == onnx::TensorProto_DataType_FLOAT)
+      dtype = "f32";
+    else if (type.elem_type() == onnx::TensorProto_DataType_INT64 ||
+             type.elem_type() == onnx::TensorProto_DataType_INT32)
+      dtype = "i32";
+    else
+      throw ImportError{"graph input '" + in.name() + "' has ONNX type " +
+                        std::to_string(type.elem_type()) +
+                        "; modelc reads float inputs (and integer ids)"};
+    const auto &shape = type.shape();
+    std::vector<int64_t> dims = {-1};
+    int64_t batch = shape.dim_size() && shape.dim(0).has_dim_value()
+                        ? shape.dim(0).dim_value()
+                        : -1;
+    bool first = doc["inputs"].empty();
+    staticBatch = first || staticBatch == batch ? batch : -1;
+    for (int k = 1; k < shape.dim_size(); ++k) {
+      if (!shape.dim(k).has_dim_value() || shape.dim(k).dim_value() <= 0)
+        throw ImportError{"graph input '" + in.name() + "' dimension " +
+                          std::to_string(k) +
+                          " is dynamic; only the batch (dimension 0) may be"};
+      dims.push_back(shape.dim(k).dim_value());
+    }
+    if (shape.dim_size() == 0)
+      throw ImportError{"graph input '" + in.name() +
+                        "' has no batch dimension (rank 0)"};
+    doc["inputs"].push_back(
+        {{"name", in.name()}, {"shape", dims}, {"dtype", dtype}});
+    names.insert(in.name());
+    Value v;
+    v.holder = in.name();
+    v.shape = dims;
+    valuesByName[in.name()] = v;
+  }
+  for (const onnx::ValueInfoProto &out : graph.output())
+    reservedNames.insert(out.name());
+}
+
+void Importer::declareOutputs(const onnx::GraphProto &graph) {
+  current = nullptr;
+  json outputs = json::array();
+  for (const onnx::ValueInfoProto &out : graph.output()) {
+    const std::string &name = out.name();
+    if (!isLayerName(name))
+      throw ImportError{"graph output '" + name +
+                        "': modelc's outputs are named by letters, digits, "
+                        "'_', '-' and '.' (the name is the array's name in "
+                        "predict's output file)"};
+    if (!valuesByName.count(name))
+      throw ImportError{"graph output '" + name +
+                        "' is not computed by the graph's nodes"};
+    std::string holder = inOnnxLayout(name);
+    // The output's layer carries the ONNX name: rename the holder if only
+    // this output names it, else add a copy (a reshape to its own shape).
+    json *layer = nullptr;
+    for (json &l : doc["layers"])
+      if (l["name"] == holder)
+        layer = &l;
+    bool alreadyOutput = false;
+    for (const json &o : outputs)
+      alreadyOutput |= o == holder;
+    if (layer && !alreadyOutput && !reservedNames.count(holder)) {
+      names.erase(holder);
+      names.insert(name);
+      (*layer)["name"] = name;
+      for (json &l : doc["layers"]) {
+        if (l.contains("input") && l["input"] == holder)
+          l["input"] = name;
+        if (l.contains("inputs"))
+          for (json &i : l["inputs"])
+            if (i == holder)
+              i = name;
+      }
+      for (auto &[key, v] : valuesByName)
+        if (v.holder == holder)
+          v.holder = name;
+      for (auto *cache : {&onnxCopies, &channelsLastCopies})
+        for (auto &[key, copy] : *cache)
+          if (copy == holder)
+            copy = name;
+      holder = name;
+    } else if (holder != name) {
+      std::vector<int64_t> shape = valuesByName[name].shape;
+      reservedNames.erase(name);
+      json &copy = addLayer("reshape", {holder}, name);
+      copy["shape"] = shape;
+    }
+    outputs.push_back(name);
+  }
+  doc["outputs"] = outputs;
+}
+
+ParsedModel Importer::run(onnx::ModelProto &model) {
+  readOpsets(model);
+  try {
+    onnx::shape_inference::InferShapes(model);
+  } catch (const std::exception &e) {
+    throw ImportError{std::string("ONNX shape inference failed: ") + e.what()};
+  }
+  const onnx::GraphProto &graph = model.graph();
+  std::string modelName = sanitize(graph.name());
+  for (char &c : modelName)
+    if (c == '-' || c == '.')
+      c = '_';
+  if (modelName.empty() || std::isdigit((unsigned char)modelName[0]))
+    modelName = "model" + (modelName.empty() ? "" : "_" + modelName);
+  doc = json::object();
+  doc["name"] = modelName;
+  doc["seed"] = 0;
+  doc["inputs"] = json::array();
+  doc["layers"] = json::array();
+  readInitializers(graph);
+  readShapes(graph);
+  declareInputs(graph);
+  for (const onnx::NodeProto &node : graph.node()) {
+    current = &node;
+    convert(node);
+  }
+  declareOutputs(graph);
+  if (doc["layers"].empty())
+    throw ImportError{"the graph computes nothing modelc can hold (no "
+                      "layers)"};
+
+  ParsedModel parsed;
+  parsed.file = file;
+  parsed.doc = doc;
+  parsed.tensors = tensors;
+  return parsed;
+}
+
+std::optional<ParsedModel> modelc::importOnnxModel(const std::string &file,
+                                                   const std::string &bytes,
+                                                   std::string &error) {
+  onnx::ModelProto model;
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()), (int)bytes.size());
+  stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
+  if (bytes.size() > (size_t)std::numeric_limits<int>::max() ||
+      !model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
+    error = file + ": not a valid ONNX model (the protobuf does not parse; "
+                   "truncated or not an .onnx file)";
+    return std::nullopt;
+  }
+  try {
+    Importer importer(file);
+    return importer.run(model);
+  } catch (const ImportError &e) {
+    error = file + ": " + e.message;
+  } catch (const std::exception &e) {
+    error = file + ": " + e.what();
+  }
+  return std::nullopt;
+}

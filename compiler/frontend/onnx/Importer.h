@@ -1,0 +1,173 @@
+//===- Importer.h - state of one ONNX import ---------------------*- C++
+//-*-===//
+//
+// The importer walks the graph in order (ONNX graphs are topologically
+// sorted) and emits modelc layers. Each ONNX value is held by a modelc
+// layer or input in one of three layouts: ONNX's own, channels-last (a 4-D
+// NCHW value stored NHWC, as convolutions and pools produce it) or squeezed
+// (an [N, C, 1, 1] value stored [N, C], as global pools produce it).
+// Transposes are added only where a value crosses from one to the other.
+//
+//===----------------------------------------------------------------------===//
+#ifndef MODELC_FRONTEND_ONNX_IMPORTER_H
+#define MODELC_FRONTEND_ONNX_IMPORTER_H
+
+#include "modelc/Frontend/Model.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace modelc::onnx_import {
+
+/// How a modelc layer holds an ONNX value:
+/// - Onnx: as ONNX does;
+/// - ChannelsLast: a 4-D NCHW value stored NHWC (convolutions, pools);
+/// - Squeezed: an [N, C, 1, 1] value stored [N, C] (global pools);
+/// - FlatChannelsLast: an [N, C*H*W] value (the Flatten of a channels-last
+///   one) stored in (h, w, c) order, so that a following Gemm or MatMul
+///   reorders its weight rows once instead of transposing every batch.
+enum class Layout { Onnx, ChannelsLast, Squeezed, FlatChannelsLast };
+
+/// An ONNX value as the modelc model holds it.
+struct Value {
+  std::string holder;         // modelc input or layer name
+  std::vector<int64_t> shape; // ONNX shape; -1 for the batch
+  Layout layout = Layout::Onnx;
+  std::vector<int64_t> chw; // FlatChannelsLast: the C, H, W flattened
+};
+
+/// An initializer or Constant output: data known at import time.
+struct Constant {
+  std::vector<int64_t> dims;
+  std::vector<double> data; // every numeric type, as double
+  bool isFloat = true;
+};
+
+/// Thrown (inside the importer only) with the message of an import error.
+struct ImportError {
+  std::string message;
+};
+
+class Importer {
+public:
+  explicit Importer(std::string file) : file(std::move(file)) {}
+
+  /// The model document and tensors; throws ImportError.
+  ParsedModel run(onnx::ModelProto &model);
+
+private:
+  // Graph edges.
+  void readOpsets(const onnx::ModelProto &model);
+  void readInitializers(const onnx::GraphProto &graph);
+  void readShapes(const onnx::GraphProto &graph);
+  void declareInputs(const onnx::GraphProto &graph);
+  void declareOutputs(const onnx::GraphProto &graph);
+
+  // Nodes (Ops.cpp).
+  void convert(const onnx::NodeProto &node);
+  void convertConv(const onnx::NodeProto &node);
+  void convertBatchNorm(const onnx::NodeProto &node);
+  void convertActivation(const onnx::NodeProto &node);
+  void convertClip(const onnx::NodeProto &node);
+  void convertPool(const onnx::NodeProto &node);
+  void convertGlobalPool(const onnx::NodeProto &node);
+  void convertFlatten(const onnx::NodeProto &node);
+  void convertReshape(const onnx::NodeProto &node);
+  void convertTranspose(const onnx::NodeProto &node);
+  void convertAddSub(const onnx::NodeProto &node);
+  void convertMatMul(const onnx::NodeProto &node);
+  void convertGemm(const onnx::NodeProto &node);
+  void convertDropout(const onnx::NodeProto &node);
+  void convertConcat(const onnx::NodeProto &node);
+  void convertConstant(const onnx::NodeProto &node);
+  void convertIdentity(const onnx::NodeProto &node);
+  void convertSqueeze(const onnx::NodeProto &node);
+  void convertGather(const onnx::NodeProto &node);
+
+  // Helpers for the converters.
+  [[noreturn]] void fail(const std::string &message) const;
+  const Value &value(const std::string &name) const;
+  bool isConstant(const std::string &name) const {
+    return constants.count(name) != 0;
+  }
+  const Constant &constant(const std::string &name, const char *what) const;
+  /// The optional input `k` of the current node ("" when absent).
+  std::string input(const onnx::NodeProto &node, int k) const;
+  /// Output `k` must be the only one in use (`what` names the others).
+  void requireSingleOutput(const onnx::NodeProto &node, const char *what);
+  /// The spatial output size ONNX infers for `name` (dims 2.. of NCHW).
+  const std::vector<int64_t> &inferredShape(const std::string &name) const;
+
+  /// A modelc layer for the current node; returns its JSON for attributes.
+  nlohmann::ordered_json &addLayer(const std::string &op,
+                                   const std::vector<std::string> &inputs,
+                                   const std::string &hint);
+  /// Records ONNX value `name` as held by `holder` in `layout`.
+  void define(const std::string &name, const std::string &holder,
+              Layout layout);
+  /// `name` held in ONNX layout, or channels-last for a 4-D value.
+  std::string inOnnxLayout(const std::string &name);
+  std::string inChannelsLast(const std::string &name);
+  /// Stores an imported tensor under the state variable's future name and
+  /// returns the initializer spec naming it.
+  nlohmann::ordered_json values(const std::string &key,
+                                std::vector<int64_t> shape,
+                                std::vector<float> data);
+  /// TF-style padding ("valid"/"same") equal to the node's pads, auto_pad
+  /// and strides for input `in` (NCHW); fails when none is.
+  std::string padding(const onnx::NodeProto &node,
+                      const std::vector<int64_t> &in,
+                      const std::vector<int64_t> &window,
+                      const std::vector<int64_t> &strides,
+                      const std::vector<int64_t> &dilations,
+                      bool *padded = nullptr);
+  /// The dense layer of a Gemm or MatMul: `kernel` is [K, M] for ONNX's
+  /// input order (rows reordered here for a FlatChannelsLast input).
+  void addDense(const onnx::NodeProto &node, std::vector<float> kernel,
+                int64_t k, int64_t m, const std::vector<float> *bias);
+  /// A layer name from the node's weight ("conv1.weight" -> "conv1"), name
+  /// or first output.
+  std::string hintFor(const onnx::NodeProto &node, int weightInput = -1) const;
+  std::string uniqueName(const std::string &hint);
+
+  std::string file;
+  int64_t opset = 0;
+  /// The graph inputs' dimension 0 when all give the same fixed size (as
+  /// ONNX's node tests do): a Reshape may name it for the batch.
+  int64_t staticBatch = -1;
+  nlohmann::ordered_json doc;
+  std::map<std::string, Value> valuesByName;
+  std::map<std::string, Constant> constants;
+  std::map<std::string, std::vector<int64_t>> shapes; // inferred, NCHW
+  // Per value, the holder already converted to the other layout.
+  std::map<std::string, std::string> onnxCopies, channelsLastCopies;
+  std::set<std::string> names, reservedNames;
+  std::shared_ptr<ImportedTensors> tensors =
+      std::make_shared<ImportedTensors>();
+  const onnx::NodeProto *current = nullptr;
+};
+
+/// Node attributes with ONNX's defaults.
+int64_t attrInt(const onnx::NodeProto &node, const char *name, int64_t def);
+float attrFloat(const onnx::NodeProto &node, const char *name, float def);
+std::string attrString(const onnx::NodeProto &node, const char *name,
+                       const std::string &def);
+std::vector<int64_t> attrInts(const onnx::NodeProto &node, const char *name,
+                              std::vector<int64_t> def);
+bool hasAttr(const onnx::NodeProto &node, const char *name);
+
+/// "[1, 2, 3]".
+std::string showDims(const std::vector<int64_t> &dims);
+
+/// A TensorProto's values; throws ImportError for types and storage the
+/// importer does not read.
+Constant readTensor(const onnx::TensorProto &tensor);
+
+} // namespace modelc::onnx_import
+
+#endif

@@ -1,0 +1,705 @@
+//===- Ops.cpp - ONNX operators as modelc layers --------------------------===//
+//
+// One converter per operator family. Each reads the node's attributes with
+// ONNX's defaults, refuses what modelc cannot express with a message that
+// says why, and emits layers with weights converted once to modelc's
+// layout (OIHW -> HWIO, Gemm's B -> [in, out], alpha/beta folded in).
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace modelc;
+using namespace modelc::onnx_import;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+std::vector<float> toFloats(const Constant &c) {
+  return std::vector<float>(c.data.begin(), c.data.end());
+}
+
+int64_t product(const std::vector<int64_t> &dims, size_t from = 0) {
+  int64_t n = 1;
+  for (size_t k = from; k < dims.size(); ++k)
+    n *= dims[k];
+  return n;
+}
+
+/// Leading 1s dropped: how a broadcast operand lines up with the trailing
+/// dimensions of the other ([1, 8, 1, 1] -> [8, 1, 1]).
+std::vector<int64_t> withoutLeadingOnes(std::vector<int64_t> dims) {
+  while (!dims.empty() && dims.front() == 1)
+    dims.erase(dims.begin());
+  return dims;
+}
+
+} // namespace
+
+std::string Importer::hintFor(const onnx::NodeProto &node,
+                              int weightInput) const {
+  if (weightInput >= 0 && weightInput < node.input_size()) {
+    std::string w = node.input(weightInput);
+    size_t dot = w.rfind(".weight");
+    if (dot != std::string::npos && dot > 0 && dot + 7 == w.size())
+      return w.substr(0, dot);
+  }
+  if (!node.name().empty())
+    return node.name();
+  return node.output_size() ? node.output(0) : node.op_type();
+}
+
+void Importer::convert(const onnx::NodeProto &node) {
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    fail("operator domain '" + node.domain() + "' is not supported");
+  const std::string &op = node.op_type();
+  if (op == "Conv")
+    return convertConv(node);
+  if (op == "BatchNormalization")
+    return convertBatchNorm(node);
+  if (op == "Relu" || op == "Sigmoid" || op == "Tanh" || op == "LeakyRelu")
+    return convertActivation(node);
+  if (op == "Clip")
+    return convertClip(node);
+  if (op == "MaxPool" || op == "AveragePool")
+    return convertPool(node);
+  if (op == "GlobalAveragePool" || op == "GlobalMaxPool")
+    return convertGlobalPool(node);
+  if (op == "Flatten")
+    return convertFlatten(node);
+  if (op == "Reshape")
+    return convertReshape(node);
+  if (op == "Transpose")
+    return convertTranspose(node);
+  if (op == "Add" || op == "Sub")
+    return convertAddSub(node);
+  if (op == "MatMul")
+    return convertMatMul(node);
+  if (op == "Gemm")
+    return convertGemm(node);
+  if (op == "Dropout")
+    return convertDropout(node);
+  if (op == "Concat")
+    return convertConcat(node);
+  if (op == "Constant")
+    return convertConstant(node);
+  if (op == "Identity")
+    return convertIdentity(node);
+  if (op == "Squeeze" || op == "Unsqueeze")
+    return convertSqueeze(node);
+  if (op == "Gather")
+    return convertGather(node);
+  if (op == "Softmax" || op == "LogSoftmax")
+    fail("not supported as a layer: export the logits instead (modelc's "
+         "losses take logits, and `predict --probabilities` writes the "
+         "softmax)");
+  fail("operator '" + op +
+       "' is not supported (docs/ONNX.md lists the operators modelc "
+       "imports)");
+}
+
+void Importer::convertConv(const onnx::NodeProto &node) {
+  const Value &x = value(node.input(0));
+  if (x.shape.size() != 4)
+    fail("input has shape " + showDims(x.shape) +
+         "; modelc imports 2-D convolutions (4-D NCHW inputs)");
+  const Constant &w = constant(input(node, 1), "weight");
+  if (w.dims.size() != 4)
+    fail("weight has shape " + showDims(w.dims) + "; expected [M, C, kH, kW]");
+  int64_t group = attrInt(node, "group", 1);
+  if (group != 1)
+    fail("group " + std::to_string(group) +
+         " is not supported (only group = 1)");
+  int64_t o = w.dims[0], i = w.dims[1], kh = w.dims[2], kw = w.dims[3];
+  if (i != x.shape[1])
+    fail("weight " + showDims(w.dims) + " expects " + std::to_string(i) +
+         " input channels, the input " + showDims(x.shape) + " has " +
+         std::to_string(x.shape[1]));
+  std::vector<int64_t> window = {kh, kw};
+  if (attrInts(node, "kernel_shape", window) != window)
+    fail("kernel_shape " + showDims(attrInts(node, "kernel_shape", {})) +
+         " disagrees with the weight's " + showDims(window));
+  std::vector<int64_t> strides = attrInts(node, "strides", {1, 1});
+  std::vector<int64_t> dilations = attrInts(node, "dilations", {1, 1});
+  if (strides.size() != 2 || dilations.size() != 2)
+    fail("strides and dilations need 2 entries for a 2-D convolution");
+  std::string pad = padding(node, x.shape, window, strides, dilations);
+  std::string in = inChannelsLast(node.input(0));
+
+  json &layer = addLayer("conv2d", {in}, hintFor(node, 1));
+  std::string name = layer["name"];
+  layer["filters"] = o;
+  layer["kernel_size"] = window;
+  layer["strides"] = strides;
+  layer["padding"] = pad;
+  layer["dilation_rate"] = dilations;
+  // OIHW -> HWIO.
+  std::vector<float> kernel(w.data.size());
+  for (int64_t a = 0; a < o; ++a)
+    for (int64_t b = 0; b < i; ++b)
+      for (int64_t r = 0; r < kh; ++r)
+        for (int64_t c = 0; c < kw; ++c)
+          kernel[((r * kw + c) * i + b) * o + a] =
+              (float)w.data[((a * i + b) * kh + r) * kw + c];
+  layer["kernel_initializer"] =
+      values(name + "/kernel", {kh, kw, i, o}, std::move(kernel));
+  std::string b = input(node, 2);
+  layer["use_bias"] = !b.empty();
+  if (!b.empty()) {
+    const Constant &bias = constant(b, "bias");
+    if (bias.dims != std::vector<int64_t>{o})
+      fail("bias has shape " + showDims(bias.dims) + "; expected [" +
+           std::to_string(o) + "]");
+    layer["bias_initializer"] = values(name + "/bias", {o}, toFloats(bias));
+  }
+  define(node.output(0), name, Layout::ChannelsLast);
+}
+
+void Importer::convertBatchNorm(const onnx::NodeProto &node) {
+  const Value &x = value(node.input(0));
+  if (x.shape.size() < 2)
+    fail("input has shape " + showDims(x.shape) + "; expected [N, C, ...]");
+  if (attrInt(node, "spatial", 1) != 1)
+    fail("spatial = 0 (per-element statistics) is not supported");
+  if (attrInt(node, "training_mode", 0))
+    requireSingleOutput(node, "running_mean/running_var: modelc updates the "
+                              "moving statistics inside its train step");
+  else
+    requireSingleOutput(node, "the statistics outputs of opsets before 9");
+  int64_t channels = x.shape[1];
+  const char *roles[] = {"scale", "B", "input_mean", "input_var"};
+  std::vector<std::vector<float>> params;
+  for (int k = 1; k <= 4; ++k) {
+    const Constant &c = constant(input(node, k), roles[k - 1]);
+    if (c.dims != std::vector<int64_t>{channels})
+      fail(std::string(roles[k - 1]) + " has shape " + showDims(c.dims) +
+           "; expected [" + std::to_string(channels) + "]");
+    params.push_back(toFloats(c));
+  }
+
+  // The channel axis: last when stored channels-last, else 1.
+  std::string in;
+  Layout layout;
+  int64_t axis = 1;
+  if (x.layout == Layout::ChannelsLast ||
+      (x.layout == Layout::Onnx && x.shape.size() == 4)) {
+    in = inChannelsLast(node.input(0));
+    layout = Layout::ChannelsLast;
+    axis = 3;
+  } else if (x.layout == Layout::FlatChannelsLast) {
+    in = inOnnxLayout(node.input(0));
+    layout = Layout::Onnx;
+  } else {
+    in = x.holder;
+    layout = x.layout;
+  }
+  json &layer = addLayer("batch_norm", {in}, hintFor(node));
+  std::string name = layer["name"];
+  layer["axis"] = axis;
+  layer["momentum"] = attrFloat(node, "momentum", 0.9f);
+  layer["epsilon"] = attrFloat(node, "epsilon", 1e-5f);
+  // ONNX's training-mode running variance is the population variance.
+  layer["moving_variance_correction"] = "biased";
+  const char *vars[] = {"gamma", "beta", "moving_mean", "moving_variance"};
+  for (int k = 0; k < 4; ++k)
+    layer[std::string(vars[k]) + "_initializer"] =
+        values(name + "/" + vars[k], {channels}, std::move(params[k]));
+  define(node.output(0), name, layout);
+}
+
+void Importer::convertActivation(const onnx::NodeProto &node) {
+  const Value &x = value(node.input(0));
+  const std::string &op = node.op_type();
+  std::string kind = op == "Relu"      ? "relu"
+                     : op == "Sigmoid" ? "sigmoid"
+                     : op == "Tanh"    ? "tanh"
+                                       : "leaky_relu";
+  Value in = x; // the layout is kept: element-wise
+  json &layer = addLayer(kind, {in.holder}, hintFor(node));
+  if (kind == "leaky_relu")
+    layer["alpha"] = attrFloat(node, "alpha", 0.01f);
+  std::string name = layer["name"];
+  define(node.output(0), name, in.layout);
+  valuesByName[node.output(0)].chw = in.chw;
+}
+
+void Importer::convertClip(const onnx::NodeProto &node) {
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+  if (opset < 11) {
+    lo = attrFloat(node, "min", lo);
+    hi = attrFloat(node, "max", hi);
+  } else {
+    if (!input(node, 1).empty())
+      lo = (float)constant(input(node, 1), "min").data.at(0);
+    if (!input(node, 2).empty())
+      hi = (float)constant(input(node, 2), "max").data.at(0);
+  }
+  const Value &x = value(node.input(0));
+  std::string kind;
+  if (lo == 0 && hi == 6)
+    kind = "relu6";
+  else if (lo == 0 && std::isinf(hi) && hi > 0)
+    kind = "relu";
+  else
+    fail("Clip to [" + std::to_string(lo) + ", " + std::to_string(hi) +
+         "] is not supported (modelc has Clip to [0, 6] as relu6 and to "
+         "[0, inf] as relu)");
+  Value in = x;
+  json &layer = addLayer(kind, {in.holder}, hintFor(node));
+  std::string name = layer["name"];
+  define(node.output(0), name, in.layout);
+  valuesByName[node.output(0)].chw = in.chw;
+}
+
+void Importer::convertPool(const onnx::NodeProto &node) {
+  bool max = node.op_type() == "MaxPool";
+  const Value &x = value(node.input(0));
+  if (x.shape.size() != 4)
+    fail("input has shape " + showDims(x.shape) +
+         "; modelc imports 2-D pooling (4-D NCHW inputs)");
+  std::vector<int64_t> window = attrInts(node, "kernel_shape", {});
+  if (window.size() != 2)
+    fail("kernel_shape " + showDims(window) + " must have 2 entries");
+  std::vector<int64_t> strides = attrInts(node, "strides", {1, 1});
+  if (strides.size() != 2)
+    fail("strides " + showDims(strides) + " must have 2 entries");
+  if (attrInt(node, "ceil_mode", 0) != 0)
+    fail("ceil_mode = 1 is not supported (output sizes round down)");
+  if (attrInts(node, "dilations", {1, 1}) != std::vector<int64_t>{1, 1})
+    fail("dilated pooling is not supported");
+  if (attrInt(node, "storage_order", 0) != 0)
+    fail("storage_order = 1 is not supported");
+  if (max)
+    requireSingleOutput(node, "Indices");
+  bool padded = false;
+  std::string pad = padding(node, x.shape, window, strides, {1, 1}, &padded);
+  if (!max && padded && attrInt(node, "count_include_pad", 0))
+    fail("count_include_pad = 1 with padding is not supported (modelc's "
+         "average, as TensorFlow's, divides by the valid elements)");
+  std::string in = inChannelsLast(node.input(0));
+  json &layer =
+      addLayer(max ? "max_pool2d" : "avg_pool2d", {in}, hintFor(node));
+  layer["pool_size"] = window;
+  layer["strides"] = strides;
+  layer["padding"] = pad;
+  std::string name = layer["name"];
+  define(node.output(0), name, Layout::ChannelsLast);
+}
+
+void Importer::convertGlobalPool(const onnx::NodeProto &node) {
+  std::string in = inChannelsLast(node.input(0));
+  json &layer =
+      addLayer(node.op_type() == "GlobalMaxPool" ? "global_max_pool2d"
+                                                 : "global_avg_pool2d",
+               {in}, hintFor(node));
+  std::string name = layer["name"];
+  define(node.output(0), name, Layout::Squeezed);
+}
+
+void Importer::convertFlatten(const onnx::NodeProto &node) {
+  const Value &x = value(node.input(0));
+  int64_t rank = x.shape.size();
+  int64_t axis = attrInt(node, "axis", 1);
+  if (axis < 0)
+    axis += rank;
+  if (axis != 1)
+    fail("axis " + std::to_string(attrInt(node, "axis", 1)) +
+         " does not keep the batch: modelc flattens everything after "
+         "dimension 0 (axis = 1)");
+  const std::string &out = node.output(0);
+  Value in = x;
+  if (in.layout == Layout::Squeezed || in.layout == Layout::FlatChannelsLast ||
+      (in.layout == Layout::Onnx && rank == 2)) {
+    // Already [N, features] in storage.
+    define(out, in.holder,
+           in.layout == Layout::Squeezed ? Layout::Onnx : in.layout);
+    valuesByName[out].chw = in.chw;
+    return;
+  }
+  if (in.layout == Layout::ChannelsLast &&
+      (in.shape[2] != 1 || in.shape[3] != 1)) {
+    // Keep (h, w, c) order; weights that read it are reordered instead.
+    json &layer = addLayer("flatten", {in.holder}, hintFor(node));
+    std::string name = layer["name"];
+    define(out, name, Layout::FlatChannelsLast);
+    valuesByName[out].chw = {in.shape[1], in.shape[2], in.shape[3]};
+    return;
+  }
+  // NHWC with H = W = 1 is in NCHW order already.
+  std::string src = in.layout == Layout::ChannelsLast
+                        ? in.holder
+                        : inOnnxLayout(node.input(0));
+  json &layer = addLayer("flatten", {src}, hintFor(node));
+  std::string name = layer["name"];
+  define(out, name, Layout::Onnx);
+}
+
+void Importer::convertReshape(const onnx::NodeProto &node) {
+  const Value &x = value(node.input(0));
+  std::vector<int64_t> target;
+  if (node.input_size() > 1) {
+    const Constant &t = constant(input(node, 1), "shape");
+    for (double d : t.data)
+      target.push_back((int64_t)d);
+  } else {
+    target = attrInts(node, "shape", {});
+  }
+  if (target.empty())
+    fail("the target shape is empty");
+  bool allowZero = attrInt(node, "allowzero", 0) != 0;
+  std::vector<int64_t> in = x.shape;
+  int64_t perExample = product(in, 1);
+  // Dimension 0 must stay the batch: 0 (copy) or -1 with the rest fixed.
+  bool keepsBatch = (target[0] == 0 && !allowZero) || target[0] == -1 ||
+                    (staticBatch > 0 && target[0] == staticBatch);
+  std::vector<int64_t> shape = {-1};
+  int64_t known = 1, inferAt = -1;
+  for (size_t k = 1; k < target.size() && keepsBatch; ++k) {
+    int64_t d = target[k];
+    if (d == 0 && !allowZero) {
+      if (k >= in.size())
+        fail("target " + showDims(target) + " copies dimension " +
+             std::to_string(k) + " that the input " + showDims(in) +
+             " does not have");
+      d = in[k];
+    }
+    if (d == -1) {
+      if (inferAt >= 0 || target[0] == -1)
+        keepsBatch = false;
+      inferAt = k;
+      shape.push_back(-1);
+      continue;
+    }
+    if (d <= 0)
+      fail("target " + showDims(target) + " has a size " + std::to_string(d));
+    known *= d;
+    shape.push_back(d);
+  }
+  if (keepsBatch && inferAt >= 0) {
+    if (perExample % known)
+      keepsBatch = false;
+    else
+      shape[inferAt] = perExample / known;
+  }
+  if (!keepsBatch || product(shape, 1) != perExample)
+    fail("target " + showDims(target) + " for input " + showDims(in) +
+         " reshapes across the batch; modelc keeps dimension 0 as the batch "
+         "(use 0 or -1 there, and fixed sizes after it)");
+  std::string src = inOnnxLayout(node.input(0));
+  json &layer = addLayer("reshape", {src}, hintFor(node));
+  layer["shape"] = shape;
+  std::string name = layer["name"];
+  define(node.output(0), name, Layout::Onnx);
+}
+
+void Importer::convertTranspose(const onnx::NodeProto &node) {
+  const Value &x = value(node.input(0));
+  int64_t rank = x.shape.size();
+  std::vector<int64_t> reversed;
+  for (int64_t k = rank - 1; k >= 0; --k)
+    reversed.push_back(k);
+  std::vector<int64_t> perm = attrInts(node, "perm", reversed);
+  if ((int64_t)perm.size() != rank || perm[0] != 0)
+    fail("perm " + showDims(perm) + " for input " + showDims(x.shape) +
+         " moves the batch dimension; modelc keeps it first");
+  Value in = x;
+  std::string src;
+  std::vector<int64_t> applied = perm;
+  if (in.layout == Layout::ChannelsLast) {
+    // Stored dimension j is ONNX dimension [0, 2, 3, 1][j], so ONNX
+    // dimension d is stored dimension [0, 3, 1, 2][d].
+    const int64_t storedOf[] = {0, 3, 1, 2};
+    for (int64_t k = 0; k < rank; ++k)
+      applied[k] = storedOf[perm[k]];
+    src = in.holder;
+  } else {
+    src = inOnnxLayout(node.input(0));
+  }
+  bool identity = true;
+  for (int64_t k = 0; k < rank; ++k)
+    identity &= applied[k] == k;
+  if (identity) {
+    define(node.output(0), src, Layout::Onnx);
+    return;
+  }
+  json &layer = addLayer("transpose", {src}, hintFor(node));
+  layer["perm"] = applied;
+  std::string name = layer["name"];
+  define(node.output(0), name, Layout::Onnx);
+}
+
+void Importer::convertAddSub(const onnx::NodeProto &node) {
+  bool sub = node.op_type() == "Sub";
+  std::string a = node.input(0), b = node.input(1);
+  if (!sub && isConstant(a) && !isConstant(b))
+    std::swap(a, b);
+  if (isConstant(b)) {
+    // x + c where c broadcasts along the channels: a bias.
+    const Value &x = value(a);
+    const Constant &c = constant(b, "B");
+    std::vector<int64_t> dims = withoutLeadingOnes(c.dims);
+    int64_t rank = x.shape.size();
+    std::vector<float> bias = toFloats(c);
+    if (sub)
+      for (float &v : bias)
+        v = -v;
+    std::string in;
+    Layout layout;
+    if (rank == 4 && dims == std::vector<int64_t>{x.shape[1], 1, 1}) {
+      in = inChannelsLast(a); // per-channel on NCHW: last axis on NHWC
+      layout = Layout::ChannelsLast;
+    } else if (rank >= 2 && dims == std::vector<int64_t>{x.shape.back()} &&
+               (x.layout == Layout::Onnx || x.layout == Layout::Squeezed)) {
+      in = x.holder;
+      layout = x.layout;
+    } else if (rank >= 2 && dims == std::vector<int64_t>{x.shape.back()}) {
+      in = inOnnxLayout(a);
+      layout = Layout::Onnx;
+    } else {
+      fail("adding a constant of shape " + showDims(c.dims) + " to " +
+           showDims(x.shape) +
+           " is not supported: modelc adds constants per channel ([C, 1, 1] "
+           "on NCHW) or along the last axis ([C])");
+    }
+    json &layer = addLayer("bias_add", {in}, hintFor(node));
+    std::string name = layer["name"];
+    layer["bias_initializer"] =
+        values(name + "/bias", {(int64_t)bias.size()}, std::move(bias));
+    define(node.output(0), name, layout);
+    return;
+  }
+  if (sub)
+    fail("the difference of two computed tensors is not supported (modelc's "
+         "add sums them)");
+  Value x = value(a), y = value(b);
+  if (x.shape != y.shape)
+    fail("broadcasting " + showDims(x.shape) + " and " + showDims(y.shape) +
+         " is not supported; both operands need one shape");
+  std::vector<std::string> inputs = {x.holder, y.holder};
+  Layout layout = x.layout;
+  if (x.layout != y.layout || x.layout == Layout::FlatChannelsLast) {
+    if (x.layout == Layout::FlatChannelsLast && x.chw == y.chw &&
+        y.layout == x.layout) {
+      layout = x.layout;
+    } else {
+      inputs = {inOnnxLayout(a), inOnnxLayout(b)};
+      layout = Layout::Onnx;
+    }
+  }
+  json &layer = addLayer("add", inputs, hintFor(node));
+  std::string name = layer["name"];
+  define(node.output(0), name, layout);
+  valuesByName[node.output(0)].chw = x.chw;
+}
+
+void Importer::addDense(const onnx::NodeProto &node, std::vector<float> kernel,
+                        int64_t k, int64_t m, const std::vector<float> *bias) {
+  const Value &x = value(node.input(0));
+  if (x.shape.size() != 2 && x.layout != Layout::Squeezed)
+    fail("input has shape " + showDims(x.shape) +
+         "; modelc's dense layers take [N, K] (flatten first)");
+  int64_t features = x.layout == Layout::Squeezed ? x.shape[1] : x.shape[1];
+  if (features != k)
+    fail("the weight has " + std::to_string(k) + " rows, the input " +
+         showDims(x.shape) + " has " + std::to_string(features) + " features");
+  Value in = x;
+  if (in.layout == Layout::FlatChannelsLast) {
+    // Row (c, h, w) of ONNX's order is row (h, w, c) of the stored one.
+    int64_t c = in.chw[0], h = in.chw[1], w = in.chw[2];
+    std::vector<float> rows(kernel.size());
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t hi = 0; hi < h; ++hi)
+        for (int64_t wi = 0; wi < w; ++wi) {
+          int64_t from = (ci * h + hi) * w + wi, to = (hi * w + wi) * c + ci;
+          std::copy_n(kernel.begin() + from * m, m, rows.begin() + to * m);
+        }
+    kernel = std::move(rows);
+  }
+  json &layer = addLayer("dense", {in.holder}, hintFor(node, 1));
+  std::string name = layer["name"];
+  layer["units"] = m;
+  layer["use_bias"] = bias != nullptr;
+  layer["kernel_initializer"] =
+      values(name + "/kernel", {k, m}, std::move(kernel));
+  if (bias)
+    layer["bias_initializer"] = values(name + "/bias", {m}, *bias);
+  define(node.output(0), name, Layout::Onnx);
+}
+
+void Importer::convertMatMul(const onnx::NodeProto &node) {
+  const Constant &b = constant(input(node, 1), "B");
+  if (b.dims.size() != 2)
+    fail("B has shape " + showDims(b.dims) +
+         "; modelc imports MatMul by a "
+         "2-D constant");
+  addDense(node, toFloats(b), b.dims[0], b.dims[1], nullptr);
+}
+
+void Importer::convertGemm(const onnx::NodeProto &node) {
+  if (attrInt(node, "transA", 0))
+    fail("transA = 1 is not supported (A is [N, K] with the batch first)");
+  const Constant &b = constant(input(node, 1), "B");
+  if (b.dims.size() != 2)
+    fail("B has shape " + showDims(b.dims) + "; expected 2-D");
+  bool transB = attrInt(node, "transB", 0) != 0;
+  float alpha = attrFloat(node, "alpha", 1), beta = attrFloat(node, "beta", 1);
+  int64_t k = transB ? b.dims[1] : b.dims[0];
+  int64_t m = transB ? b.dims[0] : b.dims[1];
+  std::vector<float> kernel(k * m);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t c = 0; c < m; ++c)
+      kernel[r * m + c] =
+          alpha * (float)(transB ? b.data[c * k + r] : b.data[r * m + c]);
+  std::string cName = input(node, 2);
+  if (cName.empty())
+    return addDense(node, std::move(kernel), k, m, nullptr);
+  const Constant &c = constant(cName, "C");
+  std::vector<int64_t> dims = withoutLeadingOnes(c.dims);
+  std::vector<float> bias(m);
+  if (dims.empty() || dims == std::vector<int64_t>{1})
+    std::fill(bias.begin(), bias.end(), beta * (float)c.data.at(0));
+  else if (dims == std::vector<int64_t>{m})
+    for (int64_t j = 0; j < m; ++j)
+      bias[j] = beta * (float)c.data[j];
+  else
+    fail("C has shape " + showDims(c.dims) + "; modelc imports a C of [" +
+         std::to_string(m) + "] (a bias) or a scalar");
+  addDense(node, std::move(kernel), k, m, &bias);
+}
+
+void Importer::convertDropout(const onnx::NodeProto &node) {
+  requireSingleOutput(node, "mask");
+  float ratio = 0.5f;
+  if (opset < 12)
+    ratio = attrFloat(node, "ratio", 0.5f);
+  else if (!input(node, 1).empty())
+    ratio = (float)constant(input(node, 1), "ratio").data.at(0);
+  if (!(ratio >= 0 && ratio < 1))
+    fail("ratio " + std::to_string(ratio) + " must be in [0, 1)");
+  Value in = value(node.input(0));
+  if (ratio == 0) {
+    valuesByName[node.output(0)] = in;
+    return;
+  }
+  json &layer = addLayer("dropout", {in.holder}, hintFor(node));
+  layer["rate"] = ratio;
+  std::string name = layer["name"];
+  define(node.output(0), name, in.layout);
+  valuesByName[node.output(0)].chw = in.chw;
+}
+
+void Importer::convertConcat(const onnx::NodeProto &node) {
+  if (node.input_size() == 0)
+    fail("needs at least one input");
+  const Value &first = value(node.input(0));
+  int64_t rank = first.shape.size();
+  int64_t axis = attrInt(node, "axis", 1);
+  if (axis < 0)
+    axis += rank;
+  if (axis <= 0 || axis >= rank)
+    fail("axis " + std::to_string(attrInt(node, "axis", 1)) + " for rank " +
+         std::to_string(rank) +
+         " is not supported: modelc concatenates along a non-batch axis");
+  bool allChannelsLast = true, allSqueezed = true;
+  for (const std::string &name : node.input()) {
+    allChannelsLast &= value(name).layout == Layout::ChannelsLast;
+    allSqueezed &= value(name).layout == Layout::Squeezed;
+  }
+  std::vector<std::string> inputs;
+  Layout layout = Layout::Onnx;
+  int64_t stored = axis;
+  if (allChannelsLast && axis == 1) {
+    layout = Layout::ChannelsLast;
+    stored = 3;
+  } else if (allSqueezed && axis == 1) {
+    layout = Layout::Squeezed;
+  }
+  for (const std::string &name : node.input())
+    inputs.push_back(layout == Layout::Onnx ? inOnnxLayout(name)
+                                            : value(name).holder);
+  json &layer = addLayer("concat", inputs, hintFor(node));
+  layer["axis"] = stored;
+  std::string name = layer["name"];
+  define(node.output(0), name, layout);
+}
+
+void Importer::convertConstant(const onnx::NodeProto &node) {
+  Constant c;
+  for (const onnx::AttributeProto &a : node.attribute()) {
+    if (a.name() == "value") {
+      c = readTensor(a.t());
+    } else if (a.name() == "value_float") {
+      c.data = {a.f()};
+    } else if (a.name() == "value_floats") {
+      c.data.assign(a.floats().begin(), a.floats().end());
+      c.dims = {(int64_t)c.data.size()};
+    } else if (a.name() == "value_int") {
+      c.data = {(double)a.i()};
+      c.isFloat = false;
+    } else if (a.name() == "value_ints") {
+      c.data.assign(a.ints().begin(), a.ints().end());
+      c.dims = {(int64_t)c.data.size()};
+      c.isFloat = false;
+    } else {
+      fail("attribute '" + a.name() + "' is not supported");
+    }
+  }
+  constants[node.output(0)] = c;
+}
+
+void Importer::convertIdentity(const onnx::NodeProto &node) {
+  const std::string &in = node.input(0);
+  if (isConstant(in)) {
+    constants[node.output(0)] = constants[in];
+    return;
+  }
+  valuesByName[node.output(0)] = value(in);
+}
+
+void Importer::convertSqueeze(const onnx::NodeProto &node) {
+  bool squeeze = node.op_type() == "Squeeze";
+  std::vector<int64_t> axes;
+  if (opset < 13) {
+    axes = attrInts(node, "axes", {});
+  } else if (!input(node, 1).empty()) {
+    for (double a : constant(input(node, 1), "axes").data)
+      axes.push_back((int64_t)a);
+  }
+  const Value &x = value(node.input(0));
+  const std::vector<int64_t> &out = inferredShape(node.output(0));
+  int64_t rank = squeeze ? x.shape.size() : out.size();
+  if (axes.empty() && squeeze)
+    fail("Squeeze without axes is not supported: it would drop a batch of "
+         "one; name the axes");
+  for (int64_t a : axes)
+    if (a == 0 || a == -rank)
+      fail(std::string(squeeze ? "squeezing" : "unsqueezing") +
+           " axis 0 would change the batch dimension; modelc keeps it first");
+  std::string src = inOnnxLayout(node.input(0));
+  json &layer = addLayer("reshape", {src}, hintFor(node));
+  std::vector<int64_t> shape = out;
+  shape[0] = -1;
+  layer["shape"] = shape;
+  std::string name = layer["name"];
+  define(node.output(0), name, Layout::Onnx);
+}
+
+void Importer::convertGather(const onnx::NodeProto &node) {
+  const Constant &table = constant(node.input(0), "data");
+  if (table.dims.size() != 2 || attrInt(node, "axis", 0) != 0)
+    fail("modelc imports Gather as an embedding: rows (axis 0) of a 2-D "
+         "constant table, got data " +
+         showDims(table.dims) + " and axis " +
+         std::to_string(attrInt(node, "axis", 0)));
+  const Value &ids = value(node.input(1));
+  json &layer = addLayer("embedding", {ids.holder}, hintFor(node, 0));
+  std::string name = layer["name"];
+  layer["vocab_size"] = table.dims[0];
+  layer["dim"] = table.dims[1];
+  layer["embeddings_initializer"] =
+      values(name + "/embeddings", table.dims, toFloats(table));
+  define(node.output(0), name, Layout::Onnx);
+}

@@ -1,0 +1,53 @@
+"""Writes the broken or unsupported ONNX models of errors.test.
+
+usage: make_bad_onnx.py DIR
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+
+
+def save(name, nodes, inputs, outputs, inits=(), opset=13):
+    graph = helper.make_graph(nodes, name, inputs, outputs, list(inits))
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", opset)])
+    onnx.save(model, os.path.join(out, name + ".onnx"))
+    return model
+
+
+def f32(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+w = numpy_helper.from_array(np.ones((4, 3, 3, 3), np.float32), "w")
+good = save("good", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv")],
+            [f32("x", [None, 3, 8, 8])], [f32("y", [None, 4, 6, 6])], [w])
+
+# A truncated file: the first half of a valid model.
+data = good.SerializeToString()
+with open(os.path.join(out, "truncated.onnx"), "wb") as f:
+    f.write(data[: len(data) // 2])
+with open(os.path.join(out, "text.onnx"), "w") as f:
+    f.write("not a protobuf at all\n")
+
+save("unknown_op", [helper.make_node("Celu", ["x"], ["y"], name="act")],
+     [f32("x", [None, 5])], [f32("y", [None, 5])])
+save("grouped", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                                  group=3)],
+     [f32("x", [None, 3, 8, 8])], [f32("y", [None, 4, 6, 6])],
+     [numpy_helper.from_array(np.ones((4, 1, 3, 3), np.float32), "w")])
+save("dynamic", [helper.make_node("Relu", ["x"], ["y"], name="act")],
+     [f32("x", [None, "width"])], [f32("y", [None, "width"])])
+shape = numpy_helper.from_array(np.array([-1], np.int64), "shape")
+save("across_batch",
+     [helper.make_node("Reshape", ["x", "shape"], ["y"], name="merge")],
+     [f32("x", [2, 5])], [f32("y", [10])], [shape])
+save("weights_as_input", [helper.make_node("Conv", ["x", "w"], ["y"],
+                                           name="conv")],
+     [f32("x", [None, 3, 8, 8]), f32("w", [4, 3, 3, 3])],
+     [f32("y", [None, 4, 6, 6])])
