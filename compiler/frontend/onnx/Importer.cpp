@@ -15,6 +15,8 @@
 #include <google/protobuf/io/coded_stream.h>
 
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -138,10 +140,23 @@ int64_t onnx_import::attrInt(const onnx::NodeProto &node, const char *name,
   return a ? a->i() : def;
 }
 
-float onnx_import::attrFloat(const onnx::NodeProto &node, const char *name,
-                             float def) {
+double onnx_import::shortestDouble(float f) {
+  // The shortest decimal that reads back as `f`: 0.9f is 0.9, not
+  // 0.8999999761581421, in the model document.
+  for (int digits = 6; digits <= 9; ++digits) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.*g", digits, (double)f);
+    double d = std::strtod(text, nullptr);
+    if ((float)d == f)
+      return d;
+  }
+  return f;
+}
+
+double onnx_import::attrFloat(const onnx::NodeProto &node, const char *name,
+                              float def) {
   const onnx::AttributeProto *a = findAttr(node, name);
-  return a ? a->f() : def;
+  return shortestDouble(a ? a->f() : def);
 }
 
 std::string onnx_import::attrString(const onnx::NodeProto &node,

@@ -154,7 +154,9 @@ private:
 
 /// Node attributes with ONNX's defaults.
 int64_t attrInt(const onnx::NodeProto &node, const char *name, int64_t def);
-float attrFloat(const onnx::NodeProto &node, const char *name, float def);
+double attrFloat(const onnx::NodeProto &node, const char *name, float def);
+/// The shortest decimal double that rounds to `f`.
+double shortestDouble(float f);
 std::string attrString(const onnx::NodeProto &node, const char *name,
                        const std::string &def);
 std::vector<int64_t> attrInts(const onnx::NodeProto &node, const char *name,

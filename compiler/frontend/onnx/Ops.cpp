@@ -229,8 +229,8 @@ void Importer::convertClip(const onnx::NodeProto &node) {
   float lo = -std::numeric_limits<float>::infinity();
   float hi = std::numeric_limits<float>::infinity();
   if (opset < 11) {
-    lo = attrFloat(node, "min", lo);
-    hi = attrFloat(node, "max", hi);
+    lo = (float)attrFloat(node, "min", lo);
+    hi = (float)attrFloat(node, "max", hi);
   } else {
     if (!input(node, 1).empty())
       lo = (float)constant(input(node, 1), "min").data.at(0);
@@ -545,7 +545,8 @@ void Importer::convertGemm(const onnx::NodeProto &node) {
   if (b.dims.size() != 2)
     fail("B has shape " + showDims(b.dims) + "; expected 2-D");
   bool transB = attrInt(node, "transB", 0) != 0;
-  float alpha = attrFloat(node, "alpha", 1), beta = attrFloat(node, "beta", 1);
+  float alpha = (float)attrFloat(node, "alpha", 1);
+  float beta = (float)attrFloat(node, "beta", 1);
   int64_t k = transB ? b.dims[1] : b.dims[0];
   int64_t m = transB ? b.dims[0] : b.dims[1];
   std::vector<float> kernel(k * m);
@@ -574,7 +575,7 @@ void Importer::convertDropout(const onnx::NodeProto &node) {
   requireSingleOutput(node, "mask");
   float ratio = 0.5f;
   if (opset < 12)
-    ratio = attrFloat(node, "ratio", 0.5f);
+    ratio = (float)attrFloat(node, "ratio", 0.5f);
   else if (!input(node, 1).empty())
     ratio = (float)constant(input(node, 1), "ratio").data.at(0);
   if (!(ratio >= 0 && ratio < 1))
@@ -585,7 +586,7 @@ void Importer::convertDropout(const onnx::NodeProto &node) {
     return;
   }
   json &layer = addLayer("dropout", {in.holder}, hintFor(node));
-  layer["rate"] = ratio;
+  layer["rate"] = shortestDouble(ratio);
   std::string name = layer["name"];
   define(node.output(0), name, in.layout);
   valuesByName[node.output(0)].chw = in.chw;

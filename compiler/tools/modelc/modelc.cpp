@@ -310,6 +310,8 @@ int main(int argc, char **argv) {
     } else {
       parsed = ext == ".json" ? parseJsonModel(inputFile, text, diag)
                               : parseDslModel(inputFile, text, diag);
+      if (parsed && isOnnxWrapper(*parsed))
+        parsed = importOnnxWrapper(*parsed, diag);
       if (!parsed)
         return failAt(inputFile, diag);
     }

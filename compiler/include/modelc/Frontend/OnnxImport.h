@@ -24,6 +24,15 @@ std::optional<ParsedModel> importOnnxModel(const std::string &file,
                                            const std::string &bytes,
                                            std::string &error);
 
+/// The model document has an "import" key: a wrapper that trains an
+/// imported model (SPEC 9).
+bool isOnnxWrapper(const ParsedModel &parsed);
+
+/// The imported model with the wrapper's name, seed, labels, loss,
+/// optimizer and metrics; on failure `diag` points into the wrapper.
+std::optional<ParsedModel> importOnnxWrapper(const ParsedModel &wrapper,
+                                             Diagnostic &diag);
+
 } // namespace modelc
 
 #endif
