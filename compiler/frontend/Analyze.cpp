@@ -498,14 +498,17 @@ bool Analyzer::inferLayer(size_t i) {
       return false;
     bool conv = op == "conv2d";
     const char *window = conv ? "kernel_size" : "pool_size";
-    bool same = a["padding"] == "same";
+    bool same = a["padding"] == "same", given = a["padding"].is_array();
     out = {x.shape[0], 0, 0, conv ? a["filters"].get<int64_t>() : x.shape[3]};
     // "kernel_size [3,3] with dilation_rate [2,2]", for the messages.
     std::string windowText =
         std::string(window) + " " + shortText(dumpJson(a[window])) +
         (conv ? " with dilation_rate " + shortText(dumpJson(a["dilation_rate"]))
               : std::string());
-    int64_t padded = x.shape[3]; // per example, with `same` padding
+    std::string paddingText = given
+                                  ? dumpJson(a["padding"])
+                                  : "'" + a["padding"].get<std::string>() + "'";
+    int64_t padded = x.shape[3]; // per example, padded
     for (int k = 0; k < 2; ++k) {
       int64_t in = x.shape[1 + k], size = pair(window, k);
       int64_t stride = pair("strides", k);
@@ -516,24 +519,33 @@ bool Analyzer::inferLayer(size_t i) {
         return layerError(i, conv ? "dilation_rate" : window,
                           windowText + " spans " + std::to_string(span) +
                               " elements; at most 2147483647 are supported");
-      if (same) {
-        auto [before, after] = mlir::nn::samePadding(in, size, stride, d);
-        if (llvm::MulOverflow(padded, in + before + after, padded) ||
-            padded > kMaxExampleElements)
-          return layerError(i, window,
-                            windowText +
-                                " with padding 'same' pads input "
-                                "shape " +
-                                showShape(x.shape) +
-                                " to more than 2^31 elements per example");
+      std::pair<int64_t, int64_t> pads = {0, 0};
+      if (given) {
+        pads = {a["padding"][k][0].get<int64_t>(),
+                a["padding"][k][1].get<int64_t>()};
+        if (pads.first >= span || pads.second >= span)
+          return layerError(i, "padding",
+                            "padding " + paddingText + " pads by as much as " +
+                                windowText +
+                                " spans; every window must cover the input");
+      } else if (same) {
+        pads = mlir::nn::samePadding(in, size, stride, d);
       }
-      out[1 + k] = fromMlir(
-          mlir::nn::windowOutputSize(toMlir(in), size, stride, d, same));
-      if (out[1 + k] == 0)
+      if (llvm::MulOverflow(padded, in + pads.first + pads.second, padded) ||
+          padded > kMaxExampleElements)
         return layerError(i, window,
-                          "shape mismatch: " + windowText +
-                              " does not fit input shape " +
-                              showShape(x.shape) + " with padding 'valid'");
+                          windowText + " with padding " + paddingText +
+                              " pads input shape " + showShape(x.shape) +
+                              " to more than 2^31 elements per example");
+      out[1 + k] = fromMlir(
+          same ? mlir::nn::windowOutputSize(toMlir(in), size, stride, d, true)
+               : mlir::nn::paddedOutputSize(toMlir(in), size, stride, d,
+                                            pads.first, pads.second));
+      if (out[1 + k] == 0)
+        return layerError(
+            i, window,
+            "shape mismatch: " + windowText + " does not fit input shape " +
+                showShape(x.shape) + " with padding " + paddingText);
     }
   } else if (op == "dense") {
     if (!requireRank(i, 0, 2, "a 2-D input [N, features] (add a flatten)"))

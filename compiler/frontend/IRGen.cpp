@@ -132,13 +132,24 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
     return SmallVector<int64_t>{a[key][0].get<int64_t>(),
                                 a[key][1].get<int64_t>()};
   };
+  // "valid", "same" or explicit [[top, bottom], [left, right]].
+  const json &pad = a.contains("padding") ? a["padding"] : json();
   auto padding = [&]() {
-    return a["padding"] == "same" ? nn::Padding::same : nn::Padding::valid;
+    return pad.is_array()  ? nn::Padding::explicitPads
+           : pad == "same" ? nn::Padding::same
+                           : nn::Padding::valid;
+  };
+  auto pads = [&]() {
+    if (!pad.is_array())
+      return DenseI64ArrayAttr();
+    return b.getDenseI64ArrayAttr(
+        {pad[0][0].get<int64_t>(), pad[0][1].get<int64_t>(),
+         pad[1][0].get<int64_t>(), pad[1][1].get<int64_t>()});
   };
   if (op == "conv2d")
     return nn::Conv2DOp::create(b, loc, out, x, read(loc, l, "kernel"),
                                 read(loc, l, "bias"), pair("strides"),
-                                pair("dilation_rate"), padding());
+                                pair("dilation_rate"), padding(), pads());
   if (op == "dense")
     return nn::DenseOp::create(b, loc, out, x, read(loc, l, "kernel"),
                                read(loc, l, "bias"));
@@ -176,10 +187,10 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
       op == "leaky_relu")
     return activation(loc, op, x, a.contains("alpha") ? a["alpha"] : json());
   if (op == "max_pool2d" || op == "avg_pool2d")
-    return nn::Pool2DOp::create(b, loc, out, x,
-                                op == "max_pool2d" ? nn::PoolKind::max
-                                                   : nn::PoolKind::avg,
-                                pair("pool_size"), pair("strides"), padding());
+    return nn::Pool2DOp::create(
+        b, loc, out, x,
+        op == "max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg,
+        pair("pool_size"), pair("strides"), padding(), pads());
   if (op == "global_max_pool2d" || op == "global_avg_pool2d")
     return nn::GlobalPool2DOp::create(
         b, loc, out, x,

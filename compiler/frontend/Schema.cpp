@@ -41,15 +41,14 @@ const std::vector<OpSchema> &layerSchemas() {
     std::vector<AttrSpec> conv = {
         req("filters", AttrKind::PosInt), req("kernel_size", AttrKind::IntPair),
         opt("strides", AttrKind::IntPair, {1, 1}),
-        choice("padding", {"valid", "same"}, "valid"),
+        opt("padding", AttrKind::Padding, "valid"),
         opt("dilation_rate", AttrKind::IntPair, {1, 1})};
     conv.insert(conv.end(), convLike.begin(), convLike.end());
     std::vector<AttrSpec> dense = {req("units", AttrKind::PosInt)};
     dense.insert(dense.end(), convLike.begin(), convLike.end());
-    std::vector<AttrSpec> pool = {
-        req("pool_size", AttrKind::IntPair),
-        opt("strides", AttrKind::IntPair, kNull),
-        choice("padding", {"valid", "same"}, "valid")};
+    std::vector<AttrSpec> pool = {req("pool_size", AttrKind::IntPair),
+                                  opt("strides", AttrKind::IntPair, kNull),
+                                  opt("padding", AttrKind::Padding, "valid")};
     return std::vector<OpSchema>{
         {"conv2d", false, conv},
         {"dense", false, dense},
@@ -223,8 +222,8 @@ bool normalizeInitializer(const json &value, json &out, std::string &error) {
     } else if (kind == "values") {
       // The analysis checks that the model brings a tensor of this name.
       if (!args.is_string() || args.get<std::string>().empty()) {
-        error = "'values' needs the name of an imported tensor, got " +
-                show(args);
+        error =
+            "'values' needs the name of an imported tensor, got " + show(args);
         return false;
       }
       normalized = args;
@@ -541,6 +540,25 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
     }
     out = value;
     return true;
+  case AttrKind::Padding: {
+    const char *what = "\"valid\", \"same\" or [[top, bottom], [left, "
+                       "right]] of sizes >= 0";
+    if (value == "valid" || value == "same") {
+      out = value;
+      return true;
+    }
+    bool ok = value.is_array() && value.size() == 2;
+    for (size_t i = 0; ok && i < 2; ++i) {
+      ok = value[i].is_array() && value[i].size() == 2;
+      for (size_t j = 0; ok && j < 2; ++j)
+        ok = isInteger(value[i][j]) && value[i][j].get<int64_t>() >= 0 &&
+             value[i][j].get<int64_t>() <= kMaxSize;
+    }
+    if (!ok)
+      return fail(what);
+    out = value;
+    return true;
+  }
   case AttrKind::Permutation: {
     const char *what = "a permutation [0, p1, ...] of 0..rank-1 that keeps "
                        "the batch (0) first";

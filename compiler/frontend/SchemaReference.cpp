@@ -36,6 +36,8 @@ const char *kindText(AttrKind kind) {
     return "shape [-1, d1, ...]";
   case AttrKind::Permutation:
     return "permutation [0, p1, ...]";
+  case AttrKind::Padding:
+    return "\"valid\", \"same\" or [[top, bottom], [left, right]]";
   case AttrKind::Initializer:
     return "initializer";
   case AttrKind::Regularizer:

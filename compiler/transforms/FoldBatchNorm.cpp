@@ -37,23 +37,23 @@ struct FoldIntoProducer : public OpRewritePattern<nn::BatchNormOp> {
     auto channels = bn.getMovingMean().getType();
     auto fold = nn::BatchNormFoldOp::create(
         rewriter, bn.getLoc(), kernel.getType(), channels, kernel, bias,
-        bn.getGamma(), bn.getBeta(), bn.getMovingMean(),
-        bn.getMovingVariance(), bn.getEpsilonAttr());
+        bn.getGamma(), bn.getBeta(), bn.getMovingMean(), bn.getMovingVariance(),
+        bn.getEpsilonAttr());
     Value folded;
     if (auto conv = dyn_cast<nn::Conv2DOp>(producer))
       folded = nn::Conv2DOp::create(
           rewriter, conv.getLoc(), conv.getType(), conv.getInput(),
           fold.getFoldedKernel(), fold.getFoldedBias(), conv.getStridesAttr(),
-          conv.getDilationsAttr(), conv.getPaddingAttr());
+          conv.getDilationsAttr(), conv.getPaddingAttr(), conv.getPadsAttr());
     else
-      folded = nn::DenseOp::create(rewriter, producer->getLoc(),
-                                   producer->getResult(0).getType(),
-                                   producer->getOperand(0),
-                                   fold.getFoldedKernel(),
-                                   fold.getFoldedBias());
+      folded = nn::DenseOp::create(
+          rewriter, producer->getLoc(), producer->getResult(0).getType(),
+          producer->getOperand(0), fold.getFoldedKernel(),
+          fold.getFoldedBias());
     // In inference mode the statistics a batch norm returns are the moving
     // ones.
-    rewriter.replaceOp(bn, {folded, bn.getMovingMean(), bn.getMovingVariance()});
+    rewriter.replaceOp(bn,
+                       {folded, bn.getMovingMean(), bn.getMovingVariance()});
     rewriter.eraseOp(producer);
     return success();
   }

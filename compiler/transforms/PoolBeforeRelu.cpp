@@ -31,7 +31,8 @@ bool sameWindows(nn::Pool2DOp pool, nn::Pool2DGradOp grad) {
   return pool.getKind() == grad.getKind() &&
          pool.getPoolSizeAttr() == grad.getPoolSizeAttr() &&
          pool.getStridesAttr() == grad.getStridesAttr() &&
-         pool.getPaddingAttr() == grad.getPaddingAttr();
+         pool.getPaddingAttr() == grad.getPaddingAttr() &&
+         pool.getPadsAttr() == grad.getPadsAttr();
 }
 
 /// Matches the gradient side: relu_grad(x, pool_grad(relu(x), dy)), with the
@@ -66,7 +67,8 @@ struct SwapReluAndPool : OpRewritePattern<nn::Pool2DGradOp> {
     rewriter.setInsertionPoint(pool);
     auto pooled = nn::Pool2DOp::create(
         rewriter, loc, pool.getType(), x, pool.getKindAttr(),
-        pool.getPoolSizeAttr(), pool.getStridesAttr(), pool.getPaddingAttr());
+        pool.getPoolSizeAttr(), pool.getStridesAttr(), pool.getPaddingAttr(),
+        pool.getPadsAttr());
     auto activated = nn::ReluOp::create(rewriter, relu.getLoc(), pool.getType(),
                                         pooled.getResult());
     rewriter.replaceOp(pool, activated.getResult());
@@ -78,7 +80,7 @@ struct SwapReluAndPool : OpRewritePattern<nn::Pool2DGradOp> {
     auto dx = nn::Pool2DGradOp::create(
         rewriter, grad.getLoc(), reluGrad.getType(), x, dPooled.getResult(),
         grad.getKindAttr(), grad.getPoolSizeAttr(), grad.getStridesAttr(),
-        grad.getPaddingAttr());
+        grad.getPaddingAttr(), grad.getPadsAttr());
     rewriter.replaceOp(reluGrad, dx.getResult());
     rewriter.eraseOp(grad);
     rewriter.eraseOp(relu);

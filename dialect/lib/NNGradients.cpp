@@ -42,15 +42,15 @@ void Conv2DOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
                               Accumulate accumulate) {
   Location l = getLoc();
   if (wants(getInput()))
-    accumulate(getInput(),
-               Conv2DGradInputOp::create(b, l, getInput().getType(), dy,
-                                         getKernel(), getStridesAttr(),
-                                         getDilationsAttr(), getPaddingAttr()));
+    accumulate(getInput(), Conv2DGradInputOp::create(
+                               b, l, getInput().getType(), dy, getKernel(),
+                               getStridesAttr(), getDilationsAttr(),
+                               getPaddingAttr(), getPadsAttr()));
   if (wants(getKernel()))
-    accumulate(getKernel(),
-               Conv2DGradKernelOp::create(
-                   b, l, getKernel().getType(), getInput(), dy,
-                   getStridesAttr(), getDilationsAttr(), getPaddingAttr()));
+    accumulate(getKernel(), Conv2DGradKernelOp::create(
+                                b, l, getKernel().getType(), getInput(), dy,
+                                getStridesAttr(), getDilationsAttr(),
+                                getPaddingAttr(), getPadsAttr()));
   if (wants(getBias()))
     accumulate(getBias(), channelSum(b, l, getBias(), dy, 3));
 }
@@ -139,7 +139,7 @@ void Pool2DOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
     accumulate(getInput(),
                Pool2DGradOp::create(b, getLoc(), getInput(), dy, getKindAttr(),
                                     getPoolSizeAttr(), getStridesAttr(),
-                                    getPaddingAttr()));
+                                    getPaddingAttr(), getPadsAttr()));
 }
 
 void GlobalPool2DOp::buildGradients(OpBuilder &b, Value dy, Wants wants,

@@ -122,18 +122,12 @@ LogicalResult Conv2DOp::verify() {
   if (getBias() &&
       failed(expectShape(*this, "bias", shapeOf(getBias()), {k[3]})))
     return failure();
-  bool same = getPadding() == Padding::same;
-  SmallVector<int64_t> expected = {x[0], 0, 0, k[3]};
-  for (int i = 0; i < 2; ++i) {
-    expected[1 + i] = windowOutputSize(x[1 + i], k[i], getStrides()[i],
-                                       getDilations()[i], same);
-    if (expected[1 + i] == 0)
-      return emitOpError() << "kernel " << fmtShape(k.take_front(2))
-                           << " with dilations " << fmtShape(getDilations())
-                           << " does not fit input " << fmtShape(x)
-                           << " with 'valid' padding";
-  }
-  return expectShape(*this, "result", shapeOf(getOutput()), expected);
+  auto out =
+      windowedOutputSize(*this, x, k.take_front(2), getDilations(), "kernel");
+  if (failed(out))
+    return failure();
+  return expectShape(*this, "result", shapeOf(getOutput()),
+                     {x[0], (*out)[0], (*out)[1], k[3]});
 }
 
 LogicalResult DenseOp::verify() {
@@ -236,17 +230,12 @@ LogicalResult Pool2DOp::verify() {
       failed(expectPositive(*this, "strides", getStrides())))
     return failure();
   ArrayRef<int64_t> x = shapeOf(getInput());
-  bool same = getPadding() == Padding::same;
-  SmallVector<int64_t> expected = {x[0], 0, 0, x[3]};
-  for (int i = 0; i < 2; ++i) {
-    expected[1 + i] =
-        windowOutputSize(x[1 + i], getPoolSize()[i], getStrides()[i], 1, same);
-    if (expected[1 + i] == 0)
-      return emitOpError() << "pool_size " << fmtShape(getPoolSize())
-                           << " does not fit input " << fmtShape(x)
-                           << " with 'valid' padding";
-  }
-  return expectShape(*this, "result", shapeOf(getOutput()), expected);
+  int64_t ones[2] = {1, 1};
+  auto out = windowedOutputSize(*this, x, getPoolSize(), ones, "pool_size");
+  if (failed(out))
+    return failure();
+  return expectShape(*this, "result", shapeOf(getOutput()),
+                     {x[0], (*out)[0], (*out)[1], x[3]});
 }
 
 LogicalResult GlobalPool2DOp::verify() {

@@ -6,38 +6,36 @@ using namespace mlir;
 using namespace mlir::nn;
 using namespace mlir::nn::verify;
 
-/// The forward conv2d shape rule, read backwards: `dy` must be what a
-/// convolution of `x` by `k` produces.
-static LogicalResult verifyConvShapes(Operation *op, ArrayRef<int64_t> x,
-                                      ArrayRef<int64_t> k, ArrayRef<int64_t> dy,
-                                      ArrayRef<int64_t> strides,
-                                      ArrayRef<int64_t> dilations,
-                                      Padding padding) {
+/// A conv2d gradient op: input `x`, kernel `k` and output gradient `dy`
+/// agree as they would for the forward op.
+template <typename OpT>
+static LogicalResult verifyConvShapes(OpT op, ArrayRef<int64_t> x,
+                                      ArrayRef<int64_t> k,
+                                      ArrayRef<int64_t> dy) {
   if (x.size() != 4 || k.size() != 4 || dy.size() != 4)
     return op->emitOpError("expects 4-D input, kernel and output gradient");
-  if (failed(expectPositive(op, "strides", strides)) ||
-      failed(expectPositive(op, "dilations", dilations)))
+  if (failed(expectPositive(op, "strides", op.getStrides())) ||
+      failed(expectPositive(op, "dilations", op.getDilations())))
     return failure();
   if (!dimsAgree(x[3], k[2]))
     return op->emitOpError() << "input " << fmtShape(x)
                              << " does not match kernel " << fmtShape(k);
-  SmallVector<int64_t> expected = {x[0], 0, 0, k[3]};
-  for (int i = 0; i < 2; ++i)
-    expected[1 + i] = windowOutputSize(x[1 + i], k[i], strides[i], dilations[i],
-                                       padding == Padding::same);
-  return expectShape(op, "output gradient", dy, expected);
+  auto out =
+      windowedOutputSize(op, x, k.take_front(2), op.getDilations(), "kernel");
+  if (failed(out))
+    return failure();
+  return expectShape(op, "output gradient", dy,
+                     {x[0], (*out)[0], (*out)[1], k[3]});
 }
 
 LogicalResult Conv2DGradInputOp::verify() {
   return verifyConvShapes(*this, shapeOf(getGradInput()), shapeOf(getKernel()),
-                          shapeOf(getGradOutput()), getStrides(),
-                          getDilations(), getPadding());
+                          shapeOf(getGradOutput()));
 }
 
 LogicalResult Conv2DGradKernelOp::verify() {
   return verifyConvShapes(*this, shapeOf(getInput()), shapeOf(getGradKernel()),
-                          shapeOf(getGradOutput()), getStrides(),
-                          getDilations(), getPadding());
+                          shapeOf(getGradOutput()));
 }
 
 LogicalResult ActivationGradOp::verify() {
@@ -101,12 +99,12 @@ LogicalResult Pool2DGradOp::verify() {
   ArrayRef<int64_t> x = shapeOf(getInput()), dy = shapeOf(getGradOutput());
   if (x.size() != 4 || dy.size() != 4)
     return emitOpError("expects 4-D input and output gradient");
-  SmallVector<int64_t> expected = {x[0], 0, 0, x[3]};
-  for (int i = 0; i < 2; ++i)
-    expected[1 + i] =
-        windowOutputSize(x[1 + i], getPoolSize()[i], getStrides()[i], 1,
-                         getPadding() == Padding::same);
-  return expectShape(*this, "output gradient", dy, expected);
+  int64_t ones[2] = {1, 1};
+  auto out = windowedOutputSize(*this, x, getPoolSize(), ones, "pool_size");
+  if (failed(out))
+    return failure();
+  return expectShape(*this, "output gradient", dy,
+                     {x[0], (*out)[0], (*out)[1], x[3]});
 }
 
 LogicalResult SliceOp::verify() {

@@ -47,6 +47,61 @@ inline LogicalResult expectRank(Operation *op, StringRef what, Value v,
 }
 
 /// Static sizes must agree; a dynamic size agrees with anything.
+/// `pads` ([top, bottom, left, right], each below the window's span, so no
+/// window reads only padding) is given exactly when the padding is explicit.
+inline LogicalResult verifyPads(Operation *op, bool isExplicit,
+                                std::optional<ArrayRef<int64_t>> pads,
+                                ArrayRef<int64_t> spans) {
+  if (isExplicit != pads.has_value())
+    return op->emitOpError("pads are given exactly when the padding is "
+                           "explicit");
+  if (!pads)
+    return success();
+  if (pads->size() != 4)
+    return op->emitOpError() << "pads must be [top, bottom, left, right], got "
+                             << fmtShape(*pads);
+  for (int i = 0; i < 4; ++i)
+    if ((*pads)[i] < 0 || (*pads)[i] >= spans[i / 2])
+      return op->emitOpError()
+             << "pads " << fmtShape(*pads)
+             << " must be >= 0 and smaller than the window span "
+             << fmtShape(spans);
+  return success();
+}
+
+/// The spatial output sizes of a windowed op (conv2d, pool2d and their
+/// gradients) for NHWC input shape `x`, after checking its pads; an error
+/// naming `what` when a window does not fit.
+template <typename OpT>
+FailureOr<std::array<int64_t, 2>>
+windowedOutputSize(OpT op, ArrayRef<int64_t> x, ArrayRef<int64_t> window,
+                   ArrayRef<int64_t> dilations, StringRef what) {
+  int64_t spans[2] = {(window[0] - 1) * dilations[0] + 1,
+                      (window[1] - 1) * dilations[1] + 1};
+  if (failed(verifyPads(op, op.getPadding() == Padding::explicitPads,
+                        op.getPads(), spans)))
+    return failure();
+  auto pads = spatialPadding(op, x.slice(1, 2), window, dilations);
+  std::array<int64_t, 2> out;
+  for (int i = 0; i < 2; ++i) {
+    out[i] =
+        op.getPadding() == Padding::same
+            ? windowOutputSize(x[1 + i], window[i], op.getStrides()[i],
+                               dilations[i], true)
+            : paddedOutputSize(x[1 + i], window[i], op.getStrides()[i],
+                               dilations[i], pads[i].first, pads[i].second);
+    if (out[i] == 0) {
+      InFlightDiagnostic d = op->emitOpError()
+                             << what << " " << fmtShape(window);
+      if (what == "kernel")
+        d << " with dilations " << fmtShape(dilations);
+      return d << " does not fit input " << fmtShape(x) << " with '"
+               << stringifyPadding(op.getPadding()) << "' padding";
+    }
+  }
+  return out;
+}
+
 inline bool dimsAgree(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
 }

@@ -34,13 +34,12 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
       return failure();
 
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
-    if (op.getPadding() == Padding::same) {
-      auto [top, bottom] = samePadding(xType.getDimSize(1), kType.getDimSize(0),
-                                       strides[0], dilations[0]);
-      auto [left, right] = samePadding(xType.getDimSize(2), kType.getDimSize(1),
-                                       strides[1], dilations[1]);
-      x = padHW(rewriter, loc, x, top, bottom, left, right, 0.0);
-    }
+    auto [padH, padW] =
+        spatialPadding(op, xType.getShape().slice(1, 2),
+                       kType.getShape().take_front(2), dilations);
+    if (op.getPadding() != Padding::valid)
+      x = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
+                padW.second, 0.0);
 
     SmallVector<OpFoldResult> sizes =
         sizesLike(rewriter, loc, resultType, adaptor.getInput());

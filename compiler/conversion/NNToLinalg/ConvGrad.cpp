@@ -33,17 +33,6 @@ using namespace mlir::nn;
 
 namespace {
 
-/// The padding before the first row and column of the input.
-std::pair<int64_t, int64_t> padBefore(Padding padding, ArrayRef<int64_t> in,
-                                      ArrayRef<int64_t> kernel,
-                                      ArrayRef<int64_t> strides,
-                                      ArrayRef<int64_t> dilations) {
-  if (padding != Padding::same)
-    return {0, 0};
-  return {samePadding(in[0], kernel[0], strides[0], dilations[0]).first,
-          samePadding(in[1], kernel[1], strides[1], dilations[1]).first};
-}
-
 /// `x` placed in zeros along its dimensions `first` and `first + 1`: element j
 /// of dimension `first + i` goes to `offset[i] + j * step[i]` of a dimension
 /// of `extent[i]` elements; the other dimensions are unchanged. A
@@ -105,8 +94,9 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
     ArrayRef<int64_t> k = kType.getShape(), dyShape = dyType.getShape();
     ArrayRef<int64_t> in = dxType.getShape().slice(1, 2);
-    auto [top, left] = padBefore(op.getPadding(), in, k, strides, dilations);
-    int64_t pad[2] = {top, left}, out[2] = {dyShape[1], dyShape[2]};
+    auto [padH, padW] = spatialPadding(op, in, k.take_front(2), dilations);
+    int64_t pad[2] = {padH.first, padW.first};
+    int64_t out[2] = {dyShape[1], dyShape[2]};
     SmallVector<OpFoldResult> dxSizes = sizesLike(rewriter, loc, dxType, dy);
     Value zeros = filledF32(rewriter, loc, dxSizes, 0.0);
     if (out[0] == 0 || out[1] == 0) {
@@ -272,13 +262,11 @@ struct Conv2DGradKernelLowering : OpConversionPattern<Conv2DGradKernelOp> {
 
     ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
     ArrayRef<int64_t> k = dkType.getShape();
-    if (op.getPadding() == Padding::same) {
-      auto [top, bottom] =
-          samePadding(xType.getDimSize(1), k[0], strides[0], dilations[0]);
-      auto [left, right] =
-          samePadding(xType.getDimSize(2), k[1], strides[1], dilations[1]);
-      x = padHW(rewriter, loc, x, top, bottom, left, right, 0.0);
-    }
+    auto [padH, padW] = spatialPadding(op, xType.getShape().slice(1, 2),
+                                       k.take_front(2), dilations);
+    if (op.getPadding() != Padding::valid)
+      x = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
+                padW.second, 0.0);
 
     // Loops (a, b, c, o, n, i, j):
     //   dk[a, b, c, o] += x[n, i*sh + a*dh, j*sw + b*dw, c] * dy[n, i, j, o].

@@ -44,11 +44,9 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
     int64_t height = xType.getDimSize(1), width = xType.getDimSize(2);
     int64_t outHeight = resultType.getDimSize(1);
     int64_t outWidth = resultType.getDimSize(2);
-    std::pair<int64_t, int64_t> padH = {0, 0}, padW = {0, 0};
-    if (op.getPadding() == Padding::same) {
-      padH = samePadding(height, window[0], strides[0], 1);
-      padW = samePadding(width, window[1], strides[1], 1);
-    }
+    int64_t ones[2] = {1, 1};
+    auto [padH, padW] =
+        spatialPadding(op, {height, width}, window, ArrayRef<int64_t>(ones));
     Value padded = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
                          padW.second, isMax ? kNegInf : 0.0);
 

@@ -15,9 +15,9 @@
 #include <google/protobuf/io/coded_stream.h>
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -320,23 +320,21 @@ json Importer::values(const std::string &key, std::vector<int64_t> shape,
   return {{"values", key}};
 }
 
-std::string Importer::padding(const onnx::NodeProto &node,
-                              const std::vector<int64_t> &in,
-                              const std::vector<int64_t> &window,
-                              const std::vector<int64_t> &strides,
-                              const std::vector<int64_t> &dilations,
-                              bool *padded) {
+json Importer::padding(const onnx::NodeProto &node,
+                       const std::vector<int64_t> &in,
+                       const std::vector<int64_t> &window,
+                       const std::vector<int64_t> &strides,
+                       const std::vector<int64_t> &dilations, bool ceilMode,
+                       bool *padded) {
   std::string autoPad = attrString(node, "auto_pad", "NOTSET");
+  // ONNX's order: [top, left, bottom, right].
   std::vector<int64_t> pads = attrInts(node, "pads", {0, 0, 0, 0});
   if (pads.size() != 4)
     fail("pads " + showDims(pads) + " must have 4 entries for a 2-D window");
-  if (padded)
-    *padded = false;
-  if (autoPad == "VALID")
-    return "valid";
-  // TensorFlow's `same`: the total padding of each spatial axis, the
-  // smaller half first. SAME_UPPER is that; SAME_LOWER and explicit pads
-  // are that when they pad alike.
+  for (int64_t p : pads)
+    if (p < 0)
+      fail("negative pads " + showDims(pads) + " are not supported");
+  // TensorFlow's `same` (= SAME_UPPER): the smaller half before.
   std::vector<int64_t> same(4);
   for (int k = 0; k < 2; ++k) {
     int64_t size = in[2 + k], s = strides[k];
@@ -346,32 +344,40 @@ std::string Importer::padding(const onnx::NodeProto &node,
     same[k] = total / 2;
     same[2 + k] = total - total / 2;
   }
-  if (padded)
-    *padded = same != std::vector<int64_t>{0, 0, 0, 0};
-  if (autoPad == "SAME_UPPER")
-    return "same";
-  if (autoPad == "SAME_LOWER") {
-    if (same[0] == same[2] && same[1] == same[3])
-      return "same";
-    fail("auto_pad SAME_LOWER pads " + showDims({same[2], same[3]}) +
-         " before and " + showDims({same[0], same[1]}) +
-         " after here, unlike TensorFlow's 'same'; modelc supports VALID, "
-         "SAME_UPPER and pads equal to one of them");
-  }
-  if (autoPad != "NOTSET")
+  if (autoPad == "VALID")
+    pads = {0, 0, 0, 0};
+  else if (autoPad == "SAME_UPPER")
+    pads = same;
+  else if (autoPad == "SAME_LOWER")
+    pads = {same[2], same[3], same[0], same[1]}; // the larger half before
+  else if (autoPad != "NOTSET")
     fail("unknown auto_pad '" + autoPad + "'");
-  if (pads == std::vector<int64_t>{0, 0, 0, 0}) {
-    if (padded)
-      *padded = false;
-    return "valid";
+  // ceil_mode: the last window may run past the end; that is padding at
+  // the end up to the size ONNX infers.
+  if (ceilMode) {
+    const std::vector<int64_t> &out = inferredShape(node.output(0));
+    for (int k = 0; k < 2; ++k) {
+      int64_t span = (window[k] - 1) * dilations[k] + 1;
+      int64_t covered = (out[2 + k] - 1) * strides[k] + span;
+      int64_t extra = covered - (in[2 + k] + pads[k] + pads[2 + k]);
+      if (extra > 0)
+        pads[2 + k] += extra;
+    }
   }
+  if (padded)
+    *padded = pads != std::vector<int64_t>{0, 0, 0, 0};
+  for (int k = 0; k < 2; ++k) {
+    int64_t span = (window[k] - 1) * dilations[k] + 1;
+    if (pads[k] >= span || pads[2 + k] >= span)
+      fail("pads " + showDims(pads) + " reach a whole window (" +
+           std::to_string(span) + " elements) past the input");
+  }
+  if (pads == std::vector<int64_t>{0, 0, 0, 0})
+    return "valid";
   if (pads == same)
     return "same";
-  fail("pads " + showDims(pads) +
-       " are neither 'valid' nor TensorFlow's 'same' padding (" +
-       showDims(same) +
-       " for this input); modelc supports VALID, SAME_UPPER and pads equal "
-       "to one of them");
+  return json::array(
+      {json::array({pads[0], pads[2]}), json::array({pads[1], pads[3]})});
 }
 
 //===----------------------------------------------------------------------===//

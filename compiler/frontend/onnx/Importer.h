@@ -118,14 +118,15 @@ private:
   nlohmann::ordered_json values(const std::string &key,
                                 std::vector<int64_t> shape,
                                 std::vector<float> data);
-  /// TF-style padding ("valid"/"same") equal to the node's pads, auto_pad
-  /// and strides for input `in` (NCHW); fails when none is.
-  std::string padding(const onnx::NodeProto &node,
-                      const std::vector<int64_t> &in,
-                      const std::vector<int64_t> &window,
-                      const std::vector<int64_t> &strides,
-                      const std::vector<int64_t> &dilations,
-                      bool *padded = nullptr);
+  /// The modelc padding ("valid", "same" or [[top, bottom], [left,
+  /// right]]) of the node's pads, auto_pad and (for pools) ceil_mode, for
+  /// NCHW input shape `in`; `padded` tells whether any padding is added.
+  nlohmann::ordered_json padding(const onnx::NodeProto &node,
+                                 const std::vector<int64_t> &in,
+                                 const std::vector<int64_t> &window,
+                                 const std::vector<int64_t> &strides,
+                                 const std::vector<int64_t> &dilations,
+                                 bool ceilMode = false, bool *padded = nullptr);
   /// The dense layer of a Gemm or MatMul: `kernel` is [K, M] for ONNX's
   /// input order (rows reordered here for a FlatChannelsLast input).
   void addDense(const onnx::NodeProto &node, std::vector<float> kernel,

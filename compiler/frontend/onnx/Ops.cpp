@@ -125,7 +125,7 @@ void Importer::convertConv(const onnx::NodeProto &node) {
   std::vector<int64_t> dilations = attrInts(node, "dilations", {1, 1});
   if (strides.size() != 2 || dilations.size() != 2)
     fail("strides and dilations need 2 entries for a 2-D convolution");
-  std::string pad = padding(node, x.shape, window, strides, dilations);
+  json pad = padding(node, x.shape, window, strides, dilations);
   std::string in = inChannelsLast(node.input(0));
 
   json &layer = addLayer("conv2d", {in}, hintFor(node, 1));
@@ -266,8 +266,6 @@ void Importer::convertPool(const onnx::NodeProto &node) {
   std::vector<int64_t> strides = attrInts(node, "strides", {1, 1});
   if (strides.size() != 2)
     fail("strides " + showDims(strides) + " must have 2 entries");
-  if (attrInt(node, "ceil_mode", 0) != 0)
-    fail("ceil_mode = 1 is not supported (output sizes round down)");
   if (attrInts(node, "dilations", {1, 1}) != std::vector<int64_t>{1, 1})
     fail("dilated pooling is not supported");
   if (attrInt(node, "storage_order", 0) != 0)
@@ -275,7 +273,8 @@ void Importer::convertPool(const onnx::NodeProto &node) {
   if (max)
     requireSingleOutput(node, "Indices");
   bool padded = false;
-  std::string pad = padding(node, x.shape, window, strides, {1, 1}, &padded);
+  json pad = padding(node, x.shape, window, strides, {1, 1},
+                     attrInt(node, "ceil_mode", 0) != 0, &padded);
   if (!max && padded && attrInt(node, "count_include_pad", 0))
     fail("count_include_pad = 1 with padding is not supported (modelc's "
          "average, as TensorFlow's, divides by the valid elements)");

@@ -1,4 +1,5 @@
-//===- Wrapper.cpp - training an imported model -----------------------------===//
+//===- Wrapper.cpp - training an imported model
+//-----------------------------===//
 //
 // `{"import": "net.onnx", "labels": [...], "loss": {...}, "optimizer": ...}`
 // is a model document whose layers, inputs and outputs come from an ONNX
@@ -56,8 +57,8 @@ std::optional<ParsedModel> modelc::importOnnxWrapper(const ParsedModel &wrapper,
   ParsedModel merged = *imported;
   merged.file = wrapper.file;
   merged.locs = wrapper.locs;
-  for (const char *key : {"name", "seed", "labels", "loss", "optimizer",
-                          "metrics"})
+  for (const char *key :
+       {"name", "seed", "labels", "loss", "optimizer", "metrics"})
     if (doc.contains(key))
       merged.doc[key] = doc[key];
   return merged;

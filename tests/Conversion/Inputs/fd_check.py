@@ -47,9 +47,22 @@ class Case:
         self.dynamic, self.loss = set(dynamic), loss
 
 
+def padding_attrs(padding):
+    """`padding` is "valid", "same" or explicit [top, bottom, left, right]."""
+    if isinstance(padding, str):
+        return "padding = #nn.padding<%s>" % padding
+    return ("padding = #nn.padding<explicit>, pads = array<i64: %d, %d, %d, %d>"
+            % tuple(padding))
+
+
+def padding_tag(padding):
+    return padding if isinstance(padding, str) else "explicit"
+
+
 def conv_attrs(padding, strides, dilations):
-    return ("{dilations = array<i64: %d, %d>, padding = #nn.padding<%s>, "
-            "strides = array<i64: %d, %d>}" % (*dilations, padding, *strides))
+    return ("{dilations = array<i64: %d, %d>, %s, "
+            "strides = array<i64: %d, %d>}" % (*dilations, padding_attrs(padding),
+                                               *strides))
 
 
 def emit_op(e, text, hint="r"):
@@ -66,7 +79,13 @@ def layer_cases(rng):
     for tag, xs, ks, pad, st, dl, ys in (
             ("same_s2", (2, 7, 8, 3), (3, 3, 3, 4), "same", (2, 2), (1, 1), (2, 4, 4, 4)),
             ("valid_s1x2_d2x1", (2, 9, 8, 2), (3, 2, 2, 3), "valid", (1, 2), (2, 1),
-             (2, 5, 4, 3))):
+             (2, 5, 4, 3)),
+            # Explicit (ONNX/PyTorch) padding: symmetric with stride 2, and
+            # asymmetric.
+            ("explicit_s2", (2, 8, 8, 3), (3, 3, 3, 4), [1, 1, 1, 1], (2, 2), (1, 1),
+             (2, 4, 4, 4)),
+            ("explicit_asym", (2, 7, 6, 2), (3, 2, 2, 3), [1, 0, 0, 1], (1, 1), (1, 1),
+             (2, 6, 6, 3))):
         arrays = {"x": f(*xs), "k": f(*ks) * 0.5, "b": f(ks[3])}
         attrs = conv_attrs(pad, st, dl)
         yt = tensor_type(ys, "f32", True)
@@ -160,13 +179,18 @@ def layer_cases(rng):
             ("max", "valid", (2, 2), (2, 2), (2, 7, 5, 2), (2, 3, 2, 2)),
             ("max", "valid", (2, 2), (3, 3), (2, 7, 8, 2), (2, 2, 3, 2)),
             ("max", "valid", (6, 1), (1, 1), (2, 6, 3, 2), (2, 1, 3, 2)),
-            ("avg", "valid", (2, 1), (3, 2), (2, 7, 5, 2), (2, 2, 3, 2))):
+            ("avg", "valid", (2, 1), (3, 2), (2, 7, 5, 2), (2, 2, 3, 2)),
+            # Explicit padding (ONNX/PyTorch): padded positions never win a
+            # max and are not counted by an average.
+            ("max", [1, 1, 1, 1], (3, 3), (2, 2), (2, 7, 6, 2), (2, 4, 3, 2)),
+            ("avg", [0, 1, 1, 0], (2, 2), (2, 2), (2, 6, 5, 2), (2, 3, 3, 2))):
         arrays = {"x": spaced(*xs)}
-        attrs = ("{padding = #nn.padding<%s>, pool_size = array<i64: %d, %d>, "
-                 "strides = array<i64: %d, %d>}" % (pad, *size, *st))
+        attrs = ("{%s, pool_size = array<i64: %d, %d>, "
+                 "strides = array<i64: %d, %d>}" % (padding_attrs(pad), *size, *st))
         yt = tensor_type(ys, "f32", True)
         cases.append(Case(
-            "pool2d_%s_%s_%dx%d_s%dx%d/x" % (kind, pad, *size, *st), arrays, "x", ys,
+            "pool2d_%s_%s_%dx%d_s%dx%d/x" % (kind, padding_tag(pad), *size, *st),
+            arrays, "x", ys,
             lambda e, v, kind=kind, attrs=attrs, yt=yt: emit_op(
                 e, "nn.pool2d <%s> %s %s : (%s) -> %s" % (kind, v["x"][0], attrs,
                                                           v["x"][1], yt)),

@@ -26,6 +26,7 @@ enum class AttrKind {
   IntPair,        // n or [a, b], each >= 1 (kernel_size, strides, ...)
   Shape,          // reshape target: [-1, d1, ...]
   Permutation,    // transpose: [0, p1, ...], a permutation keeping 0 first
+  Padding,        // "valid" | "same" | [[top, bottom], [left, right]]
   Initializer,
   Regularizer,    // null | {"l1": s} | {"l2": s}
   Constraint,     // null | "non_neg" | "unit_norm" | {"max_norm": ...} | ...

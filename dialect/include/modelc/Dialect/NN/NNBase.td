@@ -30,8 +30,9 @@ def NN_Dialect : Dialect {
 class NN_Op<string mnemonic, list<Trait> traits = []>
     : Op<NN_Dialect, mnemonic, traits>;
 
-def NN_Padding : I32EnumAttr<"Padding", "TensorFlow padding mode", [
-    I32EnumAttrCase<"valid", 0>, I32EnumAttrCase<"same", 1>]> {
+def NN_Padding : I32EnumAttr<"Padding", "padding of a windowed op", [
+    I32EnumAttrCase<"valid", 0>, I32EnumAttrCase<"same", 1>,
+    I32EnumAttrCase<"explicitPads", 2, "explicit">]> {
   let cppNamespace = "::mlir::nn";
   let genSpecializedAttr = 0;
 }

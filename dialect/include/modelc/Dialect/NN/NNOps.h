@@ -15,4 +15,28 @@
 #define GET_OP_CLASSES
 #include "modelc/Dialect/NN/NNOps.h.inc"
 
+#include "modelc/Dialect/NN/ShapeRules.h"
+
+#include <array>
+
+namespace mlir::nn {
+
+/// The (before, after) padding of both spatial axes of a windowed op
+/// (conv2d, pool2d and their gradients) whose NHWC input has spatial sizes
+/// `inHW`: none, TensorFlow's `same`, or the op's explicit `pads`.
+template <typename OpT>
+std::array<std::pair<int64_t, int64_t>, 2>
+spatialPadding(OpT op, ArrayRef<int64_t> inHW, ArrayRef<int64_t> window,
+               ArrayRef<int64_t> dilations) {
+  ArrayRef<int64_t> pads;
+  if (std::optional<ArrayRef<int64_t>> p = op.getPads())
+    pads = *p;
+  bool same = op.getPadding() == Padding::same;
+  ArrayRef<int64_t> s = op.getStrides();
+  return {axisPadding(same, pads, 0, inHW[0], window[0], s[0], dilations[0]),
+          axisPadding(same, pads, 1, inHW[1], window[1], s[1], dilations[1])};
+}
+
+} // namespace mlir::nn
+
 #endif

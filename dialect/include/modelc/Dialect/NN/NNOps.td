@@ -94,19 +94,22 @@ def NN_AssignFlatOp : NN_Op<"assign_flat", [
 
 def NN_Conv2DOp : NN_Op<"conv2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>,
     DeclareOpInterfaceMethods<NN_ContractionOpInterface>]> {
-  let summary = "2-D convolution, NHWC input, HWIO kernel, TF padding";
+  let summary = "2-D convolution, NHWC input, HWIO kernel";
   let description = [{
     `y[n,i,j,o] = sum_{a,b,c} x[n, i*sh + a*dh - ph, j*sw + b*dw - pw, c] *
-    kernel[a,b,c,o] (+ bias[o])`, where `ph`/`pw` are zero for `valid`
-    padding and TensorFlow's `same` padding (the smaller half before, the
-    larger after) otherwise. The verifier checks the channel count against
-    the kernel and the result shape against TF's output-size rule:
-    `valid`: `ceil((in - (k-1)*d) / s)`, `same`: `ceil(in / s)`.
+    kernel[a,b,c,o] (+ bias[o])`, where `ph`/`pw` (the padding before) are
+    zero for `valid` padding, TensorFlow's for `same` (the smaller half
+    before, the larger after) and `pads = [top, bottom, left, right]` for
+    `explicit` padding (ONNX's and PyTorch's). The verifier checks the
+    channel count against the kernel and the result shape against the
+    output-size rule `floor((in + before + after - (k-1)*d - 1) / s) + 1`
+    (for `same`: `ceil(in / s)`).
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$kernel,
                        Optional<NN_FloatTensor>:$bias,
                        NN_Pair:$strides, NN_Pair:$dilations,
-                       NN_PaddingAttr:$padding);
+                       NN_PaddingAttr:$padding,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $kernel (`bias` `(` $bias^ `)`)? attr-dict `:`
@@ -265,7 +268,8 @@ def NN_Pool2DOp : NN_Op<"pool2d", [Pure, DeclareOpInterfaceMethods<NN_Differenti
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_PoolKindAttr:$kind,
                        NN_Pair:$pool_size, NN_Pair:$strides,
-                       NN_PaddingAttr:$padding);
+                       NN_PaddingAttr:$padding,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = [{
     $kind $input attr-dict `:` functional-type(operands, results)

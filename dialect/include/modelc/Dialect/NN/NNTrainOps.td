@@ -18,7 +18,8 @@ def NN_Conv2DGradInputOp : NN_Op<"conv2d_grad_input", [Pure,
   }];
   let arguments = (ins NN_FloatTensor:$grad_output, NN_FloatTensor:$kernel,
                        NN_Pair:$strides, NN_Pair:$dilations,
-                       NN_PaddingAttr:$padding);
+                       NN_PaddingAttr:$padding,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads);
   let results = (outs NN_FloatTensor:$grad_input);
   let assemblyFormat = [{
     $grad_output `,` $kernel attr-dict `:` functional-type(operands, results)
@@ -36,7 +37,8 @@ def NN_Conv2DGradKernelOp : NN_Op<"conv2d_grad_kernel", [Pure,
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
                        NN_Pair:$strides, NN_Pair:$dilations,
-                       NN_PaddingAttr:$padding);
+                       NN_PaddingAttr:$padding,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads);
   let results = (outs NN_FloatTensor:$grad_kernel);
   let assemblyFormat = [{
     $input `,` $grad_output attr-dict `:` functional-type(operands, results)
@@ -153,7 +155,8 @@ def NN_Pool2DGradOp : NN_Op<"pool2d_grad", [Pure,
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
                        NN_PoolKindAttr:$kind, NN_Pair:$pool_size,
-                       NN_Pair:$strides, NN_PaddingAttr:$padding);
+                       NN_Pair:$strides, NN_PaddingAttr:$padding,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads);
   let results = (outs NN_FloatTensor:$grad_input);
   let assemblyFormat = [{
     $kind $input `,` $grad_output attr-dict `:`

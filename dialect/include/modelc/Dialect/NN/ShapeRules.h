@@ -29,13 +29,37 @@ inline int64_t windowOutputSize(int64_t in, int64_t k, int64_t s, int64_t d,
 }
 
 /// TF's `same` padding: the total is split with the smaller half first.
-inline std::pair<int64_t, int64_t> samePadding(int64_t in, int64_t k,
-                                               int64_t s, int64_t d) {
+inline std::pair<int64_t, int64_t> samePadding(int64_t in, int64_t k, int64_t s,
+                                               int64_t d) {
   int64_t out = ceilDiv(in, s);
   int64_t total = (out - 1) * s + (k - 1) * d + 1 - in;
   if (total < 0)
     total = 0;
   return {total / 2, total - total / 2};
+}
+
+/// Output extent of a window of `k` taps (dilation `d`) moved by `s` over
+/// `in` elements padded by `before` and `after`; 0 when it does not fit.
+inline int64_t paddedOutputSize(int64_t in, int64_t k, int64_t s, int64_t d,
+                                int64_t before, int64_t after) {
+  if (ShapedType::isDynamic(in))
+    return ShapedType::kDynamic;
+  int64_t span = (k - 1) * d + 1, padded = in + before + after;
+  return padded < span ? 0 : (padded - span) / s + 1;
+}
+
+/// The (before, after) padding of spatial axis `axis` (0: H, 1: W): none
+/// for `valid`, TensorFlow's for `same`, else `pads` = [top, bottom, left,
+/// right] (explicit padding).
+inline std::pair<int64_t, int64_t> axisPadding(bool same,
+                                               llvm::ArrayRef<int64_t> pads,
+                                               int axis, int64_t in, int64_t k,
+                                               int64_t s, int64_t d) {
+  if (pads.size() == 4)
+    return {pads[2 * axis], pads[2 * axis + 1]};
+  if (same)
+    return samePadding(in, k, s, d);
+  return {0, 0};
 }
 
 } // namespace mlir::nn
