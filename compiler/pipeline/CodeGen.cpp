@@ -168,6 +168,17 @@ modelc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
       llvm::GlobalValue::ExternalLinkage, text, "modelc_model_info");
   global->setAlignment(llvm::Align(1));
 
+  // The ONNX inference graph for `export` (its state comes from a
+  // checkpoint at run time).
+  if (auto graph = module->getAttrOfType<StringAttr>("nn.onnx_graph")) {
+    llvm::Constant *bytes = llvm::ConstantDataArray::getString(
+        context, graph.getValue(), /*AddNull=*/false);
+    auto *blob = new llvm::GlobalVariable(
+        *llvmModule, bytes->getType(), /*isConstant=*/true,
+        llvm::GlobalValue::ExternalLinkage, bytes, "modelc_onnx_graph");
+    blob->setAlignment(llvm::Align(1));
+  }
+
   // Imported initial state; the runtime's weak reference is null without.
   std::vector<float> values = collectInitialValues(module);
   if (!values.empty()) {

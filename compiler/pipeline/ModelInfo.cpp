@@ -163,6 +163,13 @@ FailureOr<std::string> modelc::buildModelInfo(ModuleOp module) {
                      {"trainable", s["trainable"]},
                      {"init", s["init"]}});
   }
+  // What `export` needs: the ONNX graph's state initializers (the graph
+  // itself is `modelc_onnx_graph`), or why the model has no ONNX form.
+  if (auto graph = module->getAttrOfType<StringAttr>("nn.onnx_graph"))
+    info["onnx"] = {{"graph_bytes", (int64_t)graph.size()},
+                    {"state", moduleAttr(module, "nn.onnx_state")}};
+  else if (Attribute reason = module->getAttr("nn.onnx_unsupported"))
+    info["onnx"] = {{"unsupported", attrToJson(reason)}};
   info["state_size"] = moduleAttr(module, "nn.state_size", 0);
   int64_t values = 0;
   forEachInitialValue(layout, [&](ElementsAttr value, int64_t offset) {

@@ -49,9 +49,13 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     // An inference-only build has no train step and folds batch norms.
     // Without fusion every variable keeps its own optimizer update.
     // (One pass name per line, never split, so that grep finds each.)
+    // First, while @forward is still the model as written: the ONNX graph
+    // the executable's `export` writes.
     if (options.inferenceOnly)
-      return join({"nn-specialize-mode", "nn-fold-batch-norm", entryPoints});
-    std::vector<std::string> passes = {"nn-build-train-step"};
+      return join({"nn-record-onnx-graph", "nn-specialize-mode",
+                   "nn-fold-batch-norm", entryPoints});
+    std::vector<std::string> passes = {"nn-record-onnx-graph",
+                                       "nn-build-train-step"};
     if (options.fusion)
       passes.insert(passes.end(),
                     {"nn-flatten-optimizer", "nn-pool-before-relu",

@@ -44,6 +44,7 @@ commands:
   eval     loss and accuracy of a checkpoint on labeled data
   predict  run the model on inputs and write its outputs to an .npz
   init     write a freshly initialized state
+  export   write the model with a checkpoint's state as ONNX
   info     show inputs, outputs, layers and state sizes
   bench    time train steps and inference on random data
 
@@ -62,7 +63,7 @@ static int dispatch(const std::string &Prog, int Argc, char **Argv) {
   CommandContext Ctx{Prog, Info};
   if (Argc < 2)
     throw UsageError("no command given (train, eval, predict, init, info, "
-                     "bench)");
+                     "bench, export)");
   std::string Cmd = Argv[1];
   Args Rest(Argv + 2, Argv + Argc);
   if (replicas().size() > 1 && Cmd != "train" && Cmd != "eval")
@@ -87,8 +88,10 @@ static int dispatch(const std::string &Prog, int Argc, char **Argv) {
     return runInfo(Ctx, Rest);
   if (Cmd == "bench")
     return runBench(Ctx, Rest);
+  if (Cmd == "export")
+    return runExport(Ctx, Rest);
   throw UsageError("unknown command '" + Cmd +
-                   "' (train, eval, predict, init, info, bench)");
+                   "' (train, eval, predict, init, info, bench, export)");
 }
 
 int main(int Argc, char **Argv) {

@@ -110,14 +110,15 @@ double number(const json &Obj, const char *Key, double Default) {
   return V.get<double>();
 }
 
-std::vector<int64_t> shape(const json &Obj, const std::string &Ctx) {
-  const json &V = field(Obj, "shape", Ctx);
+std::vector<int64_t> shape(const json &Obj, const std::string &Ctx,
+                           const char *Key = "shape") {
+  const json &V = field(Obj, Key, Ctx);
   if (!V.is_array())
-    invalid(Ctx + ": 'shape' is not an array");
+    invalid(Ctx + ": '" + Key + "' is not an array");
   std::vector<int64_t> S;
   for (const json &D : V) {
     if (!D.is_number_integer() || D.get<int64_t>() < -1)
-      invalid(Ctx + ": bad dimension in 'shape'");
+      invalid(Ctx + ": bad dimension in '" + Key + "'");
     S.push_back(D.get<int64_t>());
   }
   return S;
@@ -395,6 +396,36 @@ ModelInfo parseModelInfo(const char *Text) {
            V.Init.ValuesOffset > M.InitialValues - V.Size))
         invalid(Ctx + ": initial values outside modelc_initial_values");
       M.State.push_back(std::move(V));
+    }
+
+    if (Root.contains("onnx")) {
+      const json &O = Root.at("onnx");
+      if (O.contains("unsupported"))
+        M.Onnx.Unsupported = str(O, "unsupported", "onnx");
+      else
+        M.Onnx.GraphBytes = integer(O, "graph_bytes", "onnx");
+      if (O.contains("state") && O.at("state").is_array())
+        for (const json &U : O.at("state")) {
+          OnnxExport::StateUse Use;
+          Use.Name = str(U, "name", "onnx state");
+          std::string Var = str(U, "variable", "onnx state");
+          const StateVar *V = M.findState(Var);
+          if (!V)
+            invalid("onnx state '" + Use.Name + "': unknown variable '" + Var +
+                    "'");
+          Use.Var = V - M.State.data();
+          Use.Perm = shape(U, "onnx state '" + Use.Name + "'", "perm");
+          bool Ok = Use.Perm.empty() || Use.Perm.size() == V->Shape.size();
+          std::vector<bool> Seen(Use.Perm.size(), false);
+          for (int64_t P : Use.Perm) {
+            Ok &= P >= 0 && P < (int64_t)Use.Perm.size() && !Seen[P];
+            if (Ok)
+              Seen[P] = true;
+          }
+          if (!Ok)
+            invalid("onnx state '" + Use.Name + "': bad permutation");
+          M.Onnx.State.push_back(std::move(Use));
+        }
     }
 
     for (const auto &[Name, E] : field(Root, "entries", "model").items()) {

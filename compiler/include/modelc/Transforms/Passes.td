@@ -29,6 +29,23 @@ def NNBuildTrainStep : Pass<"nn-build-train-step", "ModuleOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def NNRecordOnnxGraph : Pass<"nn-record-onnx-graph", "ModuleOp"> {
+  let summary = "Record @forward's inference graph as ONNX, for `export`";
+  let description = [{
+    Translates `@forward` in inference mode (moving statistics, no dropout)
+    into an ONNX model (opset 13) and records it on the module: the
+    serialized `ModelProto` as `nn.onnx_graph` and, as `nn.onnx_state`, the
+    state variables its initializers hold, each with the permutation that
+    turns modelc's layout into ONNX's (HWIO conv kernels to OIHW). The
+    initializers of state carry no data here: the executable's `export`
+    command appends them from a checkpoint. Activations stay NHWC, as the
+    executable's inputs are; convolutions, pools and 4-D batch norms are
+    wrapped in the transposes ONNX's NCHW operators need. A model that uses
+    an op ONNX cannot express this way gets `nn.onnx_unsupported` with the
+    reason instead.
+  }];
+}
+
 def NNFlattenOptimizer : Pass<"nn-flatten-optimizer", "ModuleOp"> {
   let summary = "Update every trainable variable in one optimizer sweep";
   let description = [{

@@ -27,6 +27,7 @@ int runPredict(const CommandContext &Ctx, const Args &A);
 int runEval(const CommandContext &Ctx, const Args &A);
 int runTrain(const CommandContext &Ctx, const Args &A);
 int runBench(const CommandContext &Ctx, const Args &A);
+int runExport(const CommandContext &Ctx, const Args &A);
 
 /// Runs the `eval` entry over a dataset in batches of at most `Batch`;
 /// losses are weighted by batch size, metrics summed over examples.

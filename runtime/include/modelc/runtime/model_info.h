@@ -116,6 +116,20 @@ struct MetricSpec {
   int64_t K = 5;
 };
 
+/// What `export` writes: the ONNX inference graph the compiler recorded
+/// (`modelc_onnx_graph`, GraphBytes long) and the state initializers it
+/// appends, each a state variable permuted into ONNX's layout.
+struct OnnxExport {
+  int64_t GraphBytes = -1; // -1: no graph (see Unsupported)
+  std::string Unsupported;
+  struct StateUse {
+    std::string Name;
+    size_t Var = 0; // index into ModelInfo::State
+    std::vector<int64_t> Perm;
+  };
+  std::vector<StateUse> State;
+};
+
 struct ModelInfo {
   std::string Name, Fingerprint;
   int64_t Seed = 0;
@@ -142,6 +156,7 @@ struct ModelInfo {
   bool forwardStateIsImported() const;
   std::vector<StateVar> State;
   std::map<std::string, EntrySpec> Entries;
+  OnnxExport Onnx;
 
   const EntrySpec *entry(const std::string &Name) const;
   const StateVar *findState(const std::string &Name) const;
