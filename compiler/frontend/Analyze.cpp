@@ -667,6 +667,10 @@ bool Analyzer::inferLayer(size_t i) {
                               " must have the same shape");
     }
     out = x.shape;
+  } else if (op == "softmax" || op == "log_softmax") {
+    if (!requireRank(i, 0, 2, "a 2-D input [N, classes] (flatten first)"))
+      return false;
+    out = x.shape;
   } else if (op == "bias_add") {
     if (x.shape.size() < 2)
       return layerError(i, "input",
@@ -763,6 +767,13 @@ bool Analyzer::outputsLossOptimizer() {
                        "sigmoid_cross_entropy takes logits and applies the "
                        "sigmoid itself; leave the activation out "
                        "(`predict --probabilities` gives the sigmoid)");
+    const std::string &predOp = model.layers[layerIndex[pred]].op;
+    if (op != "mean_squared_error" &&
+        (predOp == "softmax" || predOp == "log_softmax"))
+      return error("/loss/" + operands[0],
+                   "loss: '" + pred + "' is a " + predOp + " layer, but " + op +
+                       " takes logits; give it the layer before "
+                       "(`predict --probabilities` gives the softmax)");
     if (op == "softmax_cross_entropy") {
       if (p.shape.size() != 2)
         return error("/loss/logits",

@@ -197,6 +197,9 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
         op == "global_max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg);
   if (op == "flatten" || op == "reshape")
     return nn::ReshapeOp::create(b, loc, out, x);
+  if (op == "softmax" || op == "log_softmax")
+    return nn::SoftmaxOp::create(
+        b, loc, x, op == "log_softmax" ? b.getUnitAttr() : UnitAttr());
   if (op == "transpose")
     return nn::TransposeOp::create(
         b, loc, out, x,

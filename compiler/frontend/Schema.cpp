@@ -93,6 +93,8 @@ const std::vector<OpSchema> &layerSchemas() {
         {"sigmoid", false, {}},
         {"tanh", false, {}},
         {"leaky_relu", false, {opt("alpha", AttrKind::Float, 0.2)}},
+        {"softmax", false, {}},
+        {"log_softmax", false, {}},
         {"max_pool2d", false, pool},
         {"avg_pool2d", false, pool},
         {"global_avg_pool2d", false, {}},

@@ -316,6 +316,13 @@ std::optional<std::string> GraphWriter::convert(Operation *op) {
         setFloat(n, "alpha", l.getAlpha().convertToFloat());
         return std::nullopt;
       })
+      .Case([&](nn::SoftmaxOp sm) {
+        onnx::NodeProto *n;
+        names[sm.getOutput()] = node(sm.getLog() ? "LogSoftmax" : "Softmax",
+                                     {in(sm.getInput())}, base, &n);
+        setInt(n, "axis", -1);
+        return std::nullopt;
+      })
       .Case([&](nn::DropoutOp d) {
         names[d.getOutput()] = node("Identity", {in(d.getInput())}, base);
         return std::nullopt;

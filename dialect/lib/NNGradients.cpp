@@ -156,6 +156,13 @@ void ReshapeOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
                ReshapeOp::create(b, getLoc(), getInput().getType(), dy));
 }
 
+void SoftmaxOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
+                               Accumulate accumulate) {
+  if (wants(getInput()))
+    accumulate(getInput(), SoftmaxGradOp::create(b, getLoc(), getOutput(), dy,
+                                                 getLogAttr()));
+}
+
 void TransposeOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
                                  Accumulate accumulate) {
   if (wants(getInput()))

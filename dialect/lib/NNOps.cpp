@@ -214,6 +214,10 @@ LogicalResult BatchNormOp::verify() {
   return expectShape(*this, "result", shapeOf(getOutput()), x);
 }
 
+LogicalResult SoftmaxOp::verify() {
+  return expectRank(*this, "input", getInput(), 2);
+}
+
 LogicalResult DropoutOp::verify() {
   if (!getKey().empty() && getKey().size() != 2)
     return emitOpError("key is (seed, step): two i64 scalars");

@@ -17,3 +17,14 @@ func.func @activations(%x: tensor<?x3x3x2xf32>) -> tensor<?x3x3x2xf32> {
   // CHECK-NEXT: return %[[E]]
   return %4 : tensor<?x3x3x2xf32>
 }
+
+// CHECK-LABEL: func.func @softmax
+func.func @softmax(%x: tensor<?x10xf32>, %dy: tensor<?x10xf32>) -> (tensor<?x10xf32>, tensor<?x10xf32>, tensor<?x10xf32>) {
+  // CHECK: nn.softmax %{{.*}} : tensor<?x10xf32>
+  %0 = nn.softmax %x : tensor<?x10xf32>
+  // CHECK: nn.softmax %{{.*}} {log} : tensor<?x10xf32>
+  %1 = nn.softmax %x {log} : tensor<?x10xf32>
+  // CHECK: nn.softmax_grad %{{.*}}, %{{.*}} {log} : tensor<?x10xf32>
+  %2 = nn.softmax_grad %1, %dy {log} : tensor<?x10xf32>
+  return %0, %1, %2 : tensor<?x10xf32>, tensor<?x10xf32>, tensor<?x10xf32>
+}

@@ -47,7 +47,8 @@ struct ConvertNNToLinalgPass
         nn::ChannelSumOp, nn::EmbeddingGradOp, nn::BatchNormGradOp,
         nn::ActivationGradOp, nn::Pool2DGradOp, nn::GlobalPool2DGradOp,
         nn::SliceOp, nn::SoftmaxCrossEntropyGradOp,
-        nn::SigmoidCrossEntropyGradOp, nn::MeanSquaredErrorGradOp>();
+        nn::SigmoidCrossEntropyGradOp, nn::MeanSquaredErrorGradOp,
+        nn::SoftmaxGradOp>();
 
     RewritePatternSet patterns(ctx);
     nn::populateConvPatterns(patterns);
@@ -58,6 +59,7 @@ struct ConvertNNToLinalgPass
     nn::populateElementwisePatterns(patterns);
     nn::populateShapePatterns(patterns);
     nn::populateLossPatterns(patterns);
+    nn::populateSoftmaxPatterns(patterns);
     nn::populateConvGradPatterns(patterns);
     nn::populateDenseGradPatterns(patterns);
     nn::populateEmbeddingGradPatterns(patterns);

@@ -28,6 +28,8 @@ void populateElementwisePatterns(RewritePatternSet &patterns);
 void populateShapePatterns(RewritePatternSet &patterns);
 /// The losses.
 void populateLossPatterns(RewritePatternSet &patterns);
+/// nn.softmax, nn.softmax_grad.
+void populateSoftmaxPatterns(RewritePatternSet &patterns);
 /// Gradients (NNTrainOps.td), one file per forward family:
 /// nn.conv2d_grad_input, nn.conv2d_grad_kernel.
 void populateConvGradPatterns(RewritePatternSet &patterns);

@@ -88,6 +88,7 @@ private:
   void convertIdentity(const onnx::NodeProto &node);
   void convertSqueeze(const onnx::NodeProto &node);
   void convertGather(const onnx::NodeProto &node);
+  void convertSoftmax(const onnx::NodeProto &node);
 
   // Helpers for the converters.
   [[noreturn]] void fail(const std::string &message) const;

@@ -92,9 +92,7 @@ void Importer::convert(const onnx::NodeProto &node) {
   if (op == "Gather")
     return convertGather(node);
   if (op == "Softmax" || op == "LogSoftmax")
-    fail("not supported as a layer: export the logits instead (modelc's "
-         "losses take logits, and `predict --probabilities` writes the "
-         "softmax)");
+    return convertSoftmax(node);
   fail("operator '" + op +
        "' is not supported (docs/ONNX.md lists the operators modelc "
        "imports)");
@@ -701,5 +699,24 @@ void Importer::convertGather(const onnx::NodeProto &node) {
   layer["dim"] = table.dims[1];
   layer["embeddings_initializer"] =
       values(name + "/embeddings", table.dims, toFloats(table));
+  define(node.output(0), name, Layout::Onnx);
+}
+
+void Importer::convertSoftmax(const onnx::NodeProto &node) {
+  const Value &x = value(node.input(0));
+  int64_t rank = x.shape.size();
+  int64_t axis = attrInt(node, "axis", opset < 13 ? 1 : -1);
+  if (axis < 0)
+    axis += rank;
+  if (rank != 2 || axis != 1)
+    fail("softmax over axis " + std::to_string(attrInt(node, "axis", -1)) +
+         " of " + showDims(x.shape) +
+         " is not supported (modelc's softmax is over the classes of "
+         "[N, classes])");
+  std::string src = inOnnxLayout(node.input(0));
+  json &layer =
+      addLayer(node.op_type() == "Softmax" ? "softmax" : "log_softmax", {src},
+               hintFor(node));
+  std::string name = layer["name"];
   define(node.output(0), name, Layout::Onnx);
 }

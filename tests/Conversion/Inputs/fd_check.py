@@ -8,7 +8,7 @@ reference data.
     fd_check.py check GROUP < out
 
 GROUP is `layers` (conv2d, dense, bias_add, embedding, concat, pools,
-activations), `batch_norm` (training: plain, axis 1, ghost batches, renorm
+softmax, activations), `batch_norm` (training: plain, axis 1, ghost batches, renorm
 with r and d clipped; inference) or `losses`. For a case with forward op
 y = f(x, ...), a fixed random weight w and L(x) = sum(y * w) (L = the loss
 itself for a loss op), @main prints y at x + h*v and x - h*v and the
@@ -207,6 +207,22 @@ def layer_cases(rng):
             lambda e, v, w, kind=kind: emit_op(
                 e, "nn.global_pool2d_grad <%s> %s, %s : (%s, %s) -> %s"
                 % (kind, v["x"][0], w[0], v["x"][1], w[1], v["x"][1])), {"x"}))
+
+    # softmax and log-softmax over the last axis; the gradient op reads the
+    # forward output.
+    for log in ("", " {log}"):
+        arrays = {"x": f(4, 5)}
+        t = tensor_type([4, 5], "f32", True)
+
+        def sm(e, v, log=log, t=t):
+            return emit_op(e, "nn.softmax %s%s : %s" % (v["x"][0], log, t))
+
+        def sm_grad(e, v, w, log=log, t=t, sm=sm):
+            y = sm(e, v)
+            return emit_op(e, "nn.softmax_grad %s, %s%s : %s" % (y, w[0], log, t))
+
+        cases.append(Case("softmax%s/x" % ("_log" if log else ""), arrays, "x",
+                          (4, 5), sm, sm_grad, {"x"}))
 
     # Activations, inputs away from the kinks at 0 and 6.
     x = rng.uniform(-8, 8, size=(4, 9)).astype(np.float32)

@@ -6,8 +6,8 @@ An independent reference for the graphs modelc exports (ONNX 1.12, which
 Debian ships, has no reference evaluator): inference semantics of Transpose,
 Conv, BatchNormalization, Relu, Clip, Sigmoid, Tanh, LeakyRelu, MaxPool,
 AveragePool (count_include_pad = 0), GlobalAveragePool, GlobalMaxPool,
-Flatten, Reshape, Gemm, MatMul, Add, Sum, Concat, Identity and Gather, in
-float64.
+Flatten, Reshape, Gemm, MatMul, Add, Sum, Concat, Identity, Gather,
+Softmax and LogSoftmax (last axis), in float64.
 """
 import sys
 
@@ -114,6 +114,10 @@ def run(model, feeds):
             y = np.concatenate(x, axis=a["axis"])
         elif op == "Identity":
             y = x[0]
+        elif op in ("Softmax", "LogSoftmax"):
+            z = x[0] - x[0].max(axis=-1, keepdims=True)
+            lse = np.log(np.exp(z).sum(axis=-1, keepdims=True))
+            y = z - lse if op == "LogSoftmax" else np.exp(z - lse)
         elif op == "Gather":
             y = np.take(x[0], x[1].astype(np.int64), axis=a.get("axis", 0))
         else:

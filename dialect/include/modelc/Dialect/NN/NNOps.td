@@ -235,6 +235,21 @@ def NN_LeakyReluOp : NN_UnaryOp<"leaky_relu", "x > 0 ? x : alpha * x"> {
   let arguments = (ins NN_FloatTensor:$input, F32Attr:$alpha);
 }
 
+def NN_SoftmaxOp : NN_Op<"softmax", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+  let summary = "softmax (or log-softmax) over the last axis of [N, K]";
+  let description = [{
+    `y[n, k] = exp(x[n, k] - m) / sum_j exp(x[n, j] - m)` with `m` the row's
+    maximum; with `log`, `y = x - m - log(sum_j exp(x[n, j] - m))`. For
+    models that output probabilities (ONNX's Softmax and LogSoftmax);
+    modelc's losses take logits.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, UnitAttr:$log);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 def NN_DropoutOp : NN_Op<"dropout", [Pure, AllTypesMatch<["input", "output"]>, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "inverted dropout; the identity in inference mode";
   let description = [{

@@ -127,6 +127,21 @@ def NN_BatchNormGradOp : NN_Op<"batch_norm_grad", [Pure,
   let hasVerifier = 1;
 }
 
+def NN_SoftmaxGradOp : NN_Op<"softmax_grad", [Pure,
+    AllTypesMatch<["output", "grad_output", "grad_input"]>]> {
+  let summary = "gradient of nn.softmax from its output";
+  let description = [{
+    `y` is the softmax's output. softmax: `dx = y * (dy - sum_k dy * y)`;
+    log-softmax: `dx = dy - exp(y) * sum_k dy` (sums over each row).
+  }];
+  let arguments = (ins NN_FloatTensor:$output, NN_FloatTensor:$grad_output,
+                       UnitAttr:$log);
+  let results = (outs NN_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $output `,` $grad_output attr-dict `:` type($output)
+  }];
+}
+
 def NN_ActivationGradOp : NN_Op<"activation_grad", [Pure,
     AllTypesMatch<["input", "grad_output", "grad_input"]>]> {
   let summary = "dy * f'(x) for an elementwise activation f";

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# ONNX round trip: a CNN written in PyTorch (torch_fashion_cnn.py), exported
+# with torch.onnx.export, imported by modelc, trained natively on
+# Fashion-MNIST, evaluated, exported again as ONNX, and the exported file's
+# logits recomputed from the ONNX graph by NumPy (onnxruntime too, when it is
+# importable) and compared with the executable's.
+#
+# usage: examples/onnx/roundtrip.sh [WORKDIR]   (after scripts/build.sh)
+# Needs Debian's python3-torch (bench/setup.sh installs it) and python3-onnx.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="${1:-$root/build/onnx-roundtrip}"
+py=/usr/bin/python3
+mkdir -p "$work"
+cd "$work"
+
+echo "== PyTorch -> ONNX"
+$py "$root/examples/onnx/torch_fashion_cnn.py" fashion_torch.onnx
+
+echo "== Fashion-MNIST in NCHW, as the ONNX graph takes it"
+if [ ! -f fashion_train.npz ]; then
+  $py "$root/examples/scripts/make_fashion_mnist.py" "$work"
+fi
+$py - <<'PY'
+import numpy as np
+for part in ("train", "test"):
+    d = np.load("fashion_%s.npz" % part)
+    np.savez("nchw_%s.npz" % part, x=d["x"].transpose(0, 3, 1, 2), y=d["y"])
+PY
+
+echo "== modelc: import and train"
+cat > train.json <<'JSON'
+{"import": "fashion_torch.onnx", "seed": 42,
+ "labels": [{"name": "y", "shape": [-1], "dtype": "i32"}],
+ "loss": {"op": "softmax_cross_entropy", "logits": "logits", "labels": "y"},
+ "optimizer": {"op": "adam", "learning_rate": 0.002}}
+JSON
+"$root/build/bin/modelc" train.json -o fashion_onnx
+./fashion_onnx train --data nchw_train.npz --epochs "${EPOCHS:-2}" \
+  --batch-size 64 --log-every 400 --checkpoint roundtrip.ckpt.npz
+./fashion_onnx eval --data nchw_test.npz --checkpoint roundtrip.ckpt.npz \
+  --json | tee eval.json
+
+echo "== export and check the exported graph"
+./fashion_onnx export --checkpoint roundtrip.ckpt.npz --output trained.onnx
+$py - <<'PY'
+import numpy as np
+d = np.load("nchw_test.npz")
+np.savez("check_in.npz", x=d["x"][:1000])
+PY
+./fashion_onnx predict --input check_in.npz --checkpoint roundtrip.ckpt.npz \
+  --output check_modelc.npz
+$py "$root/tests/onnx/Inputs/onnx_numpy.py" trained.onnx check_in.npz \
+  check_numpy.npz
+$py - <<'PY'
+import json
+import numpy as np
+got = np.load("check_modelc.npz")["logits"]
+ref = np.load("check_numpy.npz")["logits"]
+rel = np.max(np.abs(got - ref)) / np.max(np.abs(ref))
+acc = json.load(open("eval.json"))["accuracy"]
+print("test accuracy %.4f; exported graph (NumPy) vs executable: max "
+      "|diff| / max |logit| = %.2e over 1000 images" % (acc, rel))
+try:
+    import onnxruntime
+    s = onnxruntime.InferenceSession("trained.onnx")
+    x = np.load("check_in.npz")["x"]
+    ort = s.run(None, {"x": x})[0]
+    print("onnxruntime vs executable: %.2e" %
+          (np.max(np.abs(got - ort)) / np.max(np.abs(ort))))
+except ImportError:
+    print("(onnxruntime is not importable here: NumPy's evaluation only)")
+assert rel < 1e-5, "exported graph differs"
+assert acc >= 0.90, "accuracy below 90%"
+PY

@@ -1,0 +1,28 @@
+"""A Fashion-MNIST CNN written in PyTorch, exported to ONNX.
+
+usage: torch_fashion_cnn.py OUT.onnx
+
+The network is initialized by PyTorch and exported untrained in eval mode
+(batch norms with their running statistics); modelc imports it and trains
+it (examples/onnx/roundtrip.sh). Needs Debian's python3-torch.
+"""
+import sys
+
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+model = nn.Sequential(
+    nn.Conv2d(1, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(),
+    nn.MaxPool2d(2),
+    nn.Conv2d(32, 64, 3, padding=1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+    nn.MaxPool2d(2),
+    nn.Flatten(),
+    nn.Linear(64 * 7 * 7, 128, bias=False), nn.BatchNorm1d(128), nn.ReLU(),
+    nn.Linear(128, 10))
+model.eval()
+torch.onnx.export(model, torch.zeros(1, 1, 28, 28), sys.argv[1],
+                  input_names=["x"], output_names=["logits"],
+                  dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}},
+                  opset_version=13)
+print("wrote %s" % sys.argv[1])
