@@ -6,7 +6,9 @@
 # importable) and compared with the executable's.
 #
 # usage: examples/onnx/roundtrip.sh [WORKDIR]   (after scripts/build.sh)
-# Needs Debian's python3-torch (bench/setup.sh installs it) and python3-onnx.
+# Needs Debian's python3-torch (bench/setup.sh installs it) and python3-onnx;
+# ORT_PYTHON=/path/to/venv/bin/python (a Python with onnxruntime, e.g. from
+# PyPI) adds onnxruntime's logits and test accuracy to the check.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${1:-$root/build/onnx-roundtrip}"
@@ -61,15 +63,23 @@ rel = np.max(np.abs(got - ref)) / np.max(np.abs(ref))
 acc = json.load(open("eval.json"))["accuracy"]
 print("test accuracy %.4f; exported graph (NumPy) vs executable: max "
       "|diff| / max |logit| = %.2e over 1000 images" % (acc, rel))
-try:
-    import onnxruntime
-    s = onnxruntime.InferenceSession("trained.onnx")
-    x = np.load("check_in.npz")["x"]
-    ort = s.run(None, {"x": x})[0]
-    print("onnxruntime vs executable: %.2e" %
-          (np.max(np.abs(got - ort)) / np.max(np.abs(ort))))
-except ImportError:
-    print("(onnxruntime is not importable here: NumPy's evaluation only)")
 assert rel < 1e-5, "exported graph differs"
 assert acc >= 0.90, "accuracy below 90%"
 PY
+if [ -n "${ORT_PYTHON:-}" ]; then
+  "$ORT_PYTHON" - <<'PY'
+import numpy as np
+import onnxruntime
+s = onnxruntime.InferenceSession("trained.onnx",
+                                 providers=["CPUExecutionProvider"])
+x = np.load("check_in.npz")["x"]
+ort = s.run(None, {"x": x})[0]
+got = np.load("check_modelc.npz")["logits"]
+rel = np.max(np.abs(got - ort)) / np.max(np.abs(ort))
+test = np.load("nchw_test.npz")
+acc = (s.run(None, {"x": test["x"]})[0].argmax(1) == test["y"]).mean()
+print("onnxruntime %s: max |diff| / max |logit| = %.2e; test accuracy %.4f"
+      % (onnxruntime.__version__, rel, acc))
+assert rel < 1e-5
+PY
+fi

@@ -2,9 +2,11 @@
 
 usage: torch_fashion_cnn.py OUT.onnx
 
-The network is initialized by PyTorch and exported untrained in eval mode
-(batch norms with their running statistics); modelc imports it and trains
-it (examples/onnx/roundtrip.sh). Needs Debian's python3-torch.
+The network is initialized by PyTorch and exported untrained, in training
+mode so that the batch norms and the dropout stay in the graph (in eval
+mode PyTorch folds each batch norm into the convolution before it); modelc
+imports it, runs the batch norms and dropout in the mode of each command,
+and trains it (examples/onnx/roundtrip.sh). Needs Debian's python3-torch.
 """
 import sys
 
@@ -19,10 +21,11 @@ model = nn.Sequential(
     nn.MaxPool2d(2),
     nn.Flatten(),
     nn.Linear(64 * 7 * 7, 128, bias=False), nn.BatchNorm1d(128), nn.ReLU(),
+    nn.Dropout(0.3),
     nn.Linear(128, 10))
-model.eval()
-torch.onnx.export(model, torch.zeros(1, 1, 28, 28), sys.argv[1],
+torch.onnx.export(model, torch.zeros(2, 1, 28, 28), sys.argv[1],
                   input_names=["x"], output_names=["logits"],
                   dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}},
-                  opset_version=13)
+                  opset_version=13, do_constant_folding=False,
+                  training=torch.onnx.TrainingMode.TRAINING)
 print("wrote %s" % sys.argv[1])

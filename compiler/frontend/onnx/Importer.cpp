@@ -214,8 +214,10 @@ std::string Importer::input(const onnx::NodeProto &node, int k) const {
 
 void Importer::requireSingleOutput(const onnx::NodeProto &node,
                                    const char *what) {
+  // Outputs nothing reads (PyTorch's training-mode exports name them) are
+  // fine.
   for (int k = 1; k < node.output_size(); ++k)
-    if (!node.output(k).empty())
+    if (!node.output(k).empty() && consumed.count(node.output(k)))
       fail(std::string("output ") + std::to_string(k) + " (" + what +
            ") is not supported; only the first output may be used");
 }
@@ -557,6 +559,11 @@ ParsedModel Importer::run(onnx::ModelProto &model) {
   readInitializers(graph);
   readShapes(graph);
   declareInputs(graph);
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &in : node.input())
+      consumed.insert(in);
+  for (const onnx::ValueInfoProto &out : graph.output())
+    consumed.insert(out.name());
   for (const onnx::NodeProto &node : graph.node()) {
     current = &node;
     convert(node);

@@ -149,6 +149,10 @@ private:
   // Per value, the holder already converted to the other layout.
   std::map<std::string, std::string> onnxCopies, channelsLastCopies;
   std::set<std::string> names, reservedNames;
+  std::set<std::string> consumed; // node inputs and graph outputs
+  /// Constants computed at import (a transposed weight) to the initializer
+  /// they come from, for layer names.
+  std::map<std::string, std::string> constantSource;
   std::shared_ptr<ImportedTensors> tensors =
       std::make_shared<ImportedTensors>();
   const onnx::NodeProto *current = nullptr;

@@ -42,6 +42,9 @@ std::string Importer::hintFor(const onnx::NodeProto &node,
                               int weightInput) const {
   if (weightInput >= 0 && weightInput < node.input_size()) {
     std::string w = node.input(weightInput);
+    auto source = constantSource.find(w);
+    if (source != constantSource.end())
+      w = source->second;
     size_t dot = w.rfind(".weight");
     if (dot != std::string::npos && dot > 0 && dot + 7 == w.size())
       return w.substr(0, dot);
@@ -392,7 +395,49 @@ void Importer::convertReshape(const onnx::NodeProto &node) {
   define(node.output(0), name, Layout::Onnx);
 }
 
+/// `c` transposed by `perm` (output dimension i is input dimension
+/// perm[i]).
+static Constant transposed(const Constant &c, const std::vector<int64_t> &perm) {
+  size_t rank = c.dims.size();
+  Constant out;
+  out.isFloat = c.isFloat;
+  std::vector<int64_t> inStride(rank, 1);
+  for (size_t d = rank; d-- > 1;)
+    inStride[d - 1] = inStride[d] * c.dims[d];
+  for (int64_t p : perm)
+    out.dims.push_back(c.dims[p]);
+  out.data.resize(c.data.size());
+  std::vector<int64_t> index(rank, 0);
+  for (size_t k = 0; k < out.data.size(); ++k) {
+    int64_t from = 0;
+    for (size_t d = 0; d < rank; ++d)
+      from += index[d] * inStride[perm[d]];
+    out.data[k] = c.data[from];
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < out.dims[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
 void Importer::convertTranspose(const onnx::NodeProto &node) {
+  if (isConstant(node.input(0))) {
+    // A weight exported as Transpose(W) (PyTorch's Linear without constant
+    // folding): folded at import.
+    const Constant &c = constants[node.input(0)];
+    std::vector<int64_t> reversed;
+    for (int64_t k = (int64_t)c.dims.size() - 1; k >= 0; --k)
+      reversed.push_back(k);
+    std::vector<int64_t> perm = attrInts(node, "perm", reversed);
+    if (perm.size() != c.dims.size())
+      fail("perm " + showDims(perm) + " for a constant of shape " +
+           showDims(c.dims));
+    constants[node.output(0)] = transposed(c, perm);
+    constantSource[node.output(0)] = node.input(0);
+    return;
+  }
   const Value &x = value(node.input(0));
   int64_t rank = x.shape.size();
   std::vector<int64_t> reversed;
