@@ -322,17 +322,13 @@ json Importer::values(const std::string &key, std::vector<int64_t> shape,
   return {{"values", key}};
 }
 
-json Importer::padding(const onnx::NodeProto &node,
-                       const std::vector<int64_t> &in,
-                       const std::vector<int64_t> &window,
-                       const std::vector<int64_t> &strides,
-                       const std::vector<int64_t> &dilations, bool ceilMode,
-                       bool *padded) {
+json Importer::padding(
+    const onnx::NodeProto &node, const std::vector<int64_t> &in,
+    const std::vector<int64_t> &window, const std::vector<int64_t> &strides,
+    const std::vector<int64_t> &dilations, std::vector<int64_t> pads,
+    const std::vector<int64_t> &out, bool ceilMode, bool *padded) {
   std::string autoPad = attrString(node, "auto_pad", "NOTSET");
   // ONNX's order: [top, left, bottom, right].
-  std::vector<int64_t> pads = attrInts(node, "pads", {0, 0, 0, 0});
-  if (pads.size() != 4)
-    fail("pads " + showDims(pads) + " must have 4 entries for a 2-D window");
   for (int64_t p : pads)
     if (p < 0)
       fail("negative pads " + showDims(pads) + " are not supported");
@@ -357,10 +353,9 @@ json Importer::padding(const onnx::NodeProto &node,
   // ceil_mode: the last window may run past the end; that is padding at
   // the end up to the size ONNX infers.
   if (ceilMode) {
-    const std::vector<int64_t> &out = inferredShape(node.output(0));
     for (int k = 0; k < 2; ++k) {
       int64_t span = (window[k] - 1) * dilations[k] + 1;
-      int64_t covered = (out[2 + k] - 1) * strides[k] + span;
+      int64_t covered = (out[k] - 1) * strides[k] + span;
       int64_t extra = covered - (in[2 + k] + pads[k] + pads[2 + k]);
       if (extra > 0)
         pads[2 + k] += extra;

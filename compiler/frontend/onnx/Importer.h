@@ -120,14 +120,28 @@ private:
                                 std::vector<int64_t> shape,
                                 std::vector<float> data);
   /// The modelc padding ("valid", "same" or [[top, bottom], [left,
-  /// right]]) of the node's pads, auto_pad and (for pools) ceil_mode, for
-  /// NCHW input shape `in`; `padded` tells whether any padding is added.
-  nlohmann::ordered_json padding(const onnx::NodeProto &node,
-                                 const std::vector<int64_t> &in,
-                                 const std::vector<int64_t> &window,
-                                 const std::vector<int64_t> &strides,
-                                 const std::vector<int64_t> &dilations,
-                                 bool ceilMode = false, bool *padded = nullptr);
+  /// right]]) of ONNX `pads` ([top, left, bottom, right]), the node's
+  /// auto_pad and (for pools) ceil_mode, for NCHW input shape `in` and
+  /// spatial output size `out`; `padded` tells whether any padding is added.
+  nlohmann::ordered_json padding(
+      const onnx::NodeProto &node, const std::vector<int64_t> &in,
+      const std::vector<int64_t> &window, const std::vector<int64_t> &strides,
+      const std::vector<int64_t> &dilations, std::vector<int64_t> pads,
+      const std::vector<int64_t> &out, bool ceilMode, bool *padded = nullptr);
+  /// A 1-D or 2-D window op's attributes, 1-D ones as 2-D over [N, C, 1, L].
+  struct Window {
+    bool oneD = false;
+    std::vector<int64_t> in, out; // NCHW input; spatial output
+    std::vector<int64_t> size, strides, dilations, pads;
+  };
+  Window window(const onnx::NodeProto &node, std::vector<int64_t> size,
+                bool dilated);
+  /// The node's input as NHWC (for 1-D: [N, 1, L, C]).
+  std::string windowInput(const onnx::NodeProto &node, const Window &w);
+  /// Defines the node's output from `holder` (NHWC): channels-last for
+  /// 2-D, back to ONNX's [N, C, L] for 1-D.
+  void windowOutput(const onnx::NodeProto &node, const Window &w,
+                    const std::string &holder);
   /// The dense layer of a Gemm or MatMul: `kernel` is [K, M] for ONNX's
   /// input order (rows reordered here for a FlatChannelsLast input).
   void addDense(const onnx::NodeProto &node, std::vector<float> kernel,

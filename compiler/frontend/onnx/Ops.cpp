@@ -101,33 +101,96 @@ void Importer::convert(const onnx::NodeProto &node) {
        "imports)");
 }
 
+Importer::Window Importer::window(const onnx::NodeProto &node,
+                                  std::vector<int64_t> size, bool dilated) {
+  const Value &x = value(node.input(0));
+  Window w;
+  w.oneD = x.shape.size() == 3;
+  if (!w.oneD && x.shape.size() != 4)
+    fail("input has shape " + showDims(x.shape) +
+         "; modelc imports 1-D and 2-D windows (3-D or 4-D NCHW inputs)");
+  size_t n = w.oneD ? 1 : 2;
+  std::vector<int64_t> ones(n, 1), zeros(2 * n, 0);
+  if (size.size() != n)
+    fail("kernel_shape " + showDims(size) + " must have " + std::to_string(n) +
+         " entries");
+  w.strides = attrInts(node, "strides", ones);
+  w.dilations = dilated ? attrInts(node, "dilations", ones) : ones;
+  w.pads = attrInts(node, "pads", zeros);
+  if (w.strides.size() != n || w.dilations.size() != n ||
+      w.pads.size() != 2 * n)
+    fail("strides, dilations and pads need " + std::to_string(n) + ", " +
+         std::to_string(n) + " and " + std::to_string(2 * n) + " entries");
+  w.in = x.shape;
+  w.size = size;
+  const std::vector<int64_t> &out = inferredShape(node.output(0));
+  w.out.assign(out.begin() + 2, out.end());
+  if (w.oneD) {
+    // [N, C, L] as [N, C, 1, L]: a window of height 1.
+    w.in.insert(w.in.begin() + 2, 1);
+    w.size.insert(w.size.begin(), 1);
+    w.strides.insert(w.strides.begin(), 1);
+    w.dilations.insert(w.dilations.begin(), 1);
+    w.pads = {0, w.pads[0], 0, w.pads[1]};
+    w.out.insert(w.out.begin(), 1);
+  }
+  return w;
+}
+
+std::string Importer::windowInput(const onnx::NodeProto &node,
+                                  const Window &w) {
+  if (!w.oneD)
+    return inChannelsLast(node.input(0));
+  // [N, C, L] -> [N, L, C] -> [N, 1, L, C].
+  std::string src = inOnnxLayout(node.input(0));
+  json &t = addLayer("transpose", {src}, src + "_nlc");
+  t["perm"] = {0, 2, 1};
+  std::string nlc = t["name"];
+  json &r = addLayer("reshape", {nlc}, src + "_nhwc");
+  r["shape"] = {-1, 1, w.in[3], w.in[1]};
+  return r["name"];
+}
+
+void Importer::windowOutput(const onnx::NodeProto &node, const Window &w,
+                            const std::string &holder) {
+  if (!w.oneD)
+    return define(node.output(0), holder, Layout::ChannelsLast);
+  // [N, 1, L', C'] -> [N, L', C'] -> [N, C', L'].
+  const std::vector<int64_t> &out = inferredShape(node.output(0));
+  json &r = addLayer("reshape", {holder}, holder + "_nlc");
+  r["shape"] = {-1, out[2], out[1]};
+  std::string nlc = r["name"];
+  json &t = addLayer("transpose", {nlc}, holder + "_ncl");
+  t["perm"] = {0, 2, 1};
+  std::string ncl = t["name"];
+  define(node.output(0), ncl, Layout::Onnx);
+}
+
 void Importer::convertConv(const onnx::NodeProto &node) {
   const Value &x = value(node.input(0));
-  if (x.shape.size() != 4)
-    fail("input has shape " + showDims(x.shape) +
-         "; modelc imports 2-D convolutions (4-D NCHW inputs)");
   const Constant &w = constant(input(node, 1), "weight");
-  if (w.dims.size() != 4)
-    fail("weight has shape " + showDims(w.dims) + "; expected [M, C, kH, kW]");
+  if (w.dims.size() != x.shape.size() || w.dims.size() < 3)
+    fail("weight has shape " + showDims(w.dims) + " for input " +
+         showDims(x.shape) + "; expected [M, C, kH, kW] (or [M, C, k])");
   int64_t group = attrInt(node, "group", 1);
   if (group != 1)
     fail("group " + std::to_string(group) +
          " is not supported (only group = 1)");
-  int64_t o = w.dims[0], i = w.dims[1], kh = w.dims[2], kw = w.dims[3];
+  std::vector<int64_t> kernelShape(w.dims.begin() + 2, w.dims.end());
+  if (attrInts(node, "kernel_shape", kernelShape) != kernelShape)
+    fail("kernel_shape " + showDims(attrInts(node, "kernel_shape", {})) +
+         " disagrees with the weight's " + showDims(kernelShape));
+  Window win = window(node, kernelShape, true);
+  int64_t o = w.dims[0], i = w.dims[1], kh = win.size[0], kw = win.size[1];
   if (i != x.shape[1])
     fail("weight " + showDims(w.dims) + " expects " + std::to_string(i) +
          " input channels, the input " + showDims(x.shape) + " has " +
          std::to_string(x.shape[1]));
-  std::vector<int64_t> window = {kh, kw};
-  if (attrInts(node, "kernel_shape", window) != window)
-    fail("kernel_shape " + showDims(attrInts(node, "kernel_shape", {})) +
-         " disagrees with the weight's " + showDims(window));
-  std::vector<int64_t> strides = attrInts(node, "strides", {1, 1});
-  std::vector<int64_t> dilations = attrInts(node, "dilations", {1, 1});
-  if (strides.size() != 2 || dilations.size() != 2)
-    fail("strides and dilations need 2 entries for a 2-D convolution");
-  json pad = padding(node, x.shape, window, strides, dilations);
-  std::string in = inChannelsLast(node.input(0));
+  std::vector<int64_t> strides = win.strides, dilations = win.dilations;
+  json pad = padding(node, win.in, win.size, strides, dilations, win.pads,
+                     win.out, false);
+  std::string in = windowInput(node, win);
+  std::vector<int64_t> window = win.size;
 
   json &layer = addLayer("conv2d", {in}, hintFor(node, 1));
   std::string name = layer["name"];
@@ -155,7 +218,7 @@ void Importer::convertConv(const onnx::NodeProto &node) {
            std::to_string(o) + "]");
     layer["bias_initializer"] = values(name + "/bias", {o}, toFloats(bias));
   }
-  define(node.output(0), name, Layout::ChannelsLast);
+  windowOutput(node, win, name);
 }
 
 void Importer::convertBatchNorm(const onnx::NodeProto &node) {
@@ -257,36 +320,30 @@ void Importer::convertClip(const onnx::NodeProto &node) {
 
 void Importer::convertPool(const onnx::NodeProto &node) {
   bool max = node.op_type() == "MaxPool";
-  const Value &x = value(node.input(0));
-  if (x.shape.size() != 4)
-    fail("input has shape " + showDims(x.shape) +
-         "; modelc imports 2-D pooling (4-D NCHW inputs)");
-  std::vector<int64_t> window = attrInts(node, "kernel_shape", {});
-  if (window.size() != 2)
-    fail("kernel_shape " + showDims(window) + " must have 2 entries");
-  std::vector<int64_t> strides = attrInts(node, "strides", {1, 1});
-  if (strides.size() != 2)
-    fail("strides " + showDims(strides) + " must have 2 entries");
-  if (attrInts(node, "dilations", {1, 1}) != std::vector<int64_t>{1, 1})
+  if (max &&
+      attrInts(node, "dilations", {}) !=
+          std::vector<int64_t>(attrInts(node, "dilations", {}).size(), 1))
     fail("dilated pooling is not supported");
   if (attrInt(node, "storage_order", 0) != 0)
     fail("storage_order = 1 is not supported");
   if (max)
     requireSingleOutput(node, "Indices");
+  Window win = window(node, attrInts(node, "kernel_shape", {}), false);
   bool padded = false;
-  json pad = padding(node, x.shape, window, strides, {1, 1},
-                     attrInt(node, "ceil_mode", 0) != 0, &padded);
+  json pad =
+      padding(node, win.in, win.size, win.strides, win.dilations, win.pads,
+              win.out, attrInt(node, "ceil_mode", 0) != 0, &padded);
   if (!max && padded && attrInt(node, "count_include_pad", 0))
     fail("count_include_pad = 1 with padding is not supported (modelc's "
          "average, as TensorFlow's, divides by the valid elements)");
-  std::string in = inChannelsLast(node.input(0));
+  std::string in = windowInput(node, win);
   json &layer =
       addLayer(max ? "max_pool2d" : "avg_pool2d", {in}, hintFor(node));
-  layer["pool_size"] = window;
-  layer["strides"] = strides;
+  layer["pool_size"] = win.size;
+  layer["strides"] = win.strides;
   layer["padding"] = pad;
   std::string name = layer["name"];
-  define(node.output(0), name, Layout::ChannelsLast);
+  windowOutput(node, win, name);
 }
 
 void Importer::convertGlobalPool(const onnx::NodeProto &node) {
@@ -397,7 +454,8 @@ void Importer::convertReshape(const onnx::NodeProto &node) {
 
 /// `c` transposed by `perm` (output dimension i is input dimension
 /// perm[i]).
-static Constant transposed(const Constant &c, const std::vector<int64_t> &perm) {
+static Constant transposed(const Constant &c,
+                           const std::vector<int64_t> &perm) {
   size_t rank = c.dims.size();
   Constant out;
   out.isFloat = c.isFloat;
