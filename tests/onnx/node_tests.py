@@ -14,7 +14,13 @@ only operators of the ONNX issue's list, and for each one:
 2. compiles the model with `modelc model.onnx -o exe`;
 3. runs `exe predict` on the remaining inputs (`--mode train` when a batch
    norm has training_mode = 1) and compares every output with the case's
-   expected output at ONNX's backend tolerances (rtol 1e-3, atol 1e-7).
+   expected output at ONNX's backend tolerances (rtol 1e-3, atol 1e-7);
+4. where a training-mode batch norm's running statistics are graph
+   outputs (what modelc computes inside its train step), trains the
+   imported model for one step over the whole input (a wrapper with an MSE
+   loss and SGD at a rate of 1e-30, so that only the moving statistics
+   change) and compares the checkpoint's moving mean and variance with
+   them.
 
 EXPECTED_FAILURES lists `case: reason` lines. A listed case must fail and
 an unlisted one must pass, so the list is exact; the summary gives the pass
@@ -23,6 +29,7 @@ rate per operator and in total.
 import argparse
 import collections
 import concurrent.futures
+import json
 import os
 import re
 import shutil
@@ -106,6 +113,64 @@ def run_case(args, name, path):
         return "harness: %s" % str(e).splitlines()[0]
 
 
+def split_running_stats(model, expected):
+    """A training-mode BatchNormalization whose running statistics are
+    graph outputs is what modelc's train step computes: those outputs are
+    taken off the graph and returned with their expected values, to be
+    checked against the moving statistics one train step writes."""
+    outputs = [o.name for o in model.graph.output]
+    stats = {}
+    for node in model.graph.node:
+        if node.op_type != "BatchNormalization" or len(node.output) < 3:
+            continue
+        for k, role in ((1, "moving_mean"), (2, "moving_variance")):
+            if node.output[k] in outputs:
+                stats[role] = expected[outputs.index(node.output[k])]
+        if stats:
+            del node.output[1:]
+    produced = {o for n in model.graph.node for o in n.output}
+    produced |= {i.name for i in model.graph.input}
+    pairs = [(o, e) for o, e in zip(model.graph.output, expected)
+             if o.name in produced]
+    del model.graph.output[:]
+    model.graph.output.extend(o for o, _ in pairs)
+    return [e for _, e in pairs], stats
+
+
+def train_one_step(args, work, model, data, stats):
+    """Runs one train step over the whole input (SGD at a negligible rate,
+    so only the moving statistics change) and compares them with ONNX's
+    running statistics."""
+    y = model.graph.output[0].name
+    shape = [-1] + [d.dim_value for d in
+                    model.graph.output[0].type.tensor_type.shape.dim[1:]]
+    wrapper = {"import": "model.onnx",
+               "labels": [{"name": "target", "shape": shape, "dtype": "f32"}],
+               "loss": {"op": "mean_squared_error", "predictions": y,
+                        "labels": "target"},
+               "optimizer": {"op": "sgd", "learning_rate": 1e-30}}
+    with open(os.path.join(work, "train.json"), "w") as f:
+        json.dump(wrapper, f)
+    x = next(iter(data.values()))
+    np.savez(os.path.join(work, "train.npz"), **data,
+             target=np.zeros([len(x)] + shape[1:], np.float32))
+    for argv in ([args.modelc, "train.json", "-o", "trainer"],
+                 ["./trainer", "train", "--data", "train.npz", "--steps", "1",
+                  "--batch-size", str(len(x)), "--no-shuffle",
+                  "--checkpoint", "c.npz"]):
+        run = subprocess.run(argv, cwd=work, capture_output=True, text=True)
+        if run.returncode != 0:
+            return "train: " + run.stderr.strip().splitlines()[-1]
+    state = np.load(os.path.join(work, "c.npz"))
+    for role, want in stats.items():
+        key = [k for k in state.files if k.endswith("/" + role)][0]
+        if not np.allclose(state[key], want, rtol=RTOL, atol=ATOL):
+            return "%s: %.3g times the tolerance" % (
+                role, np.max(np.abs(state[key] - want) /
+                             (ATOL + RTOL * np.abs(want))))
+    return None
+
+
 def compile_and_compare(args, name, path):
     work = os.path.join(args.workdir, name)
     shutil.rmtree(work, ignore_errors=True)
@@ -113,7 +178,7 @@ def compile_and_compare(args, name, path):
     model = onnx.load(os.path.join(path, "model.onnx"))
     folder = os.path.join(path, "test_data_set_0")
     data = prepare(model, read_pbs(folder, "input"))
-    expected = read_pbs(folder, "output")
+    expected, stats = split_running_stats(model, read_pbs(folder, "output"))
     onnx.save(model, os.path.join(work, "model.onnx"))
     compiled = subprocess.run(
         [args.modelc, "model.onnx", "-o", "exe"], cwd=work,
@@ -142,6 +207,10 @@ def compile_and_compare(args, name, path):
         if not np.allclose(y, want, rtol=RTOL, atol=ATOL):
             err = np.max(np.abs(y - want) / (ATOL + RTOL * np.abs(want)))
             return "output '%s': %.3g times the tolerance" % (info.name, err)
+    if stats:
+        failure = train_one_step(args, work, model, data, stats)
+        if failure:
+            return failure
     shutil.rmtree(work, ignore_errors=True)
     return None
 
