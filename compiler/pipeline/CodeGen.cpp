@@ -180,7 +180,10 @@ modelc::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   }
 
   // Imported initial state; the runtime's weak reference is null without.
-  std::vector<float> values = collectInitialValues(module);
+  FailureOr<std::vector<float>> collected = collectInitialValues(module, error);
+  if (failed(collected))
+    return nullptr;
+  const std::vector<float> &values = *collected;
   if (!values.empty()) {
     llvm::Constant *data = llvm::ConstantDataArray::get(
         context, llvm::ArrayRef<float>(values.data(), values.size()));

@@ -90,23 +90,37 @@ void forEachInitialValue(ArrayAttr layout,
 
 } // namespace
 
-std::vector<float> modelc::collectInitialValues(ModuleOp module) {
+FailureOr<std::vector<float>> modelc::collectInitialValues(ModuleOp module,
+                                                           std::string &error) {
   std::vector<float> blob;
   auto layout = module->getAttrOfType<ArrayAttr>("nn.state_layout");
   if (!layout)
     return blob;
+  bool ok = true;
   forEachInitialValue(layout, [&](ElementsAttr value, int64_t offset) {
     blob.resize(offset + value.getNumElements());
     float *out = blob.data() + offset;
     if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
-      std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-      if (data)
+      if (std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef()) {
         llvm::copy(*data, out);
-      return;
+        return;
+      }
+    } else if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+      if (dense.getElementType().isF32()) {
+        for (float v : dense.getValues<float>())
+          *out++ = v;
+        return;
+      }
     }
-    for (float v : cast<DenseElementsAttr>(value).getValues<float>())
-      *out++ = v;
+    // An elided resource (--mlir-elide-resource-strings-if-larger) or
+    // another kind of elements: the values are not in the module.
+    ok = false;
   });
+  if (!ok) {
+    error = "the module's imported initial values are not all present as "
+            "f32 data (was the .mlir printed with elided resources?)";
+    return failure();
+  }
   return blob;
 }
 

@@ -110,9 +110,12 @@ void setType(onnx::ValueInfoProto *info, RankedTensorType type) {
 }
 
 std::string GraphWriter::fresh(StringRef base) {
-  std::string name = base.empty() ? "t" : base.str();
-  int &count = used[name];
-  return count++ ? name + "_" + std::to_string(count - 1) : name;
+  std::string stem = base.empty() ? "t" : base.str(), name = stem;
+  // "dense_1" may be a layer's own name as well as the second "dense".
+  for (int k = 1; used.count(name); ++k)
+    name = stem + "_" + std::to_string(k);
+  used[name] = 1;
+  return name;
 }
 
 std::string GraphWriter::nameOf(Value v) {
@@ -396,6 +399,8 @@ std::optional<std::string> GraphWriter::run(func::FuncOp forward) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
     if (!type)
       continue; // the training flag: inference is the graph
+    if (!name)
+      return std::string("an input without nn.name");
     names[arg] = name.str();
     used[name.str()] = 1;
     onnx::ValueInfoProto *info = graph.add_input();
@@ -404,9 +409,12 @@ std::optional<std::string> GraphWriter::run(func::FuncOp forward) {
   }
   // The graph's outputs are Identity nodes named after them: no other value
   // may take those names.
-  for (unsigned k = 0; k < forward.getNumResults(); ++k)
-    if (auto name = forward.getResultAttrOfType<StringAttr>(k, "nn.name"))
-      used[name.str()] = 1;
+  for (unsigned k = 0; k < forward.getNumResults(); ++k) {
+    auto name = forward.getResultAttrOfType<StringAttr>(k, "nn.name");
+    if (!name)
+      return std::string("an output without nn.name");
+    used[name.str()] = 1;
+  }
   try {
     for (Operation &op : forward.getBody().front()) {
       if (auto ret = dyn_cast<func::ReturnOp>(op)) {

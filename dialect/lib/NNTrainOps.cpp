@@ -38,6 +38,10 @@ LogicalResult Conv2DGradKernelOp::verify() {
                           shapeOf(getGradOutput()));
 }
 
+LogicalResult SoftmaxGradOp::verify() {
+  return expectRank(*this, "output", getOutput(), 2);
+}
+
 LogicalResult ActivationGradOp::verify() {
   bool leaky = getKind() == ActivationKind::leaky_relu;
   if (leaky != static_cast<bool>(getAlphaAttr()))

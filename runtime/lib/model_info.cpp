@@ -266,6 +266,41 @@ std::vector<MetricSpec> parseMetrics(const json &List, LossKind Loss,
 
 } // namespace
 
+/// The "onnx" section of the model info (what `export` needs).
+static OnnxExport parseOnnxExport(const json &O, const ModelInfo &M) {
+  OnnxExport X;
+  if (O.contains("unsupported")) {
+    X.Unsupported = str(O, "unsupported", "onnx");
+    return X;
+  }
+  X.GraphBytes = integer(O, "graph_bytes", "onnx");
+  if (X.GraphBytes < 0)
+    invalid("onnx: negative graph_bytes");
+  if (O.contains("state") && O.at("state").is_array())
+    for (const json &U : O.at("state")) {
+      OnnxExport::StateUse Use;
+      Use.Name = str(U, "name", "onnx state");
+      std::string Var = str(U, "variable", "onnx state");
+      const StateVar *V = M.findState(Var);
+      if (!V)
+        invalid("onnx state '" + Use.Name + "': unknown variable '" + Var +
+                "'");
+      Use.Var = V - M.State.data();
+      Use.Perm = shape(U, "onnx state '" + Use.Name + "'", "perm");
+      bool Ok = Use.Perm.empty() || Use.Perm.size() == V->Shape.size();
+      std::vector<bool> Seen(Use.Perm.size(), false);
+      for (int64_t P : Use.Perm) {
+        Ok &= P >= 0 && P < (int64_t)Use.Perm.size() && !Seen[P];
+        if (Ok)
+          Seen[P] = true;
+      }
+      if (!Ok)
+        invalid("onnx state '" + Use.Name + "': bad permutation");
+      X.State.push_back(std::move(Use));
+    }
+  return X;
+}
+
 ModelInfo parseModelInfo(const char *Text) {
   json Root = json::parse(Text, nullptr, /*allow_exceptions=*/false);
   if (Root.is_discarded() || !Root.is_object())
@@ -398,34 +433,15 @@ ModelInfo parseModelInfo(const char *Text) {
       M.State.push_back(std::move(V));
     }
 
+    // The ONNX form only matters to `export`: a fault in it disables
+    // export, not the executable.
     if (Root.contains("onnx")) {
-      const json &O = Root.at("onnx");
-      if (O.contains("unsupported"))
-        M.Onnx.Unsupported = str(O, "unsupported", "onnx");
-      else
-        M.Onnx.GraphBytes = integer(O, "graph_bytes", "onnx");
-      if (O.contains("state") && O.at("state").is_array())
-        for (const json &U : O.at("state")) {
-          OnnxExport::StateUse Use;
-          Use.Name = str(U, "name", "onnx state");
-          std::string Var = str(U, "variable", "onnx state");
-          const StateVar *V = M.findState(Var);
-          if (!V)
-            invalid("onnx state '" + Use.Name + "': unknown variable '" + Var +
-                    "'");
-          Use.Var = V - M.State.data();
-          Use.Perm = shape(U, "onnx state '" + Use.Name + "'", "perm");
-          bool Ok = Use.Perm.empty() || Use.Perm.size() == V->Shape.size();
-          std::vector<bool> Seen(Use.Perm.size(), false);
-          for (int64_t P : Use.Perm) {
-            Ok &= P >= 0 && P < (int64_t)Use.Perm.size() && !Seen[P];
-            if (Ok)
-              Seen[P] = true;
-          }
-          if (!Ok)
-            invalid("onnx state '" + Use.Name + "': bad permutation");
-          M.Onnx.State.push_back(std::move(Use));
-        }
+      try {
+        M.Onnx = parseOnnxExport(Root.at("onnx"), M);
+      } catch (const Error &E) {
+        M.Onnx = OnnxExport();
+        M.Onnx.Unsupported = E.what();
+      }
     }
 
     for (const auto &[Name, E] : field(Root, "entries", "model").items()) {

@@ -35,3 +35,16 @@ module @axis2 {
     return %y : tensor<?x3x4x4xf32>
   }
 }
+
+// -----
+
+// An input without a name (hand-written IR) has no ONNX form: the reason,
+// not a crash.
+// CHECK-LABEL: module @unnamed
+// CHECK-SAME: nn.onnx_unsupported = "an input without nn.name"
+module @unnamed {
+  func.func @forward(%x: tensor<?x4xf32>, %t: i1 {nn.name = "training"}) -> (tensor<?x4xf32> {nn.name = "out"}) {
+    %y = nn.relu %x : tensor<?x4xf32>
+    return %y : tensor<?x4xf32>
+  }
+}

@@ -261,6 +261,12 @@ void Importer::define(const std::string &name, const std::string &holder,
   v.holder = holder;
   v.layout = layout;
   v.shape = inferredShape(name);
+  if (layout != Layout::Onnx && layout != Layout::FlatChannelsLast &&
+      v.shape.size() != 4)
+    fail("ONNX infers shape " + showDims(v.shape) + " for '" + name +
+         "'; expected a 4-D NCHW tensor");
+  if (v.shape.empty())
+    fail("'" + name + "' has rank 0; modelc's values keep a batch dimension");
   valuesByName[name] = v;
 }
 
@@ -535,6 +541,16 @@ void Importer::declareOutputs(const onnx::GraphProto &graph) {
 ParsedModel Importer::run(onnx::ModelProto &model) {
   readOpsets(model);
   try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception &e) {
+    std::string what = e.what();
+    throw ImportError{"not a valid ONNX model (ONNX's checker: " +
+                      what.substr(0, what.find('\n')) + ")"};
+  }
+  // The shapes modelc uses are ONNX's own inference, not what the file
+  // claims for intermediate values.
+  model.mutable_graph()->clear_value_info();
+  try {
     onnx::shape_inference::InferShapes(model);
   } catch (const std::exception &e) {
     throw ImportError{std::string("ONNX shape inference failed: ") + e.what()};
@@ -579,11 +595,15 @@ std::optional<ParsedModel> modelc::importOnnxModel(const std::string &file,
                                                    const std::string &bytes,
                                                    std::string &error) {
   onnx::ModelProto model;
+  if (bytes.size() > (size_t)std::numeric_limits<int>::max()) {
+    error = file + ": larger than 2 GiB, which ONNX's protobuf cannot hold "
+                   "in one file";
+    return std::nullopt;
+  }
   google::protobuf::io::CodedInputStream stream(
       reinterpret_cast<const uint8_t *>(bytes.data()), (int)bytes.size());
   stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
-  if (bytes.size() > (size_t)std::numeric_limits<int>::max() ||
-      !model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
+  if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
     error = file + ": not a valid ONNX model (the protobuf does not parse; "
                    "truncated or not an .onnx file)";
     return std::nullopt;

@@ -3,10 +3,8 @@
 //
 // The importer walks the graph in order (ONNX graphs are topologically
 // sorted) and emits modelc layers. Each ONNX value is held by a modelc
-// layer or input in one of three layouts: ONNX's own, channels-last (a 4-D
-// NCHW value stored NHWC, as convolutions and pools produce it) or squeezed
-// (an [N, C, 1, 1] value stored [N, C], as global pools produce it).
-// Transposes are added only where a value crosses from one to the other.
+// layer or input in one of the forms of `Layout`; transposes are added
+// only where a value crosses from one to another.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MODELC_FRONTEND_ONNX_IMPORTER_H
@@ -97,11 +95,15 @@ private:
     return constants.count(name) != 0;
   }
   const Constant &constant(const std::string &name, const char *what) const;
+  /// A constant's only value, or its integers (checked).
+  double scalar(const std::string &name, const char *what) const;
+  std::vector<int64_t> integers(const std::string &name,
+                                const char *what) const;
   /// The optional input `k` of the current node ("" when absent).
   std::string input(const onnx::NodeProto &node, int k) const;
   /// Output `k` must be the only one in use (`what` names the others).
   void requireSingleOutput(const onnx::NodeProto &node, const char *what);
-  /// The spatial output size ONNX infers for `name` (dims 2.. of NCHW).
+  /// The shape ONNX infers for `name` (dimension 0 made the batch, -1).
   const std::vector<int64_t> &inferredShape(const std::string &name) const;
 
   /// A modelc layer for the current node; returns its JSON for attributes.

@@ -8,8 +8,10 @@
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 using namespace modelc;
 using namespace modelc::onnx_import;
@@ -36,7 +38,39 @@ std::vector<int64_t> withoutLeadingOnes(std::vector<int64_t> dims) {
   return dims;
 }
 
+bool isPermutation(const std::vector<int64_t> &perm, size_t rank) {
+  if (perm.size() != rank)
+    return false;
+  std::vector<bool> seen(rank, false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= (int64_t)rank || seen[p])
+      return false;
+    seen[p] = true;
+  }
+  return true;
+}
+
 } // namespace
+
+double Importer::scalar(const std::string &name, const char *what) const {
+  const Constant &c = constant(name, what);
+  if (c.data.size() != 1)
+    fail(std::string(what) + " '" + name + "' must hold one value, has " +
+         std::to_string(c.data.size()));
+  return c.data[0];
+}
+
+std::vector<int64_t> Importer::integers(const std::string &name,
+                                        const char *what) const {
+  const Constant &c = constant(name, what);
+  std::vector<int64_t> out;
+  for (double d : c.data) {
+    if (c.isFloat || !(std::fabs(d) < 9.0e15))
+      fail(std::string(what) + " '" + name + "' must hold integers");
+    out.push_back((int64_t)d);
+  }
+  return out;
+}
 
 std::string Importer::hintFor(const onnx::NodeProto &node,
                               int weightInput) const {
@@ -58,6 +92,23 @@ void Importer::convert(const onnx::NodeProto &node) {
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     fail("operator domain '" + node.domain() + "' is not supported");
   const std::string &op = node.op_type();
+  // Malformed nodes get an error, not an out-of-range read.
+  static const std::map<std::string, int> minInputs = {
+      {"Conv", 2},   {"BatchNormalization", 5},
+      {"Gemm", 2},   {"MatMul", 2},
+      {"Add", 2},    {"Sub", 2},
+      {"Gather", 2}, {"Constant", 0},
+      {"Concat", 1}};
+  auto required = minInputs.find(op);
+  int need = required == minInputs.end() ? 1 : required->second;
+  if (node.input_size() < need)
+    fail("needs at least " + std::to_string(need) + " inputs, has " +
+         std::to_string(node.input_size()));
+  for (int k = 0; k < std::min(node.input_size(), need); ++k)
+    if (node.input(k).empty() && !(op == "Reshape" && k == 1))
+      fail("input " + std::to_string(k) + " is missing");
+  if (node.output_size() < 1 || node.output(0).empty())
+    fail("has no output");
   if (op == "Conv")
     return convertConv(node);
   if (op == "BatchNormalization")
@@ -124,6 +175,9 @@ Importer::Window Importer::window(const onnx::NodeProto &node,
   w.in = x.shape;
   w.size = size;
   const std::vector<int64_t> &out = inferredShape(node.output(0));
+  if (out.size() != x.shape.size())
+    fail("ONNX infers output shape " + showDims(out) + " for input " +
+         showDims(x.shape));
   w.out.assign(out.begin() + 2, out.end());
   if (w.oneD) {
     // [N, C, L] as [N, C, 1, L]: a window of height 1.
@@ -297,9 +351,9 @@ void Importer::convertClip(const onnx::NodeProto &node) {
     hi = (float)attrFloat(node, "max", hi);
   } else {
     if (!input(node, 1).empty())
-      lo = (float)constant(input(node, 1), "min").data.at(0);
+      lo = (float)scalar(input(node, 1), "min");
     if (!input(node, 2).empty())
-      hi = (float)constant(input(node, 2), "max").data.at(0);
+      hi = (float)scalar(input(node, 2), "max");
   }
   const Value &x = value(node.input(0));
   std::string kind;
@@ -398,9 +452,7 @@ void Importer::convertReshape(const onnx::NodeProto &node) {
   const Value &x = value(node.input(0));
   std::vector<int64_t> target;
   if (node.input_size() > 1) {
-    const Constant &t = constant(input(node, 1), "shape");
-    for (double d : t.data)
-      target.push_back((int64_t)d);
+    target = integers(input(node, 1), "shape");
   } else {
     target = attrInts(node, "shape", {});
   }
@@ -489,9 +541,9 @@ void Importer::convertTranspose(const onnx::NodeProto &node) {
     for (int64_t k = (int64_t)c.dims.size() - 1; k >= 0; --k)
       reversed.push_back(k);
     std::vector<int64_t> perm = attrInts(node, "perm", reversed);
-    if (perm.size() != c.dims.size())
-      fail("perm " + showDims(perm) + " for a constant of shape " +
-           showDims(c.dims));
+    if (!isPermutation(perm, c.dims.size()))
+      fail("perm " + showDims(perm) + " is not a permutation of the " +
+           std::to_string(c.dims.size()) + " dimensions of its input");
     constants[node.output(0)] = transposed(c, perm);
     constantSource[node.output(0)] = node.input(0);
     return;
@@ -502,7 +554,10 @@ void Importer::convertTranspose(const onnx::NodeProto &node) {
   for (int64_t k = rank - 1; k >= 0; --k)
     reversed.push_back(k);
   std::vector<int64_t> perm = attrInts(node, "perm", reversed);
-  if ((int64_t)perm.size() != rank || perm[0] != 0)
+  if (!isPermutation(perm, rank))
+    fail("perm " + showDims(perm) + " is not a permutation of the " +
+         std::to_string(rank) + " dimensions of " + showDims(x.shape));
+  if (perm[0] != 0)
     fail("perm " + showDims(perm) + " for input " + showDims(x.shape) +
          " moves the batch dimension; modelc keeps it first");
   Value in = x;
@@ -601,7 +656,7 @@ void Importer::addDense(const onnx::NodeProto &node, std::vector<float> kernel,
   if (x.shape.size() != 2 && x.layout != Layout::Squeezed)
     fail("input has shape " + showDims(x.shape) +
          "; modelc's dense layers take [N, K] (flatten first)");
-  int64_t features = x.layout == Layout::Squeezed ? x.shape[1] : x.shape[1];
+  int64_t features = x.shape[1];
   if (features != k)
     fail("the weight has " + std::to_string(k) + " rows, the input " +
          showDims(x.shape) + " has " + std::to_string(features) + " features");
@@ -661,7 +716,7 @@ void Importer::convertGemm(const onnx::NodeProto &node) {
   std::vector<int64_t> dims = withoutLeadingOnes(c.dims);
   std::vector<float> bias(m);
   if (dims.empty() || dims == std::vector<int64_t>{1})
-    std::fill(bias.begin(), bias.end(), beta * (float)c.data.at(0));
+    std::fill(bias.begin(), bias.end(), beta * (float)scalar(cName, "C"));
   else if (dims == std::vector<int64_t>{m})
     for (int64_t j = 0; j < m; ++j)
       bias[j] = beta * (float)c.data[j];
@@ -677,7 +732,7 @@ void Importer::convertDropout(const onnx::NodeProto &node) {
   if (opset < 12)
     ratio = (float)attrFloat(node, "ratio", 0.5f);
   else if (!input(node, 1).empty())
-    ratio = (float)constant(input(node, 1), "ratio").data.at(0);
+    ratio = (float)scalar(input(node, 1), "ratio");
   if (!(ratio >= 0 && ratio < 1))
     fail("ratio " + std::to_string(ratio) + " must be in [0, 1)");
   Value in = value(node.input(0));
@@ -766,8 +821,7 @@ void Importer::convertSqueeze(const onnx::NodeProto &node) {
   if (opset < 13) {
     axes = attrInts(node, "axes", {});
   } else if (!input(node, 1).empty()) {
-    for (double a : constant(input(node, 1), "axes").data)
-      axes.push_back((int64_t)a);
+    axes = integers(input(node, 1), "axes");
   }
   const Value &x = value(node.input(0));
   const std::vector<int64_t> &out = inferredShape(node.output(0));

@@ -51,3 +51,14 @@ save("weights_as_input", [helper.make_node("Conv", ["x", "w"], ["y"],
                                            name="conv")],
      [f32("x", [None, 3, 8, 8]), f32("w", [4, 3, 3, 3])],
      [f32("y", [None, 4, 6, 6])])
+
+# Malformed nodes: a Relu with no input, a Transpose whose perm repeats an
+# axis, a Clip bound that is not one value. Each is an error, not a crash.
+save("no_input", [helper.make_node("Relu", [], ["y"], name="act")],
+     [f32("x", [None, 5])], [f32("y", [None, 5])])
+save("bad_perm", [helper.make_node("Transpose", ["x"], ["y"], name="swap",
+                                   perm=[0, 1, 1])],
+     [f32("x", [None, 5, 4])], [f32("y", [None, 5, 4])])
+bounds = numpy_helper.from_array(np.zeros(2, np.float32), "lo")
+save("clip_bounds", [helper.make_node("Clip", ["x", "lo"], ["y"], name="clip")],
+     [f32("x", [None, 5])], [f32("y", [None, 5])], [bounds])

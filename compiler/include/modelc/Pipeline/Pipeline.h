@@ -81,8 +81,10 @@ mlir::FailureOr<std::string> buildModelInfo(mlir::ModuleOp module);
 /// The values of the variables initialized by imported values
 /// (`init = {kind = "values", value = ...}`), one after another in the state
 /// layout's order: the `modelc_initial_values` the model info's offsets
-/// point into. Empty when no variable has any.
-std::vector<float> collectInitialValues(mlir::ModuleOp module);
+/// point into. Empty when no variable has any; a failure (with `error`)
+/// when some value is not present as f32 data.
+mlir::FailureOr<std::vector<float>>
+collectInitialValues(mlir::ModuleOp module, std::string &error);
 
 /// LLVM dialect -> LLVM IR with the runtime ABI (entry wrappers, the
 /// model-info string and the imported initial values) added.

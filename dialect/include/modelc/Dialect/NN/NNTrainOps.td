@@ -140,6 +140,7 @@ def NN_SoftmaxGradOp : NN_Op<"softmax_grad", [Pure,
   let assemblyFormat = [{
     $output `,` $grad_output attr-dict `:` type($output)
   }];
+  let hasVerifier = 1;
 }
 
 def NN_ActivationGradOp : NN_Op<"activation_grad", [Pure,
