@@ -4,6 +4,8 @@ json/dsl: every model file of the examples and the tests (including the
 split-file sections of .test files); npz: data and checkpoints of the
 runtime's test model, stored and compressed; model-info: what modelc emits
 for the example models; csv: the CSV files of the runtime's tests;
+onnx: the small models of ONNX's node tests (Debian's libonnx-testdata,
+weights fed as inputs made initializers is not needed: any graph will do).
 library: none (tests/fuzz/library holds its inputs).
 """
 import glob
@@ -69,6 +71,13 @@ csv_dir = os.path.join(out, "csv")
 os.makedirs(csv_dir, exist_ok=True)
 subprocess.run([sys.executable, f"{root}/tests/runtime/Inputs/make_csv.py", data, csv_dir],
                check=True)
+
+# onnx: every node-test model of up to 4 KiB (the importer's operators and
+# the others, which it must refuse cleanly).
+for path in glob.glob("/usr/share/libonnx-testdata/data/*/*/model.onnx"):
+    if os.path.getsize(path) <= 4096:
+        with open(path, "rb") as f:
+            put("onnx", path.split("/")[-2] + ".onnx", f.read())
 
 # library: call sequences start from the regression inputs in tests/fuzz.
 os.makedirs(os.path.join(out, "library"), exist_ok=True)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes modelc's readers with libFuzzer (sanitized build in build-san/).
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
-# SECONDS per target (default 60); TARGETs among json dsl npz model-info csv library
+# SECONDS per target (default 60); TARGETs among json dsl onnx npz model-info csv library
 # (default all). Seeds come from the examples and the tests; each target's
 # growing corpus stays in build-san/fuzz/corpus/TARGET, crashing inputs in
 # build-san/fuzz/crashes/ (copy them to tests/fuzz/TARGET/ once fixed: the
@@ -12,9 +12,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(json dsl npz model-info csv library)
+[ ${#targets[@]} -eq 0 ] && targets=(json dsl onnx npz model-info csv library)
 case "$seconds" in '' | *[!0-9]*)
-  echo "usage: fuzz.sh [SECONDS] [json|dsl|npz|model-info|csv|library ...]" >&2
+  echo "usage: fuzz.sh [SECONDS] [json|dsl|onnx|npz|model-info|csv|library ...]" >&2
   exit 2
   ;;
 esac

@@ -15,11 +15,17 @@
 #include <google/protobuf/io/coded_stream.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+
+#include <csignal>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace modelc;
 using namespace modelc::onnx_import;
@@ -538,6 +544,70 @@ void Importer::declareOutputs(const onnx::GraphProto &graph) {
   doc["outputs"] = outputs;
 }
 
+/// ONNX's shape inference, in a child process: libonnx 1.12's inference
+/// crashes on some malformed models that pass its checker (found by
+/// fuzz/onnx_fuzzer.cpp), and a crash must become an error here. The child
+/// sends back the model with the inferred shapes, or the error message.
+static void inferShapesIsolated(onnx::ModelProto &model) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    throw ImportError{"cannot run ONNX shape inference (pipe failed)"};
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    throw ImportError{"cannot run ONNX shape inference (fork failed)"};
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    // A crash here is reported by the parent: no crash handler's stack
+    // dump, no libonnx output.
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT})
+      std::signal(sig, SIG_DFL);
+    int devNull = open("/dev/null", O_WRONLY);
+    if (devNull >= 0)
+      dup2(devNull, 2);
+    std::string out;
+    try {
+      onnx::shape_inference::InferShapes(model);
+      out = "M" + model.SerializeAsString();
+    } catch (const std::exception &e) {
+      out = std::string("E") + e.what();
+    }
+    for (size_t done = 0; done < out.size();) {
+      ssize_t n = write(fds[1], out.data() + done, out.size() - done);
+      if (n <= 0)
+        _exit(1);
+      done += n;
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string in;
+  char buffer[1 << 16];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) != 0;) {
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      break;
+    in.append(buffer, n);
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || in.empty())
+    throw ImportError{
+        "ONNX's shape inference failed on this model (libonnx "
+        "stopped with " +
+        std::string(WIFSIGNALED(status) ? "a signal" : "an error") +
+        "); the model is malformed"};
+  if (in[0] == 'E')
+    throw ImportError{"ONNX shape inference failed: " + in.substr(1)};
+  if (!model.ParseFromString(in.substr(1)))
+    throw ImportError{"ONNX shape inference returned an unreadable model"};
+}
+
 ParsedModel Importer::run(onnx::ModelProto &model) {
   readOpsets(model);
   try {
@@ -550,11 +620,7 @@ ParsedModel Importer::run(onnx::ModelProto &model) {
   // The shapes modelc uses are ONNX's own inference, not what the file
   // claims for intermediate values.
   model.mutable_graph()->clear_value_info();
-  try {
-    onnx::shape_inference::InferShapes(model);
-  } catch (const std::exception &e) {
-    throw ImportError{std::string("ONNX shape inference failed: ") + e.what()};
-  }
+  inferShapesIsolated(model);
   const onnx::GraphProto &graph = model.graph();
   std::string modelName = sanitize(graph.name());
   for (char &c : modelName)

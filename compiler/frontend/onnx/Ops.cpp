@@ -23,10 +23,12 @@ std::vector<float> toFloats(const Constant &c) {
   return std::vector<float>(c.data.begin(), c.data.end());
 }
 
+/// The product of dims[from..], or -1 when it does not fit in 64 bits.
 int64_t product(const std::vector<int64_t> &dims, size_t from = 0) {
   int64_t n = 1;
   for (size_t k = from; k < dims.size(); ++k)
-    n *= dims[k];
+    if (dims[k] < 0 || __builtin_mul_overflow(n, dims[k], &n))
+      return -1;
   return n;
 }
 
@@ -482,11 +484,14 @@ void Importer::convertReshape(const onnx::NodeProto &node) {
       shape.push_back(-1);
       continue;
     }
-    if (d <= 0)
+    if (d <= 0 || d > kMaxSize)
       fail("target " + showDims(target) + " has a size " + std::to_string(d));
-    known *= d;
+    if (__builtin_mul_overflow(known, d, &known))
+      fail("target " + showDims(target) + " has more than 2^63 elements");
     shape.push_back(d);
   }
+  if (perExample < 0)
+    fail("input " + showDims(in) + " has more than 2^63 elements per example");
   if (keepsBatch && inferAt >= 0) {
     if (perExample % known)
       keepsBatch = false;
