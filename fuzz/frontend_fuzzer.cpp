@@ -8,14 +8,10 @@
 //   same normalized document and fingerprint.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Dialect/NN/NNDialect.h"
+#include "nn_ir.h"
+
 #include "modelc/Frontend/IRGen.h"
 #include "modelc/Frontend/Model.h"
-
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -45,16 +41,6 @@ std::optional<Model> analyze(const std::string &text, bool dsl,
   return analyzeModel(*parsed, diag);
 }
 
-mlir::MLIRContext &context() {
-  static mlir::MLIRContext *ctx = [] {
-    auto *c = new mlir::MLIRContext();
-    c->loadDialect<mlir::nn::NNDialect, mlir::func::FuncDialect>();
-    c->allowUnregisteredDialects(false);
-    return c;
-  }();
-  return *ctx;
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -67,13 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
 
-  std::string verifyErrors;
-  mlir::ScopedDiagnosticHandler handler(&context(), [&](mlir::Diagnostic &d) {
-    verifyErrors += d.str() + "\n";
-    return mlir::success();
-  });
-  mlir::OwningOpRef<mlir::ModuleOp> module = buildNNModule(context(), *model);
-  if (!module || failed(mlir::verify(*module)))
+  std::string verifyErrors = fuzz::nnIRErrors(*model);
+  if (!verifyErrors.empty())
     failure("an analyzed model built nn IR that does not verify",
             verifyErrors + "model:\n" + printJsonModel(*model));
 

@@ -6,15 +6,11 @@
 // verifies, or that the analysis rejects with a message.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Dialect/NN/NNDialect.h"
+#include "nn_ir.h"
+
 #include "modelc/Frontend/IRGen.h"
 #include "modelc/Frontend/Model.h"
 #include "modelc/Frontend/OnnxImport.h"
-
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,15 +22,6 @@ namespace {
 [[noreturn]] void failure(const char *what, const std::string &detail) {
   std::fprintf(stderr, "onnx_fuzzer: %s\n%s\n", what, detail.c_str());
   std::abort();
-}
-
-mlir::MLIRContext &context() {
-  static mlir::MLIRContext *ctx = [] {
-    auto *c = new mlir::MLIRContext();
-    c->loadDialect<mlir::nn::NNDialect, mlir::func::FuncDialect>();
-    return c;
-  }();
-  return *ctx;
 }
 
 } // namespace
@@ -57,13 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
               dumpJson(parsed->doc));
     return 0;
   }
-  std::string verifyErrors;
-  mlir::ScopedDiagnosticHandler handler(&context(), [&](mlir::Diagnostic &d) {
-    verifyErrors += d.str() + "\n";
-    return mlir::success();
-  });
-  mlir::OwningOpRef<mlir::ModuleOp> module = buildNNModule(context(), *model);
-  if (!module || failed(mlir::verify(*module)))
+  std::string verifyErrors = fuzz::nnIRErrors(*model);
+  if (!verifyErrors.empty())
     failure("an imported model built nn IR that does not verify",
             verifyErrors + "model:\n" + printJsonModel(*model));
   return 0;
