@@ -105,6 +105,30 @@ std::string modelDTypeName(DType Type) {
   return dtypeName(Type, dtypeItemSize(Type));
 }
 
+void permuteElements(const uint8_t *In, const std::vector<int64_t> &Shape,
+                     const std::vector<int64_t> &Perm, size_t ItemSize,
+                     uint8_t *Out) {
+  size_t Rank = Shape.size();
+  int64_t N = checkedNumElements(Shape);
+  std::vector<int64_t> InStride(Rank, 1), OutShape(Rank), Index(Rank, 0);
+  for (size_t D = Rank; D-- > 1;)
+    InStride[D - 1] = InStride[D] * Shape[D];
+  for (size_t D = 0; D < Rank; ++D)
+    OutShape[D] = Shape[Perm[D]];
+  // Walk the output in order; `From` follows in the input.
+  int64_t From = 0;
+  for (int64_t K = 0; K < N; ++K) {
+    std::memcpy(Out + K * ItemSize, In + From * ItemSize, ItemSize);
+    for (size_t D = Rank; D-- > 0;) {
+      From += InStride[Perm[D]];
+      if (++Index[D] < OutShape[D])
+        break;
+      From -= InStride[Perm[D]] * OutShape[D];
+      Index[D] = 0;
+    }
+  }
+}
+
 int64_t checkedNumElements(const std::vector<int64_t> &Shape) {
   int64_t N = 1;
   for (int64_t D : Shape) {

@@ -58,41 +58,6 @@ void varintField(std::string &Out, int Field, uint64_t V) {
   varint(Out, V);
 }
 
-/// `Data` (row-major, `Shape`) transposed by `Perm`: output dimension i is
-/// input dimension Perm[i].
-std::vector<float> permute(const float *Data, const std::vector<int64_t> &Shape,
-                           const std::vector<int64_t> &Perm,
-                           std::vector<int64_t> &OutShape) {
-  size_t Rank = Shape.size();
-  int64_t N = 1;
-  for (int64_t D : Shape)
-    N *= D;
-  if (Perm.empty()) {
-    OutShape = Shape;
-    return std::vector<float>(Data, Data + N);
-  }
-  std::vector<int64_t> InStride(Rank, 1);
-  for (size_t D = Rank - 1; D > 0; --D)
-    InStride[D - 1] = InStride[D] * Shape[D];
-  OutShape.assign(Rank, 0);
-  for (size_t D = 0; D < Rank; ++D)
-    OutShape[D] = Shape[Perm[D]];
-  std::vector<float> Out(N);
-  std::vector<int64_t> Index(Rank, 0);
-  for (int64_t K = 0; K < N; ++K) {
-    int64_t From = 0;
-    for (size_t D = 0; D < Rank; ++D)
-      From += Index[D] * InStride[Perm[D]];
-    Out[K] = Data[From];
-    for (size_t D = Rank; D-- > 0;) {
-      if (++Index[D] < OutShape[D])
-        break;
-      Index[D] = 0;
-    }
-  }
-  return Out;
-}
-
 } // namespace
 
 int runExport(const CommandContext &Ctx, const Args &A) {
@@ -119,9 +84,16 @@ int runExport(const CommandContext &Ctx, const Args &A) {
   std::string Model(modelc_onnx_graph, M.Onnx.GraphBytes);
   for (const OnnxExport::StateUse &U : M.Onnx.State) {
     const StateVar &V = M.State[U.Var];
-    std::vector<int64_t> Dims;
-    std::vector<float> Data =
-        permute(S.arena() + V.Offset, V.Shape, U.Perm, Dims);
+    const float *Values = S.arena() + V.Offset;
+    std::vector<int64_t> Dims = V.Shape;
+    std::vector<float> Data(Values, Values + V.Size);
+    if (!U.Perm.empty()) {
+      for (size_t D = 0; D < Dims.size(); ++D)
+        Dims[D] = V.Shape[U.Perm[D]];
+      permuteElements(reinterpret_cast<const uint8_t *>(Values), V.Shape,
+                      U.Perm, sizeof(float),
+                      reinterpret_cast<uint8_t *>(Data.data()));
+    }
     // TensorProto: dims = 1, data_type = 2 (FLOAT = 1), name = 8,
     // raw_data = 9 (little-endian float32).
     std::string Tensor;

@@ -264,31 +264,17 @@ NpyHeader parseNpyHeader(const uint8_t *Bytes, size_t Size,
   return H;
 }
 
-/// `A` holds its elements in column-major order (NumPy's `fortran_order`);
-/// returns them in row-major order. One pass: the column-major index
-/// advances like an odometer whose first digit turns fastest.
+/// `A` holds its elements in column-major order (NumPy's `fortran_order`):
+/// they are the row-major elements of the reversed shape, transposed back.
 static Array toRowMajor(Array A) {
   const std::vector<int64_t> &Shape = A.shape();
-  size_t Rank = Shape.size(), Item = A.itemSize();
-  int64_t N = A.numElements();
-  if (Rank < 2 || N == 0)
+  if (Shape.size() < 2 || A.numElements() == 0)
     return A;
-  std::vector<int64_t> RowStride(Rank, 1);
-  for (size_t D = Rank - 1; D > 0; --D)
-    RowStride[D - 1] = RowStride[D] * Shape[D];
-  Array Out(A.dtype(), Shape, Item);
-  std::vector<int64_t> Index(Rank, 0);
-  int64_t To = 0;
-  for (int64_t From = 0; From < N; ++From) {
-    std::memcpy(Out.data() + To * Item, A.data() + From * Item, Item);
-    for (size_t D = 0; D < Rank; ++D) {
-      To += RowStride[D];
-      if (++Index[D] < Shape[D])
-        break;
-      To -= RowStride[D] * Shape[D];
-      Index[D] = 0;
-    }
-  }
+  std::vector<int64_t> Reversed(Shape.rbegin(), Shape.rend()), Perm;
+  for (size_t D = Shape.size(); D-- > 0;)
+    Perm.push_back(D);
+  Array Out(A.dtype(), Shape, A.itemSize());
+  permuteElements(A.data(), Reversed, Perm, A.itemSize(), Out.data());
   return Out;
 }
 

@@ -79,39 +79,30 @@ Constant onnx_import::readTensor(const onnx::TensorProto &t) {
                       "' keeps its data in an external file, which modelc "
                       "does not read; save the model with its data inside"};
   const std::string &raw = t.raw_data();
+  // Values come either as raw little-endian bytes or in the typed field of
+  // their type (bool and int32 share int32_data).
+  auto read = [&](auto rawElement, const auto &typed, bool isFloat) {
+    c.isFloat = isFloat;
+    if (!raw.empty())
+      appendRaw<decltype(rawElement)>(raw, c.data);
+    else
+      c.data.assign(typed.begin(), typed.end());
+  };
   switch (t.data_type()) {
   case onnx::TensorProto_DataType_FLOAT:
-    if (!raw.empty())
-      appendRaw<float>(raw, c.data);
-    else
-      c.data.assign(t.float_data().begin(), t.float_data().end());
+    read(float(), t.float_data(), true);
     break;
   case onnx::TensorProto_DataType_DOUBLE:
-    if (!raw.empty())
-      appendRaw<double>(raw, c.data);
-    else
-      c.data.assign(t.double_data().begin(), t.double_data().end());
+    read(double(), t.double_data(), true);
     break;
   case onnx::TensorProto_DataType_INT64:
-    c.isFloat = false;
-    if (!raw.empty())
-      appendRaw<int64_t>(raw, c.data);
-    else
-      c.data.assign(t.int64_data().begin(), t.int64_data().end());
+    read(int64_t(), t.int64_data(), false);
     break;
   case onnx::TensorProto_DataType_INT32:
-    c.isFloat = false;
-    if (!raw.empty())
-      appendRaw<int32_t>(raw, c.data);
-    else
-      c.data.assign(t.int32_data().begin(), t.int32_data().end());
+    read(int32_t(), t.int32_data(), false);
     break;
   case onnx::TensorProto_DataType_BOOL:
-    c.isFloat = false;
-    if (!raw.empty())
-      appendRaw<uint8_t>(raw, c.data);
-    else
-      c.data.assign(t.int32_data().begin(), t.int32_data().end());
+    read(uint8_t(), t.int32_data(), false);
     break;
   default:
     throw ImportError{"tensor '" + t.name() + "' has ONNX data type " +
@@ -262,10 +253,11 @@ json &Importer::addLayer(const std::string &op,
 }
 
 void Importer::define(const std::string &name, const std::string &holder,
-                      Layout layout) {
+                      Layout layout, std::vector<int64_t> chw) {
   Value v;
   v.holder = holder;
   v.layout = layout;
+  v.chw = std::move(chw);
   v.shape = inferredShape(name);
   if (layout != Layout::Onnx && layout != Layout::FlatChannelsLast &&
       v.shape.size() != 4)

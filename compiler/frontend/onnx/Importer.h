@@ -110,9 +110,13 @@ private:
   nlohmann::ordered_json &addLayer(const std::string &op,
                                    const std::vector<std::string> &inputs,
                                    const std::string &hint);
-  /// Records ONNX value `name` as held by `holder` in `layout`.
-  void define(const std::string &name, const std::string &holder,
-              Layout layout);
+  /// A layer `op` on the node's input that keeps its layout (element-wise).
+  nlohmann::ordered_json &elementwise(const onnx::NodeProto &node,
+                                      const std::string &op);
+  /// Records ONNX value `name` as held by `holder` in `layout` (with the
+  /// C, H, W a FlatChannelsLast value flattens).
+  void define(const std::string &name, const std::string &holder, Layout layout,
+              std::vector<int64_t> chw = {});
   /// `name` held in ONNX layout, or channels-last for a 4-D value.
   std::string inOnnxLayout(const std::string &name);
   std::string inChannelsLast(const std::string &name);

@@ -329,20 +329,23 @@ void Importer::convertBatchNorm(const onnx::NodeProto &node) {
   define(node.output(0), name, layout);
 }
 
+json &Importer::elementwise(const onnx::NodeProto &node,
+                            const std::string &op) {
+  Value in = value(node.input(0)); // a copy: define() adds to the map
+  json &layer = addLayer(op, {in.holder}, hintFor(node));
+  define(node.output(0), layer["name"], in.layout, in.chw);
+  return layer;
+}
+
 void Importer::convertActivation(const onnx::NodeProto &node) {
-  const Value &x = value(node.input(0));
   const std::string &op = node.op_type();
   std::string kind = op == "Relu"      ? "relu"
                      : op == "Sigmoid" ? "sigmoid"
                      : op == "Tanh"    ? "tanh"
                                        : "leaky_relu";
-  Value in = x; // the layout is kept: element-wise
-  json &layer = addLayer(kind, {in.holder}, hintFor(node));
+  json &layer = elementwise(node, kind);
   if (kind == "leaky_relu")
     layer["alpha"] = attrFloat(node, "alpha", 0.01f);
-  std::string name = layer["name"];
-  define(node.output(0), name, in.layout);
-  valuesByName[node.output(0)].chw = in.chw;
 }
 
 void Importer::convertClip(const onnx::NodeProto &node) {
@@ -357,7 +360,6 @@ void Importer::convertClip(const onnx::NodeProto &node) {
     if (!input(node, 2).empty())
       hi = (float)scalar(input(node, 2), "max");
   }
-  const Value &x = value(node.input(0));
   std::string kind;
   if (lo == 0 && hi == 6)
     kind = "relu6";
@@ -367,11 +369,7 @@ void Importer::convertClip(const onnx::NodeProto &node) {
     fail("Clip to [" + std::to_string(lo) + ", " + std::to_string(hi) +
          "] is not supported (modelc has Clip to [0, 6] as relu6 and to "
          "[0, inf] as relu)");
-  Value in = x;
-  json &layer = addLayer(kind, {in.holder}, hintFor(node));
-  std::string name = layer["name"];
-  define(node.output(0), name, in.layout);
-  valuesByName[node.output(0)].chw = in.chw;
+  elementwise(node, kind);
 }
 
 void Importer::convertPool(const onnx::NodeProto &node) {
@@ -428,8 +426,7 @@ void Importer::convertFlatten(const onnx::NodeProto &node) {
       (in.layout == Layout::Onnx && rank == 2)) {
     // Already [N, features] in storage.
     define(out, in.holder,
-           in.layout == Layout::Squeezed ? Layout::Onnx : in.layout);
-    valuesByName[out].chw = in.chw;
+           in.layout == Layout::Squeezed ? Layout::Onnx : in.layout, in.chw);
     return;
   }
   if (in.layout == Layout::ChannelsLast &&
@@ -437,8 +434,8 @@ void Importer::convertFlatten(const onnx::NodeProto &node) {
     // Keep (h, w, c) order; weights that read it are reordered instead.
     json &layer = addLayer("flatten", {in.holder}, hintFor(node));
     std::string name = layer["name"];
-    define(out, name, Layout::FlatChannelsLast);
-    valuesByName[out].chw = {in.shape[1], in.shape[2], in.shape[3]};
+    define(out, name, Layout::FlatChannelsLast,
+           {in.shape[1], in.shape[2], in.shape[3]});
     return;
   }
   // NHWC with H = W = 1 is in NCHW order already.
@@ -651,8 +648,7 @@ void Importer::convertAddSub(const onnx::NodeProto &node) {
   }
   json &layer = addLayer("add", inputs, hintFor(node));
   std::string name = layer["name"];
-  define(node.output(0), name, layout);
-  valuesByName[node.output(0)].chw = x.chw;
+  define(node.output(0), name, layout, x.chw);
 }
 
 void Importer::addDense(const onnx::NodeProto &node, std::vector<float> kernel,
@@ -745,11 +741,7 @@ void Importer::convertDropout(const onnx::NodeProto &node) {
     valuesByName[node.output(0)] = in;
     return;
   }
-  json &layer = addLayer("dropout", {in.holder}, hintFor(node));
-  layer["rate"] = shortestDouble(ratio);
-  std::string name = layer["name"];
-  define(node.output(0), name, in.layout);
-  valuesByName[node.output(0)].chw = in.chw;
+  elementwise(node, "dropout")["rate"] = shortestDouble(ratio);
 }
 
 void Importer::convertConcat(const onnx::NodeProto &node) {

@@ -30,6 +30,13 @@ std::string modelDTypeName(DType Type);
 /// Product of the dimensions, or -1 if negative dims or overflow.
 int64_t checkedNumElements(const std::vector<int64_t> &Shape);
 
+/// Transposes the row-major elements (`ItemSize` bytes each) of an array of
+/// shape `Shape`: output dimension i is input dimension Perm[i]. Used for
+/// Fortran-order .npy data and for ONNX's weight layouts.
+void permuteElements(const uint8_t *In, const std::vector<int64_t> &Shape,
+                     const std::vector<int64_t> &Perm, size_t ItemSize,
+                     uint8_t *Out);
+
 /// Throws Error("What: needs N GB, more than this machine's M GB of memory")
 /// before an allocation that could only end in an out-of-memory kill.
 void checkMemory(uint64_t Bytes, const std::string &What);
