@@ -67,18 +67,16 @@ int runExport(const CommandContext &Ctx, const Args &A) {
     return 0;
   }
   const ModelInfo &M = Ctx.Info;
-  bool Initial = !P.has("checkpoint") && M.forwardStateIsImported();
-  std::string Ckpt = Initial ? std::string() : P.required("checkpoint");
+  std::string Ckpt = forwardCheckpoint(M, P);
   std::string Out = P.required("output");
   if (M.Onnx.GraphBytes < 0 || !modelc_onnx_graph)
     throw Error("export: this model has no ONNX form" +
                 (M.Onnx.Unsupported.empty()
                      ? std::string(" (compiled from IR past the nn stage)")
                      : ": " + M.Onnx.Unsupported + " cannot be expressed"));
-  if (!Initial && sameFile(Out, Ckpt))
+  if (!Ckpt.empty() && sameFile(Out, Ckpt))
     throw Error("export: --output " + Out + " is the checkpoint");
-  State S = Initial ? initialState(M, M.Seed)
-                    : loadState(M, Ckpt, StateUse::Forward, M.Seed);
+  State S = loadForwardState(M, Ckpt);
   checkWritable(Out);
 
   std::string Model(modelc_onnx_graph, M.Onnx.GraphBytes);
@@ -114,7 +112,7 @@ int runExport(const CommandContext &Ctx, const Args &A) {
   });
   std::printf("wrote %s: ONNX opset 13, %zu initializers from %s\n",
               Out.c_str(), M.Onnx.State.size(),
-              Initial ? "the imported state" : Ckpt.c_str());
+              Ckpt.empty() ? "the imported state" : Ckpt.c_str());
   return 0;
 }
 

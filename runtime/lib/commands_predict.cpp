@@ -60,6 +60,17 @@ static Array probabilities(const ModelInfo &M, const Array &Logits) {
   return P;
 }
 
+std::string forwardCheckpoint(const ModelInfo &M, const ParsedArgs &P) {
+  if (!P.has("checkpoint") && M.forwardStateIsImported())
+    return "";
+  return P.required("checkpoint");
+}
+
+State loadForwardState(const ModelInfo &M, const std::string &Ckpt) {
+  return Ckpt.empty() ? initialState(M, M.Seed)
+                      : loadState(M, Ckpt, StateUse::Forward, M.Seed);
+}
+
 int runPredict(const CommandContext &Ctx, const Args &A) {
   ParsedArgs P("predict",
                {{"input", true},
@@ -75,10 +86,7 @@ int runPredict(const CommandContext &Ctx, const Args &A) {
     return 0;
   }
   const ModelInfo &M = Ctx.Info;
-  // An imported model's initial state is its trained state.
-  bool Initial = !P.has("checkpoint") && M.forwardStateIsImported();
-  std::string In = P.required("input"),
-              Ckpt = Initial ? std::string() : P.required("checkpoint"),
+  std::string In = P.required("input"), Ckpt = forwardCheckpoint(M, P),
               Out = P.required("output"), Mode = P.str("mode", "infer");
   if (Mode != "infer" && Mode != "train")
     throw UsageError("predict: --mode must be 'infer' or 'train', got '" +
@@ -94,12 +102,11 @@ int runPredict(const CommandContext &Ctx, const Args &A) {
         "predict: --probabilities needs a softmax or sigmoid cross-entropy "
         "loss; the model's loss is " +
         (M.LossName.empty() ? std::string("none") : M.LossName));
-  if (!Initial && sameFile(Out, Ckpt))
+  if (!Ckpt.empty() && sameFile(Out, Ckpt))
     throw Error("predict: --output " + Out +
                 " is the checkpoint; predict never writes the checkpoint");
 
-  State S = Initial ? initialState(M, M.Seed)
-                    : loadState(M, Ckpt, StateUse::Forward, M.Seed);
+  State S = loadForwardState(M, Ckpt);
   Dataset D = loadDataset(M, In, /*WithLabels=*/false);
   checkWritable(Out);
   int64_t N = D.NumExamples;

@@ -35,6 +35,15 @@ MetricSums evaluateDataset(const ModelInfo &M, const EntrySpec &Entry,
                            float *Arena, const Dataset &D, int64_t Batch,
                            bool Confusion = false);
 
+class ParsedArgs;
+struct State;
+/// predict's and export's --checkpoint, or "" when it is not given and the
+/// model's forward state all comes with it (an imported model's
+/// initializers): the initial state is then the trained one.
+std::string forwardCheckpoint(const ModelInfo &M, const ParsedArgs &P);
+/// The state at `Ckpt` for a forward pass, or the initial state for "".
+State loadForwardState(const ModelInfo &M, const std::string &Ckpt);
+
 /// Two files are the same if they have the same device and inode.
 bool sameFile(const std::string &A, const std::string &B);
 
