@@ -46,7 +46,6 @@ inline LogicalResult expectRank(Operation *op, StringRef what, Value v,
                            << ", got rank " << got;
 }
 
-/// Static sizes must agree; a dynamic size agrees with anything.
 /// `pads` ([top, bottom, left, right], each below the window's span, so no
 /// window reads only padding) is given exactly when the padding is explicit.
 inline LogicalResult verifyPads(Operation *op, bool isExplicit,
@@ -102,6 +101,7 @@ windowedOutputSize(OpT op, ArrayRef<int64_t> x, ArrayRef<int64_t> window,
   return out;
 }
 
+/// Static sizes must agree; a dynamic size agrees with anything.
 inline bool dimsAgree(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
 }

@@ -120,8 +120,9 @@ private:
   /// `name` held in ONNX layout, or channels-last for a 4-D value.
   std::string inOnnxLayout(const std::string &name);
   std::string inChannelsLast(const std::string &name);
-  /// Stores an imported tensor under the state variable's future name and
-  /// returns the initializer spec naming it.
+  /// Stores an imported tensor under `key` (the state variable's name when
+  /// the layer is made; a layer renamed after a graph output keeps its
+  /// key) and returns the initializer spec naming it.
   nlohmann::ordered_json values(const std::string &key,
                                 std::vector<int64_t> shape,
                                 std::vector<float> data);
