@@ -369,6 +369,9 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
   if (layer.attrs.contains("activation") &&
       layer.attrs["activation"] == "linear")
     layer.attrs.erase("activation");
+  // Likewise one group.
+  if (layer.attrs.contains("groups") && layer.attrs["groups"] == 1)
+    layer.attrs.erase("groups");
   // Pools stride by their window unless told otherwise.
   if (layer.attrs.contains("pool_size") && layer.attrs["strides"].is_null())
     layer.attrs["strides"] = layer.attrs["pool_size"];
@@ -500,6 +503,14 @@ bool Analyzer::inferLayer(size_t i) {
     const char *window = conv ? "kernel_size" : "pool_size";
     bool same = a["padding"] == "same", given = a["padding"].is_array();
     out = {x.shape[0], 0, 0, conv ? a["filters"].get<int64_t>() : x.shape[3]};
+    int64_t groups = conv ? a.value("groups", int64_t{1}) : 1;
+    if (x.shape[3] % groups != 0 || out[3] % groups != 0)
+      return layerError(i, "groups",
+                        "groups " + std::to_string(groups) +
+                            " must divide both the input's " +
+                            std::to_string(x.shape[3]) +
+                            " channels (input shape " + showShape(x.shape) +
+                            ") and the " + std::to_string(out[3]) + " filters");
     // "kernel_size [3,3] with dilation_rate [2,2]", for the messages.
     std::string windowText =
         std::string(window) + " " + shortText(dumpJson(a[window])) +
@@ -954,7 +965,8 @@ bool Analyzer::layoutVariables() {
       std::vector<int64_t> kshape =
           layer.op == "conv2d"
               ? std::vector<int64_t>{a["kernel_size"][0], a["kernel_size"][1],
-                                     x[3], a["filters"]}
+                                     x[3] / a.value("groups", int64_t{1}),
+                                     a["filters"]}
               : std::vector<int64_t>{x[1], a["units"]};
       add("param", "kernel", kshape, a["kernel_initializer"], true,
           a["kernel_regularizer"], a["kernel_constraint"]);

@@ -149,7 +149,8 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
   if (op == "conv2d")
     return nn::Conv2DOp::create(b, loc, out, x, read(loc, l, "kernel"),
                                 read(loc, l, "bias"), pair("strides"),
-                                pair("dilation_rate"), padding(), pads());
+                                pair("dilation_rate"), padding(), pads(),
+                                a.value("groups", int64_t{1}));
   if (op == "dense")
     return nn::DenseOp::create(b, loc, out, x, read(loc, l, "kernel"),
                                read(loc, l, "bias"));

@@ -42,7 +42,10 @@ const std::vector<OpSchema> &layerSchemas() {
         req("filters", AttrKind::PosInt), req("kernel_size", AttrKind::IntPair),
         opt("strides", AttrKind::IntPair, {1, 1}),
         opt("padding", AttrKind::Padding, "valid"),
-        opt("dilation_rate", AttrKind::IntPair, {1, 1})};
+        opt("dilation_rate", AttrKind::IntPair, {1, 1}),
+        // Keras's: the channels split into this many independent
+        // convolutions (depthwise: as many as there are input channels).
+        opt("groups", AttrKind::PosInt, 1)};
     conv.insert(conv.end(), convLike.begin(), convLike.end());
     std::vector<AttrSpec> dense = {req("units", AttrKind::PosInt)};
     dense.insert(dense.end(), convLike.begin(), convLike.end());

@@ -44,7 +44,8 @@ struct FoldIntoProducer : public OpRewritePattern<nn::BatchNormOp> {
       folded = nn::Conv2DOp::create(
           rewriter, conv.getLoc(), conv.getType(), conv.getInput(),
           fold.getFoldedKernel(), fold.getFoldedBias(), conv.getStridesAttr(),
-          conv.getDilationsAttr(), conv.getPaddingAttr(), conv.getPadsAttr());
+          conv.getDilationsAttr(), conv.getPaddingAttr(), conv.getPadsAttr(),
+          conv.getGroupsAttr());
     else
       folded = nn::DenseOp::create(
           rewriter, producer->getLoc(), producer->getResult(0).getType(),

@@ -231,6 +231,8 @@ std::optional<std::string> GraphWriter::convert(Operation *op) {
         setInts(n, "kernel_shape", kshape.take_front(2));
         setInts(n, "strides", conv.getStrides());
         setInts(n, "dilations", conv.getDilations());
+        if (conv.getGroups() != 1)
+          setInt(n, "group", conv.getGroups());
         setInts(n, "pads",
                 pads(conv, shapeOf(conv.getInput()), kshape.take_front(2),
                      conv.getDilations()));

@@ -42,15 +42,17 @@ void Conv2DOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
                               Accumulate accumulate) {
   Location l = getLoc();
   if (wants(getInput()))
-    accumulate(getInput(), Conv2DGradInputOp::create(
-                               b, l, getInput().getType(), dy, getKernel(),
-                               getStridesAttr(), getDilationsAttr(),
-                               getPaddingAttr(), getPadsAttr()));
+    accumulate(getInput(),
+               Conv2DGradInputOp::create(b, l, getInput().getType(), dy,
+                                         getKernel(), getStridesAttr(),
+                                         getDilationsAttr(), getPaddingAttr(),
+                                         getPadsAttr(), getGroupsAttr()));
   if (wants(getKernel()))
-    accumulate(getKernel(), Conv2DGradKernelOp::create(
-                                b, l, getKernel().getType(), getInput(), dy,
-                                getStridesAttr(), getDilationsAttr(),
-                                getPaddingAttr(), getPadsAttr()));
+    accumulate(getKernel(),
+               Conv2DGradKernelOp::create(b, l, getKernel().getType(),
+                                          getInput(), dy, getStridesAttr(),
+                                          getDilationsAttr(), getPaddingAttr(),
+                                          getPadsAttr(), getGroupsAttr()));
   if (wants(getBias()))
     accumulate(getBias(), channelSum(b, l, getBias(), dy, 3));
 }

@@ -110,24 +110,12 @@ LogicalResult Conv2DOp::verify() {
       failed(expectRank(*this, "kernel", getKernel(), 4)) ||
       failed(expectRank(*this, "result", getOutput(), 4)))
     return failure();
-  if (failed(expectPositive(*this, "strides", getStrides())) ||
-      failed(expectPositive(*this, "dilations", getDilations())))
-    return failure();
-  ArrayRef<int64_t> x = shapeOf(getInput()), k = shapeOf(getKernel());
-  if (!dimsAgree(x[3], k[2]))
-    return emitOpError() << "input has " << x[3]
-                         << " channels but the kernel expects " << k[2]
-                         << " (input " << fmtShape(x) << ", kernel "
-                         << fmtShape(k) << ")";
+  ArrayRef<int64_t> k = shapeOf(getKernel());
   if (getBias() &&
       failed(expectShape(*this, "bias", shapeOf(getBias()), {k[3]})))
     return failure();
-  auto out =
-      windowedOutputSize(*this, x, k.take_front(2), getDilations(), "kernel");
-  if (failed(out))
-    return failure();
-  return expectShape(*this, "result", shapeOf(getOutput()),
-                     {x[0], (*out)[0], (*out)[1], k[3]});
+  return verifyConvolution(*this, shapeOf(getInput()), k, shapeOf(getOutput()),
+                           "result");
 }
 
 LogicalResult DenseOp::verify() {

@@ -6,36 +6,14 @@ using namespace mlir;
 using namespace mlir::nn;
 using namespace mlir::nn::verify;
 
-/// A conv2d gradient op: input `x`, kernel `k` and output gradient `dy`
-/// agree as they would for the forward op.
-template <typename OpT>
-static LogicalResult verifyConvShapes(OpT op, ArrayRef<int64_t> x,
-                                      ArrayRef<int64_t> k,
-                                      ArrayRef<int64_t> dy) {
-  if (x.size() != 4 || k.size() != 4 || dy.size() != 4)
-    return op->emitOpError("expects 4-D input, kernel and output gradient");
-  if (failed(expectPositive(op, "strides", op.getStrides())) ||
-      failed(expectPositive(op, "dilations", op.getDilations())))
-    return failure();
-  if (!dimsAgree(x[3], k[2]))
-    return op->emitOpError() << "input " << fmtShape(x)
-                             << " does not match kernel " << fmtShape(k);
-  auto out =
-      windowedOutputSize(op, x, k.take_front(2), op.getDilations(), "kernel");
-  if (failed(out))
-    return failure();
-  return expectShape(op, "output gradient", dy,
-                     {x[0], (*out)[0], (*out)[1], k[3]});
-}
-
 LogicalResult Conv2DGradInputOp::verify() {
-  return verifyConvShapes(*this, shapeOf(getGradInput()), shapeOf(getKernel()),
-                          shapeOf(getGradOutput()));
+  return verifyConvolution(*this, shapeOf(getGradInput()), shapeOf(getKernel()),
+                           shapeOf(getGradOutput()), "output gradient");
 }
 
 LogicalResult Conv2DGradKernelOp::verify() {
-  return verifyConvShapes(*this, shapeOf(getInput()), shapeOf(getGradKernel()),
-                          shapeOf(getGradOutput()));
+  return verifyConvolution(*this, shapeOf(getInput()), shapeOf(getGradKernel()),
+                           shapeOf(getGradOutput()), "output gradient");
 }
 
 LogicalResult SoftmaxGradOp::verify() {

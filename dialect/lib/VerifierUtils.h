@@ -115,6 +115,43 @@ inline LogicalResult expectPositive(Operation *op, StringRef what,
   return success();
 }
 
+/// A convolution or one of its gradients: NHWC input `x`, HWIO kernel `k`
+/// (`I` = channels / groups) and output `y` (named `yName` in messages)
+/// agree, with the output shape from the window rule.
+template <typename OpT>
+LogicalResult verifyConvolution(OpT op, ArrayRef<int64_t> x,
+                                ArrayRef<int64_t> k, ArrayRef<int64_t> y,
+                                StringRef yName) {
+  if (x.size() != 4 || k.size() != 4 || y.size() != 4)
+    return op->emitOpError()
+           << "expects 4-D input, kernel and output, got " << fmtShape(x)
+           << ", " << fmtShape(k) << ", " << fmtShape(y);
+  if (failed(expectPositive(op, "strides", op.getStrides())) ||
+      failed(expectPositive(op, "dilations", op.getDilations())))
+    return failure();
+  int64_t groups = op.getGroups();
+  if (groups < 1)
+    return op->emitOpError() << "groups must be >= 1, got " << groups;
+  int64_t channels = ShapedType::isDynamic(k[2]) ? k[2] : k[2] * groups;
+  if (!dimsAgree(x[3], channels)) {
+    InFlightDiagnostic d = op->emitOpError()
+                           << "input has " << x[3]
+                           << " channels but the kernel expects " << channels;
+    if (groups > 1)
+      d << " (" << groups << " groups of " << k[2] << ")";
+    return d << " (input " << fmtShape(x) << ", kernel " << fmtShape(k) << ")";
+  }
+  if (!ShapedType::isDynamic(k[3]) && k[3] % groups != 0)
+    return op->emitOpError()
+           << "kernel " << fmtShape(k) << " has " << k[3]
+           << " output channels, not a multiple of " << groups << " groups";
+  auto out =
+      windowedOutputSize(op, x, k.take_front(2), op.getDilations(), "kernel");
+  if (failed(out))
+    return failure();
+  return expectShape(op, yName, y, {x[0], (*out)[0], (*out)[1], k[3]});
+}
+
 inline LogicalResult verifyVariableUse(Operation *op, StringRef name, Type type,
                                        SymbolTableCollection &symbolTable) {
   auto var = symbolTable.lookupNearestSymbolFrom<VariableOp>(

@@ -122,3 +122,39 @@ func.func @grad_kernel_dilated(%x: tensor<?x9x8x2xf32>, %dy: tensor<?x5x3x3xf32>
   %dk = nn.conv2d_grad_kernel %x, %dy {dilations = array<i64: 2, 3>, padding = #nn.padding<valid>, strides = array<i64: 1, 2>} : (tensor<?x9x8x2xf32>, tensor<?x5x3x3xf32>) -> tensor<3x2x2x3xf32>
   return %dk : tensor<3x2x2x3xf32>
 }
+
+// -----
+
+// Grouped (3 groups of 2 input channels, 2 outputs each): grad_input always
+// takes the generic form, with loops (n, h, w, g, c', a, b, o'); dy and the
+// kernel split their channels into [g, o'], dx into [g, c'].
+// CHECK-DAG: #[[DYM:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 - d5 + 2, d2 - d6 + 2, d3, d7)>
+// CHECK-DAG: #[[KMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d5, d6, d4, d3, d7)>
+// CHECK-DAG: #[[DXMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+// CHECK-LABEL: func.func @grad_input_grouped
+// CHECK: %[[SPREAD:.*]] = tensor.pad
+// CHECK: %[[DYS:.*]] = tensor.expand_shape %[[SPREAD]] {{.*}} into tensor<?x10x10x3x2xf32>
+// CHECK: %[[KS:.*]] = tensor.expand_shape %{{.*}} into tensor<3x3x2x3x2xf32>
+// CHECK: %[[ZS:.*]] = tensor.expand_shape %{{.*}} into tensor<?x8x8x3x2xf32>
+// CHECK: %[[DX:.*]] = linalg.generic {indexing_maps = [#[[DYM]], #[[KMAP]], #[[DXMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK-SAME: ins(%[[DYS]], %[[KS]] : {{.*}}) outs(%[[ZS]] : tensor<?x8x8x3x2xf32>)
+// CHECK: tensor.collapse_shape %[[DX]] {{.*}} into tensor<?x8x8x6xf32>
+func.func @grad_input_grouped(%dy: tensor<?x6x6x6xf32>, %k: tensor<3x3x2x6xf32>) -> tensor<?x8x8x6xf32> {
+  %dx = nn.conv2d_grad_input %dy, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>, groups = 3} : (tensor<?x6x6x6xf32>, tensor<3x3x2x6xf32>) -> tensor<?x8x8x6xf32>
+  return %dx : tensor<?x8x8x6xf32>
+}
+
+// -----
+
+// Grouped grad_kernel: loops (a, b, c', g, o', n, i, j).
+// CHECK-DAG: #[[XMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d5, d0 + d6, d1 + d7, d3, d2)>
+// CHECK-DAG: #[[DYM:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d5, d6, d7, d3, d4)>
+// CHECK-DAG: #[[DKMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+// CHECK-LABEL: func.func @grad_kernel_grouped
+// CHECK: %[[DK:.*]] = linalg.generic {indexing_maps = [#[[XMAP]], #[[DYM]], #[[DKMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK-SAME: outs(%{{.*}} : tensor<3x3x2x3x2xf32>)
+// CHECK: tensor.collapse_shape %[[DK]] {{.*}} into tensor<3x3x2x6xf32>
+func.func @grad_kernel_grouped(%x: tensor<?x8x8x6xf32>, %dy: tensor<?x6x6x6xf32>) -> tensor<3x3x2x6xf32> {
+  %dk = nn.conv2d_grad_kernel %x, %dy {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>, groups = 3} : (tensor<?x8x8x6xf32>, tensor<?x6x6x6xf32>) -> tensor<3x3x2x6xf32>
+  return %dk : tensor<3x3x2x6xf32>
+}

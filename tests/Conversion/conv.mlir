@@ -1,5 +1,10 @@
 // RUN: modelc-opt %s -convert-nn-to-linalg | FileCheck %s
 
+// The maps of @depthwise (printed first).
+// CHECK-DAG: #[[XMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 * 2 + d5, d2 + d6 * 2, d3, d7)>
+// CHECK-DAG: #[[KMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d5, d6, d7, d3, d4)>
+// CHECK-DAG: #[[YMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+
 // TF `same` padding: 7 rows, k=3, s=2 -> 4 outputs, pad total 2 (1 before,
 // 1 after); 8 columns -> 4 outputs, pad total 1 (0 before, 1 after).
 // CHECK-LABEL: func.func @same_strided
@@ -47,4 +52,22 @@ func.func @valid_dilated(%x: tensor<?x9x8x2xf32>, %k: tensor<3x2x2x3xf32>) -> te
 func.func @same_no_pad_needed(%x: tensor<?x5x4x3xf32>, %k: tensor<1x1x3x2xf32>) -> tensor<?x3x4x2xf32> {
   %y = nn.conv2d %x, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 2, 1>} : (tensor<?x5x4x3xf32>, tensor<1x1x3x2xf32>) -> tensor<?x3x4x2xf32>
   return %y : tensor<?x3x4x2xf32>
+}
+
+// Grouped (here depthwise, multiplier 2): the channels of input, kernel and
+// accumulator split into [groups, channels / groups], one linalg.generic with
+// the group a parallel loop (n, i, j, g, o', a, b, c'), then merged again.
+// CHECK-LABEL: func.func @depthwise
+// CHECK: %[[INIT:.*]] = linalg.broadcast
+// CHECK: %[[XS:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2], [3, 4]] {{.*}} : tensor<?x8x8x3xf32> into tensor<?x8x8x3x1xf32>
+// CHECK: %[[KS:.*]] = tensor.expand_shape %{{.*}} : tensor<3x3x1x6xf32> into tensor<3x3x1x3x2xf32>
+// CHECK: %[[YS:.*]] = tensor.expand_shape %[[INIT]] {{.*}} into tensor<?x3x4x3x2xf32>
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[XMAP]], #[[KMAP]], #[[YMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK-SAME: ins(%[[XS]], %[[KS]] : {{.*}}) outs(%[[YS]] : tensor<?x3x4x3x2xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: tensor.collapse_shape %[[Y]] {{\[}}[0], [1], [2], [3, 4]] : tensor<?x3x4x3x2xf32> into tensor<?x3x4x6xf32>
+func.func @depthwise(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x1x6xf32>, %b: tensor<6xf32>) -> tensor<?x3x4x6xf32> {
+  %y = nn.conv2d %x, %k bias(%b) {dilations = array<i64: 1, 2>, padding = #nn.padding<valid>, strides = array<i64: 2, 1>, groups = 3} : (tensor<?x8x8x3xf32>, tensor<3x3x1x6xf32>, tensor<6xf32>) -> tensor<?x3x4x6xf32>
+  return %y : tensor<?x3x4x6xf32>
 }

@@ -1,6 +1,6 @@
 // Verifier rules of nn.conv2d: ranks, strides and dilations, channels
 // against the kernel, bias, the window fitting with valid padding and TF's
-// output-size rule.
+// output-size rule, groups (and the gradient ops under the same rules).
 // RUN: modelc-opt %s -split-input-file -verify-diagnostics
 
 func.func @input_rank(%x: tensor<?x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32> {
@@ -108,4 +108,38 @@ func.func @result_channels(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> 
   // expected-error @below {{'nn.conv2d' op expected result shape [?, 6, 6, 4], got [5, 6, 6, 3]}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<5x6x6x3xf32>
   return %0 : tensor<5x6x6x3xf32>
+}
+
+// -----
+
+// Grouped: the kernel holds C / groups input channels.
+func.func @group_channels(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x4x4xf32>) -> tensor<?x6x6x4xf32> {
+  // expected-error @below {{'nn.conv2d' op input has 4 channels but the kernel expects 8 (2 groups of 4) (input [?, 8, 8, 4], kernel [3, 3, 4, 4])}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2} : (tensor<?x8x8x4xf32>, tensor<3x3x4x4xf32>) -> tensor<?x6x6x4xf32>
+  return %0 : tensor<?x6x6x4xf32>
+}
+
+// -----
+
+func.func @group_outputs(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x2x3xf32>) -> tensor<?x6x6x3xf32> {
+  // expected-error @below {{'nn.conv2d' op kernel [3, 3, 2, 3] has 3 output channels, not a multiple of 2 groups}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2} : (tensor<?x8x8x4xf32>, tensor<3x3x2x3xf32>) -> tensor<?x6x6x3xf32>
+  return %0 : tensor<?x6x6x3xf32>
+}
+
+// -----
+
+func.func @zero_groups(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x4x4xf32>) -> tensor<?x6x6x4xf32> {
+  // expected-error @below {{'nn.conv2d' op groups must be >= 1, got 0}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 0} : (tensor<?x8x8x4xf32>, tensor<3x3x4x4xf32>) -> tensor<?x6x6x4xf32>
+  return %0 : tensor<?x6x6x4xf32>
+}
+
+// -----
+
+// The gradient ops follow the same rules.
+func.func @grad_input_groups(%dy: tensor<?x6x6x4xf32>, %k: tensor<3x3x4x4xf32>) -> tensor<?x8x8x4xf32> {
+  // expected-error @below {{'nn.conv2d_grad_input' op input has 4 channels but the kernel expects 8 (2 groups of 4)}}
+  %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2} : (tensor<?x6x6x4xf32>, tensor<3x3x4x4xf32>) -> tensor<?x8x8x4xf32>
+  return %0 : tensor<?x8x8x4xf32>
 }

@@ -2,7 +2,10 @@
 //
 // TF `same` padding becomes an explicit zero `tensor.pad` (smaller half
 // before); the bias, when present, is broadcast into the accumulator so the
-// convolution adds onto it.
+// convolution adds onto it. A grouped convolution (`groups` > 1, depthwise
+// included) splits the channels of input, kernel and output into
+// [groups, channels / groups] and is one linalg.generic with the group as a
+// parallel loop.
 //
 //===----------------------------------------------------------------------===//
 #include "Patterns.h"
@@ -18,6 +21,32 @@ using namespace mlir;
 using namespace mlir::nn;
 
 namespace {
+
+/// y[n, i, j, g, o'] += x[n, i*sh + a*dh, j*sw + b*dw, g, c'] *
+/// kernel[a, b, c', g, o'] on the channel-split (padded) input, kernel and
+/// accumulator.
+Value groupedConvolution(OpBuilder &b, Location loc, Value x, Value kernel,
+                         Value init, int64_t groups, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> dilations) {
+  MLIRContext *ctx = b.getContext();
+  Value xs = splitLastDim(b, loc, x, groups);
+  Value ks = splitLastDim(b, loc, kernel, groups);
+  Value ys = splitLastDim(b, loc, init, groups);
+  // Loops (n, i, j, g, o', a, b, c').
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  AffineMap xMap = AffineMap::get(
+      8, 0,
+      {dim(0), dim(1) * strides[0] + dim(5) * dilations[0],
+       dim(2) * strides[1] + dim(6) * dilations[1], dim(3), dim(7)},
+      ctx);
+  AffineMap kMap = projection(ctx, 8, {5, 6, 7, 3, 4});
+  AffineMap yMap = projection(ctx, 8, {0, 1, 2, 3, 4});
+  SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
+  iterators.append(3, utils::IteratorType::reduction);
+  Value y = buildGeneric(b, loc, ValueRange{xs, ks}, {xMap, kMap}, ys, yMap,
+                         iterators, multiplyAdd);
+  return mergeLastDims(b, loc, y);
+}
 
 struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -52,6 +81,12 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     else
       init = filledF32(rewriter, loc, sizes, 0.0);
 
+    if (op.getGroups() > 1) {
+      rewriter.replaceOp(
+          op, groupedConvolution(rewriter, loc, x, adaptor.getKernel(), init,
+                                 op.getGroups(), strides, dilations));
+      return success();
+    }
     auto conv = linalg::Conv2DNhwcHwcfOp::create(
         rewriter, loc, TypeRange{resultType},
         ValueRange{x, adaptor.getKernel()}, ValueRange{init},

@@ -16,6 +16,10 @@
 // TF `same` padding is an explicit zero pad of x (the smaller half before),
 // as in the forward lowering.
 //
+// With `groups` > 1 the channels of every operand are split into
+// [groups, channels / groups] and the group is one more parallel loop;
+// grad_input then always takes the linalg.generic form.
+//
 //===----------------------------------------------------------------------===//
 #include "Patterns.h"
 #include "Utils.h"
@@ -23,7 +27,6 @@
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Dialect/NN/ShapeRules.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -115,6 +118,7 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     // with one output column), where padding dy by k - 1 on both sides
     // costs in / out times the forward.
     bool overDy[2] = {out[0] < k[0], out[1] < k[1]};
+    int64_t groups = op.getGroups();
 
     // Rows of the spread dy: (k - 1) * d - pad zeros, then dy's rows s
     // apart, then zeros up to in + (k - 1) * d (the stride-1 convolution's
@@ -136,7 +140,7 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     Value spread =
         placeInZeros(rewriter, loc, dy, /*first=*/1, dyOff, dyStep, dyExt);
 
-    if (!overDy[0] && !overDy[1]) {
+    if (!overDy[0] && !overDy[1] && groups == 1) {
       // A stride-1 convolution (forward dilation) with the kernel flipped in
       // space and its channels swapped:
       // flipped[a, b, o, c] = kernel[kh - 1 - a, kw - 1 - b, c, o].
@@ -202,14 +206,21 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     Value spreadKernel =
         placeInZeros(rewriter, loc, taps, /*first=*/0, kOff, kStep, kExt);
 
-    // Loops (n, h, w, c, [r_h], [r_w], o), r_h / r_w the tap (a, b) or the
-    // dy position (i, j) summed along each axis (no loop for extent 1):
+    // Loops (n, h, w, [g], c, [r_h], [r_w], o), r_h / r_w the tap (a, b) or
+    // the dy position (i, j) summed along each axis (no loop for extent 1),
+    // g the group when there are several (c and o then count within it):
     //   tap:  spread[.., h + (k - 1)*d - a*d, ..] * kernel[a, ..]
     //   dy:   dy[.., i, ..] * spreadKernel[h + (out - 1 - i)*s, ..]
     // dx[n, h, w, c] += spread[n, ., ., o] * spreadKernel[., ., c, o].
+    bool grouped = groups > 1;
+    if (grouped) {
+      spread = splitLastDim(rewriter, loc, spread, groups);
+      spreadKernel = splitLastDim(rewriter, loc, spreadKernel, groups);
+      zeros = splitLastDim(rewriter, loc, zeros, groups);
+    }
+    unsigned parallel = grouped ? 5 : 4, numLoops = parallel;
     auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     SmallVector<AffineExpr> dyIdx = {dim(0)}, kIdx;
-    unsigned numLoops = 4;
     for (int i = 0; i < 2; ++i) {
       int64_t extent = overDy[i] ? out[i] : k[i];
       AffineExpr r =
@@ -224,22 +235,25 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
       }
     }
     unsigned o = numLoops++;
+    kIdx.push_back(dim(parallel - 1));
+    if (grouped) {
+      dyIdx.push_back(dim(3));
+      kIdx.push_back(dim(3));
+    }
     dyIdx.push_back(dim(o));
-    kIdx.push_back(dim(3));
     kIdx.push_back(dim(o));
-    SmallVector<utils::IteratorType> iterators(4,
+    SmallVector<utils::IteratorType> iterators(parallel,
                                                utils::IteratorType::parallel);
-    iterators.append(numLoops - 4, utils::IteratorType::reduction);
-    Value dx =
-        buildGeneric(rewriter, loc, ValueRange{spread, spreadKernel},
-                     {AffineMap::get(numLoops, 0, dyIdx, ctx),
-                      AffineMap::get(numLoops, 0, kIdx, ctx)},
-                     zeros, projection(ctx, numLoops, {0, 1, 2, 3}), iterators,
-                     [](OpBuilder &b, Location l, ValueRange args) -> Value {
-                       Value product =
-                           arith::MulFOp::create(b, l, args[0], args[1]);
-                       return arith::AddFOp::create(b, l, args[2], product);
-                     });
+    iterators.append(numLoops - parallel, utils::IteratorType::reduction);
+    SmallVector<int64_t> dxDims =
+        llvm::to_vector(llvm::seq<int64_t>(0, static_cast<int64_t>(parallel)));
+    Value dx = buildGeneric(rewriter, loc, ValueRange{spread, spreadKernel},
+                            {AffineMap::get(numLoops, 0, dyIdx, ctx),
+                             AffineMap::get(numLoops, 0, kIdx, ctx)},
+                            zeros, projection(ctx, numLoops, dxDims), iterators,
+                            multiplyAdd);
+    if (grouped)
+      dx = mergeLastDims(rewriter, loc, dx);
     rewriter.replaceOp(op, dx);
     return success();
   }
@@ -268,27 +282,43 @@ struct Conv2DGradKernelLowering : OpConversionPattern<Conv2DGradKernelOp> {
       x = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
                 padW.second, 0.0);
 
-    // Loops (a, b, c, o, n, i, j):
+    // Loops (a, b, c, [g], o, n, i, j), g the group when there are several
+    // (c and o then count within it):
     //   dk[a, b, c, o] += x[n, i*sh + a*dh, j*sw + b*dw, c] * dy[n, i, j, o].
-    auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    AffineMap xMap =
-        AffineMap::get(7, 0,
-                       {dim(4), dim(5) * strides[0] + dim(0) * dilations[0],
-                        dim(6) * strides[1] + dim(1) * dilations[1], dim(2)},
-                       ctx);
-    AffineMap dyMap = projection(ctx, 7, {4, 5, 6, 3});
-    AffineMap dkMap = projection(ctx, 7, {0, 1, 2, 3});
-    SmallVector<utils::IteratorType> iterators(4,
-                                               utils::IteratorType::parallel);
-    iterators.append(3, utils::IteratorType::reduction);
+    int64_t groups = op.getGroups();
+    bool grouped = groups > 1;
     Value init = filledF32(rewriter, loc,
                            getAsIndexOpFoldResult(ctx, dkType.getShape()), 0.0);
-    Value dk = buildGeneric(
-        rewriter, loc, ValueRange{x, dy}, {xMap, dyMap}, init, dkMap, iterators,
-        [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-          return arith::AddFOp::create(b, l, args[2], product);
-        });
+    if (grouped) {
+      x = splitLastDim(rewriter, loc, x, groups);
+      dy = splitLastDim(rewriter, loc, dy, groups);
+      init = splitLastDim(rewriter, loc, init, groups);
+    }
+    unsigned parallel = grouped ? 5 : 4, loops = parallel + 3;
+    unsigned n = parallel, i = parallel + 1, j = parallel + 2;
+    auto dim = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
+    SmallVector<AffineExpr> xIdx = {
+        dim(n), dim(i) * strides[0] + dim(0) * dilations[0],
+        dim(j) * strides[1] + dim(1) * dilations[1]};
+    SmallVector<int64_t> dyDims = {n, i, j}, dkDims = {0, 1, 2};
+    if (grouped) {
+      xIdx.push_back(dim(3));
+      dyDims.push_back(3);
+      dkDims.push_back(3);
+    }
+    xIdx.push_back(dim(2));
+    dyDims.push_back(parallel - 1);
+    dkDims.push_back(parallel - 1);
+    AffineMap xMap = AffineMap::get(loops, 0, xIdx, ctx);
+    AffineMap dyMap = projection(ctx, loops, dyDims);
+    AffineMap dkMap = projection(ctx, loops, dkDims);
+    SmallVector<utils::IteratorType> iterators(parallel,
+                                               utils::IteratorType::parallel);
+    iterators.append(3, utils::IteratorType::reduction);
+    Value dk = buildGeneric(rewriter, loc, ValueRange{x, dy}, {xMap, dyMap},
+                            init, dkMap, iterators, multiplyAdd);
+    if (grouped)
+      dk = mergeLastDims(rewriter, loc, dk);
     rewriter.replaceOp(op, dk);
     return success();
   }

@@ -218,3 +218,31 @@ LogicalResult nn::requireStaticButBatch(Operation *op, ArrayRef<Type> batched,
   return op->emitOpError(
       "cannot be lowered: only the batch dimension may be dynamic");
 }
+
+Value nn::splitLastDim(OpBuilder &b, Location loc, Value x, int64_t groups) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank(), last = type.getDimSize(rank - 1);
+  SmallVector<int64_t> shape(type.getShape().drop_back());
+  shape.append({groups, last / groups});
+  SmallVector<ReassociationIndices> groupsOfDims;
+  for (int64_t d = 0; d < rank - 1; ++d)
+    groupsOfDims.push_back({d});
+  groupsOfDims.push_back({rank - 1, rank});
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), x,
+      groupsOfDims);
+}
+
+Value nn::mergeLastDims(OpBuilder &b, Location loc, Value x) {
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  SmallVector<ReassociationIndices> groupsOfDims;
+  for (int64_t d = 0; d < rank - 2; ++d)
+    groupsOfDims.push_back({d});
+  groupsOfDims.push_back({rank - 2, rank - 1});
+  return tensor::CollapseShapeOp::create(b, loc, x, groupsOfDims);
+}
+
+Value nn::multiplyAdd(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+  return arith::AddFOp::create(b, loc, args[2], product);
+}

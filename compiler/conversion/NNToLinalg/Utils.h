@@ -55,6 +55,9 @@ Value buildGeneric(OpBuilder &b, Location loc, ValueRange inputs,
                    ArrayRef<AffineMap> inputMaps, Value init, AffineMap initMap,
                    ArrayRef<utils::IteratorType> iterators, BodyFn body);
 
+/// The body `out + in0 * in1` of a contraction's linalg.generic.
+Value multiplyAdd(OpBuilder &b, Location loc, ValueRange args);
+
 /// An all-parallel `linalg.generic` writing a fresh tensor of `init`'s shape
 /// (identity map); `inputMaps` defaults to identity maps.
 Value buildMap(OpBuilder &b, Location loc, ValueRange inputs, Value init,
@@ -93,6 +96,11 @@ LogicalResult requireStaticButBatch(Operation *op, ArrayRef<Type> batched,
 /// The number of elements of `tensor` over `dims`, as an index.
 Value countAsIndex(OpBuilder &b, Location loc, Value tensor,
                    ArrayRef<int64_t> dims);
+
+/// `x` with its last dimension split into `[groups, size / groups]` (a
+/// grouped convolution's channels), and the inverse.
+Value splitLastDim(OpBuilder &b, Location loc, Value x, int64_t groups);
+Value mergeLastDims(OpBuilder &b, Location loc, Value x);
 
 /// `op` is in a data-parallel module (`modelc --mpi`, SPEC 8) and asks for
 /// the global batch's statistics (its `synchronized` unit attribute).

@@ -229,19 +229,22 @@ void Importer::convertConv(const onnx::NodeProto &node) {
     fail("weight has shape " + showDims(w.dims) + " for input " +
          showDims(x.shape) + "; expected [M, C, kH, kW] (or [M, C, k])");
   int64_t group = attrInt(node, "group", 1);
-  if (group != 1)
-    fail("group " + std::to_string(group) +
-         " is not supported (only group = 1)");
+  if (group < 1)
+    fail("group " + std::to_string(group) + " must be >= 1");
   std::vector<int64_t> kernelShape(w.dims.begin() + 2, w.dims.end());
   if (attrInts(node, "kernel_shape", kernelShape) != kernelShape)
     fail("kernel_shape " + showDims(attrInts(node, "kernel_shape", {})) +
          " disagrees with the weight's " + showDims(kernelShape));
   Window win = window(node, kernelShape, true);
   int64_t o = w.dims[0], i = w.dims[1], kh = win.size[0], kw = win.size[1];
-  if (i != x.shape[1])
-    fail("weight " + showDims(w.dims) + " expects " + std::to_string(i) +
+  if (i * group != x.shape[1])
+    fail("weight " + showDims(w.dims) + " with group " + std::to_string(group) +
+         " expects " + std::to_string(i * group) +
          " input channels, the input " + showDims(x.shape) + " has " +
          std::to_string(x.shape[1]));
+  if (o % group != 0)
+    fail("weight " + showDims(w.dims) + " has " + std::to_string(o) +
+         " output channels, not a multiple of group " + std::to_string(group));
   std::vector<int64_t> strides = win.strides, dilations = win.dilations;
   json pad = padding(node, win.in, win.size, strides, dilations, win.pads,
                      win.out, false);
@@ -255,7 +258,9 @@ void Importer::convertConv(const onnx::NodeProto &node) {
   layer["strides"] = strides;
   layer["padding"] = pad;
   layer["dilation_rate"] = dilations;
-  // OIHW -> HWIO.
+  if (group != 1)
+    layer["groups"] = group;
+  // OIHW -> HWIO (I: the channels of one group).
   std::vector<float> kernel(w.data.size());
   for (int64_t a = 0; a < o; ++a)
     for (int64_t b = 0; b < i; ++b)

@@ -59,10 +59,11 @@ def padding_tag(padding):
     return padding if isinstance(padding, str) else "explicit"
 
 
-def conv_attrs(padding, strides, dilations):
-    return ("{dilations = array<i64: %d, %d>, %s, "
-            "strides = array<i64: %d, %d>}" % (*dilations, padding_attrs(padding),
-                                               *strides))
+def conv_attrs(padding, strides, dilations, groups=1):
+    return ("{dilations = array<i64: %d, %d>, %s%s, "
+            "strides = array<i64: %d, %d>}" % (
+                *dilations, "groups = %d, " % groups if groups != 1 else "",
+                padding_attrs(padding), *strides))
 
 
 def emit_op(e, text, hint="r"):
@@ -75,8 +76,11 @@ def layer_cases(rng):
     f = lambda *s: rng.standard_normal(s).astype(np.float32)  # noqa: E731
     cases = []
 
-    # conv2d: with respect to input, kernel and bias.
-    for tag, xs, ks, pad, st, dl, ys in (
+    # conv2d: with respect to input, kernel and bias; the last three are
+    # grouped (kernel [kh, kw, C / groups, O]): two groups, depthwise with
+    # a multiplier of 2, and a kernel taller than dy (grad_input summing over
+    # dy's rows).
+    for tag, xs, ks, pad, st, dl, ys, *groups in (
             ("same_s2", (2, 7, 8, 3), (3, 3, 3, 4), "same", (2, 2), (1, 1), (2, 4, 4, 4)),
             ("valid_s1x2_d2x1", (2, 9, 8, 2), (3, 2, 2, 3), "valid", (1, 2), (2, 1),
              (2, 5, 4, 3)),
@@ -85,9 +89,15 @@ def layer_cases(rng):
             ("explicit_s2", (2, 8, 8, 3), (3, 3, 3, 4), [1, 1, 1, 1], (2, 2), (1, 1),
              (2, 4, 4, 4)),
             ("explicit_asym", (2, 7, 6, 2), (3, 2, 2, 3), [1, 0, 0, 1], (1, 1), (1, 1),
-             (2, 6, 6, 3))):
+             (2, 6, 6, 3)),
+            ("groups2_same_s2", (2, 7, 8, 4), (3, 3, 2, 6), "same", (2, 2), (1, 1),
+             (2, 4, 4, 6), 2),
+            ("depthwise_explicit_d2", (2, 9, 8, 3), (3, 3, 1, 6), [1, 1, 2, 0], (1, 1),
+             (2, 2), (2, 7, 6, 6), 3),
+            ("groups2_tall_kernel", (2, 5, 6, 4), (5, 2, 2, 4), "valid", (1, 2), (1, 1),
+             (2, 1, 3, 4), 2)):
         arrays = {"x": f(*xs), "k": f(*ks) * 0.5, "b": f(ks[3])}
-        attrs = conv_attrs(pad, st, dl)
+        attrs = conv_attrs(pad, st, dl, *groups)
         yt = tensor_type(ys, "f32", True)
 
         def fwd(e, v, attrs=attrs, yt=yt):

@@ -46,7 +46,13 @@ def conv(x, w, b, a):
     k = w.shape[2:]
     xs = windows(pad_spatial(x, a.get("pads", [0] * 4), 0), k,
                  a.get("strides", [1, 1]), a.get("dilations", [1, 1]))
-    y = np.einsum("ncijab,ocab->noij", xs, w)
+    # group g: output channels [g*M/G, (g+1)*M/G) read input channels
+    # [g*C/G, (g+1)*C/G).
+    g = a.get("group", 1)
+    cg, mg = w.shape[1], w.shape[0] // g
+    y = np.concatenate([
+        np.einsum("ncijab,ocab->noij", xs[:, i * cg:(i + 1) * cg],
+                  w[i * mg:(i + 1) * mg]) for i in range(g)], axis=1)
     return y if b is None else y + b[None, :, None, None]
 
 

@@ -104,12 +104,18 @@ def NN_Conv2DOp : NN_Op<"conv2d", [Pure, DeclareOpInterfaceMethods<NN_Differenti
     channel count against the kernel and the result shape against the
     output-size rule `floor((in + before + after - (k-1)*d - 1) / s) + 1`
     (for `same`: `ceil(in / s)`).
+
+    With `groups = G` (Keras's `groups`, ONNX's `group`) the kernel is
+    `[kh, kw, C / G, O]`: output channel `o` reads only the input channels
+    of its group `g = o / (O / G)`, i.e. `c = g * (C / G) + c'`. Depthwise
+    convolution is `G = C`.
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$kernel,
                        Optional<NN_FloatTensor>:$bias,
                        NN_Pair:$strides, NN_Pair:$dilations,
                        NN_PaddingAttr:$padding,
-                       OptionalAttr<DenseI64ArrayAttr>:$pads);
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $kernel (`bias` `(` $bias^ `)`)? attr-dict `:`

@@ -19,7 +19,8 @@ def NN_Conv2DGradInputOp : NN_Op<"conv2d_grad_input", [Pure,
   let arguments = (ins NN_FloatTensor:$grad_output, NN_FloatTensor:$kernel,
                        NN_Pair:$strides, NN_Pair:$dilations,
                        NN_PaddingAttr:$padding,
-                       OptionalAttr<DenseI64ArrayAttr>:$pads);
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs NN_FloatTensor:$grad_input);
   let assemblyFormat = [{
     $grad_output `,` $kernel attr-dict `:` functional-type(operands, results)
@@ -38,7 +39,8 @@ def NN_Conv2DGradKernelOp : NN_Op<"conv2d_grad_kernel", [Pure,
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
                        NN_Pair:$strides, NN_Pair:$dilations,
                        NN_PaddingAttr:$padding,
-                       OptionalAttr<DenseI64ArrayAttr>:$pads);
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs NN_FloatTensor:$grad_kernel);
   let assemblyFormat = [{
     $input `,` $grad_output attr-dict `:` functional-type(operands, results)
