@@ -369,9 +369,12 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
   if (layer.attrs.contains("activation") &&
       layer.attrs["activation"] == "linear")
     layer.attrs.erase("activation");
-  // Likewise one group.
+  // Likewise one group and TF's average.
   if (layer.attrs.contains("groups") && layer.attrs["groups"] == 1)
     layer.attrs.erase("groups");
+  if (layer.attrs.contains("count_include_pad") &&
+      layer.attrs["count_include_pad"] == false)
+    layer.attrs.erase("count_include_pad");
   // Pools stride by their window unless told otherwise.
   if (layer.attrs.contains("pool_size") && layer.attrs["strides"].is_null())
     layer.attrs["strides"] = layer.attrs["pool_size"];
@@ -384,6 +387,14 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
                             shortText(dumpJson(raw["rate"])) +
                             (rate < 1 ? " (1 as an f32)" : ""));
   }
+  if (layer.op == "clip" && layer.attrs["min"].is_number() &&
+      layer.attrs["max"].is_number() &&
+      !((float)layer.attrs["min"].get<double>() <=
+        (float)layer.attrs["max"].get<double>()))
+    return layerError(i, "min",
+                      "attribute 'min' (" + shortText(dumpJson(raw["min"])) +
+                          ") must be <= 'max' (" +
+                          shortText(dumpJson(raw["max"])) + ")");
   if (layer.op == "batch_norm" && raw.contains("epsilon") &&
       !((float)layer.attrs["epsilon"].get<double>() > 0.0f))
     return layerError(i, "epsilon",

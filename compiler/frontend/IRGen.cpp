@@ -8,6 +8,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace modelc;
 
@@ -187,11 +189,21 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
   if (op == "relu" || op == "relu6" || op == "sigmoid" || op == "tanh" ||
       op == "leaky_relu")
     return activation(loc, op, x, a.contains("alpha") ? a["alpha"] : json());
+  if (op == "clip") {
+    // null is unbounded.
+    auto bound = [&](const char *key, float unbounded) {
+      return b.getF32FloatAttr(a[key].is_null() ? unbounded
+                                                : a[key].get<float>());
+    };
+    float inf = std::numeric_limits<float>::infinity();
+    return nn::ClipOp::create(b, loc, x, bound("min", -inf), bound("max", inf));
+  }
   if (op == "max_pool2d" || op == "avg_pool2d")
-    return nn::Pool2DOp::create(
-        b, loc, out, x,
-        op == "max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg,
-        pair("pool_size"), pair("strides"), padding(), pads());
+    return nn::Pool2DOp::create(b, loc, out, x,
+                                op == "max_pool2d" ? nn::PoolKind::max
+                                                   : nn::PoolKind::avg,
+                                pair("pool_size"), pair("strides"), padding(),
+                                pads(), a.value("count_include_pad", false));
   if (op == "global_max_pool2d" || op == "global_avg_pool2d")
     return nn::GlobalPool2DOp::create(
         b, loc, out, x,

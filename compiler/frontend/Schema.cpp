@@ -96,10 +96,22 @@ const std::vector<OpSchema> &layerSchemas() {
         {"sigmoid", false, {}},
         {"tanh", false, {}},
         {"leaky_relu", false, {opt("alpha", AttrKind::Float, 0.2)}},
+        // np.clip / tf.clip_by_value; null is unbounded.
+        {"clip",
+         false,
+         {opt("min", AttrKind::OptFloat, kNull),
+          opt("max", AttrKind::OptFloat, kNull)}},
         {"softmax", false, {}},
         {"log_softmax", false, {}},
         {"max_pool2d", false, pool},
-        {"avg_pool2d", false, pool},
+        {"avg_pool2d", false,
+         [&] {
+           // PyTorch's AvgPool2d default (true) and ONNX's attribute: the
+           // divisor counts padded positions too.
+           std::vector<AttrSpec> avg = pool;
+           avg.push_back(opt("count_include_pad", AttrKind::Bool, false));
+           return avg;
+         }()},
         {"global_avg_pool2d", false, {}},
         {"global_max_pool2d", false, {}},
         {"flatten", false, {}},
@@ -653,6 +665,12 @@ bool modelc::normalizeAttr(const AttrSpec &spec, const json &value, json &out,
       return true;
     }
     return fail("null or a positive number");
+  case AttrKind::OptFloat:
+    if (value.is_null() || isNumber(value)) {
+      out = value.is_null() ? value : asFloat(value);
+      return true;
+    }
+    return fail("null or a number");
   case AttrKind::LearningRate:
     return normalizeLearningRate(value, out, error, /*allowWarmup=*/true);
   }

@@ -54,6 +54,8 @@ const char *kindText(AttrKind kind) {
     return "null or a layer name";
   case AttrKind::OptPosFloat:
     return "null or number > 0";
+  case AttrKind::OptFloat:
+    return "null or number";
   case AttrKind::LearningRate:
     return "number > 0 or a schedule";
   }

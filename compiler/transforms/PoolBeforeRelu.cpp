@@ -68,7 +68,7 @@ struct SwapReluAndPool : OpRewritePattern<nn::Pool2DGradOp> {
     auto pooled = nn::Pool2DOp::create(
         rewriter, loc, pool.getType(), x, pool.getKindAttr(),
         pool.getPoolSizeAttr(), pool.getStridesAttr(), pool.getPaddingAttr(),
-        pool.getPadsAttr());
+        pool.getPadsAttr(), pool.getCountIncludePadAttr());
     auto activated = nn::ReluOp::create(rewriter, relu.getLoc(), pool.getType(),
                                         pooled.getResult());
     rewriter.replaceOp(pool, activated.getResult());
@@ -76,11 +76,13 @@ struct SwapReluAndPool : OpRewritePattern<nn::Pool2DGradOp> {
     rewriter.setInsertionPoint(reluGrad);
     auto dPooled = nn::ActivationGradOp::create(
         rewriter, reluGrad.getLoc(), pooled.getResult(), grad.getGradOutput(),
-        reluGrad.getKindAttr(), reluGrad.getAlphaAttr());
+        reluGrad.getKindAttr(), reluGrad.getAlphaAttr(), reluGrad.getMinAttr(),
+        reluGrad.getMaxAttr());
     auto dx = nn::Pool2DGradOp::create(
         rewriter, grad.getLoc(), reluGrad.getType(), x, dPooled.getResult(),
         grad.getKindAttr(), grad.getPoolSizeAttr(), grad.getStridesAttr(),
-        grad.getPaddingAttr(), grad.getPadsAttr());
+        grad.getPaddingAttr(), grad.getPadsAttr(),
+        grad.getCountIncludePadAttr());
     rewriter.replaceOp(reluGrad, dx.getResult());
     rewriter.eraseOp(grad);
     rewriter.eraseOp(relu);

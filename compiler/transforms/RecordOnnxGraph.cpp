@@ -307,6 +307,21 @@ std::optional<std::string> GraphWriter::convert(Operation *op) {
                  base);
         return std::nullopt;
       })
+      .Case([&](nn::ClipOp c) {
+        // An infinite bound is an omitted input.
+        std::vector<std::string> ins = {in(c.getInput())};
+        auto bound = [&](APFloat v, const char *suffix) {
+          return v.isInfinity()
+                     ? std::string()
+                     : constantFloats({v.convertToFloat()}, {}, base + suffix);
+        };
+        ins.push_back(bound(c.getMin(), "_min"));
+        ins.push_back(bound(c.getMax(), "_max"));
+        while (ins.back().empty())
+          ins.pop_back();
+        names[c.getOutput()] = node("Clip", ins, base);
+        return std::nullopt;
+      })
       .Case([&](nn::SigmoidOp s) {
         names[s.getOutput()] = node("Sigmoid", {in(s.getInput())}, base);
         return std::nullopt;
@@ -344,6 +359,8 @@ std::optional<std::string> GraphWriter::convert(Operation *op) {
         setInts(n, "strides", p.getStrides());
         setInts(n, "pads",
                 pads(p, shapeOf(p.getInput()), p.getPoolSize(), ones));
+        if (p.getCountIncludePad())
+          setInt(n, "count_include_pad", 1);
         names[p.getOutput()] = transpose(y, toNHWC, base);
         return std::nullopt;
       })

@@ -23,11 +23,13 @@ using Accumulate = llvm::function_ref<void(Value, Value)>;
 /// dy * f'(x) for an element-wise activation of `x`.
 void activationGradient(OpBuilder &b, Operation *op, Value x, Value dy,
                         ActivationKind kind, FloatAttr alpha, Wants wants,
-                        Accumulate accumulate) {
+                        Accumulate accumulate, FloatAttr min = {},
+                        FloatAttr max = {}) {
   if (wants(x))
     accumulate(x, ActivationGradOp::create(
                       b, op->getLoc(), x, dy,
-                      ActivationKindAttr::get(b.getContext(), kind), alpha));
+                      ActivationKindAttr::get(b.getContext(), kind), alpha, min,
+                      max));
 }
 
 /// The sum of `dy` over every dimension but `channel`.
@@ -117,6 +119,12 @@ void Relu6Op::buildGradients(OpBuilder &b, Value dy, Wants wants,
                      accumulate);
 }
 
+void ClipOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
+                            Accumulate accumulate) {
+  activationGradient(b, *this, getInput(), dy, ActivationKind::clip, {}, wants,
+                     accumulate, getMinAttr(), getMaxAttr());
+}
+
 void SigmoidOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
                                Accumulate accumulate) {
   activationGradient(b, *this, getInput(), dy, ActivationKind::sigmoid, {},
@@ -141,7 +149,8 @@ void Pool2DOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
     accumulate(getInput(),
                Pool2DGradOp::create(b, getLoc(), getInput(), dy, getKindAttr(),
                                     getPoolSizeAttr(), getStridesAttr(),
-                                    getPaddingAttr(), getPadsAttr()));
+                                    getPaddingAttr(), getPadsAttr(),
+                                    getCountIncludePadAttr()));
 }
 
 void GlobalPool2DOp::buildGradients(OpBuilder &b, Value dy, Wants wants,

@@ -118,6 +118,14 @@ LogicalResult Conv2DOp::verify() {
                            "result");
 }
 
+LogicalResult ClipOp::verify() {
+  float lo = getMin().convertToFloat(), hi = getMax().convertToFloat();
+  if (!(lo <= hi))
+    return emitOpError() << "needs min <= max (neither NaN), got [" << lo
+                         << ", " << hi << "]";
+  return success();
+}
+
 LogicalResult DenseOp::verify() {
   if (failed(expectRank(*this, "input", getInput(), 2)) ||
       failed(expectRank(*this, "kernel", getKernel(), 2)))
@@ -221,6 +229,8 @@ LogicalResult Pool2DOp::verify() {
       failed(expectPositive(*this, "pool_size", getPoolSize())) ||
       failed(expectPositive(*this, "strides", getStrides())))
     return failure();
+  if (getCountIncludePad() && getKind() != PoolKind::avg)
+    return emitOpError("count_include_pad belongs to average pooling only");
   ArrayRef<int64_t> x = shapeOf(getInput());
   int64_t ones[2] = {1, 1};
   auto out = windowedOutputSize(*this, x, getPoolSize(), ones, "pool_size");

@@ -25,6 +25,11 @@ LogicalResult ActivationGradOp::verify() {
   if (leaky != static_cast<bool>(getAlphaAttr()))
     return emitOpError(leaky ? "leaky_relu needs its 'alpha'"
                              : "'alpha' belongs to leaky_relu only");
+  bool clip = getKind() == ActivationKind::clip;
+  if (clip != static_cast<bool>(getMinAttr()) ||
+      clip != static_cast<bool>(getMaxAttr()))
+    return emitOpError(clip ? "clip needs its 'min' and 'max'"
+                            : "'min' and 'max' belong to clip only");
   return success();
 }
 
@@ -81,6 +86,8 @@ LogicalResult Pool2DGradOp::verify() {
   ArrayRef<int64_t> x = shapeOf(getInput()), dy = shapeOf(getGradOutput());
   if (x.size() != 4 || dy.size() != 4)
     return emitOpError("expects 4-D input and output gradient");
+  if (getCountIncludePad() && getKind() != PoolKind::avg)
+    return emitOpError("count_include_pad belongs to average pooling only");
   int64_t ones[2] = {1, 1};
   auto out = windowedOutputSize(*this, x, getPoolSize(), ones, "pool_size");
   if (failed(out))

@@ -49,6 +49,18 @@ func.func @avg_valid(%x: tensor<?x8x8x3xf32>) -> tensor<?x4x4x3xf32> {
   return %y : tensor<?x4x4x3xf32>
 }
 
+// With count_include_pad the pads count: every window divides by its size.
+// CHECK-LABEL: func.func @avg_count_include_pad
+// CHECK: %[[PAD:.*]] = tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 1, 1, 0]
+// CHECK: %[[SUM:.*]] = linalg.pooling_nhwc_sum {{.*}} ins(%[[PAD]],
+// CHECK: %[[NINE:.*]] = arith.constant 9.000000e+00 : f32
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]] :
+// CHECK: arith.divf %{{.*}}, %[[NINE]]
+func.func @avg_count_include_pad(%x: tensor<?x7x6x3xf32>) -> tensor<?x4x3x3xf32> {
+  %y = nn.pool2d <avg> %x {padding = #nn.padding<explicit>, pads = array<i64: 1, 1, 0, 1>, pool_size = array<i64: 3, 3>, strides = array<i64: 2, 2>, count_include_pad} : (tensor<?x7x6x3xf32>) -> tensor<?x4x3x3xf32>
+  return %y : tensor<?x4x3x3xf32>
+}
+
 // Global pools reduce H and W.
 // CHECK-LABEL: func.func @global
 // CHECK: %[[SUM:.*]] = linalg.reduce ins(%{{.*}} : tensor<?x5x7x3xf32>) outs(%{{.*}} : tensor<?x3xf32>) dimensions = [1, 2]

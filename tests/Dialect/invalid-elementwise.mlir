@@ -1,4 +1,4 @@
-// Verifier rules of nn.dropout and the activations.
+// Verifier rules of nn.dropout, the activations (clip's bounds) and their gradient.
 // RUN: modelc-opt %s -split-input-file -verify-diagnostics
 
 // Keras' rate is the fraction dropped, in [0, 1).
@@ -65,5 +65,39 @@ func.func @relu_grad_alpha(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<
 func.func @leaky_relu_grad_without_alpha(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<?x4xf32> {
   // expected-error @below {{'nn.activation_grad' op leaky_relu needs its 'alpha'}}
   %0 = nn.activation_grad <leaky_relu> %x, %dy : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// np.clip's bounds: min <= max, neither NaN.
+func.func @clip_bounds(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.clip' op needs min <= max (neither NaN), got [2.000000e+00, 1.000000e+00]}}
+  %0 = nn.clip %x {min = 2.0 : f32, max = 1.0 : f32} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @clip_nan(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.clip' op needs min <= max (neither NaN)}}
+  %0 = nn.clip %x {min = 0x7FC00000 : f32, max = 1.0 : f32} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// min and max belong to the clip gradient, and it needs both.
+func.func @clip_grad_bounds(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.activation_grad' op clip needs its 'min' and 'max'}}
+  %0 = nn.activation_grad <clip> %x, %dy {min = 0.0 : f32} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @relu_grad_bounds(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.activation_grad' op 'min' and 'max' belong to clip only}}
+  %0 = nn.activation_grad <relu> %x, %dy {min = 0.0 : f32, max = 1.0 : f32} : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }

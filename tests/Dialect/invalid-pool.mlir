@@ -81,3 +81,20 @@ func.func @global_result(%x: tensor<?x7x7x3xf32>) -> tensor<?x1x1x3xf32> {
   %0 = nn.global_pool2d <max> %x : (tensor<?x7x7x3xf32>) -> tensor<?x1x1x3xf32>
   return %0 : tensor<?x1x1x3xf32>
 }
+
+// -----
+
+// count_include_pad changes an average's divisor; a max has none.
+func.func @count_include_pad_max(%x: tensor<?x8x8x3xf32>) -> tensor<?x4x4x3xf32> {
+  // expected-error @below {{'nn.pool2d' op count_include_pad belongs to average pooling only}}
+  %0 = nn.pool2d <max> %x {pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = #nn.padding<valid>, count_include_pad} : (tensor<?x8x8x3xf32>) -> tensor<?x4x4x3xf32>
+  return %0 : tensor<?x4x4x3xf32>
+}
+
+// -----
+
+func.func @count_include_pad_max_grad(%x: tensor<?x8x8x3xf32>, %dy: tensor<?x4x4x3xf32>) -> tensor<?x8x8x3xf32> {
+  // expected-error @below {{'nn.pool2d_grad' op count_include_pad belongs to average pooling only}}
+  %0 = nn.pool2d_grad <max> %x, %dy {pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = #nn.padding<valid>, count_include_pad} : (tensor<?x8x8x3xf32>, tensor<?x4x4x3xf32>) -> tensor<?x8x8x3xf32>
+  return %0 : tensor<?x8x8x3xf32>
+}

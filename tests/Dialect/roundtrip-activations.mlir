@@ -14,8 +14,12 @@ func.func @activations(%x: tensor<?x3x3x2xf32>) -> tensor<?x3x3x2xf32> {
   %3 = nn.tanh %2 : tensor<?x3x3x2xf32>
   // CHECK-NEXT: %[[E:.*]] = nn.leaky_relu %[[D]] {alpha = 2.000000e-01 : f32} : tensor<?x3x3x2xf32>
   %4 = nn.leaky_relu %3 {alpha = 0.2 : f32} : tensor<?x3x3x2xf32>
-  // CHECK-NEXT: return %[[E]]
-  return %4 : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: %[[F:.*]] = nn.clip %[[E]] {max = 0x7F800000 : f32, min = -1.500000e+00 : f32} : tensor<?x3x3x2xf32>
+  %5 = nn.clip %4 {max = 0x7F800000 : f32, min = -1.5 : f32} : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: %[[G:.*]] = nn.activation_grad <clip> %[[F]], %[[E]] {max = 2.000000e+00 : f32, min = -1.500000e+00 : f32} : tensor<?x3x3x2xf32>
+  %6 = nn.activation_grad <clip> %5, %4 {max = 2.0 : f32, min = -1.5 : f32} : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: return %[[G]]
+  return %6 : tensor<?x3x3x2xf32>
 }
 
 // CHECK-LABEL: func.func @softmax

@@ -54,6 +54,16 @@ struct Relu6Lowering : ActivationLowering<Relu6Op> {
   }
 };
 
+struct ClipLowering : ActivationLowering<ClipOp> {
+  using ActivationLowering::ActivationLowering;
+  Value compute(ClipOp op, OpBuilder &b, Location loc, Value x) const override {
+    Value lo = arith::MaximumFOp::create(
+        b, loc, x, f32Const(b, loc, op.getMin().convertToDouble()));
+    return arith::MinimumFOp::create(
+        b, loc, lo, f32Const(b, loc, op.getMax().convertToDouble()));
+  }
+};
+
 struct SigmoidLowering : ActivationLowering<SigmoidOp> {
   using ActivationLowering::ActivationLowering;
   Value compute(SigmoidOp, OpBuilder &b, Location loc, Value x) const override {
@@ -134,8 +144,7 @@ struct AddLowering : OpConversionPattern<AddOp> {
 } // namespace
 
 void nn::populateElementwisePatterns(RewritePatternSet &patterns) {
-  patterns
-      .add<ReluLowering, Relu6Lowering, SigmoidLowering, TanhLowering,
-           LeakyReluLowering, BiasAddLowering, AddLowering>(
-          patterns.getContext());
+  patterns.add<ReluLowering, Relu6Lowering, ClipLowering, SigmoidLowering,
+               TanhLowering, LeakyReluLowering, BiasAddLowering, AddLowering>(
+      patterns.getContext());
 }

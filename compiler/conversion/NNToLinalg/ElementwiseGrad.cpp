@@ -62,6 +62,18 @@ struct ActivationGradLowering : OpConversionPattern<ActivationGradOp> {
             return arith::SelectOp::create(b, l, inside, dy,
                                            f32Const(b, l, 0.0));
           }
+          case ActivationKind::clip: {
+            // Inclusive, as TF's clip_by_value and PyTorch's clamp.
+            Value lo = arith::CmpFOp::create(
+                b, l, arith::CmpFPredicate::OGE, x,
+                f32Const(b, l, op.getMin()->convertToDouble()));
+            Value hi = arith::CmpFOp::create(
+                b, l, arith::CmpFPredicate::OLE, x,
+                f32Const(b, l, op.getMax()->convertToDouble()));
+            Value inside = arith::AndIOp::create(b, l, lo, hi);
+            return arith::SelectOp::create(b, l, inside, dy,
+                                           f32Const(b, l, 0.0));
+          }
           case ActivationKind::leaky_relu: {
             Value scaled =
                 arith::MulFOp::create(b, l, dy, f32Const(b, l, alpha));

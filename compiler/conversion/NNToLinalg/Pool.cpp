@@ -3,7 +3,8 @@
 // Windowed pools use linalg's NHWC pooling ops on an explicitly padded input:
 // max pools pad with -inf so padded positions never win; average pools pad
 // with 0, sum, and divide by the number of real (non-padded) elements of each
-// window, as TensorFlow does. Global pools are linalg.reduce over H and W.
+// window, as TensorFlow does (with `count_include_pad`, by the window's size,
+// as PyTorch does by default). Global pools are linalg.reduce over H and W.
 //
 //===----------------------------------------------------------------------===//
 #include "Patterns.h"
@@ -72,8 +73,9 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
                     .getResult(0);
     Value out = emptyF32(rewriter, loc, sizes);
     Value result;
-    if (padH == std::make_pair<int64_t, int64_t>(0, 0) &&
-        padW == std::make_pair<int64_t, int64_t>(0, 0)) {
+    if (op.getCountIncludePad() ||
+        (padH == std::make_pair<int64_t, int64_t>(0, 0) &&
+         padW == std::make_pair<int64_t, int64_t>(0, 0))) {
       Value count = f32Const(rewriter, loc, double(window[0] * window[1]));
       result =
           buildMap(rewriter, loc, sum, out,

@@ -12,8 +12,9 @@
 //   then takes dy of the windows where it is the winning tap. A small
 //   disjoint window (2x2 stride 2) needs no winner pass: the element-wise
 //   map reads the window's taps and tells the first maximum itself.
-// - avg: dy divided by each window's count of real (non-padded) elements,
-//   the forward's divisor, is spread over the window's taps.
+// - avg: dy divided by each window's count of real (non-padded) elements
+//   (with count_include_pad, by the window's size), the forward's divisor,
+//   is spread over the window's taps.
 // - global: avg broadcasts dy / (H * W); max routes dy to the first maximum
 //   in row-major (h, w) order.
 //
@@ -196,7 +197,7 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
                            tapOf, padded ? IndexFn(validOf) : nullptr);
     } else if (!isMax) {
       Value out = emptyF32(rewriter, loc, dySizes);
-      if (!padded) {
+      if (!padded || op.getCountIncludePad()) {
         Value count = f32Const(rewriter, loc, double(window[0] * window[1]));
         source =
             buildMap(rewriter, loc, dy, out,

@@ -365,16 +365,18 @@ void Importer::convertClip(const onnx::NodeProto &node) {
     if (!input(node, 2).empty())
       hi = (float)scalar(input(node, 2), "max");
   }
-  std::string kind;
+  if (std::isnan(lo) || std::isnan(hi))
+    fail("Clip bounds [" + std::to_string(lo) + ", " + std::to_string(hi) +
+         "] must not be NaN");
   if (lo == 0 && hi == 6)
-    kind = "relu6";
-  else if (lo == 0 && std::isinf(hi) && hi > 0)
-    kind = "relu";
-  else
-    fail("Clip to [" + std::to_string(lo) + ", " + std::to_string(hi) +
-         "] is not supported (modelc has Clip to [0, 6] as relu6 and to "
-         "[0, inf] as relu)");
-  elementwise(node, kind);
+    return (void)elementwise(node, "relu6");
+  if (lo == 0 && std::isinf(hi) && hi > 0)
+    return (void)elementwise(node, "relu");
+  // min > max sets every element to max (ONNX's rule).
+  lo = std::min(lo, hi);
+  json &layer = elementwise(node, "clip");
+  layer["min"] = std::isinf(lo) ? json() : json(lo);
+  layer["max"] = std::isinf(hi) ? json() : json(hi);
 }
 
 void Importer::convertPool(const onnx::NodeProto &node) {
@@ -388,19 +390,25 @@ void Importer::convertPool(const onnx::NodeProto &node) {
   if (max)
     requireSingleOutput(node, "Indices");
   Window win = window(node, attrInts(node, "kernel_shape", {}), false);
-  bool padded = false;
-  json pad =
-      padding(node, win.in, win.size, win.strides, win.dilations, win.pads,
-              win.out, attrInt(node, "ceil_mode", 0) != 0, &padded);
-  if (!max && padded && attrInt(node, "count_include_pad", 0))
-    fail("count_include_pad = 1 with padding is not supported (modelc's "
-         "average, as TensorFlow's, divides by the valid elements)");
+  bool padded = false, ceilMode = attrInt(node, "ceil_mode", 0) != 0;
+  json pad = padding(node, win.in, win.size, win.strides, win.dilations,
+                     win.pads, win.out, ceilMode, &padded);
+  bool countPads = !max && padded && attrInt(node, "count_include_pad", 0);
+  // The divisor counts the pads but not the positions past them that
+  // ceil_mode's last window reaches (modelc pads those too).
+  if (countPads && ceilMode &&
+      pad != padding(node, win.in, win.size, win.strides, win.dilations,
+                     win.pads, win.out, false))
+    fail("count_include_pad = 1 with a ceil_mode window past the padded "
+         "input is not supported");
   std::string in = windowInput(node, win);
   json &layer =
       addLayer(max ? "max_pool2d" : "avg_pool2d", {in}, hintFor(node));
   layer["pool_size"] = win.size;
   layer["strides"] = win.strides;
   layer["padding"] = pad;
+  if (countPads)
+    layer["count_include_pad"] = true;
   std::string name = layer["name"];
   windowOutput(node, win, name);
 }

@@ -7,9 +7,10 @@ reference data.
     modelc-opt test.mlir -convert-nn-to-linalg <to LLVM> | mlir-runner ... > out
     fd_check.py check GROUP < out
 
-GROUP is `layers` (conv2d, dense, bias_add, embedding, concat, pools,
-softmax, activations), `batch_norm` (training: plain, axis 1, ghost batches, renorm
-with r and d clipped; inference) or `losses`. For a case with forward op
+GROUP is `layers` (conv2d with and without groups, dense, bias_add,
+embedding, concat, pools, softmax, activations with clip), `batch_norm`
+(training: plain, axis 1, ghost batches, renorm with r and d clipped;
+inference) or `losses`. For a case with forward op
 y = f(x, ...), a fixed random weight w and L(x) = sum(y * w) (L = the loss
 itself for a loss op), @main prints y at x + h*v and x - h*v and the
 gradient op's result g for upstream gradient w at x. `check` compares, in
@@ -178,7 +179,7 @@ def layer_cases(rng):
         n = int(np.prod(shape))
         return ((rng.permutation(n) - n / 2) * 0.1).astype(np.float32).reshape(shape)
 
-    for kind, pad, size, st, xs, ys in (
+    for kind, pad, size, st, xs, ys, *flags in (
             ("max", "valid", (2, 2), (2, 2), (2, 6, 6, 2), (2, 3, 3, 2)),
             ("max", "same", (3, 3), (2, 2), (2, 7, 6, 2), (2, 4, 3, 2)),
             ("max", "valid", (3, 2), (2, 1), (2, 7, 5, 2), (2, 3, 4, 2)),
@@ -193,13 +194,21 @@ def layer_cases(rng):
             # Explicit padding (ONNX/PyTorch): padded positions never win a
             # max and are not counted by an average.
             ("max", [1, 1, 1, 1], (3, 3), (2, 2), (2, 7, 6, 2), (2, 4, 3, 2)),
-            ("avg", [0, 1, 1, 0], (2, 2), (2, 2), (2, 6, 5, 2), (2, 3, 3, 2))):
+            ("avg", [0, 1, 1, 0], (2, 2), (2, 2), (2, 6, 5, 2), (2, 3, 3, 2)),
+            # ... unless count_include_pad (PyTorch's default) counts them.
+            ("avg", [1, 1, 0, 1], (3, 2), (2, 1), (2, 6, 5, 2), (2, 3, 5, 2),
+             "count_include_pad"),
+            ("avg", "same", (3, 3), (2, 2), (2, 7, 6, 2), (2, 4, 3, 2),
+             "count_include_pad")):
         arrays = {"x": spaced(*xs)}
-        attrs = ("{%s, pool_size = array<i64: %d, %d>, "
-                 "strides = array<i64: %d, %d>}" % (padding_attrs(pad), *size, *st))
+        attrs = ("{%s%s, pool_size = array<i64: %d, %d>, "
+                 "strides = array<i64: %d, %d>}" % (
+                     "".join(f + ", " for f in flags), padding_attrs(pad), *size,
+                     *st))
         yt = tensor_type(ys, "f32", True)
         cases.append(Case(
-            "pool2d_%s_%s_%dx%d_s%dx%d/x" % (kind, padding_tag(pad), *size, *st),
+            "pool2d_%s_%s_%dx%d_s%dx%d%s/x" % (kind, padding_tag(pad), *size, *st,
+                                              "".join("_" + f for f in flags)),
             arrays, "x", ys,
             lambda e, v, kind=kind, attrs=attrs, yt=yt: emit_op(
                 e, "nn.pool2d <%s> %s %s : (%s) -> %s" % (kind, v["x"][0], attrs,
@@ -234,13 +243,15 @@ def layer_cases(rng):
         cases.append(Case("softmax%s/x" % ("_log" if log else ""), arrays, "x",
                           (4, 5), sm, sm_grad, {"x"}))
 
-    # Activations, inputs away from the kinks at 0 and 6.
+    # Activations, inputs away from the kinks at 0, 6 and clip's -1.5 and 2.5.
     x = rng.uniform(-8, 8, size=(4, 9)).astype(np.float32)
-    for kink in (0.0, 6.0):
+    for kink in (0.0, 6.0, -1.5, 2.5):
         near = np.abs(x - kink) < 0.1
         x[near] = kink + np.where(x[near] < kink, -0.5, 0.5)
-    for act in ("relu", "relu6", "leaky_relu", "sigmoid", "tanh"):
-        attrs = " {alpha = %s}" % f32_attr(0.2) if act == "leaky_relu" else ""
+    clip = " {max = %s, min = %s}" % (f32_attr(2.5), f32_attr(-1.5))
+    for act, attrs in (("relu", ""), ("relu6", ""),
+                       ("leaky_relu", " {alpha = %s}" % f32_attr(0.2)),
+                       ("sigmoid", ""), ("tanh", ""), ("clip", clip)):
         cases.append(Case(
             "activation_%s/x" % act, {"x": x}, "x", x.shape,
             lambda e, v, act=act, attrs=attrs: emit_op(

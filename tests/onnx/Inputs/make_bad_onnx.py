@@ -41,6 +41,10 @@ save("grouped", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
                                   group=3)],
      [f32("x", [None, 3, 8, 8])], [f32("y", [None, 4, 6, 6])],
      [numpy_helper.from_array(np.ones((4, 1, 3, 3), np.float32), "w")])
+save("avg_ceil_counted", [helper.make_node(
+    "AveragePool", ["x"], ["y"], name="pool", kernel_shape=[3, 3],
+    strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=1)],
+     [f32("x", [None, 3, 8, 8])], [f32("y", [None, 3, 5, 5])])
 save("dynamic", [helper.make_node("Relu", ["x"], ["y"], name="act")],
      [f32("x", [None, "width"])], [f32("y", [None, "width"])])
 shape = numpy_helper.from_array(np.array([-1], np.int64), "shape")

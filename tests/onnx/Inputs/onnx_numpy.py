@@ -5,7 +5,7 @@ usage: onnx_numpy.py MODEL.onnx INPUTS.npz OUTPUTS.npz
 An independent reference for the graphs modelc exports (ONNX 1.12, which
 Debian ships, has no reference evaluator): inference semantics of Transpose,
 Conv, BatchNormalization, Relu, Clip, Sigmoid, Tanh, LeakyRelu, MaxPool,
-AveragePool (count_include_pad = 0), GlobalAveragePool, GlobalMaxPool,
+AveragePool, GlobalAveragePool, GlobalMaxPool,
 Flatten, Reshape, Gemm, MatMul, Add, Sum, Concat, Identity, Gather,
 Softmax and LogSoftmax (last axis), in float64.
 """
@@ -63,7 +63,9 @@ def pool(x, a, kind):
     if kind == "max":
         return windows(pad_spatial(x, pads, -np.inf), k, strides,
                        [1, 1]).max(axis=(4, 5))
-    xs = windows(pad_spatial(x, pads, np.nan), k, strides, [1, 1])
+    # count_include_pad: the pads are zeros that count.
+    fill = 0.0 if a.get("count_include_pad", 0) else np.nan
+    xs = windows(pad_spatial(x, pads, fill), k, strides, [1, 1])
     return np.nanmean(xs, axis=(4, 5))
 
 
@@ -87,7 +89,10 @@ def run(model, feeds):
         elif op == "Relu":
             y = np.maximum(x[0], 0)
         elif op == "Clip":
-            y = np.clip(x[0], x[1], x[2])
+            # An omitted bound is no bound.
+            lo, hi = (x + [None, None])[1:3]
+            y = np.clip(x[0], -np.inf if lo is None else lo,
+                        np.inf if hi is None else hi)
         elif op == "Sigmoid":
             y = 1 / (1 + np.exp(-x[0]))
         elif op == "Tanh":

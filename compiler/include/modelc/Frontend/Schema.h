@@ -15,18 +15,18 @@
 namespace modelc {
 
 enum class AttrKind {
-  PosInt,         // integer >= 1
-  Int,            // any integer
-  Float,          // number
-  UnitFloat,      // number in [0, 1]
-  PosFloat,       // number > 0
-  NonNegFloat,    // number >= 0
+  PosInt,      // integer >= 1
+  Int,         // any integer
+  Float,       // number
+  UnitFloat,   // number in [0, 1]
+  PosFloat,    // number > 0
+  NonNegFloat, // number >= 0
   Bool,
-  Choice,         // one of `choices`
-  IntPair,        // n or [a, b], each >= 1 (kernel_size, strides, ...)
-  Shape,          // reshape target: [-1, d1, ...]
-  Permutation,    // transpose: [0, p1, ...], a permutation keeping 0 first
-  Padding,        // "valid" | "same" | [[top, bottom], [left, right]]
+  Choice,      // one of `choices`
+  IntPair,     // n or [a, b], each >= 1 (kernel_size, strides, ...)
+  Shape,       // reshape target: [-1, d1, ...]
+  Permutation, // transpose: [0, p1, ...], a permutation keeping 0 first
+  Padding,     // "valid" | "same" | [[top, bottom], [left, right]]
   Initializer,
   Regularizer,    // null | {"l1": s} | {"l2": s}
   Constraint,     // null | "non_neg" | "unit_norm" | {"max_norm": ...} | ...
@@ -35,6 +35,7 @@ enum class AttrKind {
   OptBool,        // null | bool
   OptName,        // null | layer name
   OptPosFloat,    // null | number > 0
+  OptFloat,       // null | number
   LearningRate,   // number > 0 | {"exponential_decay": {...}}
 };
 

@@ -240,6 +240,14 @@ def NN_TanhOp : NN_UnaryOp<"tanh", "tanh(x)"> {
 def NN_LeakyReluOp : NN_UnaryOp<"leaky_relu", "x > 0 ? x : alpha * x"> {
   let arguments = (ins NN_FloatTensor:$input, F32Attr:$alpha);
 }
+def NN_ClipOp : NN_UnaryOp<"clip", "min(max(x, min), max)"> {
+  let description = [{
+    `np.clip` (ONNX's Clip, TF's `clip_by_value`): `min <= max`, either may
+    be infinite. The gradient passes where `min <= x <= max`.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, F32Attr:$min, F32Attr:$max);
+  let hasVerifier = 1;
+}
 
 def NN_SoftmaxOp : NN_Op<"softmax", [Pure, SameOperandsAndResultType,
     DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
@@ -283,14 +291,16 @@ def NN_DropoutOp : NN_Op<"dropout", [Pure, AllTypesMatch<["input", "output"]>, D
 def NN_Pool2DOp : NN_Op<"pool2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "max or average pooling over H and W (NHWC)";
   let description = [{
-    Max pooling ignores padded positions; average pooling with `same`
-    padding divides by the number of valid elements in each window
-    (TensorFlow's convention).
+    Max pooling ignores padded positions; average pooling divides by the
+    number of valid elements in each window (TensorFlow's convention), or
+    with `count_include_pad` (average only) by the whole window, padded
+    positions included (PyTorch's default, ONNX's `count_include_pad = 1`).
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_PoolKindAttr:$kind,
                        NN_Pair:$pool_size, NN_Pair:$strides,
                        NN_PaddingAttr:$padding,
-                       OptionalAttr<DenseI64ArrayAttr>:$pads);
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       UnitAttr:$count_include_pad);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = [{
     $kind $input attr-dict `:` functional-type(operands, results)

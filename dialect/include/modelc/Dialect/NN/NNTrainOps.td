@@ -150,12 +150,15 @@ def NN_ActivationGradOp : NN_Op<"activation_grad", [Pure,
   let summary = "dy * f'(x) for an elementwise activation f";
   let description = [{
     `x` is the activation's input. relu: 1 on x > 0; relu6: 1 on 0 < x < 6;
-    leaky_relu: 1 on x > 0 else alpha; sigmoid: s(1-s); tanh: 1 - tanh^2.
-    `alpha` is leaky_relu's, and only leaky_relu's.
+    leaky_relu: 1 on x > 0 else alpha; sigmoid: s(1-s); tanh: 1 - tanh^2;
+    clip: 1 on min <= x <= max. `alpha` is leaky_relu's, and only
+    leaky_relu's; `min` and `max` are clip's, and only clip's.
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
                        NN_ActivationKindAttr:$kind,
-                       OptionalAttr<F32Attr>:$alpha);
+                       OptionalAttr<F32Attr>:$alpha,
+                       OptionalAttr<F32Attr>:$min,
+                       OptionalAttr<F32Attr>:$max);
   let results = (outs NN_FloatTensor:$grad_input);
   let assemblyFormat = [{
     $kind $input `,` $grad_output attr-dict `:` type($input)
@@ -169,12 +172,14 @@ def NN_Pool2DGradOp : NN_Op<"pool2d_grad", [Pure,
   let description = [{
     Max: each window's gradient goes to its first maximum (row-major window
     order; padded positions never win). Avg: spread evenly over the window's
-    valid elements (the divisor of the forward pass).
+    valid elements (the divisor of the forward pass: with
+    `count_include_pad`, the whole window).
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
                        NN_PoolKindAttr:$kind, NN_Pair:$pool_size,
                        NN_Pair:$strides, NN_PaddingAttr:$padding,
-                       OptionalAttr<DenseI64ArrayAttr>:$pads);
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       UnitAttr:$count_include_pad);
   let results = (outs NN_FloatTensor:$grad_input);
   let assemblyFormat = [{
     $kind $input `,` $grad_output attr-dict `:`
