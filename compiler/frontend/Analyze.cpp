@@ -58,6 +58,15 @@ int64_t elementsPerExample(const std::vector<int64_t> &shape) {
 
 int64_t toMlir(int64_t d) { return d < 0 ? mlir::ShapedType::kDynamic : d; }
 int64_t fromMlir(int64_t d) { return mlir::ShapedType::isDynamic(d) ? -1 : d; }
+llvm::SmallVector<int64_t> toMlir(const std::vector<int64_t> &shape) {
+  return llvm::map_to_vector(shape, [](int64_t d) { return toMlir(d); });
+}
+std::vector<int64_t> fromMlir(llvm::ArrayRef<int64_t> shape) {
+  std::vector<int64_t> out;
+  for (int64_t d : shape)
+    out.push_back(fromMlir(d));
+  return out;
+}
 
 /// Keras' fan computation: the last two axes are (in, out), the rest is the
 /// receptive field.
@@ -689,15 +698,32 @@ bool Analyzer::inferLayer(size_t i) {
                               " must have the same shape");
     }
     out = x.shape;
+  } else if (op == "multiply") {
+    out = x.shape;
+    for (size_t k = 1; k < layer.inputs.size(); ++k) {
+      const TensorInfo &y = *inputInfo(i, k);
+      auto both = y.shape.size() == out.size()
+                      ? mlir::nn::broadcastShapes(toMlir(out), toMlir(y.shape))
+                      : std::nullopt;
+      if (!both)
+        return layerError(i, "inputs/" + std::to_string(k),
+                          "shape mismatch: '" + layer.inputs[0] + "' " +
+                              showShape(x.shape) + " and '" + layer.inputs[k] +
+                              "' " + showShape(y.shape) +
+                              " must have the same rank and agree in every "
+                              "dimension where neither is 1");
+      out = fromMlir(*both);
+    }
   } else if (op == "softmax" || op == "log_softmax") {
     if (!requireRank(i, 0, 2, "a 2-D input [N, classes] (flatten first)"))
       return false;
     out = x.shape;
-  } else if (op == "bias_add") {
+  } else if (op == "bias_add" || op == "scale") {
     if (x.shape.size() < 2)
       return layerError(i, "input",
-                        "shape mismatch: bias_add needs rank >= "
-                        "2, got " +
+                        "shape mismatch: " + op +
+                            " needs rank >= "
+                            "2, got " +
                             showShape(x.shape));
     out = x.shape;
   } else {
@@ -991,6 +1017,9 @@ bool Analyzer::layoutVariables() {
     } else if (layer.op == "bias_add") {
       add("param", "bias", {x.back()}, a["bias_initializer"], true,
           a["bias_regularizer"], a["bias_constraint"]);
+    } else if (layer.op == "scale") {
+      add("param", "scale", {x.back()}, a["scale_initializer"], true,
+          a["scale_regularizer"], a["scale_constraint"]);
     } else if (layer.op == "batch_norm" && a["reuse"].is_null()) {
       std::vector<int64_t> c = {x[layer.axis]};
       bool trainable = a["trainable"].get<bool>();

@@ -1,6 +1,7 @@
 //===- IRGen.cpp - Model -> nn dialect ------------------------------------===//
 #include "modelc/Frontend/IRGen.h"
 #include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Dialect/NN/ShapeRules.h"
 #include "modelc/Frontend/Schema.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -221,6 +222,20 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
     return nn::ConcatOp::create(b, loc, out, inputs, l.axis);
   if (op == "add")
     return nn::AddOp::create(b, loc, out, inputs);
+  if (op == "multiply") {
+    // Left to right, each product broadcast as far as it goes.
+    Value product = inputs[0];
+    for (Value v : inputs.drop_front()) {
+      auto shape = *nn::broadcastShapes(
+          cast<RankedTensorType>(product.getType()).getShape(),
+          cast<RankedTensorType>(v.getType()).getShape());
+      product = nn::MulOp::create(
+          b, loc, RankedTensorType::get(shape, b.getF32Type()), product, v);
+    }
+    return product;
+  }
+  if (op == "scale")
+    return nn::MulOp::create(b, loc, out, x, read(loc, l, "scale"));
   if (op == "dropout")
     return nn::DropoutOp::create(b, loc, x, training, ValueRange{},
                                  f32(a["rate"]), b.getI64IntegerAttr(index));

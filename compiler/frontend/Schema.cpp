@@ -119,6 +119,15 @@ const std::vector<OpSchema> &layerSchemas() {
         {"transpose", false, {req("perm", AttrKind::Permutation)}},
         {"concat", true, {opt("axis", AttrKind::Int, -1)}},
         {"add", true, {}},
+        // Keras's Multiply, with size-1 dimensions repeated (NumPy's
+        // broadcasting at one rank).
+        {"multiply", true, {}},
+        // x * scale, `scale` along the last axis (bias_add's counterpart).
+        {"scale",
+         false,
+         {opt("scale_initializer", AttrKind::Initializer, "ones"),
+          opt("scale_regularizer", AttrKind::Regularizer, kNull),
+          opt("scale_constraint", AttrKind::Constraint, kNull)}},
         {"dropout", false, {req("rate", AttrKind::UnitFloat)}},
     };
   }();

@@ -395,6 +395,17 @@ std::optional<std::string> GraphWriter::convert(Operation *op) {
         setInt(n, "axis", c.getAxis());
         return std::nullopt;
       })
+      .Case([&](nn::MulOp m) {
+        // A scale layer's factor is a state input; NumPy's broadcasting is
+        // ONNX's.
+        auto operand = [&](Value v) {
+          auto r = read(v);
+          return r ? stateInput(r) : in(v);
+        };
+        names[m.getOutput()] =
+            node("Mul", {operand(m.getLhs()), operand(m.getRhs())}, base);
+        return std::nullopt;
+      })
       .Case([&](nn::AddOp a) {
         std::vector<std::string> ins;
         for (Value v : a.getInputs())

@@ -193,6 +193,17 @@ void ConcatOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
   }
 }
 
+void MulOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
+                           Accumulate accumulate) {
+  Location l = getLoc();
+  if (wants(getLhs()))
+    accumulate(getLhs(),
+               MulGradOp::create(b, l, getLhs().getType(), dy, getRhs()));
+  if (wants(getRhs()))
+    accumulate(getRhs(),
+               MulGradOp::create(b, l, getRhs().getType(), dy, getLhs()));
+}
+
 void AddOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
                            Accumulate accumulate) {
   for (Value in : getInputs())

@@ -320,6 +320,15 @@ LogicalResult ConcatOp::verify() {
   return expectShape(*this, "result", shapeOf(getOutput()), expected);
 }
 
+LogicalResult MulOp::verify() {
+  ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs());
+  auto expected = broadcastShapes(a, b);
+  if (!expected)
+    return emitOpError() << "operands " << fmtShape(a) << " and " << fmtShape(b)
+                         << " do not broadcast";
+  return expectShape(*this, "result", shapeOf(getOutput()), *expected);
+}
+
 LogicalResult AddOp::verify() {
   if (getInputs().size() < 2)
     return emitOpError("needs at least two inputs");

@@ -20,6 +20,17 @@ LogicalResult SoftmaxGradOp::verify() {
   return expectRank(*this, "output", getOutput(), 2);
 }
 
+LogicalResult MulGradOp::verify() {
+  ArrayRef<int64_t> dy = shapeOf(getGradOutput()), other = shapeOf(getOther());
+  ArrayRef<int64_t> operand = shapeOf(getGradOperand());
+  auto expected = broadcastShapes(operand, other);
+  if (!expected || *expected != dy)
+    return emitOpError() << "operand " << fmtShape(operand) << " and other "
+                         << fmtShape(other) << " do not broadcast to "
+                         << fmtShape(dy);
+  return success();
+}
+
 LogicalResult ActivationGradOp::verify() {
   bool leaky = getKind() == ActivationKind::leaky_relu;
   if (leaky != static_cast<bool>(getAlphaAttr()))

@@ -48,7 +48,7 @@ struct ConvertNNToLinalgPass
         nn::ActivationGradOp, nn::Pool2DGradOp, nn::GlobalPool2DGradOp,
         nn::SliceOp, nn::SoftmaxCrossEntropyGradOp,
         nn::SigmoidCrossEntropyGradOp, nn::MeanSquaredErrorGradOp,
-        nn::SoftmaxGradOp>();
+        nn::SoftmaxGradOp, nn::MulGradOp>();
 
     RewritePatternSet patterns(ctx);
     nn::populateConvPatterns(patterns);
@@ -60,6 +60,7 @@ struct ConvertNNToLinalgPass
     nn::populateShapePatterns(patterns);
     nn::populateLossPatterns(patterns);
     nn::populateSoftmaxPatterns(patterns);
+    nn::populateMulPatterns(patterns);
     nn::populateConvGradPatterns(patterns);
     nn::populateDenseGradPatterns(patterns);
     nn::populateEmbeddingGradPatterns(patterns);

@@ -30,6 +30,8 @@ void populateShapePatterns(RewritePatternSet &patterns);
 void populateLossPatterns(RewritePatternSet &patterns);
 /// nn.softmax, nn.softmax_grad.
 void populateSoftmaxPatterns(RewritePatternSet &patterns);
+/// nn.mul, nn.mul_grad.
+void populateMulPatterns(RewritePatternSet &patterns);
 /// Gradients (NNTrainOps.td), one file per forward family:
 /// nn.conv2d_grad_input, nn.conv2d_grad_kernel.
 void populateConvGradPatterns(RewritePatternSet &patterns);

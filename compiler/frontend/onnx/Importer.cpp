@@ -8,6 +8,7 @@
 #include "Importer.h"
 
 #include "modelc/Frontend/OnnxImport.h"
+#include "modelc/Frontend/Schema.h"
 
 #include <onnx/checker.h>
 #include <onnx/shape_inference/implementation.h>
@@ -244,7 +245,8 @@ json &Importer::addLayer(const std::string &op,
   json layer = json::object();
   layer["name"] = uniqueName(hint);
   layer["op"] = op;
-  if (op == "concat" || op == "add")
+  const OpSchema *schema = findLayerSchema(op);
+  if (schema && schema->inputList)
     layer["inputs"] = inputs;
   else
     layer["input"] = inputs.at(0);

@@ -78,6 +78,27 @@ private:
   void convertReshape(const onnx::NodeProto &node);
   void convertTranspose(const onnx::NodeProto &node);
   void convertAddSub(const onnx::NodeProto &node);
+  void convertMul(const onnx::NodeProto &node);
+  /// Where a constant of `constantDims` (a scalar, [C, 1, 1] on NCHW, or
+  /// [C] along the last axis) meets value `name`: the layer input, its
+  /// layout, and how many channels the constant spans; fails otherwise.
+  struct ChannelOperand {
+    std::string holder;
+    Layout layout;
+    int64_t channels;
+    std::vector<int64_t> chw;
+  };
+  ChannelOperand alongChannels(const std::string &name,
+                               const std::vector<int64_t> &constantDims,
+                               const std::string &what);
+  /// A `bias_add` or `scale` layer (`op`) of `x` and constant `c`, whose
+  /// `param` (bias, scale) is `c` (negated when `negate`) along the channels.
+  void channelConstantLayer(const onnx::NodeProto &node, const std::string &x,
+                            const std::string &c, const std::string &op,
+                            const std::string &param, bool negate);
+  /// An `op` layer (add, multiply) over two computed operands of one shape,
+  /// in a layout they share.
+  json &sameShapeLayer(const onnx::NodeProto &node, const std::string &op);
   void convertMatMul(const onnx::NodeProto &node);
   void convertGemm(const onnx::NodeProto &node);
   void convertDropout(const onnx::NodeProto &node);

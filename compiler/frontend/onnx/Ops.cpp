@@ -96,11 +96,11 @@ void Importer::convert(const onnx::NodeProto &node) {
   const std::string &op = node.op_type();
   // Malformed nodes get an error, not an out-of-range read.
   static const std::map<std::string, int> minInputs = {
-      {"Conv", 2},   {"BatchNormalization", 5},
-      {"Gemm", 2},   {"MatMul", 2},
-      {"Add", 2},    {"Sub", 2},
-      {"Gather", 2}, {"Constant", 0},
-      {"Concat", 1}};
+      {"Conv", 2},     {"BatchNormalization", 5},
+      {"Gemm", 2},     {"MatMul", 2},
+      {"Add", 2},      {"Sub", 2},
+      {"Mul", 2},      {"Gather", 2},
+      {"Constant", 0}, {"Concat", 1}};
   auto required = minInputs.find(op);
   int need = required == minInputs.end() ? 1 : required->second;
   if (node.input_size() < need)
@@ -131,6 +131,8 @@ void Importer::convert(const onnx::NodeProto &node) {
     return convertTranspose(node);
   if (op == "Add" || op == "Sub")
     return convertAddSub(node);
+  if (op == "Mul")
+    return convertMul(node);
   if (op == "MatMul")
     return convertMatMul(node);
   if (op == "Gemm")
@@ -601,53 +603,37 @@ void Importer::convertTranspose(const onnx::NodeProto &node) {
   define(node.output(0), name, Layout::Onnx);
 }
 
-void Importer::convertAddSub(const onnx::NodeProto &node) {
-  bool sub = node.op_type() == "Sub";
-  std::string a = node.input(0), b = node.input(1);
-  if (!sub && isConstant(a) && !isConstant(b))
-    std::swap(a, b);
-  if (isConstant(b)) {
-    // x + c where c broadcasts along the channels: a bias.
-    const Value &x = value(a);
-    const Constant &c = constant(b, "B");
-    std::vector<int64_t> dims = withoutLeadingOnes(c.dims);
-    int64_t rank = x.shape.size();
-    std::vector<float> bias = toFloats(c);
-    if (sub)
-      for (float &v : bias)
-        v = -v;
-    std::string in;
-    Layout layout;
-    if (rank == 4 && dims == std::vector<int64_t>{x.shape[1], 1, 1}) {
-      in = inChannelsLast(a); // per-channel on NCHW: last axis on NHWC
-      layout = Layout::ChannelsLast;
-    } else if (rank >= 2 && dims == std::vector<int64_t>{x.shape.back()} &&
-               (x.layout == Layout::Onnx || x.layout == Layout::Squeezed)) {
-      in = x.holder;
-      layout = x.layout;
-    } else if (rank >= 2 && dims == std::vector<int64_t>{x.shape.back()}) {
-      in = inOnnxLayout(a);
-      layout = Layout::Onnx;
-    } else {
-      fail("adding a constant of shape " + showDims(c.dims) + " to " +
-           showDims(x.shape) +
-           " is not supported: modelc adds constants per channel ([C, 1, 1] "
-           "on NCHW) or along the last axis ([C])");
-    }
-    json &layer = addLayer("bias_add", {in}, hintFor(node));
-    std::string name = layer["name"];
-    layer["bias_initializer"] =
-        values(name + "/bias", {(int64_t)bias.size()}, std::move(bias));
-    define(node.output(0), name, layout);
-    return;
+Importer::ChannelOperand
+Importer::alongChannels(const std::string &name,
+                        const std::vector<int64_t> &constantDims,
+                        const std::string &what) {
+  const Value &x = value(name);
+  std::vector<int64_t> dims = withoutLeadingOnes(constantDims);
+  int64_t rank = x.shape.size();
+  if (dims.empty()) // a scalar: any layout will do, along the stored last axis
+    return {x.holder, x.layout,
+            x.layout == Layout::ChannelsLast || x.layout == Layout::Squeezed
+                ? x.shape[1]
+                : x.shape.back(),
+            x.chw};
+  if (rank == 4 && dims == std::vector<int64_t>{x.shape[1], 1, 1})
+    // Per channel on NCHW: the last axis of NHWC.
+    return {inChannelsLast(name), Layout::ChannelsLast, x.shape[1], {}};
+  if (rank >= 2 && dims == std::vector<int64_t>{x.shape.back()}) {
+    if (x.layout == Layout::Onnx || x.layout == Layout::Squeezed)
+      return {x.holder, x.layout, x.shape.back(), {}};
+    return {inOnnxLayout(name), Layout::Onnx, x.shape.back(), {}};
   }
-  if (sub)
-    fail("the difference of two computed tensors is not supported (modelc's "
-         "add sums them)");
+  fail(what + " a constant of shape " + showDims(constantDims) + " and " +
+       showDims(x.shape) +
+       " is not supported: modelc takes constants that are scalars, per "
+       "channel ([C, 1, 1] on NCHW) or along the last axis ([C])");
+}
+
+json &Importer::sameShapeLayer(const onnx::NodeProto &node,
+                               const std::string &op) {
+  std::string a = node.input(0), b = node.input(1);
   Value x = value(a), y = value(b);
-  if (x.shape != y.shape)
-    fail("broadcasting " + showDims(x.shape) + " and " + showDims(y.shape) +
-         " is not supported; both operands need one shape");
   std::vector<std::string> inputs = {x.holder, y.holder};
   Layout layout = x.layout;
   if (x.layout != y.layout || x.layout == Layout::FlatChannelsLast) {
@@ -659,9 +645,71 @@ void Importer::convertAddSub(const onnx::NodeProto &node) {
       layout = Layout::Onnx;
     }
   }
-  json &layer = addLayer("add", inputs, hintFor(node));
+  json &layer = addLayer(op, inputs, hintFor(node));
+  define(node.output(0), layer["name"], layout, x.chw);
+  return layer;
+}
+
+void Importer::channelConstantLayer(const onnx::NodeProto &node,
+                                    const std::string &x, const std::string &c,
+                                    const std::string &op,
+                                    const std::string &param, bool negate) {
+  const Constant &k = constant(c, "B");
+  std::vector<float> v = toFloats(k);
+  ChannelOperand in =
+      alongChannels(x, k.dims, op == "scale" ? "multiplying" : "adding");
+  if (v.size() == 1)
+    v.assign(in.channels, v[0]);
+  if (negate)
+    for (float &f : v)
+      f = -f;
+  json &layer = addLayer(op, {in.holder}, hintFor(node));
   std::string name = layer["name"];
-  define(node.output(0), name, layout, x.chw);
+  layer[param + "_initializer"] =
+      values(name + "/" + param, {in.channels}, std::move(v));
+  define(node.output(0), name, in.layout, in.chw);
+}
+
+void Importer::convertAddSub(const onnx::NodeProto &node) {
+  bool sub = node.op_type() == "Sub";
+  std::string a = node.input(0), b = node.input(1);
+  if (!sub && isConstant(a) && !isConstant(b))
+    std::swap(a, b);
+  if (isConstant(b))
+    // x + c where c broadcasts along the channels: a bias.
+    return channelConstantLayer(node, a, b, "bias_add", "bias", sub);
+  if (sub)
+    fail("the difference of two computed tensors is not supported (modelc's "
+         "add sums them)");
+  const Value &x = value(a), &y = value(b);
+  if (x.shape != y.shape)
+    fail("broadcasting " + showDims(x.shape) + " and " + showDims(y.shape) +
+         " is not supported; both operands need one shape");
+  sameShapeLayer(node, "add");
+}
+
+void Importer::convertMul(const onnx::NodeProto &node) {
+  std::string a = node.input(0), b = node.input(1);
+  if (isConstant(a) && !isConstant(b))
+    std::swap(a, b);
+  if (isConstant(b))
+    // x * c where c broadcasts along the channels: a scale layer.
+    return channelConstantLayer(node, a, b, "scale", "scale", false);
+  const Value &x = value(a), &y = value(b);
+  if (x.shape == y.shape)
+    return (void)sameShapeLayer(node, "multiply");
+  // Broadcasting between computed tensors: both carry the batch, so both
+  // need all dimensions (NumPy's rule then repeats the size-1 ones).
+  if (x.shape.size() != y.shape.size())
+    fail("broadcasting " + showDims(x.shape) + " and " + showDims(y.shape) +
+         " is not supported; computed operands need the same rank");
+  bool nchw = x.shape.size() == 4;
+  std::vector<std::string> inputs =
+      nchw ? std::vector<std::string>{inChannelsLast(a), inChannelsLast(b)}
+           : std::vector<std::string>{inOnnxLayout(a), inOnnxLayout(b)};
+  json &layer = addLayer("multiply", inputs, hintFor(node));
+  define(node.output(0), layer["name"],
+         nchw ? Layout::ChannelsLast : Layout::Onnx);
 }
 
 void Importer::addDense(const onnx::NodeProto &node, std::vector<float> kernel,

@@ -7,7 +7,7 @@ reference data.
     modelc-opt test.mlir -convert-nn-to-linalg <to LLVM> | mlir-runner ... > out
     fd_check.py check GROUP < out
 
-GROUP is `layers` (conv2d with and without groups, dense, bias_add,
+GROUP is `layers` (conv2d with and without groups, mul, dense, bias_add,
 embedding, concat, pools, softmax, activations with clip), `batch_norm`
 (training: plain, axis 1, ghost batches, renorm with r and d clipped;
 inference) or `losses`. For a case with forward op
@@ -120,6 +120,32 @@ def layer_cases(rng):
 
         for wrt, g in (("x", g_x), ("k", g_k), ("b", g_b)):
             cases.append(Case("conv2d_%s/%s" % (tag, wrt), arrays, wrt, ys, fwd, g, {"x"}))
+
+    # mul with NumPy broadcasting: with respect to both operands, the
+    # repeated one's gradient summed over the dimensions it repeats along.
+    for tag, a_shape, b_shape in (("same", (2, 3, 4, 5), (2, 3, 4, 5)),
+                                  ("last_axis", (2, 3, 4, 5), (5,)),
+                                  ("unit_dims", (2, 3, 4, 5), (2, 1, 1, 5)),
+                                  ("leading_units", (2, 3, 4, 5), (1, 4, 1))):
+        arrays = {"a": f(*a_shape), "b": f(*b_shape)}
+        ys = np.broadcast_shapes(a_shape, b_shape)
+        dyn = {"a"} | ({"b"} if len(b_shape) == 4 and b_shape[0] == 2 else set())
+        yt = tensor_type(ys, "f32", True)
+
+        def fwd(e, v, yt=yt):
+            return emit_op(e, "nn.mul %s, %s : (%s, %s) -> %s"
+                           % (v["a"][0], v["b"][0], v["a"][1], v["b"][1], yt))
+
+        def g_a(e, v, w):
+            return emit_op(e, "nn.mul_grad %s, %s : (%s, %s) -> %s"
+                           % (w[0], v["b"][0], w[1], v["b"][1], v["a"][1]))
+
+        def g_b(e, v, w):
+            return emit_op(e, "nn.mul_grad %s, %s : (%s, %s) -> %s"
+                           % (w[0], v["a"][0], w[1], v["a"][1], v["b"][1]))
+
+        for wrt, g in (("a", g_a), ("b", g_b)):
+            cases.append(Case("mul_%s/%s" % (tag, wrt), arrays, wrt, ys, fwd, g, dyn))
 
     # dense.
     arrays = {"x": f(5, 7), "k": f(7, 4), "b": f(4)}

@@ -6,7 +6,7 @@ An independent reference for the graphs modelc exports (ONNX 1.12, which
 Debian ships, has no reference evaluator): inference semantics of Transpose,
 Conv, BatchNormalization, Relu, Clip, Sigmoid, Tanh, LeakyRelu, MaxPool,
 AveragePool, GlobalAveragePool, GlobalMaxPool,
-Flatten, Reshape, Gemm, MatMul, Add, Sum, Concat, Identity, Gather,
+Flatten, Reshape, Gemm, MatMul, Add, Sum, Mul, Concat, Identity, Gather,
 Softmax and LogSoftmax (last axis), in float64.
 """
 import sys
@@ -121,6 +121,8 @@ def run(model, feeds):
             y = x[0] @ x[1]
         elif op in ("Add", "Sum"):
             y = sum(x)
+        elif op == "Mul":
+            y = x[0] * x[1]
         elif op == "Concat":
             y = np.concatenate(x, axis=a["axis"])
         elif op == "Identity":

@@ -370,6 +370,27 @@ def NN_AddOp : NN_Op<"add", [Pure, SameOperandsAndResultType, DeclareOpInterface
 // Losses and regularizers
 //===----------------------------------------------------------------------===//
 
+def NN_MulOp : NN_Op<"mul", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+  let summary = "element-wise product with NumPy broadcasting";
+  let description = [{
+    `y = lhs * rhs` with the shapes aligned at the right: in each dimension
+    the operands agree or one of them is 1 (or absent, for the operand of
+    lower rank) and is repeated. The `multiply` layer (same rank, size-1
+    dimensions broadcast), the `scale` layer (`x * scale`, `scale` along
+    the last axis) and ONNX's Mul.
+
+    ```mlir
+    %y = nn.mul %x, %s : (tensor<?x8x8x16xf32>, tensor<16xf32>) -> tensor<?x8x8x16xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$lhs, NN_FloatTensor:$rhs);
+  let results = (outs NN_FloatTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def NN_SoftmaxCrossEntropyOp : NN_Op<"softmax_cross_entropy", [Pure]> {
   let summary = "sparse softmax cross-entropy, mean over the batch";
   let description = [{

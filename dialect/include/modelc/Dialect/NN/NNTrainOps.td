@@ -145,6 +145,21 @@ def NN_SoftmaxGradOp : NN_Op<"softmax_grad", [Pure,
   let hasVerifier = 1;
 }
 
+def NN_MulGradOp : NN_Op<"mul_grad", [Pure]> {
+  let summary = "gradient of nn.mul with respect to one operand";
+  let description = [{
+    `dy * other`, summed over the dimensions along which the operand (of the
+    result's type) was broadcast: its missing leading dimensions and its
+    size-1 dimensions where `dy` is larger.
+  }];
+  let arguments = (ins NN_FloatTensor:$grad_output, NN_FloatTensor:$other);
+  let results = (outs NN_FloatTensor:$grad_operand);
+  let assemblyFormat = [{
+    $grad_output `,` $other attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def NN_ActivationGradOp : NN_Op<"activation_grad", [Pure,
     AllTypesMatch<["input", "grad_output", "grad_input"]>]> {
   let summary = "dy * f'(x) for an elementwise activation f";

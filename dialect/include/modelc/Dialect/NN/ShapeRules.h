@@ -8,8 +8,10 @@
 #ifndef MODELC_DIALECT_NN_SHAPERULES_H
 #define MODELC_DIALECT_NN_SHAPERULES_H
 
+#include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 namespace mlir::nn {
@@ -60,6 +62,26 @@ inline std::pair<int64_t, int64_t> axisPadding(bool same,
   if (same)
     return samePadding(in, k, s, d);
   return {0, 0};
+}
+
+/// NumPy's broadcast of two shapes (aligned at the right; a dimension of 1
+/// repeats), dynamic sizes as `ShapedType::kDynamic`; nullopt when some
+/// dimension disagrees.
+inline std::optional<SmallVector<int64_t>>
+broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  SmallVector<int64_t> out;
+  if (!OpTrait::util::getBroadcastedShape(a, b, out))
+    return std::nullopt;
+  return out;
+}
+
+/// Whether dimension `d` of the `rank`-dimensional broadcast result is one
+/// that an operand of shape `shape` repeats (it lacks it or has size 1
+/// where the result does not).
+inline bool isBroadcastDim(ArrayRef<int64_t> shape, ArrayRef<int64_t> result,
+                           int64_t d) {
+  int64_t i = d - (int64_t)(result.size() - shape.size());
+  return i < 0 || (shape[i] == 1 && result[d] != 1);
 }
 
 } // namespace mlir::nn
