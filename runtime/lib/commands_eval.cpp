@@ -24,7 +24,8 @@ static const char *Help =
 Evaluates the checkpoint in inference mode on DATA.npz (one array per model
 input and label) or DATA.csv. Prints the loss (data loss plus regularization), the data
 loss, the accuracy of a classifier, the model's "metrics" and the number of
-examples. Never changes the checkpoint.
+examples. Never changes the checkpoint. A model whose state all comes from
+an ONNX file needs no --checkpoint: its initializers are the state.
 
   --batch-size B        examples per call (default 256)
   --confusion-matrix    also print the confusion matrix of a classifier
@@ -104,7 +105,7 @@ int runEval(const CommandContext &Ctx, const Args &A) {
     return 0;
   }
   const ModelInfo &M = Ctx.Info;
-  std::string Data = P.required("data"), Ckpt = P.required("checkpoint");
+  std::string Data = P.required("data"), Ckpt = forwardCheckpoint(M, P);
   int64_t Batch = P.integer("batch-size", 256, 1);
   setThreadCount(P.integer("threads", 0, 1, MaxThreads));
   const EntrySpec &Entry = requireEntry(M, "eval", "eval");
@@ -114,7 +115,7 @@ int runEval(const CommandContext &Ctx, const Args &A) {
                      "model's loss is " +
                      (M.LossName.empty() ? std::string("none") : M.LossName));
 
-  State S = loadState(M, Ckpt, StateUse::Forward, M.Seed);
+  State S = loadForwardState(M, Ckpt);
   Dataset D = loadDataset(M, Data, /*WithLabels=*/true);
   if (D.NumExamples == 0)
     throw Error(Data + ": the data has no examples");

@@ -15,6 +15,8 @@ only operators of the ONNX issue's list, and for each one:
 3. runs `exe predict` on the remaining inputs (`--mode train` when a batch
    norm has training_mode = 1) and compares every output with the case's
    expected output at ONNX's backend tolerances (rtol 1e-3, atol 1e-7);
+   a SoftmaxCrossEntropyLoss's loss (the model's loss after import) is
+   compared with what `exe eval` reports on the inputs and labels;
 4. where a training-mode batch norm's running statistics are graph
    outputs (what modelc computes inside its train step), trains the
    imported model for one step over the whole input (a wrapper with an MSE
@@ -196,7 +198,17 @@ def compile_and_compare(args, name, path):
         capture_output=True, text=True)
     if run.returncode != 0:
         return "predict: " + run.stderr.strip().splitlines()[-1]
-    got = np.load(os.path.join(work, "out.npz"))
+    got = dict(np.load(os.path.join(work, "out.npz")))
+    # A SoftmaxCrossEntropyLoss's loss is the model's loss: eval reports it.
+    losses = [n.output[0] for n in model.graph.node
+              if n.op_type == "SoftmaxCrossEntropyLoss"]
+    if losses:
+        run = subprocess.run(["./exe", "eval", "--data", "in.npz", "--json"],
+                             cwd=work, capture_output=True, text=True)
+        if run.returncode != 0:
+            return "eval: " + run.stderr.strip().splitlines()[-1]
+        got[losses[0]] = np.array(json.loads(run.stdout)["data_loss"],
+                                  np.float32)
     for info, want in zip(model.graph.output, expected):
         if info.name not in got:
             return "output '%s' missing" % info.name

@@ -15,6 +15,7 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -487,8 +488,16 @@ void Importer::declareInputs(const onnx::GraphProto &graph) {
 void Importer::declareOutputs(const onnx::GraphProto &graph) {
   current = nullptr;
   json outputs = json::array();
-  for (const onnx::ValueInfoProto &out : graph.output()) {
-    const std::string &name = out.name();
+  // The loss is the model's loss, not an output; its scores are an output
+  // (modelc's loss reads the logits of an output).
+  std::vector<std::string> wanted;
+  for (const onnx::ValueInfoProto &out : graph.output())
+    if (out.name() != lossOutput)
+      wanted.push_back(out.name());
+  if (!lossScores.empty() &&
+      std::find(wanted.begin(), wanted.end(), lossScores) == wanted.end())
+    wanted.insert(wanted.begin(), lossScores);
+  for (const std::string &name : wanted) {
     if (!isLayerName(name))
       throw ImportError{"graph output '" + name +
                         "': modelc's outputs are named by letters, digits, "
@@ -522,6 +531,8 @@ void Importer::declareOutputs(const onnx::GraphProto &graph) {
       for (auto &[key, v] : valuesByName)
         if (v.holder == holder)
           v.holder = name;
+      if (doc.contains("loss") && doc["loss"]["logits"] == holder)
+        doc["loss"]["logits"] = name;
       for (auto *cache : {&onnxCopies, &channelsLastCopies})
         for (auto &[key, copy] : *cache)
           if (copy == holder)
@@ -631,8 +642,10 @@ ParsedModel Importer::run(onnx::ModelProto &model) {
   readShapes(graph);
   declareInputs(graph);
   for (const onnx::NodeProto &node : graph.node())
-    for (const std::string &in : node.input())
+    for (const std::string &in : node.input()) {
       consumed.insert(in);
+      ++readers[in];
+    }
   for (const onnx::ValueInfoProto &out : graph.output())
     consumed.insert(out.name());
   for (const onnx::NodeProto &node : graph.node()) {

@@ -79,6 +79,7 @@ private:
   void convertTranspose(const onnx::NodeProto &node);
   void convertAddSub(const onnx::NodeProto &node);
   void convertMul(const onnx::NodeProto &node);
+  void convertSoftmaxCrossEntropy(const onnx::NodeProto &node);
   /// Where a constant of `constantDims` (a scalar, [C, 1, 1] on NCHW, or
   /// [C] along the last axis) meets value `name`: the layer input, its
   /// layout, and how many channels the constant spans; fails otherwise.
@@ -191,7 +192,11 @@ private:
   // Per value, the holder already converted to the other layout.
   std::map<std::string, std::string> onnxCopies, channelsLastCopies;
   std::set<std::string> names, reservedNames;
-  std::set<std::string> consumed; // node inputs and graph outputs
+  std::set<std::string> consumed;     // node inputs and graph outputs
+  std::map<std::string, int> readers; // per value, how many nodes read it
+  /// A SoftmaxCrossEntropyLoss's loss output (not a per-example output: the
+  /// model's loss) and its scores (an output when nothing else is).
+  std::string lossOutput, lossScores;
   /// Constants computed at import (a transposed weight) to the initializer
   /// they come from, for layer names.
   std::map<std::string, std::string> constantSource;

@@ -96,11 +96,17 @@ void Importer::convert(const onnx::NodeProto &node) {
   const std::string &op = node.op_type();
   // Malformed nodes get an error, not an out-of-range read.
   static const std::map<std::string, int> minInputs = {
-      {"Conv", 2},     {"BatchNormalization", 5},
-      {"Gemm", 2},     {"MatMul", 2},
-      {"Add", 2},      {"Sub", 2},
-      {"Mul", 2},      {"Gather", 2},
-      {"Constant", 0}, {"Concat", 1}};
+      {"Conv", 2},
+      {"BatchNormalization", 5},
+      {"Gemm", 2},
+      {"MatMul", 2},
+      {"Add", 2},
+      {"Sub", 2},
+      {"Mul", 2},
+      {"Gather", 2},
+      {"Constant", 0},
+      {"Concat", 1},
+      {"SoftmaxCrossEntropyLoss", 2}};
   auto required = minInputs.find(op);
   int need = required == minInputs.end() ? 1 : required->second;
   if (node.input_size() < need)
@@ -133,6 +139,8 @@ void Importer::convert(const onnx::NodeProto &node) {
     return convertAddSub(node);
   if (op == "Mul")
     return convertMul(node);
+  if (op == "SoftmaxCrossEntropyLoss")
+    return convertSoftmaxCrossEntropy(node);
   if (op == "MatMul")
     return convertMatMul(node);
   if (op == "Gemm")
@@ -710,6 +718,68 @@ void Importer::convertMul(const onnx::NodeProto &node) {
   json &layer = addLayer("multiply", inputs, hintFor(node));
   define(node.output(0), layer["name"],
          nchw ? Layout::ChannelsLast : Layout::Onnx);
+}
+
+void Importer::convertSoftmaxCrossEntropy(const onnx::NodeProto &node) {
+  // The graph's loss becomes the model's: its labels a label array of the
+  // data file, its loss what train minimizes and eval reports.
+  if (doc.contains("loss"))
+    fail("a second loss; modelc trains one");
+  std::string reduction = attrString(node, "reduction", "mean");
+  if (reduction != "mean")
+    fail("reduction '" + reduction +
+         "' is not supported: modelc's loss is the mean over the batch");
+  if (hasAttr(node, "ignore_index"))
+    fail("ignore_index is not supported");
+  if (!input(node, 2).empty())
+    fail("class weights are not supported (ONNX's mean divides by the sum "
+         "of the weights, modelc's class_weight by the batch size)");
+  const Value &scores = value(node.input(0));
+  if (scores.shape.size() != 2)
+    fail("scores have shape " + showDims(scores.shape) +
+         "; modelc's softmax_cross_entropy takes [N, C] (no extra "
+         "dimensions)");
+  const std::string &labels = node.input(1);
+  json *declared = nullptr;
+  for (json &in : doc["inputs"])
+    if (in["name"] == labels)
+      declared = &in;
+  if (!declared || readers[labels] != 1)
+    fail("labels '" + labels +
+         "' must be a graph input that only this node reads (the label "
+         "array of the data file)");
+  if ((*declared)["dtype"] != "i32" ||
+      (*declared)["shape"] != json::array({-1}))
+    fail("labels '" + labels + "' must be integer class ids of shape [N]");
+  if (readers[node.output(0)] != 0)
+    fail("the loss is read by other nodes; modelc's loss ends the graph");
+  doc["labels"] = json::array({*declared});
+  json &inputs = doc["inputs"];
+  for (size_t k = 0; k < inputs.size(); ++k)
+    if (inputs[k]["name"] == labels)
+      inputs.erase(k);
+  std::string logits = inOnnxLayout(node.input(0));
+  lossScores = node.input(0);
+  bool isInput = false;
+  for (const json &in : doc["inputs"])
+    isInput |= in["name"] == logits;
+  if (isInput) {
+    // Scores read straight from the data: the loss's logits (an output)
+    // must be a layer, so a copy holds them.
+    json &copy = addLayer("reshape", {logits}, logits + "_scores");
+    copy["shape"] = scores.shape;
+    logits = copy["name"];
+    lossScores = logits;
+    shapes[lossScores] = scores.shape;
+    define(lossScores, logits, Layout::Onnx);
+  }
+  doc["loss"] = {
+      {"op", "softmax_cross_entropy"}, {"logits", logits}, {"labels", labels}};
+  lossOutput = node.output(0);
+  if (node.output_size() > 1 && !node.output(1).empty()) {
+    json &layer = addLayer("log_softmax", {logits}, node.output(1));
+    define(node.output(1), layer["name"], Layout::Onnx);
+  }
 }
 
 void Importer::addDense(const onnx::NodeProto &node, std::vector<float> kernel,

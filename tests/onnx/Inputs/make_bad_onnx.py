@@ -45,6 +45,18 @@ save("avg_ceil_counted", [helper.make_node(
     "AveragePool", ["x"], ["y"], name="pool", kernel_shape=[3, 3],
     strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=1)],
      [f32("x", [None, 3, 8, 8])], [f32("y", [None, 3, 5, 5])])
+# SoftmaxCrossEntropyLoss variants modelc's loss cannot express.
+def sce(name, inputs=("s", "y"), extra=(), **attrs):
+    ins = [helper.make_tensor_value_info("y", TensorProto.INT64, [None])]
+    save(name, [helper.make_node("SoftmaxCrossEntropyLoss", list(inputs),
+                                 ["loss"], name="ce", **attrs)],
+         [f32("s", [None, 3])] + ins, [f32("loss", [])], extra)
+
+
+sce("sce_sum", reduction="sum")
+sce("sce_ignore", ignore_index=1)
+sce("sce_weights", ("s", "y", "w"),
+    [numpy_helper.from_array(np.ones(3, np.float32), "w")])
 save("dynamic", [helper.make_node("Relu", ["x"], ["y"], name="act")],
      [f32("x", [None, "width"])], [f32("y", [None, "width"])])
 shape = numpy_helper.from_array(np.array([-1], np.int64), "shape")

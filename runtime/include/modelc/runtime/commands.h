@@ -37,8 +37,8 @@ MetricSums evaluateDataset(const ModelInfo &M, const EntrySpec &Entry,
 
 class ParsedArgs;
 struct State;
-/// predict's and export's --checkpoint, or "" when it is not given and the
-/// model's forward state all comes with it (an imported model's
+/// predict's, eval's and export's --checkpoint, or "" when it is not given and
+/// the model's forward state all comes with it (an imported model's
 /// initializers): the initial state is then the trained one.
 std::string forwardCheckpoint(const ModelInfo &M, const ParsedArgs &P);
 /// The state at `Ckpt` for a forward pass, or the initial state for "".
