@@ -715,8 +715,13 @@ bool Analyzer::inferLayer(size_t i) {
       out = fromMlir(*both);
     }
   } else if (op == "softmax" || op == "log_softmax") {
-    if (!requireRank(i, 0, 2, "a 2-D input [N, classes] (flatten first)"))
-      return false;
+    // Over the last axis: [N, classes], or one softmax per position.
+    if (x.shape.size() < 2)
+      return layerError(i, "input",
+                        "shape mismatch: " + op +
+                            " needs rank >= 2 (the batch and the classes), "
+                            "got " +
+                            showShape(x.shape));
     out = x.shape;
   } else if (op == "bias_add" || op == "scale") {
     if (x.shape.size() < 2)

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 
 using namespace modelc;
 using namespace modelc::onnx_import;
@@ -729,8 +730,13 @@ void Importer::convertSoftmaxCrossEntropy(const onnx::NodeProto &node) {
   if (reduction != "mean")
     fail("reduction '" + reduction +
          "' is not supported: modelc's loss is the mean over the batch");
-  if (hasAttr(node, "ignore_index"))
-    fail("ignore_index is not supported");
+  // PyTorch's export always writes its default, -100. A negative index is
+  // no class: the executable's label check refuses data that holds it, so
+  // nothing is ever ignored and the loss is the same.
+  if (attrInt(node, "ignore_index", -1) >= 0)
+    fail("ignore_index " + std::to_string(attrInt(node, "ignore_index", -1)) +
+         " (a class id) is not supported; a negative one (PyTorch's -100) "
+         "is");
   if (!input(node, 2).empty())
     fail("class weights are not supported (ONNX's mean divides by the sum "
          "of the weights, modelc's class_weight by the batch size)");
@@ -990,18 +996,52 @@ void Importer::convertGather(const onnx::NodeProto &node) {
 void Importer::convertSoftmax(const onnx::NodeProto &node) {
   const Value &x = value(node.input(0));
   int64_t rank = x.shape.size();
-  int64_t axis = attrInt(node, "axis", opset < 13 ? 1 : -1);
+  bool coerced = opset < 13; // before 13: over dimensions axis.. together
+  int64_t axis = attrInt(node, "axis", coerced ? 1 : -1);
   if (axis < 0)
     axis += rank;
-  if (rank != 2 || axis != 1)
+  if (rank < 2 || axis < 1 || axis >= rank)
     fail("softmax over axis " + std::to_string(attrInt(node, "axis", -1)) +
          " of " + showDims(x.shape) +
-         " is not supported (modelc's softmax is over the classes of "
-         "[N, classes])");
+         " is not supported (modelc's softmax is over a non-batch axis)");
   std::string src = inOnnxLayout(node.input(0));
+  std::string hint = hintFor(node);
+  const char *op = node.op_type() == "Softmax" ? "softmax" : "log_softmax";
+  // modelc's is over the last axis: the trailing dimensions from `axis` on
+  // merged into one (opsets before 13), or `axis` swapped with the last.
+  std::vector<int64_t> perm;
+  if (!coerced && axis != rank - 1) {
+    perm.resize(rank);
+    std::iota(perm.begin(), perm.end(), 0);
+    std::swap(perm[axis], perm[rank - 1]);
+    json &t = addLayer("transpose", {src}, hint + "_in");
+    t["perm"] = perm;
+    src = t["name"];
+  } else if (coerced && axis != rank - 1) {
+    std::vector<int64_t> shape(x.shape.begin(), x.shape.begin() + axis);
+    shape[0] = -1;
+    int64_t cols = 1;
+    for (int64_t k = axis; k < rank; ++k)
+      cols *= x.shape[k];
+    shape.push_back(cols);
+    json &r = addLayer("reshape", {src}, hint + "_rows");
+    r["shape"] = shape;
+    src = r["name"];
+  }
+  bool reshaped = coerced && axis != rank - 1;
   json &layer =
-      addLayer(node.op_type() == "Softmax" ? "softmax" : "log_softmax", {src},
-               hintFor(node));
+      addLayer(op, {src}, hint + (perm.empty() && !reshaped ? "" : "_last"));
   std::string name = layer["name"];
+  if (!perm.empty()) {
+    json &t = addLayer("transpose", {name}, hint);
+    t["perm"] = perm; // a swap is its own inverse
+    name = t["name"];
+  } else if (reshaped) {
+    std::vector<int64_t> shape = x.shape;
+    shape[0] = -1;
+    json &r = addLayer("reshape", {name}, hint);
+    r["shape"] = shape;
+    name = r["name"];
+  }
   define(node.output(0), name, Layout::Onnx);
 }

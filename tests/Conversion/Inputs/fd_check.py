@@ -253,11 +253,13 @@ def layer_cases(rng):
                 e, "nn.global_pool2d_grad <%s> %s, %s : (%s, %s) -> %s"
                 % (kind, v["x"][0], w[0], v["x"][1], w[1], v["x"][1])), {"x"}))
 
-    # softmax and log-softmax over the last axis; the gradient op reads the
+    # softmax and log-softmax over the last axis, of [N, K] and of
+    # [N, H, K] (one softmax per position); the gradient op reads the
     # forward output.
-    for log in ("", " {log}"):
-        arrays = {"x": f(4, 5)}
-        t = tensor_type([4, 5], "f32", True)
+    for log, shape in (("", (4, 5)), (" {log}", (4, 5)), ("", (3, 2, 5)),
+                       (" {log}", (3, 2, 5))):
+        arrays = {"x": f(*shape)}
+        t = tensor_type(shape, "f32", True)
 
         def sm(e, v, log=log, t=t):
             return emit_op(e, "nn.softmax %s%s : %s" % (v["x"][0], log, t))
@@ -266,8 +268,8 @@ def layer_cases(rng):
             y = sm(e, v)
             return emit_op(e, "nn.softmax_grad %s, %s%s : %s" % (y, w[0], log, t))
 
-        cases.append(Case("softmax%s/x" % ("_log" if log else ""), arrays, "x",
-                          (4, 5), sm, sm_grad, {"x"}))
+        cases.append(Case("softmax%s_rank%d/x" % ("_log" if log else "", len(shape)),
+                          arrays, "x", shape, sm, sm_grad, {"x"}))
 
     # Activations, inputs away from the kinks at 0, 6 and clip's -1.5 and 2.5.
     x = rng.uniform(-8, 8, size=(4, 9)).astype(np.float32)

@@ -55,6 +55,7 @@ def sce(name, inputs=("s", "y"), extra=(), **attrs):
 
 sce("sce_sum", reduction="sum")
 sce("sce_ignore", ignore_index=1)
+sce("sce_torch", ignore_index=-100)
 sce("sce_weights", ("s", "y", "w"),
     [numpy_helper.from_array(np.ones(3, np.float32), "w")])
 save("dynamic", [helper.make_node("Relu", ["x"], ["y"], name="act")],

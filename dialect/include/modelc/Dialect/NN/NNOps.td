@@ -251,12 +251,13 @@ def NN_ClipOp : NN_UnaryOp<"clip", "min(max(x, min), max)"> {
 
 def NN_SoftmaxOp : NN_Op<"softmax", [Pure, SameOperandsAndResultType,
     DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
-  let summary = "softmax (or log-softmax) over the last axis of [N, K]";
+  let summary = "softmax (or log-softmax) over the last axis";
   let description = [{
-    `y[n, k] = exp(x[n, k] - m) / sum_j exp(x[n, j] - m)` with `m` the row's
-    maximum; with `log`, `y = x - m - log(sum_j exp(x[n, j] - m))`. For
-    models that output probabilities (ONNX's Softmax and LogSoftmax);
-    modelc's losses take logits.
+    `y[.., k] = exp(x[.., k] - m) / sum_j exp(x[.., j] - m)` with `m` the
+    maximum along the last axis (rank >= 2: [N, K], or [N, ..., K] with a
+    softmax per position); with `log`, `y = x - m - log(sum_j exp(x[.., j]
+    - m))`. For models that output probabilities (ONNX's Softmax and
+    LogSoftmax); modelc's losses take logits.
   }];
   let arguments = (ins NN_FloatTensor:$input, UnitAttr:$log);
   let results = (outs NN_FloatTensor:$output);
