@@ -5,7 +5,13 @@
 # logits recomputed from the ONNX graph by NumPy (onnxruntime too, when it is
 # importable) and compared with the executable's.
 #
-# usage: examples/onnx/roundtrip.sh [WORKDIR]   (after scripts/build.sh)
+# MODEL=mobile runs torch_mobile_cnn.py instead: depthwise-separable
+# convolutions, SiLU, squeeze-and-excitation and an AvgPool counting its
+# pads, with the cross-entropy exported in the graph (SoftmaxCrossEntropyLoss)
+# so that the training wrapper only adds the optimizer.
+#
+# usage: [MODEL=fashion|mobile] examples/onnx/roundtrip.sh [WORKDIR]
+#        (after scripts/build.sh)
 # Needs Debian's python3-torch (bench/setup.sh installs it) and python3-onnx;
 # ORT_PYTHON=/path/to/venv/bin/python (a Python with onnxruntime, e.g. from
 # PyPI) adds onnxruntime's logits and test accuracy to the check.
@@ -16,8 +22,26 @@ py=/usr/bin/python3
 mkdir -p "$work"
 cd "$work"
 
-echo "== PyTorch -> ONNX"
-$py "$root/examples/onnx/torch_fashion_cnn.py" fashion_torch.onnx
+model="${MODEL:-fashion}"
+case "$model" in
+fashion)
+  # An inference graph: the wrapper adds the labels and the loss.
+  wrapper='"labels": [{"name": "y", "shape": [-1], "dtype": "i32"}],
+ "loss": {"op": "softmax_cross_entropy", "logits": "logits", "labels": "y"},'
+  epochs=2
+  ;;
+mobile)
+  wrapper="" # the graph brings its labels and loss
+  epochs=4
+  ;;
+*)
+  echo "MODEL must be fashion or mobile, got '$model'" >&2
+  exit 1
+  ;;
+esac
+
+echo "== PyTorch -> ONNX ($model)"
+$py "$root/examples/onnx/torch_${model}_cnn.py" "${model}_torch.onnx"
 
 echo "== Fashion-MNIST in NCHW, as the ONNX graph takes it"
 if [ ! -f fashion_train.npz ]; then
@@ -31,26 +55,24 @@ for part in ("train", "test"):
 PY
 
 echo "== modelc: import and train"
-cat > train.json <<'JSON'
-{"import": "fashion_torch.onnx", "seed": 42,
- "labels": [{"name": "y", "shape": [-1], "dtype": "i32"}],
- "loss": {"op": "softmax_cross_entropy", "logits": "logits", "labels": "y"},
+cat > "train_$model.json" <<JSON
+{"import": "${model}_torch.onnx", "seed": 42, $wrapper
  "optimizer": {"op": "adam", "learning_rate": 0.002}}
 JSON
-"$root/build/bin/modelc" train.json -o fashion_onnx
-./fashion_onnx train --data nchw_train.npz --epochs "${EPOCHS:-2}" \
-  --batch-size 64 --log-every 400 --checkpoint roundtrip.ckpt.npz
-./fashion_onnx eval --data nchw_test.npz --checkpoint roundtrip.ckpt.npz \
+"$root/build/bin/modelc" "train_$model.json" -o "${model}_onnx"
+"./${model}_onnx" train --data nchw_train.npz --epochs "${EPOCHS:-$epochs}" \
+  --batch-size 64 --log-every 400 --checkpoint "$model.ckpt.npz"
+"./${model}_onnx" eval --data nchw_test.npz --checkpoint "$model.ckpt.npz" \
   --json | tee eval.json
 
 echo "== export and check the exported graph"
-./fashion_onnx export --checkpoint roundtrip.ckpt.npz --output trained.onnx
+"./${model}_onnx" export --checkpoint "$model.ckpt.npz" --output trained.onnx
 $py - <<'PY'
 import numpy as np
 d = np.load("nchw_test.npz")
 np.savez("check_in.npz", x=d["x"][:1000])
 PY
-./fashion_onnx predict --input check_in.npz --checkpoint roundtrip.ckpt.npz \
+"./${model}_onnx" predict --input check_in.npz --checkpoint "$model.ckpt.npz" \
   --output check_modelc.npz
 $py "$root/tests/onnx/Inputs/onnx_numpy.py" trained.onnx check_in.npz \
   check_numpy.npz

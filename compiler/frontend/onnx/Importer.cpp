@@ -506,6 +506,10 @@ void Importer::declareOutputs(const onnx::GraphProto &graph) {
     if (!valuesByName.count(name))
       throw ImportError{"graph output '" + name +
                         "' is not computed by the graph's nodes"};
+    if (!valuesByName[name].zeroPads.empty())
+      throw ImportError{"graph output '" + name +
+                        "' is the output of a Pad; modelc folds a zero Pad "
+                        "into the Conv or AveragePool that reads it"};
     std::string holder = inOnnxLayout(name);
     // The output's layer carries the ONNX name: rename the holder if only
     // this output names it, else add a copy (a reshape to its own shape).

@@ -37,6 +37,10 @@ struct Value {
   std::vector<int64_t> shape; // ONNX shape; -1 for the batch
   Layout layout = Layout::Onnx;
   std::vector<int64_t> chw; // FlatChannelsLast: the C, H, W flattened
+  /// The output of a zero Pad: `holder` unpadded, with these spatial pads
+  /// (ONNX's order, begins then ends) for the Conv or AveragePool it feeds
+  /// to fold in.
+  std::vector<int64_t> zeroPads;
 };
 
 /// An initializer or Constant output: data known at import time.
@@ -80,6 +84,7 @@ private:
   void convertAddSub(const onnx::NodeProto &node);
   void convertMul(const onnx::NodeProto &node);
   void convertSoftmaxCrossEntropy(const onnx::NodeProto &node);
+  void convertPad(const onnx::NodeProto &node);
   /// Where a constant of `constantDims` (a scalar, [C, 1, 1] on NCHW, or
   /// [C] along the last axis) meets value `name`: the layer input, its
   /// layout, and how many channels the constant spans; fails otherwise.
@@ -160,6 +165,7 @@ private:
   /// A 1-D or 2-D window op's attributes, 1-D ones as 2-D over [N, C, 1, L].
   struct Window {
     bool oneD = false;
+    bool zeroPadded = false;      // pads from a Pad node before it
     std::vector<int64_t> in, out; // NCHW input; spatial output
     std::vector<int64_t> size, strides, dilations, pads;
   };

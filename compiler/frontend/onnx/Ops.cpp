@@ -118,8 +118,18 @@ void Importer::convert(const onnx::NodeProto &node) {
       fail("input " + std::to_string(k) + " is missing");
   if (node.output_size() < 1 || node.output(0).empty())
     fail("has no output");
+  for (int k = 0; k < node.input_size(); ++k) {
+    auto it = valuesByName.find(node.input(k));
+    if (it != valuesByName.end() && !it->second.zeroPads.empty() &&
+        (k != 0 || (op != "Conv" && op != "AveragePool")))
+      fail("reads '" + node.input(k) +
+           "', the output of a Pad; modelc folds a zero Pad into the Conv "
+           "or AveragePool that reads it, and supports no other use");
+  }
   if (op == "Conv")
     return convertConv(node);
+  if (op == "Pad")
+    return convertPad(node);
   if (op == "BatchNormalization")
     return convertBatchNorm(node);
   if (op == "Relu" || op == "Sigmoid" || op == "Tanh" || op == "LeakyRelu")
@@ -185,6 +195,11 @@ Importer::Window Importer::window(const onnx::NodeProto &node,
       w.pads.size() != 2 * n)
     fail("strides, dilations and pads need " + std::to_string(n) + ", " +
          std::to_string(n) + " and " + std::to_string(2 * n) + " entries");
+  if (!x.zeroPads.empty()) {
+    for (size_t k = 0; k < w.pads.size(); ++k)
+      w.pads[k] += x.zeroPads[k];
+    w.zeroPadded = true;
+  }
   w.in = x.shape;
   w.size = size;
   const std::vector<int64_t> &out = inferredShape(node.output(0));
@@ -404,7 +419,15 @@ void Importer::convertPool(const onnx::NodeProto &node) {
   bool padded = false, ceilMode = attrInt(node, "ceil_mode", 0) != 0;
   json pad = padding(node, win.in, win.size, win.strides, win.dilations,
                      win.pads, win.out, ceilMode, &padded);
-  bool countPads = !max && padded && attrInt(node, "count_include_pad", 0);
+  // A Pad's zeros count, as the data they are in ONNX.
+  if (win.zeroPadded && hasAttr(node, "pads") &&
+      !attrInt(node, "count_include_pad", 0) &&
+      attrInts(node, "pads", {}) !=
+          std::vector<int64_t>(attrInts(node, "pads", {}).size(), 0))
+    fail("pads of its own that do not count (count_include_pad = 0) after "
+         "a Pad whose zeros do are not supported");
+  bool countPads = !max && padded &&
+                   (win.zeroPadded || attrInt(node, "count_include_pad", 0));
   // The divisor counts the pads but not the positions past them that
   // ceil_mode's last window reaches (modelc pads those too).
   if (countPads && ceilMode &&
@@ -786,6 +809,51 @@ void Importer::convertSoftmaxCrossEntropy(const onnx::NodeProto &node) {
     json &layer = addLayer("log_softmax", {logits}, node.output(1));
     define(node.output(1), layer["name"], Layout::Onnx);
   }
+}
+
+void Importer::convertPad(const onnx::NodeProto &node) {
+  // Only as padding of the Conv or AveragePool after it (PyTorch writes
+  // AvgPool2d's padding so): zeros around the spatial dimensions.
+  if (attrString(node, "mode", "constant") != "constant")
+    fail("mode '" + attrString(node, "mode", "constant") +
+         "' is not supported (only constant zeros)");
+  Value v = value(node.input(0));
+  int64_t rank = v.shape.size();
+  if (rank != 3 && rank != 4)
+    fail("input has shape " + showDims(v.shape) +
+         "; modelc folds the Pad of a 3-D or 4-D NCHW tensor");
+  std::vector<int64_t> pads;
+  if (opset < 11) {
+    pads = attrInts(node, "pads", {});
+    if (attrFloat(node, "value", 0.0f) != 0.0f)
+      fail("a non-zero value is not supported");
+  } else {
+    for (double p : constant(input(node, 1), "pads").data)
+      pads.push_back((int64_t)p);
+    if (!input(node, 2).empty() &&
+        scalar(input(node, 2), "constant_value") != 0)
+      fail("a non-zero constant_value is not supported");
+  }
+  if ((int64_t)pads.size() != 2 * rank)
+    fail("pads " + showDims(pads) + " need " + std::to_string(2 * rank) +
+         " entries");
+  if (pads[0] || pads[1] || pads[rank] || pads[rank + 1])
+    fail("pads " + showDims(pads) +
+         " pad the batch or the channels; modelc pads spatial dimensions "
+         "only");
+  std::vector<int64_t> spatial;
+  for (int64_t k : {int64_t{2}, rank + 2})
+    for (int64_t d = 0; d < rank - 2; ++d)
+      spatial.push_back(pads[k + d]);
+  for (int64_t p : spatial)
+    if (p < 0)
+      fail("negative pads " + showDims(pads) + " are not supported");
+  if (v.zeroPads.empty())
+    v.zeroPads = spatial;
+  else
+    for (size_t k = 0; k < spatial.size(); ++k)
+      v.zeroPads[k] += spatial[k];
+  valuesByName[node.output(0)] = v;
 }
 
 void Importer::addDense(const onnx::NodeProto &node, std::vector<float> kernel,

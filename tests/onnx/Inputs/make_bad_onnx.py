@@ -58,6 +58,12 @@ sce("sce_ignore", ignore_index=1)
 sce("sce_torch", ignore_index=-100)
 sce("sce_weights", ("s", "y", "w"),
     [numpy_helper.from_array(np.ones(3, np.float32), "w")])
+save("pad_max", [
+    helper.make_node("Pad", ["x", "p"], ["xp"], name="pad"),
+    helper.make_node("MaxPool", ["xp"], ["y"], name="pool",
+                     kernel_shape=[2, 2])],
+     [f32("x", [None, 3, 8, 8])], [f32("y", [None, 3, 9, 9])],
+     [numpy_helper.from_array(np.array([0, 0, 1, 1, 0, 0, 1, 1]), "p")])
 save("dynamic", [helper.make_node("Relu", ["x"], ["y"], name="act")],
      [f32("x", [None, "width"])], [f32("y", [None, "width"])])
 shape = numpy_helper.from_array(np.array([-1], np.int64), "shape")

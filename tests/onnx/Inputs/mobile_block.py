@@ -1,7 +1,8 @@
 """A MobileNet/EfficientNet-style block in ONNX: depthwise and grouped
 convolutions, swish (Mul of x and its sigmoid), squeeze-and-excitation (Mul
 broadcasting [N, C, 1, 1] over [N, C, H, W]), Mul by a scalar and by a
-per-channel constant, AveragePool counting its pads, and Clip to [-1, 1].
+per-channel constant, zero Pads before a Conv and an AveragePool (as
+PyTorch exports AvgPool2d's padding: the zeros count), and Clip to [-1, 1].
 
 usage: mobile_block.py DIR
 
@@ -33,11 +34,13 @@ inits = [
     w("gamma", 6, 1, 1, scale=1.0),
     numpy_helper.from_array(np.array(-1, np.float32), "lo"),
     numpy_helper.from_array(np.array(1, np.float32), "hi"),
+    numpy_helper.from_array(np.array([0, 0, 1, 1, 0, 0, 1, 1]), "pads"),
 ]
 node = helper.make_node
 nodes = [
-    node("Conv", ["x", "dw.weight", "dw.bias"], ["d"], name="dw", group=4,
-         kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+    node("Pad", ["x", "pads"], ["xp"], name="dw_pad"),
+    node("Conv", ["xp", "dw.weight", "dw.bias"], ["d"], name="dw", group=4,
+         kernel_shape=[3, 3]),
     node("Conv", ["d", "gc.weight"], ["g"], name="gc", group=2,
          kernel_shape=[1, 1]),
     node("Sigmoid", ["g"], ["gs"], name="swish_gate"),
@@ -52,8 +55,9 @@ nodes = [
     node("Mul", ["sw", "s"], ["excited"], name="excite"),
     node("Mul", ["half", "excited"], ["halved"], name="halve"),
     node("Mul", ["halved", "gamma"], ["scaled"], name="layer_scale"),
-    node("AveragePool", ["scaled"], ["avg"], name="avg", kernel_shape=[3, 3],
-         pads=[1, 1, 1, 1], count_include_pad=1),
+    node("Pad", ["scaled", "pads"], ["scaled_p"], name="avg_pad"),
+    node("AveragePool", ["scaled_p"], ["avg"], name="avg",
+         kernel_shape=[3, 3]),
     node("Clip", ["avg", "lo", "hi"], ["y"], name="clip"),
 ]
 graph = helper.make_graph(

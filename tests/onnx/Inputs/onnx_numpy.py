@@ -4,10 +4,11 @@ usage: onnx_numpy.py MODEL.onnx INPUTS.npz OUTPUTS.npz
 
 An independent reference for the graphs modelc exports (ONNX 1.12, which
 Debian ships, has no reference evaluator): inference semantics of Transpose,
-Conv, BatchNormalization, Relu, Clip, Sigmoid, Tanh, LeakyRelu, MaxPool,
-AveragePool, GlobalAveragePool, GlobalMaxPool,
-Flatten, Reshape, Gemm, MatMul, Add, Sum, Mul, Concat, Identity, Gather,
-Softmax and LogSoftmax (last axis), in float64.
+Conv (with groups), BatchNormalization, Relu, Clip, Sigmoid, Tanh,
+LeakyRelu, MaxPool, AveragePool (with count_include_pad), GlobalAveragePool,
+GlobalMaxPool, Flatten, Reshape, Gemm, MatMul, Add, Sum, Mul, Pad
+(constant), Concat, Identity, Gather, Softmax and LogSoftmax (last axis), in
+float64.
 """
 import sys
 
@@ -123,6 +124,11 @@ def run(model, feeds):
             y = sum(x)
         elif op == "Mul":
             y = x[0] * x[1]
+        elif op == "Pad":  # constant mode: pads = begins then ends
+            p = [int(v) for v in x[1]]
+            fill = x[2] if len(x) > 2 and x[2] is not None else 0.0
+            y = np.pad(x[0], list(zip(p[:len(p) // 2], p[len(p) // 2:])),
+                       constant_values=fill)
         elif op == "Concat":
             y = np.concatenate(x, axis=a["axis"])
         elif op == "Identity":
