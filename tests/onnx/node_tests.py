@@ -9,7 +9,7 @@ only operators of the ONNX issue's list, and for each one:
 
 1. makes the graph inputs that modelc needs at compile time (Conv and Gemm
    weights, batch-norm parameters, Reshape's shape, a broadcast operand of
-   Add/Sub, ...) initializers, holding the case's input values: ONNX's node
+   Add/Sub/Mul, ...) initializers, holding the case's input values: ONNX's node
    tests feed weights as inputs, modelc compiles them into the model;
 2. compiles the model with `modelc model.onnx -o exe`;
 3. runs `exe predict` on the remaining inputs (`--mode train` when a batch
@@ -54,7 +54,7 @@ OPERATORS = {
 CONSTANT_SLOTS = {
     "Conv": (1, 2), "BatchNormalization": (1, 2, 3, 4), "Gemm": (1, 2),
     "MatMul": (1,), "Reshape": (1,), "Clip": (1, 2), "Dropout": (1, 2),
-    "Squeeze": (1,), "Unsqueeze": (1,), "Gather": (0,), "Mul": (1,),
+    "Squeeze": (1,), "Unsqueeze": (1,), "Gather": (0,),
 }
 RTOL, ATOL = 1e-3, 1e-7
 
@@ -94,7 +94,7 @@ def prepare(model, inputs):
         for k in CONSTANT_SLOTS.get(node.op_type, ()):
             if k < len(node.input) and node.input[k] in values:
                 constant.add(node.input[k])
-        if node.op_type in ("Add", "Sub") and all(
+        if node.op_type in ("Add", "Sub", "Mul") and all(
                 i in values for i in node.input[:2]):
             a, b = (values[i] for i in node.input[:2])
             if a.shape != b.shape:
