@@ -1,9 +1,12 @@
 // RUN: modelc-opt %s -convert-nn-to-linalg | FileCheck %s
 
-// The maps of @depthwise (printed first).
-// CHECK-DAG: #[[XMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1 * 2 + d5, d2 + d6 * 2, d3, d7)>
-// CHECK-DAG: #[[KMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d5, d6, d7, d3, d4)>
-// CHECK-DAG: #[[YMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+// The maps of @depthwise and @depthwise_multiplier (printed first).
+// CHECK-DAG: #[[XMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d2 + d5 * 2, d3)>
+// CHECK-DAG: #[[KMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5, 0, d3)>
+// CHECK-DAG: #[[YMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[XMAP2:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 + d5, d2 + d6, d3)>
+// CHECK-DAG: #[[KMAP2:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d5, d6, 0, d3, d4)>
+// CHECK-DAG: #[[YMAP2:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3, d4)>
 
 // TF `same` padding: 7 rows, k=3, s=2 -> 4 outputs, pad total 2 (1 before,
 // 1 after); 8 columns -> 4 outputs, pad total 1 (0 before, 1 after).
@@ -54,20 +57,34 @@ func.func @same_no_pad_needed(%x: tensor<?x5x4x3xf32>, %k: tensor<1x1x3x2xf32>) 
   return %y : tensor<?x3x4x2xf32>
 }
 
-// Grouped (here depthwise, multiplier 2): the channels of input, kernel and
-// accumulator split into [groups, channels / groups], one linalg.generic with
-// the group a parallel loop (n, i, j, g, o', a, b, c'), then merged again.
+// Depthwise (groups = channels, one filter each): one linalg.generic over
+// (n, i, j, g, a, b) on the unsplit tensors, the group (the channel)
+// innermost; the kernel's single input channel is index 0.
 // CHECK-LABEL: func.func @depthwise
+// CHECK-NOT: tensor.expand_shape
 // CHECK: %[[INIT:.*]] = linalg.broadcast
-// CHECK: %[[XS:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2], [3, 4]] {{.*}} : tensor<?x8x8x3xf32> into tensor<?x8x8x3x1xf32>
-// CHECK: %[[KS:.*]] = tensor.expand_shape %{{.*}} : tensor<3x3x1x6xf32> into tensor<3x3x1x3x2xf32>
-// CHECK: %[[YS:.*]] = tensor.expand_shape %[[INIT]] {{.*}} into tensor<?x3x4x3x2xf32>
-// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[XMAP]], #[[KMAP]], #[[YMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-// CHECK-SAME: ins(%[[XS]], %[[KS]] : {{.*}}) outs(%[[YS]] : tensor<?x3x4x3x2xf32>)
+// CHECK-NOT: tensor.expand_shape
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[XMAP]], #[[KMAP]], #[[YMAP]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<?x8x8x3xf32>, tensor<3x3x1x3xf32>) outs(%[[INIT]] : tensor<?x3x4x3xf32>)
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// CHECK: tensor.collapse_shape %[[Y]] {{\[}}[0], [1], [2], [3, 4]] : tensor<?x3x4x3x2xf32> into tensor<?x3x4x6xf32>
-func.func @depthwise(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x1x6xf32>, %b: tensor<6xf32>) -> tensor<?x3x4x6xf32> {
-  %y = nn.conv2d %x, %k bias(%b) {dilations = array<i64: 1, 2>, padding = #nn.padding<valid>, strides = array<i64: 2, 1>, groups = 3} : (tensor<?x8x8x3xf32>, tensor<3x3x1x6xf32>, tensor<6xf32>) -> tensor<?x3x4x6xf32>
-  return %y : tensor<?x3x4x6xf32>
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: return %[[Y]]
+func.func @depthwise(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x1x3xf32>, %b: tensor<3xf32>) -> tensor<?x3x4x3xf32> {
+  %y = nn.conv2d %x, %k bias(%b) {dilations = array<i64: 1, 2>, padding = #nn.padding<valid>, strides = array<i64: 2, 1>, groups = 3} : (tensor<?x8x8x3xf32>, tensor<3x3x1x3xf32>, tensor<3xf32>) -> tensor<?x3x4x3xf32>
+  return %y : tensor<?x3x4x3xf32>
+}
+
+// With a multiplier (2 filters per channel) the kernel and the accumulator
+// split their channels into [g, o'], the input does not: loops
+// (n, i, j, g, o', a, b), then the result merged again.
+// CHECK-LABEL: func.func @depthwise_multiplier
+// CHECK: %[[KS:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2], [3, 4]] {{.*}} : tensor<3x3x1x6xf32> into tensor<3x3x1x3x2xf32>
+// CHECK: %[[YS:.*]] = tensor.expand_shape %{{.*}} into tensor<?x6x6x3x2xf32>
+// CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[XMAP2]], #[[KMAP2]], #[[YMAP2]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins(%{{.*}}, %[[KS]] : tensor<?x8x8x3xf32>, tensor<3x3x1x3x2xf32>) outs(%[[YS]] : tensor<?x6x6x3x2xf32>)
+// CHECK: tensor.collapse_shape %[[Y]] {{\[}}[0], [1], [2], [3, 4]] : tensor<?x6x6x3x2xf32> into tensor<?x6x6x6xf32>
+func.func @depthwise_multiplier(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x1x6xf32>) -> tensor<?x6x6x6xf32> {
+  %y = nn.conv2d %x, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>, groups = 3} : (tensor<?x8x8x3xf32>, tensor<3x3x1x6xf32>) -> tensor<?x6x6x6xf32>
+  return %y : tensor<?x6x6x6xf32>
 }

@@ -23,29 +23,50 @@ using namespace mlir::nn;
 namespace {
 
 /// y[n, i, j, g, o'] += x[n, i*sh + a*dh, j*sw + b*dw, g, c'] *
-/// kernel[a, b, c', g, o'] on the channel-split (padded) input, kernel and
-/// accumulator.
+/// kernel[a, b, c', g, o'] on the (padded) input, kernel and accumulator,
+/// their channels split into [g, c'] or [g, o'] only where a group has more
+/// than one (depthwise: neither, g stays the innermost dimension).
 Value groupedConvolution(OpBuilder &b, Location loc, Value x, Value kernel,
                          Value init, int64_t groups, ArrayRef<int64_t> strides,
                          ArrayRef<int64_t> dilations) {
   MLIRContext *ctx = b.getContext();
-  Value xs = splitLastDim(b, loc, x, groups);
-  Value ks = splitLastDim(b, loc, kernel, groups);
-  Value ys = splitLastDim(b, loc, init, groups);
-  // Loops (n, i, j, g, o', a, b, c').
+  ArrayRef<int64_t> k = cast<RankedTensorType>(kernel.getType()).getShape();
+  bool splitIn = k[2] > 1, splitOut = k[3] > groups;
+  if (splitIn)
+    x = splitLastDim(b, loc, x, groups);
+  if (splitOut) {
+    kernel = splitLastDim(b, loc, kernel, groups);
+    init = splitLastDim(b, loc, init, groups);
+  }
+  // Loops (n, i, j, g, [o'], a, b, [c']).
+  unsigned loops = 4;
   auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  AffineMap xMap = AffineMap::get(
-      8, 0,
-      {dim(0), dim(1) * strides[0] + dim(5) * dilations[0],
-       dim(2) * strides[1] + dim(6) * dilations[1], dim(3), dim(7)},
-      ctx);
-  AffineMap kMap = projection(ctx, 8, {5, 6, 7, 3, 4});
-  AffineMap yMap = projection(ctx, 8, {0, 1, 2, 3, 4});
-  SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
-  iterators.append(3, utils::IteratorType::reduction);
-  Value y = buildGeneric(b, loc, ValueRange{xs, ks}, {xMap, kMap}, ys, yMap,
-                         iterators, multiplyAdd);
-  return mergeLastDims(b, loc, y);
+  int o = splitOut ? loops++ : -1;
+  unsigned ka = loops++, kb = loops++;
+  int c = splitIn ? loops++ : -1;
+  SmallVector<AffineExpr> xIdx = {
+      dim(0), dim(1) * strides[0] + dim(ka) * dilations[0],
+      dim(2) * strides[1] + dim(kb) * dilations[1], dim(3)};
+  SmallVector<AffineExpr> kIdx = {
+      dim(ka), dim(kb), splitIn ? dim(c) : getAffineConstantExpr(0, ctx),
+      dim(3)};
+  SmallVector<int64_t> yDims = {0, 1, 2, 3};
+  if (splitIn)
+    xIdx.push_back(dim(c));
+  if (splitOut) {
+    kIdx.push_back(dim(o));
+    yDims.push_back(o);
+  }
+  SmallVector<utils::IteratorType> iterators(loops,
+                                             utils::IteratorType::reduction);
+  for (int64_t d : yDims)
+    iterators[d] = utils::IteratorType::parallel;
+  Value y =
+      buildGeneric(b, loc, ValueRange{x, kernel},
+                   {AffineMap::get(loops, 0, xIdx, ctx),
+                    AffineMap::get(loops, 0, kIdx, ctx)},
+                   init, projection(ctx, loops, yDims), iterators, multiplyAdd);
+  return splitOut ? mergeLastDims(b, loc, y) : y;
 }
 
 struct Conv2DLowering : OpConversionPattern<Conv2DOp> {

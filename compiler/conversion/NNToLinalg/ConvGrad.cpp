@@ -206,19 +206,23 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     Value spreadKernel =
         placeInZeros(rewriter, loc, taps, /*first=*/0, kOff, kStep, kExt);
 
-    // Loops (n, h, w, [g], c, [r_h], [r_w], o), r_h / r_w the tap (a, b) or
-    // the dy position (i, j) summed along each axis (no loop for extent 1),
-    // g the group when there are several (c and o then count within it):
+    // Loops (n, h, w, c, [r_h], [r_w], o), r_h / r_w the tap (a, b) or the
+    // dy position (i, j) summed along each axis (no loop for extent 1):
     //   tap:  spread[.., h + (k - 1)*d - a*d, ..] * kernel[a, ..]
     //   dy:   dy[.., i, ..] * spreadKernel[h + (out - 1 - i)*s, ..]
     // dx[n, h, w, c] += spread[n, ., ., o] * spreadKernel[., ., c, o].
+    // Grouped: (n, h, w, g, [c], [r_h], [r_w], [o]), c and o counting
+    // within group g, each a loop (and a split dimension) only when the
+    // group has more than one: depthwise keeps g innermost in dx.
     bool grouped = groups > 1;
-    if (grouped) {
+    bool splitIn = grouped && k[2] > 1, splitOut = grouped && k[3] > groups;
+    if (splitOut) {
       spread = splitLastDim(rewriter, loc, spread, groups);
       spreadKernel = splitLastDim(rewriter, loc, spreadKernel, groups);
-      zeros = splitLastDim(rewriter, loc, zeros, groups);
     }
-    unsigned parallel = grouped ? 5 : 4, numLoops = parallel;
+    if (splitIn)
+      zeros = splitLastDim(rewriter, loc, zeros, groups);
+    unsigned parallel = splitIn ? 5 : 4, numLoops = parallel;
     auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     SmallVector<AffineExpr> dyIdx = {dim(0)}, kIdx;
     for (int i = 0; i < 2; ++i) {
@@ -234,14 +238,19 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
         kIdx.push_back(r);
       }
     }
-    unsigned o = numLoops++;
-    kIdx.push_back(dim(parallel - 1));
-    if (grouped) {
+    if (!grouped) {
+      unsigned o = numLoops++;
+      kIdx.append({dim(3), dim(o)});
+      dyIdx.push_back(dim(o));
+    } else {
+      kIdx.append({splitIn ? dim(4) : getAffineConstantExpr(0, ctx), dim(3)});
       dyIdx.push_back(dim(3));
-      kIdx.push_back(dim(3));
+      if (splitOut) {
+        unsigned o = numLoops++;
+        kIdx.push_back(dim(o));
+        dyIdx.push_back(dim(o));
+      }
     }
-    dyIdx.push_back(dim(o));
-    kIdx.push_back(dim(o));
     SmallVector<utils::IteratorType> iterators(parallel,
                                                utils::IteratorType::parallel);
     iterators.append(numLoops - parallel, utils::IteratorType::reduction);
@@ -252,7 +261,7 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
                              AffineMap::get(numLoops, 0, kIdx, ctx)},
                             zeros, projection(ctx, numLoops, dxDims), iterators,
                             multiplyAdd);
-    if (grouped)
+    if (splitIn)
       dx = mergeLastDims(rewriter, loc, dx);
     rewriter.replaceOp(op, dx);
     return success();
@@ -282,33 +291,40 @@ struct Conv2DGradKernelLowering : OpConversionPattern<Conv2DGradKernelOp> {
       x = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
                 padW.second, 0.0);
 
-    // Loops (a, b, c, [g], o, n, i, j), g the group when there are several
-    // (c and o then count within it):
+    // Loops (a, b, c, o, n, i, j):
     //   dk[a, b, c, o] += x[n, i*sh + a*dh, j*sw + b*dw, c] * dy[n, i, j, o].
+    // Grouped: (a, b, c, g, [o], n, i, j), c and o counting within group g;
+    // x and dy split their channels only where a group has more than one
+    // (depthwise: neither).
     int64_t groups = op.getGroups();
     bool grouped = groups > 1;
+    bool splitIn = grouped && k[2] > 1, splitOut = grouped && k[3] > groups;
     Value init = filledF32(rewriter, loc,
                            getAsIndexOpFoldResult(ctx, dkType.getShape()), 0.0);
-    if (grouped) {
+    if (splitIn)
       x = splitLastDim(rewriter, loc, x, groups);
+    if (splitOut) {
       dy = splitLastDim(rewriter, loc, dy, groups);
       init = splitLastDim(rewriter, loc, init, groups);
     }
-    unsigned parallel = grouped ? 5 : 4, loops = parallel + 3;
+    unsigned parallel = splitOut ? 5 : 4, loops = parallel + 3;
     unsigned n = parallel, i = parallel + 1, j = parallel + 2;
     auto dim = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
     SmallVector<AffineExpr> xIdx = {
         dim(n), dim(i) * strides[0] + dim(0) * dilations[0],
         dim(j) * strides[1] + dim(1) * dilations[1]};
     SmallVector<int64_t> dyDims = {n, i, j}, dkDims = {0, 1, 2};
-    if (grouped) {
+    if (!grouped) {
+      xIdx.push_back(dim(2));
+    } else {
       xIdx.push_back(dim(3));
-      dyDims.push_back(3);
-      dkDims.push_back(3);
+      if (splitIn)
+        xIdx.push_back(dim(2));
     }
-    xIdx.push_back(dim(2));
-    dyDims.push_back(parallel - 1);
-    dkDims.push_back(parallel - 1);
+    for (unsigned d = 3; d < parallel; ++d) {
+      dyDims.push_back(d);
+      dkDims.push_back(d);
+    }
     AffineMap xMap = AffineMap::get(loops, 0, xIdx, ctx);
     AffineMap dyMap = projection(ctx, loops, dyDims);
     AffineMap dkMap = projection(ctx, loops, dkDims);
@@ -317,7 +333,7 @@ struct Conv2DGradKernelLowering : OpConversionPattern<Conv2DGradKernelOp> {
     iterators.append(3, utils::IteratorType::reduction);
     Value dk = buildGeneric(rewriter, loc, ValueRange{x, dy}, {xMap, dyMap},
                             init, dkMap, iterators, multiplyAdd);
-    if (grouped)
+    if (splitOut)
       dk = mergeLastDims(rewriter, loc, dk);
     rewriter.replaceOp(op, dk);
     return success();

@@ -77,10 +77,10 @@ def layer_cases(rng):
     f = lambda *s: rng.standard_normal(s).astype(np.float32)  # noqa: E731
     cases = []
 
-    # conv2d: with respect to input, kernel and bias; the last three are
+    # conv2d: with respect to input, kernel and bias; the last four are
     # grouped (kernel [kh, kw, C / groups, O]): two groups, depthwise with
-    # a multiplier of 2, and a kernel taller than dy (grad_input summing over
-    # dy's rows).
+    # a multiplier of 2, a kernel taller than dy (grad_input summing over
+    # dy's rows), and depthwise (nothing split).
     for tag, xs, ks, pad, st, dl, ys, *groups in (
             ("same_s2", (2, 7, 8, 3), (3, 3, 3, 4), "same", (2, 2), (1, 1), (2, 4, 4, 4)),
             ("valid_s1x2_d2x1", (2, 9, 8, 2), (3, 2, 2, 3), "valid", (1, 2), (2, 1),
@@ -96,7 +96,9 @@ def layer_cases(rng):
             ("depthwise_explicit_d2", (2, 9, 8, 3), (3, 3, 1, 6), [1, 1, 2, 0], (1, 1),
              (2, 2), (2, 7, 6, 6), 3),
             ("groups2_tall_kernel", (2, 5, 6, 4), (5, 2, 2, 4), "valid", (1, 2), (1, 1),
-             (2, 1, 3, 4), 2)):
+             (2, 1, 3, 4), 2),
+            ("depthwise_same_s2", (2, 7, 6, 3), (3, 3, 1, 3), "same", (2, 2), (1, 1),
+             (2, 4, 3, 3), 3)):
         arrays = {"x": f(*xs), "k": f(*ks) * 0.5, "b": f(ks[3])}
         attrs = conv_attrs(pad, st, dl, *groups)
         yt = tensor_type(ys, "f32", True)
