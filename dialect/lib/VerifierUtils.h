@@ -137,9 +137,10 @@ LogicalResult verifyConvolution(OpT op, ArrayRef<int64_t> x,
     InFlightDiagnostic d = op->emitOpError()
                            << "input has " << x[3]
                            << " channels but the kernel expects " << channels;
+    d << " (";
     if (groups > 1)
-      d << " (" << groups << " groups of " << k[2] << ")";
-    return d << " (input " << fmtShape(x) << ", kernel " << fmtShape(k) << ")";
+      d << groups << " groups of " << k[2] << "; ";
+    return d << "input " << fmtShape(x) << ", kernel " << fmtShape(k) << ")";
   }
   if (!ShapedType::isDynamic(k[3]) && k[3] % groups != 0)
     return op->emitOpError()

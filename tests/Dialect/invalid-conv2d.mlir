@@ -114,7 +114,7 @@ func.func @result_channels(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> 
 
 // Grouped: the kernel holds C / groups input channels.
 func.func @group_channels(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x4x4xf32>) -> tensor<?x6x6x4xf32> {
-  // expected-error @below {{'nn.conv2d' op input has 4 channels but the kernel expects 8 (2 groups of 4) (input [?, 8, 8, 4], kernel [3, 3, 4, 4])}}
+  // expected-error @below {{'nn.conv2d' op input has 4 channels but the kernel expects 8 (2 groups of 4; input [?, 8, 8, 4], kernel [3, 3, 4, 4])}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2} : (tensor<?x8x8x4xf32>, tensor<3x3x4x4xf32>) -> tensor<?x6x6x4xf32>
   return %0 : tensor<?x6x6x4xf32>
 }
@@ -139,7 +139,7 @@ func.func @zero_groups(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x4x4xf32>) -> tens
 
 // The gradient ops follow the same rules.
 func.func @grad_input_groups(%dy: tensor<?x6x6x4xf32>, %k: tensor<3x3x4x4xf32>) -> tensor<?x8x8x4xf32> {
-  // expected-error @below {{'nn.conv2d_grad_input' op input has 4 channels but the kernel expects 8 (2 groups of 4)}}
+  // expected-error @below {{'nn.conv2d_grad_input' op input has 4 channels but the kernel expects 8 (2 groups of 4;}}
   %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2} : (tensor<?x6x6x4xf32>, tensor<3x3x4x4xf32>) -> tensor<?x8x8x4xf32>
   return %0 : tensor<?x8x8x4xf32>
 }

@@ -110,21 +110,31 @@ struct MulGradLowering : OpConversionPattern<MulGradOp> {
         kept.push_back(d);
     }
     SmallVector<OpFoldResult> sizes;
-    SmallVector<int64_t> reducedShape;
-    for (int64_t d : kept) {
+    for (int64_t d : kept)
       sizes.push_back(sizeOf(rewriter, loc, dy, d));
-      reducedShape.push_back(result[d]);
-    }
     Value init = filledF32(rewriter, loc, sizes, 0.0);
     Value reduced = buildGeneric(
         rewriter, loc, ValueRange{dy, other},
         {rewriter.getMultiDimIdentityMap(rank),
          broadcastMap(ctx, cast<RankedTensorType>(other.getType()), result)},
         init, projection(ctx, rank, kept), iterators, multiplyAdd);
-    if (reducedShape == operand) {
-      rewriter.replaceOp(op, reduced);
+    // The reduced sizes are dy's: where the operand's are dynamic and dy's
+    // static, a tensor.cast gives the operand's type back.
+    auto castToOperand = [&](Value v) -> Value {
+      if (v.getType() == operandType)
+        return v;
+      return tensor::CastOp::create(rewriter, loc, operandType, v);
+    };
+    auto reducedType = cast<RankedTensorType>(reduced.getType());
+    if (reducedType.getRank() == operandType.getRank()) {
+      rewriter.replaceOp(op, castToOperand(reduced));
       return success();
     }
+    SmallVector<int64_t> expandedShape;
+    for (int64_t i = 0, next = 0; i < (int64_t)operand.size(); ++i)
+      expandedShape.push_back(isBroadcastDim(operand, result, offset + i)
+                                  ? 1
+                                  : reducedType.getDimSize(next++));
     SmallVector<ReassociationIndices> groups;
     for (int64_t i = 0; i < (int64_t)operand.size(); ++i) {
       if (!isBroadcastDim(operand, result, offset + i) || groups.empty())
@@ -140,8 +150,11 @@ struct MulGradLowering : OpConversionPattern<MulGradOp> {
     }
     if (kept.empty())
       groups.clear();
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, operandType, reduced,
-                                                       groups);
+    Value expanded = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get(expandedShape, operandType.getElementType()),
+        reduced, groups);
+    rewriter.replaceOp(op, castToOperand(expanded));
     return success();
   }
 };

@@ -121,7 +121,7 @@ void Importer::convert(const onnx::NodeProto &node) {
   for (int k = 0; k < node.input_size(); ++k) {
     auto it = valuesByName.find(node.input(k));
     if (it != valuesByName.end() && !it->second.zeroPads.empty() &&
-        (k != 0 || (op != "Conv" && op != "AveragePool")))
+        (k != 0 || (op != "Conv" && op != "AveragePool" && op != "Pad")))
       fail("reads '" + node.input(k) +
            "', the output of a Pad; modelc folds a zero Pad into the Conv "
            "or AveragePool that reads it, and supports no other use");
@@ -196,6 +196,10 @@ Importer::Window Importer::window(const onnx::NodeProto &node,
     fail("strides, dilations and pads need " + std::to_string(n) + ", " +
          std::to_string(n) + " and " + std::to_string(2 * n) + " entries");
   if (!x.zeroPads.empty()) {
+    // auto_pad would replace the pads (and size SAME on the unpadded input).
+    if (attrString(node, "auto_pad", "NOTSET") != "NOTSET")
+      fail("auto_pad " + attrString(node, "auto_pad", "NOTSET") +
+           " after a Pad is not supported (explicit pads are)");
     for (size_t k = 0; k < w.pads.size(); ++k)
       w.pads[k] += x.zeroPads[k];
     w.zeroPadded = true;
@@ -398,6 +402,9 @@ void Importer::convertClip(const onnx::NodeProto &node) {
     return (void)elementwise(node, "relu6");
   if (lo == 0 && std::isinf(hi) && hi > 0)
     return (void)elementwise(node, "relu");
+  if ((std::isinf(lo) && lo > 0) || (std::isinf(hi) && hi < 0))
+    fail("Clip bounds [" + std::to_string(lo) + ", " + std::to_string(hi) +
+         "] make every element infinite; not supported");
   // min > max sets every element to max (ONNX's rule).
   lo = std::min(lo, hi);
   json &layer = elementwise(node, "clip");
@@ -433,8 +440,8 @@ void Importer::convertPool(const onnx::NodeProto &node) {
   if (countPads && ceilMode &&
       pad != padding(node, win.in, win.size, win.strides, win.dilations,
                      win.pads, win.out, false))
-    fail("count_include_pad = 1 with a ceil_mode window past the padded "
-         "input is not supported");
+    fail("counting the pads (count_include_pad = 1, or a Pad's zeros) with "
+         "a ceil_mode window past the padded input is not supported");
   std::string in = windowInput(node, win);
   json &layer =
       addLayer(max ? "max_pool2d" : "avg_pool2d", {in}, hintFor(node));
@@ -642,6 +649,13 @@ Importer::alongChannels(const std::string &name,
   const Value &x = value(name);
   std::vector<int64_t> dims = withoutLeadingOnes(constantDims);
   int64_t rank = x.shape.size();
+  // Rank 1 is the batch alone; a constant of higher rank changes the
+  // result's rank (NumPy's broadcasting).
+  if (rank < 2 || (int64_t)constantDims.size() > rank)
+    fail(what + " a constant of shape " + showDims(constantDims) + " and " +
+         showDims(x.shape) +
+         " is not supported: the value needs a non-batch dimension and at "
+         "least the constant's rank");
   if (dims.empty()) // a scalar: any layout will do, along the stored last axis
     return {x.holder, x.layout,
             x.layout == Layout::ChannelsLast || x.layout == Layout::Squeezed

@@ -64,6 +64,21 @@ save("pad_max", [
                      kernel_shape=[2, 2])],
      [f32("x", [None, 3, 8, 8])], [f32("y", [None, 3, 9, 9])],
      [numpy_helper.from_array(np.array([0, 0, 1, 1, 0, 0, 1, 1]), "p")])
+save("pad_autopad", [
+    helper.make_node("Pad", ["x", "p"], ["xp"], name="pad"),
+    helper.make_node("Conv", ["xp", "w"], ["y"], name="conv",
+                     auto_pad="SAME_UPPER")],
+     [f32("x", [None, 3, 8, 8])], [f32("y", [None, 4, 10, 10])],
+     [numpy_helper.from_array(np.array([0, 0, 1, 1, 0, 0, 1, 1]), "p"), w])
+save("mul_rank1", [helper.make_node("Mul", ["x", "c"], ["y"], name="mul")],
+     [f32("x", [None])], [f32("y", [None])],
+     [numpy_helper.from_array(np.array(2, np.float32), "c")])
+save("group_zero", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                                     group=0)],
+     [f32("x", [None, 3, 8, 8])], [f32("y", [None, 4, 6, 6])], [w])
+save("clip_inf", [helper.make_node("Clip", ["x", "lo"], ["y"], name="clip")],
+     [f32("x", [None, 4])], [f32("y", [None, 4])],
+     [numpy_helper.from_array(np.array(np.inf, np.float32), "lo")])
 save("dynamic", [helper.make_node("Relu", ["x"], ["y"], name="act")],
      [f32("x", [None, "width"])], [f32("y", [None, "width"])])
 shape = numpy_helper.from_array(np.array([-1], np.int64), "shape")
