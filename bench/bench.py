@@ -1,21 +1,32 @@
-"""modelc vs PyTorch: train-step and inference times of the benchmark models,
-two kernel micro-benchmarks against measured machine limits, and compile time.
+"""modelc against its peers: train-step and inference times of the benchmark
+models, two kernel micro-benchmarks against measured machine limits, and
+compile time.
 
     /usr/bin/python3 bench/bench.py [--quick] [--rounds R] [--steps N]
+        [--peers torch113,torch2,torch2-compile,jax,ort] [--models M,...]
+        [--threads 2,1] [--out DIR]
 
 (bench/run.sh installs what is needed and builds modelc first.) Writes
-bench/results.json, bench/results.md and bench/results.png, prints the table.
+results.json, results.md and results.png (in bench/ unless --out), prints the
+table.
 
-Fairness: both sides run as child processes of this one, alternately
-(modelc round, PyTorch round, modelc round, ...), each phase with 2 warm-up
-calls before its timed calls, on the same shapes, at the same thread count.
-A system's median is the median of its per-round medians; min and max are
-over every timed call.
+The peers (PEERS below): Debian's PyTorch 1.13; from the venv that setup.sh
+makes, PyTorch 2.x eager, torch.compile, JAX/XLA and onnxruntime (inference).
+A peer that is not installed or does not start is reported as not available,
+with the reason; one that fails or hangs on a model is reported for that
+model; neither stops the run.
+
+Fairness: every side runs as a child process of this one, alternately
+(modelc round, then a round of each peer, modelc round, ...), each phase with
+2 warm-up calls before its timed calls, on the same shapes, at the same
+thread count. A system's median is the median of its per-round medians; min
+and max are over every timed call.
 """
 import argparse
 import json
 import os
 import platform
+import select
 import shutil
 import statistics
 import subprocess
@@ -172,28 +183,199 @@ def modelc_round(exe, batch, steps, threads, timeout):
     return res
 
 
-# --- PyTorch ----------------------------------------------------------------
+# --- the peers ----------------------------------------------------------------
 
-class TorchWorker:
-    def __init__(self, threads):
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads),
-                   LD_LIBRARY_PATH=OPENBLAS)
-        self.p = subprocess.Popen(
-            [sys.executable, os.path.join(BENCH, "torch_worker.py"), str(threads)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
-            cwd=BENCH)
+VENV = os.environ.get("BENCH_VENV", os.path.join(BENCH, ".venv"))
+VENV_PY = os.path.join(VENV, "bin", "python")
+MAIN_MODELS = ("textcnn", "fashion_cnn", "digits_cnn", "resnet_block")
 
-    def ask(self, req):
-        self.p.stdin.write(json.dumps(req) + "\n")
-        self.p.stdin.flush()
+
+def _torch113_env(threads, work):
+    return {"LD_LIBRARY_PATH": OPENBLAS}
+
+
+def _inductor_env(threads, work):
+    # A fresh Inductor cache per run and thread count: its C++ kernels are
+    # built for one thread count, and the set-up time is a cold compile.
+    return {"TORCHINDUCTOR_CACHE_DIR": os.path.join(work, f"inductor-{threads}t")}
+
+
+def _xla_env(threads, work):
+    # jax_worker.py also sets its CPU affinity to `threads` CPUs.
+    return {"XLA_FLAGS": f"--xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'} "
+                         f"intra_op_parallelism_threads={threads}"}
+
+
+# name -> how to run it. `group`: its install group in setup.sh (None:
+# Debian's packages); `models`: what it runs (None: every model, the kernel
+# micro-benchmarks too); `phases`: the phases it has (None: all).
+PEERS = {
+    "torch113": dict(label="PyTorch 1.13", python=sys.executable, script="torch_worker.py",
+                     args=[], env=_torch113_env, group=None, models=None, phases=None,
+                     what="Debian's python3-torch, eager, NCHW, OpenBLAS"),
+    "torch2": dict(label="PyTorch 2", python=VENV_PY, script="torch_worker.py",
+                   args=["--channels-last"], env=None, group="torch", models=MAIN_MODELS,
+                   phases=None, what="PyPI's torch 2.x, eager, channels-last, oneDNN and MKL"),
+    "torch2-compile": dict(label="torch.compile", python=VENV_PY, script="torch_worker.py",
+                           args=["--channels-last", "--compile"], env=_inductor_env,
+                           group="torch", models=MAIN_MODELS, phases=None,
+                           what="PyPI's torch 2.x, channels-last, torch.compile (Inductor, "
+                                "default mode) of the forward and loss and of Adam's step"),
+    "jax": dict(label="JAX/XLA", python=VENV_PY, script="jax_worker.py", args=[],
+                env=_xla_env, group="jax", models=MAIN_MODELS, phases=None,
+                what="jax.jit of the whole train step (Adam included, state donated) and "
+                     "of inference, XLA's CPU backend, NHWC"),
+    "ort": dict(label="onnxruntime", python=VENV_PY, script="ort_worker.py", args=[],
+                env=None, group="ort", models=MAIN_MODELS, phases=("forward_infer",),
+                what="the PyTorch model exported to ONNX, CPU execution provider, "
+                     "inference only"),
+}
+
+
+def install_status(group):
+    """setup.sh's record of a group's install: "" when it went well."""
+    if group is None:
+        return ""
+    try:
+        with open(os.path.join(VENV, "status", group)) as f:
+            line = f.readline().strip()
+    except OSError:
+        return f"not installed (run bench/setup.sh; no {VENV}/status/{group})"
+    return "" if line.startswith("ok ") else line
+
+
+class PeerDied(RuntimeError):
+    """A worker failed a request; `exited`: its process ended (not a timeout
+    or a failure it reported)."""
+
+    def __init__(self, why, exited=False):
+        super().__init__(why)
+        self.exited = exited
+
+
+class Worker:
+    """One peer's timing process at one thread count (protocol:
+    worker_common.py). Its stderr goes to a log file, whose last line is the
+    reason given when it dies."""
+
+    def __init__(self, name, threads, work):
+        spec = PEERS[name]
+        self.name, self.log = name, os.path.join(work, f"{name}-{threads}t.log")
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
+                   PYTHONUNBUFFERED="1")
+        if spec["env"]:
+            env.update(spec["env"](threads, work))
+        with open(self.log, "a") as err:
+            self.p = subprocess.Popen(
+                [spec["python"], os.path.join(BENCH, spec["script"]), str(threads)]
+                + spec["args"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                text=True, env=env, cwd=BENCH)
+
+    def ask(self, req, timeout):
+        try:
+            self.p.stdin.write(json.dumps(req) + "\n")
+            self.p.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise PeerDied(self.why(), exited=True)
+        # Each request gets exactly one line, so the pipe's buffer holds
+        # nothing unread while select waits.
+        ready, _, _ = select.select([self.p.stdout], [], [], timeout)
+        if not ready:
+            self.kill()
+            raise PeerDied(f"no answer within {timeout:.0f} s, stopped")
         line = self.p.stdout.readline()
         if not line:
-            raise RuntimeError("torch_worker.py died")
+            self.p.wait()
+            raise PeerDied(self.why(), exited=True)
         return json.loads(line)
 
-    def close(self):
-        self.p.stdin.close()
+    def why(self):
+        """The worker's last words (e.g. the ImportError) for the report."""
+        try:
+            with open(self.log) as f:
+                lines = [l.strip() for l in f if l.strip() and not l.startswith(" ")]
+        except OSError:
+            lines = []
+        code = self.p.poll()
+        tail = lines[-1][:300] if lines else ""
+        return f"worker exited ({code})" + (f": {tail}" if tail else "")
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
         self.p.wait()
+
+    def close(self):
+        try:
+            self.p.stdin.close()
+            self.p.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.kill()
+
+
+class Peer:
+    """A peer across the run: its worker at the current thread count, its
+    versions (from the first answer), and why it is not available, if so."""
+
+    def __init__(self, name, work):
+        self.name, self.work, self.spec = name, work, PEERS[name]
+        self.worker, self.info, self.answered = None, None, False
+        self.unavailable = install_status(self.spec["group"])
+        if not self.unavailable and not os.path.exists(self.spec["python"]):
+            self.unavailable = f"{self.spec['python']} missing (run bench/setup.sh)"
+
+    def runs(self, model):
+        return not self.unavailable and (self.spec["models"] is None
+                                         or model in self.spec["models"])
+
+    def start(self, threads):
+        self.threads = threads
+
+    def load(self, model, batch, phases, timeout):
+        """Builds the model (compiling or exporting it, and its warm-up calls)
+        -> (phases it times, set-up seconds, {phase: memory layout} or None).
+        Raises PeerDied."""
+        if self.worker is None:
+            self.worker = Worker(self.name, self.threads, self.work)
+        try:
+            hello = self.worker.ask({"model": model, "batch": batch, "warmup": list(phases)},
+                                    timeout)
+        except PeerDied as e:
+            self.worker = None
+            if e.exited and not self.answered:  # never came up: an install or import problem
+                self.unavailable = str(e)
+            raise
+        self.answered = True
+        if self.info is None:
+            self.info = {k: v for k, v in hello.items()
+                         if k not in ("ok", "error", "phases", "setup_s", "layout")}
+        if not hello.get("ok"):
+            raise PeerDied(hello.get("error", "failed"))
+        return hello["phases"], hello["setup_s"], hello.get("layout")
+
+    def time(self, phases, steps, timeout):
+        try:
+            got = self.worker.ask({"time": list(phases), "steps": steps}, timeout)
+        except PeerDied:
+            self.worker = None
+            raise
+        if "error" in got:
+            raise PeerDied(got["error"])
+        return got
+
+    def stop(self):
+        if self.worker:
+            self.worker.close()
+            self.worker = None
+
+    def meta(self):
+        m = {"label": self.spec["label"], "what": self.spec["what"],
+             "available": not self.unavailable}
+        if self.unavailable:
+            m["reason"] = self.unavailable
+        if self.info:
+            m["info"] = self.info
+        return m
 
 
 # --- the comparison ---------------------------------------------------------
@@ -205,12 +387,25 @@ def summarize(rounds):
             "rounds": rounds}
 
 
-def bench_model(worker, exe, name, batch, phases, threads, cfg):
-    """Alternating rounds of one model at one thread count -> table rows."""
-    hello = worker.ask({"model": name, "batch": batch, "warmup": list(phases)})
+def bench_model(peers, exe, name, batch, phases, threads, cfg):
+    """Alternating rounds of one model at one thread count -> table rows:
+    a modelc round, then a round of each peer in turn, `cfg.rounds` times."""
+    notes = {}  # peer -> why it has no or fewer numbers for this model
+    active = {}  # peer -> the phases it times
+    setup_s, layouts = {}, {}
+    for peer in peers:
+        if not peer.runs(name):
+            continue
+        try:
+            got, setup_s[peer.name], layouts[peer.name] = peer.load(name, batch, phases,
+                                                                     cfg.setup_timeout)
+            if got:
+                active[peer.name] = got
+        except PeerDied as e:
+            notes[peer.name] = str(e)
     # Warm-up and probe: a short modelc run. A model far too slow for the time
     # budget (e.g. a kernel still lowered naively) or failing is reported, not
-    # waited for, and PyTorch is still timed.
+    # waited for, and the peers are still timed.
     note, steps, timed = "", cfg.steps, True
     try:
         if not exe:
@@ -229,7 +424,8 @@ def bench_model(worker, exe, name, batch, phases, threads, cfg):
         timed, note = False, str(e)
 
     mc = {p: [] for p in phases}
-    pt = {p: [] for p in phases}
+    pt = {peer: {p: [] for p in ph} for peer, ph in active.items()}
+    by_name = {peer.name: peer for peer in peers}
     for _ in range(cfg.rounds):
         if timed:
             try:
@@ -243,56 +439,114 @@ def bench_model(worker, exe, name, batch, phases, threads, cfg):
             # Let the finished side's threads stop spinning before the other
             # side starts.
             time.sleep(0.2)
-        got = worker.ask({"time": list(phases), "steps": steps})
-        for p in phases:
-            pt[p].append((statistics.median(got[p]), min(got[p]), max(got[p])))
-        time.sleep(0.2)
+        for peer_name in list(active):
+            try:
+                got = by_name[peer_name].time(active[peer_name], steps, cfg.peer_timeout)
+            except PeerDied as e:
+                notes[peer_name] = f"stopped after {len(next(iter(pt[peer_name].values())))}" \
+                                   f" round(s): {e}"
+                del active[peer_name]
+                continue
+            for p in active[peer_name]:
+                pt[peer_name][p].append((statistics.median(got[p]), min(got[p]), max(got[p])))
+            time.sleep(0.2)
 
     rows = []
     for p in phases:
         row = {"model": name, "batch": batch, "threads": threads, "phase": p,
-               "steps": steps, "rounds": len(pt[p]), "modelc_rounds": len(mc[p]), "note": note,
-               "modelc": summarize(mc[p]) if mc[p] else None,
-               "torch": summarize(pt[p]), "torch_blas": hello["blas"],
-               "torch_version": hello["torch"]}
-        row["ratio"] = (row["torch"]["median"] / row["modelc"]["median"]
-                        if row["modelc"] else None)
+               "steps": steps, "rounds": cfg.rounds, "modelc_rounds": len(mc[p]),
+               "note": note, "modelc": summarize(mc[p]) if mc[p] else None, "peers": {}}
+        for peer in peers:
+            if not (peer.spec["models"] is None or name in peer.spec["models"]):
+                continue  # not one of its models: no entry
+            rounds = pt.get(peer.name, {}).get(p, [])
+            entry = {"time": summarize(rounds) if rounds else None, "rounds": len(rounds)}
+            if peer.name in setup_s:
+                entry["setup_s"] = setup_s[peer.name]
+            if (layouts.get(peer.name) or {}).get(p):
+                entry["layout"] = layouts[peer.name][p]
+            if peer.spec["phases"] is not None and p not in peer.spec["phases"]:
+                entry["note"] = "no such phase"
+            elif peer.unavailable:
+                entry["note"] = "not available"
+            elif peer.name in notes:
+                entry["note"] = notes[peer.name]
+            entry["ratio"] = (entry["time"]["median"] / row["modelc"]["median"]
+                              if entry["time"] and row["modelc"] else None)
+            row["peers"][peer.name] = entry
+        # The reference peer's numbers also where they always were.
+        ref = row["peers"].get("torch113")
+        if ref:
+            row["torch"], row["ratio"] = ref["time"], ref["ratio"]
         rows.append(row)
-        mc_ms = f"{row['modelc']['median']:9.3f} ms" if row["modelc"] else "      n/a   "
-        print(f"  {name:13s} {threads}T {p:14s} modelc {mc_ms}  "
-              f"PyTorch {row['torch']['median']:9.3f} ms  {note}", flush=True)
+        mc_ms = f"{row['modelc']['median']:9.3f}" if row["modelc"] else "      n/a"
+        cells = "  ".join(f"{k} {v['time']['median']:.3f}" if v["time"] else f"{k} n/a"
+                          for k, v in row["peers"].items())
+        print(f"  {name:13s} {threads}T {p:14s} modelc {mc_ms}  {cells}  (ms)  {note}",
+              flush=True)
+    for peer_name, why in notes.items():
+        print(f"    {peer_name}: {why}", flush=True)
     return rows
 
 
-def compare(exes, cfg):
+def compare(exes, peers, cfg):
     rows = []
-    for threads in THREADS:
-        worker = TorchWorker(threads)
+    for threads in cfg.threads:
+        for peer in peers:
+            peer.start(threads)
         for name, _, batch, phases in MODELS:
-            rows += bench_model(worker, exes[name], name, batch, phases, threads, cfg)
-        worker.close()
+            if cfg.models and name not in cfg.models:
+                continue
+            rows += bench_model(peers, exes[name], name, batch, phases, threads, cfg)
+        for peer in peers:
+            peer.stop()
     return rows
+
+
+def csv(choices, what):
+    def parse(text):
+        items = [t for t in text.split(",") if t]
+        bad = [t for t in items if t not in choices]
+        if bad:
+            raise argparse.ArgumentTypeError(
+                f"unknown {what} {', '.join(bad)} (from: {', '.join(map(str, choices))})")
+        return items
+    return parse
 
 
 def main():
-    ap = argparse.ArgumentParser(description="modelc vs PyTorch benchmark (bench/README.md)")
-    ap.add_argument("--quick", action="store_true", help="smoke run (< 2 min)")
+    ap = argparse.ArgumentParser(description="modelc against its peers (bench/README.md)")
+    ap.add_argument("--quick", action="store_true", help="smoke run (fewer rounds and steps)")
     ap.add_argument("--rounds", type=int, help="alternation rounds per model")
     ap.add_argument("--steps", type=int, help="timed calls per phase per round")
+    ap.add_argument("--peers", type=csv(list(PEERS), "peer"), default=list(PEERS),
+                    help="comma-separated peers to time (default: all): " + ",".join(PEERS))
+    ap.add_argument("--models", type=csv([m[0] for m in MODELS], "model"),
+                    help="comma-separated models (default: all)")
+    ap.add_argument("--threads", type=csv([str(t) for t in THREADS], "thread count"),
+                    help="comma-separated thread counts (default: 2,1)")
+    ap.add_argument("--out", default=BENCH,
+                    help="directory for results.json/.md/.png (default: bench/)")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite results.md/.png from results.json, measure nothing")
     args = ap.parse_args()
     if args.report_only:
-        with open(os.path.join(BENCH, "results.json")) as f:
-            write_report(json.load(f))
+        with open(os.path.join(args.out, "results.json")) as f:
+            write_report(json.load(f), args.out)
         return
     cfg = argparse.Namespace(
         rounds=args.rounds or (3 if args.quick else 5),
         steps=args.steps or (2 if args.quick else 10),
+        models=args.models,
+        threads=[int(t) for t in args.threads] if args.threads else list(THREADS),
         # Seconds: the probe run's limit, and what one modelc round may take
         # (steps are reduced for slower models).
         probe_timeout=10 if args.quick else 90,
-        round_budget=1.5 if args.quick else 8)
+        round_budget=1.5 if args.quick else 8,
+        # A peer's model set-up (torch.compile's and XLA's compiles, the ONNX
+        # export) and one of its rounds; past them it is stopped and reported.
+        setup_timeout=300,
+        peer_timeout=60 if args.quick else 120)
 
     busy = machine_busy()
     if busy:
@@ -302,8 +556,12 @@ def main():
             "rounds": cfg.rounds, "steps": cfg.steps, "modelc_git": git,
             "cpu": report.cpu_name(), "cores": os.cpu_count(),
             "python": platform.python_version(), "busy": busy}
+    if cfg.models or args.threads:
+        meta["subset"] = {"models": cfg.models, "threads": cfg.threads}
 
     work = tempfile.mkdtemp(prefix="modelc-bench-")
+    t_start = time.perf_counter()
+    peers = []
     try:
         others = OthersLoad()
         print("machine limits (STREAM triad, FMA peak) ...", flush=True)
@@ -312,30 +570,44 @@ def main():
         ctime = compile_time(work, 3 if args.quick else 5)
         exes = {}
         for name, path, _, _ in MODELS:
+            if cfg.models and name not in cfg.models:
+                continue
             exes[name] = os.path.join(work, name)
             if not compile_model(path, exes[name]):
                 exes[name] = None
-        print(f"timing: {cfg.rounds} rounds x {cfg.steps} steps, alternating modelc / PyTorch",
-              flush=True)
-        rows = compare(exes, cfg)
-        meta["torch"], meta["torch_blas"] = rows[0]["torch_version"], rows[0]["torch_blas"]
+        peers = [Peer(name, work) for name in args.peers]
+        for peer in peers:
+            if peer.unavailable:
+                print(f"peer {peer.name}: not available: {peer.unavailable}", flush=True)
+        print(f"timing: {cfg.rounds} rounds x {cfg.steps} steps, alternating modelc / "
+              + " / ".join(p.name for p in peers if not p.unavailable), flush=True)
+        rows = compare(exes, peers, cfg)
+        meta["peers"] = {peer.name: peer.meta() for peer in peers}
+        ref = meta["peers"].get("torch113", {}).get("info")
+        if ref:  # as before the other peers came
+            meta["torch"], meta["torch_blas"] = ref["version"], ref["blas"]
         meta["others_cpu"] = others.fraction()
+        meta["seconds"] = time.perf_counter() - t_start
     finally:
+        for peer in peers:
+            if peer.worker:
+                peer.worker.kill()
         shutil.rmtree(work, ignore_errors=True)
 
     meta["compile_failures"] = FAILURES
     results = {"meta": meta, "limits": limits, "compile": ctime, "rows": rows,
                "kernel_work": {f"{m}/{p}": v for (m, p), v in KERNEL_WORK.items()}}
-    with open(os.path.join(BENCH, "results.json"), "w") as f:
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
-    write_report(results)
+    write_report(results, args.out)
 
 
-def write_report(results):
+def write_report(results, out):
     md = report.markdown(results)
-    with open(os.path.join(BENCH, "results.md"), "w") as f:
+    with open(os.path.join(out, "results.md"), "w") as f:
         f.write(md)
-    report.chart(results, os.path.join(BENCH, "results.png"))
+    report.chart(results, os.path.join(out, "results.png"))
     print()
     print(md)
 
