@@ -714,21 +714,12 @@ bool Analyzer::inferLayer(size_t i) {
                               "dimension where neither is 1");
       out = fromMlir(*both);
     }
-  } else if (op == "softmax" || op == "log_softmax") {
-    // Over the last axis: [N, classes], or one softmax per position.
+  } else if (op == "softmax" || op == "log_softmax" || op == "bias_add" ||
+             op == "scale") {
+    // Along the last axis (softmax: one per position), beside the batch.
     if (x.shape.size() < 2)
       return layerError(i, "input",
-                        "shape mismatch: " + op +
-                            " needs rank >= 2 (the batch and the classes), "
-                            "got " +
-                            showShape(x.shape));
-    out = x.shape;
-  } else if (op == "bias_add" || op == "scale") {
-    if (x.shape.size() < 2)
-      return layerError(i, "input",
-                        "shape mismatch: " + op +
-                            " needs rank >= "
-                            "2, got " +
+                        "shape mismatch: " + op + " needs rank >= 2, got " +
                             showShape(x.shape));
     out = x.shape;
   } else {
