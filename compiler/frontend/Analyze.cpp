@@ -2,11 +2,12 @@
 //
 // Turns the parsed document into a Model: every attribute checked against
 // the schema and defaulted, every name resolved, the graph checked for
-// cycles, every layer's output shape inferred with the same rules the nn op
-// verifiers apply, and the model's state variables laid out.
+// cycles, every layer's output shape inferred by the shape rule of the nn op
+// it becomes (the op's `inferShape`, which its verifier also runs), and the
+// model's state variables laid out.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Dialect/NN/ShapeRules.h"
+#include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Frontend/Model.h"
 #include "modelc/Frontend/Schema.h"
 
@@ -18,6 +19,7 @@
 #include <set>
 
 using namespace modelc;
+using FailureOrShape = mlir::FailureOr<llvm::SmallVector<int64_t>>;
 
 bool modelc::isLayerName(const std::string &s) {
   if (s.empty())
@@ -144,7 +146,19 @@ private:
     return model.findValue(model.layers[layer].inputs[k]);
   }
   bool requireDtype(size_t i, size_t k, const char *dtype);
-  bool requireRank(size_t i, size_t k, size_t rank, const char *what);
+  /// The output shape an nn op's rule gave layer `i`, or its error on the
+  /// layer: an operand's error on `operandFields[k]`, an attribute's on the
+  /// model format's name for it.
+  bool fromRule(size_t i, FailureOrShape shape, const mlir::nn::ShapeError &e,
+                std::vector<std::string> operandFields,
+                std::vector<int64_t> &out);
+  /// A ShapeError that names operands after the layer's inputs.
+  mlir::nn::ShapeError shapeError(size_t i) {
+    mlir::nn::ShapeError e;
+    e.names = model.layers[i].inputs;
+    e.dynamicAsMinusOne = true;
+    return e;
+  }
 
   const ParsedModel &parsed;
   const json &doc;
@@ -487,14 +501,28 @@ bool Analyzer::requireDtype(size_t i, size_t k, const char *dtype) {
                         t->dtype);
 }
 
-bool Analyzer::requireRank(size_t i, size_t k, size_t rank, const char *what) {
-  const TensorInfo *t = inputInfo(i, k);
-  if (t->shape.size() == rank)
+bool Analyzer::fromRule(size_t i, FailureOrShape shape,
+                        const mlir::nn::ShapeError &e,
+                        std::vector<std::string> operandFields,
+                        std::vector<int64_t> &out) {
+  if (mlir::succeeded(shape)) {
+    out = fromMlir(*shape);
     return true;
-  return layerError(i, "input",
-                    "shape mismatch: " + model.layers[i].op + " expects " +
-                        what + ", got shape " + showShape(t->shape) +
-                        " from '" + model.layers[i].inputs[k] + "'");
+  }
+  // The op's words for its attributes, as the model format spells them.
+  static const std::map<std::string, std::string> attributeFields = {
+      {"dilations", "dilation_rate"},
+      {"pads", "padding"},
+      {"permutation", "perm"}};
+  std::string field = e.field;
+  if (e.operand >= 0)
+    field = (size_t)e.operand < operandFields.size() ? operandFields[e.operand]
+                                                     : std::string();
+  else if (auto it = attributeFields.find(field); it != attributeFields.end())
+    field = it->second;
+  return layerError(i, field,
+                    (e.mismatch ? "shape mismatch: " : "") +
+                        model.layers[i].op + " " + e.message);
 }
 
 bool Analyzer::inferShapes() {
@@ -505,6 +533,7 @@ bool Analyzer::inferShapes() {
 }
 
 bool Analyzer::inferLayer(size_t i) {
+  namespace nn = mlir::nn;
   LayerInfo &layer = model.layers[i];
   const json &a = layer.attrs;
   const std::string &op = layer.op;
@@ -513,101 +542,116 @@ bool Analyzer::inferLayer(size_t i) {
       if (!requireDtype(i, k, "f32"))
         return false;
   const TensorInfo &x = *inputInfo(i, 0);
+  llvm::SmallVector<int64_t> xs = toMlir(x.shape);
   std::vector<int64_t> out;
-  auto pair = [&](const char *key, int k) { return a[key][k].get<int64_t>(); };
+  auto pair = [&](const char *key) {
+    return llvm::SmallVector<int64_t>{a[key][0].get<int64_t>(),
+                                      a[key][1].get<int64_t>()};
+  };
+  // Operand k of a layer with an `inputs` list is that entry.
+  auto inputFields = [&]() {
+    std::vector<std::string> fields;
+    for (size_t k = 0; k < layer.inputs.size(); ++k)
+      fields.push_back(layer.inputs.size() > 1 || a.contains("inputs")
+                           ? "inputs/" + std::to_string(k)
+                           : "input");
+    return fields;
+  };
+  // A negative axis counts from the end; out of range stays as given.
+  auto normalizeAxis = [&](int64_t axis) {
+    int64_t rank = x.shape.size();
+    return axis < 0 && axis >= -rank ? axis + rank : axis;
+  };
+  nn::ShapeError e = shapeError(i);
 
   if (op == "conv2d" || op == "max_pool2d" || op == "avg_pool2d") {
-    if (!requireRank(i, 0, 4, "a 4-D input [N, H, W, C]"))
-      return false;
     bool conv = op == "conv2d";
     const char *window = conv ? "kernel_size" : "pool_size";
     bool same = a["padding"] == "same", given = a["padding"].is_array();
-    out = {x.shape[0], 0, 0, conv ? a["filters"].get<int64_t>() : x.shape[3]};
-    int64_t groups = conv ? a.value("groups", int64_t{1}) : 1;
-    if (x.shape[3] % groups != 0 || out[3] % groups != 0)
-      return layerError(i, "groups",
-                        "groups " + std::to_string(groups) +
-                            " must divide both the input's " +
-                            std::to_string(x.shape[3]) +
-                            " channels (input shape " + showShape(x.shape) +
-                            ") and the " + std::to_string(out[3]) + " filters");
-    // "kernel_size [3,3] with dilation_rate [2,2]", for the messages.
-    std::string windowText =
-        std::string(window) + " " + shortText(dumpJson(a[window])) +
-        (conv ? " with dilation_rate " + shortText(dumpJson(a["dilation_rate"]))
-              : std::string());
-    std::string paddingText = given
-                                  ? dumpJson(a["padding"])
-                                  : "'" + a["padding"].get<std::string>() + "'";
-    int64_t padded = x.shape[3]; // per example, padded
-    for (int k = 0; k < 2; ++k) {
-      int64_t in = x.shape[1 + k], size = pair(window, k);
-      int64_t stride = pair("strides", k);
-      int64_t d = conv ? pair("dilation_rate", k) : 1;
-      // Sizes are <= 2^31, so these products cannot overflow.
-      int64_t span = (size - 1) * d + 1;
-      if (span > kMaxSize)
-        return layerError(i, conv ? "dilation_rate" : window,
-                          windowText + " spans " + std::to_string(span) +
-                              " elements; at most 2147483647 are supported");
-      std::pair<int64_t, int64_t> pads = {0, 0};
-      if (given) {
-        pads = {a["padding"][k][0].get<int64_t>(),
-                a["padding"][k][1].get<int64_t>()};
-        if (pads.first >= span || pads.second >= span)
-          return layerError(i, "padding",
-                            "padding " + paddingText + " pads by as much as " +
-                                windowText +
-                                " spans; every window must cover the input");
-      } else if (same) {
-        pads = mlir::nn::samePadding(in, size, stride, d);
+    llvm::SmallVector<int64_t> pads;
+    if (given)
+      for (int k = 0; k < 2; ++k)
+        for (int side = 0; side < 2; ++side)
+          pads.push_back(a["padding"][k][side].get<int64_t>());
+    nn::Padding padding = given  ? nn::Padding::explicitPads
+                          : same ? nn::Padding::same
+                                 : nn::Padding::valid;
+    std::optional<llvm::ArrayRef<int64_t>> padsArg;
+    if (given)
+      padsArg = pads;
+    llvm::SmallVector<int64_t> ones = {1, 1};
+    llvm::SmallVector<int64_t> dilations = conv ? pair("dilation_rate") : ones;
+    // Limits of this implementation, before the rule: the window's span
+    // and the padded input must stay within 2^31 elements.
+    if (x.shape.size() == 4) {
+      std::string windowText =
+          std::string(window) + " " + shortText(dumpJson(a[window])) +
+          (conv ? " with dilation_rate " +
+                      shortText(dumpJson(a["dilation_rate"]))
+                : std::string());
+      int64_t padded = x.shape[3]; // per example
+      for (int k = 0; k < 2; ++k) {
+        int64_t in = x.shape[1 + k], size = pair(window)[k];
+        // Sizes are <= 2^31, so these products cannot overflow.
+        int64_t span = (size - 1) * dilations[k] + 1;
+        if (span > kMaxSize)
+          return layerError(i, conv ? "dilation_rate" : window,
+                            windowText + " spans " + std::to_string(span) +
+                                " elements; at most 2147483647 are supported");
+        auto p = nn::axisPadding(same, pads, k, in, size, pair("strides")[k],
+                                 dilations[k]);
+        if (llvm::MulOverflow(padded, in + p.first + p.second, padded) ||
+            padded > kMaxExampleElements)
+          return layerError(
+              i, window,
+              windowText + " with padding " +
+                  (given ? dumpJson(a["padding"])
+                         : "'" + a["padding"].get<std::string>() + "'") +
+                  " pads input shape " + showShape(x.shape) +
+                  " to more than 2^31 elements per example");
       }
-      if (llvm::MulOverflow(padded, in + pads.first + pads.second, padded) ||
-          padded > kMaxExampleElements)
-        return layerError(i, window,
-                          windowText + " with padding " + paddingText +
-                              " pads input shape " + showShape(x.shape) +
-                              " to more than 2^31 elements per example");
-      out[1 + k] = fromMlir(
-          same ? mlir::nn::windowOutputSize(toMlir(in), size, stride, d, true)
-               : mlir::nn::paddedOutputSize(toMlir(in), size, stride, d,
-                                            pads.first, pads.second));
-      if (out[1 + k] == 0)
-        return layerError(
-            i, window,
-            "shape mismatch: " + windowText + " does not fit input shape " +
-                showShape(x.shape) + " with padding " + paddingText);
     }
-  } else if (op == "dense") {
-    if (!requireRank(i, 0, 2, "a 2-D input [N, features] (add a flatten)"))
+    FailureOrShape shape = mlir::failure();
+    if (conv) {
+      int64_t groups = a.value("groups", int64_t{1});
+      int64_t channels = x.shape.size() == 4 ? xs[3] : 1;
+      llvm::SmallVector<int64_t> kernel = {
+          pair("kernel_size")[0], pair("kernel_size")[1],
+          groups > 0 ? channels / groups : channels,
+          a["filters"].get<int64_t>()};
+      shape = nn::Conv2DOp::inferShape(xs, kernel, pair("strides"), dilations,
+                                       padding, padsArg, groups, e);
+    } else {
+      shape = nn::Pool2DOp::inferShape(xs, pair("pool_size"), pair("strides"),
+                                       padding, padsArg, e);
+    }
+    if (!fromRule(i, shape, e, {"input", window}, out))
       return false;
-    out = {x.shape[0], a["units"].get<int64_t>()};
+  } else if (op == "dense") {
+    llvm::SmallVector<int64_t> kernel = {xs.size() == 2 ? xs[1] : 1,
+                                         a["units"].get<int64_t>()};
+    if (!fromRule(i, nn::DenseOp::inferShape(xs, kernel, e), e, {"input"}, out))
+      return false;
   } else if (op == "embedding") {
     if (!requireDtype(i, 0, "i32"))
       return false;
-    out = x.shape;
-    out.push_back(a["dim"].get<int64_t>());
+    llvm::SmallVector<int64_t> table = {a["vocab_size"].get<int64_t>(),
+                                        a["dim"].get<int64_t>()};
+    if (!fromRule(i, nn::EmbeddingOp::inferShape(xs, table, e), e, {"input"},
+                  out))
+      return false;
   } else if (op == "batch_norm") {
-    int64_t rank = x.shape.size();
-    if (rank < 2)
-      return layerError(i, "input",
-                        "shape mismatch: batch_norm needs an input of rank "
-                        ">= 2, got " +
-                            showShape(x.shape));
-    int64_t axis = a["axis"].get<int64_t>();
-    if (axis < -rank || axis >= rank)
-      return layerError(i, "axis",
-                        "axis " + std::to_string(axis) +
-                            " is out of range for input shape " +
-                            showShape(x.shape));
-    layer.axis = axis < 0 ? axis + rank : axis;
-    if (layer.axis == 0)
-      return layerError(i, "axis",
-                        "axis 0 is the batch axis; batch_norm normalizes "
-                        "over it");
+    layer.axis = normalizeAxis(a["axis"].get<int64_t>());
+    std::optional<int64_t> vbs;
+    if (a["virtual_batch_size"].is_number_integer())
+      vbs = a["virtual_batch_size"].get<int64_t>();
+    if (!fromRule(i, nn::BatchNormOp::inferShape(xs, layer.axis, vbs, e), e,
+                  {"input"}, out))
+      return false;
     std::string corr = a["moving_variance_correction"];
     if (corr == "tf") {
-      bool fusedKernel = rank == 4 && (layer.axis == 3 || layer.axis == 1) &&
+      bool fusedKernel = out.size() == 4 &&
+                         (layer.axis == 3 || layer.axis == 1) &&
                          a["fused"] != false && a["renorm"] == false &&
                          a["virtual_batch_size"].is_null();
       corr = fusedKernel ? "unbiased" : "biased";
@@ -616,18 +660,11 @@ bool Analyzer::inferLayer(size_t i) {
     if (!a["renorm"].get<bool>() && !a["renorm_clipping"].is_null())
       return layerError(i, "renorm_clipping",
                         "'renorm_clipping' needs renorm: true");
-    if (a["virtual_batch_size"].is_number_integer() && x.shape[0] > 0 &&
-        x.shape[0] % a["virtual_batch_size"].get<int64_t>() != 0)
-      return layerError(
-          i, "virtual_batch_size",
-          "virtual_batch_size " + shortText(dumpJson(a["virtual_batch_size"])) +
-              " does not divide the batch size " + std::to_string(x.shape[0]));
-    out = x.shape;
   } else if (op == "global_avg_pool2d" || op == "global_max_pool2d") {
-    if (!requireRank(i, 0, 4, "a 4-D input [N, H, W, C]"))
+    if (!fromRule(i, nn::GlobalPool2DOp::inferShape(xs, e), e, {"input"}, out))
       return false;
-    out = {x.shape[0], x.shape[3]};
   } else if (op == "flatten") {
+    // The layer's own target shape; the reshape to it always holds.
     if (x.shape.size() < 2)
       return layerError(i, "input",
                         "shape mismatch: flatten needs rank >= 2, got " +
@@ -639,28 +676,18 @@ bool Analyzer::inferLayer(size_t i) {
                             " has too many elements per example to flatten");
     out = {x.shape[0], n};
   } else if (op == "reshape") {
-    auto count = [](int64_t n) {
-      return n < 0 ? std::string("more than 2^63") : std::to_string(n);
-    };
     out = a["shape"].get<std::vector<int64_t>>();
-    int64_t from = elementsPerExample(x.shape), to = elementsPerExample(out);
     out[0] = x.shape[0];
-    if (from < 0 || to < 0 || from != to)
-      return layerError(i, "shape",
-                        "shape mismatch: cannot reshape " + showShape(x.shape) +
-                            " (" + count(from) + " elements per example) to " +
-                            showShape(a["shape"]) + " (" + count(to) + ")");
+    if (mlir::failed(nn::ReshapeOp::checkShapes(xs, toMlir(out), e)))
+      return fromRule(i, mlir::failure(), e, {"shape"}, out);
   } else if (op == "transpose") {
-    std::vector<int64_t> perm = a["perm"].get<std::vector<int64_t>>();
-    if (perm.size() != x.shape.size())
-      return layerError(i, "perm",
-                        "shape mismatch: perm " + showShape(perm) + " has " +
-                            std::to_string(perm.size()) +
-                            " entries, input shape " + showShape(x.shape) +
-                            " has rank " + std::to_string(x.shape.size()));
-    for (int64_t d : perm)
-      out.push_back(x.shape[d]);
+    if (!fromRule(i,
+                  nn::TransposeOp::inferShape(
+                      xs, a["perm"].get<std::vector<int64_t>>(), e),
+                  e, {"input"}, out))
+      return false;
   } else if (op == "concat") {
+    // The model format keeps the batch whole: a non-batch axis only.
     int64_t rank = x.shape.size();
     int64_t axis = a["axis"].get<int64_t>();
     if (axis < -rank || axis >= rank || axis == 0 || axis == -rank)
@@ -670,58 +697,57 @@ bool Analyzer::inferLayer(size_t i) {
                             showShape(x.shape) + " (1 to " +
                             std::to_string(rank - 1) + ", or " +
                             std::to_string(1 - rank) + " to -1)");
-    layer.axis = axis < 0 ? axis + rank : axis;
-    out = x.shape;
-    for (size_t k = 1; k < layer.inputs.size(); ++k) {
-      const TensorInfo &y = *inputInfo(i, k);
-      bool sameRank = (int64_t)y.shape.size() == rank;
-      bool ok = sameRank;
-      for (int64_t d = 0; ok && d < rank; ++d)
-        ok = d == layer.axis || y.shape[d] == x.shape[d];
-      if (!ok)
-        return layerError(
-            i, "inputs/" + std::to_string(k),
-            "shape mismatch: '" + layer.inputs[0] + "' " + showShape(x.shape) +
-                " and '" + layer.inputs[k] + "' " + showShape(y.shape) +
-                (sameRank ? " differ outside axis " + std::to_string(axis)
-                          : std::string(" differ in rank")));
-      out[layer.axis] += y.shape[layer.axis];
-    }
+    layer.axis = normalizeAxis(axis);
+    llvm::SmallVector<llvm::SmallVector<int64_t>> shapes;
+    for (size_t k = 0; k < layer.inputs.size(); ++k)
+      shapes.push_back(toMlir(inputInfo(i, k)->shape));
+    if (!fromRule(i, nn::ConcatOp::inferShape(shapes, layer.axis, e), e,
+                  inputFields(), out))
+      return false;
   } else if (op == "add") {
-    for (size_t k = 1; k < layer.inputs.size(); ++k) {
-      const TensorInfo &y = *inputInfo(i, k);
-      if (y.shape != x.shape)
-        return layerError(i, "inputs/" + std::to_string(k),
-                          "shape mismatch: '" + layer.inputs[0] + "' " +
-                              showShape(x.shape) + " and '" + layer.inputs[k] +
-                              "' " + showShape(y.shape) +
-                              " must have the same shape");
-    }
-    out = x.shape;
+    llvm::SmallVector<llvm::SmallVector<int64_t>> shapes;
+    for (size_t k = 0; k < layer.inputs.size(); ++k)
+      shapes.push_back(toMlir(inputInfo(i, k)->shape));
+    if (!fromRule(i, nn::AddOp::inferShape(shapes, e), e, inputFields(), out))
+      return false;
   } else if (op == "multiply") {
+    // Keras's Multiply: one rank; each product broadcast as far as it goes.
     out = x.shape;
+    std::vector<std::string> fields = inputFields();
     for (size_t k = 1; k < layer.inputs.size(); ++k) {
       const TensorInfo &y = *inputInfo(i, k);
-      auto both = y.shape.size() == out.size()
-                      ? mlir::nn::broadcastShapes(toMlir(out), toMlir(y.shape))
-                      : std::nullopt;
-      if (!both)
-        return layerError(i, "inputs/" + std::to_string(k),
+      if (y.shape.size() != x.shape.size())
+        return layerError(i, fields[k],
                           "shape mismatch: '" + layer.inputs[0] + "' " +
                               showShape(x.shape) + " and '" + layer.inputs[k] +
                               "' " + showShape(y.shape) +
-                              " must have the same rank and agree in every "
-                              "dimension where neither is 1");
-      out = fromMlir(*both);
+                              " must have the same rank");
+      std::vector<std::string> names = {layer.inputs[0], layer.inputs[k]};
+      for (size_t j = 1; j < k; ++j)
+        names[0] += " * " + layer.inputs[j];
+      e.names = names;
+      if (!fromRule(i, nn::MulOp::inferShape(toMlir(out), toMlir(y.shape), e),
+                    e, {fields[0], fields[k]}, out))
+        return false;
     }
-  } else if (op == "softmax" || op == "log_softmax" || op == "bias_add" ||
-             op == "scale") {
-    // Along the last axis (softmax: one per position), beside the batch.
+  } else if (op == "scale") {
+    // `x * scale`, one factor per channel (the last axis) beside the batch.
     if (x.shape.size() < 2)
       return layerError(i, "input",
-                        "shape mismatch: " + op + " needs rank >= 2, got " +
+                        "shape mismatch: scale needs rank >= 2, got " +
                             showShape(x.shape));
-    out = x.shape;
+    if (!fromRule(i, nn::MulOp::inferShape(xs, {xs.back()}, e), e, {"input"},
+                  out))
+      return false;
+  } else if (op == "bias_add") {
+    llvm::SmallVector<int64_t> bias;
+    if (!xs.empty())
+      bias.push_back(xs.back());
+    if (!fromRule(i, nn::BiasAddOp::inferShape(xs, bias, e), e, {"input"}, out))
+      return false;
+  } else if (op == "softmax" || op == "log_softmax") {
+    if (!fromRule(i, nn::SoftmaxOp::inferShape(xs, e), e, {"input"}, out))
+      return false;
   } else {
     // Activations and dropout keep the shape.
     out = x.shape;

@@ -1,7 +1,6 @@
 //===- IRGen.cpp - Model -> nn dialect ------------------------------------===//
 #include "modelc/Frontend/IRGen.h"
 #include "modelc/Dialect/NN/NNOps.h"
-#include "modelc/Dialect/NN/ShapeRules.h"
 #include "modelc/Frontend/Schema.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -126,8 +125,9 @@ Value IRGen::activation(Location loc, const std::string &kind, Value x,
 
 Value IRGen::buildLayer(const LayerInfo &l, size_t index,
                         ArrayRef<Value> inputs, Value training) {
+  // Every op but the reshape infers its result type (NNShapes.cpp), by the
+  // rule the analysis already applied to this layer.
   Location loc = layerLoc(l);
-  Type out = tensorType(l.output);
   const json &a = l.attrs;
   Value x = inputs[0];
   const std::string &op = l.op;
@@ -150,20 +150,18 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
          pad[1][0].get<int64_t>(), pad[1][1].get<int64_t>()});
   };
   if (op == "conv2d")
-    return nn::Conv2DOp::create(b, loc, out, x, read(loc, l, "kernel"),
+    return nn::Conv2DOp::create(b, loc, x, read(loc, l, "kernel"),
                                 read(loc, l, "bias"), pair("strides"),
                                 pair("dilation_rate"), padding(), pads(),
                                 a.value("groups", int64_t{1}));
   if (op == "dense")
-    return nn::DenseOp::create(b, loc, out, x, read(loc, l, "kernel"),
+    return nn::DenseOp::create(b, loc, x, read(loc, l, "kernel"),
                                read(loc, l, "bias"));
   if (op == "embedding")
-    return nn::EmbeddingOp::create(b, loc, out, x, read(loc, l, "embeddings"));
+    return nn::EmbeddingOp::create(b, loc, x, read(loc, l, "embeddings"));
   if (op == "bias_add")
-    return nn::BiasAddOp::create(b, loc, out, x, read(loc, l, "bias"));
+    return nn::BiasAddOp::create(b, loc, x, read(loc, l, "bias"));
   if (op == "batch_norm") {
-    auto channels =
-        RankedTensorType::get({l.output.shape[l.axis]}, b.getF32Type());
     const json &clip = a["renorm_clipping"];
     auto clipAttr = [&](const char *k) -> FloatAttr {
       return clip.is_object() && clip.contains(k) ? f32(clip[k]) : FloatAttr();
@@ -172,12 +170,12 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
     if (!a["virtual_batch_size"].is_null())
       vbs = b.getI64IntegerAttr(a["virtual_batch_size"].get<int64_t>());
     auto bn = nn::BatchNormOp::create(
-        b, loc, out, channels, channels, x, read(loc, l, "gamma"),
-        read(loc, l, "beta"), read(loc, l, "moving_mean"),
-        read(loc, l, "moving_variance"), read(loc, l, "renorm_mean"),
-        read(loc, l, "renorm_stddev"), training, b.getI64IntegerAttr(l.axis),
-        f32(a["momentum"]), f32(a["epsilon"]), b.getBoolAttr(a["center"]),
-        b.getBoolAttr(a["scale"]), b.getBoolAttr(a["trainable"]),
+        b, loc, x, read(loc, l, "gamma"), read(loc, l, "beta"),
+        read(loc, l, "moving_mean"), read(loc, l, "moving_variance"),
+        read(loc, l, "renorm_mean"), read(loc, l, "renorm_stddev"), training,
+        b.getI64IntegerAttr(l.axis), f32(a["momentum"]), f32(a["epsilon"]),
+        b.getBoolAttr(a["center"]), b.getBoolAttr(a["scale"]),
+        b.getBoolAttr(a["trainable"]),
         nn::VarianceCorrectionAttr::get(&context,
                                         l.correction == "unbiased"
                                             ? nn::VarianceCorrection::unbiased
@@ -200,42 +198,36 @@ Value IRGen::buildLayer(const LayerInfo &l, size_t index,
     return nn::ClipOp::create(b, loc, x, bound("min", -inf), bound("max", inf));
   }
   if (op == "max_pool2d" || op == "avg_pool2d")
-    return nn::Pool2DOp::create(b, loc, out, x,
-                                op == "max_pool2d" ? nn::PoolKind::max
-                                                   : nn::PoolKind::avg,
-                                pair("pool_size"), pair("strides"), padding(),
-                                pads(), a.value("count_include_pad", false));
+    return nn::Pool2DOp::create(
+        b, loc, x, op == "max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg,
+        pair("pool_size"), pair("strides"), padding(), pads(),
+        a.value("count_include_pad", false));
   if (op == "global_max_pool2d" || op == "global_avg_pool2d")
     return nn::GlobalPool2DOp::create(
-        b, loc, out, x,
+        b, loc, x,
         op == "global_max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg);
   if (op == "flatten" || op == "reshape")
-    return nn::ReshapeOp::create(b, loc, out, x);
+    return nn::ReshapeOp::create(b, loc, tensorType(l.output), x);
   if (op == "softmax" || op == "log_softmax")
     return nn::SoftmaxOp::create(
         b, loc, x, op == "log_softmax" ? b.getUnitAttr() : UnitAttr());
   if (op == "transpose")
     return nn::TransposeOp::create(
-        b, loc, out, x,
+        b, loc, x,
         b.getDenseI64ArrayAttr(a["perm"].get<std::vector<int64_t>>()));
   if (op == "concat")
-    return nn::ConcatOp::create(b, loc, out, inputs, l.axis);
+    return nn::ConcatOp::create(b, loc, inputs, l.axis);
   if (op == "add")
-    return nn::AddOp::create(b, loc, out, inputs);
+    return nn::AddOp::create(b, loc, inputs);
   if (op == "multiply") {
     // Left to right, each product broadcast as far as it goes.
     Value product = inputs[0];
-    for (Value v : inputs.drop_front()) {
-      auto shape = *nn::broadcastShapes(
-          cast<RankedTensorType>(product.getType()).getShape(),
-          cast<RankedTensorType>(v.getType()).getShape());
-      product = nn::MulOp::create(
-          b, loc, RankedTensorType::get(shape, b.getF32Type()), product, v);
-    }
+    for (Value v : inputs.drop_front())
+      product = nn::MulOp::create(b, loc, product, v);
     return product;
   }
   if (op == "scale")
-    return nn::MulOp::create(b, loc, out, x, read(loc, l, "scale"));
+    return nn::MulOp::create(b, loc, x, read(loc, l, "scale"));
   if (op == "dropout")
     return nn::DropoutOp::create(b, loc, x, training, ValueRange{},
                                  f32(a["rate"]), b.getI64IntegerAttr(index));

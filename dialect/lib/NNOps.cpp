@@ -106,16 +106,11 @@ AssignFlatOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult Conv2DOp::verify() {
-  if (failed(expectRank(*this, "input", getInput(), 4)) ||
-      failed(expectRank(*this, "kernel", getKernel(), 4)) ||
-      failed(expectRank(*this, "result", getOutput(), 4)))
-    return failure();
+  // The shapes are InferTypeOpInterface's (NNShapes.cpp); the bias is not.
   ArrayRef<int64_t> k = shapeOf(getKernel());
-  if (getBias() &&
-      failed(expectShape(*this, "bias", shapeOf(getBias()), {k[3]})))
-    return failure();
-  return verifyConvolution(*this, shapeOf(getInput()), k, shapeOf(getOutput()),
-                           "result");
+  if (getBias())
+    return expectShape(*this, "bias", shapeOf(getBias()), {k[3]});
+  return success();
 }
 
 LogicalResult ClipOp::verify() {
@@ -127,45 +122,15 @@ LogicalResult ClipOp::verify() {
 }
 
 LogicalResult DenseOp::verify() {
-  if (failed(expectRank(*this, "input", getInput(), 2)) ||
-      failed(expectRank(*this, "kernel", getKernel(), 2)))
-    return failure();
-  ArrayRef<int64_t> x = shapeOf(getInput()), k = shapeOf(getKernel());
-  if (!dimsAgree(x[1], k[0]))
-    return emitOpError() << "input " << fmtShape(x) << " does not match kernel "
-                         << fmtShape(k);
-  if (getBias() &&
-      failed(expectShape(*this, "bias", shapeOf(getBias()), {k[1]})))
-    return failure();
-  return expectShape(*this, "result", shapeOf(getOutput()), {x[0], k[1]});
-}
-
-LogicalResult EmbeddingOp::verify() {
-  if (failed(expectRank(*this, "table", getTable(), 2)))
-    return failure();
-  SmallVector<int64_t> expected(shapeOf(getIds()));
-  expected.push_back(shapeOf(getTable())[1]);
-  return expectShape(*this, "result", shapeOf(getOutput()), expected);
-}
-
-LogicalResult BiasAddOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  if (x.empty())
-    return emitOpError("input must have rank >= 1");
-  if (failed(expectShape(*this, "bias", shapeOf(getBias()), {x.back()})))
-    return failure();
-  return expectShape(*this, "result", shapeOf(getOutput()), x);
+  ArrayRef<int64_t> k = shapeOf(getKernel());
+  if (getBias())
+    return expectShape(*this, "bias", shapeOf(getBias()), {k[1]});
+  return success();
 }
 
 LogicalResult BatchNormOp::verify() {
   ArrayRef<int64_t> x = shapeOf(getInput());
-  int64_t rank = x.size(), axis = getAxis();
-  if (axis < 0 || axis >= rank)
-    return emitOpError() << "axis " << axis << " is out of range for input "
-                         << fmtShape(x);
-  if (rank < 2)
-    return emitOpError("input must have rank >= 2");
-  SmallVector<int64_t> channels = {x[axis]};
+  SmallVector<int64_t> channels = {x[getAxis()]};
   if (getScale() != static_cast<bool>(getGamma()))
     return emitOpError("gamma must be given exactly when scale is true");
   if (getCenter() != static_cast<bool>(getBeta()))
@@ -185,9 +150,7 @@ LogicalResult BatchNormOp::verify() {
                     {"moving_mean", getMovingMean()},
                     {"moving_variance", getMovingVariance()},
                     {"renorm_mean", getRenormMean()},
-                    {"renorm_stddev", getRenormStddev()},
-                    {"batch_mean", getBatchMean()},
-                    {"batch_variance", getBatchVariance()}};
+                    {"renorm_stddev", getRenormStddev()}};
   for (auto &n : perChannel)
     if (n.value &&
         failed(expectShape(*this, n.name, shapeOf(n.value), channels)))
@@ -200,21 +163,6 @@ LogicalResult BatchNormOp::verify() {
     return emitOpError("renorm_momentum must be in [0, 1]");
   if (!(getEpsilon().convertToFloat() > 0.0f))
     return emitOpError("epsilon must be > 0");
-  if (auto v = getVirtualBatchSize()) {
-    if (*v < 1)
-      return emitOpError() << "virtual_batch_size must be >= 1, got " << *v;
-    if (!ShapedType::isDynamic(x[0]) && x[0] % *v != 0)
-      return emitOpError() << "virtual_batch_size " << *v
-                           << " does not divide the batch size " << x[0];
-  }
-  return expectShape(*this, "result", shapeOf(getOutput()), x);
-}
-
-LogicalResult SoftmaxOp::verify() {
-  if (getInput().getType().getRank() < 2)
-    return emitOpError("expects an input of rank >= 2 (the batch and the "
-                       "softmax axis), got rank ")
-           << getInput().getType().getRank();
   return success();
 }
 
@@ -228,114 +176,15 @@ LogicalResult DropoutOp::verify() {
 }
 
 LogicalResult Pool2DOp::verify() {
-  if (failed(expectRank(*this, "input", getInput(), 4)) ||
-      failed(expectRank(*this, "result", getOutput(), 4)) ||
-      failed(expectPositive(*this, "pool_size", getPoolSize())) ||
-      failed(expectPositive(*this, "strides", getStrides())))
-    return failure();
   if (getCountIncludePad() && getKind() != PoolKind::avg)
     return emitOpError("count_include_pad belongs to average pooling only");
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  int64_t ones[2] = {1, 1};
-  auto out = windowedOutputSize(*this, x, getPoolSize(), ones, "pool_size");
-  if (failed(out))
-    return failure();
-  return expectShape(*this, "result", shapeOf(getOutput()),
-                     {x[0], (*out)[0], (*out)[1], x[3]});
-}
-
-LogicalResult GlobalPool2DOp::verify() {
-  if (failed(expectRank(*this, "input", getInput(), 4)))
-    return failure();
-  ArrayRef<int64_t> x = shapeOf(getInput());
-  return expectShape(*this, "result", shapeOf(getOutput()), {x[0], x[3]});
-}
-
-LogicalResult ReshapeOp::verify() {
-  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getOutput());
-  if (in.empty() || out.empty())
-    return emitOpError("reshape keeps the batch dimension: rank must be >= 1");
-  if (in[0] != out[0])
-    return emitOpError() << "batch dimension changes from " << fmtShape(in)
-                         << " to " << fmtShape(out);
-  auto rest = [](ArrayRef<int64_t> s) -> int64_t {
-    int64_t n = 1;
-    for (int64_t d : s.drop_front()) {
-      if (ShapedType::isDynamic(d))
-        return ShapedType::kDynamic;
-      n *= d;
-    }
-    return n;
-  };
-  int64_t a = rest(in), b = rest(out);
-  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
-    return emitOpError("only the batch dimension may be dynamic");
-  if (a != b)
-    return emitOpError() << "cannot reshape " << fmtShape(in) << " (" << a
-                         << " elements per example) to " << fmtShape(out)
-                         << " (" << b << ")";
   return success();
 }
 
-LogicalResult TransposeOp::verify() {
-  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getOutput());
-  ArrayRef<int64_t> perm = getPermutation();
-  if (perm.size() != in.size() || out.size() != in.size())
-    return emitOpError() << "permutation of " << perm.size()
-                         << " dimensions for input " << fmtShape(in)
-                         << " and result " << fmtShape(out);
-  if (!isPermutationVector(perm))
-    return emitOpError("permutation is not a permutation of 0..rank-1");
-  if (perm.empty() || perm[0] != 0)
-    return emitOpError("the batch dimension must stay first (permutation[0] "
-                       "= 0)");
-  SmallVector<int64_t> expected;
-  for (int64_t d : perm)
-    expected.push_back(in[d]);
-  return expectShape(*this, "result", out, expected);
-}
-
-LogicalResult ConcatOp::verify() {
-  if (getInputs().empty())
-    return emitOpError("needs at least one input");
-  ArrayRef<int64_t> first = shapeOf(getInputs().front());
-  int64_t rank = first.size(), axis = getAxis();
-  if (axis < 0 || axis >= rank)
-    return emitOpError() << "axis " << axis << " is out of range for rank "
-                         << rank;
-  SmallVector<int64_t> expected(first);
-  for (Value v : getInputs().drop_front()) {
-    ArrayRef<int64_t> s = shapeOf(v);
-    if ((int64_t)s.size() != rank)
-      return emitOpError() << "inputs " << fmtShape(first) << " and "
-                           << fmtShape(s) << " differ in rank";
-    for (int64_t i = 0; i < rank; ++i) {
-      if (i == axis) {
-        expected[i] =
-            ShapedType::isDynamic(expected[i]) || ShapedType::isDynamic(s[i])
-                ? ShapedType::kDynamic
-                : expected[i] + s[i];
-      } else if (s[i] != first[i]) {
-        return emitOpError() << "inputs " << fmtShape(first) << " and "
-                             << fmtShape(s) << " differ outside axis " << axis;
-      }
-    }
-  }
-  return expectShape(*this, "result", shapeOf(getOutput()), expected);
-}
-
-LogicalResult MulOp::verify() {
-  ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs());
-  auto expected = broadcastShapes(a, b);
-  if (!expected)
-    return emitOpError() << "operands " << fmtShape(a) << " and " << fmtShape(b)
-                         << " do not broadcast";
-  return expectShape(*this, "result", shapeOf(getOutput()), *expected);
-}
-
-LogicalResult AddOp::verify() {
-  if (getInputs().size() < 2)
-    return emitOpError("needs at least two inputs");
+LogicalResult ReshapeOp::verify() {
+  ShapeError error;
+  if (failed(checkShapes(shapeOf(getInput()), shapeOf(getOutput()), error)))
+    return shapeRuleError(*this, error);
   return success();
 }
 

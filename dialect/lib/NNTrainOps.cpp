@@ -97,17 +97,14 @@ LogicalResult BatchNormGradOp::verify() {
 }
 
 LogicalResult Pool2DGradOp::verify() {
-  ArrayRef<int64_t> x = shapeOf(getInput()), dy = shapeOf(getGradOutput());
-  if (x.size() != 4 || dy.size() != 4)
-    return emitOpError("expects 4-D input and output gradient");
   if (getCountIncludePad() && getKind() != PoolKind::avg)
     return emitOpError("count_include_pad belongs to average pooling only");
-  int64_t ones[2] = {1, 1};
-  auto out = windowedOutputSize(*this, x, getPoolSize(), ones, "pool_size");
+  ShapeError error;
+  auto out = Pool2DOp::inferShape(shapeOf(getInput()), getPoolSize(),
+                                  getStrides(), getPadding(), getPads(), error);
   if (failed(out))
-    return failure();
-  return expectShape(*this, "output gradient", dy,
-                     {x[0], (*out)[0], (*out)[1], x[3]});
+    return shapeRuleError(*this, error);
+  return expectShape(*this, "output gradient", shapeOf(getGradOutput()), *out);
 }
 
 LogicalResult SliceOp::verify() {

@@ -21,7 +21,7 @@ func.func @axis_negative(%x: tensor<?x4x4x8xf32>, %g: tensor<8xf32>, %b: tensor<
 // -----
 
 func.func @rank_one(%x: tensor<8xf32>, %mm: tensor<8xf32>, %mv: tensor<8xf32>, %t: i1) {
-  // expected-error @below {{'nn.batch_norm' op input must have rank >= 2}}
+  // expected-error @below {{'nn.batch_norm' op expects an input of rank >= 2, got [8]}}
   %y, %m, %v = nn.batch_norm %x moving(%mm, %mv) training(%t) {axis = 0, momentum = 0.99 : f32, epsilon = 0.001 : f32, center = false, scale = false, trainable = true, variance_correction = #nn.variance_correction<biased>, renorm = false, renorm_momentum = 0.99 : f32} : (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, i1) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
   return
 }
@@ -143,7 +143,7 @@ func.func @renorm_stddev_shape(%x: tensor<?x4x4x8xf32>, %mm: tensor<8xf32>, %mv:
 // -----
 
 func.func @batch_mean_shape(%x: tensor<?x4x4x8xf32>, %mm: tensor<8xf32>, %mv: tensor<8xf32>, %t: i1) {
-  // expected-error @below {{'nn.batch_norm' op expected batch_mean shape [8], got [4]}}
+  // expected-error @below {{'nn.batch_norm' op expected result #1 shape [8], got [4]}}
   %y, %m, %v = nn.batch_norm %x moving(%mm, %mv) training(%t) {axis = 3, momentum = 0.99 : f32, epsilon = 0.001 : f32, center = false, scale = false, trainable = true, variance_correction = #nn.variance_correction<unbiased>, renorm = false, renorm_momentum = 0.99 : f32} : (tensor<?x4x4x8xf32>, tensor<8xf32>, tensor<8xf32>, i1) -> (tensor<?x4x4x8xf32>, tensor<4xf32>, tensor<8xf32>)
   return
 }
@@ -151,7 +151,7 @@ func.func @batch_mean_shape(%x: tensor<?x4x4x8xf32>, %mm: tensor<8xf32>, %mv: te
 // -----
 
 func.func @batch_variance_shape(%x: tensor<?x4x4x8xf32>, %mm: tensor<8xf32>, %mv: tensor<8xf32>, %t: i1) {
-  // expected-error @below {{'nn.batch_norm' op expected batch_variance shape [8], got [?]}}
+  // expected-error @below {{'nn.batch_norm' op expected result #2 shape [8], got [?]}}
   %y, %m, %v = nn.batch_norm %x moving(%mm, %mv) training(%t) {axis = 3, momentum = 0.99 : f32, epsilon = 0.001 : f32, center = false, scale = false, trainable = true, variance_correction = #nn.variance_correction<unbiased>, renorm = false, renorm_momentum = 0.99 : f32} : (tensor<?x4x4x8xf32>, tensor<8xf32>, tensor<8xf32>, i1) -> (tensor<?x4x4x8xf32>, tensor<8xf32>, tensor<?xf32>)
   return
 }

@@ -10,7 +10,7 @@ func.func @concat_no_inputs() -> tensor<?x4xf32> {
 // -----
 
 func.func @concat_axis(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x8xf32> {
-  // expected-error @below {{'nn.concat' op axis 2 is out of range for rank 2}}
+  // expected-error @below {{'nn.concat' op axis 2 is out of range for input [?, 4]}}
   %0 = nn.concat %a, %b {axis = 2 : i64} : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
 }
@@ -19,7 +19,7 @@ func.func @concat_axis(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x8xf
 
 // The front end resolves -1; the op holds the resolved axis.
 func.func @concat_negative_axis(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x8xf32> {
-  // expected-error @below {{'nn.concat' op axis -1 is out of range for rank 2}}
+  // expected-error @below {{'nn.concat' op axis -1 is out of range for input [?, 4]}}
   %0 = nn.concat %a, %b {axis = -1 : i64} : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
 }
@@ -27,7 +27,7 @@ func.func @concat_negative_axis(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> ten
 // -----
 
 func.func @concat_rank(%a: tensor<?x4xf32>, %b: tensor<?x2x2xf32>) -> tensor<?x8xf32> {
-  // expected-error @below {{'nn.concat' op inputs [?, 4] and [?, 2, 2] differ in rank}}
+  // expected-error @below {{'nn.concat' op [?, 4] and [?, 2, 2] differ in rank}}
   %0 = nn.concat %a, %b {axis = 1 : i64} : (tensor<?x4xf32>, tensor<?x2x2xf32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
 }
@@ -35,7 +35,7 @@ func.func @concat_rank(%a: tensor<?x4xf32>, %b: tensor<?x2x2xf32>) -> tensor<?x8
 // -----
 
 func.func @concat_mismatch(%a: tensor<?x4x4x8xf32>, %b: tensor<?x2x2x8xf32>) -> tensor<?x4x4x16xf32> {
-  // expected-error @below {{'nn.concat' op inputs [?, 4, 4, 8] and [?, 2, 2, 8] differ outside axis 3}}
+  // expected-error @below {{'nn.concat' op [?, 4, 4, 8] and [?, 2, 2, 8] differ outside axis 3}}
   %0 = nn.concat %a, %b {axis = 3 : i64} : (tensor<?x4x4x8xf32>, tensor<?x2x2x8xf32>) -> tensor<?x4x4x16xf32>
   return %0 : tensor<?x4x4x16xf32>
 }

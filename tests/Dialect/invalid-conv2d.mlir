@@ -4,7 +4,7 @@
 // RUN: modelc-opt %s -split-input-file -verify-diagnostics
 
 func.func @input_rank(%x: tensor<?x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32> {
-  // expected-error @below {{'nn.conv2d' op expected input of rank 4, got rank 3}}
+  // expected-error @below {{'nn.conv2d' op expects a 4-D input [N, H, W, C], got [?, 8, 3]}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32>
   return %0 : tensor<?x6x6x4xf32>
 }
@@ -12,7 +12,7 @@ func.func @input_rank(%x: tensor<?x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<
 // -----
 
 func.func @kernel_rank(%x: tensor<?x8x8x3xf32>, %k: tensor<9x4xf32>) -> tensor<?x6x6x4xf32> {
-  // expected-error @below {{'nn.conv2d' op expected kernel of rank 4, got rank 2}}
+  // expected-error @below {{'nn.conv2d' op expects a 4-D kernel [kh, kw, C / groups, O], got [9, 4]}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<9x4xf32>) -> tensor<?x6x6x4xf32>
   return %0 : tensor<?x6x6x4xf32>
 }
@@ -20,7 +20,7 @@ func.func @kernel_rank(%x: tensor<?x8x8x3xf32>, %k: tensor<9x4xf32>) -> tensor<?
 // -----
 
 func.func @result_rank(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x144xf32> {
-  // expected-error @below {{'nn.conv2d' op expected result of rank 4, got rank 2}}
+  // expected-error @below {{'nn.conv2d' op expected result shape [?, 6, 6, 4], got [?, 144]}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<3x3x3x4xf32>) -> tensor<?x144xf32>
   return %0 : tensor<?x144xf32>
 }
@@ -53,7 +53,7 @@ func.func @three_strides(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> te
 // -----
 
 func.func @channel_mismatch(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32> {
-  // expected-error @below {{'nn.conv2d' op input has 4 channels but the kernel expects 3 (input [?, 8, 8, 4], kernel [3, 3, 3, 4])}}
+  // expected-error @below {{'nn.conv2d' op input [?, 8, 8, 4] has 4 channels but the kernel [3, 3, 3, 4] expects 3}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x4xf32>, tensor<3x3x3x4xf32>) -> tensor<?x6x6x4xf32>
   return %0 : tensor<?x6x6x4xf32>
 }
@@ -114,7 +114,7 @@ func.func @result_channels(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>) -> 
 
 // Grouped: the kernel holds C / groups input channels.
 func.func @group_channels(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x4x4xf32>) -> tensor<?x6x6x4xf32> {
-  // expected-error @below {{'nn.conv2d' op input has 4 channels but the kernel expects 8 (2 groups of 4; input [?, 8, 8, 4], kernel [3, 3, 4, 4])}}
+  // expected-error @below {{'nn.conv2d' op input [?, 8, 8, 4] has 4 channels but the kernel [3, 3, 4, 4] expects 8 (2 groups of 4)}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2} : (tensor<?x8x8x4xf32>, tensor<3x3x4x4xf32>) -> tensor<?x6x6x4xf32>
   return %0 : tensor<?x6x6x4xf32>
 }
@@ -122,7 +122,7 @@ func.func @group_channels(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x4x4xf32>) -> t
 // -----
 
 func.func @group_outputs(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x2x3xf32>) -> tensor<?x6x6x3xf32> {
-  // expected-error @below {{'nn.conv2d' op kernel [3, 3, 2, 3] has 3 output channels, not a multiple of 2 groups}}
+  // expected-error @below {{'nn.conv2d' op groups 2 must divide the kernel's 3 output channels (the filters; kernel [3, 3, 2, 3])}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2} : (tensor<?x8x8x4xf32>, tensor<3x3x2x3xf32>) -> tensor<?x6x6x3xf32>
   return %0 : tensor<?x6x6x3xf32>
 }
@@ -139,7 +139,7 @@ func.func @zero_groups(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x4x4xf32>) -> tens
 
 // The gradient ops follow the same rules.
 func.func @grad_input_groups(%dy: tensor<?x6x6x4xf32>, %k: tensor<3x3x4x4xf32>) -> tensor<?x8x8x4xf32> {
-  // expected-error @below {{'nn.conv2d_grad_input' op input has 4 channels but the kernel expects 8 (2 groups of 4;}}
+  // expected-error @below {{'nn.conv2d_grad_input' op input [?, 8, 8, 4] has 4 channels but the kernel [3, 3, 4, 4] expects 8 (2 groups of 4)}}
   %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2} : (tensor<?x6x6x4xf32>, tensor<3x3x4x4xf32>) -> tensor<?x8x8x4xf32>
   return %0 : tensor<?x8x8x4xf32>
 }

@@ -3,7 +3,7 @@
 
 // dense needs a flattened input.
 func.func @dense_input_rank(%x: tensor<?x4x4xf32>, %k: tensor<16x10xf32>) -> tensor<?x10xf32> {
-  // expected-error @below {{'nn.dense' op expected input of rank 2, got rank 3}}
+  // expected-error @below {{'nn.dense' op expects a 2-D input [N, features] (flatten it first), got [?, 4, 4]}}
   %0 = nn.dense %x, %k : (tensor<?x4x4xf32>, tensor<16x10xf32>) -> tensor<?x10xf32>
   return %0 : tensor<?x10xf32>
 }
@@ -11,7 +11,7 @@ func.func @dense_input_rank(%x: tensor<?x4x4xf32>, %k: tensor<16x10xf32>) -> ten
 // -----
 
 func.func @dense_kernel_rank(%x: tensor<?x16xf32>, %k: tensor<16xf32>) -> tensor<?x10xf32> {
-  // expected-error @below {{'nn.dense' op expected kernel of rank 2, got rank 1}}
+  // expected-error @below {{'nn.dense' op expects a 2-D kernel [features, units], got [16]}}
   %0 = nn.dense %x, %k : (tensor<?x16xf32>, tensor<16xf32>) -> tensor<?x10xf32>
   return %0 : tensor<?x10xf32>
 }
@@ -43,7 +43,7 @@ func.func @dense_result(%x: tensor<?x16xf32>, %k: tensor<16x10xf32>) -> tensor<?
 // -----
 
 func.func @embedding_table_rank(%ids: tensor<?x56xi32>, %t: tensor<5000xf32>) -> tensor<?x56x64xf32> {
-  // expected-error @below {{'nn.embedding' op expected table of rank 2, got rank 1}}
+  // expected-error @below {{'nn.embedding' op expects a 2-D table [vocab_size, dim], got [5000]}}
   %0 = nn.embedding %ids, %t : (tensor<?x56xi32>, tensor<5000xf32>) -> tensor<?x56x64xf32>
   return %0 : tensor<?x56x64xf32>
 }
@@ -68,7 +68,7 @@ func.func @embedding_ids_type(%ids: tensor<?x56xf32>, %t: tensor<5000x64xf32>) -
 // -----
 
 func.func @bias_add_scalar(%x: tensor<f32>, %b: tensor<1xf32>) -> tensor<f32> {
-  // expected-error @below {{'nn.bias_add' op input must have rank >= 1}}
+  // expected-error @below {{'nn.bias_add' op expects an input of rank >= 2 (the batch and the channels last), got []}}
   %0 = nn.bias_add %x, %b : (tensor<f32>, tensor<1xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
@@ -77,7 +77,7 @@ func.func @bias_add_scalar(%x: tensor<f32>, %b: tensor<1xf32>) -> tensor<f32> {
 
 // The bias is per channel: the last axis.
 func.func @bias_add_bias(%x: tensor<?x5x7xf32>, %b: tensor<5xf32>) -> tensor<?x5x7xf32> {
-  // expected-error @below {{'nn.bias_add' op expected bias shape [7], got [5]}}
+  // expected-error @below {{'nn.bias_add' op bias [5] must be one per channel of input [?, 5, 7]}}
   %0 = nn.bias_add %x, %b : (tensor<?x5x7xf32>, tensor<5xf32>) -> tensor<?x5x7xf32>
   return %0 : tensor<?x5x7xf32>
 }

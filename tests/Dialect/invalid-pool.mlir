@@ -2,7 +2,7 @@
 // RUN: modelc-opt %s -split-input-file -verify-diagnostics
 
 func.func @input_rank(%x: tensor<?x8x8xf32>) -> tensor<?x4x4x8xf32> {
-  // expected-error @below {{'nn.pool2d' op expected input of rank 4, got rank 3}}
+  // expected-error @below {{'nn.pool2d' op expects a 4-D input [N, H, W, C], got [?, 8, 8]}}
   %0 = nn.pool2d <max> %x {pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = #nn.padding<valid>} : (tensor<?x8x8xf32>) -> tensor<?x4x4x8xf32>
   return %0 : tensor<?x4x4x8xf32>
 }
@@ -10,7 +10,7 @@ func.func @input_rank(%x: tensor<?x8x8xf32>) -> tensor<?x4x4x8xf32> {
 // -----
 
 func.func @result_rank(%x: tensor<?x8x8x3xf32>) -> tensor<?x48xf32> {
-  // expected-error @below {{'nn.pool2d' op expected result of rank 4, got rank 2}}
+  // expected-error @below {{'nn.pool2d' op expected result shape [?, 4, 4, 3], got [?, 48]}}
   %0 = nn.pool2d <max> %x {pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>) -> tensor<?x48xf32>
   return %0 : tensor<?x48xf32>
 }
@@ -69,7 +69,7 @@ func.func @unknown_kind(%x: tensor<?x8x8x3xf32>) -> tensor<?x4x4x3xf32> {
 // -----
 
 func.func @global_input_rank(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
-  // expected-error @below {{'nn.global_pool2d' op expected input of rank 4, got rank 2}}
+  // expected-error @below {{'nn.global_pool2d' op expects a 4-D input [N, H, W, C], got [?, 64]}}
   %0 = nn.global_pool2d <avg> %x : (tensor<?x64xf32>) -> tensor<?x64xf32>
   return %0 : tensor<?x64xf32>
 }

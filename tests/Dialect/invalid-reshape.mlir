@@ -35,7 +35,7 @@ func.func @dynamic_feature(%x: tensor<?x?x4xf32>) -> tensor<?x16xf32> {
 // -----
 
 func.func @element_count(%x: tensor<?x56x64xf32>) -> tensor<?x56x32x1xf32> {
-  // expected-error @below {{'nn.reshape' op cannot reshape [?, 56, 64] (3584 elements per example) to [?, 56, 32, 1] (1792)}}
+  // expected-error @below {{'nn.reshape' op [?, 56, 64] (3584 elements per example) cannot become [?, 56, 32, 1] (1792)}}
   %0 = nn.reshape %x : (tensor<?x56x64xf32>) -> tensor<?x56x32x1xf32>
   return %0 : tensor<?x56x32x1xf32>
 }

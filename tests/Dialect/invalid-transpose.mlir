@@ -2,7 +2,7 @@
 // RUN: modelc-opt %s -split-input-file -verify-diagnostics
 
 func.func @rank(%x: tensor<?x3x4xf32>) -> tensor<?x4x3xf32> {
-  // expected-error @below {{'nn.transpose' op permutation of 2 dimensions for input [?, 3, 4] and result [?, 4, 3]}}
+  // expected-error @below {{'nn.transpose' op permutation [0, 1] has 2 entries, input [?, 3, 4] has rank 3}}
   %0 = nn.transpose %x {permutation = array<i64: 0, 1>} : (tensor<?x3x4xf32>) -> tensor<?x4x3xf32>
   return %0 : tensor<?x4x3xf32>
 }
@@ -10,7 +10,7 @@ func.func @rank(%x: tensor<?x3x4xf32>) -> tensor<?x4x3xf32> {
 // -----
 
 func.func @not_a_permutation(%x: tensor<?x3x4xf32>) -> tensor<?x4x3xf32> {
-  // expected-error @below {{'nn.transpose' op permutation is not a permutation of 0..rank-1}}
+  // expected-error @below {{'nn.transpose' op permutation [0, 2, 2] is not a permutation of 0..2}}
   %0 = nn.transpose %x {permutation = array<i64: 0, 2, 2>} : (tensor<?x3x4xf32>) -> tensor<?x4x3xf32>
   return %0 : tensor<?x4x3xf32>
 }

@@ -27,6 +27,12 @@ def NN_Dialect : Dialect {
   let useDefaultAttributePrinterParser = 1;
 }
 
+// The op's shape rule (its InferTypeOpInterface) runs before its verifier,
+// which can then rely on the shapes (see ShapeRule in NNOps.h).
+def NN_ShapeRule : NativeOpTrait<"ShapeRule"> {
+  let cppNamespace = "::mlir::nn";
+}
+
 class NN_Op<string mnemonic, list<Trait> traits = []>
     : Op<NN_Dialect, mnemonic, traits>;
 

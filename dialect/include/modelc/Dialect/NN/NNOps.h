@@ -11,11 +11,35 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "modelc/Dialect/NN/NNDialect.h"
 #include "modelc/Dialect/NN/NNInterfaces.h"
+#include "modelc/Dialect/NN/ShapeRules.h"
+
+namespace mlir::nn {
+
+/// The error "expected result shape X, got Y" for the first result of `op`
+/// whose type is not the one its shape rule inferred.
+LogicalResult verifyInferredShapes(Operation *op, ArrayRef<Type> inferred);
+
+/// Runs a layer op's shape rule (its InferTypeOpInterface) first in its
+/// verification: the rule's error, or the results checked against it. MLIR
+/// checks inferred types only after the op's own verifier, which could then
+/// not trust the shapes.
+template <typename ConcreteType>
+class ShapeRule : public OpTrait::TraitBase<ConcreteType, ShapeRule> {
+public:
+  static LogicalResult verifyTrait(Operation *op) {
+    SmallVector<Type> inferred;
+    if (failed(ConcreteType::inferReturnTypes(
+            op->getContext(), op->getLoc(),
+            typename ConcreteType::Adaptor(cast<ConcreteType>(op)), inferred)))
+      return failure();
+    return verifyInferredShapes(op, inferred);
+  }
+};
+
+} // namespace mlir::nn
 
 #define GET_OP_CLASSES
 #include "modelc/Dialect/NN/NNOps.h.inc"
-
-#include "modelc/Dialect/NN/ShapeRules.h"
 
 #include <array>
 

@@ -92,7 +92,8 @@ def NN_AssignFlatOp : NN_Op<"assign_flat", [
 // Layers
 //===----------------------------------------------------------------------===//
 
-def NN_Conv2DOp : NN_Op<"conv2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>,
+def NN_Conv2DOp : NN_Op<"conv2d", [Pure, InferTypeOpAdaptor, NN_ShapeRule,
+    DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>,
     DeclareOpInterfaceMethods<NN_ContractionOpInterface>]> {
   let summary = "2-D convolution, NHWC input, HWIO kernel";
   let description = [{
@@ -122,9 +123,20 @@ def NN_Conv2DOp : NN_Op<"conv2d", [Pure, DeclareOpInterfaceMethods<NN_Differenti
     functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The output shape for NHWC input `x` and HWIO kernel `k` (the rule
+    /// the verifier, the gradients and the front end share).
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> x, ::llvm::ArrayRef<int64_t> k,
+               ::llvm::ArrayRef<int64_t> strides,
+               ::llvm::ArrayRef<int64_t> dilations, Padding padding,
+               std::optional<::llvm::ArrayRef<int64_t>> pads, int64_t groups,
+               ShapeError &error);
+  }];
 }
 
-def NN_DenseOp : NN_Op<"dense", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>,
+def NN_DenseOp : NN_Op<"dense", [Pure, InferTypeOpAdaptor, NN_ShapeRule,
+    DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>,
     DeclareOpInterfaceMethods<NN_ContractionOpInterface>]> {
   let summary = "fully connected layer: x @ kernel (+ bias)";
   let description = [{ `x` is `[N, in]`, `kernel` `[in, out]`, `bias` `[out]`. }];
@@ -136,9 +148,14 @@ def NN_DenseOp : NN_Op<"dense", [Pure, DeclareOpInterfaceMethods<NN_Differentiab
     functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> x, ::llvm::ArrayRef<int64_t> kernel,
+               ShapeError &error);
+  }];
 }
 
-def NN_EmbeddingOp : NN_Op<"embedding", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_EmbeddingOp : NN_Op<"embedding", [Pure, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "row lookup: y[..., :] = table[ids[...], :]";
   let description = [{
     Ids outside `[0, vocab_size)` produce zero rows (TF on CPU raises; modelc
@@ -149,20 +166,28 @@ def NN_EmbeddingOp : NN_Op<"embedding", [Pure, DeclareOpInterfaceMethods<NN_Diff
   let assemblyFormat = [{
     $ids `,` $table attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> ids, ::llvm::ArrayRef<int64_t> table,
+               ShapeError &error);
+  }];
 }
 
-def NN_BiasAddOp : NN_Op<"bias_add", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_BiasAddOp : NN_Op<"bias_add", [Pure, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "adds a per-channel bias on the last axis";
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$bias);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $bias attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> x, ::llvm::ArrayRef<int64_t> bias,
+               ShapeError &error);
+  }];
 }
 
-def NN_BatchNormOp : NN_Op<"batch_norm", [Pure, AttrSizedOperandSegments, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_BatchNormOp : NN_Op<"batch_norm", [Pure, AttrSizedOperandSegments, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "batch normalization (tf.layers.batch_normalization)";
   let description = [{
     Normalizes over every axis but `axis`. With `training` true it uses the
@@ -215,10 +240,17 @@ def NN_BatchNormOp : NN_Op<"batch_norm", [Pure, AttrSizedOperandSegments, Declar
     functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The output shape (the input's); the statistics are `[x[axis]]`.
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> x, int64_t axis,
+               std::optional<int64_t> virtualBatchSize, ShapeError &error);
+  }];
 }
 
 class NN_UnaryOp<string mnemonic, string summary_, list<Trait> traits = []>
     : NN_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType,
+        InferTypeOpInterface,
         DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>], traits)> {
   let summary = summary_;
   let results = (outs NN_FloatTensor:$output);
@@ -249,7 +281,7 @@ def NN_ClipOp : NN_UnaryOp<"clip", "min(max(x, min), max)"> {
   let hasVerifier = 1;
 }
 
-def NN_SoftmaxOp : NN_Op<"softmax", [Pure, SameOperandsAndResultType,
+def NN_SoftmaxOp : NN_Op<"softmax", [Pure, InferTypeOpAdaptor, NN_ShapeRule,
     DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "softmax (or log-softmax) over the last axis";
   let description = [{
@@ -262,10 +294,13 @@ def NN_SoftmaxOp : NN_Op<"softmax", [Pure, SameOperandsAndResultType,
   let arguments = (ins NN_FloatTensor:$input, UnitAttr:$log);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
-  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> x, ShapeError &error);
+  }];
 }
 
-def NN_DropoutOp : NN_Op<"dropout", [Pure, AllTypesMatch<["input", "output"]>, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_DropoutOp : NN_Op<"dropout", [Pure, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "inverted dropout; the identity in inference mode";
   let description = [{
     In training mode each element is kept with probability `1 - rate` and
@@ -289,7 +324,7 @@ def NN_DropoutOp : NN_Op<"dropout", [Pure, AllTypesMatch<["input", "output"]>, D
   let hasVerifier = 1;
 }
 
-def NN_Pool2DOp : NN_Op<"pool2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_Pool2DOp : NN_Op<"pool2d", [Pure, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "max or average pooling over H and W (NHWC)";
   let description = [{
     Max pooling ignores padded positions; average pooling divides by the
@@ -307,16 +342,26 @@ def NN_Pool2DOp : NN_Op<"pool2d", [Pure, DeclareOpInterfaceMethods<NN_Differenti
     $kind $input attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> x, ::llvm::ArrayRef<int64_t> poolSize,
+               ::llvm::ArrayRef<int64_t> strides, Padding padding,
+               std::optional<::llvm::ArrayRef<int64_t>> pads,
+               ShapeError &error);
+  }];
 }
 
-def NN_GlobalPool2DOp : NN_Op<"global_pool2d", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_GlobalPool2DOp : NN_Op<"global_pool2d", [Pure, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "max or mean over H and W: [N,H,W,C] -> [N,C]";
   let arguments = (ins NN_FloatTensor:$input, NN_PoolKindAttr:$kind);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = [{
     $kind $input attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> x, ShapeError &error);
+  }];
 }
 
 def NN_ReshapeOp : NN_Op<"reshape", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
@@ -329,9 +374,15 @@ def NN_ReshapeOp : NN_Op<"reshape", [Pure, DeclareOpInterfaceMethods<NN_Differen
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The result type is the op's own; this checks it against the input.
+    static ::llvm::LogicalResult checkShapes(::llvm::ArrayRef<int64_t> in,
+                                             ::llvm::ArrayRef<int64_t> out,
+                                             ShapeError &error);
+  }];
 }
 
-def NN_TransposeOp : NN_Op<"transpose", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_TransposeOp : NN_Op<"transpose", [Pure, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "permutation of the dimensions that keeps the batch first";
   let description = [{
     `output` dimension `i` is `input` dimension `permutation[i]`, as in
@@ -348,30 +399,42 @@ def NN_TransposeOp : NN_Op<"transpose", [Pure, DeclareOpInterfaceMethods<NN_Diff
                        DenseI64ArrayAttr:$permutation);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> x,
+               ::llvm::ArrayRef<int64_t> permutation, ShapeError &error);
+  }];
 }
 
-def NN_ConcatOp : NN_Op<"concat", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_ConcatOp : NN_Op<"concat", [Pure, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "concatenation along one axis";
   let arguments = (ins Variadic<NN_FloatTensor>:$inputs, I64Attr:$axis);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<::llvm::SmallVector<int64_t>> inputs,
+               int64_t axis, ShapeError &error);
+  }];
 }
 
-def NN_AddOp : NN_Op<"add", [Pure, SameOperandsAndResultType, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_AddOp : NN_Op<"add", [Pure, SameOperandsAndResultType, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "elementwise sum of tensors of one shape";
   let arguments = (ins Variadic<NN_FloatTensor>:$inputs);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` type($output)";
-  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<::llvm::SmallVector<int64_t>> inputs,
+               ShapeError &error);
+  }];
 }
 
 //===----------------------------------------------------------------------===//
 // Losses and regularizers
 //===----------------------------------------------------------------------===//
 
-def NN_MulOp : NN_Op<"mul", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+def NN_MulOp : NN_Op<"mul", [Pure, InferTypeOpAdaptor, NN_ShapeRule, DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "element-wise product with NumPy broadcasting";
   let description = [{
     `y = lhs * rhs` with the shapes aligned at the right: in each dimension
@@ -389,7 +452,11 @@ def NN_MulOp : NN_Op<"mul", [Pure, DeclareOpInterfaceMethods<NN_DifferentiableOp
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
-  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    static ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    inferShape(::llvm::ArrayRef<int64_t> lhs, ::llvm::ArrayRef<int64_t> rhs,
+               ShapeError &error);
+  }];
 }
 
 def NN_SoftmaxCrossEntropyOp : NN_Op<"softmax_cross_entropy", [Pure]> {

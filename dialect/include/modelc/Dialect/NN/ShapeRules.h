@@ -4,6 +4,11 @@
 // the op verifiers and the front end's shape inference cannot disagree.
 // Dynamic sizes are ShapedType::kDynamic and propagate.
 //
+// Each layer op states its shape rule once, as a static `inferShape` (its
+// InferTypeOpInterface, so its verifier, calls it; the front end calls it
+// with the model's shapes and turns a ShapeError into a diagnostic on the
+// layer).
+//
 //===----------------------------------------------------------------------===//
 #ifndef MODELC_DIALECT_NN_SHAPERULES_H
 #define MODELC_DIALECT_NN_SHAPERULES_H
@@ -12,9 +17,33 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 
 namespace mlir::nn {
+
+/// What a shape rule found wrong. `field` is what it blames in the op's own
+/// words: an operand by index (`operand`) or an attribute ("strides",
+/// "pads", "axis", ...). The message prints the shapes it compared: dynamic
+/// sizes as `?` in IR and -1 in the model format (`dynamicAsMinusOne`),
+/// operands by the names of the values they are when `names` has them.
+struct ShapeError {
+  ArrayRef<std::string> names;
+  bool dynamicAsMinusOne = false;
+
+  int operand = -1;
+  std::string field;
+  std::string message;
+  /// The shapes disagree (an operand's error, or a window that does not
+  /// fit), as opposed to an attribute that is wrong on its own.
+  bool mismatch = false;
+
+  std::string shape(ArrayRef<int64_t> dims) const;
+  /// Operand `k` of shape `dims`: "'conv1' [-1, 8, 8, 16]" or "[?, 8, 8, 16]".
+  std::string value(unsigned k, ArrayRef<int64_t> dims) const;
+  LogicalResult blame(StringRef attribute, std::string text);
+  LogicalResult blameOperand(unsigned k, std::string text);
+};
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
