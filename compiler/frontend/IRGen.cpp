@@ -50,6 +50,7 @@ public:
 
 private:
   nn::OptimizerAttr optimizerAttr(const json &optimizer);
+  nn::LearningRateAttr learningRateAttr(const json &rate);
   RankedTensorType tensorType(const TensorInfo &t) {
     SmallVector<int64_t> shape;
     for (int64_t d : t.shape)
@@ -323,6 +324,46 @@ void IRGen::buildLoss(ModuleOp module) {
   func::ReturnOp::create(b, loc, loss);
 }
 
+/// The normalized learning rate (a number, or one schedule with all its
+/// fields, possibly under a warmup: normalizeLearningRate) as the typed
+/// attribute, its reals the JSON's doubles.
+nn::LearningRateAttr IRGen::learningRateAttr(const json &rate) {
+  auto real = [&](const json &v) { return b.getF64FloatAttr(v.get<double>()); };
+  std::optional<int64_t> warmupSteps;
+  FloatAttr warmupFrom;
+  const json *schedule = &rate;
+  if (rate.is_object() && rate.contains("warmup")) {
+    const json &w = rate["warmup"];
+    warmupSteps = w["steps"].get<int64_t>();
+    warmupFrom = real(w["from"]);
+    schedule = &w["schedule"];
+  }
+  if (schedule->is_number())
+    return nn::LearningRateAttr::get(&context, nn::ScheduleKind::constant,
+                                     real(*schedule), {}, {}, {}, {}, {}, {},
+                                     warmupSteps, warmupFrom);
+  nn::ScheduleKind kind = *nn::symbolizeScheduleKind(schedule->begin().key());
+  const json &f = schedule->begin().value();
+  auto field = [&](const char *key) {
+    return f.contains(key) ? real(f[key]) : FloatAttr();
+  };
+  std::optional<int64_t> decaySteps;
+  if (f.contains("decay_steps"))
+    decaySteps = f["decay_steps"].get<int64_t>();
+  BoolAttr staircase = f.contains("staircase")
+                           ? b.getBoolAttr(f["staircase"].get<bool>())
+                           : BoolAttr();
+  std::vector<int64_t> boundaries;
+  DenseF64ArrayAttr values;
+  if (f.contains("boundaries")) {
+    boundaries = f["boundaries"].get<std::vector<int64_t>>();
+    values = b.getDenseF64ArrayAttr(f["values"].get<std::vector<double>>());
+  }
+  return nn::LearningRateAttr::get(
+      &context, kind, field("initial"), decaySteps, field("decay_rate"),
+      staircase, field("alpha"), boundaries, values, warmupSteps, warmupFrom);
+}
+
 /// The normalized optimizer (every default filled in by the schema) as
 /// the typed attribute; absent keys and nulls are absent parameters.
 nn::OptimizerAttr IRGen::optimizerAttr(const json &o) {
@@ -336,7 +377,7 @@ nn::OptimizerAttr IRGen::optimizerAttr(const json &o) {
                           : BoolAttr();
   return nn::OptimizerAttr::get(
       &context, *nn::symbolizeOptimizerKind(o["op"].get<std::string>()),
-      jsonToAttr(context, o["learning_rate"]), number("momentum"), nesterov,
+      learningRateAttr(o["learning_rate"]), number("momentum"), nesterov,
       number("beta1"), number("beta2"), number("decay"), number("epsilon"),
       number("weight_decay"), number("clip_global_norm"));
 }

@@ -51,13 +51,53 @@ json moduleAttr(ModuleOp module, StringRef name, json fallback = nullptr) {
   return a ? attrToJson(a) : fallback;
 }
 
+/// The learning rate as the model file spells it after the front end's
+/// normalization: a number or {"<schedule>": {fields}}, possibly under
+/// {"warmup": {from, schedule, steps}}, keys in alphabetical order (the
+/// order of the dictionary attribute it once was: the runtime's `info` and
+/// checkpoint fingerprints print it).
+json learningRateJson(nn::LearningRateAttr lr) {
+  auto real = [](FloatAttr a) { return a.getValueAsDouble(); };
+  json schedule;
+  switch (lr.getKind()) {
+  case nn::ScheduleKind::constant:
+    schedule = real(lr.getInitial());
+    break;
+  case nn::ScheduleKind::exponential_decay:
+    schedule = {{"exponential_decay",
+                 {{"decay_rate", real(lr.getDecayRate())},
+                  {"decay_steps", *lr.getDecaySteps()},
+                  {"initial", real(lr.getInitial())},
+                  {"staircase", lr.getStaircase().getValue()}}}};
+    break;
+  case nn::ScheduleKind::cosine_decay:
+    schedule = {{"cosine_decay",
+                 {{"alpha", real(lr.getAlpha())},
+                  {"decay_steps", *lr.getDecaySteps()},
+                  {"initial", real(lr.getInitial())}}}};
+    break;
+  case nn::ScheduleKind::piecewise_constant:
+    schedule = {
+        {"piecewise_constant",
+         {{"boundaries", std::vector<int64_t>(lr.getBoundaries())},
+          {"values", std::vector<double>(lr.getValues().asArrayRef())}}}};
+    break;
+  }
+  if (!lr.getWarmupSteps())
+    return schedule;
+  return {{"warmup",
+           {{"from", lr.getWarmupFrom() ? real(lr.getWarmupFrom()) : 0.0},
+            {"schedule", schedule},
+            {"steps", *lr.getWarmupSteps()}}}};
+}
+
 /// The optimizer as the model file spells it (the parameters it has).
 json optimizerJson(nn::OptimizerAttr optimizer) {
   if (!optimizer)
     return nullptr;
   json o = json::object();
   o["op"] = nn::stringifyOptimizerKind(optimizer.getKind()).str();
-  o["learning_rate"] = attrToJson(optimizer.getLearningRate());
+  o["learning_rate"] = learningRateJson(optimizer.getLearningRate());
   for (auto [key, value] :
        {std::pair<const char *, Attribute>{"momentum", optimizer.getMomentum()},
         {"use_nesterov", optimizer.getUseNesterov()},

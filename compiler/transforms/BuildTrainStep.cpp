@@ -48,9 +48,6 @@ private:
     return RankedTensorType::get({}, b.getF32Type());
   }
   FloatAttr f32(double v) { return b.getF32FloatAttr(v); }
-  /// nn.learning_rate for the model's `learning_rate` (a number or one of
-  /// the schedules the front end normalized, possibly under a warmup).
-  Value learningRate(Attribute spec);
   nn::VariableOp variable(StringRef name) {
     return module.lookupSymbol<nn::VariableOp>(name);
   }
@@ -149,57 +146,6 @@ void TrainStepBuilder::cloneForward() {
 }
 
 /// Data loss on the training-mode outputs, plus every regularizer.
-Value TrainStepBuilder::learningRate(Attribute spec) {
-  // The optimizer attribute's verifier checked every field.
-  auto number = [](Attribute a) {
-    return cast<FloatAttr>(a).getValueAsDouble();
-  };
-  auto integer = [](Attribute a) { return cast<IntegerAttr>(a).getInt(); };
-  FloatAttr initial, decayRate, alpha, warmupFrom;
-  IntegerAttr decaySteps, warmupSteps;
-  BoolAttr staircase = b.getBoolAttr(false);
-  DenseI64ArrayAttr boundaries;
-  DenseF32ArrayAttr values;
-  auto schedule = dyn_cast<DictionaryAttr>(spec);
-  if (schedule && schedule.get("warmup")) {
-    auto w = schedule.getAs<DictionaryAttr>("warmup");
-    warmupSteps = b.getI64IntegerAttr(integer(w.get("steps")));
-    warmupFrom = f32(number(w.get("from")));
-    spec = w.get("schedule");
-    schedule = dyn_cast<DictionaryAttr>(spec);
-  }
-  if (!schedule) {
-    initial = f32(number(spec));
-  } else {
-    NamedAttribute entry = *schedule.begin();
-    auto d = cast<DictionaryAttr>(entry.getValue());
-    StringRef kind = entry.getName().getValue();
-    if (kind == "piecewise_constant") {
-      SmallVector<int64_t> bs;
-      SmallVector<float> vs;
-      for (Attribute a : d.getAs<ArrayAttr>("boundaries"))
-        bs.push_back(integer(a));
-      for (Attribute a : d.getAs<ArrayAttr>("values"))
-        vs.push_back(float(number(a)));
-      boundaries = b.getDenseI64ArrayAttr(bs);
-      values = b.getDenseF32ArrayAttr(vs);
-      initial = f32(vs.front());
-    } else {
-      initial = f32(number(d.get("initial")));
-      decaySteps = b.getI64IntegerAttr(integer(d.get("decay_steps")));
-      if (kind == "cosine_decay") {
-        alpha = f32(number(d.get("alpha")));
-      } else {
-        decayRate = f32(number(d.get("decay_rate")));
-        staircase = d.getAs<BoolAttr>("staircase");
-      }
-    }
-  }
-  return nn::LearningRateOp::create(
-      b, loc(), scalarF32(), stepArg, initial, decaySteps, decayRate, staircase,
-      alpha, boundaries, values, warmupSteps, warmupFrom);
-}
-
 Value TrainStepBuilder::buildLoss() {
   Block &lossBody = loss.getBody().front();
   StringRef on = loss.getArgAttrOfType<StringAttr>(0, "nn.name").getValue();
@@ -333,7 +279,8 @@ void TrainStepBuilder::applyOptimizer() {
   }
 
   // The learning rate at the step before its increment.
-  Value lr = learningRate(optimizer.getLearningRate());
+  Value lr = nn::LearningRateOp::create(b, loc(), scalarF32(), stepArg,
+                                        optimizer.getLearningRate());
 
   // Keras's decoupled weight decay rides on each update op (one loop).
   FloatAttr decay = f32(optimizer.getWeightDecay()

@@ -225,34 +225,6 @@ LogicalResult MeanSquaredErrorOp::verify() {
 // Optimizers
 //===----------------------------------------------------------------------===//
 
-LogicalResult LearningRateOp::verify() {
-  bool exponential = getDecayRate().has_value();
-  bool cosine = getAlpha().has_value();
-  bool piecewise = getBoundaries().has_value() || getValues().has_value();
-  if (exponential + cosine + piecewise > 1)
-    return emitOpError("one schedule at a time: decay_rate (exponential), "
-                       "alpha (cosine) or boundaries/values (piecewise)");
-  if (getDecaySteps().has_value() != (exponential || cosine))
-    return emitOpError("decay_steps and decay_rate go together (or "
-                       "decay_steps and alpha)");
-  if (getDecaySteps() && *getDecaySteps() < 1)
-    return emitOpError("decay_steps must be >= 1");
-  if (piecewise) {
-    if (!getBoundaries() || !getValues() ||
-        getValues()->size() != getBoundaries()->size() + 1)
-      return emitOpError("piecewise: values needs one more entry than "
-                         "boundaries");
-    for (size_t i = 1; i < getBoundaries()->size(); ++i)
-      if ((*getBoundaries())[i] <= (*getBoundaries())[i - 1])
-        return emitOpError("piecewise: boundaries must increase");
-  }
-  if (getWarmupSteps() && *getWarmupSteps() < 1)
-    return emitOpError("warmup_steps must be >= 1");
-  if (getWarmupFrom() && !getWarmupSteps())
-    return emitOpError("warmup_from needs warmup_steps");
-  return success();
-}
-
 LogicalResult ClipGlobalNormOp::verify() {
   if (getGradients().getTypes() != getClipped().getTypes())
     return emitOpError("results must have the types of the gradients");

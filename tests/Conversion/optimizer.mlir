@@ -7,7 +7,7 @@
 // CHECK: %[[T:.*]] = tensor.from_elements %[[LR]] : tensor<f32>
 // CHECK: return %[[T]]
 func.func @lr_constant(%step: tensor<i64>) -> tensor<f32> {
-  %0 = nn.learning_rate %step {initial = 0.001 : f32} : (tensor<i64>) -> tensor<f32>
+  %0 = nn.learning_rate %step {schedule = #nn.learning_rate<constant, initial = 0.001>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
@@ -25,7 +25,7 @@ func.func @lr_constant(%step: tensor<i64>) -> tensor<f32> {
 // CHECK: %[[LR32:.*]] = arith.truncf %[[LR]] : f64 to f32
 // CHECK: tensor.from_elements %[[LR32]] : tensor<f32>
 func.func @lr_decay(%step: tensor<i64>) -> tensor<f32> {
-  %0 = nn.learning_rate %step {initial = 0.1 : f32, decay_steps = 100, decay_rate = 0.5 : f32, staircase = true} : (tensor<i64>) -> tensor<f32>
+  %0 = nn.learning_rate %step {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 100, decay_rate = 0.5, staircase = true>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
@@ -36,7 +36,7 @@ func.func @lr_decay(%step: tensor<i64>) -> tensor<f32> {
 // CHECK-NOT: math.floor
 // CHECK: math.powf
 func.func @lr_smooth(%step: tensor<i64>) -> tensor<f32> {
-  %0 = nn.learning_rate %step {initial = 0.1 : f32, decay_steps = 100, decay_rate = 0.5 : f32} : (tensor<i64>) -> tensor<f32>
+  %0 = nn.learning_rate %step {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 100, decay_rate = 0.5, staircase = false>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 

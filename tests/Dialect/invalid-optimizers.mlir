@@ -1,67 +1,172 @@
-// Verifier rules of the train-step ops: learning rate schedules, gradient
+// Verifier rules of the train-step ops: learning rate schedules (the
+// #nn.learning_rate verifier: each kind's fields, ranges, warmup), gradient
 // clipping, the optimizer updates (one type for parameter, slots, gradient
 // and results) and the moving average.
 // RUN: modelc-opt %s -split-input-file -verify-diagnostics
 
+func.func @constant_without_initial(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{constant needs 'initial'}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<constant, warmup_steps = 10>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @constant_decay_steps(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{constant takes no 'decay_steps'}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<constant, initial = 0.1, decay_steps = 100>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @constant_not_positive(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{constant initial must be finite and > 0, got -0.1}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<constant, initial = -0.1>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
 func.func @decay_steps_alone(%s: tensor<i64>) -> tensor<f32> {
-  // expected-error @below {{'nn.learning_rate' op decay_steps and decay_rate go together}}
-  %0 = nn.learning_rate %s {initial = 0.1 : f32, decay_steps = 100} : (tensor<i64>) -> tensor<f32>
+  // expected-error @below {{exponential_decay needs 'decay_rate'}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 100, staircase = false>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 // -----
 
 func.func @decay_rate_alone(%s: tensor<i64>) -> tensor<f32> {
-  // expected-error @below {{'nn.learning_rate' op decay_steps and decay_rate go together}}
-  %0 = nn.learning_rate %s {initial = 0.1 : f32, decay_rate = 0.5 : f32} : (tensor<i64>) -> tensor<f32>
+  // expected-error @below {{exponential_decay needs 'decay_steps'}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_rate = 0.5, staircase = false>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @exponential_staircase(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{exponential_decay needs 'staircase'}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 10, decay_rate = 0.5>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 // -----
 
 func.func @decay_steps_zero(%s: tensor<i64>) -> tensor<f32> {
-  // expected-error @below {{'nn.learning_rate' op decay_steps must be >= 1}}
-  %0 = nn.learning_rate %s {initial = 0.1 : f32, decay_steps = 0, decay_rate = 0.5 : f32} : (tensor<i64>) -> tensor<f32>
+  // expected-error @below {{exponential_decay decay_steps must be >= 1, got 0}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 0, decay_rate = 0.5, staircase = false>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @decay_rate_zero(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{exponential_decay decay_rate must be finite and > 0, got 0.0}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 10, decay_rate = 0.0, staircase = false>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 // -----
 
 func.func @two_schedules(%s: tensor<i64>) -> tensor<f32> {
-  // expected-error @below {{'nn.learning_rate' op one schedule at a time: decay_rate (exponential), alpha (cosine) or boundaries/values (piecewise)}}
-  %0 = nn.learning_rate %s {initial = 0.1 : f32, decay_steps = 10, decay_rate = 0.5 : f32, alpha = 0.1 : f32} : (tensor<i64>) -> tensor<f32>
+  // expected-error @below {{exponential_decay takes no 'alpha'}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 10, decay_rate = 0.5, staircase = false, alpha = 0.1>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @cosine_staircase(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{cosine_decay takes no 'staircase'}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<cosine_decay, initial = 0.1, decay_steps = 10, alpha = 0.0, staircase = true>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @cosine_steps_zero(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{cosine_decay decay_steps must be >= 1, got 0}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<cosine_decay, initial = 0.1, decay_steps = 0, alpha = 0.0>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @cosine_alpha_range(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{cosine_decay alpha must be in [0, 1], got 2.0}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<cosine_decay, initial = 0.1, decay_steps = 10, alpha = 2.0>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @piecewise_initial(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{piecewise_constant takes no 'initial'}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<piecewise_constant, initial = 0.1, boundaries = [10], values = [0.1, 0.01]>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @piecewise_without_boundaries(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{piecewise_constant needs 'boundaries'}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<piecewise_constant, values = [0.1]>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 // -----
 
 func.func @piecewise_counts(%s: tensor<i64>) -> tensor<f32> {
-  // expected-error @below {{'nn.learning_rate' op piecewise: values needs one more entry than boundaries}}
-  %0 = nn.learning_rate %s {initial = 0.1 : f32, boundaries = array<i64: 10, 20>, values = array<f32: 0.1, 0.01>} : (tensor<i64>) -> tensor<f32>
+  // expected-error @below {{piecewise_constant: values needs one more entry than boundaries, got 2 values and 2 boundaries}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<piecewise_constant, boundaries = [10, 20], values = [0.1, 0.01]>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 // -----
 
 func.func @piecewise_order(%s: tensor<i64>) -> tensor<f32> {
-  // expected-error @below {{'nn.learning_rate' op piecewise: boundaries must increase}}
-  %0 = nn.learning_rate %s {initial = 0.1 : f32, boundaries = array<i64: 20, 10>, values = array<f32: 0.1, 0.01, 0.001>} : (tensor<i64>) -> tensor<f32>
+  // expected-error @below {{piecewise_constant: boundaries must increase}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<piecewise_constant, boundaries = [20, 10], values = [0.1, 0.01, 0.001]>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @piecewise_negative(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{piecewise_constant: boundaries must be >= 0}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<piecewise_constant, boundaries = [-1, 10], values = [0.1, 0.01, 0.001]>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @piecewise_values(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{piecewise_constant values must be finite and > 0, got 0.0}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<piecewise_constant, boundaries = [10], values = [0.1, 0.0]>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 // -----
 
 func.func @warmup_zero(%s: tensor<i64>) -> tensor<f32> {
-  // expected-error @below {{'nn.learning_rate' op warmup_steps must be >= 1}}
-  %0 = nn.learning_rate %s {initial = 0.1 : f32, warmup_steps = 0} : (tensor<i64>) -> tensor<f32>
+  // expected-error @below {{warmup_steps must be >= 1, got 0}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<constant, initial = 0.1, warmup_steps = 0>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
 // -----
 
 func.func @warmup_from_alone(%s: tensor<i64>) -> tensor<f32> {
-  // expected-error @below {{'nn.learning_rate' op warmup_from needs warmup_steps}}
-  %0 = nn.learning_rate %s {initial = 0.1 : f32, warmup_from = 0.0 : f32} : (tensor<i64>) -> tensor<f32>
+  // expected-error @below {{warmup_from needs warmup_steps}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<constant, initial = 0.1, warmup_from = 0.0>} : (tensor<i64>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @warmup_from_negative(%s: tensor<i64>) -> tensor<f32> {
+  // expected-error @below {{cosine_decay warmup_from must be finite and >= 0, got -0.5}}
+  %0 = nn.learning_rate %s {schedule = #nn.learning_rate<cosine_decay, initial = 0.1, decay_steps = 10, alpha = 0.0, warmup_steps = 5, warmup_from = -0.5>} : (tensor<i64>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 

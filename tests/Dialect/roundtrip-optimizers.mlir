@@ -1,16 +1,22 @@
-// Round trip of the train-step ops: nn.learning_rate (constant and
-// exponential decay), nn.clip_global_norm, the four optimizer updates and
+// Round trip of the train-step ops: nn.learning_rate (each schedule kind and
+// a warmup), nn.clip_global_norm, the four optimizer updates and
 // nn.moving_average.
 // RUN: modelc-opt %s | modelc-opt | FileCheck %s
 // RUN: modelc-opt %s --mlir-print-op-generic | modelc-opt | FileCheck %s
 
 // CHECK-LABEL: func.func @rates
-func.func @rates(%step: tensor<i64>) -> (tensor<f32>, tensor<f32>) {
-  // CHECK: nn.learning_rate %{{.*}} {initial = 1.000000e-03 : f32} : (tensor<i64>) -> tensor<f32>
-  %0 = nn.learning_rate %step {initial = 0.001 : f32} : (tensor<i64>) -> tensor<f32>
-  // CHECK: nn.learning_rate %{{.*}} {decay_rate = 5.000000e-01 : f32, decay_steps = 100 : i64, initial = 1.000000e-01 : f32, staircase = true} : (tensor<i64>) -> tensor<f32>
-  %1 = nn.learning_rate %step {initial = 0.1 : f32, decay_steps = 100, decay_rate = 0.5 : f32, staircase = true} : (tensor<i64>) -> tensor<f32>
-  return %0, %1 : tensor<f32>, tensor<f32>
+func.func @rates(%step: tensor<i64>) -> (tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>) {
+  // CHECK: nn.learning_rate %{{.*}} {schedule = #nn.learning_rate<constant, initial = 0.001>} : (tensor<i64>) -> tensor<f32>
+  %0 = nn.learning_rate %step {schedule = #nn.learning_rate<constant, initial = 0.001>} : (tensor<i64>) -> tensor<f32>
+  // CHECK: nn.learning_rate %{{.*}} {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 100, decay_rate = 0.5, staircase = true>} : (tensor<i64>) -> tensor<f32>
+  %1 = nn.learning_rate %step {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 100, decay_rate = 0.5, staircase = true>} : (tensor<i64>) -> tensor<f32>
+  // CHECK: nn.learning_rate %{{.*}} {schedule = #nn.learning_rate<cosine_decay, initial = 0.1, decay_steps = 1000, alpha = 0.01>} : (tensor<i64>) -> tensor<f32>
+  %2 = nn.learning_rate %step {schedule = #nn.learning_rate<cosine_decay, initial = 0.1, decay_steps = 1000, alpha = 0.01>} : (tensor<i64>) -> tensor<f32>
+  // CHECK: nn.learning_rate %{{.*}} {schedule = #nn.learning_rate<piecewise_constant, boundaries = [100, 200], values = [0.1, 0.01, 0.001]>} : (tensor<i64>) -> tensor<f32>
+  %3 = nn.learning_rate %step {schedule = #nn.learning_rate<piecewise_constant, boundaries = [100, 200], values = [0.1, 0.01, 0.001]>} : (tensor<i64>) -> tensor<f32>
+  // CHECK: nn.learning_rate %{{.*}} {schedule = #nn.learning_rate<constant, initial = 0.05, warmup_steps = 4, warmup_from = 0.01>} : (tensor<i64>) -> tensor<f32>
+  %4 = nn.learning_rate %step {schedule = #nn.learning_rate<constant, initial = 0.05, warmup_steps = 4, warmup_from = 0.01>} : (tensor<i64>) -> tensor<f32>
+  return %0, %1, %2, %3, %4 : tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>
 }
 
 // CHECK-LABEL: func.func @updates

@@ -41,7 +41,7 @@
 // CHECK-DAG: nn.assign %[[BN1V]] to @"bn1/moving_variance"
 // CHECK-DAG: nn.assign %[[NM]] to @"bn2/moving_mean"
 // CHECK-DAG: nn.assign %[[NV]] to @"bn2/moving_variance"
-module attributes {nn.data_parallel, nn.optimizer = #nn.optimizer<sgd, learning_rate = 0.1 : f64>} {
+module attributes {nn.data_parallel, nn.optimizer = #nn.optimizer<sgd, learning_rate = #nn.learning_rate<constant, initial = 0.1>>} {
   nn.variable @"fc/kernel" : tensor<4x3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
   nn.variable @"bn1/gamma" : tensor<3xf32> role <param> {init = {kind = "ones"}, trainable = true}
   nn.variable @"bn1/moving_mean" : tensor<3xf32> role <moving_mean> {init = {kind = "zeros"}}

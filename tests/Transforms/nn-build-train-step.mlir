@@ -20,7 +20,7 @@
 // CHECK: %[[DD:.*]] = nn.dropout %[[DL]] training(%[[T]]) key(%[[SEED]], %[[STEP]] : {{.*}}) {rate = 5.000000e-01 : f32, stream = 7 : i64}
 // CHECK: %{{.*}}, %[[DGAMMA:.*]], %[[DBETA:.*]] = nn.batch_norm_grad %[[H]] {{.*}} grad(%[[DD]]) training(%[[T]])
 // CHECK: nn.matmul %[[X]], %{{.*}} {transpose_lhs = true}
-// CHECK: %[[LR:.*]] = nn.learning_rate %[[STEP]] {initial = 0.00999999977 : f32
+// CHECK: %[[LR:.*]] = nn.learning_rate %[[STEP]] {schedule = #nn.learning_rate<constant, initial = 0.01>}
 // CHECK: nn.adam {{.*}}, %[[LR]], %[[STEP]]
 // CHECK: %[[C:.*]] = nn.variance_correction %[[H]] {axis = 1 : i64, unbiased = false}
 // CHECK: nn.moving_average %{{.*}}, %[[MEAN]] {momentum = 0.899999976 : f32}
@@ -33,7 +33,7 @@
 // CHECK-DAG: nn.assign %{{.*}} to @"bn/moving_mean"
 // CHECK-DAG: nn.assign %{{.*}} to @"bn/moving_variance"
 // CHECK: return %[[D]], %[[L]], %[[L]]
-module attributes {nn.optimizer = #nn.optimizer<adam, learning_rate = 0.01 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-8 : f64>} {
+module attributes {nn.optimizer = #nn.optimizer<adam, learning_rate = #nn.learning_rate<constant, initial = 0.01>, beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-8 : f64>} {
   nn.variable @"fc/kernel" : tensor<4x3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
   nn.variable @"bn/gamma" : tensor<3xf32> role <param> {init = {kind = "ones"}, trainable = true}
   nn.variable @"bn/beta" : tensor<3xf32> role <param> {init = {kind = "zeros"}, trainable = true}
@@ -70,11 +70,11 @@ module attributes {nn.optimizer = #nn.optimizer<adam, learning_rate = 0.01 : f64
 // CHECK: nn.regularizer <l2> %{{.*}} {scale = 5.000000e-01 : f32}
 // CHECK: nn.regularizer_grad <l2>
 // CHECK: nn.clip_global_norm
-// CHECK: nn.learning_rate %{{.*}} {decay_rate = 5.000000e-01 : f32, decay_steps = 2 : i64, initial = 1.000000e-01 : f32, staircase = true}
+// CHECK: nn.learning_rate %{{.*}} {schedule = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 2, decay_rate = 0.5, staircase = true>}
 // CHECK: nn.rmsprop
 // CHECK-NOT: nn.assign %{{.*}} to @"bn/gamma"
 // CHECK: nn.assign %{{.*}} to @"bn/moving_mean"
-module attributes {nn.optimizer = #nn.optimizer<rmsprop, learning_rate = {exponential_decay = {initial = 0.1 : f64, decay_steps = 2 : i64, decay_rate = 0.5 : f64, staircase = true}}, momentum = 0.0 : f64, decay = 0.9 : f64, epsilon = 1.0e-10 : f64, clip_global_norm = 1.0 : f64>} {
+module attributes {nn.optimizer = #nn.optimizer<rmsprop, learning_rate = #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 2, decay_rate = 0.5, staircase = true>, momentum = 0.0 : f64, decay = 0.9 : f64, epsilon = 1.0e-10 : f64, clip_global_norm = 1.0 : f64>} {
   nn.variable @"w/kernel" : tensor<2x2xf32> role <param> {init = {kind = "zeros"}, trainable = true, regularizer = {l2 = 0.5 : f64}}
   nn.variable @"bn/gamma" : tensor<2xf32> role <param> {init = {kind = "ones"}, trainable = false}
   nn.variable @"bn/moving_mean" : tensor<2xf32> role <moving_mean> {init = {kind = "zeros"}}
@@ -101,7 +101,7 @@ module attributes {nn.optimizer = #nn.optimizer<rmsprop, learning_rate = {expone
 // CHECK-LABEL: func.func private @train_step(
 // CHECK: nn.transpose %{{.*}} {permutation = array<i64: 0, 2, 3, 1>} : (tensor<?x3x2x2xf32>) -> tensor<?x2x2x3xf32>
 // CHECK: nn.transpose %{{.*}} {permutation = array<i64: 0, 3, 1, 2>} : (tensor<?x2x2x3xf32>) -> tensor<?x3x2x2xf32>
-module attributes {nn.optimizer = #nn.optimizer<sgd, learning_rate = 0.1 : f64>} {
+module attributes {nn.optimizer = #nn.optimizer<sgd, learning_rate = #nn.learning_rate<constant, initial = 0.1>>} {
   nn.variable @"b/bias" : tensor<2xf32> role <param> {init = {kind = "zeros"}, trainable = true}
   func.func @forward(%x: tensor<?x3x2x2xf32> {nn.name = "x"}, %t: i1 {nn.name = "training"}) -> (tensor<?x2x2x3xf32> {nn.name = "out"}) {
     %b = nn.read @"b/bias" : tensor<2xf32>

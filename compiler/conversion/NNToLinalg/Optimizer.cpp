@@ -45,10 +45,15 @@ struct LearningRateLowering : OpConversionPattern<LearningRateOp> {
   matchAndRewrite(LearningRateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    double initial = decimalValue(op.getInitial());
-    if (!op.getDecaySteps() && !op.getBoundaries() && !op.getWarmupSteps()) {
+    // The schedule's reals are the model file's f64 numbers: no decimal
+    // to recover.
+    LearningRateAttr lr = op.getSchedule();
+    auto real = [](FloatAttr a) { return a.getValueAsDouble(); };
+    std::optional<int64_t> warmup = lr.getWarmupSteps();
+    if (lr.getKind() == ScheduleKind::constant && !warmup) {
       rewriter.replaceOp(
-          op, scalarTensor(rewriter, loc, f32Const(rewriter, loc, initial)));
+          op, scalarTensor(rewriter, loc,
+                           f32Const(rewriter, loc, real(lr.getInitial()))));
       return success();
     }
     OpBuilder &b = rewriter;
@@ -57,23 +62,29 @@ struct LearningRateLowering : OpConversionPattern<LearningRateOp> {
         b, loc, b.getF64Type(), extractScalar(b, loc, adaptor.getStep()));
     // The schedule runs on the steps after the warmup.
     Value s = step;
-    if (std::optional<uint64_t> w = op.getWarmupSteps())
+    if (warmup)
       s = arith::MaximumFOp::create(
-          b, loc, arith::SubFOp::create(b, loc, step, c(double(*w))), c(0));
+          b, loc, arith::SubFOp::create(b, loc, step, c(double(*warmup))),
+          c(0));
     Value rate;
-    double first = initial; // The schedule's rate at step 0.
-    if (std::optional<ArrayRef<int64_t>> bounds = op.getBoundaries()) {
-      ArrayRef<float> values = *op.getValues();
-      first = values[0];
+    switch (lr.getKind()) {
+    case ScheduleKind::constant:
+      rate = c(real(lr.getInitial()));
+      break;
+    case ScheduleKind::piecewise_constant: {
+      ArrayRef<int64_t> bounds = lr.getBoundaries();
+      ArrayRef<double> values = lr.getValues().asArrayRef();
       // From the last interval down: values[i] while s <= bounds[i].
       rate = c(values.back());
-      for (size_t i = bounds->size(); i-- > 0;) {
+      for (size_t i = bounds.size(); i-- > 0;) {
         Value inside = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
-                                             s, c(double((*bounds)[i])));
+                                             s, c(double(bounds[i])));
         rate = arith::SelectOp::create(b, loc, inside, c(values[i]), rate);
       }
-    } else if (std::optional<APFloat> alpha = op.getAlpha()) {
-      double steps = double(*op.getDecaySteps()), a = decimalValue(*alpha);
+      break;
+    }
+    case ScheduleKind::cosine_decay: {
+      double steps = double(*lr.getDecaySteps()), a = real(lr.getAlpha());
       Value progress = arith::DivFOp::create(
           b, loc, arith::MinimumFOp::create(b, loc, s, c(steps)), c(steps));
       Value cosine = arith::MulFOp::create(
@@ -84,28 +95,30 @@ struct LearningRateLowering : OpConversionPattern<LearningRateOp> {
                   b, loc, arith::MulFOp::create(b, loc, c(M_PI), progress))));
       Value decayed = arith::AddFOp::create(
           b, loc, arith::MulFOp::create(b, loc, c(1 - a), cosine), c(a));
-      rate = arith::MulFOp::create(b, loc, c(initial), decayed);
-    } else if (std::optional<APFloat> decayRate = op.getDecayRate()) {
+      rate = arith::MulFOp::create(b, loc, c(real(lr.getInitial())), decayed);
+      break;
+    }
+    case ScheduleKind::exponential_decay: {
       Value exponent = arith::DivFOp::create(
-          b, loc, s, c(static_cast<double>(*op.getDecaySteps())));
-      if (op.getStaircase())
+          b, loc, s, c(static_cast<double>(*lr.getDecaySteps())));
+      if (lr.getStaircase().getValue())
         exponent = math::FloorOp::create(b, loc, exponent);
       Value factor =
-          math::PowFOp::create(b, loc, c(decimalValue(*decayRate)), exponent);
-      rate = arith::MulFOp::create(b, loc, c(initial), factor);
-    } else {
-      rate = c(initial);
+          math::PowFOp::create(b, loc, c(real(lr.getDecayRate())), exponent);
+      rate = arith::MulFOp::create(b, loc, c(real(lr.getInitial())), factor);
+      break;
     }
-    if (std::optional<uint64_t> w = op.getWarmupSteps()) {
-      double from =
-          op.getWarmupFrom() ? decimalValue(*op.getWarmupFrom()) : 0.0;
+    }
+    if (warmup) {
+      double from = lr.getWarmupFrom() ? real(lr.getWarmupFrom()) : 0.0;
+      double first = lr.getFirstRate();
       Value ramp = arith::AddFOp::create(
           b, loc, c(from),
           arith::MulFOp::create(
-              b, loc, arith::DivFOp::create(b, loc, step, c(double(*w))),
+              b, loc, arith::DivFOp::create(b, loc, step, c(double(*warmup))),
               c(first - from)));
       Value warming = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
-                                            step, c(double(*w)));
+                                            step, c(double(*warmup)));
       rate = arith::SelectOp::create(b, loc, warming, ramp, rate);
     }
     rewriter.replaceOp(op, scalarTensor(b, loc, toF32(b, loc, rate)));

@@ -34,6 +34,15 @@ def f32_attr(v):
     return "%.9e : f32" % float(np.float32(v))
 
 
+def real(v):
+    """v as the shortest MLIR float literal that reads back as the same
+    double (the reals of #nn.learning_rate): 0.1, 2.0, 1.0e-08."""
+    mantissa, e, exponent = repr(float(v)).partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return mantissa + e + exponent
+
+
 def tensor_type(shape, elem, dynamic_batch=False):
     dims = ["?" if (dynamic_batch and i == 0) else str(d)
             for i, d in enumerate(shape)]

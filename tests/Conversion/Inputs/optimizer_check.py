@@ -23,7 +23,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_check import Emitter, f32_attr, read_prints  # noqa: E402
+from golden_check import Emitter, f32_attr, read_prints, real  # noqa: E402
 
 SLOTS = {"sgd": [], "momentum": ["momentum"], "adam": ["m", "v"],
          "rmsprop": ["rms", "momentum"]}
@@ -33,10 +33,11 @@ def lr_attrs(opt):
     lr = opt.get("learning_rate", 0.001 if opt["op"] == "adam" else None)
     if isinstance(lr, dict):
         d = lr["exponential_decay"]
-        return ("{decay_rate = %s, decay_steps = %d : i64, initial = %s, staircase = %s}"
-                % (f32_attr(d["decay_rate"]), d["decay_steps"], f32_attr(d["initial"]),
+        return ("{schedule = #nn.learning_rate<exponential_decay, initial = %s, "
+                "decay_steps = %d, decay_rate = %s, staircase = %s>}"
+                % (real(d["initial"]), d["decay_steps"], real(d["decay_rate"]),
                    str(d.get("staircase", False)).lower()))
-    return "{initial = %s}" % f32_attr(lr)
+    return "{schedule = #nn.learning_rate<constant, initial = %s>}" % real(lr)
 
 
 def update(e, opt, w, slots, g, lr, step, ty):

@@ -57,29 +57,31 @@ def warmup(steps, start, schedule):
 
 
 CASES = [
-    ("cosine", "{alpha = 0.1 : f32, decay_steps = 30 : i64, initial = 0.5 : f32}",
+    ("cosine", "cosine_decay, initial = 0.5, decay_steps = 30, alpha = 0.1",
      cosine(0.5, 30, 0.1)),
-    ("cosine_no_alpha", "{alpha = 0.0 : f32, decay_steps = 20 : i64, initial = 0.1 : f32}",
+    ("cosine_no_alpha", "cosine_decay, initial = 0.1, decay_steps = 20, alpha = 0.0",
      cosine(0.1, 20, 0.0)),
-    ("piecewise", "{boundaries = array<i64: 10, 30>, initial = 1.0 : f32, "
-     "values = array<f32: 1.0, 0.5, 0.125>}", piecewise([10, 30], [1.0, 0.5, 0.125])),
-    ("exponential", "{decay_rate = 0.5 : f32, decay_steps = 10 : i64, initial = 0.2 : f32}",
+    ("piecewise", "piecewise_constant, boundaries = [10, 30], values = [1.0, 0.5, 0.125]",
+     piecewise([10, 30], [1.0, 0.5, 0.125])),
+    ("exponential", "exponential_decay, initial = 0.2, decay_steps = 10, decay_rate = 0.5, "
+     "staircase = false",
      exponential(0.2, 10, 0.5, False)),
-    ("warmup_cosine", "{alpha = 0.0 : f32, decay_steps = 20 : i64, initial = 0.4 : f32, "
-     "warmup_from = 0.0 : f32, warmup_steps = 10 : i64}", warmup(10, 0.0, cosine(0.4, 20, 0.0))),
-    ("warmup_piecewise", "{boundaries = array<i64: 5>, initial = 0.3 : f32, values = "
-     "array<f32: 0.3, 0.03>, warmup_from = 0.01 : f32, warmup_steps = 9 : i64}",
+    ("warmup_cosine", "cosine_decay, initial = 0.4, decay_steps = 20, alpha = 0.0, "
+     "warmup_steps = 10, warmup_from = 0.0", warmup(10, 0.0, cosine(0.4, 20, 0.0))),
+    ("warmup_piecewise", "piecewise_constant, boundaries = [5], values = [0.3, 0.03], "
+     "warmup_steps = 9, warmup_from = 0.01",
      warmup(9, 0.01, piecewise([5], [0.3, 0.03]))),
-    ("warmup_staircase", "{decay_rate = 0.1 : f32, decay_steps = 10 : i64, initial = 1.0 : f32, "
-     "staircase = true, warmup_steps = 2 : i64}", warmup(2, 0.0, exponential(1.0, 10, 0.1, True))),
-    ("warmup_constant", "{initial = 0.05 : f32, warmup_steps = 4 : i64}",
+    ("warmup_staircase", "exponential_decay, initial = 1.0, decay_steps = 10, decay_rate = 0.1, "
+     "staircase = true, warmup_steps = 2", warmup(2, 0.0, exponential(1.0, 10, 0.1, True))),
+    ("warmup_constant", "constant, initial = 0.05, warmup_steps = 4",
      warmup(4, 0.0, lambda step: 0.05)),
 ]
 
 
 def generate():
     e = Emitter()
-    for name, attrs, _ in CASES:
+    for name, schedule, _ in CASES:
+        attrs = "{schedule = #nn.learning_rate<%s>}" % schedule
         e.emit("// %s" % name)
         for step in STEPS:
             s, r = e.fresh("step"), e.fresh("lr")

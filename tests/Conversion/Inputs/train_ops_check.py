@@ -21,7 +21,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_check import Emitter, f32_attr, read_prints  # noqa: E402
+from golden_check import Emitter, f32_attr, read_prints, real  # noqa: E402
 
 ELEMENTWISE, REDUCTION, EXACT = (1e-5, 1e-6), (1e-4, 1e-5), (0.0, 0.0)
 KERAS_EPS = np.float64(np.float32(1e-7))
@@ -187,9 +187,10 @@ def learning_rates(c, f):
             s = c.e.fresh("s")
             c.e.emit("%s = arith.constant dense<%d> : tensor<i64>" % (s, step))
             r = c.e.fresh("lr")
-            c.e.emit("%s = nn.learning_rate %s {decay_rate = %s, decay_steps = 3 : i64, "
-                     "initial = %s, staircase = %s} : (tensor<i64>) -> tensor<f32>"
-                     % (r, s, f32_attr(0.96), f32_attr(0.05), str(staircase).lower()))
+            c.e.emit("%s = nn.learning_rate %s {schedule = #nn.learning_rate<exponential_decay, "
+                     "initial = %s, decay_steps = 3, decay_rate = %s, staircase = %s>} "
+                     ": (tensor<i64>) -> tensor<f32>"
+                     % (r, s, real(0.05), real(0.96), str(staircase).lower()))
             exponent = step // 3 if staircase else step / 3
             c.out("learning_rate_%s_%d" % ("stair" if staircase else "smooth", step), r,
                   0.05 * 0.96 ** exponent, (1e-5, 0.0))

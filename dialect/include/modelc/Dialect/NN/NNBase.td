@@ -118,6 +118,99 @@ def NN_OptimizerKind : I32EnumAttr<"OptimizerKind", "optimizer", [
   let genSpecializedAttr = 0;
 }
 
+def NN_ScheduleKind : I32EnumAttr<"ScheduleKind", "learning-rate schedule", [
+    I32EnumAttrCase<"constant", 0>, I32EnumAttrCase<"exponential_decay", 1>,
+    I32EnumAttrCase<"cosine_decay", 2>, I32EnumAttrCase<"piecewise_constant", 3>]> {
+  let cppNamespace = "::mlir::nn";
+  let genSpecializedAttr = 0;
+}
+
+// A real number of a learning rate: the f64 the front end read (so the
+// model info prints the number of the model file), printed in its shortest
+// decimal form that reads back exactly (`0.1`, `1.0e-08`).
+class NN_RealParameter<string desc>
+    : OptionalParameter<"::mlir::FloatAttr", desc> {
+  let parser = "parseReal($_parser)";
+  let printer = "printReal($_printer, $_self)";
+}
+// A step count, printed as a plain integer.
+class NN_StepsParameter<string desc>
+    : OptionalParameter<"std::optional<int64_t>", desc> {
+  let parser = "parseSteps($_parser)";
+  let printer = "$_printer << *$_self";
+}
+// Lists in brackets: `[100, 200]`, `[0.1, 0.01, 0.001]`.
+class NN_StepListParameter<string desc>
+    : OptionalArrayRefParameter<"int64_t", desc> {
+  let parser = "parseStepList($_parser)";
+  let printer = "printStepList($_printer, $_self)";
+}
+class NN_RealListParameter<string desc>
+    : OptionalParameter<"::mlir::DenseF64ArrayAttr", desc> {
+  let parser = "parseRealList($_parser)";
+  let printer = "printRealList($_printer, $_self)";
+}
+
+// The model's learning rate, as the front end normalized it (every default
+// filled in): nn-build-train-step puts it on nn.learning_rate, the model
+// info prints it back as the model file's JSON.
+def NN_LearningRateAttr : AttrDef<NN_Dialect, "LearningRate"> {
+  let mnemonic = "learning_rate";
+  let summary = "a learning rate: a constant or a schedule, with an optional warmup";
+  let description = [{
+    One of Keras's schedules (docs/MODEL_FORMAT.md; `nn.learning_rate` gives
+    the formulas), each kind with exactly its fields:
+
+    | kind | fields |
+    |---|---|
+    | `constant` | `initial` |
+    | `exponential_decay` | `initial`, `decay_steps`, `decay_rate`, `staircase` |
+    | `cosine_decay` | `initial`, `decay_steps`, `alpha` |
+    | `piecewise_constant` | `boundaries` (steps), `values` (one more rate) |
+
+    Any kind may be behind a linear warmup of `warmup_steps` steps from
+    `warmup_from` (0 when absent). Rates (`initial`, `decay_rate`,
+    `values`) are finite and > 0, `alpha` is in [0, 1], `warmup_from` >= 0,
+    step counts >= 1, boundaries increasing steps >= 0. The reals are f64,
+    the numbers of the model file.
+
+    ```mlir
+    #nn.learning_rate<constant, initial = 0.01>
+    #nn.learning_rate<exponential_decay, initial = 0.1, decay_steps = 100, decay_rate = 0.5, staircase = true>
+    #nn.learning_rate<cosine_decay, initial = 0.1, decay_steps = 1000, alpha = 0.0, warmup_steps = 100, warmup_from = 0.0>
+    #nn.learning_rate<piecewise_constant, boundaries = [100, 200], values = [0.1, 0.01, 0.001]>
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<NN_ScheduleKind>:$kind,
+    NN_RealParameter<"the rate at step 0 (all but piecewise_constant)">:$initial,
+    NN_StepsParameter<"steps of one decay (exponential, cosine)">:$decay_steps,
+    NN_RealParameter<"factor per decay_steps (exponential)">:$decay_rate,
+    OptionalParameter<"::mlir::BoolAttr",
+                      "whole decays only (exponential)">:$staircase,
+    NN_RealParameter<"the final fraction of initial (cosine)">:$alpha,
+    NN_StepListParameter<"last step of each value but the last (piecewise)">:$boundaries,
+    NN_RealListParameter<"the rates (piecewise)">:$values,
+    NN_StepsParameter<"steps of the linear warmup">:$warmup_steps,
+    NN_RealParameter<"the rate the warmup starts from">:$warmup_from);
+  let assemblyFormat = [{
+    `<` $kind `,` struct($initial, $decay_steps, $decay_rate, $staircase,
+    $alpha, $boundaries, $values, $warmup_steps, $warmup_from) `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The schedule's rate at its step 0 (the rate a warmup ramps to).
+    double getFirstRate() const;
+  }];
+}
+
+// An optimizer's learning rate, printed in full (`#nn.learning_rate<...>`),
+// as it is written alone.
+def NN_LearningRateParameter
+    : AttrParameter<"::mlir::nn::LearningRateAttr", "the learning rate"> {
+  let printer = "$_printer.printAttribute($_self)";
+}
+
 // The model's optimizer, every hyper-parameter resolved once by the front
 // end (the schema's defaults filled in): nn-build-train-step reads it, the
 // model info prints it. Which parameters a kind takes is checked by the
@@ -126,16 +219,16 @@ def NN_OptimizerAttr : AttrDef<NN_Dialect, "Optimizer"> {
   let mnemonic = "optimizer";
   let summary = "an optimizer and all its hyper-parameters";
   let description = [{
-    `learning_rate` is a float or a schedule dictionary
-    (`exponential_decay`, `cosine_decay`, `piecewise_constant`, `warmup`;
-    docs/MODEL_FORMAT.md). sgd takes no other parameter; momentum takes
-    `momentum` and `use_nesterov`; adam `beta1`, `beta2`, `epsilon`; rmsprop
-    `decay`, `momentum`, `epsilon`. Any kind may clip the gradients'
-    global norm and decay the weights (Keras's decoupled `weight_decay`).
+    `learning_rate` is a `#nn.learning_rate` (a constant or a schedule,
+    which its own verifier checks). sgd takes no other parameter; momentum
+    takes `momentum` and `use_nesterov`; adam `beta1`, `beta2`, `epsilon`;
+    rmsprop `decay`, `momentum`, `epsilon`. Any kind may clip the
+    gradients' global norm and decay the weights (Keras's decoupled
+    `weight_decay`).
   }];
   let parameters = (ins
     EnumParameter<NN_OptimizerKind>:$kind,
-    "::mlir::Attribute":$learning_rate,
+    NN_LearningRateParameter:$learning_rate,
     OptionalParameter<"::mlir::FloatAttr">:$momentum,
     OptionalParameter<"::mlir::BoolAttr">:$use_nesterov,
     OptionalParameter<"::mlir::FloatAttr">:$beta1,

@@ -520,34 +520,30 @@ def NN_RegularizerOp : NN_Op<"regularizer", [Pure]> {
 def NN_LearningRateOp : NN_Op<"learning_rate", [Pure]> {
   let summary = "the learning rate at a global step";
   let description = [{
-    The rate at `step`, the global step before its increment, by schedule
-    (Keras's names and formulas):
-    - constant `initial`;
-    - exponential decay (`decay_steps`, `decay_rate`): `initial *
+    The rate at `step`, the global step before its increment, by the
+    `schedule` attribute (`#nn.learning_rate`, whose verifier checks the
+    fields of each kind; Keras's names and formulas):
+    - `constant`: `initial`;
+    - `exponential_decay` (`decay_steps`, `decay_rate`): `initial *
       decay_rate ^ (step / decay_steps)`, the exponent floored when
       `staircase`;
-    - cosine decay (`decay_steps`, `alpha`): `initial * ((1 - alpha) * c +
-      alpha)` with `c = (1 + cos(pi * min(step, decay_steps) /
+    - `cosine_decay` (`decay_steps`, `alpha`): `initial * ((1 - alpha) * c
+      + alpha)` with `c = (1 + cos(pi * min(step, decay_steps) /
       decay_steps)) / 2`;
-    - piecewise constant (`boundaries`, `values`): `values[i]` for the first
-      `i` with `step <= boundaries[i]`, else the last value (`initial` is
-      `values[0]`).
+    - `piecewise_constant` (`boundaries`, `values`): `values[i]` for the
+      first `i` with `step <= boundaries[i]`, else the last value.
     With `warmup_steps` W, steps below W ramp linearly from `warmup_from` to
     the schedule's first rate (`warmup_from + step / W * (rate(0) -
     warmup_from)`), and step s >= W takes the schedule's rate at s - W.
+
+    ```mlir
+    %lr = nn.learning_rate %step {schedule = #nn.learning_rate<cosine_decay, initial = 0.1, decay_steps = 1000, alpha = 0.0>} : (tensor<i64>) -> tensor<f32>
+    ```
   }];
-  let arguments = (ins 0DTensorOf<[I64]>:$step, F32Attr:$initial,
-                       OptionalAttr<I64Attr>:$decay_steps,
-                       OptionalAttr<F32Attr>:$decay_rate,
-                       DefaultValuedAttr<BoolAttr, "false">:$staircase,
-                       OptionalAttr<F32Attr>:$alpha,
-                       OptionalAttr<DenseI64ArrayAttr>:$boundaries,
-                       OptionalAttr<DenseF32ArrayAttr>:$values,
-                       OptionalAttr<I64Attr>:$warmup_steps,
-                       OptionalAttr<F32Attr>:$warmup_from);
+  let arguments = (ins 0DTensorOf<[I64]>:$step,
+                       NN_LearningRateAttr:$schedule);
   let results = (outs NN_Scalar:$rate);
   let assemblyFormat = "$step attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
 }
 
 def NN_ClipGlobalNormOp : NN_Op<"clip_global_norm", [Pure, SameVariadicOperandSize]> {
