@@ -7,7 +7,7 @@
 // model's state variables laid out.
 //
 //===----------------------------------------------------------------------===//
-#include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Frontend/Layers.h"
 #include "modelc/Frontend/Model.h"
 #include "modelc/Frontend/Schema.h"
 
@@ -19,7 +19,6 @@
 #include <set>
 
 using namespace modelc;
-using FailureOrShape = mlir::FailureOr<llvm::SmallVector<int64_t>>;
 
 bool modelc::isLayerName(const std::string &s) {
   if (s.empty())
@@ -30,14 +29,22 @@ bool modelc::isLayerName(const std::string &s) {
   return true;
 }
 
-namespace {
-
-std::string showShape(const std::vector<int64_t> &shape) {
+std::string modelc::showShape(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
     s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + "]";
 }
+
+int64_t modelc::elementsPerExample(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (size_t k = 1; k < shape.size(); ++k)
+    if (llvm::MulOverflow(n, shape[k], n))
+      return -1;
+  return n;
+}
+
+namespace {
 
 bool isIdentifier(const std::string &s) {
   if (s.empty() || std::isdigit((unsigned char)s[0]))
@@ -46,28 +53,6 @@ bool isIdentifier(const std::string &s) {
     if (!std::isalnum((unsigned char)c) && c != '_')
       return false;
   return true;
-}
-
-/// Elements per example (every dimension but the batch), or -1 when the
-/// count does not fit in 64 bits.
-int64_t elementsPerExample(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (size_t k = 1; k < shape.size(); ++k)
-    if (llvm::MulOverflow(n, shape[k], n))
-      return -1;
-  return n;
-}
-
-int64_t toMlir(int64_t d) { return d < 0 ? mlir::ShapedType::kDynamic : d; }
-int64_t fromMlir(int64_t d) { return mlir::ShapedType::isDynamic(d) ? -1 : d; }
-llvm::SmallVector<int64_t> toMlir(const std::vector<int64_t> &shape) {
-  return llvm::map_to_vector(shape, [](int64_t d) { return toMlir(d); });
-}
-std::vector<int64_t> fromMlir(llvm::ArrayRef<int64_t> shape) {
-  std::vector<int64_t> out;
-  for (int64_t d : shape)
-    out.push_back(fromMlir(d));
-  return out;
 }
 
 /// Keras' fan computation: the last two axes are (in, out), the rest is the
@@ -146,18 +131,17 @@ private:
     return model.findValue(model.layers[layer].inputs[k]);
   }
   bool requireDtype(size_t i, size_t k, const char *dtype);
-  /// The output shape an nn op's rule gave layer `i`, or its error on the
-  /// layer: an operand's error on `operandFields[k]`, an attribute's on the
-  /// model format's name for it.
-  bool fromRule(size_t i, FailureOrShape shape, const mlir::nn::ShapeError &e,
-                std::vector<std::string> operandFields,
-                std::vector<int64_t> &out);
-  /// A ShapeError that names operands after the layer's inputs.
-  mlir::nn::ShapeError shapeError(size_t i) {
-    mlir::nn::ShapeError e;
-    e.names = model.layers[i].inputs;
-    e.dynamicAsMinusOne = true;
-    return e;
+  /// The hooks' view of layer `i` (its entry in Layers.cpp).
+  /// Without `withInputs` (before the inputs are resolved) it has none.
+  LayerAnalysis analysis(size_t i, bool withInputs = true) {
+    LayerAnalysis l{model.layers[i],
+                    {},
+                    [this, i](const std::string &field, std::string message) {
+                      return layerError(i, field, std::move(message));
+                    }};
+    for (size_t k = 0; withInputs && k < model.layers[i].inputs.size(); ++k)
+      l.inputs.push_back(inputInfo(i, k));
+    return l;
   }
 
   const ParsedModel &parsed;
@@ -346,21 +330,14 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
   for (auto &[key, v] : raw.items()) {
     if (key == "name" || key == "op" || key == inKey)
       continue;
-    if (key == "adjustment" && layer.op == "batch_norm")
-      return layerError(i, key,
-                        "attribute 'adjustment' is not supported (it is a "
-                        "Python callable in TensorFlow; use renorm or fixed "
-                        "gamma/beta instead)");
     if (key == "activation" && v == "softmax")
       return layerError(i, key,
                         "activation 'softmax' is not supported: the losses "
                         "take logits (softmax_cross_entropy applies it); "
                         "`predict --probabilities` gives the softmax");
-    if (key == "training" &&
-        (layer.op == "batch_norm" || layer.op == "dropout"))
-      return layerError(i, key,
-                        "'training' is not an attribute: the mode is chosen "
-                        "at run time (train, or predict --mode)");
+    for (auto &[name, reason] : findLayerDef(layer.op)->refused)
+      if (key == name)
+        return layerError(i, key, reason);
     std::vector<std::string> names;
     for (const AttrSpec &spec : schema.attrs)
       names.push_back(spec.name);
@@ -401,29 +378,11 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
   // Pools stride by their window unless told otherwise.
   if (layer.attrs.contains("pool_size") && layer.attrs["strides"].is_null())
     layer.attrs["strides"] = layer.attrs["pool_size"];
-  // The nn ops hold these as f32 and check them there: check that value.
-  if (layer.op == "dropout") {
-    double rate = layer.attrs["rate"].get<double>();
-    if (!((float)rate < 1.0f))
-      return layerError(i, "rate",
-                        "attribute 'rate' must be a number in [0, 1), got " +
-                            shortText(dumpJson(raw["rate"])) +
-                            (rate < 1 ? " (1 as an f32)" : ""));
+  if (const LayerDef *def = findLayerDef(layer.op); def->check) {
+    LayerAnalysis analysis = this->analysis(i, /*withInputs=*/false);
+    if (!def->check(analysis, raw))
+      return false;
   }
-  if (layer.op == "clip" && layer.attrs["min"].is_number() &&
-      layer.attrs["max"].is_number() &&
-      !((float)layer.attrs["min"].get<double>() <=
-        (float)layer.attrs["max"].get<double>()))
-    return layerError(i, "min",
-                      "attribute 'min' (" + shortText(dumpJson(raw["min"])) +
-                          ") must be <= 'max' (" +
-                          shortText(dumpJson(raw["max"])) + ")");
-  if (layer.op == "batch_norm" && raw.contains("epsilon") &&
-      !((float)layer.attrs["epsilon"].get<double>() > 0.0f))
-    return layerError(i, "epsilon",
-                      "attribute 'epsilon' must be a positive number, got " +
-                          shortText(dumpJson(raw["epsilon"])) +
-                          " (0 as an f32)");
   return true;
 }
 
@@ -501,30 +460,6 @@ bool Analyzer::requireDtype(size_t i, size_t k, const char *dtype) {
                         t->dtype);
 }
 
-bool Analyzer::fromRule(size_t i, FailureOrShape shape,
-                        const mlir::nn::ShapeError &e,
-                        std::vector<std::string> operandFields,
-                        std::vector<int64_t> &out) {
-  if (mlir::succeeded(shape)) {
-    out = fromMlir(*shape);
-    return true;
-  }
-  // The op's words for its attributes, as the model format spells them.
-  static const std::map<std::string, std::string> attributeFields = {
-      {"dilations", "dilation_rate"},
-      {"pads", "padding"},
-      {"permutation", "perm"}};
-  std::string field = e.field;
-  if (e.operand >= 0)
-    field = (size_t)e.operand < operandFields.size() ? operandFields[e.operand]
-                                                     : std::string();
-  else if (auto it = attributeFields.find(field); it != attributeFields.end())
-    field = it->second;
-  return layerError(i, field,
-                    (e.mismatch ? "shape mismatch: " : "") +
-                        model.layers[i].op + " " + e.message);
-}
-
 bool Analyzer::inferShapes() {
   for (size_t i = 0; i < model.layers.size(); ++i)
     if (!inferLayer(i))
@@ -533,225 +468,19 @@ bool Analyzer::inferShapes() {
 }
 
 bool Analyzer::inferLayer(size_t i) {
-  namespace nn = mlir::nn;
   LayerInfo &layer = model.layers[i];
-  const json &a = layer.attrs;
-  const std::string &op = layer.op;
-  if (op != "embedding")
-    for (size_t k = 0; k < layer.inputs.size(); ++k)
-      if (!requireDtype(i, k, "f32"))
-        return false;
-  const TensorInfo &x = *inputInfo(i, 0);
-  llvm::SmallVector<int64_t> xs = toMlir(x.shape);
-  std::vector<int64_t> out;
-  auto pair = [&](const char *key) {
-    return llvm::SmallVector<int64_t>{a[key][0].get<int64_t>(),
-                                      a[key][1].get<int64_t>()};
-  };
-  // Operand k of a layer with an `inputs` list is that entry.
-  auto inputFields = [&]() {
-    std::vector<std::string> fields;
-    for (size_t k = 0; k < layer.inputs.size(); ++k)
-      fields.push_back(layer.inputs.size() > 1 || a.contains("inputs")
-                           ? "inputs/" + std::to_string(k)
-                           : "input");
-    return fields;
-  };
-  // A negative axis counts from the end; out of range stays as given.
-  auto normalizeAxis = [&](int64_t axis) {
-    int64_t rank = x.shape.size();
-    return axis < 0 && axis >= -rank ? axis + rank : axis;
-  };
-  nn::ShapeError e = shapeError(i);
-
-  if (op == "conv2d" || op == "max_pool2d" || op == "avg_pool2d") {
-    bool conv = op == "conv2d";
-    const char *window = conv ? "kernel_size" : "pool_size";
-    bool same = a["padding"] == "same", given = a["padding"].is_array();
-    llvm::SmallVector<int64_t> pads;
-    if (given)
-      for (int k = 0; k < 2; ++k)
-        for (int side = 0; side < 2; ++side)
-          pads.push_back(a["padding"][k][side].get<int64_t>());
-    nn::Padding padding = given  ? nn::Padding::explicitPads
-                          : same ? nn::Padding::same
-                                 : nn::Padding::valid;
-    std::optional<llvm::ArrayRef<int64_t>> padsArg;
-    if (given)
-      padsArg = pads;
-    llvm::SmallVector<int64_t> ones = {1, 1};
-    llvm::SmallVector<int64_t> dilations = conv ? pair("dilation_rate") : ones;
-    // Limits of this implementation, before the rule: the window's span
-    // and the padded input must stay within 2^31 elements.
-    if (x.shape.size() == 4) {
-      std::string windowText =
-          std::string(window) + " " + shortText(dumpJson(a[window])) +
-          (conv ? " with dilation_rate " +
-                      shortText(dumpJson(a["dilation_rate"]))
-                : std::string());
-      int64_t padded = x.shape[3]; // per example
-      for (int k = 0; k < 2; ++k) {
-        int64_t in = x.shape[1 + k], size = pair(window)[k];
-        // Sizes are <= 2^31, so these products cannot overflow.
-        int64_t span = (size - 1) * dilations[k] + 1;
-        if (span > kMaxSize)
-          return layerError(i, conv ? "dilation_rate" : window,
-                            windowText + " spans " + std::to_string(span) +
-                                " elements; at most 2147483647 are supported");
-        auto p = nn::axisPadding(same, pads, k, in, size, pair("strides")[k],
-                                 dilations[k]);
-        if (llvm::MulOverflow(padded, in + p.first + p.second, padded) ||
-            padded > kMaxExampleElements)
-          return layerError(
-              i, window,
-              windowText + " with padding " +
-                  (given ? dumpJson(a["padding"])
-                         : "'" + a["padding"].get<std::string>() + "'") +
-                  " pads input shape " + showShape(x.shape) +
-                  " to more than 2^31 elements per example");
-      }
-    }
-    FailureOrShape shape = mlir::failure();
-    if (conv) {
-      int64_t groups = a.value("groups", int64_t{1});
-      int64_t channels = x.shape.size() == 4 ? xs[3] : 1;
-      llvm::SmallVector<int64_t> kernel = {
-          pair("kernel_size")[0], pair("kernel_size")[1],
-          groups > 0 ? channels / groups : channels,
-          a["filters"].get<int64_t>()};
-      shape = nn::Conv2DOp::inferShape(xs, kernel, pair("strides"), dilations,
-                                       padding, padsArg, groups, e);
-    } else {
-      shape = nn::Pool2DOp::inferShape(xs, pair("pool_size"), pair("strides"),
-                                       padding, padsArg, e);
-    }
-    if (!fromRule(i, shape, e, {"input", window}, out))
+  const LayerDef &def = *findLayerDef(layer.op);
+  for (size_t k = 0; k < layer.inputs.size(); ++k)
+    if (!requireDtype(i, k, def.inputDtype))
       return false;
-  } else if (op == "dense") {
-    llvm::SmallVector<int64_t> kernel = {xs.size() == 2 ? xs[1] : 1,
-                                         a["units"].get<int64_t>()};
-    if (!fromRule(i, nn::DenseOp::inferShape(xs, kernel, e), e, {"input"}, out))
-      return false;
-  } else if (op == "embedding") {
-    if (!requireDtype(i, 0, "i32"))
-      return false;
-    llvm::SmallVector<int64_t> table = {a["vocab_size"].get<int64_t>(),
-                                        a["dim"].get<int64_t>()};
-    if (!fromRule(i, nn::EmbeddingOp::inferShape(xs, table, e), e, {"input"},
-                  out))
-      return false;
-  } else if (op == "batch_norm") {
-    layer.axis = normalizeAxis(a["axis"].get<int64_t>());
-    std::optional<int64_t> vbs;
-    if (a["virtual_batch_size"].is_number_integer())
-      vbs = a["virtual_batch_size"].get<int64_t>();
-    if (!fromRule(i, nn::BatchNormOp::inferShape(xs, layer.axis, vbs, e), e,
-                  {"input"}, out))
-      return false;
-    std::string corr = a["moving_variance_correction"];
-    if (corr == "tf") {
-      bool fusedKernel = out.size() == 4 &&
-                         (layer.axis == 3 || layer.axis == 1) &&
-                         a["fused"] != false && a["renorm"] == false &&
-                         a["virtual_batch_size"].is_null();
-      corr = fusedKernel ? "unbiased" : "biased";
-    }
-    layer.correction = corr;
-    if (!a["renorm"].get<bool>() && !a["renorm_clipping"].is_null())
-      return layerError(i, "renorm_clipping",
-                        "'renorm_clipping' needs renorm: true");
-  } else if (op == "global_avg_pool2d" || op == "global_max_pool2d") {
-    if (!fromRule(i, nn::GlobalPool2DOp::inferShape(xs, e), e, {"input"}, out))
-      return false;
-  } else if (op == "flatten") {
-    // The layer's own target shape; the reshape to it always holds.
-    if (x.shape.size() < 2)
-      return layerError(i, "input",
-                        "shape mismatch: flatten needs rank >= 2, got " +
-                            showShape(x.shape));
-    int64_t n = elementsPerExample(x.shape);
-    if (n < 0)
-      return layerError(i, "input",
-                        "shape " + showShape(x.shape) +
-                            " has too many elements per example to flatten");
-    out = {x.shape[0], n};
-  } else if (op == "reshape") {
-    out = a["shape"].get<std::vector<int64_t>>();
-    out[0] = x.shape[0];
-    if (mlir::failed(nn::ReshapeOp::checkShapes(xs, toMlir(out), e)))
-      return fromRule(i, mlir::failure(), e, {"shape"}, out);
-  } else if (op == "transpose") {
-    if (!fromRule(i,
-                  nn::TransposeOp::inferShape(
-                      xs, a["perm"].get<std::vector<int64_t>>(), e),
-                  e, {"input"}, out))
-      return false;
-  } else if (op == "concat") {
-    // The model format keeps the batch whole: a non-batch axis only.
-    int64_t rank = x.shape.size();
-    int64_t axis = a["axis"].get<int64_t>();
-    if (axis < -rank || axis >= rank || axis == 0 || axis == -rank)
-      return layerError(i, "axis",
-                        "axis " + std::to_string(axis) +
-                            " must be a non-batch axis of input shape " +
-                            showShape(x.shape) + " (1 to " +
-                            std::to_string(rank - 1) + ", or " +
-                            std::to_string(1 - rank) + " to -1)");
-    layer.axis = normalizeAxis(axis);
-    llvm::SmallVector<llvm::SmallVector<int64_t>> shapes;
-    for (size_t k = 0; k < layer.inputs.size(); ++k)
-      shapes.push_back(toMlir(inputInfo(i, k)->shape));
-    if (!fromRule(i, nn::ConcatOp::inferShape(shapes, layer.axis, e), e,
-                  inputFields(), out))
-      return false;
-  } else if (op == "add") {
-    llvm::SmallVector<llvm::SmallVector<int64_t>> shapes;
-    for (size_t k = 0; k < layer.inputs.size(); ++k)
-      shapes.push_back(toMlir(inputInfo(i, k)->shape));
-    if (!fromRule(i, nn::AddOp::inferShape(shapes, e), e, inputFields(), out))
-      return false;
-  } else if (op == "multiply") {
-    // Keras's Multiply: one rank; each product broadcast as far as it goes.
-    out = x.shape;
-    std::vector<std::string> fields = inputFields();
-    for (size_t k = 1; k < layer.inputs.size(); ++k) {
-      const TensorInfo &y = *inputInfo(i, k);
-      if (y.shape.size() != x.shape.size())
-        return layerError(i, fields[k],
-                          "shape mismatch: '" + layer.inputs[0] + "' " +
-                              showShape(x.shape) + " and '" + layer.inputs[k] +
-                              "' " + showShape(y.shape) +
-                              " must have the same rank");
-      std::vector<std::string> names = {layer.inputs[0], layer.inputs[k]};
-      for (size_t j = 1; j < k; ++j)
-        names[0] += " * " + layer.inputs[j];
-      e.names = names;
-      if (!fromRule(i, nn::MulOp::inferShape(toMlir(out), toMlir(y.shape), e),
-                    e, {fields[0], fields[k]}, out))
-        return false;
-    }
-  } else if (op == "scale") {
-    // `x * scale`, one factor per channel (the last axis) beside the batch.
-    if (x.shape.size() < 2)
-      return layerError(i, "input",
-                        "shape mismatch: scale needs rank >= 2, got " +
-                            showShape(x.shape));
-    if (!fromRule(i, nn::MulOp::inferShape(xs, {xs.back()}, e), e, {"input"},
-                  out))
-      return false;
-  } else if (op == "bias_add") {
-    llvm::SmallVector<int64_t> bias;
-    if (!xs.empty())
-      bias.push_back(xs.back());
-    if (!fromRule(i, nn::BiasAddOp::inferShape(xs, bias, e), e, {"input"}, out))
-      return false;
-  } else if (op == "softmax" || op == "log_softmax") {
-    if (!fromRule(i, nn::SoftmaxOp::inferShape(xs, e), e, {"input"}, out))
+  LayerAnalysis analysis = this->analysis(i);
+  if (def.infer) {
+    if (!def.infer(analysis))
       return false;
   } else {
-    // Activations and dropout keep the shape.
-    out = x.shape;
+    analysis.output = analysis.shape(0);
   }
+  const std::vector<int64_t> &out = analysis.output;
   for (size_t k = 1; k < out.size(); ++k)
     if (out[k] < 1)
       return layerError(
@@ -761,7 +490,7 @@ bool Analyzer::inferLayer(size_t i) {
     return layerError(i, "",
                       "output shape " + showShape(out) +
                           " has more than 2^31 elements per example");
-  layer.output = {out, op == "embedding" ? "f32" : "f32"};
+  layer.output = {out, "f32"};
   return true;
 }
 
@@ -982,7 +711,6 @@ bool Analyzer::layoutVariables() {
   bool tooLarge = false;
   for (size_t i = 0; i < model.layers.size() && !tooLarge; ++i) {
     LayerInfo &layer = model.layers[i];
-    const json &a = layer.attrs;
     auto add = [&](const std::string &role, const std::string &what,
                    std::vector<int64_t> shape, const json &init, bool trainable,
                    const json &reg = nullptr,
@@ -1019,46 +747,14 @@ bool Analyzer::layoutVariables() {
       layer.vars[what] = v.name;
       model.variables.push_back(std::move(v));
     };
-    const std::vector<int64_t> &x = inputInfo(i, 0)->shape;
-    if (layer.op == "conv2d" || layer.op == "dense") {
-      std::vector<int64_t> kshape =
-          layer.op == "conv2d"
-              ? std::vector<int64_t>{a["kernel_size"][0], a["kernel_size"][1],
-                                     x[3] / a.value("groups", int64_t{1}),
-                                     a["filters"]}
-              : std::vector<int64_t>{x[1], a["units"]};
-      add("param", "kernel", kshape, a["kernel_initializer"], true,
-          a["kernel_regularizer"], a["kernel_constraint"]);
-      if (a["use_bias"].get<bool>())
-        add("param", "bias", {kshape.back()}, a["bias_initializer"], true,
-            a["bias_regularizer"], a["bias_constraint"]);
-    } else if (layer.op == "embedding") {
-      add("param", "embeddings", {a["vocab_size"], a["dim"]},
-          a["embeddings_initializer"], true, a["embeddings_regularizer"],
-          a["embeddings_constraint"]);
-    } else if (layer.op == "bias_add") {
-      add("param", "bias", {x.back()}, a["bias_initializer"], true,
-          a["bias_regularizer"], a["bias_constraint"]);
-    } else if (layer.op == "scale") {
-      add("param", "scale", {x.back()}, a["scale_initializer"], true,
-          a["scale_regularizer"], a["scale_constraint"]);
-    } else if (layer.op == "batch_norm" && a["reuse"].is_null()) {
-      std::vector<int64_t> c = {x[layer.axis]};
-      bool trainable = a["trainable"].get<bool>();
-      if (a["scale"].get<bool>())
-        add("param", "gamma", c, a["gamma_initializer"], trainable,
-            a["gamma_regularizer"], a["gamma_constraint"]);
-      if (a["center"].get<bool>())
-        add("param", "beta", c, a["beta_initializer"], trainable,
-            a["beta_regularizer"], a["beta_constraint"]);
-      add("moving_mean", "moving_mean", c, a["moving_mean_initializer"], false);
-      add("moving_variance", "moving_variance", c,
-          a["moving_variance_initializer"], false);
-      if (a["renorm"].get<bool>()) {
-        add("renorm_mean", "renorm_mean", c, "zeros", false);
-        add("renorm_stddev", "renorm_stddev", c, "ones", false);
-      }
-    }
+    const LayerDef &def = *findLayerDef(layer.op);
+    if (!def.state)
+      continue;
+    std::vector<StateVariable> state;
+    def.state(layer, inputInfo(i, 0)->shape, state);
+    for (StateVariable &v : state)
+      add(v.role, v.what, v.shape, v.init, v.trainable, v.regularizer,
+          v.constraint);
   }
   return !tooLarge;
 }

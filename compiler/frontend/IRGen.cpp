@@ -1,7 +1,7 @@
 //===- IRGen.cpp - Model -> nn dialect ------------------------------------===//
 #include "modelc/Frontend/IRGen.h"
 #include "modelc/Dialect/NN/NNOps.h"
-#include "modelc/Frontend/Schema.h"
+#include "modelc/Frontend/Layers.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -93,8 +93,6 @@ private:
     }
     return cast<DictionaryAttr>(jsonToAttr(context, flat));
   }
-  Value activation(Location loc, const std::string &kind, Value x,
-                   const json &alpha = json());
   Value buildLayer(const LayerInfo &l, size_t index, ArrayRef<Value> inputs,
                    Value training);
   DictionaryAttr initAttr(const VariableInfo &v);
@@ -107,132 +105,18 @@ private:
   std::map<std::string, Value> values;
 };
 
-/// An activation op: a layer of its own, or a conv2d/dense `activation`
-/// (leaky_relu then has tf.nn.leaky_relu's alpha, 0.2).
-Value IRGen::activation(Location loc, const std::string &kind, Value x,
-                        const json &alpha) {
-  if (kind == "relu")
-    return nn::ReluOp::create(b, loc, x);
-  if (kind == "relu6")
-    return nn::Relu6Op::create(b, loc, x);
-  if (kind == "sigmoid")
-    return nn::SigmoidOp::create(b, loc, x);
-  if (kind == "tanh")
-    return nn::TanhOp::create(b, loc, x);
-  assert(kind == "leaky_relu" && "activation accepted by the schema");
-  return nn::LeakyReluOp::create(b, loc, x,
-                                 f32(alpha.is_null() ? json(0.2) : alpha));
-}
-
 Value IRGen::buildLayer(const LayerInfo &l, size_t index,
                         ArrayRef<Value> inputs, Value training) {
   // Every op but the reshape infers its result type (NNShapes.cpp), by the
   // rule the analysis already applied to this layer.
-  Location loc = layerLoc(l);
-  const json &a = l.attrs;
-  Value x = inputs[0];
-  const std::string &op = l.op;
-  auto pair = [&](const char *key) {
-    return SmallVector<int64_t>{a[key][0].get<int64_t>(),
-                                a[key][1].get<int64_t>()};
-  };
-  // "valid", "same" or explicit [[top, bottom], [left, right]].
-  const json &pad = a.contains("padding") ? a["padding"] : json();
-  auto padding = [&]() {
-    return pad.is_array()  ? nn::Padding::explicitPads
-           : pad == "same" ? nn::Padding::same
-                           : nn::Padding::valid;
-  };
-  auto pads = [&]() {
-    if (!pad.is_array())
-      return DenseI64ArrayAttr();
-    return b.getDenseI64ArrayAttr(
-        {pad[0][0].get<int64_t>(), pad[0][1].get<int64_t>(),
-         pad[1][0].get<int64_t>(), pad[1][1].get<int64_t>()});
-  };
-  if (op == "conv2d")
-    return nn::Conv2DOp::create(b, loc, x, read(loc, l, "kernel"),
-                                read(loc, l, "bias"), pair("strides"),
-                                pair("dilation_rate"), padding(), pads(),
-                                a.value("groups", int64_t{1}));
-  if (op == "dense")
-    return nn::DenseOp::create(b, loc, x, read(loc, l, "kernel"),
-                               read(loc, l, "bias"));
-  if (op == "embedding")
-    return nn::EmbeddingOp::create(b, loc, x, read(loc, l, "embeddings"));
-  if (op == "bias_add")
-    return nn::BiasAddOp::create(b, loc, x, read(loc, l, "bias"));
-  if (op == "batch_norm") {
-    const json &clip = a["renorm_clipping"];
-    auto clipAttr = [&](const char *k) -> FloatAttr {
-      return clip.is_object() && clip.contains(k) ? f32(clip[k]) : FloatAttr();
-    };
-    IntegerAttr vbs;
-    if (!a["virtual_batch_size"].is_null())
-      vbs = b.getI64IntegerAttr(a["virtual_batch_size"].get<int64_t>());
-    auto bn = nn::BatchNormOp::create(
-        b, loc, x, read(loc, l, "gamma"), read(loc, l, "beta"),
-        read(loc, l, "moving_mean"), read(loc, l, "moving_variance"),
-        read(loc, l, "renorm_mean"), read(loc, l, "renorm_stddev"), training,
-        b.getI64IntegerAttr(l.axis), f32(a["momentum"]), f32(a["epsilon"]),
-        b.getBoolAttr(a["center"]), b.getBoolAttr(a["scale"]),
-        b.getBoolAttr(a["trainable"]),
-        nn::VarianceCorrectionAttr::get(&context,
-                                        l.correction == "unbiased"
-                                            ? nn::VarianceCorrection::unbiased
-                                            : nn::VarianceCorrection::biased),
-        b.getBoolAttr(a["renorm"]), f32(a["renorm_momentum"]), clipAttr("rmin"),
-        clipAttr("rmax"), clipAttr("dmax"), vbs,
-        a["synchronized"].get<bool>() ? b.getUnitAttr() : UnitAttr());
-    return bn.getOutput();
-  }
-  if (op == "relu" || op == "relu6" || op == "sigmoid" || op == "tanh" ||
-      op == "leaky_relu")
-    return activation(loc, op, x, a.contains("alpha") ? a["alpha"] : json());
-  if (op == "clip") {
-    // null is unbounded.
-    auto bound = [&](const char *key, float unbounded) {
-      return b.getF32FloatAttr(a[key].is_null() ? unbounded
-                                                : a[key].get<float>());
-    };
-    float inf = std::numeric_limits<float>::infinity();
-    return nn::ClipOp::create(b, loc, x, bound("min", -inf), bound("max", inf));
-  }
-  if (op == "max_pool2d" || op == "avg_pool2d")
-    return nn::Pool2DOp::create(
-        b, loc, x, op == "max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg,
-        pair("pool_size"), pair("strides"), padding(), pads(),
-        a.value("count_include_pad", false));
-  if (op == "global_max_pool2d" || op == "global_avg_pool2d")
-    return nn::GlobalPool2DOp::create(
-        b, loc, x,
-        op == "global_max_pool2d" ? nn::PoolKind::max : nn::PoolKind::avg);
-  if (op == "flatten" || op == "reshape")
-    return nn::ReshapeOp::create(b, loc, tensorType(l.output), x);
-  if (op == "softmax" || op == "log_softmax")
-    return nn::SoftmaxOp::create(
-        b, loc, x, op == "log_softmax" ? b.getUnitAttr() : UnitAttr());
-  if (op == "transpose")
-    return nn::TransposeOp::create(
-        b, loc, x,
-        b.getDenseI64ArrayAttr(a["perm"].get<std::vector<int64_t>>()));
-  if (op == "concat")
-    return nn::ConcatOp::create(b, loc, inputs, l.axis);
-  if (op == "add")
-    return nn::AddOp::create(b, loc, inputs);
-  if (op == "multiply") {
-    // Left to right, each product broadcast as far as it goes.
-    Value product = inputs[0];
-    for (Value v : inputs.drop_front())
-      product = nn::MulOp::create(b, loc, product, v);
-    return product;
-  }
-  if (op == "scale")
-    return nn::MulOp::create(b, loc, x, read(loc, l, "scale"));
-  if (op == "dropout")
-    return nn::DropoutOp::create(b, loc, x, training, ValueRange{},
-                                 f32(a["rate"]), b.getI64IntegerAttr(index));
-  llvm_unreachable("op accepted by the schema but not lowered to nn");
+  LayerBuild build{b,
+                   layerLoc(l),
+                   l,
+                   training,
+                   index,
+                   [&](const std::string &what) {
+                     return read(layerLoc(l), l, what); }};
+  return findLayerDef(l.op)->build(build, inputs);
 }
 
 /// The variable's `init`; imported values travel in the module as a
@@ -281,7 +165,7 @@ void IRGen::buildForward(ModuleOp module) {
       inputs.push_back(values.at(n));
     Value y = buildLayer(l, i, inputs, training);
     if (l.attrs.contains("activation"))
-      y = activation(layerLoc(l), l.attrs["activation"], y);
+      y = buildActivation(b, layerLoc(l), l.attrs["activation"], y);
     values[l.name] = y;
   }
   SmallVector<Value> results;

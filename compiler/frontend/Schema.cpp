@@ -1,138 +1,16 @@
 //===- Schema.cpp - the op table of SPEC 3 --------------------------------===//
 #include "modelc/Frontend/Schema.h"
+#include "modelc/Frontend/Layers.h"
 
 #include <cmath>
 #include <limits>
 
 using namespace modelc;
+using namespace modelc::attrs;
 
 namespace {
 
 const json kNull = nullptr;
-
-AttrSpec req(const char *name, AttrKind kind) {
-  return {name, kind, true, kNull};
-}
-AttrSpec opt(const char *name, AttrKind kind, json def) {
-  return {name, kind, false, std::move(def)};
-}
-AttrSpec choice(const char *name, std::vector<std::string> choices,
-                const char *def) {
-  return {name, AttrKind::Choice, false, def, std::move(choices)};
-}
-
-const std::vector<OpSchema> &layerSchemas() {
-  static const std::vector<OpSchema> schemas = [] {
-    json uniform005 = {
-        {"random_uniform", {{"minval", -0.05}, {"maxval", 0.05}}}};
-    std::vector<AttrSpec> convLike = {
-        opt("use_bias", AttrKind::Bool, true),
-        opt("kernel_initializer", AttrKind::Initializer, "glorot_uniform"),
-        opt("bias_initializer", AttrKind::Initializer, "zeros"),
-        opt("kernel_regularizer", AttrKind::Regularizer, kNull),
-        opt("bias_regularizer", AttrKind::Regularizer, kNull),
-        opt("kernel_constraint", AttrKind::Constraint, kNull),
-        opt("bias_constraint", AttrKind::Constraint, kNull),
-        // Keras's fused activation, applied to the layer's output; "linear"
-        // (none) is left out of the normalized model.
-        choice("activation",
-               {"linear", "relu", "relu6", "sigmoid", "tanh", "leaky_relu"},
-               "linear")};
-    std::vector<AttrSpec> conv = {
-        req("filters", AttrKind::PosInt), req("kernel_size", AttrKind::IntPair),
-        opt("strides", AttrKind::IntPair, {1, 1}),
-        opt("padding", AttrKind::Padding, "valid"),
-        opt("dilation_rate", AttrKind::IntPair, {1, 1}),
-        // Keras's: the channels split into this many independent
-        // convolutions (depthwise: as many as there are input channels).
-        opt("groups", AttrKind::PosInt, 1)};
-    conv.insert(conv.end(), convLike.begin(), convLike.end());
-    std::vector<AttrSpec> dense = {req("units", AttrKind::PosInt)};
-    dense.insert(dense.end(), convLike.begin(), convLike.end());
-    std::vector<AttrSpec> pool = {req("pool_size", AttrKind::IntPair),
-                                  opt("strides", AttrKind::IntPair, kNull),
-                                  opt("padding", AttrKind::Padding, "valid")};
-    return std::vector<OpSchema>{
-        {"conv2d", false, conv},
-        {"dense", false, dense},
-        {"embedding",
-         false,
-         {req("vocab_size", AttrKind::PosInt), req("dim", AttrKind::PosInt),
-          opt("embeddings_initializer", AttrKind::Initializer, uniform005),
-          opt("embeddings_regularizer", AttrKind::Regularizer, kNull),
-          opt("embeddings_constraint", AttrKind::Constraint, kNull)}},
-        {"bias_add",
-         false,
-         {opt("bias_initializer", AttrKind::Initializer, "zeros"),
-          opt("bias_regularizer", AttrKind::Regularizer, kNull),
-          opt("bias_constraint", AttrKind::Constraint, kNull)}},
-        {"batch_norm",
-         false,
-         {opt("axis", AttrKind::Int, -1),
-          opt("momentum", AttrKind::UnitFloat, 0.99),
-          opt("epsilon", AttrKind::PosFloat, 0.001),
-          opt("center", AttrKind::Bool, true),
-          opt("scale", AttrKind::Bool, true),
-          opt("beta_initializer", AttrKind::Initializer, "zeros"),
-          opt("gamma_initializer", AttrKind::Initializer, "ones"),
-          opt("moving_mean_initializer", AttrKind::Initializer, "zeros"),
-          opt("moving_variance_initializer", AttrKind::Initializer, "ones"),
-          opt("beta_regularizer", AttrKind::Regularizer, kNull),
-          opt("gamma_regularizer", AttrKind::Regularizer, kNull),
-          opt("beta_constraint", AttrKind::Constraint, kNull),
-          opt("gamma_constraint", AttrKind::Constraint, kNull),
-          opt("trainable", AttrKind::Bool, true),
-          opt("renorm", AttrKind::Bool, false),
-          opt("renorm_clipping", AttrKind::RenormClipping, kNull),
-          opt("renorm_momentum", AttrKind::UnitFloat, 0.99),
-          opt("fused", AttrKind::OptBool, kNull),
-          opt("virtual_batch_size", AttrKind::OptPosInt, kNull),
-          opt("synchronized", AttrKind::Bool, false),
-          choice("moving_variance_correction", {"tf", "unbiased", "biased"},
-                 "tf"),
-          opt("reuse", AttrKind::OptName, kNull)}},
-        {"relu", false, {}},
-        {"relu6", false, {}},
-        {"sigmoid", false, {}},
-        {"tanh", false, {}},
-        {"leaky_relu", false, {opt("alpha", AttrKind::Float, 0.2)}},
-        // np.clip / tf.clip_by_value; null is unbounded.
-        {"clip",
-         false,
-         {opt("min", AttrKind::OptFloat, kNull),
-          opt("max", AttrKind::OptFloat, kNull)}},
-        {"softmax", false, {}},
-        {"log_softmax", false, {}},
-        {"max_pool2d", false, pool},
-        {"avg_pool2d", false,
-         [&] {
-           // PyTorch's AvgPool2d default (true) and ONNX's attribute: the
-           // divisor counts padded positions too.
-           std::vector<AttrSpec> avg = pool;
-           avg.push_back(opt("count_include_pad", AttrKind::Bool, false));
-           return avg;
-         }()},
-        {"global_avg_pool2d", false, {}},
-        {"global_max_pool2d", false, {}},
-        {"flatten", false, {}},
-        {"reshape", false, {req("shape", AttrKind::Shape)}},
-        {"transpose", false, {req("perm", AttrKind::Permutation)}},
-        {"concat", true, {opt("axis", AttrKind::Int, -1)}},
-        {"add", true, {}},
-        // Keras's Multiply, with size-1 dimensions repeated (NumPy's
-        // broadcasting at one rank).
-        {"multiply", true, {}},
-        // x * scale, `scale` along the last axis (bias_add's counterpart).
-        {"scale",
-         false,
-         {opt("scale_initializer", AttrKind::Initializer, "ones"),
-          opt("scale_regularizer", AttrKind::Regularizer, kNull),
-          opt("scale_constraint", AttrKind::Constraint, kNull)}},
-        {"dropout", false, {req("rate", AttrKind::UnitFloat)}},
-    };
-  }();
-  return schemas;
-}
 
 const std::vector<OpSchema> &optimizerSchemas() {
   static const std::vector<OpSchema> schemas = [] {
@@ -448,10 +326,8 @@ bool normalizeLearningRate(const json &value, json &out, std::string &error,
 } // namespace
 
 const OpSchema *modelc::findLayerSchema(const std::string &op) {
-  for (const OpSchema &s : layerSchemas())
-    if (op == s.op)
-      return &s;
-  return nullptr;
+  const LayerDef *def = findLayerDef(op);
+  return def ? &def->schema : nullptr;
 }
 
 const OpSchema *modelc::findOptimizerSchema(const std::string &op) {
@@ -476,8 +352,8 @@ bool modelc::opTakesInputList(const std::string &op) {
 
 std::vector<std::string> modelc::layerOpNames() {
   std::vector<std::string> names;
-  for (const OpSchema &s : layerSchemas())
-    names.push_back(s.op);
+  for (const LayerDef &d : layerDefs())
+    names.push_back(d.schema.op);
   return names;
 }
 

@@ -161,6 +161,13 @@ bool parseJsonText(const std::string &text, json &out, size_t &errorOffset,
 /// Compact JSON text that never aborts (invalid UTF-8 is replaced).
 std::string dumpJson(const json &value);
 
+/// "[-1, 8, 8, 3]": a shape in the model format's words.
+std::string showShape(const std::vector<int64_t> &shape);
+
+/// Elements per example (every dimension but the batch), or -1 when the
+/// count does not fit in 64 bits.
+int64_t elementsPerExample(const std::vector<int64_t> &shape);
+
 /// "; did you mean 'filters'?" when `word` is a likely typo of one of
 /// `known` (a few edits away), else "".
 std::string didYouMean(const std::string &word,

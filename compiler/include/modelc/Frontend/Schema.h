@@ -40,7 +40,7 @@ enum class AttrKind {
 };
 
 struct AttrSpec {
-  const char *name;
+  std::string name;
   AttrKind kind;
   bool required;
   json defaultValue; // used when absent and not required
@@ -52,6 +52,21 @@ struct OpSchema {
   bool inputList; // `inputs` (concat, add) rather than `input`
   std::vector<AttrSpec> attrs;
 };
+
+/// Attribute specs of the tables (layers in Layers.cpp; losses and
+/// optimizers in Schema.cpp).
+namespace attrs {
+inline AttrSpec req(std::string name, AttrKind kind) {
+  return {std::move(name), kind, true, nullptr};
+}
+inline AttrSpec opt(std::string name, AttrKind kind, json def) {
+  return {std::move(name), kind, false, std::move(def)};
+}
+inline AttrSpec choice(std::string name, std::vector<std::string> choices,
+                       const char *def) {
+  return {std::move(name), AttrKind::Choice, false, def, std::move(choices)};
+}
+} // namespace attrs
 
 const OpSchema *findLayerSchema(const std::string &op);
 const OpSchema *findOptimizerSchema(const std::string &op);
