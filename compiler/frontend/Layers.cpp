@@ -90,6 +90,10 @@ Value modelc::buildActivation(mlir::OpBuilder &b, mlir::Location loc,
     return nn::SigmoidOp::create(b, loc, x);
   if (kind == "tanh")
     return nn::TanhOp::create(b, loc, x);
+  if (kind == "elu")
+    return nn::EluOp::create(
+        b, loc, x,
+        b.getF32FloatAttr(alpha.is_null() ? 1.0 : alpha.get<double>()));
   assert(kind == "leaky_relu" && "activation accepted by the schema");
   return nn::LeakyReluOp::create(
       b, loc, x,
@@ -244,7 +248,8 @@ std::vector<AttrSpec> convLikeAttrs() {
           // Keras's fused activation, applied to the layer's output;
           // "linear" (none) is left out of the normalized model.
           choice("activation",
-                 {"linear", "relu", "relu6", "sigmoid", "tanh", "leaky_relu"},
+                 {"linear", "relu", "relu6", "sigmoid", "tanh", "leaky_relu",
+                  "elu"},
                  "linear")};
 }
 
@@ -774,6 +779,8 @@ const std::vector<LayerDef> &modelc::layerDefs() {
         activationLayer("sigmoid"),
         activationLayer("tanh"),
         activationLayer("leaky_relu", {opt("alpha", AttrKind::Float, 0.2)}),
+        // Keras's ELU: alpha * (exp(x) - 1) below 0.
+        activationLayer("elu", {opt("alpha", AttrKind::Float, 1.0)}),
         clip(),
         softmax("softmax", false),
         softmax("log_softmax", true),

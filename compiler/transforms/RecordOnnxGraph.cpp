@@ -336,6 +336,12 @@ std::optional<std::string> GraphWriter::convert(Operation *op) {
         setFloat(n, "alpha", l.getAlpha().convertToFloat());
         return std::nullopt;
       })
+      .Case([&](nn::EluOp e) {
+        onnx::NodeProto *n;
+        names[e.getOutput()] = node("Elu", {in(e.getInput())}, base, &n);
+        setFloat(n, "alpha", e.getAlpha().convertToFloat());
+        return std::nullopt;
+      })
       .Case([&](nn::SoftmaxOp sm) {
         onnx::NodeProto *n;
         names[sm.getOutput()] = node(sm.getLog() ? "LogSoftmax" : "Softmax",

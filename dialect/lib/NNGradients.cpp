@@ -143,6 +143,12 @@ void LeakyReluOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
                      getAlphaAttr(), wants, accumulate);
 }
 
+void EluOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
+                           Accumulate accumulate) {
+  activationGradient(b, *this, getInput(), dy, ActivationKind::elu,
+                     getAlphaAttr(), wants, accumulate);
+}
+
 void Pool2DOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
                               Accumulate accumulate) {
   if (wants(getInput()))

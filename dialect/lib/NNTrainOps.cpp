@@ -35,10 +35,13 @@ LogicalResult MulGradOp::verify() {
 }
 
 LogicalResult ActivationGradOp::verify() {
-  bool leaky = getKind() == ActivationKind::leaky_relu;
-  if (leaky != static_cast<bool>(getAlphaAttr()))
-    return emitOpError(leaky ? "leaky_relu needs its 'alpha'"
-                             : "'alpha' belongs to leaky_relu only");
+  bool alpha = getKind() == ActivationKind::leaky_relu ||
+               getKind() == ActivationKind::elu;
+  if (alpha != static_cast<bool>(getAlphaAttr()))
+    return emitOpError()
+           << (alpha ? stringifyActivationKind(getKind()) + " needs its 'alpha'"
+                     : std::string("'alpha' belongs to leaky_relu and elu "
+                                   "only"));
   bool clip = getKind() == ActivationKind::clip;
   if (clip != static_cast<bool>(getMinAttr()) ||
       clip != static_cast<bool>(getMaxAttr()))

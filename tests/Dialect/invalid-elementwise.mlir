@@ -53,9 +53,9 @@ func.func @tanh_changes_type(%x: tensor<?x4xf32>) -> tensor<?x5xf32> {
 
 // -----
 
-// An activation gradient carries alpha exactly when it is leaky_relu's.
+// An activation gradient carries alpha exactly when it is leaky_relu's or elu's.
 func.func @relu_grad_alpha(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<?x4xf32> {
-  // expected-error @below {{'nn.activation_grad' op 'alpha' belongs to leaky_relu only}}
+  // expected-error @below {{'nn.activation_grad' op 'alpha' belongs to leaky_relu and elu only}}
   %0 = nn.activation_grad <relu> %x, %dy {alpha = 2.0e-01 : f32} : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
@@ -65,6 +65,14 @@ func.func @relu_grad_alpha(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<
 func.func @leaky_relu_grad_without_alpha(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<?x4xf32> {
   // expected-error @below {{'nn.activation_grad' op leaky_relu needs its 'alpha'}}
   %0 = nn.activation_grad <leaky_relu> %x, %dy : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @elu_grad_without_alpha(%x: tensor<?x4xf32>, %dy: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @below {{'nn.activation_grad' op elu needs its 'alpha'}}
+  %0 = nn.activation_grad <elu> %x, %dy : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
 

@@ -18,8 +18,12 @@ func.func @activations(%x: tensor<?x3x3x2xf32>) -> tensor<?x3x3x2xf32> {
   %5 = nn.clip %4 {max = 0x7F800000 : f32, min = -1.5 : f32} : tensor<?x3x3x2xf32>
   // CHECK-NEXT: %[[G:.*]] = nn.activation_grad <clip> %[[F]], %[[E]] {max = 2.000000e+00 : f32, min = -1.500000e+00 : f32} : tensor<?x3x3x2xf32>
   %6 = nn.activation_grad <clip> %5, %4 {max = 2.0 : f32, min = -1.5 : f32} : tensor<?x3x3x2xf32>
-  // CHECK-NEXT: return %[[G]]
-  return %6 : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: %[[H:.*]] = nn.elu %[[G]] {alpha = 1.000000e+00 : f32} : tensor<?x3x3x2xf32>
+  %7 = nn.elu %6 {alpha = 1.0 : f32} : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: %[[I:.*]] = nn.activation_grad <elu> %[[H]], %[[G]] {alpha = 5.000000e-01 : f32} : tensor<?x3x3x2xf32>
+  %8 = nn.activation_grad <elu> %7, %6 {alpha = 0.5 : f32} : tensor<?x3x3x2xf32>
+  // CHECK-NEXT: return %[[I]]
+  return %8 : tensor<?x3x3x2xf32>
 }
 
 // CHECK-LABEL: func.func @softmax

@@ -44,7 +44,7 @@ from onnx import numpy_helper
 
 DATA = "/usr/share/libonnx-testdata/data"
 OPERATORS = {
-    "Conv", "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
+    "Conv", "BatchNormalization", "Relu", "LeakyRelu", "Elu", "Sigmoid", "Tanh",
     "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
     "Gemm", "MatMul", "Add", "Sub", "Mul", "Flatten", "Reshape", "Transpose",
     "Concat", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Softmax",

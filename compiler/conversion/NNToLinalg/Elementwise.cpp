@@ -95,6 +95,20 @@ struct LeakyReluLowering : ActivationLowering<LeakyReluOp> {
   }
 };
 
+struct EluLowering : ActivationLowering<EluOp> {
+  using ActivationLowering::ActivationLowering;
+  Value compute(EluOp op, OpBuilder &b, Location loc, Value x) const override {
+    // alpha * (exp(x) - 1) below 0, as TensorFlow's kernel computes it.
+    Value alpha = arith::ConstantOp::create(b, loc, op.getAlphaAttr());
+    Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                           f32Const(b, loc, 0.0));
+    Value e = arith::SubFOp::create(b, loc, math::ExpOp::create(b, loc, x),
+                                    f32Const(b, loc, 1.0));
+    Value scaled = arith::MulFOp::create(b, loc, alpha, e);
+    return arith::SelectOp::create(b, loc, positive, x, scaled);
+  }
+};
+
 struct BiasAddLowering : OpConversionPattern<BiasAddOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -145,6 +159,6 @@ struct AddLowering : OpConversionPattern<AddOp> {
 
 void nn::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<ReluLowering, Relu6Lowering, ClipLowering, SigmoidLowering,
-               TanhLowering, LeakyReluLowering, BiasAddLowering, AddLowering>(
-      patterns.getContext());
+               TanhLowering, LeakyReluLowering, EluLowering, BiasAddLowering,
+               AddLowering>(patterns.getContext());
 }

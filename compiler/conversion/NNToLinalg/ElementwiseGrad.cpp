@@ -79,6 +79,13 @@ struct ActivationGradLowering : OpConversionPattern<ActivationGradOp> {
                 arith::MulFOp::create(b, l, dy, f32Const(b, l, alpha));
             return arith::SelectOp::create(b, l, above(x, 0.0), dy, scaled);
           }
+          case ActivationKind::elu: {
+            // alpha * exp(x) at and below 0 (TensorFlow's EluGrad, from x).
+            Value slope = arith::MulFOp::create(b, l, f32Const(b, l, alpha),
+                                                math::ExpOp::create(b, l, x));
+            Value scaled = arith::MulFOp::create(b, l, dy, slope);
+            return arith::SelectOp::create(b, l, above(x, 0.0), dy, scaled);
+          }
           case ActivationKind::sigmoid:
             return arith::MulFOp::create(b, l, dy,
                                          bellFromAbs(b, l, x, 1.0, 1.0));

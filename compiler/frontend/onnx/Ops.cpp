@@ -132,7 +132,8 @@ void Importer::convert(const onnx::NodeProto &node) {
     return convertPad(node);
   if (op == "BatchNormalization")
     return convertBatchNorm(node);
-  if (op == "Relu" || op == "Sigmoid" || op == "Tanh" || op == "LeakyRelu")
+  if (op == "Relu" || op == "Sigmoid" || op == "Tanh" || op == "LeakyRelu" ||
+      op == "Elu")
     return convertActivation(node);
   if (op == "Clip")
     return convertClip(node);
@@ -377,10 +378,13 @@ void Importer::convertActivation(const onnx::NodeProto &node) {
   std::string kind = op == "Relu"      ? "relu"
                      : op == "Sigmoid" ? "sigmoid"
                      : op == "Tanh"    ? "tanh"
+                     : op == "Elu"     ? "elu"
                                        : "leaky_relu";
   json &layer = elementwise(node, kind);
   if (kind == "leaky_relu")
     layer["alpha"] = attrFloat(node, "alpha", 0.01f);
+  if (kind == "elu")
+    layer["alpha"] = attrFloat(node, "alpha", 1.0f);
 }
 
 void Importer::convertClip(const onnx::NodeProto &node) {

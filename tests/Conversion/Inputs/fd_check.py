@@ -281,6 +281,7 @@ def layer_cases(rng):
     clip = " {max = %s, min = %s}" % (f32_attr(2.5), f32_attr(-1.5))
     for act, attrs in (("relu", ""), ("relu6", ""),
                        ("leaky_relu", " {alpha = %s}" % f32_attr(0.2)),
+                       ("elu", " {alpha = %s}" % f32_attr(0.7)),
                        ("sigmoid", ""), ("tanh", ""), ("clip", clip)):
         cases.append(Case(
             "activation_%s/x" % act, {"x": x}, "x", x.shape,

@@ -102,7 +102,8 @@ def NN_PoolKindAttr : EnumAttr<NN_Dialect, NN_PoolKind, "pool"> {
 def NN_ActivationKind : I32EnumAttr<"ActivationKind", "elementwise activation", [
     I32EnumAttrCase<"relu", 0>, I32EnumAttrCase<"relu6", 1>,
     I32EnumAttrCase<"sigmoid", 2>, I32EnumAttrCase<"tanh", 3>,
-    I32EnumAttrCase<"leaky_relu", 4>, I32EnumAttrCase<"clip", 5>]> {
+    I32EnumAttrCase<"leaky_relu", 4>, I32EnumAttrCase<"clip", 5>,
+    I32EnumAttrCase<"elu", 6>]> {
   let cppNamespace = "::mlir::nn";
   let genSpecializedAttr = 0;
 }

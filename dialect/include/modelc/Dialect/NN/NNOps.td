@@ -272,6 +272,14 @@ def NN_TanhOp : NN_UnaryOp<"tanh", "tanh(x)"> {
 def NN_LeakyReluOp : NN_UnaryOp<"leaky_relu", "x > 0 ? x : alpha * x"> {
   let arguments = (ins NN_FloatTensor:$input, F32Attr:$alpha);
 }
+def NN_EluOp : NN_UnaryOp<"elu", "x > 0 ? x : alpha * (exp(x) - 1)"> {
+  let description = [{
+    Keras's ELU (ONNX's Elu): the identity for positive inputs, an
+    exponential that saturates at `-alpha` below. The gradient is `dy` above
+    0 and `dy * alpha * exp(x)` at and below.
+  }];
+  let arguments = (ins NN_FloatTensor:$input, F32Attr:$alpha);
+}
 def NN_ClipOp : NN_UnaryOp<"clip", "min(max(x, min), max)"> {
   let description = [{
     `np.clip` (ONNX's Clip, TF's `clip_by_value`): `min <= max`, either may
