@@ -182,16 +182,27 @@ bool checkWindowLimits(LayerAnalysis &l, const char *window, bool conv) {
   return true;
 }
 
+/// A windowed layer's output: its rule's result, with the limits checked
+/// after the rule's own attribute errors (groups, pads) and before its
+/// shape errors, as the size checks have always come.
+bool windowOutput(LayerAnalysis &l, const char *window, bool conv,
+                  FailureOrShape shape, const nn::ShapeError &e) {
+  bool attributeError =
+      mlir::failed(shape) && (e.field == "groups" || e.field == "pads");
+  if (!attributeError && !checkWindowLimits(l, window, conv))
+    return false;
+  return l.fromRule(shape, e, {"input", window});
+}
+
 bool inferPool(LayerAnalysis &l) {
   const json &a = l.attrs();
-  if (!checkWindowLimits(l, "pool_size", false))
-    return false;
   nn::ShapeError e = l.shapeError();
   PaddingSpec p = paddingOf(a);
-  return l.fromRule(
+  return windowOutput(
+      l, "pool_size", false,
       nn::Pool2DOp::inferShape(l.mlirShape(0), pairOf(a, "pool_size"),
                                pairOf(a, "strides"), p.kind, p.padsArg(), e),
-      e, {"input", "pool_size"});
+      e);
 }
 
 Value buildPool(LayerBuild &l, Value x, nn::PoolKind kind) {
@@ -286,16 +297,15 @@ LayerDef conv2d() {
   LayerDef def{{"conv2d", false, attrs}};
   def.infer = [](LayerAnalysis &l) {
     const json &a = l.attrs();
-    if (!checkWindowLimits(l, "kernel_size", true))
-      return false;
     nn::ShapeError e = l.shapeError();
     PaddingSpec p = paddingOf(a);
     std::vector<int64_t> k = convKernel(a, l.shape(0));
-    return l.fromRule(
+    return windowOutput(
+        l, "kernel_size", true,
         nn::Conv2DOp::inferShape(l.mlirShape(0), k, pairOf(a, "strides"),
                                  pairOf(a, "dilation_rate"), p.kind,
                                  p.padsArg(), a.value("groups", int64_t{1}), e),
-        e, {"input", "kernel_size"});
+        e);
   };
   def.state = [](const LayerInfo &layer, const std::vector<int64_t> &x,
                  std::vector<StateVariable> &out) {
@@ -450,9 +460,6 @@ LayerDef batchNorm() {
                      "attribute 'epsilon' must be a positive number, got " +
                          shortText(dumpJson(raw["epsilon"])) +
                          " (0 as an f32)");
-    if (!l.attrs()["renorm"].get<bool>() &&
-        !l.attrs()["renorm_clipping"].is_null())
-      return l.error("renorm_clipping", "'renorm_clipping' needs renorm: true");
     return true;
   };
   def.infer = [](LayerAnalysis &l) {
@@ -468,6 +475,8 @@ LayerDef batchNorm() {
             nn::BatchNormOp::inferShape(l.mlirShape(0), l.layer.axis, vbs, e),
             e, {"input"}))
       return false;
+    if (!a["renorm"].get<bool>() && !a["renorm_clipping"].is_null())
+      return l.error("renorm_clipping", "'renorm_clipping' needs renorm: true");
     // SPEC 3.1: `tf` is what TensorFlow's kernel for this layer does.
     std::string corr = a["moving_variance_correction"];
     if (corr == "tf") {

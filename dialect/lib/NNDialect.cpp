@@ -185,12 +185,6 @@ LogicalResult LearningRateAttr::verify(
   return success();
 }
 
-double LearningRateAttr::getFirstRate() const {
-  return getKind() == ScheduleKind::piecewise_constant
-             ? getValues().asArrayRef().front()
-             : getInitial().getValueAsDouble();
-}
-
 LogicalResult
 OptimizerAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       OptimizerKind kind, LearningRateAttr learningRate,

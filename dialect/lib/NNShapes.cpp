@@ -100,20 +100,21 @@ windowOutput(ShapeError &e, ArrayRef<int64_t> x, ArrayRef<int64_t> window,
   std::array<int64_t, 2> out;
   for (int i = 0; i < 2; ++i) {
     int64_t in = x[1 + i];
-    if (padding == Padding::same) {
-      out[i] = windowOutputSize(in, window[i], strides[i], dilations[i], true);
-      continue;
-    }
     int64_t before = pads ? (*pads)[2 * i] : 0;
     int64_t after = pads ? (*pads)[2 * i + 1] : 0;
-    out[i] = paddedOutputSize(in, window[i], strides[i], dilations[i], before,
-                              after);
+    out[i] =
+        padding == Padding::same
+            ? windowOutputSize(in, window[i], strides[i], dilations[i], true)
+            : paddedOutputSize(in, window[i], strides[i], dilations[i], before,
+                               after);
     if (out[i] != 0)
       continue;
     std::string what = windowName.str() + " " + e.shape(window);
     if (windowName == "kernel")
       what += " with dilations " + e.shape(dilations);
-    std::string how = pads ? "pads " + e.shape(*pads) : "'valid' padding";
+    std::string how = pads                       ? "pads " + e.shape(*pads)
+                      : padding == Padding::same ? "'same' padding"
+                                                 : "'valid' padding";
     std::string text =
         what + " does not fit input " + e.value(0, x) + " with " + how;
     if (windowName == "kernel")
@@ -244,7 +245,7 @@ FailureOr<SmallVector<int64_t>> BiasAddOp::inferShape(ArrayRef<int64_t> x,
     return e.blameOperand(0, "expects an input of rank >= 2 (the batch and "
                              "the channels last), got " +
                                  e.value(0, x));
-  if (bias.size() != 1 || !agree(bias[0], x.back()))
+  if (bias.size() != 1 || bias[0] != x.back())
     return e.blameOperand(1, "bias " + e.shape(bias) +
                                  " must be one per channel of input " +
                                  e.value(0, x));
@@ -333,7 +334,7 @@ TransposeOp::inferShape(ArrayRef<int64_t> x, ArrayRef<int64_t> permutation,
     return e.blame("permutation", "permutation " + e.shape(permutation) +
                                       " is not a permutation of 0.." +
                                       str(x.size() - 1));
-  if (permutation[0] != 0)
+  if (permutation.empty() || permutation[0] != 0)
     return e.blame("permutation", "the batch dimension must stay first "
                                   "(permutation[0] = 0), got " +
                                       e.shape(permutation));

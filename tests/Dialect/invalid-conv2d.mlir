@@ -137,6 +137,15 @@ func.func @zero_groups(%x: tensor<?x8x8x4xf32>, %k: tensor<3x3x4x4xf32>) -> tens
 
 // -----
 
+// An empty spatial axis has no output, even with same padding.
+func.func @same_empty_input(%x: tensor<1x0x4x1xf32>, %k: tensor<3x3x1x2xf32>) -> tensor<1x0x4x2xf32> {
+  // expected-error @below {{'nn.conv2d' op kernel [3, 3] with dilations [1, 1] does not fit input [1, 0, 4, 1] with 'same' padding}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<same>} : (tensor<1x0x4x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x0x4x2xf32>
+  return %0 : tensor<1x0x4x2xf32>
+}
+
+// -----
+
 // The gradient ops follow the same rules.
 func.func @grad_input_groups(%dy: tensor<?x6x6x4xf32>, %k: tensor<3x3x4x4xf32>) -> tensor<?x8x8x4xf32> {
   // expected-error @below {{'nn.conv2d_grad_input' op input [?, 8, 8, 4] has 4 channels but the kernel [3, 3, 4, 4] expects 8 (2 groups of 4)}}

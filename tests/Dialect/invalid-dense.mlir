@@ -67,6 +67,23 @@ func.func @embedding_ids_type(%ids: tensor<?x56xf32>, %t: tensor<5000x64xf32>) -
 
 // -----
 
+// The channels are the last axis beside the batch: rank 1 is the batch alone.
+func.func @bias_add_rank_one(%x: tensor<?xf32>, %b: tensor<1xf32>) -> tensor<?xf32> {
+  // expected-error @below {{'nn.bias_add' op expects an input of rank >= 2 (the batch and the channels last), got [?]}}
+  %0 = nn.bias_add %x, %b : (tensor<?xf32>, tensor<1xf32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @bias_add_dynamic_bias(%x: tensor<?x5xf32>, %b: tensor<?xf32>) -> tensor<?x5xf32> {
+  // expected-error @below {{'nn.bias_add' op bias [?] must be one per channel of input [?, 5]}}
+  %0 = nn.bias_add %x, %b : (tensor<?x5xf32>, tensor<?xf32>) -> tensor<?x5xf32>
+  return %0 : tensor<?x5xf32>
+}
+
+// -----
+
 func.func @bias_add_scalar(%x: tensor<f32>, %b: tensor<1xf32>) -> tensor<f32> {
   // expected-error @below {{'nn.bias_add' op expects an input of rank >= 2 (the batch and the channels last), got []}}
   %0 = nn.bias_add %x, %b : (tensor<f32>, tensor<1xf32>) -> tensor<f32>

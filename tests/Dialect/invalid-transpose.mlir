@@ -30,3 +30,12 @@ func.func @result_shape(%x: tensor<?x3x4xf32>) -> tensor<?x3x4xf32> {
   %0 = nn.transpose %x {permutation = array<i64: 0, 2, 1>} : (tensor<?x3x4xf32>) -> tensor<?x3x4xf32>
   return %0 : tensor<?x3x4xf32>
 }
+
+// -----
+
+// A rank-0 value has no batch dimension to keep first.
+func.func @rank_zero(%x: tensor<f32>) -> tensor<f32> {
+  // expected-error @below {{'nn.transpose' op the batch dimension must stay first (permutation[0] = 0), got []}}
+  %0 = nn.transpose %x {permutation = array<i64>} : (tensor<f32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}

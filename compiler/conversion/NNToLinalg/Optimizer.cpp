@@ -45,10 +45,15 @@ struct LearningRateLowering : OpConversionPattern<LearningRateOp> {
   matchAndRewrite(LearningRateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    // The schedule's reals are the model file's f64 numbers: no decimal
-    // to recover.
+    // The schedule's reals enter as their f32 (the type the rate has),
+    // each the f32's shortest decimal and the piecewise values the f32
+    // itself, as since the first release: the rates, and so checkpoints,
+    // stay bit-identical to those of earlier builds.
     LearningRateAttr lr = op.getSchedule();
-    auto real = [](FloatAttr a) { return a.getValueAsDouble(); };
+    auto real = [](FloatAttr a) {
+      return decimalValue(APFloat(float(a.getValueAsDouble())));
+    };
+    auto stored = [](double v) { return double(float(v)); };
     std::optional<int64_t> warmup = lr.getWarmupSteps();
     if (lr.getKind() == ScheduleKind::constant && !warmup) {
       rewriter.replaceOp(
@@ -75,11 +80,12 @@ struct LearningRateLowering : OpConversionPattern<LearningRateOp> {
       ArrayRef<int64_t> bounds = lr.getBoundaries();
       ArrayRef<double> values = lr.getValues().asArrayRef();
       // From the last interval down: values[i] while s <= bounds[i].
-      rate = c(values.back());
+      rate = c(stored(values.back()));
       for (size_t i = bounds.size(); i-- > 0;) {
         Value inside = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
                                              s, c(double(bounds[i])));
-        rate = arith::SelectOp::create(b, loc, inside, c(values[i]), rate);
+        rate =
+            arith::SelectOp::create(b, loc, inside, c(stored(values[i])), rate);
       }
       break;
     }
@@ -111,7 +117,9 @@ struct LearningRateLowering : OpConversionPattern<LearningRateOp> {
     }
     if (warmup) {
       double from = lr.getWarmupFrom() ? real(lr.getWarmupFrom()) : 0.0;
-      double first = lr.getFirstRate();
+      double first = lr.getKind() == ScheduleKind::piecewise_constant
+                         ? stored(lr.getValues().asArrayRef().front())
+                         : real(lr.getInitial());
       Value ramp = arith::AddFOp::create(
           b, loc, c(from),
           arith::MulFOp::create(

@@ -78,6 +78,13 @@ CASES = [
 ]
 
 
+# The warmup ramp is exact arithmetic on the f32 the schedule's rate is
+# (the piecewise values as f32, as the rate has always been stored):
+# from + step / W * (f32(values[0]) - from) in float64, rounded once.
+# Checked bit for bit, so the rates of earlier builds cannot drift.
+EXACT = {"warmup_piecewise": (9, 0.01, float(np.float32(0.3)))}
+
+
 def generate():
     e = Emitter()
     for name, schedule, _ in CASES:
@@ -108,6 +115,18 @@ def check():
                 failed = True
             worst = max(worst, err)
         print("%s %s max_rel_err=%.3g" % ("FAIL" if worst > 4e-7 else "PASS", name, worst))
+        if name in EXACT:
+            w, start, first = EXACT[name]
+            base = i - len(STEPS)
+            for k, step in enumerate(STEPS):
+                if step >= w:
+                    continue
+                want = np.float32(start + step / w * (first - start))
+                got = prints[base + k][0] if base + k < len(prints) else None
+                if got is None or got.view(np.uint32) != want.view(np.uint32):
+                    print("FAIL %s step %d: bits of %r, expected %r" % (name, step, got, want))
+                    failed = True
+            print("EXACT %s warmup" % name)
     return 1 if failed else 0
 
 

@@ -199,10 +199,6 @@ def NN_LearningRateAttr : AttrDef<NN_Dialect, "LearningRate"> {
     $alpha, $boundaries, $values, $warmup_steps, $warmup_from) `>`
   }];
   let genVerifyDecl = 1;
-  let extraClassDeclaration = [{
-    /// The schedule's rate at its step 0 (the rate a warmup ramps to).
-    double getFirstRate() const;
-  }];
 }
 
 // An optimizer's learning rate, printed in full (`#nn.learning_rate<...>`),
