@@ -1,17 +1,28 @@
 //===- EpilogueFusion.cpp - element-wise consumers in contraction kernels -===//
 //
-// Finds the element-wise consumer of a contraction's output that its
-// kernels can apply to their accumulator registers (conv + bias + batch
-// norm + relu as one loop nest), and cuts it to each tile.
+// `codegen-fuse-epilogues`: finds the element-wise consumer of a planned
+// contraction's output that its kernels can apply to their accumulator
+// registers (conv + bias + batch norm + relu as one loop nest) and records
+// the pairing (the plan's `epilogue`, the consumer's `codegen.epilogue`).
+// codegen-vectorize then cuts the consumer to each tile.
 //
 //===----------------------------------------------------------------------===//
+#include "modelc/Codegen/Passes.h"
+
 #include "VectorizeInternal.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/MapVector.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_CODEGENFUSEEPILOGUES
+#include "modelc/Codegen/Passes.h.inc"
+} // namespace mlir::nn
 
 using namespace mlir;
 using namespace mlir::nn::vectorize;
@@ -45,19 +56,23 @@ FailureOr<memref::SubViewOp> windowOf(Value tileOut, Value whole) {
 
 /// True if a buffer (through its views) has a user other than `a` and `b`,
 /// deallocations and ops before `a` in its block (the zero fill of an
-/// accumulator).
-bool usedElsewhere(Value buffer, Operation *a, Operation *b) {
+/// accumulator). A consumer already paired is used where its contraction
+/// is (the kernel applies it).
+bool usedElsewhere(Value buffer, Operation *a, Operation *b,
+                   const EpiloguePairs &pairs) {
   for (Operation *user : buffer.getUsers()) {
     if (user == a || user == b || isa<memref::DeallocOp>(user))
       continue;
     if (auto view = dyn_cast<ViewLikeOpInterface>(user)) {
       if (view.getViewSource() == buffer &&
           llvm::any_of(user->getResults(),
-                       [&](Value r) { return usedElsewhere(r, a, b); }))
+                       [&](Value r) { return usedElsewhere(r, a, b, pairs); }))
         return true;
       continue;
     }
     Operation *ancestor = a->getBlock()->findAncestorOpInBlock(*user);
+    if (ancestor)
+      ancestor = pairs.contractionOf.lookup_or(ancestor, ancestor);
     if (ancestor && ancestor->isBeforeInBlock(a))
       continue;
     return true;
@@ -74,8 +89,9 @@ bool usedElsewhere(Value buffer, Operation *a, Operation *b) {
 /// can apply to registers, and writing either the output itself or a buffer
 /// neither op reads. `storeAccumulators` tells if the output must still be
 /// written (it is read after the consumer).
-linalg::GenericOp mlir::nn::vectorize::findEpilogue(linalg::GenericOp op,
-                                                    bool &storeAccumulators) {
+linalg::GenericOp
+mlir::nn::vectorize::findEpilogue(linalg::LinalgOp op, bool &storeAccumulators,
+                                  const EpiloguePairs &pairs) {
   Value out = op.getDpsInitOperand(0)->get();
   Value root = rootBuffer(out);
   llvm::SmallPtrSet<Value, 4> inputRoots;
@@ -122,8 +138,18 @@ linalg::GenericOp mlir::nn::vectorize::findEpilogue(linalg::GenericOp op,
       return isa<MemRefType>(v.getType()) && rootBuffer(v) == root;
     });
   };
-  while (next && !readsOutput(next) && independent(next)) {
-    between.push_back(next);
+  // A consumer paired with an earlier contraction is gone by the time the
+  // kernels are built: skip it, and count what it touches as its
+  // contraction's.
+  auto pairedIndependent = [&](Operation *x) {
+    Operation *consumer = pairs.consumerOf.lookup(x);
+    return !consumer || independent(consumer);
+  };
+  while (next && (pairs.contractionOf.contains(next) ||
+                  (!readsOutput(next) && independent(next) &&
+                   pairedIndependent(next)))) {
+    if (!pairs.contractionOf.contains(next))
+      between.push_back(next);
     next = next->getNextNode();
   }
   auto consumer = dyn_cast_or_null<linalg::GenericOp>(next);
@@ -164,7 +190,7 @@ linalg::GenericOp mlir::nn::vectorize::findEpilogue(linalg::GenericOp op,
     for (Value in : op.getDpsInputs())
       if (rootBuffer(in) == rootBuffer(result))
         return {};
-    storeAccumulators = usedElsewhere(root, op, consumer);
+    storeAccumulators = usedElsewhere(root, op, consumer, pairs);
   } else {
     storeAccumulators = false;
   }
@@ -250,3 +276,61 @@ bool mlir::nn::vectorize::hasTileWindow(linalg::GenericOp tiled,
   Value whole = consumedOutput(consumer, tileOut);
   return whole && succeeded(windowOf(tileOut, whole));
 }
+
+namespace {
+
+struct CodegenFuseEpiloguesPass
+    : public nn::impl::CodegenFuseEpiloguesBase<CodegenFuseEpiloguesPass> {
+  using CodegenFuseEpiloguesBase::CodegenFuseEpiloguesBase;
+
+  void runOnOperation() override {
+    if (!enabled)
+      return;
+    // The contractions in the order codegen-vectorize builds their kernels.
+    SmallVector<linalg::LinalgOp> contractions;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      auto plan = op->getAttrOfType<nn::TilePlanAttr>(kPlanAttr);
+      if (plan && plan.getContraction() && plan.getOuterDim() < 0 &&
+          !plan.getEpilogue())
+        contractions.push_back(op);
+    });
+    // findEpilogue moves the ops between a contraction and its consumer
+    // before the contraction, as codegen-vectorize will when it builds that
+    // contraction's kernels: the later choices see the order they will
+    // have. Then the blocks get their order back, so that codegen-vectorize
+    // takes the ops in the same order as before the pairing.
+    llvm::MapVector<Block *, SmallVector<Operation *>> order;
+    for (linalg::LinalgOp op : contractions) {
+      Block *block = op->getBlock();
+      if (!order.contains(block))
+        order[block] = llvm::to_vector(
+            llvm::map_range(*block, [](Operation &x) { return &x; }));
+    }
+    EpiloguePairs pairs;
+    for (linalg::LinalgOp op : contractions) {
+      bool storeAccumulators = false;
+      linalg::GenericOp consumer = findEpilogue(op, storeAccumulators, pairs);
+      if (!consumer)
+        continue;
+      pairs.consumerOf[op] = consumer;
+      pairs.contractionOf[consumer] = op;
+      auto plan = op->getAttrOfType<nn::TilePlanAttr>(kPlanAttr);
+      op->setAttr(kPlanAttr,
+                  nn::TilePlanAttr::get(
+                      plan.getContext(), plan.getTiles(), plan.getInterchange(),
+                      plan.getContraction(), plan.getVectorDim(),
+                      plan.getMDim(), plan.getLanes(), plan.getParallel(),
+                      plan.getPackInput(), plan.getPackPerm(),
+                      plan.getOuterDim(), plan.getOuterBlock(),
+                      /*epilogue=*/true, storeAccumulators));
+      consumer->setAttr(kEpilogueAttr, UnitAttr::get(&getContext()));
+    }
+    if (pairs.consumerOf.empty())
+      return;
+    for (auto &[block, ops] : order)
+      for (Operation *x : ops)
+        x->moveBefore(block, block->end());
+  }
+};
+
+} // namespace

@@ -1,20 +1,29 @@
-//===- TilePlanner.cpp - how codegen-vectorize tiles one linalg op -------------===//
+//===- TilePlanner.cpp - how codegen-vectorize tiles one linalg op --------===//
 //
-// The tile plan of an op: which dimension becomes vectors, a contraction's
-// register block (rows x lanes, from a throughput model), cache blocking of
-// its outermost reduction, the order of the tile loops and whether the op
-// runs on threads.
+// `codegen-plan-tiles`: the tile plan of each linalg op on buffers, recorded
+// on the op as a #nn.tile_plan (`codegen.plan`): which dimension becomes
+// vectors, a contraction's register block (rows x lanes, from a throughput
+// model of the target), cache blocking of its outermost reduction, the order
+// of the tile loops and whether the op runs on threads.
 //
 //===----------------------------------------------------------------------===//
+#include "modelc/Codegen/Passes.h"
+
 #include "VectorizeInternal.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 #include "llvm/Support/Debug.h"
 
-#define DEBUG_TYPE "codegen-vectorize"
+#define DEBUG_TYPE "codegen-plan-tiles"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_CODEGENPLANTILES
+#include "modelc/Codegen/Passes.h.inc"
+} // namespace mlir::nn
 
 using namespace mlir;
 using namespace mlir::nn::vectorize;
@@ -30,8 +39,8 @@ constexpr double kParallelFmaCycles = 1 << 19;
 
 } // namespace
 
-bool mlir::nn::vectorize::hasVectorizableBody(linalg::GenericOp op) {
-  for (Operation &nested : op.getRegion().front()) {
+bool mlir::nn::vectorize::hasVectorizableBody(linalg::LinalgOp op) {
+  for (Operation &nested : *op.getBlock()) {
     if (isa<linalg::YieldOp, linalg::IndexOp>(nested))
       continue;
     Dialect *dialect = nested.getDialect();
@@ -49,10 +58,10 @@ bool mlir::nn::vectorize::hasVectorizableBody(linalg::GenericOp op) {
 namespace {
 
 /// `out = out + a * b` with `a`, `b` the two inputs (floats).
-bool isMulAddBody(linalg::GenericOp op) {
+bool isMulAddBody(linalg::LinalgOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return false;
-  Block &body = op.getRegion().front();
+  Block &body = *op.getBlock();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
   if (!add || body.getOperations().size() != 3)
@@ -145,7 +154,7 @@ public:
       : target(target), lanes(target.lanes),
         accRegs(target.accumulatorRegisters) {}
 
-  std::optional<TileConfig> plan(linalg::GenericOp op) const {
+  std::optional<TileConfig> plan(linalg::LinalgOp op) const {
     if (!hasVectorizableBody(op))
       return std::nullopt;
     for (OpOperand &operand : op->getOpOperands()) {
@@ -246,7 +255,7 @@ private:
   /// Threads: the parallel tile loop with the most tiles goes outermost (the
   /// one that becomes an OpenMP loop: 3 kernel rows split 2:1 on two cores,
   /// 64 batch entries evenly), and only ops with enough work get threads.
-  TileConfig finish(linalg::GenericOp op, TileConfig config) const {
+  TileConfig finish(linalg::LinalgOp op, TileConfig config) const {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     auto ext = [&](unsigned d) {
       return ShapedType::isDynamic(ranges[d]) ? int64_t(64) : ranges[d];
@@ -276,7 +285,7 @@ private:
 
   /// `out[.., m, .., v] += lhs[.., m, .., k, ..] * rhs[.., k, .., v]`: picks
   /// the register block m x v and the kept reduction dim k.
-  bool planContraction(linalg::GenericOp op, unsigned v,
+  bool planContraction(linalg::LinalgOp op, unsigned v,
                        ArrayRef<int64_t> ranges, TileConfig &config) const {
     if (!isMulAddBody(op) || op.getNumReductionLoops() == 0)
       return false;
@@ -433,7 +442,96 @@ private:
 } // namespace
 
 std::optional<TileConfig>
-mlir::nn::vectorize::planTiles(linalg::GenericOp op,
-                               const TargetModel &target) {
+mlir::nn::vectorize::planTiles(linalg::LinalgOp op, const TargetModel &target) {
   return Planner(target).plan(op);
 }
+
+nn::TilePlanAttr mlir::nn::vectorize::toPlanAttr(MLIRContext *ctx,
+                                                 const TileConfig &config) {
+  SmallVector<int64_t> interchange(config.interchange.begin(),
+                                   config.interchange.end());
+  return TilePlanAttr::get(
+      ctx, config.tileSizes, interchange, config.contraction, config.vectorDim,
+      config.contraction ? int64_t(config.mDim) : -1, config.lanes,
+      config.parallel, config.packInput, config.packPerm, config.outerDim,
+      config.outerDim >= 0 ? config.outerBlock : 0,
+      /*epilogue=*/false, /*storeAccumulators=*/false);
+}
+
+TileConfig mlir::nn::vectorize::fromPlanAttr(TilePlanAttr plan) {
+  TileConfig config;
+  config.tileSizes.assign(plan.getTiles().begin(), plan.getTiles().end());
+  for (int64_t d : plan.getInterchange())
+    config.interchange.push_back(static_cast<unsigned>(d));
+  config.contraction = plan.getContraction();
+  config.vectorDim = plan.getVectorDim();
+  config.mDim = plan.getContraction() ? plan.getMDim() : 0;
+  config.lanes = plan.getLanes();
+  config.parallel = plan.getParallel();
+  config.packInput = plan.getPackInput();
+  config.packPerm.assign(plan.getPackPerm().begin(), plan.getPackPerm().end());
+  config.outerDim = plan.getOuterDim();
+  config.outerBlock = plan.getOuterBlock();
+  config.storeAccumulators = plan.getStoreAccumulators();
+  return config;
+}
+
+namespace {
+
+struct CodegenPlanTilesPass
+    : public nn::impl::CodegenPlanTilesBase<CodegenPlanTilesPass> {
+  using CodegenPlanTilesBase::CodegenPlanTilesBase;
+
+  nn::TargetModel targetModel() const {
+    nn::TargetModel t;
+    t.lanes = vectorLanes;
+    t.accumulatorRegisters = accumulatorRegisters;
+    t.fmaLatency = fmaLatency;
+    t.fmasPerCycle = fmasPerCycle;
+    t.loadsPerCycle = loadsPerCycle;
+    t.l2Bytes = l2Bytes;
+    return t;
+  }
+
+  void report(linalg::LinalgOp op, const TileConfig &config) {
+    InFlightDiagnostic remark = op.emitRemark("plan: tiles [");
+    llvm::interleaveComma(config.tileSizes, remark);
+    remark << "]";
+    if (config.contraction) {
+      int64_t rows = config.tileSizes[config.mDim];
+      remark << ", register block ";
+      if (rows)
+        remark << rows;
+      else
+        remark << "all";
+      remark << " rows of d" << config.mDim << " x d" << config.vectorDim;
+    }
+    if (config.outerDim >= 0)
+      remark << ", cache block " << config.outerBlock << " of d"
+             << config.outerDim;
+    remark << (config.parallel ? ", worth threads" : ", one thread");
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    nn::TargetModel target = targetModel();
+    // Fills last, in the order codegen-vectorize takes the ops (its remarks
+    // come in that order too).
+    SmallVector<linalg::LinalgOp> ops, fills;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureBufferSemantics())
+        (isa<linalg::FillOp>(op) ? fills : ops).push_back(op);
+    });
+    ops.append(fills.begin(), fills.end());
+    for (linalg::LinalgOp op : ops) {
+      std::optional<TileConfig> config = planTiles(op, target);
+      if (!config)
+        continue;
+      if (reportPlans)
+        report(op, *config);
+      op->setAttr(kPlanAttr, toPlanAttr(&getContext(), *config));
+    }
+  }
+};
+
+} // namespace

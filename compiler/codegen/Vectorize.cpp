@@ -1,13 +1,15 @@
 //===- Vectorize.cpp - register tiling and vectorization of linalg --------===//
 //
-// `codegen-vectorize`: runs on buffers, after bufferization. Each linalg op is
-// generalized and planned (TilePlanner.cpp), tiled with scf.for so that one
-// tile is a register block, and vectorized: a contraction's tiles become
-// FMA micro-kernels (ContractionKernel.cpp), with an element-wise consumer
-// fused in (EpilogueFusion.cpp); other tiles are stripped of their unit
-// dimensions, vectorized upstream and their accumulators hoisted out of the
-// reduction loops. Then everything is lowered to 1-D vector ops and the
-// chosen tile loops become scf.parallel.
+// `codegen-vectorize`: runs on buffers, after bufferization, and carries out
+// the plan codegen-plan-tiles recorded on each linalg op (TilePlanner.cpp):
+// the op is generalized, tiled with scf.for so that one tile is a register
+// block, and vectorized: a contraction's tiles become FMA micro-kernels
+// (ContractionKernel.cpp), with the element-wise consumer
+// codegen-fuse-epilogues paired with it fused in (EpilogueFusion.cpp); other
+// tiles are stripped of their unit dimensions, vectorized upstream and their
+// accumulators hoisted out of the reduction loops. codegen-lower-vectors then
+// lowers everything to 1-D vector ops and codegen-tile-loops makes the
+// marked tile loops scf.parallel.
 //
 // Only parallel dimensions are vectorized, register-blocked or split over
 // threads, and reduction loops stay in their original order: every
@@ -564,18 +566,56 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   return success(all);
 }
 
-struct CodegenVectorizePass : public nn::impl::CodegenVectorizeBase<CodegenVectorizePass> {
+struct CodegenVectorizePass
+    : public nn::impl::CodegenVectorizeBase<CodegenVectorizePass> {
   using CodegenVectorizeBase::CodegenVectorizeBase;
 
-  nn::TargetModel targetModel() const {
-    nn::TargetModel t;
-    t.lanes = vectorLanes;
-    t.accumulatorRegisters = accumulatorRegisters;
-    t.fmaLatency = fmaLatency;
-    t.fmasPerCycle = fmasPerCycle;
-    t.loadsPerCycle = loadsPerCycle;
-    t.l2Bytes = l2Bytes;
-    return t;
+  /// The plan recorded on `op` by codegen-plan-tiles, if it fits the op's
+  /// loops (an error otherwise).
+  std::optional<TileConfig> recordedPlan(linalg::GenericOp op,
+                                         nn::TilePlanAttr plan) {
+    // (The attribute's verifier checked that its fields fit together.)
+    unsigned loops = op.getNumLoops();
+    int64_t pack = plan.getPackInput();
+    if (plan.getTiles().size() != loops ||
+        (pack >= 0 &&
+         (pack >= static_cast<int64_t>(op.getNumDpsInputs()) ||
+          plan.getPackPerm().size() !=
+              op.getMatchingIndexingMap(op.getDpsInputOperand(pack))
+                  .getNumResults()))) {
+      op.emitError() << "the tile plan " << plan << " does not fit the op's "
+                     << loops << " loops";
+      signalPassFailure();
+      return std::nullopt;
+    }
+    return fromPlanAttr(plan);
+  }
+
+  /// The consumer codegen-fuse-epilogues paired with `op` (the next op
+  /// marked as an epilogue that reads `op`'s output), after moving the ops
+  /// in between before `op` (that pass checked they can go there). None if
+  /// another marked op is in the way (its contraction could not fuse it).
+  linalg::GenericOp pairedEpilogue(linalg::GenericOp op) {
+    Value root = rootBuffer(op.getDpsInitOperand(0)->get());
+    SmallVector<Operation *> between;
+    for (Operation *next = op->getNextNode(); next;
+         next = next->getNextNode()) {
+      if (!next->hasAttr(kEpilogueAttr)) {
+        between.push_back(next);
+        continue;
+      }
+      auto consumer = dyn_cast<linalg::GenericOp>(next);
+      if (!consumer || llvm::none_of(next->getOperands(), [&](Value v) {
+            return isa<MemRefType>(v.getType()) && rootBuffer(v) == root;
+          }))
+        return nullptr;
+      for (Operation *x : between)
+        x->moveBefore(op);
+      return consumer;
+    }
+    op.emitError("the epilogue of the plan is not found after the op");
+    signalPassFailure();
+    return nullptr;
   }
 
   void runOnOperation() override {
@@ -583,7 +623,7 @@ struct CodegenVectorizePass : public nn::impl::CodegenVectorizeBase<CodegenVecto
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);
 
-    // 1. Generalize, plan, tile, vectorize.
+    // 1. Generalize, tile and vectorize each op as its plan says.
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
       if (op.hasPureBufferSemantics() && !isa<linalg::FillOp>(op))
@@ -591,12 +631,13 @@ struct CodegenVectorizePass : public nn::impl::CodegenVectorizeBase<CodegenVecto
     });
     llvm::SmallPtrSet<Operation *, 8> erased;
     auto vectorizeLinalg = [&](linalg::LinalgOp op) {
+      auto plan = op->getAttrOfType<nn::TilePlanAttr>(kPlanAttr);
+      op->removeAttr(kPlanAttr);
       linalg::GenericOp generic =
           dyn_cast<linalg::GenericOp>(op.getOperation());
-      std::optional<TileConfig> config;
       if (!generic) {
-        // Plan on a generalized clone-free basis: generalize in place only if
-        // the plan succeeds (generalization is semantics-preserving anyway).
+        // Every op is generalized, planned or not (then left to the scalar
+        // loops).
         rewriter.setInsertionPoint(op);
         FailureOr<linalg::GenericOp> g =
             linalg::generalizeNamedOp(rewriter, op);
@@ -604,29 +645,13 @@ struct CodegenVectorizePass : public nn::impl::CodegenVectorizeBase<CodegenVecto
           return;
         generic = *g;
       }
-      config = planTiles(generic, targetModel());
+      if (!plan)
+        return;
+      std::optional<TileConfig> config = recordedPlan(generic, plan);
       if (!config)
         return;
-      if (reportPlans) {
-        InFlightDiagnostic remark = generic.emitRemark("plan: tiles [");
-        llvm::interleaveComma(config->tileSizes, remark);
-        remark << "]";
-        if (config->contraction) {
-          int64_t rows = config->tileSizes[config->mDim];
-          remark << ", register block ";
-          if (rows)
-            remark << rows;
-          else
-            remark << "all";
-          remark << " rows of d" << config->mDim << " x d" << config->vectorDim;
-        }
-        if (config->outerDim >= 0)
-          remark << ", cache block " << config->outerBlock << " of d"
-                 << config->outerDim;
-        remark << (config->parallel ? ", worth threads" : ", one thread");
-      }
-      if (fuseEpilogues && config->contraction && config->outerDim < 0)
-        config->epilogue = findEpilogue(generic, config->storeAccumulators);
+      if (plan.getEpilogue())
+        config->epilogue = pairedEpilogue(generic);
       // The zero fill of the accumulators, when nothing else reads it: the
       // kernels start from the value instead (one pass over memory less).
       linalg::FillOp fill;
@@ -677,6 +702,11 @@ struct CodegenVectorizePass : public nn::impl::CodegenVectorizeBase<CodegenVecto
     });
     for (linalg::LinalgOp fill : fills)
       vectorizeLinalg(fill);
+    // Plans and marks of ops that were not vectorized go too.
+    func.walk([](Operation *op) {
+      op->removeAttr(kPlanAttr);
+      op->removeAttr(kEpilogueAttr);
+    });
 
     // 2. Hoist the accumulators out of the reduction loops (on the tiles'
     // views, before anything reshapes the transfers), then clean up and

@@ -1,8 +1,10 @@
-//===- VectorizeInternal.h - the pieces of codegen-vectorize ---------*- C++ -*-===//
+//===- VectorizeInternal.h - the pieces of codegen-vectorize ---------*- C++
+//-*-===//
 //
-// Shared by the files of `codegen-vectorize`: the tile plan of an op
-// (TilePlanner.cpp), epilogue fusion (EpilogueFusion.cpp), and the pass
-// itself (Vectorize.cpp).
+// Shared by the passes that plan (codegen-plan-tiles, TilePlanner.cpp), pair
+// epilogues (codegen-fuse-epilogues, EpilogueFusion.cpp) and carry the plans
+// out (codegen-vectorize, Vectorize.cpp). The plan travels between them as a
+// #nn.tile_plan attribute on the op.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MODELC_TRANSFORMS_VECTORIZEINTERNAL_H
@@ -10,9 +12,11 @@
 
 #include "ContractionKernel.h"
 #include "modelc/Codegen/TargetModel.h"
+#include "modelc/Dialect/NN/NNDialect.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <optional>
 
@@ -47,22 +51,41 @@ struct TileConfig {
   int64_t outerBlock = 0;
 };
 
-/// The tile plan of `op` on `target`; none if the op is left to the scalar
-/// loops.
-std::optional<TileConfig> planTiles(linalg::GenericOp op,
+/// The tile plan of `op` on `target` (of a named op: the plan of its
+/// generalization, which has the same loops); none if the op is left to the
+/// scalar loops.
+std::optional<TileConfig> planTiles(linalg::LinalgOp op,
                                     const nn::TargetModel &target);
 
+/// The discardable attribute holding an op's plan (a TilePlanAttr).
+constexpr llvm::StringLiteral kPlanAttr = "codegen.plan";
+/// Marks the element-wise consumer a contraction's plan fuses (`epilogue`).
+constexpr llvm::StringLiteral kEpilogueAttr = "codegen.epilogue";
+
+/// The plan as an attribute, and back (the epilogue op itself is not in
+/// the attribute: only whether there is one).
+TilePlanAttr toPlanAttr(MLIRContext *ctx, const TileConfig &config);
+TileConfig fromPlanAttr(TilePlanAttr plan);
+
 /// True if the body only has ops the vectorizer turns into vector code.
-bool hasVectorizableBody(linalg::GenericOp op);
+bool hasVectorizableBody(linalg::LinalgOp op);
 
 /// The buffer a view chain starts from.
 Value rootBuffer(Value v);
+
+/// The pairs codegen-fuse-epilogues has chosen so far, both ways. A
+/// consumer in them counts as gone (the kernel applies it), and its
+/// contraction as touching what it touches.
+struct EpiloguePairs {
+  llvm::DenseMap<Operation *, Operation *> consumerOf, contractionOf;
+};
 
 /// An element-wise consumer of the contraction `op` to fuse into its
 /// kernels as an epilogue (see EpilogueFusion.cpp), or null. Moves ops that
 /// sit between the two and touch neither before `op`. `storeAccumulators`
 /// tells if `op`'s output must still be written.
-linalg::GenericOp findEpilogue(linalg::GenericOp op, bool &storeAccumulators);
+linalg::GenericOp findEpilogue(linalg::LinalgOp op, bool &storeAccumulators,
+                               const EpiloguePairs &pairs);
 
 /// True if the tile's output is a window of the whole output the consumer
 /// reads, so the epilogue can be cut to it.

@@ -71,17 +71,18 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
                      : "func.func(canonicalize,cse)"});
   case Phase::Loops: {
     // With threads, the vectorizer's outermost parallel tile loops become
-    // scf.parallel and then OpenMP worksharing loops.
+    // scf.parallel and then OpenMP worksharing loops. The planner holds the
+    // target's numbers; codegen-vectorize carries out its plans.
     std::string vectorize =
-        std::string("codegen-vectorize{fuse-epilogues=") +
-        (options.fusion ? "true" : "false") +
-        " vector-lanes=" + std::to_string(options.target.lanes) +
-        " accumulator-registers=" +
+        "codegen-plan-tiles{vector-lanes=" +
+        std::to_string(options.target.lanes) + " accumulator-registers=" +
         std::to_string(options.target.accumulatorRegisters) +
         " fma-latency=" + std::to_string(options.target.fmaLatency) +
         " fmas-per-cycle=" + number(options.target.fmasPerCycle) +
         " loads-per-cycle=" + number(options.target.loadsPerCycle) +
-        " l2-bytes=" + std::to_string(options.target.l2Bytes) + "}";
+        " l2-bytes=" + std::to_string(options.target.l2Bytes) +
+        "},codegen-fuse-epilogues{enabled=" +
+        (options.fusion ? "true" : "false") + "},codegen-vectorize";
     std::vector<std::string> passes = {
         "codegen-unshare-fills",
         "func.func(codegen-concat-in-place,codegen-pad-in-place)",
@@ -90,7 +91,7 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
         "function-boundary-type-conversion=identity-layout-map}",
         "buffer-deallocation-pipeline",
         // The CPU code generator (--print-pipeline shows the target's
-        // numbers in codegen-vectorize's options).
+        // numbers in codegen-plan-tiles's options).
         std::string("func.func(codegen-copies-to-linalg,") +
             (options.threads ? "codegen-split-reductions," : "") + vectorize +
             ",codegen-lower-vectors,codegen-tile-loops{parallel=" +

@@ -1,6 +1,6 @@
 //===- TargetDescription.cpp - the planner's numbers from LLVM's target ---===//
 //
-// codegen-vectorize plans register blocks, cache blocking and threads from a
+// codegen-plan-tiles plans register blocks, cache blocking and threads from a
 // few numbers about the CPU. They come from LLVM's description of --target-cpu,
 // not from constants tuned on one machine:
 //

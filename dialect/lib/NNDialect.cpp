@@ -4,6 +4,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
 
@@ -230,4 +232,165 @@ SmallVector<std::pair<StringRef, StringRef>> OptimizerAttr::getSlots() const {
     return {{"rms", "ones"}, {"momentum", "zeros"}};
   }
   return {};
+}
+
+//===----------------------------------------------------------------------===//
+// Tile plans
+//===----------------------------------------------------------------------===//
+
+/// `<tiles = [..], interchange = [..], [contraction,] vector_dim = N,
+/// [m_dim = N,] lanes = N, [parallel,] [pack_input = N, pack_perm = [..],]
+/// [outer_dim = N, outer_block = N,] [epilogue,] [store_accumulators]>`, the
+/// fields in any order; absent ones take their defaults.
+Attribute TilePlanAttr::parse(AsmParser &parser, Type) {
+  SMLoc loc = parser.getCurrentLocation();
+  SmallVector<int64_t> tiles, interchange, packPerm;
+  int64_t vectorDim = -1, mDim = -1, lanes = 0, packInput = -1, outerDim = -1,
+          outerBlock = 0;
+  bool contraction = false, parallel = false, epilogue = false,
+       storeAccumulators = false;
+  llvm::StringSet<> seen;
+  auto parseList = [&](SmallVector<int64_t> &list) {
+    return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+      return parser.parseInteger(list.emplace_back());
+    });
+  };
+  if (parser.parseLess())
+    return {};
+  do {
+    SMLoc at = parser.getCurrentLocation();
+    StringRef key;
+    if (parser.parseKeyword(&key))
+      return {};
+    if (!seen.insert(key).second) {
+      parser.emitError(at) << "'" << key << "' given twice";
+      return {};
+    }
+    if (bool *flag = llvm::StringSwitch<bool *>(key)
+                         .Case("contraction", &contraction)
+                         .Case("parallel", &parallel)
+                         .Case("epilogue", &epilogue)
+                         .Case("store_accumulators", &storeAccumulators)
+                         .Default(nullptr)) {
+      *flag = true;
+      continue;
+    }
+    SmallVector<int64_t> *list = llvm::StringSwitch<SmallVector<int64_t> *>(key)
+                                     .Case("tiles", &tiles)
+                                     .Case("interchange", &interchange)
+                                     .Case("pack_perm", &packPerm)
+                                     .Default(nullptr);
+    int64_t *number = llvm::StringSwitch<int64_t *>(key)
+                          .Case("vector_dim", &vectorDim)
+                          .Case("m_dim", &mDim)
+                          .Case("lanes", &lanes)
+                          .Case("pack_input", &packInput)
+                          .Case("outer_dim", &outerDim)
+                          .Case("outer_block", &outerBlock)
+                          .Default(nullptr);
+    if (!list && !number) {
+      parser.emitError(at) << "unknown tile plan field '" << key << "'";
+      return {};
+    }
+    if (parser.parseEqual() ||
+        (list ? parseList(*list) : parser.parseInteger(*number)))
+      return {};
+  } while (succeeded(parser.parseOptionalComma()));
+  if (parser.parseGreater())
+    return {};
+  for (StringRef needed : {"tiles", "interchange", "vector_dim", "lanes"})
+    if (!seen.contains(needed)) {
+      parser.emitError(loc) << "tile plan needs '" << needed << "'";
+      return {};
+    }
+  return parser.getChecked<TilePlanAttr>(
+      loc, parser.getContext(), tiles, interchange, contraction, vectorDim,
+      mDim, lanes, parallel, packInput, packPerm, outerDim, outerBlock,
+      epilogue, storeAccumulators);
+}
+
+void TilePlanAttr::print(AsmPrinter &printer) const {
+  auto list = [&](ArrayRef<int64_t> values) {
+    printer << '[';
+    llvm::interleaveComma(values, printer);
+    printer << ']';
+  };
+  printer << "<tiles = ";
+  list(getTiles());
+  printer << ", interchange = ";
+  list(getInterchange());
+  if (getContraction())
+    printer << ", contraction";
+  printer << ", vector_dim = " << getVectorDim();
+  if (getContraction())
+    printer << ", m_dim = " << getMDim();
+  printer << ", lanes = " << getLanes();
+  if (getParallel())
+    printer << ", parallel";
+  if (getPackInput() >= 0) {
+    printer << ", pack_input = " << getPackInput() << ", pack_perm = ";
+    list(getPackPerm());
+  }
+  if (getOuterDim() >= 0)
+    printer << ", outer_dim = " << getOuterDim()
+            << ", outer_block = " << getOuterBlock();
+  if (getEpilogue())
+    printer << ", epilogue";
+  if (getStoreAccumulators())
+    printer << ", store_accumulators";
+  printer << '>';
+}
+
+/// True if `values` is a permutation of 0 .. values.size() - 1.
+static bool isPermutation(ArrayRef<int64_t> values) {
+  SmallVector<bool> seen(values.size(), false);
+  for (int64_t v : values) {
+    if (v < 0 || v >= static_cast<int64_t>(values.size()) || seen[v])
+      return false;
+    seen[v] = true;
+  }
+  return true;
+}
+
+/// The fields fit together; whether they fit an op (one tile per loop) is
+/// checked by the pass that reads the plan.
+LogicalResult TilePlanAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, ArrayRef<int64_t> tiles,
+    ArrayRef<int64_t> interchange, bool contraction, int64_t vectorDim,
+    int64_t mDim, int64_t lanes, bool parallel, int64_t packInput,
+    ArrayRef<int64_t> packPerm, int64_t outerDim, int64_t outerBlock,
+    bool epilogue, bool storeAccumulators) {
+  int64_t loops = static_cast<int64_t>(tiles.size());
+  auto isDim = [&](int64_t d) { return d >= 0 && d < loops; };
+  if (llvm::any_of(tiles, [](int64_t t) { return t < 0; }))
+    return emitError() << "tile sizes must be >= 0";
+  if (static_cast<int64_t>(interchange.size()) != loops ||
+      !isPermutation(interchange))
+    return emitError() << "interchange must be a permutation of the " << loops
+                       << " loops";
+  if (!isDim(vectorDim))
+    return emitError() << "vector_dim " << vectorDim << " is not a loop";
+  if (lanes < 1)
+    return emitError() << "lanes must be >= 1";
+  if (contraction != (mDim >= 0))
+    return emitError() << "m_dim goes with contraction, and only with it";
+  if (contraction && (!isDim(mDim) || mDim == vectorDim))
+    return emitError() << "m_dim " << mDim
+                       << " is not a loop other than vector_dim";
+  if (packInput >= 0 && (!contraction || packInput > 1))
+    return emitError() << "pack_input is input 0 or 1 of a contraction";
+  if ((packInput >= 0) != !packPerm.empty() ||
+      (!packPerm.empty() && !isPermutation(packPerm)))
+    return emitError() << "pack_perm is a permutation, with pack_input only";
+  if (outerDim >= 0 && (!contraction || !isDim(outerDim) || outerBlock < 1))
+    return emitError() << "outer_dim is a loop of a contraction, with an "
+                          "outer_block >= 1";
+  if (outerDim < 0 && outerBlock != 0)
+    return emitError() << "outer_block goes with outer_dim";
+  if (epilogue && (!contraction || outerDim >= 0))
+    return emitError() << "an epilogue needs a contraction without outer_dim";
+  if (storeAccumulators && !epilogue)
+    return emitError() << "store_accumulators goes with epilogue";
+  (void)parallel;
+  return success();
 }

@@ -6,10 +6,10 @@
 // 2 rows x 7 registers keeps 14 accumulators busy) and x86-64-v3 (AVX2 with
 // 8 lanes, 8 accumulator registers, FMA latency 5; a register block over
 // the batch).
-// RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-vectorize{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=1 loads-per-cycle=2 l2-bytes=1048576 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ZEN5
-// RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-vectorize{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=1 loads-per-cycle=2 l2-bytes=262144 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ZEN4
-// RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-vectorize{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SKX
-// RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-vectorize{vector-lanes=8 accumulator-registers=8 fma-latency=5 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=AVX2
+// RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=1 loads-per-cycle=2 l2-bytes=1048576 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ZEN5
+// RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=1 loads-per-cycle=2 l2-bytes=262144 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ZEN4
+// RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SKX
+// RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=8 accumulator-registers=8 fma-latency=5 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=AVX2
 
 // ZEN5: remark: plan: tiles [1, 8, 1, 32, 0, 0, 0], register block 8 rows of d1 x d3, worth threads
 // ZEN4: remark: plan: tiles [1, 8, 1, 32, 0, 0, 0], register block 8 rows of d1 x d3, cache block 1 of d4, worth threads

@@ -1,5 +1,5 @@
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-vectorize))' | FileCheck %s --check-prefix=CONTRACT
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-vectorize,codegen-lower-vectors,codegen-tile-loops))' | FileCheck %s --check-prefix=FMA
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles,codegen-fuse-epilogues,codegen-vectorize))' | FileCheck %s --check-prefix=CONTRACT
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles,codegen-fuse-epilogues,codegen-vectorize,codegen-lower-vectors,codegen-tile-loops))' | FileCheck %s --check-prefix=FMA
 
 // A convolution: register block of 7 output rows x 32 channels (two 16-lane
 // registers each), all in iter_args across the kh, kw, c reduction loops
@@ -98,7 +98,7 @@ func.func @transposed_rhs(%dy: memref<?x128xf32>, %w: memref<64x128xf32>, %out: 
 
 // -----
 
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-split-reductions,codegen-vectorize,codegen-lower-vectors,codegen-tile-loops{parallel=true}))' | FileCheck %s --check-prefix=PAR
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-split-reductions,codegen-plan-tiles,codegen-fuse-epilogues,codegen-vectorize,codegen-lower-vectors,codegen-tile-loops{parallel=true}))' | FileCheck %s --check-prefix=PAR
 // With `parallel`, the outermost tile loop of a parallel dimension (here the
 // batch) becomes scf.parallel, for convert-scf-to-openmp.
 // A large reduction into the channels has no such loop: it is split into 4
@@ -176,7 +176,7 @@ func.func @one_channel(%a: memref<?x56x200x1xf32>, %b: memref<?x56x200x1xf32>, %
 // FMA-NEXT: vector.store %{{.*}}, %arg5
 // FMA-NOT: vector.store %{{.*}}, %alloc
 // FMA: memref.dealloc %alloc
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-vectorize{fuse-epilogues=false},codegen-lower-vectors,codegen-tile-loops))' | FileCheck %s --check-prefix=NOFUSE
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles,codegen-fuse-epilogues{enabled=false},codegen-vectorize,codegen-lower-vectors,codegen-tile-loops))' | FileCheck %s --check-prefix=NOFUSE
 // Without epilogue fusion the kernel stores the accumulators and a second
 // loop nest reads them back.
 // NOFUSE-LABEL: func.func @conv_bn_relu

@@ -115,29 +115,28 @@ def CodegenCopiesToLinalg : Pass<"codegen-copies-to-linalg", "func::FuncOp"> {
 }
 
 
-def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
-  let summary = "Tile linalg ops on buffers for registers and vectorize them";
+def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
+  let summary = "Plan the register tiles of each linalg op on buffers";
   let description = [{
-    Runs after bufferization. Every linalg op whose output's innermost
-    (contiguous) dimension is a static parallel loop is generalized, tiled
-    with `scf.for` loops (parallel loops outside) so that one tile is a
-    register block, and vectorized. Contractions (`out += a * b`, which
-    covers matmuls, convolutions and their gradients) get an `r x vt`
-    register block (`r` rows of a parallel dimension of the output and the
-    left operand, `vt` lanes of the contiguous output dimension, chosen by a
-    throughput model, remainders peeled) and become micro-kernels: the
-    accumulators live in 1-D register-sized vectors carried through all the
-    reduction loops, updated by broadcast-times-vector `vector.fma`. An
-    element-wise consumer of a contraction's output (bias, batch norm at
-    inference, activation) is applied to the accumulators before they are
-    stored (epilogue fusion). Reductions into the contiguous dimension
-    (batch-norm statistics) and element-wise ops become 1-D vector code.
-    The order of every floating-point reduction is the one of the scalar
-    loops (only parallel dimensions are vectorized or split across threads).
-    The outermost tile loop of a parallel dimension of an op worth threads
-    is marked for `codegen-tile-loops`; `codegen-lower-vectors` lowers what
-    is left n-D. Ops it cannot handle are left for
-    `convert-linalg-to-loops`.
+    Runs after bufferization, first of the three passes that make linalg
+    ops vector code (then `codegen-fuse-epilogues`, `codegen-vectorize`).
+    Every linalg op on buffers whose output's innermost (contiguous)
+    dimension is a static parallel loop, and whose body the vectorizer
+    handles, gets its plan as a `#nn.tile_plan` attribute, `codegen.plan`
+    (named ops keep their names: the plan is the one of their
+    generalization, which has the same loops). Contractions (`out += a * b`,
+    which covers matmuls, convolutions and their gradients) get an `r x vt`
+    register block: `r` rows of a parallel dimension of the output and the
+    left operand (`m_dim`), `vt` lanes of the contiguous output dimension,
+    chosen by a throughput model of the target (FMAs and loads per cycle,
+    FMA latency, accumulator registers), remainders peeled; a right operand
+    not contiguous along the lanes is packed first (`pack_input`); when the
+    reduction streams more than half the L2 per output tile, its outermost
+    loop is blocked outside the tiles (`outer_dim`, `outer_block`).
+    Element-wise ops and reductions into the contiguous dimension get one
+    vector tile along it. The parallel tile loop with the most tiles goes
+    outermost, and `parallel` marks ops with enough work for threads. Ops
+    without a plan are left to the scalar loops.
   }];
   let options = [
     Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"16",
@@ -154,13 +153,60 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
            "L2 cache of one core, in bytes (cache blocking keeps a "
            "contraction's streamed inputs within half of it)">,
-    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
-           "Apply an element-wise consumer of a contraction (bias, batch "
-           "norm, activation) to the kernel's accumulator registers">,
     Option<"reportPlans", "report-plans", "bool", /*default=*/"false",
            "A remark on each planned op: its tile sizes, a contraction's "
            "register block, cache blocking and whether it is worth threads">,
   ];
+  let dependentDialects = ["mlir::nn::NNDialect"];
+}
+
+def CodegenFuseEpilogues : Pass<"codegen-fuse-epilogues", "func::FuncOp"> {
+  let summary = "Pair each planned contraction with an element-wise consumer "
+                "its kernels apply to their registers";
+  let description = [{
+    After `codegen-plan-tiles`: for each planned contraction without cache
+    blocking, in order, the element-wise consumer of its output (bias, batch
+    norm at inference, activation, a sum of gradients) that its kernels can
+    apply to the accumulator registers before they are stored: the next op
+    with memory effects, all-parallel over the output's shape, reading the
+    output with the identity map, with a body of arith/math ops, writing the
+    output itself or a buffer neither op reads. Ops in between that touch
+    neither the output nor what the contraction reads (the per-channel
+    constants of a batch norm) move before the contraction. The plan gets
+    `epilogue` (and `store_accumulators` when the output is read again
+    later), the consumer the unit attribute `codegen.epilogue`;
+    `codegen-vectorize` fuses exactly these pairs.
+  }];
+  let options = [
+    Option<"enabled", "enabled", "bool", /*default=*/"true",
+           "Pair epilogues (false: every contraction stores its "
+           "accumulators, and its consumer is a loop nest of its own)">,
+  ];
+  let dependentDialects = ["mlir::nn::NNDialect"];
+}
+
+def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
+  let summary = "Tile and vectorize linalg ops on buffers as their plans say";
+  let description = [{
+    After `codegen-plan-tiles` and `codegen-fuse-epilogues`; plans nothing
+    itself. Every linalg op on buffers is generalized; one with a
+    `codegen.plan` is tiled with `scf.for` loops as the plan says (parallel
+    loops outside, remainder tiles peeled) so that one tile is a register
+    block, and vectorized. A contraction's tiles become micro-kernels: the
+    accumulators live in 1-D register-sized vectors carried through all the
+    reduction loops, updated by broadcast-times-vector `vector.fma`; a zero
+    fill of its output just before it becomes the accumulators' start (and
+    goes), and the consumer paired with it (`epilogue`) is applied to the
+    accumulators before they are stored. Reductions into the contiguous
+    dimension (batch-norm statistics), element-wise ops and the remaining
+    fills become 1-D vector code, their accumulators hoisted out of the
+    reduction loops. The order of every floating-point reduction is the one
+    of the scalar loops (only parallel dimensions are vectorized or split
+    across threads). The outermost tile loop of a parallel dimension of a
+    `parallel` plan is marked for `codegen-tile-loops`;
+    `codegen-lower-vectors` lowers what is left n-D. The plans and marks go;
+    ops without a plan are left for `convert-linalg-to-loops`.
+  }];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
     "mlir::vector::VectorDialect", "mlir::memref::MemRefDialect",
@@ -173,7 +219,7 @@ def CodegenSplitReductions
   let summary = "Split large reductions into the channels into chunks summed "
                 "in parallel";
   let description = [{
-    Before `codegen-vectorize`, in builds with threads: a reduction into the
+    Before `codegen-plan-tiles`, in builds with threads: a reduction into the
     channels (batch-norm statistics, bias gradients) has no parallel tile
     loop wide enough for threads, so its outermost reduction dimension is
     split into a fixed number of chunks (4), each summed into its own

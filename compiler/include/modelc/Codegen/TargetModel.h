@@ -1,6 +1,6 @@
 //===- TargetModel.h - what the tile planner knows of the CPU ---*- C++ -*-===//
 //
-// codegen-vectorize's options (one each); the driver fills them from LLVM's
+// codegen-plan-tiles's options (one each); the driver fills them from LLVM's
 // description of --target-cpu (compiler/pipeline/TargetDescription.cpp).
 //
 //===----------------------------------------------------------------------===//

@@ -247,6 +247,53 @@ def NN_OptimizerAttr : AttrDef<NN_Dialect, "Optimizer"> {
   }];
 }
 
+// The code generator's plan of one linalg op on buffers: codegen-plan-tiles
+// attaches it (as `codegen.plan`), codegen-fuse-epilogues adds the epilogue
+// choice, codegen-vectorize carries it out and drops it.
+def NN_TilePlanAttr : AttrDef<NN_Dialect, "TilePlan"> {
+  let mnemonic = "tile_plan";
+  let summary = "how codegen-vectorize tiles and vectorizes one linalg op";
+  let description = [{
+    Dimensions are the op's loops (`d0`, `d1`, ... of its indexing maps).
+    `tiles` has a tile size per loop (0: the whole extent, no loop);
+    `interchange` orders the tile loops (a permutation); `vector_dim` is the
+    loop that becomes vector lanes, `lanes` the f32 lanes of one register.
+    A `contraction` (`out += a * b`) is register-blocked over `m_dim` rows x
+    the vector dimension and becomes a micro-kernel; `pack_input` (0 or 1)
+    is an input first copied, in the order `pack_perm`, to a buffer where
+    the vector dimension is contiguous; `outer_dim` is a reduction loop
+    blocked by `outer_block` outside the tile loops (cache blocking).
+    `parallel`: the op is worth threads. `epilogue`: the element-wise
+    consumer marked `codegen.epilogue` that follows the op (the first marked
+    op after it that reads its output) is applied to the accumulator
+    registers (only without cache blocking);
+    `store_accumulators`: the op's own output is still written (it is read
+    later).
+
+    ```mlir
+    #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [3, 0, 1, 2], vector_dim = 3, lanes = 16, parallel>
+    #nn.tile_plan<tiles = [1, 1, 0, 0, 0, 0, 0], interchange = [0, 1, 2, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 16, epilogue>
+    #nn.tile_plan<tiles = [4, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, pack_input = 1, pack_perm = [1, 0]>
+    ```
+  }];
+  let parameters = (ins
+    ArrayRefParameter<"int64_t", "tile size per loop (0: whole extent)">:$tiles,
+    ArrayRefParameter<"int64_t", "order of the tile loops">:$interchange,
+    "bool":$contraction,
+    "int64_t":$vector_dim,
+    "int64_t":$m_dim,
+    "int64_t":$lanes,
+    "bool":$parallel,
+    "int64_t":$pack_input,
+    ArrayRefParameter<"int64_t", "dims of the packed input">:$pack_perm,
+    "int64_t":$outer_dim,
+    "int64_t":$outer_block,
+    "bool":$epilogue,
+    "bool":$store_accumulators);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
 // Float tensors (activations, parameters) and integer tensors (ids, labels).
 def NN_FloatTensor : RankedTensorOf<[F32]>;
 def NN_IndexTensor : RankedTensorOf<[I32]>;

@@ -1,0 +1,86 @@
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=1 loads-per-cycle=2 l2-bytes=262144}))' | FileCheck %s --check-prefix=ZEN4
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144}))' | FileCheck %s --check-prefix=SKX
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=8 accumulator-registers=8 fma-latency=5 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144}))' | FileCheck %s --check-prefix=AVX2
+
+// Each plan is an attribute on its op (named ops keep their names: the plan
+// is the one of their generalization), and follows the target model. A
+// matmul: 8 rows x 2 registers of 16 lanes, or 8 rows x 1 register of 8
+// (then the 38 column tiles outnumber the 32 row tiles and go outermost).
+// ZEN4-LABEL: func.func @matmul
+// ZEN4: linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [8, 32, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, parallel>}
+// AVX2-LABEL: func.func @matmul
+// AVX2: linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [8, 8, 0], interchange = [1, 0, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, parallel>}
+func.func @matmul(%a: memref<256x512xf32>, %b: memref<512x300xf32>, %c: memref<256x300xf32>) {
+  linalg.matmul ins(%a, %b : memref<256x512xf32>, memref<512x300xf32>) outs(%c : memref<256x300xf32>)
+  return
+}
+
+// -----
+
+// The text CNN's convolution: one FMA per cycle keeps 8 rows x 2 registers
+// busy, two per cycle favour 2 rows x 7 registers (the whole 100 channels);
+// with a 256 KB L2 both block the kh reduction loop by 1 outside the tiles.
+// ZEN4-LABEL: func.func @textcnn_conv
+// ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 8, 1, 32, 0, 0, 0], interchange = [0, 1, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
+// SKX-LABEL: func.func @textcnn_conv
+// SKX: codegen.plan = #nn.tile_plan<tiles = [1, 2, 1, 0, 0, 0, 0], interchange = [0, 1, 2, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
+func.func @textcnn_conv(%in: memref<64x56x200x1xf32>, %w: memref<5x200x1x100xf32>,
+                        %out: memref<64x52x1x100xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<64x56x200x1xf32>, memref<5x200x1x100xf32>)
+    outs(%out : memref<64x52x1x100xf32>)
+  return
+}
+
+// -----
+
+// A dense layer's input gradient reads its kernel across the lanes: the
+// plan packs input 1 (transposed) first.
+// ZEN4-LABEL: func.func @transposed_rhs
+// ZEN4: codegen.plan = #nn.tile_plan<{{.*}}contraction, vector_dim = 1, m_dim = 0, lanes = 16, pack_input = 1, pack_perm = [1, 0]>
+func.func @transposed_rhs(%dy: memref<?x128xf32>, %w: memref<64x128xf32>, %out: memref<?x64xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
+    ins(%dy, %w : memref<?x128xf32>, memref<64x128xf32>) outs(%out : memref<?x64xf32>)
+  return
+}
+
+// -----
+
+// Element-wise ops, reductions into the channels and fills get one vector
+// tile along the channels (the whole 32 here: tile size 0), reductions
+// inside, the parallel loop with the most tiles (7 rows) outermost; only
+// large ones are `parallel`. An op whose output is not
+// contiguous along a parallel loop gets no plan (the scalar loops).
+// ZEN4-LABEL: func.func @others
+// ZEN4: linalg.fill {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [1, 2, 0, 3], vector_dim = 3, lanes = 16>}
+// ZEN4: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [3, 0, 1, 2], vector_dim = 3, lanes = 16, parallel>}
+// ZEN4: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [1, 2, 0, 3], vector_dim = 3, lanes = 16>}
+// ZEN4: linalg.generic
+// ZEN4-NOT: codegen.plan
+// ZEN4-SAME: outs(%{{.*}} : memref<32x2xf32, strided<[1, 32]>>) {
+// ZEN4: return
+func.func @others(%x: memref<?x28x28x32xf32>, %s: memref<32xf32>, %y: memref<2x7x7x32xf32>, %t: memref<32x2xf32, strided<[1, 32]>>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<2x7x7x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (c)>],
+                  iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+    ins(%x : memref<?x28x28x32xf32>) outs(%s : memref<32xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %0 = arith.addf %acc, %a : f32
+    linalg.yield %0 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    outs(%y : memref<2x7x7x32xf32>) {
+  ^bb0(%o: f32):
+    %0 = arith.maximumf %o, %zero : f32
+    linalg.yield %0 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(c, k) -> (c)>, affine_map<(c, k) -> (c, k)>],
+                  iterator_types = ["parallel", "parallel"]}
+    ins(%s : memref<32xf32>) outs(%t : memref<32x2xf32, strided<[1, 32]>>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  }
+  return
+}

@@ -1,0 +1,26 @@
+// The code generator's tile plan (#nn.tile_plan, see codegen-plan-tiles):
+// its fields must fit together.
+// RUN: modelc-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{interchange must be a permutation of the 2 loops}}
+func.func @bad_interchange() attributes {p = #nn.tile_plan<tiles = [1, 0], interchange = [0, 0], vector_dim = 1, lanes = 16>} { return }
+
+// -----
+
+// expected-error @+1 {{m_dim goes with contraction, and only with it}}
+func.func @m_dim_without_contraction() attributes {p = #nn.tile_plan<tiles = [1, 0], interchange = [0, 1], vector_dim = 1, m_dim = 0, lanes = 16>} { return }
+
+// -----
+
+// expected-error @+1 {{an epilogue needs a contraction without outer_dim}}
+func.func @epilogue_with_cache_block() attributes {p = #nn.tile_plan<tiles = [8, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, outer_dim = 2, outer_block = 4, epilogue>} { return }
+
+// -----
+
+// expected-error @+1 {{unknown tile plan field 'rows'}}
+func.func @unknown_field() attributes {p = #nn.tile_plan<tiles = [1, 0], rows = 3>} { return }
+
+// -----
+
+// expected-error @+1 {{tile plan needs 'lanes'}}
+func.func @missing_field() attributes {p = #nn.tile_plan<tiles = [1, 0], interchange = [0, 1], vector_dim = 1>} { return }
