@@ -1,4 +1,4 @@
-//===- TilePlanner.cpp - how codegen-vectorize tiles one linalg op --------===//
+//===- TilePlanner.cpp - how codegen-plan-tiles tiles one linalg op -------===//
 //
 // `codegen-plan-tiles`: the tile plan of each linalg op on buffers, recorded
 // on the op as a #nn.tile_plan (`codegen.plan`): which dimension becomes
@@ -55,10 +55,8 @@ bool mlir::nn::vectorize::hasVectorizableBody(linalg::LinalgOp op) {
   return true;
 }
 
-namespace {
-
 /// `out = out + a * b` with `a`, `b` the two inputs (floats).
-bool isMulAddBody(linalg::LinalgOp op) {
+bool mlir::nn::vectorize::isMulAddBody(linalg::LinalgOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return false;
   Block &body = *op.getBlock();
@@ -77,6 +75,8 @@ bool isMulAddBody(linalg::LinalgOp op) {
   return (mul.getLhs() == a && mul.getRhs() == b) ||
          (mul.getLhs() == b && mul.getRhs() == a);
 }
+
+namespace {
 
 /// Replaces every dim not in `live` by 0 in `map` (what tiling those dims by
 /// 1 and dropping them does to the access).

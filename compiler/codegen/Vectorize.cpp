@@ -570,50 +570,47 @@ struct CodegenVectorizePass
     : public nn::impl::CodegenVectorizeBase<CodegenVectorizePass> {
   using CodegenVectorizeBase::CodegenVectorizeBase;
 
-  /// The plan recorded on `op` by codegen-plan-tiles, if it fits the op's
-  /// loops (an error otherwise).
+  /// The plan recorded on `op` by codegen-plan-tiles, if it fits the op
+  /// (an error otherwise: a plan written by hand may not).
   std::optional<TileConfig> recordedPlan(linalg::GenericOp op,
                                          nn::TilePlanAttr plan) {
     // (The attribute's verifier checked that its fields fit together.)
     unsigned loops = op.getNumLoops();
     int64_t pack = plan.getPackInput();
-    if (plan.getTiles().size() != loops ||
-        (pack >= 0 &&
-         (pack >= static_cast<int64_t>(op.getNumDpsInputs()) ||
-          plan.getPackPerm().size() !=
-              op.getMatchingIndexingMap(op.getDpsInputOperand(pack))
-                  .getNumResults()))) {
-      op.emitError() << "the tile plan " << plan << " does not fit the op's "
-                     << loops << " loops";
+    auto parallel = [&](int64_t d) {
+      return d >= 0 && d < static_cast<int64_t>(loops) &&
+             linalg::isParallelIterator(op.getIteratorTypesArray()[d]);
+    };
+    bool fits =
+        plan.getTiles().size() == loops && hasVectorizableBody(op) &&
+        parallel(plan.getVectorDim()) &&
+        (!plan.getContraction() ||
+         (isMulAddBody(op) && parallel(plan.getMDim()))) &&
+        (pack < 0 || (pack < static_cast<int64_t>(op.getNumDpsInputs()) &&
+                      plan.getPackPerm().size() ==
+                          op.getMatchingIndexingMap(op.getDpsInputOperand(pack))
+                              .getNumResults()));
+    if (!fits) {
+      op.emitError() << "the tile plan " << plan << " does not fit the op ("
+                     << loops << " loops)";
       signalPassFailure();
       return std::nullopt;
     }
     return fromPlanAttr(plan);
   }
 
-  /// The consumer codegen-fuse-epilogues paired with `op` (the next op
-  /// marked as an epilogue that reads `op`'s output), after moving the ops
-  /// in between before `op` (that pass checked they can go there). None if
-  /// another marked op is in the way (its contraction could not fuse it).
-  linalg::GenericOp pairedEpilogue(linalg::GenericOp op) {
-    Value root = rootBuffer(op.getDpsInitOperand(0)->get());
-    SmallVector<Operation *> between;
-    for (Operation *next = op->getNextNode(); next;
-         next = next->getNextNode()) {
-      if (!next->hasAttr(kEpilogueAttr)) {
-        between.push_back(next);
-        continue;
-      }
-      auto consumer = dyn_cast<linalg::GenericOp>(next);
-      if (!consumer || llvm::none_of(next->getOperands(), [&](Value v) {
-            return isa<MemRefType>(v.getType()) && rootBuffer(v) == root;
-          }))
-        return nullptr;
-      for (Operation *x : between)
-        x->moveBefore(op);
+  /// The consumer codegen-fuse-epilogues paired with `op`, found again by
+  /// the same rule now that the consumers fused before are gone (it moves
+  /// the ops in between before `op`); it must carry that pass's mark. An
+  /// error when it does not (a plan written by hand).
+  linalg::GenericOp pairedEpilogue(linalg::GenericOp op,
+                                   bool &storeAccumulators) {
+    linalg::GenericOp consumer =
+        findEpilogue(op, storeAccumulators, EpiloguePairs());
+    if (consumer && consumer->hasAttr(kEpilogueAttr))
       return consumer;
-    }
-    op.emitError("the epilogue of the plan is not found after the op");
+    op.emitError("the plan's epilogue is not a fusable consumer marked by "
+                 "codegen-fuse-epilogues after the op");
     signalPassFailure();
     return nullptr;
   }
@@ -650,8 +647,11 @@ struct CodegenVectorizePass
       std::optional<TileConfig> config = recordedPlan(generic, plan);
       if (!config)
         return;
-      if (plan.getEpilogue())
-        config->epilogue = pairedEpilogue(generic);
+      if (plan.getEpilogue()) {
+        config->epilogue = pairedEpilogue(generic, config->storeAccumulators);
+        if (!config->epilogue)
+          return;
+      }
       // The zero fill of the accumulators, when nothing else reads it: the
       // kernels start from the value instead (one pass over memory less).
       linalg::FillOp fill;

@@ -1,5 +1,4 @@
-//===- VectorizeInternal.h - the pieces of codegen-vectorize ---------*- C++
-//-*-===//
+//===- VectorizeInternal.h - pieces of the code generator -------*- C++ -*-===//
 //
 // Shared by the passes that plan (codegen-plan-tiles, TilePlanner.cpp), pair
 // epilogues (codegen-fuse-epilogues, EpilogueFusion.cpp) and carry the plans
@@ -66,6 +65,10 @@ constexpr llvm::StringLiteral kEpilogueAttr = "codegen.epilogue";
 /// the attribute: only whether there is one).
 TilePlanAttr toPlanAttr(MLIRContext *ctx, const TileConfig &config);
 TileConfig fromPlanAttr(TilePlanAttr plan);
+
+/// `out = out + a * b` with `a`, `b` the op's two inputs: a contraction's
+/// body.
+bool isMulAddBody(linalg::LinalgOp op);
 
 /// True if the body only has ops the vectorizer turns into vector code.
 bool hasVectorizableBody(linalg::LinalgOp op);

@@ -362,6 +362,10 @@ LogicalResult TilePlanAttr::verify(
     bool epilogue, bool storeAccumulators) {
   int64_t loops = static_cast<int64_t>(tiles.size());
   auto isDim = [&](int64_t d) { return d >= 0 && d < loops; };
+  // An absent index is -1 (not printed), so a plan prints as it parses.
+  if (mDim < -1 || packInput < -1 || outerDim < -1)
+    return emitError() << "m_dim, pack_input and outer_dim are >= 0, or "
+                          "absent";
   if (llvm::any_of(tiles, [](int64_t t) { return t < 0; }))
     return emitError() << "tile sizes must be >= 0";
   if (static_cast<int64_t>(interchange.size()) != loops ||

@@ -41,8 +41,68 @@ func.func @unplanned(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %c: memref<8x3
 
 // A plan must fit the op's loops.
 func.func @misfit(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %c: memref<8x32xf32>) {
-  // expected-error @+1 {{does not fit the op's 3 loops}}
+  // expected-error @+1 {{does not fit the op (3 loops)}}
   linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 16], interchange = [0, 1], contraction, vector_dim = 1, m_dim = 0, lanes = 16>}
     ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%c : memref<8x32xf32>)
+  return
+}
+
+// -----
+
+// Two contractions whose consumers come in the other order: each consumer
+// is fused into its own contraction (the second pair moves before the first
+// contraction's kernels), and nothing is left to the scalar loops.
+// CHECK-LABEL: func.func @interleaved
+// CHECK-COUNT-2: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK-NOT: linalg.generic
+func.func @interleaved(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %b2: memref<16x32xf32>, %x: memref<8x32xf32>, %y: memref<8x32xf32>, %xo: memref<8x32xf32>, %yo: memref<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, epilogue>}
+    ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%x : memref<8x32xf32>)
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, epilogue>}
+    ins(%a, %b2 : memref<8x16xf32>, memref<16x32xf32>) outs(%y : memref<8x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    ins(%y : memref<8x32xf32>) outs(%yo : memref<8x32xf32>) attrs = {codegen.epilogue} {
+  ^bb0(%v: f32, %o: f32):
+    %0 = arith.maximumf %v, %zero : f32
+    linalg.yield %0 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    ins(%x : memref<8x32xf32>) outs(%xo : memref<8x32xf32>) attrs = {codegen.epilogue} {
+  ^bb0(%v: f32, %o: f32):
+    %0 = arith.maximumf %v, %zero : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+
+// -----
+
+// A contraction plan needs a contraction's body (out += a * b).
+func.func @not_a_contraction(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %c: memref<8x32xf32>) {
+  // expected-error @+1 {{does not fit the op (3 loops)}}
+  linalg.generic {codegen.plan = #nn.tile_plan<tiles = [2, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16>, indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%c : memref<8x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %0 = arith.subf %x, %y : f32
+    %1 = arith.maximumf %o, %0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+// A marked consumer the kernels cannot apply (it reads the output
+// transposed) is an error, not a fusion.
+func.func @unfusable_mark(%a: memref<32x16xf32>, %b: memref<16x32xf32>, %c: memref<32x32xf32>, %out: memref<32x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  // expected-error @+1 {{the plan's epilogue is not a fusable consumer marked by codegen-fuse-epilogues after the op}}
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, epilogue>}
+    ins(%a, %b : memref<32x16xf32>, memref<16x32xf32>) outs(%c : memref<32x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%c : memref<32x32xf32>) outs(%out : memref<32x32xf32>) attrs = {codegen.epilogue} {
+  ^bb0(%x: f32, %o: f32):
+    %0 = arith.maximumf %x, %zero : f32
+    linalg.yield %0 : f32
+  }
   return
 }

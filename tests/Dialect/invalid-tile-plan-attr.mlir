@@ -24,3 +24,10 @@ func.func @unknown_field() attributes {p = #nn.tile_plan<tiles = [1, 0], rows = 
 
 // expected-error @+1 {{tile plan needs 'lanes'}}
 func.func @missing_field() attributes {p = #nn.tile_plan<tiles = [1, 0], interchange = [0, 1], vector_dim = 1>} { return }
+
+// -----
+
+// An absent index is -1 and is not printed: any other negative value would
+// not print as it parses.
+// expected-error @+1 {{m_dim, pack_input and outer_dim are >= 0, or absent}}
+func.func @negative_index() attributes {p = #nn.tile_plan<tiles = [1, 0], interchange = [0, 1], vector_dim = 1, lanes = 16, pack_input = -5>} { return }

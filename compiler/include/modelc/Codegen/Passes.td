@@ -170,12 +170,16 @@ def CodegenFuseEpilogues : Pass<"codegen-fuse-epilogues", "func::FuncOp"> {
     apply to the accumulator registers before they are stored: the next op
     with memory effects, all-parallel over the output's shape, reading the
     output with the identity map, with a body of arith/math ops, writing the
-    output itself or a buffer neither op reads. Ops in between that touch
+    output itself or a buffer neither op reads. Ops in between may touch
     neither the output nor what the contraction reads (the per-channel
-    constants of a batch norm) move before the contraction. The plan gets
-    `epilogue` (and `store_accumulators` when the output is read again
-    later), the consumer the unit attribute `codegen.epilogue`;
-    `codegen-vectorize` fuses exactly these pairs.
+    constants of a batch norm); the op order is left as it was. The plan
+    gets `epilogue` (and `store_accumulators` when the output is read again
+    later), the consumer the unit attribute `codegen.epilogue`.
+    `codegen-vectorize` finds the consumer again by the same rule (the
+    consumers fused before it are gone by then), moves the ops in between
+    before the contraction, and refuses a plan whose consumer it finds
+    unmarked or unfusable; a tile whose output is no window of the
+    consumer's input applies the consumer after the tile instead.
   }];
   let options = [
     Option<"enabled", "enabled", "bool", /*default=*/"true",

@@ -264,9 +264,9 @@ def NN_TilePlanAttr : AttrDef<NN_Dialect, "TilePlan"> {
     the vector dimension is contiguous; `outer_dim` is a reduction loop
     blocked by `outer_block` outside the tile loops (cache blocking).
     `parallel`: the op is worth threads. `epilogue`: the element-wise
-    consumer marked `codegen.epilogue` that follows the op (the first marked
-    op after it that reads its output) is applied to the accumulator
-    registers (only without cache blocking);
+    consumer `codegen-fuse-epilogues` marked `codegen.epilogue` for the op
+    (found again by `codegen-vectorize` by the same rule) is applied to the
+    accumulator registers (only without cache blocking);
     `store_accumulators`: the op's own output is still written (it is read
     later).
 
