@@ -364,17 +364,9 @@ bool Analyzer::layerAttributes(size_t i, const json &raw,
                             message);
     layer.attrs[spec.name] = normalized;
   }
-  // No activation is no attribute: models without one keep their normalized
-  // form and fingerprint.
-  if (layer.attrs.contains("activation") &&
-      layer.attrs["activation"] == "linear")
-    layer.attrs.erase("activation");
-  // Likewise one group and TF's average.
-  if (layer.attrs.contains("groups") && layer.attrs["groups"] == 1)
-    layer.attrs.erase("groups");
-  if (layer.attrs.contains("count_include_pad") &&
-      layer.attrs["count_include_pad"] == false)
-    layer.attrs.erase("count_include_pad");
+  for (const AttrSpec &spec : schema.attrs)
+    if (spec.omitDefault && layer.attrs[spec.name] == spec.defaultValue)
+      layer.attrs.erase(spec.name);
   // Pools stride by their window unless told otherwise.
   if (layer.attrs.contains("pool_size") && layer.attrs["strides"].is_null())
     layer.attrs["strides"] = layer.attrs["pool_size"];
@@ -659,9 +651,10 @@ bool Analyzer::outputsLossOptimizer() {
                      std::string("optimizer: attribute '") + spec.name + "' " +
                          message);
     }
-    // No decay is no attribute: other models keep their fingerprints.
-    if (norm.contains("weight_decay") && norm["weight_decay"] == 0.0)
-      norm.erase("weight_decay");
+    for (const AttrSpec &spec : schema->attrs)
+      if (spec.omitDefault && norm.contains(spec.name) &&
+          norm[spec.name] == spec.defaultValue)
+        norm.erase(spec.name);
     model.optimizer = norm;
   }
   return true;

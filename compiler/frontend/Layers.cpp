@@ -258,10 +258,10 @@ std::vector<AttrSpec> convLikeAttrs() {
           opt("bias_constraint", AttrKind::Constraint, kNull),
           // Keras's fused activation, applied to the layer's output;
           // "linear" (none) is left out of the normalized model.
-          choice("activation",
-                 {"linear", "relu", "relu6", "sigmoid", "tanh", "leaky_relu",
-                  "elu"},
-                 "linear")};
+          neutral(choice("activation",
+                         {"linear", "relu", "relu6", "sigmoid", "tanh",
+                          "leaky_relu", "elu"},
+                         "linear"))};
 }
 
 /// kernel (and bias) of a conv2d or dense layer.
@@ -291,7 +291,7 @@ LayerDef conv2d() {
       opt("dilation_rate", AttrKind::IntPair, {1, 1}),
       // Keras's: the channels split into this many independent
       // convolutions (depthwise: as many as there are input channels).
-      opt("groups", AttrKind::PosInt, 1)};
+      neutral(opt("groups", AttrKind::PosInt, 1))};
   for (AttrSpec &s : convLikeAttrs())
     attrs.push_back(s);
   LayerDef def{{"conv2d", false, attrs}};
@@ -586,7 +586,7 @@ LayerDef pool(const char *op, nn::PoolKind kind) {
   // PyTorch's AvgPool2d default (true) and ONNX's attribute: the divisor
   // counts padded positions too.
   if (kind == nn::PoolKind::avg)
-    attrs.push_back(opt("count_include_pad", AttrKind::Bool, false));
+    attrs.push_back(neutral(opt("count_include_pad", AttrKind::Bool, false)));
   LayerDef def = shapeKeeping(op, attrs, [kind](LayerBuild &l, Value x) {
     return buildPool(l, x, kind);
   });

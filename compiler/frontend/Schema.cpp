@@ -17,7 +17,7 @@ const std::vector<OpSchema> &optimizerSchemas() {
     AttrSpec clip = opt("clip_global_norm", AttrKind::OptPosFloat, kNull);
     // Keras's decoupled weight decay; 0 (none) is left out of the
     // normalized model.
-    AttrSpec decay = opt("weight_decay", AttrKind::NonNegFloat, 0.0);
+    AttrSpec decay = neutral(opt("weight_decay", AttrKind::NonNegFloat, 0.0));
     return std::vector<OpSchema>{
         {"sgd",
          false,

@@ -45,6 +45,10 @@ struct AttrSpec {
   bool required;
   json defaultValue; // used when absent and not required
   std::vector<std::string> choices = {};
+  /// Left out of the normalized model when it has its default: attributes
+  /// added later with a neutral default, so older models keep their
+  /// normalized form and fingerprint.
+  bool omitDefault = false;
 };
 
 struct OpSchema {
@@ -65,6 +69,11 @@ inline AttrSpec opt(std::string name, AttrKind kind, json def) {
 inline AttrSpec choice(std::string name, std::vector<std::string> choices,
                        const char *def) {
   return {std::move(name), AttrKind::Choice, false, def, std::move(choices)};
+}
+/// `spec`, left out of the normalized model at its (neutral) default.
+inline AttrSpec neutral(AttrSpec spec) {
+  spec.omitDefault = true;
+  return spec;
 }
 } // namespace attrs
 
