@@ -324,17 +324,34 @@ private:
       }
     }
     int64_t ev = ranges[v];
+    // The rhs a tile reads: `w` lanes at each step of the reduction dims it
+    // uses. When that panel does not stay in the L1 (half of it: the lhs
+    // rows and the outputs need the rest), every step fetches its lanes
+    // from the L2: whole cache lines, one more when the panel's rows are
+    // not line-aligned (a 100-channel weight: 400-byte rows).
+    int64_t rhsSteps = 1;
+    for (unsigned d = 0; d < numLoops; ++d)
+      if (iters[d] == utils::IteratorType::reduction && usesDim(b, d))
+        rhsSteps *= ShapedType::isDynamic(ranges[d]) ? 64 : ranges[d];
+    constexpr int64_t kLine = 64;
+    bool alignedRows = (ev * 4) % kLine == 0;
+    auto l2Cycles = [&](int64_t w) {
+      if (rhsSteps * w * 4 <= target.l1Bytes / 2)
+        return 0.0;
+      int64_t lines = (w * 4 + kLine - 1) / kLine + (alignedRows ? 0 : 1);
+      return double(lines * kLine) / double(target.l2BytesPerCycle);
+    };
     // The register block r x vt: rows of m (broadcast loads of lhs) times
     // registers of v (vector loads of rhs). Scored by a throughput model of
     // one reduction step of every tile, remainder tiles included: the
-    // target's FMAs and loads per cycle, and each accumulator's FMA chain
-    // needs the FMA latency.
+    // target's FMAs and loads per cycle, each accumulator's FMA chain needs
+    // the FMA latency, and a streamed rhs the L2's bandwidth.
     auto chunks = [&](int64_t w) { return (w + lanes - 1) / lanes; };
     auto cycles = [&](int64_t rows, int64_t w) {
       double fmas = double(rows * chunks(w));
       return std::max({fmas / target.fmasPerCycle,
                        double(rows + chunks(w)) / target.loadsPerCycle,
-                       double(target.fmaLatency)});
+                       double(target.fmaLatency), l2Cycles(w)});
     };
     struct Choice {
       unsigned m;
@@ -489,7 +506,9 @@ struct CodegenPlanTilesPass
     t.fmaLatency = fmaLatency;
     t.fmasPerCycle = fmasPerCycle;
     t.loadsPerCycle = loadsPerCycle;
+    t.l1Bytes = l1Bytes;
     t.l2Bytes = l2Bytes;
+    t.l2BytesPerCycle = l2BytesPerCycle;
     return t;
   }
 

@@ -80,7 +80,10 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
         " fma-latency=" + std::to_string(options.target.fmaLatency) +
         " fmas-per-cycle=" + number(options.target.fmasPerCycle) +
         " loads-per-cycle=" + number(options.target.loadsPerCycle) +
+        " l1-bytes=" + std::to_string(options.target.l1Bytes) +
         " l2-bytes=" + std::to_string(options.target.l2Bytes) +
+        " l2-bytes-per-cycle=" +
+        std::to_string(options.target.l2BytesPerCycle) +
         "},codegen-fuse-epilogues{enabled=" +
         (options.fusion ? "true" : "false") + "},codegen-vectorize";
     std::vector<std::string> passes = {

@@ -1,6 +1,7 @@
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=1 loads-per-cycle=2 l2-bytes=262144}))' | FileCheck %s --check-prefix=ZEN4
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144}))' | FileCheck %s --check-prefix=SKX
-// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=8 accumulator-registers=8 fma-latency=5 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144}))' | FileCheck %s --check-prefix=AVX2
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144 l1-bytes=32768 l2-bytes-per-cycle=64}))' | FileCheck %s --check-prefix=SKX
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144 l1-bytes=32768 l2-bytes-per-cycle=100000}))' | FileCheck %s --check-prefix=SKXL2
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=8 accumulator-registers=12 fma-latency=5 fmas-per-cycle=2 loads-per-cycle=2 l1-bytes=32768 l2-bytes=262144 l2-bytes-per-cycle=32}))' | FileCheck %s --check-prefix=AVX2
 
 // Each plan is an attribute on its op (named ops keep their names: the plan
 // is the one of their generalization), and follows the target model. A
@@ -18,12 +19,21 @@ func.func @matmul(%a: memref<256x512xf32>, %b: memref<512x300xf32>, %c: memref<2
 // -----
 
 // The text CNN's convolution: one FMA per cycle keeps 8 rows x 2 registers
-// busy, two per cycle favour 2 rows x 7 registers (the whole 100 channels);
-// with a 256 KB L2 both block the kh reduction loop by 1 outside the tiles.
+// busy. Two per cycle would favour 2 rows x 7 registers (the whole 100
+// channels) if the L2 had no limit (SKXL2), but the 64 KB weight panel of a
+// 16-lane tile does not stay in the L1: each step's 7 registers of 400-byte
+// rows touch 8 lines, 8 cycles of a 64-byte-per-cycle L2 against 7 of FMAs,
+// so 8 rows x 2 registers, whose 2 registers touch 3 lines in 8 cycles.
+// With a 256 KB L2 all block the kh reduction loop by 1 outside the tiles.
+// AVX2 (12 accumulators, 32 bytes per cycle from the L2): 6 rows x 2.
 // ZEN4-LABEL: func.func @textcnn_conv
 // ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 8, 1, 32, 0, 0, 0], interchange = [0, 1, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
 // SKX-LABEL: func.func @textcnn_conv
-// SKX: codegen.plan = #nn.tile_plan<tiles = [1, 2, 1, 0, 0, 0, 0], interchange = [0, 1, 2, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
+// SKX: codegen.plan = #nn.tile_plan<tiles = [8, 1, 1, 32, 0, 0, 0], interchange = [1, 0, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 0, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
+// SKXL2-LABEL: func.func @textcnn_conv
+// SKXL2: codegen.plan = #nn.tile_plan<tiles = [1, 2, 1, 0, 0, 0, 0], interchange = [0, 1, 2, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
+// AVX2-LABEL: func.func @textcnn_conv
+// AVX2: codegen.plan = #nn.tile_plan<tiles = [6, 1, 1, 16, 0, 0, 0], interchange = [1, 0, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 0, lanes = 8, parallel>
 func.func @textcnn_conv(%in: memref<64x56x200x1xf32>, %w: memref<5x200x1x100xf32>,
                         %out: memref<64x52x1x100xf32>) {
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}

@@ -27,13 +27,34 @@ func.func @recorded(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %c: memref<8x32
 
 // -----
 
-// Without a plan an op is only generalized, for the scalar loops.
+// Without a plan an op is only generalized, for the scalar loops; a
+// contraction's multiply-add becomes one math.fma, as in the kernels.
 // CHECK-LABEL: func.func @unplanned
 // CHECK: linalg.generic
+// CHECK-NEXT: ^bb0(%[[A:.*]]: f32, %[[B:.*]]: f32, %[[OUT:.*]]: f32):
+// CHECK-NEXT: %[[FMA:.*]] = math.fma %[[A]], %[[B]], %[[OUT]] : f32
+// CHECK-NEXT: linalg.yield %[[FMA]]
 // CHECK-NOT: vector.
 // CHECK: return
 func.func @unplanned(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %c: memref<8x32xf32>) {
   linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%c : memref<8x32xf32>)
+  return
+}
+
+// -----
+
+// Rows known only at run time: blocks of 6 rows are kernels; the remainder
+// (2 rows of a batch of 32) is left to the scalar loops, which multiply-add
+// with math.fma too, so every row is rounded the same way whatever its block.
+// CHECK-LABEL: func.func @dynamic_rows
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+// CHECK: linalg.generic
+// CHECK: math.fma {{.*}} : f32
+// CHECK-NOT: arith.mulf
+// CHECK: return
+func.func @dynamic_rows(%a: memref<?x16xf32>, %b: memref<16x32xf32>, %c: memref<?x32xf32>) {
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16>}
+    ins(%a, %b : memref<?x16xf32>, memref<16x32xf32>) outs(%c : memref<?x32xf32>)
   return
 }
 

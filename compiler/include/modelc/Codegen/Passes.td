@@ -129,7 +129,8 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     register block: `r` rows of a parallel dimension of the output and the
     left operand (`m_dim`), `vt` lanes of the contiguous output dimension,
     chosen by a throughput model of the target (FMAs and loads per cycle,
-    FMA latency, accumulator registers), remainders peeled; a right operand
+    FMA latency, accumulator registers, and the L2's bandwidth when the
+    right operand's panel does not stay in the L1), remainders peeled; a right operand
     not contiguous along the lanes is packed first (`pack_input`); when the
     reduction streams more than half the L2 per output tile, its outermost
     loop is blocked outside the tiles (`outer_dim`, `outer_block`).
@@ -150,9 +151,17 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
            "Vector FMAs issued per cycle">,
     Option<"loadsPerCycle", "loads-per-cycle", "double", /*default=*/"2.0",
            "Vector loads issued per cycle">,
+    Option<"l1Bytes", "l1-bytes", "int64_t", /*default=*/"32768",
+           "L1 data cache of one core, in bytes (a right operand's panel "
+           "larger than half of it streams from the L2 at every reduction "
+           "step)">,
     Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
            "L2 cache of one core, in bytes (cache blocking keeps a "
            "contraction's streamed inputs within half of it)">,
+    Option<"l2BytesPerCycle", "l2-bytes-per-cycle", "int64_t",
+           /*default=*/"64",
+           "Bytes the L2 delivers to the L1 per cycle (bounds a register "
+           "block whose right operand streams from the L2)">,
     Option<"reportPlans", "report-plans", "bool", /*default=*/"false",
            "A remark on each planned op: its tile sizes, a contraction's "
            "register block, cache blocking and whether it is worth threads">,
@@ -209,13 +218,18 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     across threads). The outermost tile loop of a parallel dimension of a
     `parallel` plan is marked for `codegen-tile-loops`;
     `codegen-lower-vectors` lowers what is left n-D. The plans and marks go;
-    ops without a plan are left for `convert-linalg-to-loops`.
+    ops without a plan are left for `convert-linalg-to-loops`. Contractions
+    left to the scalar loops (unplanned, or a remainder tile whose size is
+    known only at run time) multiply-add with `math.fma`, as the kernels
+    do, so that every product-sum is rounded once whichever code computes
+    it: results do not depend on the register block, the batch size or
+    fusion.
   }];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
     "mlir::vector::VectorDialect", "mlir::memref::MemRefDialect",
     "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
-    "mlir::LLVM::LLVMDialect"];
+    "mlir::math::MathDialect", "mlir::LLVM::LLVMDialect"];
 }
 
 def CodegenSplitReductions

@@ -21,8 +21,11 @@ struct TargetModel {
   /// Vector FMAs and vector loads issued per cycle.
   double fmasPerCycle = 1;
   double loadsPerCycle = 2;
-  /// Bytes of the L2 cache of one core.
+  /// Bytes of the L1 data and L2 caches of one core.
+  int64_t l1Bytes = 32 << 10;
   int64_t l2Bytes = 1 << 20;
+  /// Bytes the L2 delivers to the L1 per cycle.
+  int64_t l2BytesPerCycle = 64;
 };
 
 } // namespace mlir::nn
