@@ -321,7 +321,8 @@ struct CodegenFuseEpiloguesPass
                       plan.getContraction(), plan.getVectorDim(),
                       plan.getMDim(), plan.getLanes(), plan.getParallel(),
                       plan.getPackInput(), plan.getPackPerm(),
-                      plan.getOuterDim(), plan.getOuterBlock(),
+                      plan.getPackPanels(), plan.getOuterDim(),
+                      plan.getOuterBlock(),
                       /*epilogue=*/true, storeAccumulators));
       consumer->setAttr(kEpilogueAttr, UnitAttr::get(&getContext()));
     }

@@ -446,6 +446,15 @@ private:
         config.outerBlock = block;
       }
     }
+    // Panels: when a tile's rhs panel streams from the L2 and is read again
+    // for several output tiles, copy it once into panels of vt lanes, each
+    // contiguous: every step then reads whole, aligned lines in order (not
+    // vt lanes out of each long row, straddling lines). The copy is read
+    // once; the panel at least 4 times.
+    int64_t fullPanels = ev / best->vt;
+    if (best->vt < ev && resultPos(b, v) == b.getNumResults() - 1 &&
+        l2Cycles(best->vt) > 0 && parallelTiles >= 4 * fullPanels)
+      config.packPanels = true;
     LLVM_DEBUG(llvm::dbgs() << "contraction m=" << best->m << " v=" << v
                             << " r=" << best->r << " vt=" << best->vt << "\n");
     return true;
@@ -470,8 +479,8 @@ nn::TilePlanAttr mlir::nn::vectorize::toPlanAttr(MLIRContext *ctx,
   return TilePlanAttr::get(
       ctx, config.tileSizes, interchange, config.contraction, config.vectorDim,
       config.contraction ? int64_t(config.mDim) : -1, config.lanes,
-      config.parallel, config.packInput, config.packPerm, config.outerDim,
-      config.outerDim >= 0 ? config.outerBlock : 0,
+      config.parallel, config.packInput, config.packPerm, config.packPanels,
+      config.outerDim, config.outerDim >= 0 ? config.outerBlock : 0,
       /*epilogue=*/false, /*storeAccumulators=*/false);
 }
 
@@ -487,6 +496,7 @@ TileConfig mlir::nn::vectorize::fromPlanAttr(TilePlanAttr plan) {
   config.parallel = plan.getParallel();
   config.packInput = plan.getPackInput();
   config.packPerm.assign(plan.getPackPerm().begin(), plan.getPackPerm().end());
+  config.packPanels = plan.getPackPanels();
   config.outerDim = plan.getOuterDim();
   config.outerBlock = plan.getOuterBlock();
   config.storeAccumulators = plan.getStoreAccumulators();
@@ -525,6 +535,8 @@ struct CodegenPlanTilesPass
         remark << "all";
       remark << " rows of d" << config.mDim << " x d" << config.vectorDim;
     }
+    if (config.packPanels)
+      remark << ", rhs in panels";
     if (config.outerDim >= 0)
       remark << ", cache block " << config.outerBlock << " of d"
              << config.outerDim;

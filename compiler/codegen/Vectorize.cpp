@@ -397,6 +397,106 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
   return success();
 }
 
+/// The input of contraction `op` that varies along its vector dimension `v`
+/// (the rhs of its kernels).
+OpOperand *rhsOperand(linalg::GenericOp op, unsigned v) {
+  for (OpOperand *in : op.getDpsInputOperands())
+    if (op.getMatchingIndexingMap(in).isFunctionOfDim(v))
+      return in;
+  return nullptr;
+}
+
+/// Copies the full panels of `source` (its innermost dimension split into
+/// panels of `width`) into a new buffer, panels[j, i.., l] =
+/// source[i.., j * width + l], each panel contiguous; none if the innermost
+/// extent is dynamic or narrower than a panel. `copy` is the copy, a generic.
+Value copyToPanels(RewriterBase &rewriter, Location loc, Value source,
+                   int64_t width, linalg::GenericOp &copy) {
+  auto type = cast<MemRefType>(source.getType());
+  int64_t rank = type.getRank();
+  int64_t extent = type.getDimSize(rank - 1);
+  if (ShapedType::isDynamic(extent) || extent < width)
+    return nullptr;
+  SmallVector<int64_t> shape = {extent / width};
+  SmallVector<Value> dynamic;
+  for (int64_t i = 0; i + 1 < rank; ++i) {
+    shape.push_back(type.getDimSize(i));
+    if (type.isDynamicDim(i))
+      dynamic.push_back(memref::DimOp::create(rewriter, loc, source, i));
+  }
+  shape.push_back(width);
+  Value panels = memref::AllocOp::create(
+      rewriter, loc, MemRefType::get(shape, type.getElementType()), dynamic,
+      rewriter.getI64IntegerAttr(64));
+  MLIRContext *ctx = rewriter.getContext();
+  unsigned dims = rank + 1;
+  SmallVector<AffineExpr> read;
+  for (unsigned i = 1; i + 1 < dims; ++i)
+    read.push_back(getAffineDimExpr(i, ctx));
+  read.push_back(getAffineDimExpr(0, ctx) * width +
+                 getAffineDimExpr(dims - 1, ctx));
+  SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, read, ctx),
+                                 AffineMap::getMultiDimIdentityMap(dims, ctx)};
+  copy = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{}, ValueRange{source}, ValueRange{panels}, maps,
+      SmallVector<utils::IteratorType>(dims, utils::IteratorType::parallel),
+      [](OpBuilder &b, Location l, ValueRange args) {
+        linalg::YieldOp::create(b, l, args[0]);
+      });
+  return panels;
+}
+
+/// Makes a full tile of a contraction read its rhs from `panels` (see
+/// copyToPanels) instead of `source`: the tile's view of `source`, through
+/// unit-stride subviews, becomes the same window of its panel. Tiles whose
+/// window is not one whole panel wide (the remainder) keep reading `source`.
+void readFromPanel(RewriterBase &rewriter, linalg::GenericOp tile, unsigned v,
+                   Value source, Value panels, int64_t width) {
+  OpOperand *rhs = rhsOperand(tile, v);
+  if (!rhs)
+    return;
+  Value view = rhs->get();
+  auto viewType = cast<MemRefType>(view.getType());
+  int64_t rank = viewType.getRank();
+  if (viewType.getDimSize(rank - 1) != width)
+    return;
+  Location loc = tile.getLoc();
+  rewriter.setInsertionPoint(tile);
+  SmallVector<OpFoldResult> viewSizes =
+      memref::getMixedSizes(rewriter, loc, view);
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+  while (view != source) {
+    auto subview = view.getDefiningOp<memref::SubViewOp>();
+    if (!subview || subview.getSourceType().getRank() != rank ||
+        !llvm::all_of(subview.getStaticStrides(),
+                      [](int64_t s) { return s == 1; }))
+      return;
+    for (auto [i, offset] : llvm::enumerate(subview.getMixedOffsets()))
+      offsets[i] = affine::makeComposedFoldedAffineApply(rewriter, loc, d0 + d1,
+                                                         {offsets[i], offset});
+    view = subview.getSource();
+  }
+  SmallVector<OpFoldResult> panelOffsets = {
+      affine::makeComposedFoldedAffineApply(rewriter, loc, d0.floorDiv(width),
+                                            {offsets[rank - 1]})};
+  SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1)};
+  for (int64_t i = 0; i + 1 < rank; ++i) {
+    panelOffsets.push_back(offsets[i]);
+    sizes.push_back(viewSizes[i]);
+  }
+  panelOffsets.push_back(rewriter.getIndexAttr(0));
+  sizes.push_back(rewriter.getIndexAttr(width));
+  SmallVector<OpFoldResult> strides(rank + 1, rewriter.getIndexAttr(1));
+  auto type = memref::SubViewOp::inferRankReducedResultType(
+      viewType.getShape(), cast<MemRefType>(panels.getType()), panelOffsets,
+      sizes, strides);
+  Value panel = memref::SubViewOp::create(rewriter, loc, type, panels,
+                                          panelOffsets, sizes, strides);
+  rewriter.modifyOpInPlace(tile, [&] { rhs->set(panel); });
+}
+
 /// Tiles, drops unit dims and vectorizes one generic; returns failure (and
 /// leaves the op, maybe tiled) when it cannot.
 LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
@@ -425,6 +525,29 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
     });
     rewriter.setInsertionPointAfter(op);
     memref::DeallocOp::create(rewriter, loc, packed);
+  }
+  Value panelSource, panels;
+  if (config.packPanels) {
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    panelSource = rhsOperand(op, config.vectorDim)->get();
+    linalg::GenericOp copy;
+    panels = copyToPanels(rewriter, loc, panelSource,
+                          config.tileSizes[config.vectorDim], copy);
+    if (panels) {
+      rewriter.setInsertionPointAfter(op);
+      memref::DeallocOp::create(rewriter, loc, panels);
+      // The copy moves one panel row (a vector) at a time.
+      TileConfig rows;
+      unsigned dims = copy.getNumLoops();
+      rows.vectorDim = dims - 1;
+      rows.lanes = config.lanes;
+      rows.tileSizes.assign(dims, 1);
+      rows.tileSizes.back() = 0;
+      rows.interchange = llvm::to_vector(llvm::seq<unsigned>(0, dims));
+      bool unused;
+      (void)vectorizeOne(rewriter, copy, rows, unused);
+    }
   }
   // The tiles are the generics inside the loop nests tiling creates (the
   // main nest, and the peeled remainder loop when it is a sibling of it).
@@ -551,6 +674,10 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   } else {
     tiles.push_back(tiled);
   }
+  if (panels)
+    for (linalg::GenericOp tile : tiles)
+      readFromPanel(rewriter, tile, config.vectorDim, panelSource, panels,
+                    config.tileSizes[config.vectorDim]);
   // The epilogue is fused only if every tile can apply it (the consumer is
   // then erased by the caller).
   if (config.epilogue && !llvm::all_of(tiles, [&](linalg::GenericOp tile) {
@@ -564,6 +691,32 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   for (linalg::GenericOp tile : tiles)
     all &= succeeded(vectorizeTile(rewriter, tile, config));
   return success(all);
+}
+
+/// Panels need the rhs (after its packing) to vary along the lanes in its
+/// innermost dimension, of a static extent.
+bool panelsFit(linalg::GenericOp op, nn::TilePlanAttr plan) {
+  unsigned v = plan.getVectorDim();
+  OpOperand *rhs = rhsOperand(op, v);
+  if (!rhs)
+    return false;
+  AffineMap map = op.getMatchingIndexingMap(rhs);
+  auto type = cast<MemRefType>(rhs->get().getType());
+  if (plan.getPackInput() == static_cast<int64_t>(rhs->getOperandNumber())) {
+    SmallVector<unsigned> perm;
+    SmallVector<int64_t> shape;
+    for (int64_t d : plan.getPackPerm()) {
+      if (d >= map.getNumResults())
+        return false;
+      perm.push_back(d);
+      shape.push_back(type.getDimSize(d));
+    }
+    map = map.getSubMap(perm);
+    type = MemRefType::get(shape, type.getElementType());
+  }
+  auto last = dyn_cast<AffineDimExpr>(map.getResults().back());
+  return last && last.getPosition() == v &&
+         !type.isDynamicDim(type.getRank() - 1);
 }
 
 struct CodegenVectorizePass
@@ -589,7 +742,8 @@ struct CodegenVectorizePass
         (pack < 0 || (pack < static_cast<int64_t>(op.getNumDpsInputs()) &&
                       plan.getPackPerm().size() ==
                           op.getMatchingIndexingMap(op.getDpsInputOperand(pack))
-                              .getNumResults()));
+                              .getNumResults())) &&
+        (!plan.getPackPanels() || panelsFit(op, plan));
     if (!fits) {
       op.emitError() << "the tile plan " << plan << " does not fit the op ("
                      << loops << " loops)";

@@ -44,6 +44,10 @@ struct TileConfig {
   /// contiguous (-1: none), and the permutation of its dims for that copy.
   int packInput = -1;
   SmallVector<int64_t> packPerm;
+  /// Copy the input that varies along the vector dimension into panels of
+  /// one vector tile each, contiguous over the reduction (full tiles read
+  /// them).
+  bool packPanels = false;
   /// A reduction loop blocked outside the parallel tile loops (-1: none), so
   /// that the inputs a block reads stay in cache across the output tiles.
   int outerDim = -1;

@@ -240,15 +240,16 @@ SmallVector<std::pair<StringRef, StringRef>> OptimizerAttr::getSlots() const {
 
 /// `<tiles = [..], interchange = [..], [contraction,] vector_dim = N,
 /// [m_dim = N,] lanes = N, [parallel,] [pack_input = N, pack_perm = [..],]
-/// [outer_dim = N, outer_block = N,] [epilogue,] [store_accumulators]>`, the
+/// [pack_panels,] [outer_dim = N, outer_block = N,] [epilogue,]
+/// [store_accumulators]>`, the
 /// fields in any order; absent ones take their defaults.
 Attribute TilePlanAttr::parse(AsmParser &parser, Type) {
   SMLoc loc = parser.getCurrentLocation();
   SmallVector<int64_t> tiles, interchange, packPerm;
   int64_t vectorDim = -1, mDim = -1, lanes = 0, packInput = -1, outerDim = -1,
           outerBlock = 0;
-  bool contraction = false, parallel = false, epilogue = false,
-       storeAccumulators = false;
+  bool contraction = false, parallel = false, packPanels = false,
+       epilogue = false, storeAccumulators = false;
   llvm::StringSet<> seen;
   auto parseList = [&](SmallVector<int64_t> &list) {
     return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
@@ -269,6 +270,7 @@ Attribute TilePlanAttr::parse(AsmParser &parser, Type) {
     if (bool *flag = llvm::StringSwitch<bool *>(key)
                          .Case("contraction", &contraction)
                          .Case("parallel", &parallel)
+                         .Case("pack_panels", &packPanels)
                          .Case("epilogue", &epilogue)
                          .Case("store_accumulators", &storeAccumulators)
                          .Default(nullptr)) {
@@ -305,8 +307,8 @@ Attribute TilePlanAttr::parse(AsmParser &parser, Type) {
     }
   return parser.getChecked<TilePlanAttr>(
       loc, parser.getContext(), tiles, interchange, contraction, vectorDim,
-      mDim, lanes, parallel, packInput, packPerm, outerDim, outerBlock,
-      epilogue, storeAccumulators);
+      mDim, lanes, parallel, packInput, packPerm, packPanels, outerDim,
+      outerBlock, epilogue, storeAccumulators);
 }
 
 void TilePlanAttr::print(AsmPrinter &printer) const {
@@ -331,6 +333,8 @@ void TilePlanAttr::print(AsmPrinter &printer) const {
     printer << ", pack_input = " << getPackInput() << ", pack_perm = ";
     list(getPackPerm());
   }
+  if (getPackPanels())
+    printer << ", pack_panels";
   if (getOuterDim() >= 0)
     printer << ", outer_dim = " << getOuterDim()
             << ", outer_block = " << getOuterBlock();
@@ -358,8 +362,8 @@ LogicalResult TilePlanAttr::verify(
     function_ref<InFlightDiagnostic()> emitError, ArrayRef<int64_t> tiles,
     ArrayRef<int64_t> interchange, bool contraction, int64_t vectorDim,
     int64_t mDim, int64_t lanes, bool parallel, int64_t packInput,
-    ArrayRef<int64_t> packPerm, int64_t outerDim, int64_t outerBlock,
-    bool epilogue, bool storeAccumulators) {
+    ArrayRef<int64_t> packPerm, bool packPanels, int64_t outerDim,
+    int64_t outerBlock, bool epilogue, bool storeAccumulators) {
   int64_t loops = static_cast<int64_t>(tiles.size());
   auto isDim = [&](int64_t d) { return d >= 0 && d < loops; };
   // An absent index is -1 (not printed), so a plan prints as it parses.
@@ -386,6 +390,9 @@ LogicalResult TilePlanAttr::verify(
   if ((packInput >= 0) != !packPerm.empty() ||
       (!packPerm.empty() && !isPermutation(packPerm)))
     return emitError() << "pack_perm is a permutation, with pack_input only";
+  if (packPanels && (!contraction || tiles[vectorDim] < 1))
+    return emitError() << "pack_panels needs a contraction whose vector_dim "
+                          "is tiled";
   if (outerDim >= 0 && (!contraction || !isDim(outerDim) || outerBlock < 1))
     return emitError() << "outer_dim is a loop of a contraction, with an "
                           "outer_block >= 1";

@@ -7,8 +7,11 @@
 // is the one of their generalization), and follows the target model. A
 // matmul: 8 rows x 2 registers of 16 lanes, or 8 rows x 1 register of 8
 // (then the 38 column tiles outnumber the 32 row tiles and go outermost).
+// The 16-lane block's rhs panel (512 x 32 floats, 64 KB) does not stay in
+// the L1 and is read by 32 row tiles: it is copied into panels first
+// (pack_panels); the 8-lane one's (16 KB) stays.
 // ZEN4-LABEL: func.func @matmul
-// ZEN4: linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [8, 32, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, parallel>}
+// ZEN4: linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [8, 32, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, parallel, pack_panels>}
 // AVX2-LABEL: func.func @matmul
 // AVX2: linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [8, 8, 0], interchange = [1, 0, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, parallel>}
 func.func @matmul(%a: memref<256x512xf32>, %b: memref<512x300xf32>, %c: memref<256x300xf32>) {
@@ -26,14 +29,15 @@ func.func @matmul(%a: memref<256x512xf32>, %b: memref<512x300xf32>, %c: memref<2
 // so 8 rows x 2 registers, whose 2 registers touch 3 lines in 8 cycles.
 // With a 256 KB L2 all block the kh reduction loop by 1 outside the tiles.
 // AVX2 (12 accumulators, 32 bytes per cycle from the L2): 6 rows x 2.
+// Blocks narrower than the 100 channels read the weights from panels.
 // ZEN4-LABEL: func.func @textcnn_conv
-// ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 8, 1, 32, 0, 0, 0], interchange = [0, 1, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
+// ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 8, 1, 32, 0, 0, 0], interchange = [0, 1, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, pack_panels, outer_dim = 4, outer_block = 1>
 // SKX-LABEL: func.func @textcnn_conv
-// SKX: codegen.plan = #nn.tile_plan<tiles = [8, 1, 1, 32, 0, 0, 0], interchange = [1, 0, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 0, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
+// SKX: codegen.plan = #nn.tile_plan<tiles = [8, 1, 1, 32, 0, 0, 0], interchange = [1, 0, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 0, lanes = 16, parallel, pack_panels, outer_dim = 4, outer_block = 1>
 // SKXL2-LABEL: func.func @textcnn_conv
 // SKXL2: codegen.plan = #nn.tile_plan<tiles = [1, 2, 1, 0, 0, 0, 0], interchange = [0, 1, 2, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
 // AVX2-LABEL: func.func @textcnn_conv
-// AVX2: codegen.plan = #nn.tile_plan<tiles = [6, 1, 1, 16, 0, 0, 0], interchange = [1, 0, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 0, lanes = 8, parallel>
+// AVX2: codegen.plan = #nn.tile_plan<tiles = [6, 1, 1, 16, 0, 0, 0], interchange = [1, 0, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 0, lanes = 8, parallel, pack_panels>
 func.func @textcnn_conv(%in: memref<64x56x200x1xf32>, %w: memref<5x200x1x100xf32>,
                         %out: memref<64x52x1x100xf32>) {
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}

@@ -127,3 +127,37 @@ func.func @unfusable_mark(%a: memref<32x16xf32>, %b: memref<16x32xf32>, %c: memr
   }
   return
 }
+
+// -----
+
+// pack_panels: the rhs (64 x 40) is copied first into the panels of its two
+// full 16-lane tiles (2 x 64 x 16, a vector row at a time); the full tiles'
+// kernels read their panel, the 8-lane remainder tile the rhs itself.
+// CHECK-LABEL: func.func @panels(
+// CHECK-SAME: %{{.*}}: memref<12x64xf32>, %[[B:[a-z0-9]+]]: memref<64x40xf32>
+// CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x64x16xf32>
+// CHECK: vector.transfer_read %[[B]][{{.*}}]{{.*}} : memref<64x40xf32>, vector<16xf32>
+// CHECK: vector.transfer_write {{.*}}, %[[P]]
+// CHECK: scf.for
+// CHECK: vector.load %[[P]][{{.*}}] : memref<2x64x16xf32>, vector<8xf32>
+// CHECK: vector.fma {{.*}} : vector<8xf32>
+// CHECK: vector.load %[[B]]{{.*}} : memref<64x40xf32>, vector<8xf32>
+// CHECK: vector.fma {{.*}} : vector<8xf32>
+// CHECK: memref.dealloc %[[P]]
+func.func @panels(%a: memref<12x64xf32>, %b: memref<64x40xf32>, %c: memref<12x40xf32>) {
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_panels>}
+    ins(%a, %b : memref<12x64xf32>, memref<64x40xf32>) outs(%c : memref<12x40xf32>)
+  return
+}
+
+// -----
+
+// Panels need the lanes innermost in the rhs (here b is read transposed,
+// without pack_input).
+func.func @panels_misfit(%a: memref<12x64xf32>, %b: memref<40x64xf32>, %c: memref<12x40xf32>) {
+  // expected-error @+1 {{does not fit the op (3 loops)}}
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+    {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_panels>}
+    ins(%a, %b : memref<12x64xf32>, memref<40x64xf32>) outs(%c : memref<12x40xf32>)
+  return
+}

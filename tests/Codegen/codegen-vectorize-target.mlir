@@ -11,10 +11,10 @@
 // RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l1-bytes=32768 l2-bytes=262144 l2-bytes-per-cycle=64 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SKX
 // RUN: modelc-opt %s -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=8 accumulator-registers=12 fma-latency=5 fmas-per-cycle=2 loads-per-cycle=2 l1-bytes=32768 l2-bytes=262144 l2-bytes-per-cycle=32 report-plans=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=AVX2
 
-// ZEN5: remark: plan: tiles [1, 8, 1, 32, 0, 0, 0], register block 8 rows of d1 x d3, worth threads
-// ZEN4: remark: plan: tiles [1, 8, 1, 32, 0, 0, 0], register block 8 rows of d1 x d3, cache block 1 of d4, worth threads
-// SKX: remark: plan: tiles [8, 1, 1, 32, 0, 0, 0], register block 8 rows of d0 x d3, cache block 1 of d4, worth threads
-// AVX2: remark: plan: tiles [6, 1, 1, 16, 0, 0, 0], register block 6 rows of d0 x d3, worth threads
+// ZEN5: remark: plan: tiles [1, 8, 1, 32, 0, 0, 0], register block 8 rows of d1 x d3, rhs in panels, worth threads
+// ZEN4: remark: plan: tiles [1, 8, 1, 32, 0, 0, 0], register block 8 rows of d1 x d3, rhs in panels, cache block 1 of d4, worth threads
+// SKX: remark: plan: tiles [8, 1, 1, 32, 0, 0, 0], register block 8 rows of d0 x d3, rhs in panels, cache block 1 of d4, worth threads
+// AVX2: remark: plan: tiles [6, 1, 1, 16, 0, 0, 0], register block 6 rows of d0 x d3, rhs in panels, worth threads
 func.func @textcnn_conv(%in: memref<64x56x200x1xf32>, %w: memref<5x200x1x100xf32>,
                         %out: memref<64x52x1x100xf32>) {
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
@@ -23,8 +23,8 @@ func.func @textcnn_conv(%in: memref<64x56x200x1xf32>, %w: memref<5x200x1x100xf32
   return
 }
 
-// ZEN5: remark: plan: tiles [8, 32, 0], register block 8 rows of d0 x d1, worth threads
-// SKX: remark: plan: tiles [8, 32, 0], register block 8 rows of d0 x d1, worth threads
+// ZEN5: remark: plan: tiles [8, 32, 0], register block 8 rows of d0 x d1, rhs in panels, worth threads
+// SKX: remark: plan: tiles [8, 32, 0], register block 8 rows of d0 x d1, rhs in panels, worth threads
 // AVX2: remark: plan: tiles [8, 8, 0], register block 8 rows of d0 x d1, worth threads
 func.func @matmul(%a: memref<256x512xf32>, %b: memref<512x300xf32>, %c: memref<256x300xf32>) {
   linalg.matmul ins(%a, %b : memref<256x512xf32>, memref<512x300xf32>) outs(%c : memref<256x300xf32>)

@@ -17,6 +17,11 @@ func.func @epilogue_with_cache_block() attributes {p = #nn.tile_plan<tiles = [8,
 
 // -----
 
+// expected-error @+1 {{pack_panels needs a contraction whose vector_dim is tiled}}
+func.func @panels_of_whole_lanes() attributes {p = #nn.tile_plan<tiles = [8, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, pack_panels>} { return }
+
+// -----
+
 // expected-error @+1 {{unknown tile plan field 'rows'}}
 func.func @unknown_field() attributes {p = #nn.tile_plan<tiles = [1, 0], rows = 3>} { return }
 

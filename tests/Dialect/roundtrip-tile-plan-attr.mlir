@@ -6,9 +6,11 @@
 // CHECK: p = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [3, 0, 1, 2], vector_dim = 3, lanes = 16, parallel>
 // CHECK: q = #nn.tile_plan<tiles = [8, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, epilogue, store_accumulators>
 // CHECK: r = #nn.tile_plan<tiles = [4, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, parallel, pack_input = 1, pack_perm = [1, 0], outer_dim = 2, outer_block = 32>
+// CHECK: s = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_panels, outer_dim = 2, outer_block = 64>
 func.func @plans() attributes {
   p = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [3, 0, 1, 2], vector_dim = 3, lanes = 16, parallel>,
   q = #nn.tile_plan<store_accumulators, epilogue, lanes = 8, m_dim = 0, vector_dim = 1, contraction, interchange = [0, 1, 2], tiles = [8, 0, 0]>,
-  r = #nn.tile_plan<tiles = [4, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, parallel, pack_input = 1, pack_perm = [1, 0], outer_dim = 2, outer_block = 32>} {
+  r = #nn.tile_plan<tiles = [4, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, parallel, pack_input = 1, pack_perm = [1, 0], outer_dim = 2, outer_block = 32>,
+  s = #nn.tile_plan<outer_block = 64, pack_panels, outer_dim = 2, tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8>} {
   return
 }

@@ -130,10 +130,13 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     left operand (`m_dim`), `vt` lanes of the contiguous output dimension,
     chosen by a throughput model of the target (FMAs and loads per cycle,
     FMA latency, accumulator registers, and the L2's bandwidth when the
-    right operand's panel does not stay in the L1), remainders peeled; a right operand
-    not contiguous along the lanes is packed first (`pack_input`); when the
-    reduction streams more than half the L2 per output tile, its outermost
-    loop is blocked outside the tiles (`outer_dim`, `outer_block`).
+    right operand's panel does not stay in the L1), remainders peeled; a
+    right operand not contiguous along the lanes is packed first
+    (`pack_input`), and one whose tile panel streams from the L2 while
+    several output tiles read it is copied into contiguous panels of the
+    tile's width (`pack_panels`); when the reduction streams more than half
+    the L2 per output tile, its outermost loop is blocked outside the tiles
+    (`outer_dim`, `outer_block`).
     Element-wise ops and reductions into the contiguous dimension get one
     vector tile along it. The parallel tile loop with the most tiles goes
     outermost, and `parallel` marks ops with enough work for threads. Ops
@@ -210,7 +213,9 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     reduction loops, updated by broadcast-times-vector `vector.fma`; a zero
     fill of its output just before it becomes the accumulators' start (and
     goes), and the consumer paired with it (`epilogue`) is applied to the
-    accumulators before they are stored. Reductions into the contiguous
+    accumulators before they are stored. With `pack_panels` the right
+    operand is first copied (one vector row at a time) into panels of the
+    tile's lanes, which the full tiles' kernels read instead. Reductions into the contiguous
     dimension (batch-norm statistics), element-wise ops and the remaining
     fills become 1-D vector code, their accumulators hoisted out of the
     reduction loops. The order of every floating-point reduction is the one

@@ -261,7 +261,11 @@ def NN_TilePlanAttr : AttrDef<NN_Dialect, "TilePlan"> {
     A `contraction` (`out += a * b`) is register-blocked over `m_dim` rows x
     the vector dimension and becomes a micro-kernel; `pack_input` (0 or 1)
     is an input first copied, in the order `pack_perm`, to a buffer where
-    the vector dimension is contiguous; `outer_dim` is a reduction loop
+    the vector dimension is contiguous; `pack_panels`: the input that
+    varies along the vector dimension (its innermost) is copied into panels
+    of `tiles[vector_dim]` lanes, each contiguous over all its other
+    dimensions, and full tiles read their panel (remainder tiles the input
+    itself); `outer_dim` is a reduction loop
     blocked by `outer_block` outside the tile loops (cache blocking).
     `parallel`: the op is worth threads. `epilogue`: the element-wise
     consumer `codegen-fuse-epilogues` marked `codegen.epilogue` for the op
@@ -274,6 +278,7 @@ def NN_TilePlanAttr : AttrDef<NN_Dialect, "TilePlan"> {
     #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [3, 0, 1, 2], vector_dim = 3, lanes = 16, parallel>
     #nn.tile_plan<tiles = [1, 1, 0, 0, 0, 0, 0], interchange = [0, 1, 2, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 16, epilogue>
     #nn.tile_plan<tiles = [4, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, pack_input = 1, pack_perm = [1, 0]>
+    #nn.tile_plan<tiles = [1, 6, 1, 16, 0, 0, 0], interchange = [0, 1, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 8, pack_panels>
     ```
   }];
   let parameters = (ins
@@ -286,6 +291,7 @@ def NN_TilePlanAttr : AttrDef<NN_Dialect, "TilePlan"> {
     "bool":$parallel,
     "int64_t":$pack_input,
     ArrayRefParameter<"int64_t", "dims of the packed input">:$pack_perm,
+    "bool":$pack_panels,
     "int64_t":$outer_dim,
     "int64_t":$outer_block,
     "bool":$epilogue,
