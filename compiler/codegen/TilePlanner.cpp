@@ -369,13 +369,24 @@ private:
       int64_t em = dynamic ? 64 : ranges[m];
       for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
         for (int64_t r = 1; r <= std::min<int64_t>(em, 8); ++r) {
-          if (r * chunks(vt) > accRegs)
+          // The accumulators, the step's rhs vectors (each read by every
+          // row) and a broadcast must all be in registers, or LLVM spills
+          // in the innermost loop (AVX2: 3 rows x 4 registers ran at half
+          // the speed of 6 x 2).
+          if (r * chunks(vt) > accRegs ||
+              (r + 1) * chunks(vt) + 1 > target.vectorRegisters)
             continue;
           double time = 0;
           for (auto [rows, nrows] :
                {std::pair{r, em / r}, std::pair{em % r, int64_t(1)}}) {
             if (rows == 0)
               continue;
+            // A dynamic extent's remainder rows run in the scalar loops:
+            // one lane per FMA.
+            if (dynamic && rows != r) {
+              time += double(rows * ev) / target.fmasPerCycle;
+              continue;
+            }
             time += double(nrows) * double(ev / vt) * cycles(rows, vt);
             if (ev % vt)
               time += double(nrows) * cycles(rows, ev % vt);
@@ -450,10 +461,16 @@ private:
     // for several output tiles, copy it once into panels of vt lanes, each
     // contiguous: every step then reads whole, aligned lines in order (not
     // vt lanes out of each long row, straddling lines). The copy is read
-    // once; the panel at least 4 times.
-    int64_t fullPanels = ev / best->vt;
+    // once; each panel at least 4 times (by the tiles of the parallel dims
+    // the rhs does not depend on).
+    int64_t readers = 1;
+    for (unsigned d = 0; d < numLoops; ++d)
+      if (iters[d] == utils::IteratorType::parallel && !usesDim(b, d)) {
+        int64_t t = config.tileSizes[d] == 0 ? ext(d) : config.tileSizes[d];
+        readers *= (ext(d) + t - 1) / t;
+      }
     if (best->vt < ev && resultPos(b, v) == b.getNumResults() - 1 &&
-        l2Cycles(best->vt) > 0 && parallelTiles >= 4 * fullPanels)
+        l2Cycles(best->vt) > 0 && readers >= 4)
       config.packPanels = true;
     LLVM_DEBUG(llvm::dbgs() << "contraction m=" << best->m << " v=" << v
                             << " r=" << best->r << " vt=" << best->vt << "\n");
@@ -512,6 +529,7 @@ struct CodegenPlanTilesPass
   nn::TargetModel targetModel() const {
     nn::TargetModel t;
     t.lanes = vectorLanes;
+    t.vectorRegisters = vectorRegisters;
     t.accumulatorRegisters = accumulatorRegisters;
     t.fmaLatency = fmaLatency;
     t.fmasPerCycle = fmasPerCycle;

@@ -743,6 +743,12 @@ struct CodegenVectorizePass
                       plan.getPackPerm().size() ==
                           op.getMatchingIndexingMap(op.getDpsInputOperand(pack))
                               .getNumResults())) &&
+        (pack < 0 ||
+         cast<MemRefType>(op.getDpsInputOperand(pack)->get().getType())
+             .hasStaticShape()) &&
+        (plan.getOuterDim() < 0 ||
+         (plan.getOuterDim() < static_cast<int64_t>(loops) &&
+          !parallel(plan.getOuterDim()))) &&
         (!plan.getPackPanels() || panelsFit(op, plan));
     if (!fits) {
       op.emitError() << "the tile plan " << plan << " does not fit the op ("
@@ -861,12 +867,13 @@ struct CodegenVectorizePass
       op->removeAttr(kPlanAttr);
       op->removeAttr(kEpilogueAttr);
     });
-    // Contractions left to the scalar loops multiply-add as the kernels do:
+    // Contractions (element-wise mul-adds, epilogues among them, are not)
+    // left to the scalar loops multiply-add as the kernels do:
     // one rounding per step. (A batch of 32 in blocks of 6 rows leaves 2 rows
     // to the loops; with separate mul and add they came out an ulp apart
     // from the same rows computed by a kernel under another plan.)
     func.walk([&](linalg::GenericOp op) {
-      if (!isMulAddBody(op))
+      if (op.getNumReductionLoops() == 0 || !isMulAddBody(op))
         return;
       Block &body = *op.getBlock();
       auto yield = cast<linalg::YieldOp>(body.getTerminator());

@@ -75,7 +75,9 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     // target's numbers; codegen-vectorize carries out its plans.
     std::string vectorize =
         "codegen-plan-tiles{vector-lanes=" +
-        std::to_string(options.target.lanes) + " accumulator-registers=" +
+        std::to_string(options.target.lanes) +
+        " vector-registers=" + std::to_string(options.target.vectorRegisters) +
+        " accumulator-registers=" +
         std::to_string(options.target.accumulatorRegisters) +
         " fma-latency=" + std::to_string(options.target.fmaLatency) +
         " fmas-per-cycle=" + number(options.target.fmasPerCycle) +

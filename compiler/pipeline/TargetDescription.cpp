@@ -93,13 +93,17 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
   const char *fma = "MULPSrr", *load = "MOVUPSrm";
   if (subtarget.checkFeatures("+avx512f")) {
     options.target.lanes = 16;
+    options.target.vectorRegisters = 32;
     options.target.accumulatorRegisters = 16;
     options.target.l2BytesPerCycle = 64;
     fma = "VFMADD231PSZr";
     load = "VMOVUPSZrm";
   } else if (subtarget.checkFeatures("+avx")) {
     options.target.lanes = 8;
-    options.target.accumulatorRegisters = 12;
+    options.target.vectorRegisters = 16;
+    // Without FMA each multiply needs a register of its own.
+    options.target.accumulatorRegisters =
+        subtarget.checkFeatures("+fma") ? 12 : 8;
     options.target.l2BytesPerCycle = 32;
     if (subtarget.checkFeatures("+fma"))
       fma = "VFMADD231PSYr";
@@ -108,13 +112,14 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
     load = "VMOVUPSYrm";
   } else {
     options.target.lanes = 4;
+    options.target.vectorRegisters = 16;
     options.target.accumulatorRegisters = 8;
     options.target.l2BytesPerCycle = 32;
   }
-  notes << "  vector-lanes " << options.target.lanes
-        << ", accumulator-registers " << options.target.accumulatorRegisters
-        << ", l2-bytes-per-cycle " << options.target.l2BytesPerCycle
-        << " (subtarget features)\n";
+  notes << "  vector-lanes " << options.target.lanes << ", vector-registers "
+        << options.target.vectorRegisters << ", accumulator-registers "
+        << options.target.accumulatorRegisters << ", l2-bytes-per-cycle "
+        << options.target.l2BytesPerCycle << " (subtarget features)\n";
 
   const llvm::MCInstrInfo &instructions = *machine->getMCInstrInfo();
   if (auto t = timingOf(subtarget, instructions, fma)) {

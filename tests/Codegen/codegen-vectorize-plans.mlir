@@ -133,13 +133,20 @@ func.func @unfusable_mark(%a: memref<32x16xf32>, %b: memref<16x32xf32>, %c: memr
 // pack_panels: the rhs (64 x 40) is copied first into the panels of its two
 // full 16-lane tiles (2 x 64 x 16, a vector row at a time); the full tiles'
 // kernels read their panel, the 8-lane remainder tile the rhs itself.
+// CHECK-DAG: #[[COL:.*]] = affine_map<(d0) -> (d0 * 16)>
+// CHECK-DAG: #[[PANEL:.*]] = affine_map<(d0) -> (d0 floordiv 16)>
 // CHECK-LABEL: func.func @panels(
 // CHECK-SAME: %{{.*}}: memref<12x64xf32>, %[[B:[a-z0-9]+]]: memref<64x40xf32>
 // CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x64x16xf32>
-// CHECK: vector.transfer_read %[[B]][{{.*}}]{{.*}} : memref<64x40xf32>, vector<16xf32>
-// CHECK: vector.transfer_write {{.*}}, %[[P]]
-// CHECK: scf.for
-// CHECK: vector.load %[[P]][{{.*}}] : memref<2x64x16xf32>, vector<8xf32>
+// CHECK: scf.for %[[J:.*]] = %c0 to %c2 step %c1
+// CHECK: %[[COL0:.*]] = affine.apply #[[COL]](%[[J]])
+// CHECK: scf.for %[[K:.*]] = %c0 to %c64 step %c1
+// CHECK: %[[ROW:.*]] = vector.transfer_read %[[B]][%[[K]], %[[COL0]]]{{.*}} : memref<64x40xf32>, vector<16xf32>
+// CHECK: vector.transfer_write %[[ROW]], %[[P]][%[[J]], %[[K]], %c0]
+// CHECK: scf.for %{{.*}} = %c0 to %c12 step %c6
+// CHECK: scf.for %[[N:.*]] = %c0 to %c32 step %c16
+// CHECK: %[[IDX:.*]] = affine.apply #[[PANEL]](%[[N]])
+// CHECK: vector.load %[[P]][%[[IDX]], %{{.*}}, %c0] : memref<2x64x16xf32>, vector<8xf32>
 // CHECK: vector.fma {{.*}} : vector<8xf32>
 // CHECK: vector.load %[[B]]{{.*}} : memref<64x40xf32>, vector<8xf32>
 // CHECK: vector.fma {{.*}} : vector<8xf32>
@@ -159,5 +166,37 @@ func.func @panels_misfit(%a: memref<12x64xf32>, %b: memref<40x64xf32>, %c: memre
   linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
     {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_panels>}
     ins(%a, %b : memref<12x64xf32>, memref<40x64xf32>) outs(%c : memref<12x40xf32>)
+  return
+}
+
+// -----
+
+// Cache blocking is of a reduction loop only: blocking the lanes by 24
+// would start full 16-lane tiles inside a panel.
+func.func @outer_block_of_lanes(%a: memref<12x64xf32>, %b: memref<64x48xf32>, %c: memref<12x48xf32>) {
+  // expected-error @+1 {{does not fit the op (3 loops)}}
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_panels, outer_dim = 1, outer_block = 24>}
+    ins(%a, %b : memref<12x64xf32>, memref<64x48xf32>) outs(%c : memref<12x48xf32>)
+  return
+}
+
+// -----
+
+// Only contractions get math.fma: an element-wise multiply-add (no
+// reduction loop) keeps its mulf and addf, as its vector code does.
+// CHECK-LABEL: func.func @elementwise_mul_add
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK-NOT: math.fma
+// CHECK: return
+func.func @elementwise_mul_add(%x: memref<?x32xf32>, %s: memref<32xf32>, %z: memref<?x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    ins(%x, %s : memref<?x32xf32>, memref<32xf32>) outs(%z : memref<?x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  }
   return
 }

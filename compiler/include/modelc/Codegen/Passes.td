@@ -145,6 +145,10 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
   let options = [
     Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"16",
            "f32 lanes of one vector register (16: AVX-512, 8: AVX2)">,
+    Option<"vectorRegisters", "vector-registers", "int64_t",
+           /*default=*/"32",
+           "Vector registers (a block's accumulators, its rhs vectors and a "
+           "broadcast must fit)">,
     Option<"accumulatorRegisters", "accumulator-registers", "int64_t",
            /*default=*/"16",
            "Vector registers a contraction's register block may use">,
@@ -226,9 +230,9 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     ops without a plan are left for `convert-linalg-to-loops`. Contractions
     left to the scalar loops (unplanned, or a remainder tile whose size is
     known only at run time) multiply-add with `math.fma`, as the kernels
-    do, so that every product-sum is rounded once whichever code computes
-    it: results do not depend on the register block, the batch size or
-    fusion.
+    do, so that every output of a contraction is rounded the same way
+    whichever code computes it (a register block or the scalar remainder
+    of a batch; fusing the optimizer or the epilogues changes neither).
   }];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",

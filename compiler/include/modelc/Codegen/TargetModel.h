@@ -14,7 +14,8 @@ namespace mlir::nn {
 struct TargetModel {
   /// f32 lanes of a vector register.
   int64_t lanes = 16;
-  /// Vector registers a contraction's accumulators may use.
+  /// Vector registers, and how many a contraction's accumulators may use.
+  int64_t vectorRegisters = 32;
   int64_t accumulatorRegisters = 16;
   /// Cycles from one vector FMA to the next that reads its result.
   int64_t fmaLatency = 4;
