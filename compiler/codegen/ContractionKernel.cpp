@@ -187,6 +187,12 @@ mlir::nn::emitContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
   if (!vectorizableAlong(bOpd->get(), *bPos) ||
       !vectorizableAlong(outOpd->get(), *outPos))
     return failure();
+  if (initial && isa<MemRefType>(initial.getType())) {
+    auto type = cast<MemRefType>(initial.getType());
+    if (type.getRank() != 1 || type.getDimSize(0) != width ||
+        !vectorizableAlong(initial, 0))
+      return failure();
+  }
   // The epilogue indexes its operands by the output's dimensions: v is the
   // output dimension `outPos`.
   if (epilogue) {
@@ -256,13 +262,19 @@ mlir::nn::emitContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
     dims[mDim] = rewriter.getIndexAttr(i);
     for (unsigned c = 0; c < chunkWidth.size(); ++c) {
       dims[vDim] = rewriter.getIndexAttr(c * lanes);
-      accs.push_back(
-          initial ? vector::BroadcastOp::create(rewriter, loc, chunkType(c),
-                                                initial)
-                        .getResult()
-                  : vector::LoadOp::create(rewriter, loc, chunkType(c),
-                                           out.memref, indices(rewriter, out))
-                        .getResult());
+      Value start;
+      if (!initial)
+        start = vector::LoadOp::create(rewriter, loc, chunkType(c), out.memref,
+                                       indices(rewriter, out));
+      else if (isa<MemRefType>(initial.getType()))
+        start =
+            vector::LoadOp::create(rewriter, loc, chunkType(c), initial,
+                                   ValueRange{arith::ConstantIndexOp::create(
+                                       rewriter, loc, c * lanes)});
+      else
+        start =
+            vector::BroadcastOp::create(rewriter, loc, chunkType(c), initial);
+      accs.push_back(start);
     }
   }
 

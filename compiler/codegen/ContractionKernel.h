@@ -28,9 +28,10 @@ struct Epilogue {
 /// kept in 1-D vectors of at most `lanes` elements across all reduction
 /// loops. `b` and `out` must be contiguous along `vDim`, `a` must not use it
 /// and `b` must not use `mDim`. `initial`, when given, is the scalar every
-/// output element holds before the op (the zero fill of the accumulators):
-/// the kernel starts from it instead of loading the output. Leaves the op
-/// untouched on failure.
+/// output element holds before the op (the zero fill of the accumulators),
+/// or a 1-D buffer of the tile's `vDim` extent with the value of each lane
+/// (a bias broadcast into the output): the kernel starts from it instead of
+/// loading the output. Leaves the op untouched on failure.
 LogicalResult emitContractionKernel(RewriterBase &rewriter,
                                     linalg::GenericOp op, unsigned mDim,
                                     unsigned vDim, int64_t lanes,

@@ -345,10 +345,78 @@ tileOnce(RewriterBase &rewriter, linalg::GenericOp op, ArrayRef<int64_t> sizes,
   return tiled;
 }
 
+/// The output dimension that is the lanes `v` of `op` (its last result
+/// that is `v` by itself).
+std::optional<unsigned> lanePosition(linalg::LinalgOp op, unsigned v) {
+  AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  for (int64_t i = map.getNumResults() - 1; i >= 0; --i)
+    if (auto d = dyn_cast<AffineDimExpr>(map.getResult(i));
+        d && d.getPosition() == v)
+      return i;
+  return std::nullopt;
+}
+
+/// A linalg.broadcast of a 1-D buffer along the lanes `v` of contraction
+/// `op` into its whole output: the bias the contraction adds to.
+bool broadcastsAlongLanes(linalg::BroadcastOp broadcast, linalg::LinalgOp op,
+                          unsigned v) {
+  if (!broadcast.hasPureBufferSemantics() ||
+      broadcast.getInit() != op.getDpsInitOperand(0)->get())
+    return false;
+  std::optional<unsigned> pos = lanePosition(op, v);
+  auto inType = dyn_cast<MemRefType>(broadcast.getInput().getType());
+  if (!pos || !inType || inType.getRank() != 1)
+    return false;
+  ArrayRef<int64_t> added = broadcast.getDimensions();
+  auto outType = cast<MemRefType>(broadcast.getInit().getType());
+  return static_cast<int64_t>(added.size()) + 1 == outType.getRank() &&
+         !llvm::is_contained(added, static_cast<int64_t>(*pos));
+}
+
+/// The offsets of `view` in `source`, when `view` is a window of it through
+/// unit-stride, rank-preserving subviews.
+std::optional<SmallVector<OpFoldResult>>
+windowOffsets(RewriterBase &rewriter, Location loc, Value view, Value source) {
+  int64_t rank = cast<MemRefType>(view.getType()).getRank();
+  AffineExpr d0 = rewriter.getAffineDimExpr(0),
+             d1 = rewriter.getAffineDimExpr(1);
+  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+  while (view != source) {
+    auto subview = view.getDefiningOp<memref::SubViewOp>();
+    if (!subview || subview.getSourceType().getRank() != rank ||
+        !llvm::all_of(subview.getStaticStrides(),
+                      [](int64_t s) { return s == 1; }))
+      return std::nullopt;
+    for (auto [i, offset] : llvm::enumerate(subview.getMixedOffsets()))
+      offsets[i] = affine::makeComposedFoldedAffineApply(rewriter, loc, d0 + d1,
+                                                         {offsets[i], offset});
+    view = subview.getSource();
+  }
+  return offsets;
+}
+
 /// Drops the unit loops of one static tile and vectorizes it.
 LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
                             const TileConfig &config) {
   if (config.contraction) {
+    // A broadcast start: the lanes of the tile's window.
+    Value initial = config.initial;
+    if (initial && isa<MemRefType>(initial.getType())) {
+      Location loc = tiled.getLoc();
+      rewriter.setInsertionPoint(tiled);
+      Value view = tiled.getDpsInitOperand(0)->get();
+      std::optional<SmallVector<OpFoldResult>> window =
+          windowOffsets(rewriter, loc, view, config.wholeOutput);
+      std::optional<unsigned> pos = lanePosition(tiled, config.vectorDim);
+      auto viewType = cast<MemRefType>(view.getType());
+      if (!window || !pos || viewType.isDynamicDim(*pos))
+        return failure();
+      int64_t width = viewType.getDimSize(*pos);
+      initial = memref::SubViewOp::create(
+          rewriter, loc, initial, ArrayRef<OpFoldResult>{(*window)[*pos]},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(width)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
+    }
     std::optional<nn::Epilogue> epilogue;
     if (config.epilogue) {
       epilogue = tileEpilogue(rewriter, tiled, config);
@@ -357,7 +425,7 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
     }
     if (succeeded(nn::emitContractionKernel(
             rewriter, tiled, config.mDim, config.vectorDim, config.lanes,
-            epilogue ? &*epilogue : nullptr, config.initial)))
+            epilogue ? &*epilogue : nullptr, initial)))
       return success();
     if (!epilogue)
       return failure();
@@ -366,7 +434,7 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
     epilogueAsGeneric(rewriter, tiled, *epilogue, config.epilogue);
     return nn::emitContractionKernel(rewriter, tiled, config.mDim,
                                      config.vectorDim, config.lanes, nullptr,
-                                     config.initial);
+                                     initial);
   }
   // The tile must be static.
   for (int64_t r : tiled.getStaticLoopRanges())
@@ -464,20 +532,12 @@ void readFromPanel(RewriterBase &rewriter, linalg::GenericOp tile, unsigned v,
   rewriter.setInsertionPoint(tile);
   SmallVector<OpFoldResult> viewSizes =
       memref::getMixedSizes(rewriter, loc, view);
-  MLIRContext *ctx = rewriter.getContext();
-  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
-  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-  while (view != source) {
-    auto subview = view.getDefiningOp<memref::SubViewOp>();
-    if (!subview || subview.getSourceType().getRank() != rank ||
-        !llvm::all_of(subview.getStaticStrides(),
-                      [](int64_t s) { return s == 1; }))
-      return;
-    for (auto [i, offset] : llvm::enumerate(subview.getMixedOffsets()))
-      offsets[i] = affine::makeComposedFoldedAffineApply(rewriter, loc, d0 + d1,
-                                                         {offsets[i], offset});
-    view = subview.getSource();
-  }
+  std::optional<SmallVector<OpFoldResult>> window =
+      windowOffsets(rewriter, loc, view, source);
+  if (!window)
+    return;
+  SmallVector<OpFoldResult> offsets = *window;
+  AffineExpr d0 = rewriter.getAffineDimExpr(0);
   SmallVector<OpFoldResult> panelOffsets = {
       affine::makeComposedFoldedAffineApply(rewriter, loc, d0.floorDiv(width),
                                             {offsets[rank - 1]})};
@@ -787,6 +847,34 @@ struct CodegenVectorizePass
         ops.push_back(op);
     });
     llvm::SmallPtrSet<Operation *, 8> erased;
+    // A bias broadcast into a contraction's output just before it waits for
+    // the contraction, whose kernels start from the bias instead (one pass
+    // over the output less); it is vectorized at the end if they did not.
+    auto touchesRoot = [](Operation *op, Value root) {
+      bool found = false;
+      op->walk([&](Operation *nested) {
+        for (Value v : nested->getOperands())
+          found |= isa<MemRefType>(v.getType()) && rootBuffer(v) == root;
+      });
+      return found;
+    };
+    llvm::SmallPtrSet<Operation *, 8> deferred;
+    for (linalg::LinalgOp op : ops) {
+      auto broadcast = dyn_cast<linalg::BroadcastOp>(op.getOperation());
+      if (!broadcast || !broadcast.hasPureBufferSemantics())
+        continue;
+      Value root = rootBuffer(broadcast.getInit());
+      Operation *next = broadcast->getNextNode();
+      while (next && (isMemoryEffectFree(next) || !touchesRoot(next, root)))
+        next = next->getNextNode();
+      auto consumer = dyn_cast_or_null<linalg::LinalgOp>(next);
+      auto plan = consumer
+                      ? consumer->getAttrOfType<nn::TilePlanAttr>(kPlanAttr)
+                      : nn::TilePlanAttr();
+      if (plan && plan.getContraction() && plan.getOuterDim() < 0 &&
+          broadcastsAlongLanes(broadcast, consumer, plan.getVectorDim()))
+        deferred.insert(broadcast);
+    }
     auto vectorizeLinalg = [&](linalg::LinalgOp op) {
       auto plan = op->getAttrOfType<nn::TilePlanAttr>(kPlanAttr);
       op->removeAttr(kPlanAttr);
@@ -815,17 +903,11 @@ struct CodegenVectorizePass
       // The zero fill of the accumulators, when nothing else reads it: the
       // kernels start from the value instead (one pass over memory less).
       linalg::FillOp fill;
+      linalg::BroadcastOp bias;
       if (config->contraction && config->outerDim < 0) {
         // Ops in between that do not touch the output do not matter.
         Value root = rootBuffer(generic.getDpsInitOperand(0)->get());
-        auto touches = [&](Operation *op) {
-          bool found = false;
-          op->walk([&](Operation *nested) {
-            for (Value v : nested->getOperands())
-              found |= isa<MemRefType>(v.getType()) && rootBuffer(v) == root;
-          });
-          return found;
-        };
+        auto touches = [&](Operation *op) { return touchesRoot(op, root); };
         // (A fill of another buffer, such as a weight gradient's, computed
         // in between, is one of them.)
         Operation *prev = generic->getPrevNode();
@@ -838,19 +920,34 @@ struct CodegenVectorizePass
           config->initial = fill.getDpsInputOperand(0)->get();
         else
           fill = nullptr;
+        // A bias broadcast into the output (left for this op, below).
+        auto broadcast = dyn_cast_or_null<linalg::BroadcastOp>(prev);
+        if (broadcast && deferred.contains(broadcast) &&
+            broadcastsAlongLanes(broadcast, generic, config->vectorDim)) {
+          config->initial = broadcast.getInput();
+          config->wholeOutput = generic.getDpsInitOperand(0)->get();
+          bias = broadcast;
+        }
       }
       bool fused = false;
       linalg::GenericOp consumer = config->epilogue;
       LogicalResult done = vectorizeOne(rewriter, generic, *config, fused);
       if (fill && succeeded(done))
         rewriter.eraseOp(fill);
+      if (bias && succeeded(done)) {
+        deferred.erase(bias);
+        rewriter.eraseOp(bias);
+      }
       if (fused) {
         erased.insert(consumer);
         rewriter.eraseOp(consumer);
       }
     };
     for (linalg::LinalgOp op : ops)
-      if (!erased.contains(op))
+      if (!erased.contains(op) && !deferred.contains(op))
+        vectorizeLinalg(op);
+    for (linalg::LinalgOp op : ops)
+      if (deferred.contains(op))
         vectorizeLinalg(op);
     // Fills no kernel took as its accumulators' start come last (the walk
     // above sees them before their consumers): vector stores over threads,

@@ -35,8 +35,12 @@ struct TileConfig {
   /// Worth running on threads.
   bool parallel = false;
   /// The value a linalg.fill wrote to a contraction's whole output just
-  /// before it: the kernels start their accumulators from it.
+  /// before it, or the 1-D buffer a linalg.broadcast along the lanes copied
+  /// into it (a bias): the kernels start their accumulators from it.
   Value initial;
+  /// The contraction's whole output (a tile finds its window of a broadcast
+  /// `initial` from its own view of it).
+  Value wholeOutput;
   /// An element-wise consumer of a contraction fused into its kernel.
   linalg::GenericOp epilogue;
   bool storeAccumulators = false;

@@ -200,3 +200,44 @@ func.func @elementwise_mul_add(%x: memref<?x32xf32>, %s: memref<32xf32>, %z: mem
   }
   return
 }
+
+// -----
+
+// A bias broadcast into a contraction's output just before it: the kernels
+// start their accumulators from the bias lanes of their tile (the second
+// 16-lane tile from bias[16..31]) and the broadcast goes (one pass over the
+// output less).
+// CHECK-LABEL: func.func @bias_start(
+// CHECK-SAME: %[[BIAS:[a-z0-9]+]]: memref<32xf32>
+// CHECK-NOT: linalg.broadcast
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c2
+// CHECK: scf.for %[[N:.*]] = %c0 to %c32 step %c16
+// CHECK: vector.load %[[BIAS]][%[[N]]] : memref<32xf32>, vector<8xf32>
+// CHECK: vector.fma
+// CHECK-NOT: linalg.
+// CHECK: return
+func.func @bias_start(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %bias: memref<32xf32>, %c: memref<8x32xf32>) {
+  linalg.broadcast ins(%bias : memref<32xf32>) outs(%c : memref<8x32xf32>) dimensions = [0]
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8>}
+    ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%c : memref<8x32xf32>)
+  return
+}
+
+// -----
+
+// Rows known only at run time: the remainder is left to the scalar loops,
+// which read the output, so the broadcast stays (vectorized), before the
+// kernels.
+// CHECK-LABEL: func.func @bias_kept(
+// CHECK-SAME: %[[BIAS:[a-z0-9]+]]: memref<32xf32>, %[[C:[a-z0-9]+]]: memref<?x32xf32>
+// CHECK: %[[ROW:.*]] = vector.transfer_read %[[BIAS]]
+// CHECK: vector.transfer_write %[[ROW]], %[[C]]
+// CHECK: vector.load %[[BIAS]]
+// CHECK: vector.fma
+// CHECK: return
+func.func @bias_kept(%a: memref<?x16xf32>, %b: memref<16x32xf32>, %bias: memref<32xf32>, %c: memref<?x32xf32>) {
+  linalg.broadcast ins(%bias : memref<32xf32>) outs(%c : memref<?x32xf32>) dimensions = [0] {codegen.plan = #nn.tile_plan<tiles = [1, 16], interchange = [0, 1], vector_dim = 1, lanes = 8>}
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8>}
+    ins(%a, %b : memref<?x16xf32>, memref<16x32xf32>) outs(%c : memref<?x32xf32>)
+  return
+}

@@ -215,11 +215,12 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     block, and vectorized. A contraction's tiles become micro-kernels: the
     accumulators live in 1-D register-sized vectors carried through all the
     reduction loops, updated by broadcast-times-vector `vector.fma`; a zero
-    fill of its output just before it becomes the accumulators' start (and
-    goes), and the consumer paired with it (`epilogue`) is applied to the
-    accumulators before they are stored. With `pack_panels` the right
-    operand is first copied (one vector row at a time) into panels of the
-    tile's lanes, which the full tiles' kernels read instead. Reductions into the contiguous
+    fill of its output just before it, or a bias broadcast into it along the
+    lanes, becomes the accumulators' start (and goes), and the consumer
+    paired with it (`epilogue`) is applied to the accumulators before they
+    are stored. With `pack_panels` the right operand is first copied (one
+    vector row at a time) into panels of the tile's lanes, which the full
+    tiles' kernels read instead. Reductions into the contiguous
     dimension (batch-norm statistics), element-wise ops and the remaining
     fills become 1-D vector code, their accumulators hoisted out of the
     reduction loops. The order of every floating-point reduction is the one
