@@ -140,13 +140,20 @@ def measure_limits(work, reps):
 
 FAILURES = []  # every failed modelc compile, for the report
 
+# --isa avx2: modelc builds for x86-64-v3 and every peer that has a switch is
+# held to AVX2 too (the comparison the issue asks for on any machine).
+ISA_MODELC = {"avx2": ["--target-cpu=x86-64-v3"]}
+ISA_ENV = {"avx2": {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2"}}
+ISA_XLA = {"avx2": " --xla_cpu_max_isa=AVX2"}
+ISA = None
+
 
 def compile_model(path, out, attempts=3):
     """Compiles; a failure is recorded and retried (a crashing compiler is a
     finding to report, not a reason to lose every other number)."""
     for _ in range(attempts):
-        p = subprocess.run([MODELC, os.path.join(ROOT, path), "-o", out],
-                           capture_output=True, text=True)
+        p = subprocess.run([MODELC, os.path.join(ROOT, path), "-o", out]
+                           + ISA_MODELC.get(ISA, []), capture_output=True, text=True)
         if p.returncode == 0:
             return True
         why = (f"signal {-p.returncode}" if p.returncode < 0 else f"exit {p.returncode}")
@@ -203,7 +210,7 @@ def _inductor_env(threads, work):
 def _xla_env(threads, work):
     # jax_worker.py also sets its CPU affinity to `threads` CPUs.
     return {"XLA_FLAGS": f"--xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'} "
-                         f"intra_op_parallelism_threads={threads}"}
+                         f"intra_op_parallelism_threads={threads}" + ISA_XLA.get(ISA, "")}
 
 
 # name -> how to run it. `group`: its install group in setup.sh (None:
@@ -263,6 +270,7 @@ class Worker:
         self.name, self.log = name, os.path.join(work, f"{name}-{threads}t.log")
         env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
                    PYTHONUNBUFFERED="1")
+        env.update(ISA_ENV.get(ISA, {}))
         if spec["env"]:
             env.update(spec["env"](threads, work))
         with open(self.log, "a") as err:
@@ -527,6 +535,11 @@ def main():
                     help="comma-separated thread counts (default: 2,1)")
     ap.add_argument("--out", default=BENCH,
                     help="directory for results.json/.md/.png (default: bench/)")
+    ap.add_argument("--isa", choices=sorted(ISA_MODELC),
+                    help="hold everyone to one vector ISA: avx2 builds modelc with "
+                         "--target-cpu=x86-64-v3 and sets ATEN_CPU_CAPABILITY=avx2, "
+                         "ONEDNN_MAX_CPU_ISA=AVX2 and XLA's --xla_cpu_max_isa=AVX2 "
+                         "(onnxruntime has no such switch)")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite results.md/.png from results.json, measure nothing")
     args = ap.parse_args()
@@ -534,6 +547,8 @@ def main():
         with open(os.path.join(args.out, "results.json")) as f:
             write_report(json.load(f), args.out)
         return
+    global ISA
+    ISA = args.isa
     cfg = argparse.Namespace(
         rounds=args.rounds or (3 if args.quick else 5),
         steps=args.steps or (2 if args.quick else 10),
@@ -558,6 +573,8 @@ def main():
             "python": platform.python_version(), "busy": busy}
     if cfg.models or args.threads:
         meta["subset"] = {"models": cfg.models, "threads": cfg.threads}
+    if ISA:
+        meta["isa"] = ISA
 
     work = tempfile.mkdtemp(prefix="modelc-bench-")
     t_start = time.perf_counter()
