@@ -396,27 +396,31 @@ windowOffsets(RewriterBase &rewriter, Location loc, Value view, Value source) {
 }
 
 /// Drops the unit loops of one static tile and vectorizes it.
+/// A contraction tile's window of the 1-D buffer `bias` broadcast along its
+/// lanes into the whole output `whole`; none if the tile's output is no
+/// window of it found through subviews, or of a dynamic lane extent.
+Value biasWindow(RewriterBase &rewriter, linalg::GenericOp tile, unsigned v,
+                 Value bias, Value whole) {
+  Location loc = tile.getLoc();
+  rewriter.setInsertionPoint(tile);
+  Value view = tile.getDpsInitOperand(0)->get();
+  std::optional<SmallVector<OpFoldResult>> window =
+      windowOffsets(rewriter, loc, view, whole);
+  std::optional<unsigned> pos = lanePosition(tile, v);
+  auto viewType = cast<MemRefType>(view.getType());
+  if (!window || !pos || viewType.isDynamicDim(*pos))
+    return nullptr;
+  return memref::SubViewOp::create(
+      rewriter, loc, bias, ArrayRef<OpFoldResult>{(*window)[*pos]},
+      ArrayRef<OpFoldResult>{rewriter.getIndexAttr(viewType.getDimSize(*pos))},
+      ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
+}
+
+/// `initial`: the tile's own start (config.initial, or its window of a
+/// broadcast bias).
 LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
-                            const TileConfig &config) {
+                            const TileConfig &config, Value initial) {
   if (config.contraction) {
-    // A broadcast start: the lanes of the tile's window.
-    Value initial = config.initial;
-    if (initial && isa<MemRefType>(initial.getType())) {
-      Location loc = tiled.getLoc();
-      rewriter.setInsertionPoint(tiled);
-      Value view = tiled.getDpsInitOperand(0)->get();
-      std::optional<SmallVector<OpFoldResult>> window =
-          windowOffsets(rewriter, loc, view, config.wholeOutput);
-      std::optional<unsigned> pos = lanePosition(tiled, config.vectorDim);
-      auto viewType = cast<MemRefType>(view.getType());
-      if (!window || !pos || viewType.isDynamicDim(*pos))
-        return failure();
-      int64_t width = viewType.getDimSize(*pos);
-      initial = memref::SubViewOp::create(
-          rewriter, loc, initial, ArrayRef<OpFoldResult>{(*window)[*pos]},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(width)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
-    }
     std::optional<nn::Epilogue> epilogue;
     if (config.epilogue) {
       epilogue = tileEpilogue(rewriter, tiled, config);
@@ -558,10 +562,14 @@ void readFromPanel(RewriterBase &rewriter, linalg::GenericOp tile, unsigned v,
 }
 
 /// Tiles, drops unit dims and vectorizes one generic; returns failure (and
-/// leaves the op, maybe tiled) when it cannot.
+/// leaves the op, maybe tiled) when it cannot. `initialUsed`: every tile
+/// started from a broadcast bias (config.initial a buffer).
 LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
-                           TileConfig config, bool &fusedEpilogue) {
+                           TileConfig config, bool &fusedEpilogue,
+                           bool *initialUsed = nullptr) {
   fusedEpilogue = false;
+  if (initialUsed)
+    *initialUsed = false;
   if (config.packInput >= 0) {
     OpOperand *in = op.getDpsInputOperand(config.packInput);
     auto type = cast<MemRefType>(in->get().getType());
@@ -747,9 +755,22 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   fusedEpilogue = static_cast<bool>(config.epilogue);
   // A tile that cannot be vectorized (a dynamic remainder) is left to the
   // scalar loops.
+  // A bias start needs every tile's window (else all tiles load the output,
+  // which the broadcast, kept, has written).
+  SmallVector<Value> starts(tiles.size(), config.initial);
+  if (config.initial && isa<MemRefType>(config.initial.getType())) {
+    for (auto [i, tile] : llvm::enumerate(tiles))
+      if (!(starts[i] = biasWindow(rewriter, tile, config.vectorDim,
+                                   config.initial, config.wholeOutput))) {
+        starts.assign(tiles.size(), Value());
+        break;
+      }
+    if (initialUsed)
+      *initialUsed = static_cast<bool>(starts.front());
+  }
   bool all = true;
-  for (linalg::GenericOp tile : tiles)
-    all &= succeeded(vectorizeTile(rewriter, tile, config));
+  for (auto [tile, start] : llvm::zip(tiles, starts))
+    all &= succeeded(vectorizeTile(rewriter, tile, config, start));
   return success(all);
 }
 
@@ -904,7 +925,10 @@ struct CodegenVectorizePass
       // kernels start from the value instead (one pass over memory less).
       linalg::FillOp fill;
       linalg::BroadcastOp bias;
-      if (config->contraction && config->outerDim < 0) {
+      // (Only when the op writes every element of its output.)
+      if (config->contraction && config->outerDim < 0 &&
+          generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+              .isProjectedPermutation()) {
         // Ops in between that do not touch the output do not matter.
         Value root = rootBuffer(generic.getDpsInitOperand(0)->get());
         auto touches = [&](Operation *op) { return touchesRoot(op, root); };
@@ -921,9 +945,21 @@ struct CodegenVectorizePass
         else
           fill = nullptr;
         // A bias broadcast into the output (left for this op, below).
+        // The kernels read the bias later than the broadcast did: nothing
+        // in between (the epilogue's moved ops among them) nor the epilogue
+        // may write it.
         auto broadcast = dyn_cast_or_null<linalg::BroadcastOp>(prev);
+        auto biasUntouched = [&] {
+          Value biasRoot = rootBuffer(broadcast.getInput());
+          for (Operation *op = broadcast->getNextNode(); op != generic;
+               op = op->getNextNode())
+            if (!isMemoryEffectFree(op) && touchesRoot(op, biasRoot))
+              return false;
+          return !config->epilogue || !touchesRoot(config->epilogue, biasRoot);
+        };
         if (broadcast && deferred.contains(broadcast) &&
-            broadcastsAlongLanes(broadcast, generic, config->vectorDim)) {
+            broadcastsAlongLanes(broadcast, generic, config->vectorDim) &&
+            biasUntouched()) {
           config->initial = broadcast.getInput();
           config->wholeOutput = generic.getDpsInitOperand(0)->get();
           bias = broadcast;
@@ -931,10 +967,12 @@ struct CodegenVectorizePass
       }
       bool fused = false;
       linalg::GenericOp consumer = config->epilogue;
-      LogicalResult done = vectorizeOne(rewriter, generic, *config, fused);
+      bool biasUsed = false;
+      LogicalResult done =
+          vectorizeOne(rewriter, generic, *config, fused, &biasUsed);
       if (fill && succeeded(done))
         rewriter.eraseOp(fill);
-      if (bias && succeeded(done)) {
+      if (bias && biasUsed && succeeded(done)) {
         deferred.erase(bias);
         rewriter.eraseOp(bias);
       }

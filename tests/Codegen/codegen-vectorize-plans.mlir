@@ -207,12 +207,16 @@ func.func @elementwise_mul_add(%x: memref<?x32xf32>, %s: memref<32xf32>, %z: mem
 // start their accumulators from the bias lanes of their tile (the second
 // 16-lane tile from bias[16..31]) and the broadcast goes (one pass over the
 // output less).
+// CHECK-DAG: #[[HI:.*]] = affine_map<()[s0] -> (s0 + 8)>
 // CHECK-LABEL: func.func @bias_start(
 // CHECK-SAME: %[[BIAS:[a-z0-9]+]]: memref<32xf32>
-// CHECK-NOT: linalg.broadcast
+// CHECK-NOT: linalg.
+// CHECK-NOT: vector.transfer_write
 // CHECK: scf.for %{{.*}} = %c0 to %c8 step %c2
 // CHECK: scf.for %[[N:.*]] = %c0 to %c32 step %c16
-// CHECK: vector.load %[[BIAS]][%[[N]]] : memref<32xf32>, vector<8xf32>
+// CHECK-NEXT: vector.load %[[BIAS]][%[[N]]] : memref<32xf32>, vector<8xf32>
+// CHECK-NEXT: %[[N8:.*]] = affine.apply #[[HI]]()[%[[N]]]
+// CHECK-NEXT: vector.load %[[BIAS]][%[[N8]]] : memref<32xf32>, vector<8xf32>
 // CHECK: vector.fma
 // CHECK-NOT: linalg.
 // CHECK: return
@@ -239,5 +243,25 @@ func.func @bias_kept(%a: memref<?x16xf32>, %b: memref<16x32xf32>, %bias: memref<
   linalg.broadcast ins(%bias : memref<32xf32>) outs(%c : memref<?x32xf32>) dimensions = [0] {codegen.plan = #nn.tile_plan<tiles = [1, 16], interchange = [0, 1], vector_dim = 1, lanes = 8>}
   linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8>}
     ins(%a, %b : memref<?x16xf32>, memref<16x32xf32>) outs(%c : memref<?x32xf32>)
+  return
+}
+
+// -----
+
+// The kernels read the bias after the broadcast did: when something in
+// between writes it, the broadcast stays (and the kernels load the output).
+// CHECK-LABEL: func.func @bias_written_between(
+// CHECK-SAME: %[[BIAS:[a-z0-9]+]]: memref<32xf32>, %[[C:[a-z0-9]+]]: memref<8x32xf32>
+// CHECK: vector.transfer_write {{.*}}, %[[C]]
+// CHECK: vector.transfer_write {{.*}}, %[[BIAS]]
+// CHECK: vector.load %[[C]]
+// CHECK: vector.fma
+// CHECK: return
+func.func @bias_written_between(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %bias: memref<32xf32>, %c: memref<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.broadcast ins(%bias : memref<32xf32>) outs(%c : memref<8x32xf32>) dimensions = [0] {codegen.plan = #nn.tile_plan<tiles = [1, 16], interchange = [0, 1], vector_dim = 1, lanes = 8>}
+  linalg.fill {codegen.plan = #nn.tile_plan<tiles = [16], interchange = [0], vector_dim = 0, lanes = 8>} ins(%zero : f32) outs(%bias : memref<32xf32>)
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8>}
+    ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%c : memref<8x32xf32>)
   return
 }
