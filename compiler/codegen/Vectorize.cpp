@@ -395,7 +395,6 @@ windowOffsets(RewriterBase &rewriter, Location loc, Value view, Value source) {
   return offsets;
 }
 
-/// Drops the unit loops of one static tile and vectorizes it.
 /// A contraction tile's window of the 1-D buffer `bias` broadcast along its
 /// lanes into the whole output `whole`; none if the tile's output is no
 /// window of it found through subviews, or of a dynamic lane extent.
@@ -416,7 +415,8 @@ Value biasWindow(RewriterBase &rewriter, linalg::GenericOp tile, unsigned v,
       ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
 }
 
-/// `initial`: the tile's own start (config.initial, or its window of a
+/// Drops the unit loops of one static tile and vectorizes it. `initial`: a
+/// contraction tile's own start (config.initial, or its window of a
 /// broadcast bias).
 LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
                             const TileConfig &config, Value initial) {
@@ -753,8 +753,6 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       }))
     config.epilogue = nullptr;
   fusedEpilogue = static_cast<bool>(config.epilogue);
-  // A tile that cannot be vectorized (a dynamic remainder) is left to the
-  // scalar loops.
   // A bias start needs every tile's window (else all tiles load the output,
   // which the broadcast, kept, has written).
   SmallVector<Value> starts(tiles.size(), config.initial);
@@ -768,6 +766,8 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
     if (initialUsed)
       *initialUsed = static_cast<bool>(starts.front());
   }
+  // A tile that cannot be vectorized (a dynamic remainder) is left to the
+  // scalar loops.
   bool all = true;
   for (auto [tile, start] : llvm::zip(tiles, starts))
     all &= succeeded(vectorizeTile(rewriter, tile, config, start));
@@ -944,10 +944,10 @@ struct CodegenVectorizePass
           config->initial = fill.getDpsInputOperand(0)->get();
         else
           fill = nullptr;
-        // A bias broadcast into the output (left for this op, below).
-        // The kernels read the bias later than the broadcast did: nothing
-        // in between (the epilogue's moved ops among them) nor the epilogue
-        // may write it.
+        // A bias broadcast into the output, deferred for this op: the
+        // kernels read the bias later than the broadcast did, so nothing in
+        // between (the epilogue's moved ops among them) nor the epilogue may
+        // write it.
         auto broadcast = dyn_cast_or_null<linalg::BroadcastOp>(prev);
         auto biasUntouched = [&] {
           Value biasRoot = rootBuffer(broadcast.getInput());
