@@ -119,6 +119,34 @@ bool contiguousAlong(Value memref, int64_t pos) {
          strides[pos] == 1;
 }
 
+/// Elements between the accesses of `memref` through `map` in two
+/// consecutive iterations of loop `d` (nullopt when a stride is dynamic).
+std::optional<int64_t> loopStride(Value memref, AffineMap map, unsigned d) {
+  auto type = cast<MemRefType>(memref.getType());
+  int64_t offset;
+  SmallVector<int64_t> strides;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return std::nullopt;
+  MLIRContext *ctx = map.getContext();
+  SmallVector<AffineExpr> at0(map.getNumDims(), getAffineConstantExpr(0, ctx));
+  SmallVector<AffineExpr> at1 = at0;
+  at1[d] = getAffineConstantExpr(1, ctx);
+  int64_t total = 0;
+  for (auto [i, e] : llvm::enumerate(map.getResults())) {
+    auto c0 = dyn_cast<AffineConstantExpr>(e.replaceDims(at0));
+    auto c1 = dyn_cast<AffineConstantExpr>(e.replaceDims(at1));
+    if (!c0 || !c1)
+      return std::nullopt;
+    int64_t delta = c1.getValue() - c0.getValue();
+    if (delta == 0)
+      continue;
+    if (ShapedType::isDynamic(strides[i]))
+      return std::nullopt;
+    total += delta * strides[i];
+  }
+  return total;
+}
+
 /// Divisors of `n` up to `limit`.
 SmallVector<int64_t> divisors(int64_t n, int64_t limit) {
   SmallVector<int64_t> out;
@@ -324,14 +352,18 @@ private:
       }
     }
     int64_t ev = ranges[v];
+    SmallVector<unsigned> reds;
+    for (unsigned d = 0; d < numLoops; ++d)
+      if (iters[d] == utils::IteratorType::reduction)
+        reds.push_back(d);
     // The rhs a tile reads: `w` lanes at each step of the reduction dims it
     // uses. When that panel does not stay in the L1 (half of it: the lhs
     // rows and the outputs need the rest), every step fetches its lanes
     // from the L2: whole cache lines, one more when the panel's rows are
     // not line-aligned (a 100-channel weight: 400-byte rows).
     int64_t rhsSteps = 1;
-    for (unsigned d = 0; d < numLoops; ++d)
-      if (iters[d] == utils::IteratorType::reduction && usesDim(b, d))
+    for (unsigned d : reds)
+      if (usesDim(b, d))
         rhsSteps *= ShapedType::isDynamic(ranges[d]) ? 64 : ranges[d];
     constexpr int64_t kLine = 64;
     bool alignedRows = (ev * 4) % kLine == 0;
@@ -428,19 +460,30 @@ private:
       return ShapedType::isDynamic(ranges[d]) ? int64_t(64) : ranges[d];
     };
     int64_t parallelTiles = 1, reduction = 1;
-    SmallVector<unsigned> reds;
     for (unsigned d = 0; d < numLoops; ++d) {
       if (iters[d] == utils::IteratorType::parallel) {
         int64_t t = config.tileSizes[d] == 0 ? ext(d) : config.tileSizes[d];
         parallelTiles *= (ext(d) + t - 1) / t;
       } else {
-        reds.push_back(d);
         reduction *= ext(d);
       }
     }
-    // Half of the L2.
+    // Half of the L2 for what one tile streams. Its lhs rows pull 4 bytes
+    // a row at each step when the innermost reduction loop moves along the
+    // rows (a matmul's rows of k share each line with the next 15 steps);
+    // otherwise whole new lines (a weight gradient's r channels of the next
+    // pixel: a 64-byte line for 16 bytes; counted as 16, a Zen 3 conv
+    // weight gradient got a batch block of 16 where 8 ran 1.5x faster).
+    int64_t lhsStep = best->r * 4;
+    auto inner = loopStride(lhsVal, a, reds.back());
+    if (!inner || std::abs(*inner) * 4 >= kLine) {
+      auto row = loopStride(lhsVal, a, best->m);
+      lhsStep = row && std::abs(*row) == 1
+                    ? kLine * ((best->r * 4 + kLine - 1) / kLine)
+                    : kLine * best->r;
+    }
     const int64_t budget = target.l2Bytes / 2;
-    int64_t footprint = (best->r + best->vt) * 4 * reduction;
+    int64_t footprint = (lhsStep + best->vt * 4) * reduction;
     if (parallelTiles > 1 && footprint > budget) {
       unsigned r0 = reds.front();
       int64_t per = footprint / ext(r0);

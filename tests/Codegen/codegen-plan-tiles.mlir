@@ -2,6 +2,7 @@
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144 l1-bytes=32768 l2-bytes-per-cycle=64}))' | FileCheck %s --check-prefix=SKX
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144 l1-bytes=32768 l2-bytes-per-cycle=100000}))' | FileCheck %s --check-prefix=SKXL2
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=8 vector-registers=16 accumulator-registers=12 fma-latency=5 fmas-per-cycle=2 loads-per-cycle=2 l1-bytes=32768 l2-bytes=262144 l2-bytes-per-cycle=32}))' | FileCheck %s --check-prefix=AVX2
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=8 vector-registers=16 accumulator-registers=12 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l1-bytes=32768 l2-bytes=524288 l2-bytes-per-cycle=32}))' | FileCheck %s --check-prefix=ZEN3
 
 // Each plan is an attribute on its op (named ops keep their names: the plan
 // is the one of their generalization), and follows the target model. A
@@ -111,6 +112,33 @@ func.func @others(%x: memref<?x28x28x32xf32>, %s: memref<32xf32>, %y: memref<2x7
     ins(%s : memref<32xf32>) outs(%t : memref<32x2xf32, strided<[1, 32]>>) {
   ^bb0(%a: f32, %o: f32):
     linalg.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+// The Fashion CNN's conv2 weight gradient on a Zen 3 (512 KB L2): each tile
+// (4 input channels x 16 output channels of one kernel tap) sums over the
+// batch and the 14 x 14 pixels. Every step reads 16 bytes of the next
+// pixel's 32 input channels, a whole new 64-byte line, and a 64-byte line
+// of the output gradient: 1.6 MB for a batch of 64, so the batch is blocked
+// by 8 (25 KB an example into half the L2), not by the 16 that counting 16
+// bytes a step gave.
+// ZEN3-LABEL: func.func @fashion_conv2_filter_grad
+// ZEN3: codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 16, 0, 0, 0], {{.*}}m_dim = 2, {{.*}}outer_dim = 4, outer_block = 8>
+#fg_in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0 + d5, d1 + d6, d2)>
+#fg_dy = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
+#fg_dw = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+func.func @fashion_conv2_filter_grad(%in: memref<?x16x16x32xf32>, %dy: memref<?x14x14x64xf32>,
+                                     %dw: memref<3x3x32x64xf32>) {
+  linalg.generic {indexing_maps = [#fg_in, #fg_dy, #fg_dw],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%in, %dy : memref<?x16x16x32xf32>, memref<?x14x14x64xf32>) outs(%dw : memref<3x3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
   }
   return
 }
