@@ -30,11 +30,9 @@ using namespace mlir::nn::vectorize;
 
 namespace {
 
-/// Below these, an op runs on one thread (a parallel region costs a few
-/// microseconds, more when the other core was busy): iterations of an
-/// element-wise op or reduction (memory bound), cycles of a contraction's
-/// vector FMAs (at the target's lanes and FMAs per cycle).
-constexpr double kParallelElements = 1 << 18;
+/// Below this, a contraction runs on one thread (kParallelElements is the
+/// element-wise ops' and reductions' threshold): cycles of its vector FMAs
+/// (at the target's lanes and FMAs per cycle).
 constexpr double kParallelFmaCycles = 1 << 19;
 
 } // namespace

@@ -120,6 +120,11 @@ void splitReductions(Operation *func);
 /// (codegen-tile-loops makes them scf.parallel).
 constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
 
+/// Below this many iterations an element-wise op or a copy (memory bound)
+/// runs on one thread: a parallel region costs a few microseconds, more
+/// when the other core was busy.
+constexpr double kParallelElements = 1 << 18;
+
 } // namespace mlir::nn::vectorize
 
 #endif // MODELC_TRANSFORMS_VECTORIZEINTERNAL_H

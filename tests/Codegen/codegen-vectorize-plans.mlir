@@ -142,7 +142,9 @@ func.func @unfusable_mark(%a: memref<32x16xf32>, %b: memref<16x32xf32>, %c: memr
 // CHECK: %[[COL0:.*]] = affine.apply #[[COL]](%[[J]])
 // CHECK: scf.for %[[K:.*]] = %c0 to %c64 step %c1
 // CHECK: %[[ROW:.*]] = vector.transfer_read %[[B]][%[[K]], %[[COL0]]]{{.*}} : memref<64x40xf32>, vector<16xf32>
-// CHECK: vector.transfer_write %[[ROW]], %[[P]][%[[J]], %[[K]], %c0]
+// CHECK: vector.transfer_write %[[ROW]], %[[P]][%[[J]], %[[K]], %c0]{{.*}}
+// CHECK-NEXT: }
+// CHECK-NEXT: }{{$}}
 // CHECK: scf.for %{{.*}} = %c0 to %c12 step %c6
 // CHECK: scf.for %[[N:.*]] = %c0 to %c32 step %c16
 // CHECK: %[[IDX:.*]] = affine.apply #[[PANEL]](%[[N]])
@@ -154,6 +156,22 @@ func.func @unfusable_mark(%a: memref<32x16xf32>, %b: memref<16x32xf32>, %c: memr
 func.func @panels(%a: memref<12x64xf32>, %b: memref<64x40xf32>, %c: memref<12x40xf32>) {
   linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_panels>}
     ins(%a, %b : memref<12x64xf32>, memref<64x40xf32>) outs(%c : memref<12x40xf32>)
+  return
+}
+
+// -----
+
+// A large copy into panels (4 x 4096 x 16 floats) runs its panels on
+// threads.
+// CHECK-LABEL: func.func @panels_threads(
+// CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x4096x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1
+// CHECK: vector.transfer_write %{{.*}}, %[[P]]{{.*}}
+// CHECK-NEXT: }
+// CHECK-NEXT: } {nn.parallel_tiles}
+func.func @panels_threads(%a: memref<12x4096xf32>, %b: memref<4096x64xf32>, %c: memref<12x64xf32>) {
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_panels>}
+    ins(%a, %b : memref<12x4096xf32>, memref<4096x64xf32>) outs(%c : memref<12x64xf32>)
   return
 }
 
