@@ -574,15 +574,37 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
     OpOperand *in = op.getDpsInputOperand(config.packInput);
     auto type = cast<MemRefType>(in->get().getType());
     SmallVector<int64_t> shape;
-    for (int64_t d : config.packPerm)
-      shape.push_back(type.getDimSize(d));
+    SmallVector<Value> dynamic;
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(op);
+    for (int64_t d : config.packPerm) {
+      shape.push_back(type.getDimSize(d));
+      if (type.isDynamicDim(d))
+        dynamic.push_back(memref::DimOp::create(rewriter, loc, in->get(), d));
+    }
     Value packed = memref::AllocOp::create(
-        rewriter, loc, MemRefType::get(shape, type.getElementType()),
+        rewriter, loc, MemRefType::get(shape, type.getElementType()), dynamic,
         rewriter.getI64IntegerAttr(64));
-    linalg::TransposeOp::create(rewriter, loc, in->get(), packed,
-                                config.packPerm);
+    auto transpose = linalg::TransposeOp::create(rewriter, loc, in->get(),
+                                                 packed, config.packPerm);
+    // A large copy (a text CNN's embedded batch, 3 MB) runs on threads, one
+    // slice of its outermost dim each (the batch counted as 64).
+    double elements = 1;
+    for (int64_t d : shape)
+      elements *= ShapedType::isDynamic(d) ? 64.0 : double(d);
+    if (elements >= kParallelElements) {
+      FailureOr<linalg::GenericOp> copy =
+          linalg::generalizeNamedOp(rewriter, transpose);
+      SmallVector<int64_t> sizes(shape.size(), 0);
+      sizes[0] = 1;
+      SmallVector<Operation *> loops;
+      if (succeeded(copy) &&
+          succeeded(tileOnce(rewriter, *copy, sizes, {}, &loops)) &&
+          !loops.empty())
+        loops.front()->setAttr(kParallelAttr,
+                               UnitAttr::get(rewriter.getContext()));
+      rewriter.setInsertionPoint(op);
+    }
     AffineMap map = op.getMatchingIndexingMap(in).getSubMap(
         llvm::to_vector_of<unsigned>(config.packPerm));
     SmallVector<Attribute> maps(op.getIndexingMaps().getValue());
@@ -831,9 +853,6 @@ struct CodegenVectorizePass
                       plan.getPackPerm().size() ==
                           op.getMatchingIndexingMap(op.getDpsInputOperand(pack))
                               .getNumResults())) &&
-        (pack < 0 ||
-         cast<MemRefType>(op.getDpsInputOperand(pack)->get().getType())
-             .hasStaticShape()) &&
         (plan.getOuterDim() < 0 ||
          (plan.getOuterDim() < static_cast<int64_t>(loops) &&
           !parallel(plan.getOuterDim()))) &&

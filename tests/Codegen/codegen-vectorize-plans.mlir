@@ -283,3 +283,37 @@ func.func @bias_written_between(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %bi
     ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%c : memref<8x32xf32>)
   return
 }
+
+// -----
+
+// pack_input of an input with a dynamic batch: the copy's buffer takes the
+// batch from the input, and the copy (large: the batch counts as 64) runs
+// one batch entry per thread. The kernels then read the input's channel
+// rows from the copy, where the pixels (the innermost reduction) are
+// contiguous.
+// CHECK-DAG: #[[TR:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
+// CHECK-LABEL: func.func @pack_dynamic(
+// CHECK-SAME: %[[IN:[a-z0-9]+]]: memref<?x16x16x32xf32>
+// CHECK: %[[N:.*]] = memref.dim %[[IN]], %c0
+// CHECK: %[[T:.*]] = memref.alloc(%[[N]]) {alignment = 64 : i64} : memref<?x16x32x16xf32>
+// CHECK: scf.for %[[B:.*]] = %c0 to %[[N]] step %c1
+// CHECK: linalg.generic {indexing_maps = [#[[TR]], {{.*}}ins(%{{.*}} : memref<1x16x16x32xf32{{.*}}outs(%{{.*}} : memref<1x16x32x16xf32
+// CHECK: } {nn.parallel_tiles}
+// CHECK: memref.load %[[T]]
+// CHECK: vector.fma
+// CHECK: memref.dealloc %[[T]]
+#pd_in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0 + d5, d1 + d6, d2)>
+#pd_dy = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
+#pd_dw = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+func.func @pack_dynamic(%in: memref<?x16x16x32xf32>, %dy: memref<?x14x14x64xf32>, %dw: memref<3x3x32x64xf32>) {
+  linalg.generic {indexing_maps = [#pd_in, #pd_dy, #pd_dw],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      {codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 16, 0, 0, 0], interchange = [2, 3, 0, 1, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 8, parallel, pack_input = 0, pack_perm = [0, 1, 3, 2]>}
+      ins(%in, %dy : memref<?x16x16x32xf32>, memref<?x14x14x64xf32>) outs(%dw : memref<3x3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
