@@ -118,7 +118,9 @@ bool contiguousAlong(Value memref, int64_t pos) {
 }
 
 /// Elements between the accesses of `memref` through `map` in two
-/// consecutive iterations of loop `d` (nullopt when a stride is dynamic).
+/// consecutive iterations of loop `d` (nullopt when the layout is not
+/// strided, a stride is dynamic, or an index has a floordiv or mod, which
+/// move by different amounts from one iteration to the next).
 std::optional<int64_t> loopStride(Value memref, AffineMap map, unsigned d) {
   auto type = cast<MemRefType>(memref.getType());
   int64_t offset;
@@ -131,6 +133,15 @@ std::optional<int64_t> loopStride(Value memref, AffineMap map, unsigned d) {
   at1[d] = getAffineConstantExpr(1, ctx);
   int64_t total = 0;
   for (auto [i, e] : llvm::enumerate(map.getResults())) {
+    bool linear = true;
+    e.walk([&](AffineExpr sub) {
+      if (sub.getKind() == AffineExprKind::FloorDiv ||
+          sub.getKind() == AffineExprKind::CeilDiv ||
+          sub.getKind() == AffineExprKind::Mod)
+        linear = false;
+    });
+    if (!linear)
+      return std::nullopt;
     auto c0 = dyn_cast<AffineConstantExpr>(e.replaceDims(at0));
     auto c1 = dyn_cast<AffineConstantExpr>(e.replaceDims(at1));
     if (!c0 || !c1)
@@ -343,7 +354,7 @@ private:
       if (!contiguous) {
         if (!type.hasStaticShape())
           return false;
-        packInput = rhsVal == op.getDpsInputOperand(0)->get() ? 0 : 1;
+        packInput = 1 - lhsIndex;
         for (int64_t i = 0; i < type.getRank(); ++i)
           if (i != static_cast<int64_t>(*pos))
             packPerm.push_back(i);
@@ -475,8 +486,8 @@ private:
     // pixel: a 64-byte line for 16 bytes; counted as 16, a Zen 3 conv
     // weight gradient got a batch block of 16 where 8 ran 1.5x faster).
     int64_t lhsStep = best->r * 4;
-    // (Its innermost reduction loop is the last of extent > 1: unit dims,
-    // like a text CNN's 1-pixel-wide w, are dropped before the kernel.)
+    // (Its innermost reduction loop is the last of extent > 1: a unit one,
+    // like a text CNN's 1-pixel-wide w, runs once per step of the others.)
     unsigned innerRed = reds.back();
     for (unsigned d : llvm::reverse(reds))
       if (ext(d) != 1) {

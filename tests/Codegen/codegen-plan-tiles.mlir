@@ -125,8 +125,8 @@ func.func @others(%x: memref<?x28x28x32xf32>, %s: memref<32xf32>, %y: memref<2x7
 // L2), those lines and the output gradient's keep the L2 busy for the whole
 // step, and the 4 tiles of 16 output channels read the input again: it is
 // transposed first (pack_input), so that each step reads 4 floats of lines
-// the next 15 steps reuse. Zen 4's one 16-lane FMA a cycle leaves the L2
-// idle most of the step: no copy.
+// the next 15 steps reuse. On Zen 4 no copy: one 16-lane FMA a cycle leaves
+// the L2 idle most of the step, and one tile covers all 64 output channels.
 // ZEN3-LABEL: func.func @fashion_conv2_filter_grad
 // ZEN3: codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 16, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel, pack_input = 0, pack_perm = [0, 1, 3, 2], pack_panels, outer_dim = 4, outer_block = 16>
 // ZEN4-LABEL: func.func @fashion_conv2_filter_grad

@@ -317,3 +317,61 @@ func.func @pack_dynamic(%in: memref<?x16x16x32xf32>, %dy: memref<?x14x14x64xf32>
   }
   return
 }
+
+// -----
+
+// Two filter gradients that transpose the same input the same way share one
+// copy (freed after the second): what the first writes is not the input (a
+// buffer of its own). A write to the input between them (the fill) gives the
+// third its own copy.
+// CHECK-LABEL: func.func @pack_shared(
+// CHECK: %[[IN:.*]] = memref.alloc(%{{.*}}) : memref<?x16x16x32xf32>
+// CHECK: %[[T:.*]] = memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x16x32x16xf32>
+// CHECK-NOT: memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x16x32x16xf32>
+// CHECK-NOT: memref.dealloc %[[T]]
+// CHECK: memref.load %[[T]]
+// CHECK-NOT: memref.dealloc %[[T]]
+// CHECK: memref.load %[[T]]
+// CHECK: memref.dealloc %[[T]]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : f32) outs(%[[IN]]
+// CHECK: %[[T2:.*]] = memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x16x32x16xf32>
+// CHECK: memref.load %[[T2]]
+// CHECK: memref.dealloc %[[T2]]
+#ps_in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0 + d5, d1 + d6, d2)>
+#ps_dy = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
+#ps_dw = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+func.func @pack_shared(%n: index, %dy: memref<?x14x14x64xf32>, %dw1: memref<3x3x32x64xf32>,
+                       %dw2: memref<3x3x32x64xf32>, %dw3: memref<3x3x32x64xf32>) {
+  %in = memref.alloc(%n) : memref<?x16x16x32xf32>
+  linalg.generic {indexing_maps = [#ps_in, #ps_dy, #ps_dw],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      {codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 16, 0, 0, 0], interchange = [2, 3, 0, 1, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 8, parallel, pack_input = 0, pack_perm = [0, 1, 3, 2]>}
+      ins(%in, %dy : memref<?x16x16x32xf32>, memref<?x14x14x64xf32>) outs(%dw1 : memref<3x3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#ps_in, #ps_dy, #ps_dw],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      {codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 16, 0, 0, 0], interchange = [2, 3, 0, 1, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 8, parallel, pack_input = 0, pack_perm = [0, 1, 3, 2]>}
+      ins(%in, %dy : memref<?x16x16x32xf32>, memref<?x14x14x64xf32>) outs(%dw2 : memref<3x3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%in : memref<?x16x16x32xf32>)
+  linalg.generic {indexing_maps = [#ps_in, #ps_dy, #ps_dw],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      {codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 16, 0, 0, 0], interchange = [2, 3, 0, 1, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 8, parallel, pack_input = 0, pack_perm = [0, 1, 3, 2]>}
+      ins(%in, %dy : memref<?x16x16x32xf32>, memref<?x14x14x64xf32>) outs(%dw3 : memref<3x3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  memref.dealloc %in : memref<?x16x16x32xf32>
+  return
+}
