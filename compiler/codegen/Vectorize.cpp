@@ -573,21 +573,24 @@ struct PackedInput {
   Operation *dealloc;
 };
 
-/// The buffer `v` is a view of (through view-like ops).
-Value viewRoot(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
-
 /// True if some op after `from` and before `to` (same block) may write
-/// `source`: a write to a view of the same buffer, to a buffer that is not
-/// a distinct allocation, or an op whose effects are unknown.
+/// `source`: a write to the same buffer, to one that may alias it (buffers
+/// are distinct only when both are allocations, or one is and the other an
+/// argument of the function), or an op whose effects are unknown.
 bool mayWriteBetween(Operation *from, Operation *to, Value source) {
-  Value root = viewRoot(source);
+  Value root = rootBuffer(source);
   auto allocated = [](Value v) {
     return isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
         v.getDefiningOp());
+  };
+  auto argument = [](Value v) {
+    auto arg = dyn_cast<BlockArgument>(v);
+    return arg && arg.getOwner()->isEntryBlock() &&
+           isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  };
+  auto distinct = [&](Value a, Value b) {
+    return a != b && ((allocated(a) && (allocated(b) || argument(b))) ||
+                      (allocated(b) && argument(a)));
   };
   for (Operation *o = from->getNextNode(); o && o != to; o = o->getNextNode()) {
     WalkResult result = o->walk([&](Operation *nested) {
@@ -603,9 +606,8 @@ bool mayWriteBetween(Operation *from, Operation *to, Value source) {
       for (const MemoryEffects::EffectInstance &e : effects) {
         if (!isa<MemoryEffects::Write>(e.getEffect()))
           continue;
-        Value written = e.getValue() ? viewRoot(e.getValue()) : Value();
-        if (!written || written == root ||
-            !(allocated(written) || allocated(root)))
+        Value written = e.getValue() ? rootBuffer(e.getValue()) : Value();
+        if (!written || !distinct(written, root))
           return WalkResult::interrupt();
       }
       return WalkResult::advance();
@@ -679,7 +681,10 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
             p.packed.getDefiningOp()->isBeforeInBlock(op) &&
             !mayWriteBetween(p.packed.getDefiningOp(), op, source)) {
           packed = p.packed;
-          rewriter.moveOpAfter(p.dealloc, op);
+          // Only ever later: an op findEpilogue moved before an earlier
+          // reader of the copy is processed after that reader.
+          if (p.dealloc->isBeforeInBlock(op))
+            rewriter.moveOpAfter(p.dealloc, op);
           break;
         }
     if (!packed) {

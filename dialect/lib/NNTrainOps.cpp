@@ -66,7 +66,7 @@ LogicalResult MatmulOp::verify() {
 
 LogicalResult ChannelSumOp::verify() {
   ArrayRef<int64_t> x = shapeOf(getInput());
-  if (getAxis() < 0 || getAxis() >= (int64_t)x.size())
+  if (getAxis() >= x.size())
     return emitOpError() << "axis " << getAxis() << " is out of range";
   return expectShape(*this, "result", shapeOf(getOutput()), {x[getAxis()]});
 }
@@ -82,7 +82,7 @@ LogicalResult EmbeddingGradOp::verify() {
 
 LogicalResult BatchNormGradOp::verify() {
   ArrayRef<int64_t> x = shapeOf(getInput());
-  if (getAxis() < 0 || getAxis() >= (int64_t)x.size())
+  if (getAxis() >= x.size())
     return emitOpError() << "axis " << getAxis() << " is out of range";
   if (getRenorm() != static_cast<bool>(getRenormMean()))
     return emitOpError("renorm state must be given exactly when renorm");
@@ -120,7 +120,7 @@ LogicalResult SliceOp::verify() {
       return emitOpError() << "result " << fmtShape(y) << " differs from "
                            << fmtShape(x) << " outside axis " << axis;
   if (!ShapedType::isDynamic(x[axis]) && !ShapedType::isDynamic(y[axis]) &&
-      (getOffset() < 0 || getOffset() + y[axis] > x[axis]))
+      (int64_t(getOffset()) < 0 || int64_t(getOffset()) + y[axis] > x[axis]))
     return emitOpError() << "slice [" << getOffset() << ", "
                          << getOffset() + y[axis] << ") is outside "
                          << fmtShape(x);

@@ -375,3 +375,35 @@ func.func @pack_shared(%n: index, %dy: memref<?x14x14x64xf32>, %dw1: memref<3x3x
   memref.dealloc %in : memref<?x16x16x32xf32>
   return
 }
+
+// -----
+
+// Three matmuls transpose the same lhs: they share one copy. The second's
+// consumer comes after the third, so the third moves before the second
+// (whose kernels apply the consumer) but is vectorized after it: the copy
+// is freed after the last of them in the block, the second.
+// CHECK-LABEL: func.func @pack_shared_reordered(
+// CHECK: %[[T:.*]] = memref.alloc() {alignment = 64 : i64} : memref<16x8xf32>
+// CHECK-NOT: memref.dealloc %[[T]]
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: memref.dealloc %[[T]]
+func.func @pack_shared_reordered(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %x: memref<8x32xf32>,
+                                 %y: memref<8x32xf32>, %z: memref<8x32xf32>, %yo: memref<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %t = memref.alloc() : memref<8x16xf32>
+  memref.copy %a, %t : memref<8x16xf32> to memref<8x16xf32>
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, pack_input = 0, pack_perm = [1, 0]>}
+    ins(%t, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%x : memref<8x32xf32>)
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, pack_input = 0, pack_perm = [1, 0], epilogue>}
+    ins(%t, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%y : memref<8x32xf32>)
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, pack_input = 0, pack_perm = [1, 0]>}
+    ins(%t, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%z : memref<8x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    ins(%y : memref<8x32xf32>) outs(%yo : memref<8x32xf32>) attrs = {codegen.epilogue} {
+  ^bb0(%v: f32, %o: f32):
+    %0 = arith.maximumf %v, %zero : f32
+    linalg.yield %0 : f32
+  }
+  memref.dealloc %t : memref<8x16xf32>
+  return
+}
