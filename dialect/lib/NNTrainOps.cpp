@@ -119,11 +119,13 @@ LogicalResult SliceOp::verify() {
     if (i != axis && x[i] != y[i])
       return emitOpError() << "result " << fmtShape(y) << " differs from "
                            << fmtShape(x) << " outside axis " << axis;
+  int64_t offset = getOffset();
+  if (offset < 0)
+    return emitOpError() << "offset " << offset << " is negative";
   if (!ShapedType::isDynamic(x[axis]) && !ShapedType::isDynamic(y[axis]) &&
-      (int64_t(getOffset()) < 0 || int64_t(getOffset()) + y[axis] > x[axis]))
-    return emitOpError() << "slice [" << getOffset() << ", "
-                         << getOffset() + y[axis] << ") is outside "
-                         << fmtShape(x);
+      offset + y[axis] > x[axis])
+    return emitOpError() << "slice [" << offset << ", " << offset + y[axis]
+                         << ") is outside " << fmtShape(x);
   return success();
 }
 
