@@ -639,12 +639,9 @@ Value packInputCopy(RewriterBase &rewriter, linalg::GenericOp op, Value source,
       rewriter.getI64IntegerAttr(64));
   auto transpose =
       linalg::TransposeOp::create(rewriter, loc, source, packed, perm);
-  double elements = 1;
-  for (int64_t d : shape)
-    elements *= ShapedType::isDynamic(d) ? 64.0 : double(d);
   // (Threads split the first dim that is not 1.)
   auto split = llvm::find_if(shape, [](int64_t d) { return d != 1; });
-  if (elements >= kParallelElements && split != shape.end()) {
+  if (plannedElements(shape) >= kParallelElements && split != shape.end()) {
     FailureOr<linalg::GenericOp> copy =
         linalg::generalizeNamedOp(rewriter, transpose);
     SmallVector<int64_t> sizes(shape.size(), 0);
@@ -718,11 +715,9 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       // threads when it is large (a Fashion CNN's conv2 output gradient:
       // 800 K floats, 0.3 ms on one thread).
       TileConfig rows;
-      // (A dynamic extent, the batch, counts as 64, as in the planner.)
-      double elements = 1;
-      for (int64_t d : cast<MemRefType>(panels.getType()).getShape())
-        elements *= ShapedType::isDynamic(d) ? 64.0 : double(d);
-      rows.parallel = elements >= kParallelElements;
+      rows.parallel =
+          plannedElements(cast<MemRefType>(panels.getType()).getShape()) >=
+          kParallelElements;
       unsigned dims = copy.getNumLoops();
       rows.vectorDim = dims - 1;
       rows.lanes = config.lanes;

@@ -125,6 +125,15 @@ constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
 /// when the other core was busy.
 constexpr double kParallelElements = 1 << 18;
 
+/// Elements of `shape` as the thread thresholds count them: a dynamic
+/// extent (the batch) as 64.
+inline double plannedElements(ArrayRef<int64_t> shape) {
+  double elements = 1;
+  for (int64_t d : shape)
+    elements *= ShapedType::isDynamic(d) ? 64.0 : double(d);
+  return elements;
+}
+
 } // namespace mlir::nn::vectorize
 
 #endif // MODELC_TRANSFORMS_VECTORIZEINTERNAL_H
