@@ -7,6 +7,12 @@
 // becomes a function of its own, called once and never inlined, so the
 // optimizer sees many small functions and its time grows with the model.
 //
+// Entry points repeat loop nests (inference and evaluation share the
+// forward pass; so do the training forward pass and the train step): a
+// kernel with the same argument types and body as one outlined before is
+// not outlined again, its call goes to that one (the text CNN: 297 kernels,
+// 143 distinct), and LLVM compiles each once.
+//
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"
 #include "modelc/Dialect/NN/NNDialect.h"
@@ -51,11 +57,20 @@ struct CodegenOutlineKernelsPass
       for (auto [i, op] : llvm::enumerate(nests)) {
         StringRef layer = layerOf(op);
         auto [callee, call] = outline(symbols, fn, op, i, last);
-        last = callee;
+        if (func::FuncOp same = merge ? findSame(callee) : nullptr) {
+          call.setCallee(same.getSymName());
+          symbols.erase(callee);
+          callee = same;
+        } else {
+          last = callee;
+          if (merge)
+            distinct[bodyHash(callee)].push_back(callee);
+        }
         if (profile)
           instrument(symbols, fn, callee, call, layer);
       }
     }
+    distinct.clear();
     if (profile)
       module->setAttr("nn.kernels", ArrayAttr::get(&getContext(), kernels));
   }
@@ -103,6 +118,37 @@ struct CodegenOutlineKernelsPass
   }
 
   SmallVector<Attribute> kernels;
+  /// The kernels outlined so far that no other repeats, by bodyHash.
+  DenseMap<llvm::hash_code, SmallVector<func::FuncOp>> distinct;
+
+  /// A hash of the kernel's signature and ops (names, attributes, types, in
+  /// order; not locations): equal for kernels that may be the same.
+  static llvm::hash_code bodyHash(func::FuncOp kernel) {
+    llvm::hash_code hash = hash_value(kernel.getFunctionType());
+    kernel.getBody().walk([&](Operation *op) {
+      hash = llvm::hash_combine(hash,
+                                OperationEquivalence::computeHash(
+                                    op, OperationEquivalence::ignoreHashValue,
+                                    OperationEquivalence::ignoreHashValue,
+                                    OperationEquivalence::IgnoreLocations));
+    });
+    return hash;
+  }
+
+  /// An earlier kernel that computes what `kernel` does: the same argument
+  /// types and an equivalent body (ops, attributes and use-def structure).
+  func::FuncOp findSame(func::FuncOp kernel) {
+    auto it = distinct.find(bodyHash(kernel));
+    if (it == distinct.end())
+      return nullptr;
+    for (func::FuncOp other : it->second)
+      if (other.getFunctionType() == kernel.getFunctionType() &&
+          OperationEquivalence::isRegionEquivalentTo(
+              &other.getBody(), &kernel.getBody(),
+              OperationEquivalence::IgnoreLocations))
+        return other;
+    return nullptr;
+  }
 
   static unsigned countOps(Operation *root) {
     unsigned n = 0;

@@ -13,6 +13,7 @@
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Passes/StandardInstrumentations.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -99,7 +100,13 @@ void modelc::detail::optimize(llvm::Module &module,
   llvm::PipelineTuningOptions tuning;
   tuning.LoopVectorization = false;
   tuning.SLPVectorization = false;
-  llvm::PassBuilder pb(&machine, tuning);
+  // LLVM's --time-passes times this pipeline's passes too.
+  llvm::PassInstrumentationCallbacks callbacks;
+  llvm::StandardInstrumentations instrumentations(module.getContext(),
+                                                  /*DebugLogging=*/false);
+  if (llvm::TimePassesIsEnabled)
+    instrumentations.registerCallbacks(callbacks, &mam);
+  llvm::PassBuilder pb(&machine, tuning, std::nullopt, &callbacks);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
@@ -207,10 +214,15 @@ LogicalResult modelc::optimizeModule(llvm::Module &module,
 
 LogicalResult modelc::emitCode(llvm::Module &module, const std::string &cpu,
                                CodeGenFile kind, const std::string &path,
-                               std::string &error) {
+                               std::string &error, TimingScope *timing) {
   auto machine = detail::hostMachine(cpu, error);
   if (!machine)
     return failure();
-  detail::optimize(module, *machine);
+  TimingScope none, &parent = timing ? *timing : none;
+  {
+    TimingScope scope = parent.nest("LLVM O3");
+    detail::optimize(module, *machine);
+  }
+  TimingScope scope = parent.nest("LLVM machine code");
   return detail::writeMachineCode(module, *machine, kind, path, error);
 }

@@ -191,6 +191,8 @@ LogicalResult modelc::runPhases(ModuleOp module, Phase from, Phase to,
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
+  if (options.timing)
+    pm.enableTiming(*options.timing);
   if (options.printIRAfterAll || !options.printIRAfter.empty() ||
       !options.printIRBefore.empty()) {
     auto named = [](const std::vector<std::string> &names, Pass *pass) {

@@ -22,6 +22,7 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/LLVMContext.h"
@@ -128,6 +129,11 @@ cl::opt<bool> mpi("mpi",
                   cl::desc("data-parallel training under mpirun (SPEC 8): "
                            "the executable links Open MPI"),
                   cl::init(false), cl::cat(category));
+cl::opt<bool> timeReport(
+    "time-report",
+    cl::desc("print on stderr the time each pass and each stage of the "
+             "compilation took (LLVM's own passes: add --time-passes)"),
+    cl::init(false), cl::cat(category));
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),
                                cl::init("native"), cl::cat(category));
@@ -233,6 +239,13 @@ int main(int argc, char **argv) {
     return 2;
   }
 
+  // --time-report: one tree of every stage, printed when this returns.
+  mlir::DefaultTimingManager timingManager;
+  timingManager.setEnabled(timeReport);
+  timingManager.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::Tree);
+  mlir::TimingScope timing = timingManager.getRootScope();
+  mlir::TimingScope frontEndTiming = timing.nest("front end");
+
   llvm::StringRef ext = llvm::sys::path::extension(inputFile);
   auto buffer = llvm::MemoryBuffer::getFile(inputFile,
                                             /*IsText=*/ext != ".onnx");
@@ -331,6 +344,7 @@ int main(int argc, char **argv) {
       return fail("internal error: the generated nn IR does not verify");
     modelName = model->name;
   }
+  frontEndTiming.stop();
   std::string prefix = libPrefix.empty() ? modelName : libPrefix.getValue();
   if (emit == Emit::Lib) {
     if (outputFile.empty() || outputFile == "-")
@@ -434,7 +448,10 @@ int main(int argc, char **argv) {
   auto advance = [&](Phase to) -> bool {
     if (static_cast<int>(done) >= static_cast<int>(to))
       return true;
-    if (failed(runPhases(*module, done, to, options)))
+    mlir::TimingScope scope = timing.nest(std::string("to ") + phaseName(to));
+    PipelineOptions timed = options;
+    timed.timing = &scope;
+    if (failed(runPhases(*module, done, to, timed)))
       return false;
     done = to;
     return true;
@@ -471,10 +488,12 @@ int main(int argc, char **argv) {
 
   llvm::LLVMContext llvmContext;
   std::string error;
+  mlir::TimingScope translateTiming = timing.nest("to LLVM IR");
   std::unique_ptr<llvm::Module> llvmModule =
       translateToLLVMIR(*module, llvmContext, modelInfo, error);
   if (!llvmModule)
     return fail(error);
+  translateTiming.stop();
   if (emit == Emit::LLVMIR) {
     if (failed(optimizeModule(*llvmModule, targetCpu, error)))
       return fail(error);
@@ -491,7 +510,7 @@ int main(int argc, char **argv) {
     if (failed(emitCode(*llvmModule, targetCpu,
                         emit == Emit::Asm ? CodeGenFile::Assembly
                                           : CodeGenFile::Object,
-                        temp, error))) {
+                        temp, error, &timing))) {
       if (out != "-")
         removeTempFile(temp);
       return fail(error);
@@ -517,9 +536,10 @@ int main(int argc, char **argv) {
     for (const std::string &object : objects)
       removeTempFile(object);
   });
-  if (failed(
-          emitObjects(*llvmModule, targetCpu, codegenThreads, objects, error)))
+  if (failed(emitObjects(*llvmModule, targetCpu, codegenThreads, objects, error,
+                         &timing)))
     return fail(error);
+  mlir::TimingScope linkTiming = timing.nest("link");
   if (emit == Emit::Lib) {
     if (failed(linkLibrary(
             objects, outputFile, modelName, prefix, typed,

@@ -85,8 +85,16 @@ def CodegenOutlineKernels : Pass<"codegen-outline-kernels", "ModuleOp"> {
     of one function; with a function per loop nest a model's compile time
     grows linearly with its depth. Run after the loops are final, before the
     lowering to LLVM.
+
+    With `merge` (the default), a loop nest whose kernel would have the same
+    argument types and an equivalent body (ops, attributes, use-def
+    structure; locations aside) as one outlined before calls that one
+    instead: entry points that share their forward pass share its code.
   }];
   let options = [
+    Option<"merge", "merge", "bool", /*default=*/"true",
+           "Call an earlier kernel with the same signature and body instead "
+           "of outlining a copy">,
     Option<"minOps", "min-ops", "unsigned", /*default=*/"0",
            "Leave loop nests of fewer ops (the nest included) in place">,
     Option<"profile", "profile", "bool", /*default=*/"false",

@@ -6,6 +6,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
+#include "mlir/Support/Timing.h"
 #include "modelc/Codegen/TargetModel.h"
 
 #include <memory>
@@ -42,6 +43,8 @@ struct PipelineOptions {
   mlir::nn::TargetModel target;
   /// Where each number came from, for --print-pipeline.
   std::string targetNotes;
+  /// Where runPhases times each pass (--time-report); none when null.
+  mlir::TimingScope *timing = nullptr;
 };
 
 /// Sets `options`' target model for `cpu` ("native" = the host) from LLVM's
@@ -83,8 +86,8 @@ mlir::FailureOr<std::string> buildModelInfo(mlir::ModuleOp module);
 /// layout's order: the `modelc_initial_values` the model info's offsets
 /// point into. Empty when no variable has any; a failure (with `error`)
 /// when some value is not present as f32 data.
-mlir::FailureOr<std::vector<float>>
-collectInitialValues(mlir::ModuleOp module, std::string &error);
+mlir::FailureOr<std::vector<float>> collectInitialValues(mlir::ModuleOp module,
+                                                         std::string &error);
 
 /// LLVM dialect -> LLVM IR with the runtime ABI (entry wrappers, the
 /// model-info string and the imported initial values) added.
@@ -97,21 +100,24 @@ enum class CodeGenFile { Assembly, Object };
 
 /// Optimizes at O3 for `cpu` ("native" = the host) and writes assembly or an
 /// object file to `path`.
+/// `timing` (--time-report) gets the optimizer's and code generator's time.
 mlir::LogicalResult emitCode(llvm::Module &module, const std::string &cpu,
                              CodeGenFile kind, const std::string &path,
-                             std::string &error);
+                             std::string &error,
+                             mlir::TimingScope *timing = nullptr);
 /// Only the O3 optimization (for --emit=llvm-ir).
 mlir::LogicalResult optimizeModule(llvm::Module &module, const std::string &cpu,
                                    std::string &error);
 
 /// Optimizes at O3 for `cpu` and writes object files for an executable: the
 /// module split into up to `threads` parts compiled in parallel, with the
-/// same code as one part. Appends each temporary object to `objects` as soon
+/// same results as one part. Appends each temporary object to `objects` as soon
 /// as it exists; the caller removes them, also on failure.
 mlir::LogicalResult emitObjects(llvm::Module &module, const std::string &cpu,
                                 unsigned threads,
                                 llvm::SmallVectorImpl<std::string> &objects,
-                                std::string &error);
+                                std::string &error,
+                                mlir::TimingScope *timing = nullptr);
 
 /// Links objects with the runtime into an executable (the system's
 /// clang++ driver, as compilers do), atomically.
