@@ -143,9 +143,10 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 // (h, w) is tap t = (h mod 2) * 2 + (w mod 2) of window (h floordiv 2,
 // w floordiv 2), so the gradient is one element-wise generic (no gather, no
 // winner pass) over the 6x4 region the windows cover, inserted into zeros.
-// It reads x itself and x at the window's 4 taps: the element is the first
-// maximum if it is larger than every tap before t and not smaller than every
-// tap from t on.
+// It reads x at the window's 4 taps and scans them for the first maximum,
+// keeping the tap number as a float (every condition a float comparison:
+// nothing for AVX2 to pack); the element is the winner if that number is
+// its own tap t, and no tap is NaN.
 // CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 floordiv 2, d2 floordiv 2, d3)>
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[T0:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, (d1 floordiv 2) * 2, (d2 floordiv 2) * 2, d3)>
@@ -156,19 +157,27 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x7x5x3xf32>, %[[DY:[a-z0-9_]+]]: tensor<?x3x2x3xf32>)
 // CHECK-NOT: linalg.fill
 // CHECK: %[[XC:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [%{{.*}}, 6, 4, 3] [1, 1, 1, 1]
-// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[ID]], #[[T0]], #[[T1]], #[[T2]], #[[T3]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[DY]], %[[XC]], %[[XC]], %[[XC]], %[[XC]], %[[XC]] : {{.*}}) outs(%{{.*}} : tensor<?x6x4x3xf32>)
-// CHECK: ^bb0(%[[G:.*]]: f32, %[[V:.*]]: f32, %[[V0:.*]]: f32, %[[V1:.*]]: f32, %[[V2:.*]]: f32, %[[V3:.*]]: f32, %{{.*}}: f32):
+// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[T0]], #[[T1]], #[[T2]], #[[T3]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[DY]], %[[XC]], %[[XC]], %[[XC]], %[[XC]] : {{.*}}) outs(%{{.*}} : tensor<?x6x4x3xf32>)
+// CHECK: ^bb0(%[[G:.*]]: f32, %[[V0:.*]]: f32, %[[V1:.*]]: f32, %[[V2:.*]]: f32, %[[V3:.*]]: f32, %{{.*}}: f32):
 // CHECK-NOT: tensor.extract
 // CHECK: arith.remui
 // CHECK: arith.remui
+// CHECK: %[[GT1:.*]] = arith.cmpf ogt, %[[V1]], %[[V0]]
+// CHECK: %[[B1:.*]] = arith.select %[[GT1]], %[[V1]], %[[V0]] : f32
+// CHECK: %[[ONE:.*]] = arith.constant 1.0{{.*}} : f32
+// CHECK: arith.select %[[GT1]], %[[ONE]], %{{.*}} : f32
+// CHECK: %[[GT2:.*]] = arith.cmpf ogt, %[[V2]], %[[B1]]
+// CHECK: %[[GT3:.*]] = arith.cmpf ogt, %[[V3]], %{{.*}}
+// CHECK: arith.select %[[GT3]], %[[V3]], %{{.*}} : f32
+// CHECK: %[[W3:.*]] = arith.select %[[GT3]], %{{.*}}, %{{.*}} : f32
+// CHECK: arith.cmpf ord, %[[V0]], %[[V1]]
+// CHECK: arith.cmpf ord, %[[V2]], %[[V3]]
 // CHECK: %[[T:.*]] = arith.addi
-// CHECK: %[[E0:.*]] = arith.cmpi ult, %c0{{.*}}, %[[T]]
-// CHECK: %[[GT0:.*]] = arith.cmpf ogt, %[[V]], %[[V0]]
-// CHECK: %[[GE0:.*]] = arith.cmpf oge, %[[V]], %[[V0]]
-// CHECK: arith.select %[[E0]], %[[GT0]], %[[GE0]] : i1
-// CHECK: arith.cmpf ogt, %[[V]], %[[V3]]
+// CHECK: %[[TF:.*]] = arith.uitofp
+// CHECK: arith.cmpf oeq, %[[W3]], %[[TF]]
 // CHECK: %[[WON:.*]] = arith.andi
 // CHECK: arith.select %[[WON]], %[[G]], %{{.*}} : f32
+// CHECK-NOT: : i1
 // CHECK: tensor.insert_slice %[[CORE]] into %{{.*}}[0, 0, 0, 0] [%{{.*}}, 6, 4, 3]
 func.func @max_disjoint(%x: tensor<?x7x5x3xf32>, %dy: tensor<?x3x2x3xf32>) -> tensor<?x7x5x3xf32> {
   %0 = nn.pool2d_grad <max> %x, %dy {padding = #nn.padding<valid>, pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x7x5x3xf32>, tensor<?x3x2x3xf32>) -> tensor<?x7x5x3xf32>
