@@ -1173,6 +1173,11 @@ struct CodegenVectorizePass
     }
     hoist();
     canonicalize(/*foldViews=*/true);
+    {
+      RewritePatternSet patterns(ctx);
+      populateRecollapsePatterns(patterns);
+      (void)applyPatternsGreedily(func, std::move(patterns));
+    }
     hoist();
     linalg::hoistRedundantVectorTransfers(func);
   }

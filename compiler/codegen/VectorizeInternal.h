@@ -78,6 +78,11 @@ TileConfig fromPlanAttr(TilePlanAttr plan);
 /// body.
 bool isMulAddBody(linalg::LinalgOp op);
 
+/// Loads and stores whose indices delinearize one linear index over
+/// contiguous dimensions go back to a collapsed view of the buffer and that
+/// index (RecollapseIndices.cpp).
+void populateRecollapsePatterns(RewritePatternSet &patterns);
+
 /// True if the body only has ops the vectorizer turns into vector code.
 bool hasVectorizableBody(linalg::LinalgOp op);
 
