@@ -161,6 +161,25 @@ def compile_model(path, out, attempts=3):
     return False
 
 
+def model_flops(path):
+    """{phase: FLOPs per example} of a model's convolutions and matrix
+    products (2 per multiply-add, as modelc --profile records them; the
+    element-wise work is left out), or None when modelc cannot say."""
+    p = subprocess.run([MODELC, os.path.join(ROOT, path), "--profile", "--emit=info"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    flops = {}
+    for w in json.loads(p.stdout).get("work", []):
+        flops[w["entry"]] = flops.get(w["entry"], 0) + 2 * w["multiply_adds"]
+    return flops
+
+
+def all_model_flops(models=None):
+    return {name: model_flops(path) for name, path, _, _ in MODELS
+            if name in MAIN_MODELS and (not models or name in models)}
+
+
 def compile_time(work, reps):
     out = os.path.join(work, "textcnn_ct")
     secs = []
@@ -545,7 +564,12 @@ def main():
     args = ap.parse_args()
     if args.report_only:
         with open(os.path.join(args.out, "results.json")) as f:
-            write_report(json.load(f), args.out)
+            results = json.load(f)
+        if "model_flops" not in results:  # a run from before they were recorded
+            results["model_flops"] = all_model_flops()
+            with open(os.path.join(args.out, "results.json"), "w") as f:
+                json.dump(results, f, indent=1)
+        write_report(results, args.out)
         return
     global ISA
     ISA = args.isa
@@ -613,7 +637,8 @@ def main():
 
     meta["compile_failures"] = FAILURES
     results = {"meta": meta, "limits": limits, "compile": ctime, "rows": rows,
-               "kernel_work": {f"{m}/{p}": v for (m, p), v in KERNEL_WORK.items()}}
+               "kernel_work": {f"{m}/{p}": v for (m, p), v in KERNEL_WORK.items()},
+               "model_flops": all_model_flops(cfg.models)}
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)

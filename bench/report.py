@@ -130,6 +130,39 @@ def _setup_times(rows, peers):
     return out
 
 
+def _peak_shares(res, peers, shown):
+    """Each side's FLOP rate at its median as a share of the FMA peak at
+    the same thread count: where a ratio target exceeds what the peak
+    allows (a peer at 80% cannot be beaten 1.5x)."""
+    flops, peak = res.get("model_flops"), res["limits"]["fma_gflops"]
+    if not flops:
+        return []
+    out = ["", "Share of the FMA peak: the convolutions' and matrix products' FLOPs per call"
+           " (2 per multiply-add, as `modelc --profile --emit=info` counts them; element-wise"
+           " work left out) / the median time / the measured FMA peak at that thread count.",
+           "", "| model | threads | phase | GFLOP | modelc | "
+           + " | ".join(peers[k]["label"] for k in shown) + " |",
+           "|---|---:|---|---:|---:|" + "---:|" * len(shown)]
+    order = list(dict.fromkeys(r["model"] for r in res["rows"]))
+    for r in sorted(res["rows"], key=lambda r: (order.index(r["model"]), r["phase"] != "train_step",
+                                                -r["threads"])):
+        per_example = (flops.get(r["model"]) or {}).get(r["phase"])
+        if not per_example:
+            continue
+        gflop = per_example * r["batch"] / 1e9
+        limit = peak[str(r["threads"])]
+
+        def share(ms):
+            return f"{100 * gflop / (ms / 1e3) / limit:.0f}%"
+        cells = []
+        for k in shown:
+            e = r["peers"].get(k)
+            cells.append(share(e["time"]["median"]) if e and e.get("time") else "–")
+        out.append(f"| {r['model']} | {r['threads']} | {r['phase']} | {gflop:.3f} | "
+                   f"{share(r['modelc']['median'])} | " + " | ".join(cells) + " |")
+    return out
+
+
 def markdown(res):
     m, lim, c = res["meta"], res["limits"], res["compile"]
     peers = peers_of(res)
@@ -191,6 +224,7 @@ def markdown(res):
                    + " | ".join(_peer_cell(r["peers"].get(k)) for k in shown) + " |")
     out += _notes(res["rows"])
     out += _peer_notes(res["rows"], peers)
+    out += _peak_shares(res, peers, shown)
     out += _setup_times(res["rows"], peers)
     out += [
         "",
