@@ -158,8 +158,9 @@ def _peak_shares(res, peers, shown):
         for k in shown:
             e = r["peers"].get(k)
             cells.append(share(e["time"]["median"]) if e and e.get("time") else "–")
+        mine = share(r["modelc"]["median"]) if r.get("modelc") else "–"
         out.append(f"| {r['model']} | {r['threads']} | {r['phase']} | {gflop:.3f} | "
-                   f"{share(r['modelc']['median'])} | " + " | ".join(cells) + " |")
+                   f"{mine} | " + " | ".join(cells) + " |")
     return out
 
 

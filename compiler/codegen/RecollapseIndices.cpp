@@ -21,23 +21,28 @@ using namespace mlir;
 
 namespace {
 
-/// The collapse_shape of `memref` by `groups`, made where the buffer is
-/// defined (loops do not recompute it), once per buffer and grouping.
+/// The collapse_shape of `memref` by `groups` for `access`, made where the
+/// buffer is defined (loops do not recompute it), once per buffer and
+/// grouping: an existing one is reused if it comes before `access`.
 Value collapsedView(PatternRewriter &rewriter, Value memref,
-                    ArrayRef<ReassociationIndices> groups, Location loc) {
+                    ArrayRef<ReassociationIndices> groups, Operation *access) {
   Block *block = isa<BlockArgument>(memref)
                      ? cast<BlockArgument>(memref).getOwner()
                      : memref.getDefiningOp()->getBlock();
+  Operation *accessInBlock = block->findAncestorOpInBlock(*access);
   for (Operation *user : memref.getUsers())
     if (auto view = dyn_cast<memref::CollapseShapeOp>(user))
-      if (view->getBlock() == block && view.getReassociationIndices() == groups)
+      if (view->getBlock() == block && accessInBlock &&
+          view->isBeforeInBlock(accessInBlock) &&
+          view.getReassociationIndices() == groups)
         return view;
   OpBuilder::InsertionGuard guard(rewriter);
   if (isa<BlockArgument>(memref))
     rewriter.setInsertionPointToStart(block);
   else
     rewriter.setInsertionPointAfterValue(memref);
-  return memref::CollapseShapeOp::create(rewriter, loc, memref, groups);
+  return memref::CollapseShapeOp::create(rewriter, access->getLoc(), memref,
+                                         groups);
 }
 
 Value bufferOf(memref::LoadOp op) { return op.getMemRef(); }
@@ -54,6 +59,12 @@ struct RecollapseDelinearized : OpRewritePattern<OpTy> {
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    // An n-D vector spans the trailing dims: collapsing them would change
+    // which elements it reads.
+    if constexpr (std::is_same_v<OpTy, vector::LoadOp> ||
+                  std::is_same_v<OpTy, vector::StoreOp>)
+      if (op.getVectorType().getRank() > 1)
+        return failure();
     Value memref = bufferOf(op);
     auto type = cast<MemRefType>(memref.getType());
     SmallVector<Value> indices(op.getIndices());
@@ -88,7 +99,7 @@ struct RecollapseDelinearized : OpRewritePattern<OpTy> {
       }
       if (!memref::CollapseShapeOp::isGuaranteedCollapsible(type, groups))
         continue;
-      Value collapsed = collapsedView(rewriter, memref, groups, op.getLoc());
+      Value collapsed = collapsedView(rewriter, memref, groups, op);
       // Operands: (the stored value,) the buffer, its indices.
       unsigned start = op.getIndices().getBeginOperandIndex() - 1;
       SmallVector<Value> operands(op->getOperands().take_front(start));

@@ -6,16 +6,17 @@
 // object file on a thread of its own, and the linker joins them.
 //
 // A part holds whole clusters: a definition together with every definition
-// it refers to (an entry point with its OpenMP-outlined bodies, C interface
-// and entry wrapper). The optimizer thus sees each function, and everything
-// it could inline or propagate into, as in the whole module, and the code
-// computes the same results as with one thread.
+// it refers to (an entry point with its C interface and entry wrapper). The
+// optimizer thus sees each function, and everything it could inline or
+// propagate into, as in the whole module, and the code computes the same
+// results as with one thread.
 //
-// Kernels (`noinline` functions, see codegen-outline-kernels) are the
-// exception: calls to them are never inlined, so each kernel is a cluster
-// of its own, and one called from another part gets hidden external
-// linkage. The parts then balance (the text CNN's train step alone was 60%
-// of the code), and a kernel that several entry points share
+// Kernels (`noinline` functions: those of codegen-outline-kernels and the
+// OpenMP bodies LLVM outlines from them, which inherit the attribute) are
+// the exception: calls to them are never inlined, so each kernel is a
+// cluster of its own, and one called from another part gets hidden
+// external linkage. The parts then balance (the text CNN's train step alone was
+// 60% of the code), and a kernel that several entry points share
 // (codegen-outline-kernels merges repeated loop nests) is compiled once.
 // Measured on the text, Fashion and digits CNNs: no slower code.
 //
@@ -154,7 +155,8 @@ void ModuleSplitter::buildClusters() {
 void ModuleSplitter::exportSharedKernels() {
   for (auto &[kernel, users] : kernelUsers) {
     unsigned part = partOf.lookup(clusters.getLeaderValue(kernel));
-    if (!kernel->hasLocalLinkage() ||
+    // (A discardable definition would be dropped where nothing calls it.)
+    if ((!kernel->hasLocalLinkage() && !kernel->isDiscardableIfUnused()) ||
         llvm::all_of(users, [&](const llvm::GlobalValue *user) {
           return partOf.lookup(clusters.getLeaderValue(user)) == part;
         }))

@@ -43,3 +43,28 @@ func.func @only_contiguous(%a: memref<4x7x64xf32>, %b: memref<4x7x64xf32, stride
   memref.store %s, %a[%c1, %e#0, %e#1] : memref<4x7x64xf32>
   return
 }
+
+// -----
+
+// A collapsed view that exists already is reused only where it comes
+// before the access: the first load gets a view of its own at the top.
+// A 2-D vector spans two dims of the buffer: collapsing them would read
+// other elements, so that load keeps its delinearize_index.
+// CHECK-LABEL: func.func @view_order
+// CHECK-SAME: (%[[A:[a-z0-9]+]]: memref<4x7x64xf32>, %[[K:[a-z0-9]+]]: index
+// CHECK: %[[EARLY:.*]] = memref.collapse_shape %[[A]] {{\[}}[0], [1, 2]]
+// CHECK: %[[D:.*]]:2 = affine.delinearize_index %[[K]] into (7, 64)
+// CHECK: memref.load %[[EARLY]][%{{.*}}, %[[K]]] : memref<4x448xf32>
+// CHECK: vector.load %[[A]][%{{.*}}, %[[D]]#0, %[[D]]#1] : memref<4x7x64xf32>, vector<2x64xf32>
+// CHECK: %[[LATE:.*]] = memref.collapse_shape %[[A]]
+// CHECK: call @use(%[[LATE]])
+func.func private @use(memref<4x448xf32>)
+func.func @view_order(%a: memref<4x7x64xf32>, %k: index) -> (f32, vector<2x64xf32>) {
+  %c1 = arith.constant 1 : index
+  %d:2 = affine.delinearize_index %k into (7, 64) : index, index
+  %v = memref.load %a[%c1, %d#0, %d#1] : memref<4x7x64xf32>
+  %m = vector.load %a[%c1, %d#0, %d#1] : memref<4x7x64xf32>, vector<2x64xf32>
+  %late = memref.collapse_shape %a [[0], [1, 2]] : memref<4x7x64xf32> into memref<4x448xf32>
+  func.call @use(%late) : (memref<4x448xf32>) -> ()
+  return %v, %m : f32, vector<2x64xf32>
+}
