@@ -44,3 +44,19 @@ func.func @not_folded(%x: tensor<?x5xf32>, %k: tensor<5x3xf32>, %mm: tensor<3xf3
   %3, %m2, %v2 = nn.batch_norm %2 moving(%mm, %mv) training(%f) {axis = 1 : i64, momentum = 0.99 : f32, epsilon = 0.001 : f32, center = false, scale = false, trainable = true, variance_correction = #nn.variance_correction<biased>, renorm = false, renorm_momentum = 0.99 : f32} : (tensor<?x3xf32>, tensor<3xf32>, tensor<3xf32>, i1) -> (tensor<?x3xf32>, tensor<3xf32>, tensor<3xf32>)
   return %1, %3, %2 : tensor<?x3xf32>, tensor<?x3xf32>, tensor<?x3xf32>
 }
+
+// -----
+
+// A dense kernel with more than 16 elements per output of one example
+// (here 256 x 4: 1024 for 4 outputs) would be scaled on every call: its
+// batch norm stays.
+// CHECK-LABEL: func.func @large_dense
+// CHECK-NOT: nn.batch_norm_fold
+// CHECK: nn.dense
+// CHECK: nn.batch_norm
+func.func @large_dense(%x: tensor<?x256xf32>, %k: tensor<256x4xf32>, %b: tensor<4xf32>, %mm: tensor<4xf32>, %mv: tensor<4xf32>) -> tensor<?x4xf32> {
+  %f = arith.constant false
+  %0 = nn.dense %x, %k : (tensor<?x256xf32>, tensor<256x4xf32>) -> tensor<?x4xf32>
+  %1, %m, %v = nn.batch_norm %0 beta(%b) moving(%mm, %mv) training(%f) {axis = 1 : i64, momentum = 0.99 : f32, epsilon = 0.001 : f32, center = true, scale = false, trainable = true, variance_correction = #nn.variance_correction<biased>, renorm = false, renorm_momentum = 0.99 : f32} : (tensor<?x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, i1) -> (tensor<?x4xf32>, tensor<4xf32>, tensor<4xf32>)
+  return %1 : tensor<?x4xf32>
+}

@@ -104,7 +104,10 @@ def NNFoldBatchNorm : Pass<"nn-fold-batch-norm", "ModuleOp"> {
     instead of two, and no normalization pass over the activations. Runs
     after `nn-specialize-mode`, so in a training build it folds the
     inference entry points only (from the arena's current state, on every
-    call) and leaves training-mode batch norms alone.
+    call) and leaves training-mode batch norms alone. Since the folded
+    kernel is computed on every call, a kernel with more than 16 elements
+    per output element of one example (a large dense layer) is not folded:
+    its batch norm stays, for the dense kernel to apply in registers.
   }];
 }
 
