@@ -57,14 +57,12 @@ struct CodegenOutlineKernelsPass
       for (auto [i, op] : llvm::enumerate(nests)) {
         StringRef layer = layerOf(op);
         auto [callee, call] = outline(symbols, fn, op, i, last);
-        if (func::FuncOp same = merge ? findSame(callee) : nullptr) {
+        if (func::FuncOp same = merge ? findOrAdd(callee) : nullptr) {
           call.setCallee(same.getSymName());
           symbols.erase(callee);
           callee = same;
         } else {
           last = callee;
-          if (merge)
-            distinct[bodyHash(callee)].push_back(callee);
         }
         if (profile)
           instrument(symbols, fn, callee, call, layer);
@@ -137,16 +135,16 @@ struct CodegenOutlineKernelsPass
 
   /// An earlier kernel that computes what `kernel` does: the same argument
   /// types and an equivalent body (ops, attributes and use-def structure).
-  func::FuncOp findSame(func::FuncOp kernel) {
-    auto it = distinct.find(bodyHash(kernel));
-    if (it == distinct.end())
-      return nullptr;
-    for (func::FuncOp other : it->second)
+  /// None if there is none; `kernel` is then recorded as distinct.
+  func::FuncOp findOrAdd(func::FuncOp kernel) {
+    SmallVector<func::FuncOp> &candidates = distinct[bodyHash(kernel)];
+    for (func::FuncOp other : candidates)
       if (other.getFunctionType() == kernel.getFunctionType() &&
           OperationEquivalence::isRegionEquivalentTo(
               &other.getBody(), &kernel.getBody(),
               OperationEquivalence::IgnoreLocations))
         return other;
+    candidates.push_back(kernel);
     return nullptr;
   }
 

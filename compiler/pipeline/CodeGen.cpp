@@ -117,11 +117,12 @@ void modelc::detail::optimize(llvm::Module &module,
   mpm.run(module, mam);
 }
 
-LogicalResult modelc::detail::writeMachineCode(llvm::Module &module,
-                                               llvm::TargetMachine &machine,
-                                               CodeGenFile kind,
-                                               const std::string &path,
-                                               std::string &error) {
+/// Machine code for an already optimized module, written to `path`.
+static LogicalResult writeMachineCode(llvm::Module &module,
+                                      llvm::TargetMachine &machine,
+                                      modelc::CodeGenFile kind,
+                                      const std::string &path,
+                                      std::string &error) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
   if (ec) {
@@ -130,7 +131,7 @@ LogicalResult modelc::detail::writeMachineCode(llvm::Module &module,
   }
   llvm::legacy::PassManager pm;
   if (machine.addPassesToEmitFile(pm, os, nullptr,
-                                  kind == CodeGenFile::Object
+                                  kind == modelc::CodeGenFile::Object
                                       ? llvm::CodeGenFileType::ObjectFile
                                       : llvm::CodeGenFileType::AssemblyFile)) {
     error = "the target cannot emit this file type";
@@ -218,11 +219,18 @@ LogicalResult modelc::emitCode(llvm::Module &module, const std::string &cpu,
   auto machine = detail::hostMachine(cpu, error);
   if (!machine)
     return failure();
-  TimingScope none, &parent = timing ? *timing : none;
+  TimingScope none;
+  return detail::compileModule(module, *machine, kind, path, error,
+                               timing ? *timing : none);
+}
+
+LogicalResult modelc::detail::compileModule(
+    llvm::Module &module, llvm::TargetMachine &machine, CodeGenFile kind,
+    const std::string &path, std::string &error, TimingScope &timing) {
   {
-    TimingScope scope = parent.nest("LLVM O3");
-    detail::optimize(module, *machine);
+    TimingScope scope = timing.nest("LLVM O3");
+    optimize(module, machine);
   }
-  TimingScope scope = parent.nest("LLVM machine code");
-  return detail::writeMachineCode(module, *machine, kind, path, error);
+  TimingScope scope = timing.nest("LLVM machine code");
+  return writeMachineCode(module, machine, kind, path, error);
 }

@@ -19,11 +19,13 @@ std::unique_ptr<llvm::TargetMachine> hostMachine(const std::string &cpu,
 /// triple of `machine` on `module`).
 void optimize(llvm::Module &module, llvm::TargetMachine &machine);
 
-/// Machine code for an already optimized module, written to `path`.
-mlir::LogicalResult writeMachineCode(llvm::Module &module,
-                                     llvm::TargetMachine &machine,
-                                     CodeGenFile kind, const std::string &path,
-                                     std::string &error);
+/// `optimize`, then machine code written to `path`; `timing` gets the time
+/// of each (--time-report).
+mlir::LogicalResult compileModule(llvm::Module &module,
+                                  llvm::TargetMachine &machine,
+                                  CodeGenFile kind, const std::string &path,
+                                  std::string &error,
+                                  mlir::TimingScope &timing);
 
 } // namespace modelc::detail
 

@@ -278,13 +278,8 @@ LogicalResult compilePart(llvm::ArrayRef<char> bitcode,
     error = "internal error: " + llvm::toString(module.takeError());
     return failure();
   }
-  {
-    TimingScope scope = timing.nest("LLVM O3");
-    modelc::detail::optimize(**module, machine);
-  }
-  TimingScope scope = timing.nest("LLVM machine code");
-  return modelc::detail::writeMachineCode(
-      **module, machine, modelc::CodeGenFile::Object, path, error);
+  return modelc::detail::compileModule(
+      **module, machine, modelc::CodeGenFile::Object, path, error, timing);
 }
 
 LogicalResult addTemporaryObject(llvm::SmallVectorImpl<std::string> &objects,
