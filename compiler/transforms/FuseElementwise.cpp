@@ -35,7 +35,8 @@ using namespace mlir;
 
 namespace {
 
-/// Operations (terminator included) of a body worth copying into readers.
+/// Element operations (terminator included) of a body worth copying into
+/// readers.
 constexpr size_t kMaxRecomputedOps = 8;
 
 /// The largest body fusion makes. Each fusion copies the producer's body
@@ -51,6 +52,25 @@ bool readsOnce(OpOperand &use) {
          consumer.getMatchingIndexingMap(&use).isPermutation();
 }
 
+/// Operations of a body that compute on its elements (terminator included):
+/// index arithmetic from linalg.index (a pooling window's tap number) is the
+/// same across a vector and not counted.
+size_t elementOps(linalg::GenericOp op) {
+  llvm::SmallPtrSet<Value, 16> elementValues;
+  for (BlockArgument arg : op.getBody()->getArguments())
+    elementValues.insert(arg);
+  size_t count = 0;
+  for (Operation &inner : op.getBody()->getOperations()) {
+    if (llvm::none_of(inner.getOperands(),
+                      [&](Value v) { return elementValues.contains(v); }))
+      continue;
+    ++count;
+    for (Value result : inner.getResults())
+      elementValues.insert(result);
+  }
+  return count;
+}
+
 /// A producer with several readers is copied into each (and then gone) when
 /// that moves less memory: it reads at most one tensor of its own size (the
 /// rest are broadcasts, per-channel vectors), so each reader reads that one
@@ -63,7 +83,7 @@ bool cheapToRecompute(linalg::GenericOp producer) {
   // fused chain into each reader would recompute the whole chain there (a
   // chain of n relus copied into its n gradients: O(n^2) work at run time
   // and O(n^3) to compile).
-  if (producer.getBody()->getOperations().size() > kMaxRecomputedOps)
+  if (elementOps(producer) > kMaxRecomputedOps)
     return false;
   int full = 0;
   for (OpOperand *in : producer.getDpsInputOperands())

@@ -141,28 +141,25 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 
 // Max, windows that do not overlap (2x2, stride 2) on a 7x5 input: element
 // (h, w) is tap t = (h mod 2) * 2 + (w mod 2) of window (h floordiv 2,
-// w floordiv 2), so the gradient is one element-wise generic (no gather, no
-// winner pass) over the 6x4 region the windows cover, inserted into zeros.
-// It reads x at the window's 4 taps and scans them for the first maximum,
-// keeping the tap number as a float (every condition a float comparison:
-// nothing for AVX2 to pack); the element is the winner if that number is
-// its own tap t, and no tap is NaN.
+// w floordiv 2). First an element-wise map over the 3x2 windows reads x at
+// each window's 4 taps and scans them for the first maximum, keeping the
+// tap number as a float (every condition a float comparison: nothing for
+// AVX2 to pack), or -1 when a tap is NaN. Then the gradient is one
+// element-wise generic (no gather, no reduction) of dy and that winner over
+// the 6x4 region the windows cover, inserted into zeros: the element is the
+// winner if the number is its own tap t.
 // CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 floordiv 2, d2 floordiv 2, d3)>
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-// CHECK-DAG: #[[T0:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, (d1 floordiv 2) * 2, (d2 floordiv 2) * 2, d3)>
-// CHECK-DAG: #[[T1:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, (d1 floordiv 2) * 2, (d2 floordiv 2) * 2 + 1, d3)>
-// CHECK-DAG: #[[T2:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, (d1 floordiv 2) * 2 + 1, (d2 floordiv 2) * 2, d3)>
-// CHECK-DAG: #[[T3:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, (d1 floordiv 2) * 2 + 1, (d2 floordiv 2) * 2 + 1, d3)>
+// CHECK-DAG: #[[T0:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2, d2 * 2, d3)>
+// CHECK-DAG: #[[T1:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2, d2 * 2 + 1, d3)>
+// CHECK-DAG: #[[T2:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2 + 1, d2 * 2, d3)>
+// CHECK-DAG: #[[T3:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2 + 1, d2 * 2 + 1, d3)>
 // CHECK-LABEL: func.func @max_disjoint
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x7x5x3xf32>, %[[DY:[a-z0-9_]+]]: tensor<?x3x2x3xf32>)
 // CHECK-NOT: linalg.fill
-// CHECK: %[[XC:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [%{{.*}}, 6, 4, 3] [1, 1, 1, 1]
-// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[T0]], #[[T1]], #[[T2]], #[[T3]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[DY]], %[[XC]], %[[XC]], %[[XC]], %[[XC]] : {{.*}}) outs(%{{.*}} : tensor<?x6x4x3xf32>)
-// CHECK: ^bb0(%[[G:.*]]: f32, %[[V0:.*]]: f32, %[[V1:.*]]: f32, %[[V2:.*]]: f32, %[[V3:.*]]: f32, %{{.*}}: f32):
-// CHECK-NOT: tensor.extract
+// CHECK: %[[WINNER:.*]] = linalg.generic {indexing_maps = [#[[T0]], #[[T1]], #[[T2]], #[[T3]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[X]], %[[X]], %[[X]], %[[X]] : {{.*}}) outs(%{{.*}} : tensor<?x3x2x3xf32>)
+// CHECK: ^bb0(%[[V0:.*]]: f32, %[[V1:.*]]: f32, %[[V2:.*]]: f32, %[[V3:.*]]: f32, %{{.*}}: f32):
 // CHECK-NOT: select {{.*}} : i1
-// CHECK: arith.remui
-// CHECK: arith.remui
 // CHECK: %[[GT1:.*]] = arith.cmpf ogt, %[[V1]], %[[V0]]
 // CHECK: %[[B1:.*]] = arith.select %[[GT1]], %[[V1]], %[[V0]] : f32
 // CHECK: %[[ONE:.*]] = arith.constant 1.0{{.*}} : f32
@@ -171,12 +168,20 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 // CHECK: %[[GT3:.*]] = arith.cmpf ogt, %[[V3]], %{{.*}}
 // CHECK: arith.select %[[GT3]], %[[V3]], %{{.*}} : f32
 // CHECK: %[[W3:.*]] = arith.select %[[GT3]], %{{.*}}, %{{.*}} : f32
-// CHECK: arith.cmpf ord, %[[V0]], %[[V1]]
-// CHECK: arith.cmpf ord, %[[V2]], %[[V3]]
+// CHECK: %[[O01:.*]] = arith.cmpf ord, %[[V0]], %[[V1]]
+// CHECK: %[[O23:.*]] = arith.cmpf ord, %[[V2]], %[[V3]]
+// CHECK: %[[ORD:.*]] = arith.andi %[[O01]], %[[O23]]
+// CHECK: %[[NONE:.*]] = arith.constant -1.0{{.*}} : f32
+// CHECK: %[[WT:.*]] = arith.select %[[ORD]], %[[W3]], %[[NONE]] : f32
+// CHECK: linalg.yield %[[WT]]
+// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[WIN]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[DY]], %[[WINNER]] : {{.*}}) outs(%{{.*}} : tensor<?x6x4x3xf32>)
+// CHECK: ^bb0(%[[G:.*]]: f32, %[[W:.*]]: f32, %{{.*}}: f32):
+// CHECK-NOT: tensor.extract
+// CHECK: arith.remui
+// CHECK: arith.remui
 // CHECK: %[[T:.*]] = arith.addi
 // CHECK: %[[TF:.*]] = arith.uitofp
-// CHECK: arith.cmpf oeq, %[[W3]], %[[TF]]
-// CHECK: %[[WON:.*]] = arith.andi
+// CHECK: %[[WON:.*]] = arith.cmpf oeq, %[[W]], %[[TF]]
 // CHECK-NOT: select {{.*}} : i1
 // CHECK: arith.select %[[WON]], %[[G]], %{{.*}} : f32
 // CHECK: tensor.insert_slice %[[CORE]] into %{{.*}}[0, 0, 0, 0] [%{{.*}}, 6, 4, 3]

@@ -216,3 +216,60 @@ func.func @big_producer_kept(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x
   } -> tensor<4x8xf32>
   return %a, %b : tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// Index arithmetic does not count toward that size: it is the same across a
+// vector. A max-pool gradient (dy where the window's winner is the
+// element's own tap; 11 operations, 3 on elements) reads two window-sized
+// tensors and is copied into both passes of batch norm's backward: its
+// full-size result is never stored.
+// CHECK-LABEL: func.func @pool_grad_two_readers
+// CHECK-SAME: (%[[DY:[a-z0-9_]+]]: tensor<2x2x2x8xf32>, %[[WIN:[a-z0-9_]+]]: tensor<2x2x2x8xf32>, %[[X:[a-z0-9_]+]]: tensor<2x4x4x8xf32>)
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "reduction", "reduction", "parallel"]
+// CHECK-SAME: ins(%[[X]], %[[DY]], %[[WIN]] :
+// CHECK: arith.remui
+// CHECK: arith.cmpf oeq
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-SAME: ins(%[[X]], %[[DY]], %[[WIN]] :
+// CHECK: arith.cmpf oeq
+// CHECK-NOT: linalg.generic
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#win = affine_map<(n, h, w, c) -> (n, h floordiv 2, w floordiv 2, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+func.func @pool_grad_two_readers(%dy: tensor<2x2x2x8xf32>, %winner: tensor<2x2x2x8xf32>, %x: tensor<2x4x4x8xf32>) -> (tensor<8xf32>, tensor<2x4x4x8xf32>) {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %c2 = arith.constant 2 : index
+  %dx = linalg.generic {indexing_maps = [#win, #win, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%dy, %winner : tensor<2x2x2x8xf32>, tensor<2x2x2x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%g: f32, %w: f32, %out: f32):
+    %h = linalg.index 1 : index
+    %a = arith.remui %h, %c2 : index
+    %wi = linalg.index 2 : index
+    %b = arith.remui %wi, %c2 : index
+    %row = arith.muli %a, %c2 : index
+    %tap = arith.addi %row, %b : index
+    %t32 = arith.index_cast %tap : index to i32
+    %tf = arith.uitofp %t32 : i32 to f32
+    %won = arith.cmpf oeq, %w, %tf : f32
+    %0 = arith.select %won, %g, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %s0 = tensor.empty() : tensor<8xf32>
+  %s = linalg.fill ins(%zero : f32) outs(%s0 : tensor<8xf32>) -> tensor<8xf32>
+  %sum = linalg.generic {indexing_maps = [#id4, #id4, #ch], iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+      ins(%x, %dx : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%s : tensor<8xf32>) {
+  ^bb0(%in: f32, %d: f32, %acc: f32):
+    %0 = arith.mulf %in, %d : f32
+    %1 = arith.addf %0, %acc : f32
+    linalg.yield %1 : f32
+  } -> tensor<8xf32>
+  %scaled = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %dx : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %d: f32, %out: f32):
+    %0 = arith.mulf %in, %d : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  return %sum, %scaled : tensor<8xf32>, tensor<2x4x4x8xf32>
+}

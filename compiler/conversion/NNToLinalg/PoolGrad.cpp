@@ -10,8 +10,9 @@
 //   row-major tap order (ties broken by the smaller tap, so the result does
 //   not depend on the reduction order; padded taps never win); an element
 //   then takes dy of the windows where it is the winning tap. A small
-//   disjoint window (2x2 stride 2) needs no winner pass: the element-wise
-//   map reads the window's taps and tells the first maximum itself.
+//   disjoint window (2x2 stride 2) finds its winner in an element-wise map
+//   over the windows, comparing the taps (a float tap number), and dx is an
+//   element-wise map of two window-sized tensors.
 // - avg: dy divided by each window's count of real (non-padded) elements
 //   (with count_include_pad, by the window's size), the forward's divisor,
 //   is spread over the window's taps.
@@ -166,8 +167,8 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
       covered[d] = std::min(inExtent[d], outExtent[d] * step[d]);
       disjoint = step[d] >= window[d];
     }
-    // A small disjoint max window is compared tap by tap in the element-wise
-    // map itself: no pass that finds and stores the winners first.
+    // A small disjoint max window compares its taps in an element-wise map
+    // over the windows (below), not in a reduction over the window.
     bool compareTaps = isMax && disjoint && window[0] * window[1] <= kMaxTaps;
     if (isMax && !compareTaps) {
       // Loops (n, i, j, c, a, b) over the -inf padded input.
@@ -235,25 +236,54 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
       SmallVector<Value> inputs = {source};
       SmallVector<AffineMap> maps = {windowOf};
       if (compareTaps) {
-        // x at each tap of its window, in row-major order (the covered
-        // region: every map stays in bounds).
-        Value xCore = x;
-        if (covered[0] < height || covered[1] < width) {
-          SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
-          SmallVector<OpFoldResult> ones(4, rewriter.getIndexAttr(1));
-          xCore = tensor::ExtractSliceOp::create(rewriter, loc, x, offsets,
-                                                 coreSizes, ones);
-        }
+        // Each window's winner, once per window (not once per tap): its
+        // first maximum in row-major tap order as a float tap number, or -1
+        // when a tap is NaN. The map below then reads two pooled-size
+        // tensors instead of the input, and is cheap enough to be copied
+        // into its readers (batch norm's backward) by nn-fuse-elementwise:
+        // dx is never stored.
+        SmallVector<Value> taps;
+        SmallVector<AffineMap> tapMaps;
         for (int64_t a = 0; a < window[0]; ++a)
           for (int64_t c = 0; c < window[1]; ++c) {
-            inputs.push_back(xCore);
-            maps.push_back(
-                AffineMap::get(4, 0,
-                               {dim(0), dim(1).floorDiv(step[0]) * step[0] + a,
-                                dim(2).floorDiv(step[1]) * step[1] + c, dim(3)},
-                               ctx));
+            taps.push_back(x);
+            tapMaps.push_back(AffineMap::get(
+                4, 0,
+                {dim(0), dim(1) * step[0] + a, dim(2) * step[1] + c, dim(3)},
+                ctx));
           }
-      } else if (isMax) {
+        winner = buildMap(
+            rewriter, loc, taps, emptyF32(rewriter, loc, dySizes),
+            [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+              // A scan that keeps the tap number as a float, so that every
+              // condition is a comparison of floats (selects between
+              // conditions that do not vary across the vector made AVX2
+              // pack masks to bytes: 2.5x slower).
+              int64_t n = window[0] * window[1];
+              Value best = args[0];
+              Value tap = f32Const(b, l, 0.0), ordered;
+              for (int64_t k = 1; k < n; ++k) {
+                Value greater = arith::CmpFOp::create(
+                    b, l, arith::CmpFPredicate::OGT, args[k], best);
+                best = arith::SelectOp::create(b, l, greater, args[k], best);
+                tap = arith::SelectOp::create(b, l, greater,
+                                              f32Const(b, l, double(k)), tap);
+              }
+              for (int64_t k = 0; k < n; k += 2) {
+                Value pair = arith::CmpFOp::create(
+                    b, l, arith::CmpFPredicate::ORD, args[k],
+                    args[std::min(k + 1, n - 1)]);
+                ordered =
+                    ordered
+                        ? arith::AndIOp::create(b, l, ordered, pair).getResult()
+                        : pair;
+              }
+              return arith::SelectOp::create(b, l, ordered, tap,
+                                             f32Const(b, l, -1.0));
+            },
+            tapMaps);
+      }
+      if (isMax) {
         inputs.push_back(winner);
         maps.push_back(windowOf);
       }
@@ -278,42 +308,14 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
               both(arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, c,
                                          indexConst(b, l, window[1])));
             if (compareTaps) {
-              // The first maximum in tap order (larger than every earlier
-              // tap, at least as large as every later one): a scan that
-              // keeps the tap number as a float, so that every condition
-              // is a comparison of floats. Selects between conditions
-              // that do not vary across the vector (earlier tap or not)
-              // made AVX2 pack masks to bytes: 2.5x slower. No tap wins
-              // a window with a NaN.
-              int64_t taps = window[0] * window[1];
-              Value best = args[1];
-              Value winner = f32Const(b, l, 0.0), ordered;
-              for (int64_t k = 1; k < taps; ++k) {
-                Value tapValue = args[1 + k];
-                Value greater = arith::CmpFOp::create(
-                    b, l, arith::CmpFPredicate::OGT, tapValue, best);
-                best = arith::SelectOp::create(b, l, greater, tapValue, best);
-                winner = arith::SelectOp::create(
-                    b, l, greater, f32Const(b, l, double(k)), winner);
-              }
-              for (int64_t k = 0; k < taps; k += 2) {
-                Value pair = arith::CmpFOp::create(
-                    b, l, arith::CmpFPredicate::ORD, args[1 + k],
-                    args[1 + std::min(k + 1, taps - 1)]);
-                ordered =
-                    ordered
-                        ? arith::AndIOp::create(b, l, ordered, pair).getResult()
-                        : pair;
-              }
               Value self = arith::AddIOp::create(
                   b, l,
                   arith::MulIOp::create(b, l, a, indexConst(b, l, window[1])),
                   c);
-              Value selfF = arith::UIToFPOp::create(b, l, b.getF32Type(),
-                                                    indexToI32(b, l, self));
-              both(arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
-                                         winner, selfF));
-              both(ordered);
+              both(arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OEQ, args[1],
+                  arith::UIToFPOp::create(b, l, b.getF32Type(),
+                                          indexToI32(b, l, self))));
             } else if (isMax) {
               Value row =
                   arith::MulIOp::create(b, l, a, indexConst(b, l, window[1]));
