@@ -407,8 +407,7 @@ private:
           !usesDim(a, m) || usesDim(b, m) || !usesDim(out, m))
         continue;
       bool dynamic = ShapedType::isDynamic(ranges[m]);
-      // A dynamic extent (the batch) is scored as 64; its remainder tile,
-      // when there is one at run time, is left to scalar loops.
+      // A dynamic extent (the batch) is scored as 64.
       int64_t em = dynamic ? 64 : ranges[m];
       for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
         for (int64_t r = 1; r <= std::min<int64_t>(em, 8); ++r) {
@@ -420,16 +419,13 @@ private:
               (r + 1) * chunks(vt) + 1 > target.vectorRegisters)
             continue;
           double time = 0;
-          for (auto [rows, nrows] :
-               {std::pair{r, em / r}, std::pair{em % r, int64_t(1)}}) {
-            if (rows == 0)
+          // A dynamic extent's remainder rows run one row at a time
+          // (codegen-vectorize): em % r tiles of one row.
+          auto remainder = dynamic ? std::pair{int64_t(1), em % r}
+                                   : std::pair{em % r, int64_t(1)};
+          for (auto [rows, nrows] : {std::pair{r, em / r}, remainder}) {
+            if (rows == 0 || nrows == 0)
               continue;
-            // A dynamic extent's remainder rows run in the scalar loops:
-            // one lane per FMA.
-            if (dynamic && rows != r) {
-              time += double(rows * ev) / target.fmasPerCycle;
-              continue;
-            }
             time += double(nrows) * double(ev / vt) * cycles(rows, vt);
             if (ev % vt)
               time += double(nrows) * cycles(rows, ev % vt);

@@ -853,6 +853,20 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   } else {
     tiles.push_back(tiled);
   }
+  // A contraction's remainder rows of a dynamic extent (the last rows of a
+  // batch that the row block does not divide): one row at a time, each a
+  // static tile its kernel vectorizes, not scalar loops (a lane per FMA).
+  if (config.contraction)
+    for (linalg::GenericOp &tile : tiles) {
+      if (!ShapedType::isDynamic(tile.getStaticLoopRanges()[config.mDim]))
+        continue;
+      SmallVector<int64_t> rowSizes(tile.getNumLoops(), 0);
+      rowSizes[config.mDim] = 1;
+      FailureOr<linalg::GenericOp> row = tileOnce(rewriter, tile, rowSizes, {});
+      if (failed(row))
+        return failure();
+      tile = *row;
+    }
   if (panels)
     for (linalg::GenericOp tile : tiles)
       readFromPanel(rewriter, tile, config.vectorDim, panelSource, panels,

@@ -175,3 +175,17 @@ func.func @filter_grad_16(%in: memref<?x16x16x32xf32>, %dy: memref<?x14x14x16xf3
   }
   return
 }
+
+// -----
+
+// A dense layer on a batch known only at run time (scored as 64 rows). The
+// remainder rows of a block run as one-row kernels (codegen-vectorize), not
+// as scalar loops: on AVX2 (FMA latency 5, so 10 accumulators in flight)
+// 6 rows x 2 registers (10 blocks and 4 one-row tiles) beats 8 x 1, which
+// divides 64 but keeps only 8 chains busy.
+// AVX2-LABEL: func.func @dense_dynamic_batch
+// AVX2: linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8>}
+func.func @dense_dynamic_batch(%a: memref<?x128xf32>, %b: memref<128x64xf32>, %c: memref<?x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x128xf32>, memref<128x64xf32>) outs(%c : memref<?x64xf32>)
+  return
+}

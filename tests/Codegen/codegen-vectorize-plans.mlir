@@ -44,13 +44,20 @@ func.func @unplanned(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %c: memref<8x3
 // -----
 
 // Rows known only at run time: blocks of 6 rows are kernels; the remainder
-// (2 rows of a batch of 32) is left to the scalar loops, which multiply-add
-// with math.fma too, so every row is rounded the same way whatever its block.
+// (2 rows of a batch of 32) runs one row at a time, each row a kernel of
+// one row (vector FMAs, not the scalar loops).
 // CHECK-LABEL: func.func @dynamic_rows
-// CHECK: vector.fma {{.*}} : vector<16xf32>
-// CHECK: linalg.generic
-// CHECK: math.fma {{.*}} : f32
-// CHECK-NOT: arith.mulf
+// CHECK: %[[ROWS:.*]] = memref.dim
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[BLOCKS:.*]] step %c6
+// CHECK-COUNT-6: vector.fma {{.*}} : vector<16xf32>
+// CHECK: scf.for %{{.*}} = %[[BLOCKS]] to %[[ROWS]] step %c6
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c16
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<16xf32>)
+// CHECK-COUNT-1: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NEXT: scf.yield
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: math.fma
 // CHECK: return
 func.func @dynamic_rows(%a: memref<?x16xf32>, %b: memref<16x32xf32>, %c: memref<?x32xf32>) {
   linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16>}
@@ -247,17 +254,19 @@ func.func @bias_start(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %bias: memref
 
 // -----
 
-// Rows known only at run time: the remainder is left to the scalar loops,
-// which read the output, so the broadcast stays (vectorized), before the
-// kernels.
-// CHECK-LABEL: func.func @bias_kept(
+// Rows known only at run time: the remainder rows' kernels start from the
+// bias too, so the broadcast goes.
+// CHECK-LABEL: func.func @bias_dynamic_rows(
 // CHECK-SAME: %[[BIAS:[a-z0-9]+]]: memref<32xf32>, %[[C:[a-z0-9]+]]: memref<?x32xf32>
-// CHECK: %[[ROW:.*]] = vector.transfer_read %[[BIAS]]
-// CHECK: vector.transfer_write %[[ROW]], %[[C]]
+// CHECK-NOT: vector.transfer_write
 // CHECK: vector.load %[[BIAS]]
 // CHECK: vector.fma
+// CHECK: scf.for
+// CHECK: vector.load %[[BIAS]]
+// CHECK: vector.fma
+// CHECK-NOT: vector.transfer_write
 // CHECK: return
-func.func @bias_kept(%a: memref<?x16xf32>, %b: memref<16x32xf32>, %bias: memref<32xf32>, %c: memref<?x32xf32>) {
+func.func @bias_dynamic_rows(%a: memref<?x16xf32>, %b: memref<16x32xf32>, %bias: memref<32xf32>, %c: memref<?x32xf32>) {
   linalg.broadcast ins(%bias : memref<32xf32>) outs(%c : memref<?x32xf32>) dimensions = [0] {codegen.plan = #nn.tile_plan<tiles = [1, 16], interchange = [0, 1], vector_dim = 1, lanes = 8>}
   linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8>}
     ins(%a, %b : memref<?x16xf32>, memref<16x32xf32>) outs(%c : memref<?x32xf32>)
