@@ -545,12 +545,12 @@ private:
     unsigned r0 = reds.front();
     int64_t per = std::max<int64_t>(footprint / ext(r0), 1);
     if (parallelTiles > 1 && footprint > target.l2Bytes / 2) {
-      // The block streams what fits in the L1 when one step of r0 fits in
-      // half of it: the next tiles (a convolution's other taps, the other
-      // column tiles) then re-read it from the L1, not the L2. Otherwise half
-      // of the L2. On a Zen 3 the Fashion conv2 filter gradient ran 6.1 ->
-      // 5.1 ms with a batch block of 2 instead of 16, the text CNN's 5.6 ->
-      // 5.0 ms (4, not 32).
+      // The block streams what fits in the (whole) L1 when one step of r0
+      // fits in half of it, meant for the next tiles (a convolution's other
+      // taps, the other column tiles) to re-read it from there; otherwise
+      // half of the L2. Measured on a Zen 3: the Fashion conv2 filter
+      // gradient ran 6.1 -> 5.1 ms with a batch block of 2 instead of 16, the
+      // text CNN's 5.6 -> 5.0 ms (4, not 32); blocks of 1 ran as fast as 2.
       const int64_t budget =
           per <= target.l1Bytes / 2 ? target.l1Bytes : target.l2Bytes / 2;
       int64_t block = std::max<int64_t>(1, budget / per);

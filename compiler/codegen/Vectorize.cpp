@@ -31,6 +31,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/ComposeSubView.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
@@ -866,6 +867,14 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       if (failed(row))
         return failure();
       tile = *row;
+      // A row's views are views of the remainder's: composed into one view
+      // of the whole operand, in which an epilogue finds the row's window.
+      RewritePatternSet compose(rewriter.getContext());
+      memref::populateComposeSubViewPatterns(compose, rewriter.getContext());
+      SmallVector<Operation *> views;
+      tile->getParentOp()->walk(
+          [&](memref::SubViewOp view) { views.push_back(view); });
+      (void)applyOpPatternsGreedily(views, std::move(compose));
     }
   if (panels)
     for (linalg::GenericOp tile : tiles)
@@ -891,8 +900,8 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
     if (initialUsed)
       *initialUsed = static_cast<bool>(starts.front());
   }
-  // A tile that cannot be vectorized (a dynamic remainder) is left to the
-  // scalar loops.
+  // A tile that cannot be vectorized (one the kernel emitter refuses) is
+  // left to the scalar loops.
   bool all = true;
   for (auto [tile, start] : llvm::zip(tiles, starts))
     all &= succeeded(vectorizeTile(rewriter, tile, config, start));
@@ -1126,9 +1135,9 @@ struct CodegenVectorizePass
       op->removeAttr(kEpilogueAttr);
     });
     // Contractions (element-wise mul-adds, epilogues among them, are not)
-    // left to the scalar loops multiply-add as the kernels do:
-    // one rounding per step. (A batch of 32 in blocks of 6 rows leaves 2 rows
-    // to the loops; with separate mul and add they came out an ulp apart
+    // left to the scalar loops (no plan, or a tile no kernel takes)
+    // multiply-add as the kernels do: one rounding per step. (With separate
+    // mul and add, rows the scalar loops computed came out an ulp apart
     // from the same rows computed by a kernel under another plan.)
     func.walk([&](linalg::GenericOp op) {
       if (op.getNumReductionLoops() == 0 || !isMulAddBody(op))

@@ -35,8 +35,8 @@ using namespace mlir;
 
 namespace {
 
-/// Element operations (terminator included) of a body worth copying into
-/// readers.
+/// Operations varying along the vectorized loop (terminator included) of a
+/// body worth copying into readers.
 constexpr size_t kMaxRecomputedOps = 8;
 
 /// The largest body fusion makes. Each fusion copies the producer's body
@@ -52,21 +52,28 @@ bool readsOnce(OpOperand &use) {
          consumer.getMatchingIndexingMap(&use).isPermutation();
 }
 
-/// Operations of a body that compute on its elements (terminator included):
-/// index arithmetic from linalg.index (a pooling window's tap number) is the
-/// same across a vector and not counted.
-size_t elementOps(linalg::GenericOp op) {
-  llvm::SmallPtrSet<Value, 16> elementValues;
+/// Operations of a body that vary along its innermost loop (the one
+/// vectorized), terminator included: those on its elements and on that
+/// loop's index (a dropout mask's hash). Index arithmetic from the outer
+/// loops' indices (a pooling window's tap number) is the same across a
+/// vector and not counted.
+size_t varyingOps(linalg::GenericOp op) {
+  llvm::SmallPtrSet<Value, 16> varying;
   for (BlockArgument arg : op.getBody()->getArguments())
-    elementValues.insert(arg);
+    varying.insert(arg);
+  unsigned innermost = op.getNumLoops() - 1;
   size_t count = 0;
   for (Operation &inner : op.getBody()->getOperations()) {
-    if (llvm::none_of(inner.getOperands(),
-                      [&](Value v) { return elementValues.contains(v); }))
+    auto index = dyn_cast<linalg::IndexOp>(inner);
+    bool varies = (index && index.getDim() == innermost) ||
+                  inner.getNumRegions() != 0 ||
+                  llvm::any_of(inner.getOperands(),
+                               [&](Value v) { return varying.contains(v); });
+    if (!varies)
       continue;
     ++count;
     for (Value result : inner.getResults())
-      elementValues.insert(result);
+      varying.insert(result);
   }
   return count;
 }
@@ -83,7 +90,7 @@ bool cheapToRecompute(linalg::GenericOp producer) {
   // fused chain into each reader would recompute the whole chain there (a
   // chain of n relus copied into its n gradients: O(n^2) work at run time
   // and O(n^3) to compile).
-  if (elementOps(producer) > kMaxRecomputedOps)
+  if (varyingOps(producer) > kMaxRecomputedOps)
     return false;
   int full = 0;
   for (OpOperand *in : producer.getDpsInputOperands())

@@ -254,6 +254,35 @@ func.func @bias_start(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %bias: memref
 
 // -----
 
+// Rows known only at run time with an epilogue: the one-row kernels of the
+// remainder apply it too (their views of the output, views of the
+// remainder's, are composed into views of the whole, in which the epilogue
+// finds each row's window); no element-wise pass is left.
+// CHECK-LABEL: func.func @epilogue_dynamic_rows
+// CHECK: scf.for %{{.*}} step %c6
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: scf.for %{{.*}} step %c6
+// CHECK: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: vector.transfer_read
+// CHECK: return
+func.func @epilogue_dynamic_rows(%a: memref<?x16xf32>, %b: memref<16x32xf32>, %c: memref<?x32xf32>, %out: memref<?x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, epilogue>}
+    ins(%a, %b : memref<?x16xf32>, memref<16x32xf32>) outs(%c : memref<?x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+    ins(%c : memref<?x32xf32>) outs(%out : memref<?x32xf32>) attrs = {codegen.epilogue} {
+  ^bb0(%x: f32, %o: f32):
+    %0 = arith.maximumf %x, %zero : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+
+// -----
+
 // Rows known only at run time: the remainder rows' kernels start from the
 // bias too, so the broadcast goes.
 // CHECK-LABEL: func.func @bias_dynamic_rows(

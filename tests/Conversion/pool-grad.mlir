@@ -1,4 +1,8 @@
 // RUN: modelc-opt %s -convert-nn-to-linalg -split-input-file | FileCheck %s
+// No max-pool gradient selects between i1 conditions (AVX2 packs them to
+// bytes): every condition is a comparison.
+// RUN: modelc-opt %s -convert-nn-to-linalg -split-input-file | FileCheck %s --check-prefix=NOSEL
+// NOSEL-NOT: select {{.*}} : i1
 
 // Max, same padding (7x6 input, 3x3 windows, stride 2: one padded row
 // before, none on the left). First generic: each window's winning tap over
@@ -141,13 +145,13 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 
 // Max, windows that do not overlap (2x2, stride 2) on a 7x5 input: element
 // (h, w) is tap t = (h mod 2) * 2 + (w mod 2) of window (h floordiv 2,
-// w floordiv 2). First an element-wise map over the 3x2 windows reads x at
-// each window's 4 taps and scans them for the first maximum, keeping the
-// tap number as a float (every condition a float comparison: nothing for
-// AVX2 to pack), or -1 when a tap is NaN. Then the gradient is one
-// element-wise generic (no gather, no reduction) of dy and that winner over
-// the 6x4 region the windows cover, inserted into zeros: the element is the
-// winner if the number is its own tap t.
+// w floordiv 2). First an element-wise map over the 3x2 windows reads x's
+// 6x4 covered region at each window's 4 taps and scans them for the first
+// maximum, keeping the tap number as a float (every condition a float
+// comparison: nothing for AVX2 to pack), or -1 when a tap is NaN. Then the
+// gradient is one element-wise generic (no gather, no reduction) of dy and
+// that winner, both pooled-size, over the covered region, inserted into
+// zeros: the element is the winner if the number is its own tap t.
 // CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 floordiv 2, d2 floordiv 2, d3)>
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[T0:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2, d2 * 2, d3)>
@@ -157,9 +161,9 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 // CHECK-LABEL: func.func @max_disjoint
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x7x5x3xf32>, %[[DY:[a-z0-9_]+]]: tensor<?x3x2x3xf32>)
 // CHECK-NOT: linalg.fill
-// CHECK: %[[WINNER:.*]] = linalg.generic {indexing_maps = [#[[T0]], #[[T1]], #[[T2]], #[[T3]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[X]], %[[X]], %[[X]], %[[X]] : {{.*}}) outs(%{{.*}} : tensor<?x3x2x3xf32>)
+// CHECK: %[[XC:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [%{{.*}}, 6, 4, 3] [1, 1, 1, 1]
+// CHECK: %[[WINNER:.*]] = linalg.generic {indexing_maps = [#[[T0]], #[[T1]], #[[T2]], #[[T3]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[XC]], %[[XC]], %[[XC]], %[[XC]] : {{.*}}) outs(%{{.*}} : tensor<?x3x2x3xf32>)
 // CHECK: ^bb0(%[[V0:.*]]: f32, %[[V1:.*]]: f32, %[[V2:.*]]: f32, %[[V3:.*]]: f32, %{{.*}}: f32):
-// CHECK-NOT: select {{.*}} : i1
 // CHECK: %[[GT1:.*]] = arith.cmpf ogt, %[[V1]], %[[V0]]
 // CHECK: %[[B1:.*]] = arith.select %[[GT1]], %[[V1]], %[[V0]] : f32
 // CHECK: %[[ONE:.*]] = arith.constant 1.0{{.*}} : f32
@@ -176,16 +180,29 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 // CHECK: linalg.yield %[[WT]]
 // CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[WIN]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[DY]], %[[WINNER]] : {{.*}}) outs(%{{.*}} : tensor<?x6x4x3xf32>)
 // CHECK: ^bb0(%[[G:.*]]: f32, %[[W:.*]]: f32, %{{.*}}: f32):
-// CHECK-NOT: tensor.extract
 // CHECK: arith.remui
 // CHECK: arith.remui
 // CHECK: %[[T:.*]] = arith.addi
 // CHECK: %[[TF:.*]] = arith.uitofp
 // CHECK: %[[WON:.*]] = arith.cmpf oeq, %[[W]], %[[TF]]
-// CHECK-NOT: select {{.*}} : i1
 // CHECK: arith.select %[[WON]], %[[G]], %{{.*}} : f32
 // CHECK: tensor.insert_slice %[[CORE]] into %{{.*}}[0, 0, 0, 0] [%{{.*}}, 6, 4, 3]
 func.func @max_disjoint(%x: tensor<?x7x5x3xf32>, %dy: tensor<?x3x2x3xf32>) -> tensor<?x7x5x3xf32> {
   %0 = nn.pool2d_grad <max> %x, %dy {padding = #nn.padding<valid>, pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x7x5x3xf32>, tensor<?x3x2x3xf32>) -> tensor<?x7x5x3xf32>
   return %0 : tensor<?x7x5x3xf32>
+}
+
+// -----
+
+// A 1-row window over the first of 2 rows (stride 2: one output row): the
+// winner map reads x's covered region (1 row), so its row loop has the
+// output's extent (a tap row that is the loop's own index would otherwise
+// give it x's 2 rows).
+// CHECK-LABEL: func.func @max_one_row
+// CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x2x4x3xf32>
+// CHECK: %[[XC:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [%{{.*}}, 1, 4, 3] [1, 1, 1, 1]
+// CHECK: linalg.generic {{.*}} ins(%[[XC]], %[[XC]] : tensor<?x1x4x3xf32>, tensor<?x1x4x3xf32>) outs(%{{.*}} : tensor<?x1x2x3xf32>)
+func.func @max_one_row(%x: tensor<?x2x4x3xf32>, %dy: tensor<?x1x2x3xf32>) -> tensor<?x2x4x3xf32> {
+  %0 = nn.pool2d_grad <max> %x, %dy {padding = #nn.padding<valid>, pool_size = array<i64: 1, 2>, strides = array<i64: 2, 2>} : (tensor<?x2x4x3xf32>, tensor<?x1x2x3xf32>) -> tensor<?x2x4x3xf32>
+  return %0 : tensor<?x2x4x3xf32>
 }

@@ -219,11 +219,11 @@ func.func @big_producer_kept(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x
 
 // -----
 
-// Index arithmetic does not count toward that size: it is the same across a
-// vector. A max-pool gradient (dy where the window's winner is the
-// element's own tap; 11 operations, 3 on elements) reads two window-sized
-// tensors and is copied into both passes of batch norm's backward: its
-// full-size result is never stored.
+// Index arithmetic on outer loops' indices does not count toward that size:
+// it is the same across a vector. A max-pool gradient (dy where the
+// window's winner is the element's own tap; 11 operations, 3 on elements)
+// reads two pooled-size tensors and is copied into both passes of batch
+// norm's backward: its full-size result is never stored.
 // CHECK-LABEL: func.func @pool_grad_two_readers
 // CHECK-SAME: (%[[DY:[a-z0-9_]+]]: tensor<2x2x2x8xf32>, %[[WIN:[a-z0-9_]+]]: tensor<2x2x2x8xf32>, %[[X:[a-z0-9_]+]]: tensor<2x4x4x8xf32>)
 // CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "reduction", "reduction", "parallel"]
@@ -272,4 +272,50 @@ func.func @pool_grad_two_readers(%dy: tensor<2x2x2x8xf32>, %winner: tensor<2x2x2
     linalg.yield %0 : f32
   } -> tensor<2x4x4x8xf32>
   return %sum, %scaled : tensor<8xf32>, tensor<2x4x4x8xf32>
+}
+
+// -----
+
+// Index arithmetic on the innermost loop's index varies across a vector (a
+// dropout mask's hash): it counts, and this producer (9 such operations) is
+// too big to copy into its two readers.
+// CHECK-LABEL: func.func @inner_index_kept
+// CHECK: %[[P:.*]] = linalg.generic
+// CHECK: linalg.index 3
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @inner_index_kept(%x: tensor<2x4x4x8xf32>) -> (tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %two = arith.constant 2.0 : f32
+  %c3 = arith.constant 3 : index
+  %c5 = arith.constant 5 : index
+  %c7 = arith.constant 7 : index
+  %p = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %i = linalg.index 3 : index
+    %t1 = arith.muli %i, %c7 : index
+    %t2 = arith.addi %t1, %c3 : index
+    %t3 = arith.remui %t2, %c5 : index
+    %t4 = arith.index_cast %t3 : index to i32
+    %t5 = arith.uitofp %t4 : i32 to f32
+    %keep = arith.cmpf ogt, %t5, %two : f32
+    %0 = arith.select %keep, %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %a = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%p : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.negf %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %b = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%p : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  return %a, %b : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>
 }

@@ -12,7 +12,7 @@
 //   then takes dy of the windows where it is the winning tap. A small
 //   disjoint window (2x2 stride 2) finds its winner in an element-wise map
 //   over the windows, comparing the taps (a float tap number), and dx is an
-//   element-wise map of two window-sized tensors.
+//   element-wise map of two pooled-size tensors (dy and the winners).
 // - avg: dy divided by each window's count of real (non-padded) elements
 //   (with count_include_pad, by the window's size), the forward's divisor,
 //   is spread over the window's taps.
@@ -39,7 +39,8 @@ using namespace mlir::nn;
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-/// Largest disjoint max window whose taps dx compares directly.
+/// Largest disjoint max window whose winner an element-wise map over the
+/// windows finds by comparing its taps.
 constexpr int64_t kMaxTaps = 9;
 
 Value i32Const(OpBuilder &b, Location loc, int64_t value) {
@@ -241,12 +242,22 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
         // when a tap is NaN. The map below then reads two pooled-size
         // tensors instead of the input, and is cheap enough to be copied
         // into its readers (batch norm's backward) by nn-fuse-elementwise:
-        // dx is never stored.
+        // dx is never stored. The taps are read from x's covered region:
+        // every tap stays in bounds, and a tap map that is a loop's own
+        // index (a 1-wide window over one output row) gives that loop the
+        // output's extent, not x's.
+        Value xCore = x;
+        if (covered[0] < height || covered[1] < width) {
+          SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
+          SmallVector<OpFoldResult> ones(4, rewriter.getIndexAttr(1));
+          xCore = tensor::ExtractSliceOp::create(rewriter, loc, x, offsets,
+                                                 coreSizes, ones);
+        }
         SmallVector<Value> taps;
         SmallVector<AffineMap> tapMaps;
         for (int64_t a = 0; a < window[0]; ++a)
           for (int64_t c = 0; c < window[1]; ++c) {
-            taps.push_back(x);
+            taps.push_back(xCore);
             tapMaps.push_back(AffineMap::get(
                 4, 0,
                 {dim(0), dim(1) * step[0] + a, dim(2) * step[1] + c, dim(3)},

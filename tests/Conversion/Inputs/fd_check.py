@@ -218,6 +218,10 @@ def layer_cases(rng):
             ("max", "valid", (2, 2), (2, 2), (2, 7, 5, 2), (2, 3, 2, 2)),
             ("max", "valid", (2, 2), (3, 3), (2, 7, 8, 2), (2, 2, 3, 2)),
             ("max", "valid", (6, 1), (1, 1), (2, 6, 3, 2), (2, 1, 3, 2)),
+            # A 1-row window that reaches only the first of 2 rows (its
+            # taps' rows are then the loop's own index), and 9 taps.
+            ("max", "valid", (1, 2), (2, 2), (2, 2, 4, 2), (2, 1, 2, 2)),
+            ("max", "valid", (3, 3), (3, 3), (2, 7, 6, 2), (2, 2, 2, 2)),
             ("avg", "valid", (2, 1), (3, 2), (2, 7, 5, 2), (2, 2, 3, 2)),
             # Explicit padding (ONNX/PyTorch): padded positions never win a
             # max and are not counted by an average.
