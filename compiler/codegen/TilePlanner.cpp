@@ -542,9 +542,9 @@ private:
       }
     }
     int64_t footprint = (lhsStep + best->vt * 4) * reduction;
-    unsigned r0 = reds.front();
-    int64_t per = std::max<int64_t>(footprint / ext(r0), 1);
     if (parallelTiles > 1 && footprint > target.l2Bytes / 2) {
+      unsigned r0 = reds.front();
+      int64_t per = std::max<int64_t>(footprint / ext(r0), 1);
       // The block streams what fits in the (whole) L1 when one step of r0
       // fits in half of it, meant for the next tiles (a convolution's other
       // taps, the other column tiles) to re-read it from there; otherwise
