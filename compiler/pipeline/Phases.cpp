@@ -103,7 +103,9 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
             (options.threads ? "true" : "false") +
             "},convert-linalg-to-loops,canonicalize,cse)"};
     if (options.threads)
-      passes.push_back("convert-scf-to-openmp");
+      passes.insert(passes.end(),
+                    {"convert-scf-to-openmp",
+                     "func.func(codegen-widen-parallel-regions)"});
     passes.push_back(options.profile ? "codegen-outline-kernels{profile=true}"
                                      : "codegen-outline-kernels");
     return join(passes);

@@ -304,4 +304,24 @@ def CodegenTileLoops : Pass<"codegen-tile-loops", "func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def CodegenWidenParallelRegions
+    : Pass<"codegen-widen-parallel-regions", "func::FuncOp"> {
+  let summary = "One OpenMP team for all the blocks of a cache-blocked loop";
+  let description = [{
+    After `convert-scf-to-openmp`: an `omp.parallel` that is the only
+    effectful op of a sequential `scf.for` (a contraction blocked along its
+    reduction by `codegen-plan-tiles`' `outer_dim` runs its parallel tile
+    loop once per block) moves out to hold the loop, so the thread team is
+    forked and joined once, not once per block. Every thread runs the
+    loop's index arithmetic and shares the iterations of each worksharing
+    loop (`omp.wsloop`, the region's only effectful ops). A worksharing loop
+    whose bounds do not depend on the blocks gets `schedule(static)` and
+    `nowait`: each thread has the same iterations (output tiles) in every
+    block, so no thread reads what another writes and the blocks need no
+    barrier between them (the region's closing one remains). Results are
+    unchanged: each output tile gets the same operations in the same order.
+    Repeats outwards while the enclosing op is such a loop.
+  }];
+}
+
 #endif
