@@ -445,3 +445,35 @@ func.func @pack_shared_reordered(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %x
   memref.dealloc %t : memref<8x16xf32>
   return
 }
+
+// -----
+
+// A parallel tile loop whose tiles do not divide the rows (14 = 6 + 6 + 2):
+// the remainder tile is the first iteration of the same loop, not a tile
+// after it (which one thread would run after the others), and each branch
+// is a static kernel: 2 rows x 2 registers, then 6 rows x 2 registers at
+// the full tile's rows (iv - 6).
+// CHECK-LABEL: func.func @parallel_remainder(
+// CHECK: scf.for %[[I:.*]] = %c0 to %c14 step %c6 {
+// CHECK-NEXT: %[[FULL:.*]] = arith.cmpi ne, %[[I]], %c0 : index
+// CHECK-NEXT: scf.if %[[FULL]] {
+// CHECK-NEXT: %[[ROW:.*]] = arith.subi %[[I]], %c6 : index
+// CHECK: affine.apply #{{.*}}()[%[[ROW]]]
+// CHECK: scf.for
+// CHECK-COUNT-12: vector.fma
+// CHECK: } else {
+// CHECK: vector.load %arg2[%c12, %c0]
+// CHECK: scf.for
+// CHECK: memref.load %arg0[%c12,
+// CHECK: memref.load %arg0[%c13,
+// CHECK-COUNT-2: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: vector.store %{{.*}}, %arg2[%c13, %c8]
+// CHECK-NEXT: }
+// CHECK-NEXT: } {nn.parallel_tiles}
+// CHECK-NOT: vector.fma
+func.func @parallel_remainder(%a: memref<14x64xf32>, %b: memref<64x16xf32>, %c: memref<14x16xf32>) {
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, parallel>}
+    ins(%a, %b : memref<14x64xf32>, memref<64x16xf32>) outs(%c : memref<14x16xf32>)
+  return
+}
