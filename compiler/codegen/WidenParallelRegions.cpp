@@ -18,6 +18,7 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_CODEGENWIDENPARALLELREGIONS
@@ -47,73 +48,86 @@ bool teamRunnable(Block &block) {
   return true;
 }
 
-/// True if `region` (an omp.parallel inside `loop`) can hold `loop` instead:
-/// the loop carries no values, everything else in its body only computes
-/// values, the team can run the region's body, and the region's operands
-/// are defined outside the loop.
-bool canWiden(scf::ForOp loop, omp::ParallelOp region) {
-  if (loop.getNumRegionIterArgs() != 0 || !region.getRegion().hasOneBlock() ||
-      !teamRunnable(region.getRegion().front()))
-    return false;
-  for (Operation &op : loop.getBody()->without_terminator())
-    if (&op != region.getOperation() &&
-        (op.getNumRegions() != 0 || !isMemoryEffectFree(&op)))
-      return false;
-  return llvm::all_of(region->getOperands(), [&](Value v) {
-    return !loop->isAncestor(v.getParentBlock()->getParentOp());
-  });
+/// The omp.parallel regions in `loop`'s body, if they can be one region
+/// holding the loop instead: the loop carries no values, its other ops only
+/// compute values, the team can run each region's body, and the regions'
+/// operands are defined outside the loop.
+SmallVector<omp::ParallelOp> widenable(scf::ForOp loop) {
+  SmallVector<omp::ParallelOp> regions;
+  if (loop.getNumRegionIterArgs() != 0)
+    return {};
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    auto region = dyn_cast<omp::ParallelOp>(op);
+    if (!region) {
+      if (op.getNumRegions() != 0 || !isMemoryEffectFree(&op))
+        return {};
+      continue;
+    }
+    if (!region.getRegion().hasOneBlock() ||
+        !teamRunnable(region.getRegion().front()) ||
+        llvm::any_of(region->getOperands(), [&](Value v) {
+          return loop->isAncestor(v.getParentBlock()->getParentOp());
+        }))
+      return {};
+    regions.push_back(region);
+  }
+  return regions;
 }
 
-/// Moves `region` out of `loop` to hold it: omp.parallel { scf.for {
-/// <the loop's body, with the region's body in its place> } }.
-void widen(scf::ForOp loop, omp::ParallelOp region) {
-  Block &body = region.getRegion().front();
-  SmallVector<Operation *> moved;
-  for (Operation &op : body.without_terminator())
-    moved.push_back(&op);
-  Operation *anchor = region->getNextNode();
-  region->moveBefore(loop);
-  loop->moveBefore(body.getTerminator());
-  for (Operation *op : moved)
-    op->moveBefore(anchor);
+/// Makes the first of `regions` hold `loop`: omp.parallel { scf.for { <the
+/// loop's body, each region's body in its place> } }. The others go.
+omp::ParallelOp widen(scf::ForOp loop, ArrayRef<omp::ParallelOp> regions) {
+  for (omp::ParallelOp region : regions) {
+    Block &body = region.getRegion().front();
+    for (Operation &op : llvm::make_early_inc_range(body.without_terminator()))
+      op.moveBefore(region);
+  }
+  omp::ParallelOp team = regions.front();
+  for (omp::ParallelOp region : regions.drop_front())
+    region->erase();
+  team->moveBefore(loop);
+  loop->moveBefore(team.getRegion().front().getTerminator());
+  return team;
 }
 
 struct CodegenWidenParallelRegionsPass
     : nn::impl::CodegenWidenParallelRegionsBase<
           CodegenWidenParallelRegionsPass> {
   void runOnOperation() override {
-    SmallVector<omp::ParallelOp> regions;
-    getOperation().walk([&](omp::ParallelOp region) {
-      if (!region->getParentOfType<omp::ParallelOp>())
-        regions.push_back(region);
+    // Inner loops first: a region widened over one can widen over the next.
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk<WalkOrder::PostOrder>([&](scf::ForOp loop) {
+      if (!loop->getParentOfType<omp::ParallelOp>())
+        loops.push_back(loop);
     });
-    for (omp::ParallelOp region : regions) {
-      SmallVector<omp::WsloopOp> shared(
-          region.getRegion().front().getOps<omp::WsloopOp>());
-      scf::ForOp outermost;
-      while (auto loop = dyn_cast<scf::ForOp>(region->getParentOp())) {
-        if (!canWiden(loop, region))
-          break;
-        widen(loop, region);
-        outermost = loop;
-      }
-      if (!outermost)
+    SetVector<Operation *> teams;
+    for (scf::ForOp loop : loops) {
+      SmallVector<omp::ParallelOp> regions = widenable(loop);
+      if (regions.empty())
         continue;
-      // A worksharing loop whose bounds do not change from block to block,
-      // statically scheduled, gives each thread the same iterations (the
-      // same output tiles) in every block: no thread reads what another
-      // writes, and the barrier after each block can go (the region's own
-      // closing barrier remains).
-      for (omp::WsloopOp ws : shared) {
-        auto nest = dyn_cast<omp::LoopNestOp>(ws.getWrappedLoop());
-        if (!nest || llvm::any_of(nest->getOperands(), [&](Value v) {
-              return outermost->isAncestor(v.getParentBlock()->getParentOp());
-            }))
-          continue;
-        ws.setNowait(true);
-        ws.setScheduleKindAttr(omp::ClauseScheduleKindAttr::get(
-            &getContext(), omp::ClauseScheduleKind::Static));
-      }
+      for (omp::ParallelOp region : regions)
+        teams.remove(region);
+      teams.insert(widen(loop, regions));
+    }
+    // A team's only worksharing loop, with bounds that do not change from
+    // block to block and statically scheduled, gives each thread the same
+    // iterations (the same output tiles) in every block: no thread reads
+    // what another writes, and the barrier after each block can go (the
+    // region's closing one remains). Several keep their barriers: one may
+    // read what another wrote.
+    for (Operation *team : teams) {
+      SmallVector<omp::WsloopOp> shared;
+      team->walk([&](omp::WsloopOp ws) { shared.push_back(ws); });
+      if (shared.size() != 1)
+        continue;
+      auto nest = dyn_cast<omp::LoopNestOp>(shared[0].getWrappedLoop());
+      if (!nest || llvm::any_of(nest->getOperands(), [&](Value v) {
+            return team->isAncestor(v.getParentBlock()->getParentOp());
+          }))
+        continue;
+      shared[0].setNowait(true);
+      shared[0].setScheduleKindAttr(omp::ClauseScheduleKindAttr::get(
+          &getContext(), omp::ClauseScheduleKind::Static));
     }
   }
 };

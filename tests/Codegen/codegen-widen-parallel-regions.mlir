@@ -72,6 +72,51 @@ func.func @nested_moving_bounds(%acc: memref<64xf32>) {
 
 // -----
 
+// Two regions in one block loop (full tiles of a batch's rows, then its
+// last rows): one team holds the loop and runs both worksharing loops,
+// each keeping its barrier (in general the second may read what the first
+// wrote).
+// CHECK-LABEL: func.func @two_regions(
+// CHECK: omp.parallel {
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: omp.wsloop {
+// CHECK: omp.wsloop {
+// CHECK-NOT: omp.parallel
+// CHECK: return
+func.func @two_regions(%acc: memref<?xf32>, %n: index, %m: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.for %b = %c0 to %c8 step %c1 {
+    omp.parallel {
+      omp.wsloop {
+        omp.loop_nest (%i) : index = (%c0) to (%n) step (%c4) {
+          %v = memref.load %acc[%i] : memref<?xf32>
+          %s = arith.addf %v, %v : f32
+          memref.store %s, %acc[%i] : memref<?xf32>
+          omp.yield
+        }
+      }
+      omp.terminator
+    }
+    omp.parallel {
+      omp.wsloop {
+        omp.loop_nest (%i) : index = (%n) to (%m) step (%c1) {
+          %v = memref.load %acc[%i] : memref<?xf32>
+          %s = arith.addf %v, %v : f32
+          memref.store %s, %acc[%i] : memref<?xf32>
+          omp.yield
+        }
+      }
+      omp.terminator
+    }
+  }
+  return
+}
+
+// -----
+
 // Not moved: the loop also writes memory outside the region (a remainder
 // tile on one thread), or carries a value, or the region runs more than
 // worksharing loops (all threads would run them).

@@ -308,19 +308,20 @@ def CodegenWidenParallelRegions
     : Pass<"codegen-widen-parallel-regions", "func::FuncOp"> {
   let summary = "One OpenMP team for all the blocks of a cache-blocked loop";
   let description = [{
-    After `convert-scf-to-openmp`: an `omp.parallel` that is the only
-    effectful op of a sequential `scf.for` (a contraction blocked along its
-    reduction by `codegen-plan-tiles`' `outer_dim` runs its parallel tile
-    loop once per block) moves out to hold the loop, so the thread team is
-    forked and joined once, not once per block. Every thread runs the
-    loop's index arithmetic and shares the iterations of each worksharing
-    loop (`omp.wsloop`, the region's only effectful ops). A worksharing loop
-    whose bounds do not depend on the blocks gets `schedule(static)` and
-    `nowait`: each thread has the same iterations (output tiles) in every
-    block, so no thread reads what another writes and the blocks need no
-    barrier between them (the region's closing one remains). Results are
-    unchanged: each output tile gets the same operations in the same order.
-    Repeats outwards while the enclosing op is such a loop.
+    After `convert-scf-to-openmp`: the `omp.parallel` regions that are the
+    only effectful ops of a sequential `scf.for` (a contraction blocked
+    along its reduction by `codegen-plan-tiles`' `outer_dim` runs its
+    parallel tile loops once per block) become one region holding the
+    loop, so the thread team is forked and joined once, not once per block
+    and region. Every thread runs the loop's index arithmetic and shares the
+    iterations of each worksharing loop (`omp.wsloop`, the regions' only
+    effectful ops). When the team has one worksharing loop and its bounds
+    do not depend on the blocks, it gets `schedule(static)` and `nowait`:
+    each thread has the same iterations (output tiles) in every block, so no
+    thread reads what another writes and the blocks need no barrier between
+    them (the region's closing one remains). Results are unchanged: each
+    output tile gets the same operations in the same order. Inner loops
+    first: a team that holds one loop can hold the loop around it.
   }];
 }
 
