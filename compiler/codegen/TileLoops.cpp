@@ -1,7 +1,7 @@
 //===- TileLoops.cpp - threads and unrolling of the tile loops ------------===//
 //
-// `codegen-tile-loops`: the tile loops codegen-vectorize marked worth running on
-// threads become scf.parallel (for convert-scf-to-openmp) with `parallel`;
+// `codegen-tile-loops`: the tile loops codegen-vectorize marked worth running
+// on threads become scf.parallel (for convert-scf-to-openmp) with `parallel`;
 // without it the marks are dropped. Loops with vector bodies are told not to
 // be unrolled by LLVM.
 //
@@ -140,7 +140,11 @@ struct CodegenTileLoopsPass
         rewriter.eraseOp(loop);
       }
     } else {
-      func.walk([&](scf::ForOp loop) { loop->removeAttr(kParallelAttr); });
+      // Without threads the block marks are of no use either.
+      func.walk([&](scf::ForOp loop) {
+        loop->removeAttr(kParallelAttr);
+        loop->removeAttr(kReductionBlocksAttr);
+      });
     }
     func.walk([&](scf::ForOp loop) {
       bool vectorBody = false;

@@ -796,8 +796,10 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
     if (failed(inner))
       return failure();
     tiled = *inner;
-    if (!loops.empty())
+    if (!loops.empty()) {
       roots.push_back(loops.front());
+      loops.front()->setAttr(kReductionBlocksAttr, rewriter.getUnitAttr());
+    }
   }
   if (llvm::any_of(config.tileSizes, [](int64_t t) { return t != 0; })) {
     SmallVector<Operation *> loops;

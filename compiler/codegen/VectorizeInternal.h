@@ -125,6 +125,11 @@ void splitReductions(Operation *func);
 /// (codegen-tile-loops makes them scf.parallel).
 constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
 
+/// Marks a contraction's loop over blocks of a reduction (the plan's
+/// outer_dim): each block adds into the same output tiles, so a thread that
+/// owns a tile in one block owns it in all (codegen-widen-parallel-regions).
+constexpr llvm::StringLiteral kReductionBlocksAttr = "nn.reduction_blocks";
+
 /// Below this many iterations an element-wise op or a copy (memory bound)
 /// runs on one thread: a parallel region costs a few microseconds, more
 /// when the other core was busy.

@@ -14,6 +14,8 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"
 
+#include "VectorizeInternal.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -26,6 +28,7 @@ namespace mlir::nn {
 } // namespace mlir::nn
 
 using namespace mlir;
+using mlir::nn::vectorize::kReductionBlocksAttr;
 
 namespace {
 
@@ -109,16 +112,25 @@ struct CodegenWidenParallelRegionsPass
         teams.remove(region);
       teams.insert(widen(loop, regions));
     }
-    // A team's only worksharing loop, with bounds that do not change from
-    // block to block and statically scheduled, gives each thread the same
-    // iterations (the same output tiles) in every block: no thread reads
-    // what another writes, and the barrier after each block can go (the
-    // region's closing one remains). Several keep their barriers: one may
-    // read what another wrote.
+    // A team whose loops are all blocks of one contraction's reduction
+    // (codegen-vectorize marks them) and whose one worksharing loop's bounds
+    // do not change from block to block: statically scheduled, each thread
+    // gets the same iterations (output tiles) in every block, and a block
+    // adds into the same tiles as the one before. No thread reads what
+    // another writes, and the barrier after each block can go (the region's
+    // closing one remains). Other loops keep the barrier: an iteration may
+    // read what another thread wrote in the one before.
     for (Operation *team : teams) {
       SmallVector<omp::WsloopOp> shared;
-      team->walk([&](omp::WsloopOp ws) { shared.push_back(ws); });
-      if (shared.size() != 1)
+      bool blocks = true;
+      team->walk([&](Operation *op) {
+        if (auto ws = dyn_cast<omp::WsloopOp>(op))
+          shared.push_back(ws);
+        else if (isa<scf::ForOp>(op) && !op->getParentOfType<omp::WsloopOp>() &&
+                 !op->hasAttr(kReductionBlocksAttr))
+          blocks = false;
+      });
+      if (!blocks || shared.size() != 1)
         continue;
       auto nest = dyn_cast<omp::LoopNestOp>(shared[0].getWrappedLoop());
       if (!nest || llvm::any_of(nest->getOperands(), [&](Value v) {
@@ -129,6 +141,8 @@ struct CodegenWidenParallelRegionsPass
       shared[0].setScheduleKindAttr(omp::ClauseScheduleKindAttr::get(
           &getContext(), omp::ClauseScheduleKind::Static));
     }
+    getOperation().walk(
+        [](scf::ForOp loop) { loop->removeAttr(kReductionBlocksAttr); });
   }
 };
 

@@ -1,9 +1,10 @@
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-widen-parallel-regions))' | FileCheck %s
 
-// A cache-blocked loop (the blocks of a weight gradient's batch) around a
-// parallel tile loop: the team is forked once for all the blocks. Its tile
-// loop's bounds do not depend on the block, so each thread gets the same
-// tiles in every block and the loop needs no barrier.
+// A cache-blocked loop (the blocks of a weight gradient's batch, marked by
+// codegen-vectorize) around a parallel tile loop: the team is forked once
+// for all the blocks. Its tile loop's bounds do not depend on the block, so
+// each thread gets the same tiles in every block and the loop needs no
+// barrier. The mark goes.
 // CHECK-LABEL: func.func @blocked(
 // CHECK: omp.parallel {
 // CHECK-NEXT: scf.for %[[B:.*]] = %c0 to %arg2 step %c4 {
@@ -13,6 +14,7 @@
 // CHECK: omp.terminator
 // CHECK-NEXT: }
 // CHECK-NEXT: return
+// CHECK-NOT: nn.reduction_blocks
 func.func @blocked(%acc: memref<64xf32>, %x: memref<?xf32>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -27,6 +29,34 @@ func.func @blocked(%acc: memref<64xf32>, %x: memref<?xf32>, %n: index) {
           %a = memref.load %acc[%i] : memref<64xf32>
           %s = arith.addf %a, %v : f32
           memref.store %s, %acc[%i] : memref<64xf32>
+          omp.yield
+        }
+      }
+      omp.terminator
+    }
+  } {nn.reduction_blocks}
+  return
+}
+
+// -----
+
+// Any other loop around a parallel loop gets one team too, but keeps the
+// barrier: its next iteration may read what another thread wrote.
+// CHECK-LABEL: func.func @unmarked(
+// CHECK: omp.parallel {
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: omp.wsloop {
+func.func @unmarked(%acc: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  scf.for %b = %c0 to %c8 step %c1 {
+    omp.parallel {
+      omp.wsloop {
+        omp.loop_nest (%i) : index = (%c0) to (%c64) step (%c1) {
+          %v = memref.load %acc[%b] : memref<64xf32>
+          memref.store %v, %acc[%i] : memref<64xf32>
           omp.yield
         }
       }
@@ -65,8 +95,8 @@ func.func @nested_moving_bounds(%acc: memref<64xf32>) {
         }
         omp.terminator
       }
-    }
-  }
+    } {nn.reduction_blocks}
+  } {nn.reduction_blocks}
   return
 }
 

@@ -315,11 +315,14 @@ def CodegenWidenParallelRegions
     loop, so the thread team is forked and joined once, not once per block
     and region. Every thread runs the loop's index arithmetic and shares the
     iterations of each worksharing loop (`omp.wsloop`, the regions' only
-    effectful ops). When the team has one worksharing loop and its bounds
-    do not depend on the blocks, it gets `schedule(static)` and `nowait`:
-    each thread has the same iterations (output tiles) in every block, so no
-    thread reads what another writes and the blocks need no barrier between
-    them (the region's closing one remains). Results are unchanged: each
+    effectful ops), each closed by its barrier. When the team's loops are
+    all blocks of one contraction's reduction (`codegen-vectorize` marks
+    them `nn.reduction_blocks`; the mark goes here) and its one worksharing
+    loop's bounds do not depend on the blocks, that loop gets
+    `schedule(static)` and `nowait`: each thread has the same iterations
+    (output tiles) in every block, and each block adds into the same tiles,
+    so no thread reads what another writes and the blocks need no barrier
+    between them (the region's closing one remains). Results are unchanged: each
     output tile gets the same operations in the same order. Inner loops
     first: a team that holds one loop can hold the loop around it.
   }];
