@@ -1,11 +1,16 @@
 //===- SplitReductions.cpp - channel reductions over threads --------------===//
 //
-// `codegen-split-reductions` (before codegen-vectorize, with threads): a reduction
-// into the channels (batch-norm statistics and their backward sums, bias
-// gradients) has no parallel tile loop worth threads: its parallel dimension is
-// a few registers wide. It is split into a fixed number of chunks of its
-// outermost reduction dimension, each summed into its own partial result (in
-// parallel), then the partials are added to the output in chunk order. The
+// `codegen-split-reductions` (before codegen-vectorize, with threads): a
+// reduction into the channels (batch-norm statistics and their backward sums,
+// bias gradients) has no parallel tile loop worth threads: its parallel
+// dimension is a few registers wide. A convolution's weight gradient (a sum
+// over the batch and the pixels into a few thousand weights) has a few tiles
+// only: the 3 kernel rows of the Fashion CNN's first one, 3 tiles of input
+// channels in the ResNet block's, split 2:1 over two threads; the first also
+// reads the whole batch's output gradient on each thread. Either is split into
+// a fixed number of chunks of its outermost reduction dimension (the batch),
+// each summed into its own partial result (in parallel), then the partials are
+// added to the output in chunk order. The
 // chunk count is a constant, so the result does not depend on the number of
 // threads; the order of the sums differs from the scalar loops' one (partial
 // sums, as in a pairwise summation).
@@ -38,6 +43,11 @@ constexpr int64_t kChunks = 4;
 /// Iterations a reduction needs to be split (as for threads in element-wise
 /// ops: below, the fork and join cost more than the second core gains).
 constexpr double kSplitElements = 1 << 18;
+/// Multiply-adds a contraction needs to be split: 2^19 cycles of 8-lane FMAs
+/// at 2 a cycle (codegen-plan-tiles' threshold for threads on AVX2), and
+/// outputs it may have at most (beyond, its tiles are enough for threads).
+constexpr double kSplitMultiplyAdds = double(1 << 19) * 8 * 2;
+constexpr double kSplitContractionOutputs = 1 << 15;
 
 /// True if every result is `out_i + f(...)` with `out_i` used only there:
 /// partial sums can then be added up.
@@ -52,6 +62,26 @@ bool isSumBody(linalg::GenericOp op) {
       return false;
   }
   return true;
+}
+
+/// True if the body is `out + a * b` of its two inputs (a contraction).
+bool isContractionBody(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return false;
+  Block &body = op.getRegion().front();
+  auto add = cast<linalg::YieldOp>(body.getTerminator())
+                 .getValues()[0]
+                 .getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value product =
+      add.getLhs() == body.getArgument(2) ? add.getRhs() : add.getLhs();
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  return mul && mul->getBlock() == &body &&
+         ((mul.getLhs() == body.getArgument(0) &&
+           mul.getRhs() == body.getArgument(1)) ||
+          (mul.getLhs() == body.getArgument(1) &&
+           mul.getRhs() == body.getArgument(0)));
 }
 
 /// The position of dimension `d` among the results of `map` (alone), or -1
@@ -71,12 +101,18 @@ FailureOr<int64_t> positionOf(AffineMap map, unsigned d) {
 
 LogicalResult splitOne(RewriterBase &rewriter, linalg::GenericOp op) {
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
-  if (iters.empty() || iters[0] != utils::IteratorType::reduction ||
-      op.getNumParallelLoops() == 0 || !isSumBody(op) ||
+  if (iters.empty() || op.getNumParallelLoops() == 0 || !isSumBody(op) ||
       !hasVectorizableBody(op))
     return failure();
-  // Worth it: the parallel part is small (no threads otherwise), the
-  // reduction large.
+  // The dimension split into chunks: a channel reduction's first loop, a
+  // contraction's first reduction loop.
+  bool contraction = isContractionBody(op);
+  auto first = llvm::find(iters, utils::IteratorType::reduction);
+  if (first == iters.end() || (!contraction && first != iters.begin()))
+    return failure();
+  unsigned split = first - iters.begin();
+  // Worth it: the parallel part is small (no threads, or too few tiles
+  // for them, otherwise), the reduction large.
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   double parallelPart = 1, total = 1;
   for (auto [d, r] : llvm::enumerate(ranges)) {
@@ -85,20 +121,22 @@ LogicalResult splitOne(RewriterBase &rewriter, linalg::GenericOp op) {
     if (iters[d] == utils::IteratorType::parallel)
       parallelPart *= e;
   }
-  if (total < kSplitElements || parallelPart > 1024)
+  if (contraction ? total < kSplitMultiplyAdds ||
+                        parallelPart > kSplitContractionOutputs
+                  : total < kSplitElements || parallelPart > 1024)
     return failure();
-  if (!ShapedType::isDynamic(ranges[0]) && ranges[0] < 2 * kChunks)
+  if (!ShapedType::isDynamic(ranges[split]) && ranges[split] < 2 * kChunks)
     return failure();
-  // Inputs are sliced along dimension 0; outputs must not use it.
+  // Inputs are sliced along that dimension; outputs must not use it.
   SmallVector<int64_t> inputPos;
   for (OpOperand *in : op.getDpsInputOperands()) {
-    FailureOr<int64_t> pos = positionOf(op.getMatchingIndexingMap(in), 0);
+    FailureOr<int64_t> pos = positionOf(op.getMatchingIndexingMap(in), split);
     if (failed(pos) || !isa<MemRefType>(in->get().getType()))
       return failure();
     inputPos.push_back(*pos);
   }
   for (OpOperand &init : op.getDpsInitsMutable())
-    if (op.getMatchingIndexingMap(&init).isFunctionOfDim(0) ||
+    if (op.getMatchingIndexingMap(&init).isFunctionOfDim(split) ||
         !cast<MemRefType>(init.get().getType()).hasStaticShape())
       return failure();
 
@@ -107,7 +145,7 @@ LogicalResult splitOne(RewriterBase &rewriter, linalg::GenericOp op) {
   auto c = [&](int64_t v) {
     return arith::ConstantIndexOp::create(rewriter, loc, v);
   };
-  // The extent of dimension 0, from the first input that has it.
+  // The extent of the split dimension, from the first input that has it.
   Value extent;
   for (auto [in, pos] : llvm::zip(op.getDpsInputOperands(), inputPos))
     if (pos >= 0 && !extent)

@@ -259,8 +259,11 @@ def CodegenSplitReductions
     channels (batch-norm statistics, bias gradients) has no parallel tile
     loop wide enough for threads, so its outermost reduction dimension is
     split into a fixed number of chunks (4), each summed into its own
-    partial result, then added to the output in chunk order. The result
-    does not depend on the number of threads.
+    partial result, then added to the output in chunk order. The same for a
+    contraction (`out + a * b`) with at most 2^15 outputs and at least 2^23
+    multiply-adds, along its first reduction loop: a convolution's weight
+    gradient, whose few tiles would split unevenly over the threads. The
+    result does not depend on the number of threads.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::memref::MemRefDialect",
