@@ -44,8 +44,10 @@ constexpr int64_t kChunks = 4;
 /// ops: below, the fork and join cost more than the second core gains).
 constexpr double kSplitElements = 1 << 18;
 /// Multiply-adds a contraction needs to be split: 2^19 cycles of 8-lane FMAs
-/// at 2 a cycle (codegen-plan-tiles' threshold for threads on AVX2), and
-/// outputs it may have at most (beyond, its tiles are enough for threads).
+/// at 2 a cycle (codegen-plan-tiles' threshold for threads on AVX2; this
+/// pass does not know the target, so on AVX-512 it splits from half that
+/// threshold), and outputs it may have at most (beyond, its tiles are enough
+/// for threads).
 constexpr double kSplitMultiplyAdds = double(1 << 19) * 8 * 2;
 constexpr double kSplitContractionOutputs = 1 << 15;
 
@@ -104,15 +106,10 @@ LogicalResult splitOne(RewriterBase &rewriter, linalg::GenericOp op) {
   if (iters.empty() || op.getNumParallelLoops() == 0 || !isSumBody(op) ||
       !hasVectorizableBody(op))
     return failure();
-  // The dimension split into chunks: a channel reduction's first loop, a
-  // contraction's first reduction loop.
-  bool contraction = isContractionBody(op);
-  auto first = llvm::find(iters, utils::IteratorType::reduction);
-  if (first == iters.end() || (!contraction && first != iters.begin()))
-    return failure();
-  unsigned split = first - iters.begin();
   // Worth it: the parallel part is small (no threads, or too few tiles
-  // for them, otherwise), the reduction large.
+  // for them, otherwise), the reduction large. The dimension split into
+  // chunks: a channel reduction's first loop, a contraction's first
+  // reduction loop.
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   double parallelPart = 1, total = 1;
   for (auto [d, r] : llvm::enumerate(ranges)) {
@@ -121,10 +118,16 @@ LogicalResult splitOne(RewriterBase &rewriter, linalg::GenericOp op) {
     if (iters[d] == utils::IteratorType::parallel)
       parallelPart *= e;
   }
-  if (contraction ? total < kSplitMultiplyAdds ||
-                        parallelPart > kSplitContractionOutputs
-                  : total < kSplitElements || parallelPart > 1024)
+  auto first = llvm::find(iters, utils::IteratorType::reduction);
+  if (first == iters.end())
     return failure();
+  bool channels = first == iters.begin() && total >= kSplitElements &&
+                  parallelPart <= 1024;
+  bool contraction = isContractionBody(op) && total >= kSplitMultiplyAdds &&
+                     parallelPart <= kSplitContractionOutputs;
+  if (!channels && !contraction)
+    return failure();
+  unsigned split = first - iters.begin();
   if (!ShapedType::isDynamic(ranges[split]) && ranges[split] < 2 * kChunks)
     return failure();
   // Inputs are sliced along that dimension; outputs must not use it.

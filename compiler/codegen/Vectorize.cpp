@@ -421,11 +421,11 @@ Value biasWindow(RewriterBase &rewriter, linalg::GenericOp tile, unsigned v,
 /// iteration is the remainder and the others the full tiles: `scf.for iv {
 /// scf.if (iv != lb) {full tile at iv - step} else {remainder} }`, each
 /// branch static. Threads then share the remainder too, instead of one
-/// thread running it after all the others (the Fashion CNN's conv2 weight
-/// gradient: 5 full tiles of 6 input channels and one of 2). First, because
-/// threads take contiguous chunks of iterations: the first thread's chunk
-/// has one full tile less where the last ones have one more, so no thread
-/// does more than before, whatever the thread count.
+/// thread running it after all the others (a dense layer's weight gradient:
+/// 522 tiles of 6 rows and one of 4). First, because OpenMP's static
+/// schedule (libomp's default) gives threads contiguous chunks: the first
+/// chunk trades a full tile for the remainder, so the busiest thread does
+/// no more than before, whatever the thread count.
 scf::ForOp joinRemainder(RewriterBase &rewriter, scf::ForOp main,
                          scf::ForOp partial) {
   // The remainder's start, ub - (ub - lb) mod step, not folded yet.
@@ -435,7 +435,8 @@ scf::ForOp joinRemainder(RewriterBase &rewriter, scf::ForOp main,
   if (!lb || !ub || !step || *step <= 0 || *ub <= *lb)
     return main;
   int64_t start = *ub - (*ub - *lb) % *step;
-  if (start == *ub || main.getNumRegionIterArgs() != 0 ||
+  // (No full tile: nothing to share.)
+  if (start == *ub || start == *lb || main.getNumRegionIterArgs() != 0 ||
       partial.getNumRegionIterArgs() != 0)
     return main;
   Location loc = main.getLoc();

@@ -8,8 +8,8 @@
 // CNN's first weight gradient). The region is moved out to hold the whole
 // loop: every thread runs the loop's index arithmetic itself and shares the
 // iterations of each worksharing loop, whose closing barrier orders the
-// blocks as before. Each output tile gets the same operations in the same
-// order, so the results do not change.
+// blocks as before (unless it can go: below). Each output tile gets the same
+// operations in the same order, so the results do not change.
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"
@@ -53,8 +53,8 @@ bool teamRunnable(Block &block) {
 
 /// The omp.parallel regions in `loop`'s body, if they can be one region
 /// holding the loop instead: the loop carries no values, its other ops only
-/// compute values, the team can run each region's body, and the regions'
-/// operands are defined outside the loop.
+/// compute values, and the team can run each region's body, which has no
+/// clauses.
 SmallVector<omp::ParallelOp> widenable(scf::ForOp loop) {
   SmallVector<omp::ParallelOp> regions;
   if (loop.getNumRegionIterArgs() != 0)
@@ -66,11 +66,12 @@ SmallVector<omp::ParallelOp> widenable(scf::ForOp loop) {
         return {};
       continue;
     }
+    // Clauses (num_threads, if, private or reduction values) would be
+    // dropped or dangle: convert-scf-to-openmp makes none here.
     if (!region.getRegion().hasOneBlock() ||
-        !teamRunnable(region.getRegion().front()) ||
-        llvm::any_of(region->getOperands(), [&](Value v) {
-          return loop->isAncestor(v.getParentBlock()->getParentOp());
-        }))
+        region.getRegion().front().getNumArguments() != 0 ||
+        region->getNumOperands() != 0 || region.getProcBindKindAttr() ||
+        !teamRunnable(region.getRegion().front()))
       return {};
     regions.push_back(region);
   }

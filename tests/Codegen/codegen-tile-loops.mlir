@@ -2,8 +2,9 @@
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-tile-loops))' | FileCheck %s --check-prefix=SEQ
 
 // A tile loop codegen-vectorize marked (nn.parallel_tiles) becomes scf.parallel
-// with threads; without, the mark goes. Either way a loop with a vector
-// body is told not to be unrolled by LLVM.
+// with threads; without, the mark goes, and so does the mark of a loop over
+// reduction blocks (nn.reduction_blocks, for codegen-widen-parallel-regions).
+// Either way a loop with a vector body is told not to be unrolled by LLVM.
 // PAR-LABEL: func.func @marked(
 // PAR: scf.parallel (%[[I:.*]]) = (%c0) to (%c64) step (%c8)
 // PAR: vector.load %arg0[%[[I]]]
@@ -16,14 +17,19 @@
 // SEQ: scf.for %{{.*}} = %c0 to %c64 step %c8 {
 // SEQ: } {loop_annotation = #loop_annotation}
 // SEQ-NOT: nn.parallel_tiles
+// SEQ-NOT: nn.reduction_blocks
 func.func @marked(%x: memref<64xf32>, %y: memref<64xf32>) {
   %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
   %c8 = arith.constant 8 : index
   %c64 = arith.constant 64 : index
-  scf.for %i = %c0 to %c64 step %c8 {
-    %v = vector.load %x[%i] : memref<64xf32>, vector<8xf32>
-    vector.store %v, %y[%i] : memref<64xf32>, vector<8xf32>
-  } {nn.parallel_tiles}
+  scf.for %b = %c0 to %c2 step %c1 {
+    scf.for %i = %c0 to %c64 step %c8 {
+      %v = vector.load %x[%i] : memref<64xf32>, vector<8xf32>
+      vector.store %v, %y[%i] : memref<64xf32>, vector<8xf32>
+    } {nn.parallel_tiles}
+  } {nn.reduction_blocks}
   return
 }
 

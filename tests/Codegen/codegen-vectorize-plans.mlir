@@ -477,3 +477,21 @@ func.func @parallel_remainder(%a: memref<14x64xf32>, %b: memref<64x16xf32>, %c: 
     ins(%a, %b : memref<14x64xf32>, memref<64x16xf32>) outs(%c : memref<14x16xf32>)
   return
 }
+
+// -----
+
+// A reduction blocked outside the tile loops (outer_dim: k by 16): the loop
+// over the blocks is marked nn.reduction_blocks (each block adds into the
+// same output tiles: codegen-widen-parallel-regions may drop the barrier
+// between blocks); the tile loop inside is the parallel one.
+// CHECK-LABEL: func.func @reduction_blocks(
+// CHECK: scf.for %[[K:.*]] = %c0 to %c64 step %c16 {
+// CHECK: scf.for
+// CHECK: vector.fma
+// CHECK: } {nn.parallel_tiles}
+// CHECK-NEXT: } {nn.reduction_blocks}
+func.func @reduction_blocks(%a: memref<12x64xf32>, %b: memref<64x16xf32>, %c: memref<12x16xf32>) {
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, parallel, outer_dim = 2, outer_block = 16>}
+    ins(%a, %b : memref<12x64xf32>, memref<64x16xf32>) outs(%c : memref<12x16xf32>)
+  return
+}

@@ -1,10 +1,12 @@
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-widen-parallel-regions))' | FileCheck %s
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-widen-parallel-regions))' | FileCheck %s --check-prefix=NOMARK
+// NOMARK-NOT: nn.reduction_blocks
 
 // A cache-blocked loop (the blocks of a weight gradient's batch, marked by
 // codegen-vectorize) around a parallel tile loop: the team is forked once
 // for all the blocks. Its tile loop's bounds do not depend on the block, so
 // each thread gets the same tiles in every block and the loop needs no
-// barrier. The mark goes.
+// barrier. The mark goes (NOMARK).
 // CHECK-LABEL: func.func @blocked(
 // CHECK: omp.parallel {
 // CHECK-NEXT: scf.for %[[B:.*]] = %c0 to %arg2 step %c4 {
@@ -14,7 +16,6 @@
 // CHECK: omp.terminator
 // CHECK-NEXT: }
 // CHECK-NEXT: return
-// CHECK-NOT: nn.reduction_blocks
 func.func @blocked(%acc: memref<64xf32>, %x: memref<?xf32>, %n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -151,8 +152,18 @@ func.func @two_regions(%acc: memref<?xf32>, %n: index, %m: index) {
 // tile on one thread), or carries a value, or the region runs more than
 // worksharing loops (all threads would run them).
 // CHECK-LABEL: func.func @kept(
-// CHECK-COUNT-3: scf.for {{.*}}
+// CHECK-NOT: omp.parallel
+// CHECK: scf.for
 // CHECK-NEXT: omp.parallel
+// CHECK: memref.store
+// CHECK-NOT: omp.parallel
+// CHECK: scf.for
+// CHECK-NEXT: omp.parallel
+// CHECK: arith.addf
+// CHECK-NOT: omp.parallel
+// CHECK: scf.for
+// CHECK-NEXT: omp.parallel
+// CHECK: return
 func.func @kept(%acc: memref<64xf32>, %f: f32) -> f32 {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
