@@ -121,8 +121,8 @@ LogicalResult splitOne(RewriterBase &rewriter, linalg::GenericOp op) {
   auto first = llvm::find(iters, utils::IteratorType::reduction);
   if (first == iters.end())
     return failure();
-  bool channels = first == iters.begin() && total >= kSplitElements &&
-                  parallelPart <= 1024;
+  bool channels =
+      first == iters.begin() && total >= kSplitElements && parallelPart <= 1024;
   bool contraction = isContractionBody(op) && total >= kSplitMultiplyAdds &&
                      parallelPart <= kSplitContractionOutputs;
   if (!channels && !contraction)
