@@ -4,8 +4,9 @@
 // (codegen-plan-tiles' outer_dim: a weight gradient's batch, one or a few
 // examples a block) runs its parallel tile loop once per block. After
 // convert-scf-to-openmp that is an omp.parallel inside a sequential scf.for:
-// one fork and join of the thread team per block (64 a call for the Fashion
-// CNN's first weight gradient). The region is moved out to hold the whole
+// one fork and join of the thread team per block (16 a call for each of the
+// text CNN's weight gradients, 14 for the Fashion CNN's dense layer). The
+// region is moved out to hold the whole
 // loop: every thread runs the loop's index arithmetic itself and shares the
 // iterations of each worksharing loop, whose closing barrier orders the
 // blocks as before (unless it can go: below). Each output tile gets the same
