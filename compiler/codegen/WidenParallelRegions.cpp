@@ -6,11 +6,11 @@
 // convert-scf-to-openmp that is an omp.parallel inside a sequential scf.for:
 // one fork and join of the thread team per block (16 a call for each of the
 // text CNN's weight gradients, 14 for the Fashion CNN's dense layer). The
-// region is moved out to hold the whole
-// loop: every thread runs the loop's index arithmetic itself and shares the
-// iterations of each worksharing loop, whose closing barrier orders the
-// blocks as before (unless it can go: below). Each output tile gets the same
-// operations in the same order, so the results do not change.
+// region is moved out to hold the whole loop: every thread runs the loop's
+// index arithmetic itself and shares the iterations of each worksharing
+// loop, whose closing barrier orders the blocks as before (unless it can go:
+// below). Each output tile gets the same operations in the same order, so
+// the results do not change.
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"
