@@ -9,10 +9,9 @@
 // square root) nine times per pixel in a 3x3 weight gradient. Here a
 // producer is fused only where the consumer reads each of its elements once
 // (the operand's indexing map is a permutation of the consumer's loops) and
-// the producer has no other use, or every use is such a reader and the
-// producer reads at most one tensor of its size (copied into each reader,
-// it then costs one read per reader instead of a write plus one read per
-// reader). Values are unchanged: the same f32
+// the producer has no other use, or every use is such a reader and copying
+// the producer into each moves less memory than storing its result (see
+// cheapToRecompute). Values are unchanged: the same f32
 // operations run in the same order, only where they are stored differs.
 //
 //===----------------------------------------------------------------------===//
@@ -79,10 +78,13 @@ size_t varyingOps(linalg::GenericOp op) {
 }
 
 /// A producer with several readers is copied into each (and then gone) when
-/// that moves less memory: it reads at most one tensor of its own size (the
-/// rest are broadcasts, per-channel vectors), so each reader reads that one
-/// instead of the stored result, and the result is never written. A relu
-/// gradient feeding both passes of batch norm's backward is one.
+/// that moves less memory. Stored, it reads its full-size inputs and writes
+/// its result once, and each reader reads the result; copied, each reader
+/// reads those of the producer's full-size inputs it does not read already
+/// (the rest are broadcasts, per-channel vectors). A relu gradient feeding
+/// both passes of batch norm's backward reads one; the ResNet block's
+/// residual sum (batch norm of the convolution, plus the block's input)
+/// reads two, and two of its three readers read the convolution already.
 bool cheapToRecompute(linalg::GenericOp producer) {
   if (producer->getNumResults() != 1 || producer.getNumReductionLoops() != 0)
     return false;
@@ -92,12 +94,23 @@ bool cheapToRecompute(linalg::GenericOp producer) {
   // and O(n^3) to compile).
   if (varyingOps(producer) > kMaxRecomputedOps)
     return false;
-  int full = 0;
+  SmallVector<Value> full;
   for (OpOperand *in : producer.getDpsInputOperands())
-    full += producer.getMatchingIndexingMap(in).isPermutation();
-  return full <= 1 &&
-         llvm::all_of(producer->getResult(0).getUses(),
-                      [](OpOperand &use) { return readsOnce(use); });
+    if (producer.getMatchingIndexingMap(in).isPermutation())
+      full.push_back(in->get());
+  int64_t stored = int64_t(full.size()) + 1, copied = 0;
+  for (OpOperand &use : producer->getResult(0).getUses()) {
+    if (!readsOnce(use))
+      return false;
+    ++stored;
+    auto reader = cast<linalg::GenericOp>(use.getOwner());
+    for (Value v : full)
+      copied += llvm::none_of(reader.getDpsInputOperands(), [&](OpOperand *o) {
+        return o->get() == v &&
+               reader.getMatchingIndexingMap(o).isPermutation();
+      });
+  }
+  return copied < stored;
 }
 
 /// Fuse only when the consumer reads each produced element exactly once,

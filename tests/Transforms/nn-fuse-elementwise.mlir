@@ -144,13 +144,18 @@ func.func @two_readers(%x: tensor<2x4x4x8xf32>, %g: tensor<8xf32>) -> (tensor<8x
 
 // -----
 
-// Two tensors of its size in, two readers: recomputing would read both twice
-// instead of the result twice, so the producer stays.
+// Two tensors of its size in, two readers: copied into both, the producer's
+// inputs are read twice (4 tensors moved), stored they are read once, the
+// result written and read twice (5): copied.
 // CHECK-LABEL: func.func @two_inputs_two_readers
-// CHECK: %[[P:.*]] = linalg.generic
+// CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<2x4x4x8xf32>, %[[Y:[a-z0-9_]+]]: tensor<2x4x4x8xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[X]], %[[Y]] :
 // CHECK: arith.subf
-// CHECK: linalg.generic {{.*}} ins(%[[P]] :
-// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+// CHECK: arith.mulf
+// CHECK: linalg.generic {{.*}} ins(%[[X]], %[[Y]] :
+// CHECK: arith.subf
+// CHECK: arith.addf
+// CHECK-NOT: linalg.generic
 #id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
 func.func @two_inputs_two_readers(%x: tensor<2x4x4x8xf32>, %y: tensor<2x4x4x8xf32>) -> (tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) {
   %e = tensor.empty() : tensor<2x4x4x8xf32>
@@ -173,6 +178,86 @@ func.func @two_inputs_two_readers(%x: tensor<2x4x4x8xf32>, %y: tensor<2x4x4x8xf3
     linalg.yield %0 : f32
   } -> tensor<2x4x4x8xf32>
   return %p, %q : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>
+}
+
+// -----
+
+// Three readers that read neither input: copied, 6 tensors moved; stored,
+// 6 too: the producer stays.
+// CHECK-LABEL: func.func @two_inputs_three_readers
+// CHECK: %[[P:.*]] = linalg.generic
+// CHECK: arith.subf
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @two_inputs_three_readers(%x: tensor<2x4x4x8xf32>, %y: tensor<2x4x4x8xf32>) -> (tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %d = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %y : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %0 = arith.subf %a, %b : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %p = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.mulf %in, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %q = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %in, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.divf %in, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  return %p, %q, %r : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>
+}
+
+// -----
+
+// The ResNet block's residual sum (the convolution's batch norm plus the
+// block's input) has three readers, two of which read the convolution
+// already: copied, 4 tensors moved (the input twice, both for the third);
+// stored, 6. Copied into all three.
+// CHECK-LABEL: func.func @residual_three_readers
+// CHECK-SAME: (%[[C:[a-z0-9_]+]]: tensor<2x4x4x8xf32>, %[[X:[a-z0-9_]+]]: tensor<2x4x4x8xf32>)
+// CHECK-COUNT-3: linalg.generic {{.*}}ins(%[[C]], %[[X]]
+// CHECK-NOT: linalg.generic
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @residual_three_readers(%conv: tensor<2x4x4x8xf32>, %x: tensor<2x4x4x8xf32>) -> (tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv, %x : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %0 = arith.addf %a, %b : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %p = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv, %sum : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%c: f32, %s: f32, %out: f32):
+    %0 = arith.mulf %c, %s : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %q = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv, %sum : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%c: f32, %s: f32, %out: f32):
+    %0 = arith.subf %c, %s : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%sum : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%s: f32, %out: f32):
+    %0 = arith.maximumf %s, %s : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  return %p, %q, %r : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>
 }
 
 // -----

@@ -156,8 +156,9 @@ def NNFuseElementwise : Pass<"nn-fuse-elementwise", "func::FuncOp"> {
     its output gradient nine times; a per-pixel op reads a per-channel
     vector once per pixel), which recomputes the producer's whole body at
     every read. A producer with several such readers is copied into each
-    when it reads at most one tensor of its own size (each reader then reads
-    that tensor instead of the stored result, which is never written).
+    when that moves less memory: each reader then reads those of the
+    producer's full-size inputs it does not read already, instead of the
+    producer reading them, writing its result and each reader reading that.
     `linalg.reduce` ops are generalized first, so that an
     activation before a reduction (relu before global average pooling) is
     applied as the reduction reads. Results are bit-identical: the same
