@@ -24,6 +24,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNFUSEELEMENTWISE
@@ -77,6 +79,15 @@ size_t varyingOps(linalg::GenericOp op) {
   return count;
 }
 
+/// True if fusing `producer` into `consumer` keeps the fused body within
+/// kMaxFusedOps.
+bool fitsFusedBody(linalg::GenericOp producer, linalg::LinalgOp consumer) {
+  auto generic = dyn_cast<linalg::GenericOp>(consumer.getOperation());
+  return !generic || producer.getBody()->getOperations().size() +
+                             generic.getBody()->getOperations().size() <=
+                         kMaxFusedOps;
+}
+
 /// A producer with several readers is copied into each (and then gone) when
 /// that moves less memory. Stored, it reads its full-size inputs and writes
 /// its result once, and each reader reads the result; copied, each reader
@@ -85,6 +96,8 @@ size_t varyingOps(linalg::GenericOp op) {
 /// both passes of batch norm's backward reads one; the ResNet block's
 /// residual sum (batch norm of the convolution, plus the block's input)
 /// reads two, and two of its three readers read the convolution already.
+/// Every reader must take the copy (a reader left reading the stored result
+/// would make the others' extra reads a loss).
 bool cheapToRecompute(linalg::GenericOp producer) {
   if (producer->getNumResults() != 1 || producer.getNumReductionLoops() != 0)
     return false;
@@ -94,16 +107,22 @@ bool cheapToRecompute(linalg::GenericOp producer) {
   // and O(n^3) to compile).
   if (varyingOps(producer) > kMaxRecomputedOps)
     return false;
-  SmallVector<Value> full;
+  llvm::SetVector<Value> full;
   for (OpOperand *in : producer.getDpsInputOperands())
     if (producer.getMatchingIndexingMap(in).isPermutation())
-      full.push_back(in->get());
+      full.insert(in->get());
   int64_t stored = int64_t(full.size()) + 1, copied = 0;
+  llvm::SmallPtrSet<Operation *, 4> readers;
   for (OpOperand &use : producer->getResult(0).getUses()) {
     if (!readsOnce(use))
       return false;
-    ++stored;
     auto reader = cast<linalg::GenericOp>(use.getOwner());
+    if (!fitsFusedBody(producer, reader))
+      return false;
+    // (A reader that reads the result twice reads it once.)
+    if (!readers.insert(reader).second)
+      continue;
+    ++stored;
     for (Value v : full)
       copied += llvm::none_of(reader.getDpsInputOperands(), [&](OpOperand *o) {
         return o->get() == v &&
@@ -124,18 +143,11 @@ bool fuseWithoutRecompute(OpOperand *fused) {
     return producer->hasOneUse(); // reshapes and the like: the upstream rule
   if (!consumer.getMatchingIndexingMap(fused).isPermutation())
     return false;
-  if (auto generic = dyn_cast<linalg::GenericOp>(producer);
-      generic && isa<linalg::GenericOp>(consumer.getOperation()) &&
-      generic.getBody()->getOperations().size() +
-              cast<linalg::GenericOp>(consumer.getOperation())
-                  .getBody()
-                  ->getOperations()
-                  .size() >
-          kMaxFusedOps)
+  auto generic = dyn_cast<linalg::GenericOp>(producer);
+  if (generic && !fitsFusedBody(generic, consumer))
     return false;
   if (producer->hasOneUse())
     return true;
-  auto generic = dyn_cast<linalg::GenericOp>(producer);
   return generic && cheapToRecompute(generic);
 }
 

@@ -101,9 +101,9 @@ func.func @relu_then_reduce(%x: tensor<2x4x4x8xf32>) -> tensor<2x8xf32> {
 // -----
 
 // A producer read by two consumers (a relu gradient feeding both passes of
-// batch norm's backward) is copied into each when it reads only one tensor
-// of its size (the other input is per-channel): each consumer then reads
-// that tensor instead of the stored result, which is never written.
+// batch norm's backward) is copied into each when that moves less memory:
+// it reads one tensor of its size (the other input is per-channel), which
+// each consumer then reads instead of the stored result, never written.
 // CHECK-LABEL: func.func @two_readers
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<2x4x4x8xf32>, %[[G:[a-z0-9_]+]]: tensor<8xf32>)
 // CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "reduction", "reduction", "parallel"]
@@ -403,4 +403,100 @@ func.func @inner_index_kept(%x: tensor<2x4x4x8xf32>) -> (tensor<2x4x4x8xf32>, te
     linalg.yield %0 : f32
   } -> tensor<2x4x4x8xf32>
   return %a, %b : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>
+}
+
+// -----
+
+// Copying pays only if every reader takes the copy: here the second
+// reader's body is too big to take it (kMaxFusedOps), so the producer stays
+// for both (the first alone would then read both inputs besides).
+// CHECK-LABEL: func.func @copy_refused_by_one
+// CHECK: %[[P:.*]] = linalg.generic
+// CHECK: arith.subf
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @copy_refused_by_one(%x: tensor<2x4x4x8xf32>, %y: tensor<2x4x4x8xf32>) -> (tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %d = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %y : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %0 = arith.subf %a, %b : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %p = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.mulf %in, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %q = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%d : tensor<2x4x4x8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v0 = arith.addf %in, %in : f32
+    %v1 = arith.addf %v0, %in : f32
+    %v2 = arith.addf %v1, %in : f32
+    %v3 = arith.addf %v2, %in : f32
+    %v4 = arith.addf %v3, %in : f32
+    %v5 = arith.addf %v4, %in : f32
+    %v6 = arith.addf %v5, %in : f32
+    %v7 = arith.addf %v6, %in : f32
+    %v8 = arith.addf %v7, %in : f32
+    %v9 = arith.addf %v8, %in : f32
+    %v10 = arith.addf %v9, %in : f32
+    %v11 = arith.addf %v10, %in : f32
+    %v12 = arith.addf %v11, %in : f32
+    %v13 = arith.addf %v12, %in : f32
+    %v14 = arith.addf %v13, %in : f32
+    %v15 = arith.addf %v14, %in : f32
+    %v16 = arith.addf %v15, %in : f32
+    %v17 = arith.addf %v16, %in : f32
+    %v18 = arith.addf %v17, %in : f32
+    %v19 = arith.addf %v18, %in : f32
+    %v20 = arith.addf %v19, %in : f32
+    %v21 = arith.addf %v20, %in : f32
+    %v22 = arith.addf %v21, %in : f32
+    %v23 = arith.addf %v22, %in : f32
+    %v24 = arith.addf %v23, %in : f32
+    %v25 = arith.addf %v24, %in : f32
+    %v26 = arith.addf %v25, %in : f32
+    %v27 = arith.addf %v26, %in : f32
+    %v28 = arith.addf %v27, %in : f32
+    %v29 = arith.addf %v28, %in : f32
+    %v30 = arith.addf %v29, %in : f32
+    %v31 = arith.addf %v30, %in : f32
+    %v32 = arith.addf %v31, %in : f32
+    %v33 = arith.addf %v32, %in : f32
+    %v34 = arith.addf %v33, %in : f32
+    %v35 = arith.addf %v34, %in : f32
+    %v36 = arith.addf %v35, %in : f32
+    %v37 = arith.addf %v36, %in : f32
+    %v38 = arith.addf %v37, %in : f32
+    %v39 = arith.addf %v38, %in : f32
+    %v40 = arith.addf %v39, %in : f32
+    %v41 = arith.addf %v40, %in : f32
+    %v42 = arith.addf %v41, %in : f32
+    %v43 = arith.addf %v42, %in : f32
+    %v44 = arith.addf %v43, %in : f32
+    %v45 = arith.addf %v44, %in : f32
+    %v46 = arith.addf %v45, %in : f32
+    %v47 = arith.addf %v46, %in : f32
+    %v48 = arith.addf %v47, %in : f32
+    %v49 = arith.addf %v48, %in : f32
+    %v50 = arith.addf %v49, %in : f32
+    %v51 = arith.addf %v50, %in : f32
+    %v52 = arith.addf %v51, %in : f32
+    %v53 = arith.addf %v52, %in : f32
+    %v54 = arith.addf %v53, %in : f32
+    %v55 = arith.addf %v54, %in : f32
+    %v56 = arith.addf %v55, %in : f32
+    %v57 = arith.addf %v56, %in : f32
+    %v58 = arith.addf %v57, %in : f32
+    %v59 = arith.addf %v58, %in : f32
+    %v60 = arith.addf %v59, %in : f32
+    %v61 = arith.addf %v60, %in : f32
+    %v62 = arith.addf %v61, %in : f32
+    linalg.yield %v62 : f32
+  } -> tensor<2x4x4x8xf32>
+  return %p, %q : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>
 }
