@@ -10,10 +10,10 @@
 // reads the whole batch's output gradient on each thread. Either is split into
 // a fixed number of chunks of its outermost reduction dimension (the batch),
 // each summed into its own partial result (in parallel), then the partials are
-// added to the output in chunk order. The
-// chunk count is a constant, so the result does not depend on the number of
-// threads; the order of the sums differs from the scalar loops' one (partial
-// sums, as in a pairwise summation).
+// added to the output in chunk order. The chunk count is a constant, so the
+// result does not depend on the number of threads; the order of the sums
+// differs from the scalar loops' one (partial sums, as in a pairwise
+// summation).
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"
@@ -66,26 +66,6 @@ bool isSumBody(linalg::GenericOp op) {
   return true;
 }
 
-/// True if the body is `out + a * b` of its two inputs (a contraction).
-bool isContractionBody(linalg::GenericOp op) {
-  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
-    return false;
-  Block &body = op.getRegion().front();
-  auto add = cast<linalg::YieldOp>(body.getTerminator())
-                 .getValues()[0]
-                 .getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return false;
-  Value product =
-      add.getLhs() == body.getArgument(2) ? add.getRhs() : add.getLhs();
-  auto mul = product.getDefiningOp<arith::MulFOp>();
-  return mul && mul->getBlock() == &body &&
-         ((mul.getLhs() == body.getArgument(0) &&
-           mul.getRhs() == body.getArgument(1)) ||
-          (mul.getLhs() == body.getArgument(1) &&
-           mul.getRhs() == body.getArgument(0)));
-}
-
 /// The position of dimension `d` among the results of `map` (alone), or -1
 /// if the map does not use it; failure if it uses it otherwise.
 FailureOr<int64_t> positionOf(AffineMap map, unsigned d) {
@@ -123,7 +103,7 @@ LogicalResult splitOne(RewriterBase &rewriter, linalg::GenericOp op) {
     return failure();
   bool channels =
       first == iters.begin() && total >= kSplitElements && parallelPart <= 1024;
-  bool contraction = isContractionBody(op) && total >= kSplitMultiplyAdds &&
+  bool contraction = isMulAddBody(op) && total >= kSplitMultiplyAdds &&
                      parallelPart <= kSplitContractionOutputs;
   if (!channels && !contraction)
     return failure();
