@@ -323,7 +323,8 @@ struct CodegenFuseEpiloguesPass
                       plan.getPackInput(), plan.getPackPerm(),
                       plan.getPackPanels(), plan.getOuterDim(),
                       plan.getOuterBlock(),
-                      /*epilogue=*/true, storeAccumulators));
+                      /*epilogue=*/true, storeAccumulators, plan.getTailRows(),
+                      plan.getTailTiles()));
       consumer->setAttr(kEpilogueAttr, UnitAttr::get(&getContext()));
     }
     if (pairs.consumerOf.empty())

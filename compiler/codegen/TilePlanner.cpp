@@ -245,8 +245,18 @@ public:
       if (iters[d] != utils::IteratorType::parallel)
         config.interchange.push_back(d);
 
-    if (planContraction(op, v, ranges, config))
+    // A plan with a row tail that finish() cannot keep (its rows are not
+    // the innermost tile loop) was chosen for the tail's time: planned
+    // again without tails.
+    TileConfig untiled = config;
+    if (planContraction(op, v, ranges, config, /*tails=*/true)) {
+      TileConfig done = finish(op, config);
+      if (config.tailRows == 0 || done.tailRows > 0)
+        return done;
+      config = untiled;
+      (void)planContraction(op, v, ranges, config, /*tails=*/false);
       return finish(op, config);
+    }
 
     // Element-wise ops and reductions into the vector dimension: one vector
     // along v, everything else scalar loops.
@@ -310,6 +320,16 @@ private:
       for (auto j = it;
            j != config.interchange.begin() && tiles(*(j - 1)) < tiles(*j); --j)
         std::iter_swap(j - 1, j);
+    // A contraction's tail is split off its row loop when that is the
+    // innermost tile loop (codegen-vectorize splits the op inside the
+    // others).
+    if (config.tailRows > 0) {
+      auto last =
+          llvm::find_if(llvm::reverse(config.interchange),
+                        [&](unsigned d) { return config.tileSizes[d] != 0; });
+      if (*last != config.mDim)
+        config.tailRows = config.tailTiles = 0;
+    }
     double work = 1;
     for (unsigned d = 0; d < op.getNumLoops(); ++d)
       work *= double(ext(d));
@@ -321,9 +341,11 @@ private:
   }
 
   /// `out[.., m, .., v] += lhs[.., m, .., k, ..] * rhs[.., k, .., v]`: picks
-  /// the register block m x v and the kept reduction dim k.
+  /// the register block m x v and the kept reduction dim k (and a row tail,
+  /// if `tails`).
   bool planContraction(linalg::LinalgOp op, unsigned v,
-                       ArrayRef<int64_t> ranges, TileConfig &config) const {
+                       ArrayRef<int64_t> ranges, TileConfig &config,
+                       bool tails) const {
     if (!isMulAddBody(op) || op.getNumReductionLoops() == 0)
       return false;
     SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
@@ -400,6 +422,7 @@ private:
       unsigned m;
       int64_t r, vt;
       double score;
+      int64_t tailRows = 0, tailTiles = 0;
     };
     std::optional<Choice> best;
     for (unsigned m = 0; m < numLoops; ++m) {
@@ -418,17 +441,38 @@ private:
           if (r * chunks(vt) > accRegs ||
               (r + 1) * chunks(vt) + 1 > target.vectorRegisters)
             continue;
-          double time = 0;
+          // n tiles of `rows` rows, across the whole vector dimension.
+          auto rowTiles = [&](int64_t rows, int64_t n) {
+            if (rows == 0 || n == 0)
+              return 0.0;
+            double time = double(n) * double(ev / vt) * cycles(rows, vt);
+            if (ev % vt)
+              time += double(n) * cycles(rows, ev % vt);
+            return time;
+          };
           // A dynamic extent's remainder rows run one row at a time
           // (codegen-vectorize): em % r tiles of one row.
-          auto remainder = dynamic ? std::pair{int64_t(1), em % r}
-                                   : std::pair{em % r, int64_t(1)};
-          for (auto [rows, nrows] : {std::pair{r, em / r}, remainder}) {
-            if (rows == 0 || nrows == 0)
-              continue;
-            time += double(nrows) * double(ev / vt) * cycles(rows, vt);
-            if (ev % vt)
-              time += double(nrows) * cycles(rows, ev % vt);
+          double time = dynamic ? rowTiles(r, em / r) + rowTiles(1, em % r)
+                                : rowTiles(r, em / r) + rowTiles(em % r, 1);
+          // A static extent's short remainder is latency-bound (2 pixels x
+          // 2 registers: 4 FMA chains). A tail of smaller, equal tiles may
+          // cover it and the last j full tiles instead: 32 pixels as
+          // 6 + 6 + 6 + 6 + 4 + 4, not 6 x 5 + 2 (codegen-vectorize splits
+          // the op there). Only where the vector dimension needs no
+          // remainder tile of its own.
+          int64_t tailRows = 0, tailTiles = 0;
+          for (int64_t j = 1; tails && !dynamic && em % r != 0 &&
+                              ev % vt == 0 && j <= 2 && j * r + em % r <= em;
+               ++j) {
+            int64_t len = j * r + em % r;
+            for (int64_t t = 1; t < r; ++t) {
+              double tail = rowTiles(r, (em - len) / r) + rowTiles(t, len / t);
+              if (len % t == 0 && tail < time) {
+                time = tail;
+                tailRows = t;
+                tailTiles = len / t;
+              }
+            }
           }
           double score = double(em * ev) / double(lanes) / time;
           if (dynamic)
@@ -440,7 +484,7 @@ private:
           score += 1e-4 * double(r * vt) / double(8 * 8 * lanes);
           if (!best || score > best->score ||
               (score == best->score && m != best->m))
-            best = Choice{m, r, vt, score};
+            best = Choice{m, r, vt, score, tailRows, tailTiles};
         }
       }
     }
@@ -455,6 +499,8 @@ private:
         (!ShapedType::isDynamic(ranges[best->m]) && best->r == ranges[best->m])
             ? 0
             : best->r;
+    config.tailRows = best->tailRows;
+    config.tailTiles = best->tailTiles;
     // The kernel runs all the reduction loops of a tile itself.
     for (unsigned d = 0; d < numLoops; ++d)
       if (iters[d] == utils::IteratorType::reduction)
@@ -601,7 +647,8 @@ nn::TilePlanAttr mlir::nn::vectorize::toPlanAttr(MLIRContext *ctx,
       config.contraction ? int64_t(config.mDim) : -1, config.lanes,
       config.parallel, config.packInput, config.packPerm, config.packPanels,
       config.outerDim, config.outerDim >= 0 ? config.outerBlock : 0,
-      /*epilogue=*/false, /*storeAccumulators=*/false);
+      /*epilogue=*/false, /*storeAccumulators=*/false, config.tailRows,
+      config.tailTiles);
 }
 
 TileConfig mlir::nn::vectorize::fromPlanAttr(TilePlanAttr plan) {
@@ -620,6 +667,8 @@ TileConfig mlir::nn::vectorize::fromPlanAttr(TilePlanAttr plan) {
   config.outerDim = plan.getOuterDim();
   config.outerBlock = plan.getOuterBlock();
   config.storeAccumulators = plan.getStoreAccumulators();
+  config.tailRows = plan.getTailRows();
+  config.tailTiles = plan.getTailTiles();
   return config;
 }
 
@@ -655,6 +704,9 @@ struct CodegenPlanTilesPass
       else
         remark << "all";
       remark << " rows of d" << config.mDim << " x d" << config.vectorDim;
+      if (config.tailRows > 0)
+        remark << ", tail " << config.tailTiles << " x " << config.tailRows
+               << " rows";
     }
     if (config.packInput >= 0) {
       remark << ", input " << config.packInput << " transposed [";

@@ -465,6 +465,42 @@ scf::ForOp joinRemainder(RewriterBase &rewriter, scf::ForOp main,
   return joined;
 }
 
+/// Composes the views in `scope` that are views of views into one view of
+/// the whole operand, in which an epilogue, a bias or a panel finds a tile's
+/// window (windowOf takes one subview).
+void composeViews(Operation *scope) {
+  MLIRContext *ctx = scope->getContext();
+  RewritePatternSet compose(ctx);
+  memref::populateComposeSubViewPatterns(compose, ctx);
+  SmallVector<Operation *> views;
+  scope->walk([&](memref::SubViewOp view) { views.push_back(view); });
+  (void)applyOpPatternsGreedily(views, std::move(compose));
+}
+
+/// Where a contraction's row tail (plan `tail_rows`) starts: the rows the
+/// row block tiles exactly end there, the tail's tiles take the rest. None
+/// when the plan has no tail or it does not fit `op`: the rows must be the
+/// innermost tile loop (the op is split inside the others) and the vector
+/// dimension must need no remainder tile.
+std::optional<int64_t> tailStart(linalg::GenericOp op,
+                                 const TileConfig &config) {
+  if (!config.contraction || config.tailRows <= 0)
+    return std::nullopt;
+  unsigned m = config.mDim, v = config.vectorDim;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t rows = config.tileSizes[m], tv = config.tileSizes[v];
+  if (rows <= 0 || ShapedType::isDynamic(ranges[m]) ||
+      ShapedType::isDynamic(ranges[v]) || (tv != 0 && ranges[v] % tv != 0))
+    return std::nullopt;
+  int64_t start = ranges[m] - config.tailRows * config.tailTiles;
+  auto last = llvm::find_if(llvm::reverse(config.interchange), [&](unsigned d) {
+    return config.tileSizes[d] != 0;
+  });
+  if (start < 0 || start % rows != 0 || *last != m)
+    return std::nullopt;
+  return start;
+}
+
 /// Drops the unit loops of one static tile and vectorizes it. `initial`: a
 /// contraction tile's own start (config.initial, or its window of a
 /// broadcast bias).
@@ -802,20 +838,30 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       loops.front()->setAttr(kReductionBlocksAttr, rewriter.getUnitAttr());
     }
   }
-  if (llvm::any_of(config.tileSizes, [](int64_t t) { return t != 0; })) {
+  auto nonZero = [](ArrayRef<int64_t> sizes) {
+    return llvm::any_of(sizes, [](int64_t t) { return t != 0; });
+  };
+  if (nonZero(config.tileSizes)) {
     SmallVector<Operation *> loops;
     unsigned v = config.vectorDim;
-    FailureOr<linalg::GenericOp> inner =
-        tileOnce(rewriter, tiled, config.tileSizes, config.interchange, &loops);
-    if (failed(inner))
-      return failure();
-    tiled = *inner;
+    // With a row tail, the rows are tiled after the op is split.
+    std::optional<int64_t> split = tailStart(tiled, config);
+    SmallVector<int64_t> sizes = config.tileSizes;
+    if (split)
+      sizes[config.mDim] = 0;
+    if (nonZero(sizes)) {
+      FailureOr<linalg::GenericOp> inner =
+          tileOnce(rewriter, tiled, sizes, config.interchange, &loops);
+      if (failed(inner))
+        return failure();
+      tiled = *inner;
+    }
     if (roots.empty() && !loops.empty())
       roots.push_back(loops.front());
     // The outermost tile loop of a parallel dimension writes disjoint slices
     // of the output: a candidate for threads.
     for (unsigned d : config.interchange) {
-      if (config.tileSizes[d] == 0)
+      if (sizes[d] == 0)
         continue;
       if (config.parallel && !loops.empty() &&
           tiled.getIteratorTypesArray()[d] == utils::IteratorType::parallel)
@@ -823,12 +869,53 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
                                UnitAttr::get(rewriter.getContext()));
       break;
     }
+    if (split) {
+      // The head (rows before the tail) in blocks of the row block, the
+      // tail in blocks of tail_rows; each part a window of the op's views.
+      unsigned m = config.mDim;
+      SmallVector<std::pair<linalg::GenericOp, int64_t>> parts;
+      if (*split > 0) {
+        rewriter.setInsertionPoint(tiled);
+        auto [head, tail] = linalg::splitOp(
+            rewriter, cast<TilingInterface>(tiled.getOperation()), m,
+            rewriter.getIndexAttr(*split));
+        auto headOp = dyn_cast_or_null<linalg::GenericOp>(head.getOperation());
+        auto tailOp = dyn_cast_or_null<linalg::GenericOp>(tail.getOperation());
+        if (!headOp || !tailOp)
+          return failure();
+        parts = {{headOp, config.tileSizes[m]}, {tailOp, config.tailRows}};
+      } else {
+        parts = {{tiled, config.tailRows}};
+      }
+      for (auto [part, rows] : parts) {
+        SmallVector<int64_t> rowSizes(part.getNumLoops(), 0);
+        rowSizes[m] = rows;
+        SmallVector<Operation *> rowLoops;
+        FailureOr<linalg::GenericOp> tile =
+            tileOnce(rewriter, part, rowSizes, {}, &rowLoops);
+        if (failed(tile))
+          return failure();
+        (*tile)->setAttr(kTileAttr, rewriter.getUnitAttr());
+        // The part's views are views of the op's.
+        composeViews((*tile)->getParentOp());
+        // Without outer tile loops, the row loops are the ones threads
+        // share.
+        if (loops.empty() && !rowLoops.empty()) {
+          roots.push_back(rowLoops.front());
+          if (config.parallel)
+            rowLoops.front()->setAttr(kParallelAttr, rewriter.getUnitAttr());
+        }
+      }
+      marked = true;
+    }
     // Peel the vector loop (and a contraction's row loop) when its tile does
     // not divide the extent: full tiles, then one remainder tile. Inner loops
     // first, so that peeling an outer loop copies the inner ones peeled.
     SmallVector<std::pair<unsigned, unsigned>> toPeel; // (loop index, dim)
-    SmallVector<unsigned> peelDims = {v};
-    if (config.contraction)
+    SmallVector<unsigned> peelDims;
+    if (!split)
+      peelDims.push_back(v);
+    if (config.contraction && !split)
       peelDims.push_back(config.mDim);
     for (unsigned d : peelDims) {
       int64_t t = config.tileSizes[d];
@@ -846,7 +933,8 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
     }
     llvm::sort(toPeel, [](auto x, auto y) { return x.first > y.first; });
     // Peeling clones the tile: the marker finds all the copies.
-    tiled->setAttr(kTileAttr, rewriter.getUnitAttr());
+    if (!split)
+      tiled->setAttr(kTileAttr, rewriter.getUnitAttr());
     marked = true;
     for (auto [idx, d] : toPeel) {
       auto forOp = dyn_cast_or_null<scf::ForOp>(idx < loops.size() ? loops[idx]
@@ -927,14 +1015,8 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       if (failed(row))
         return failure();
       tile = *row;
-      // A row's views are views of the remainder's: composed into one view
-      // of the whole operand, in which an epilogue finds the row's window.
-      RewritePatternSet compose(rewriter.getContext());
-      memref::populateComposeSubViewPatterns(compose, rewriter.getContext());
-      SmallVector<Operation *> views;
-      tile->getParentOp()->walk(
-          [&](memref::SubViewOp view) { views.push_back(view); });
-      (void)applyOpPatternsGreedily(views, std::move(compose));
+      // A row's views are views of the remainder's.
+      composeViews(tile->getParentOp());
     }
   if (panels)
     for (linalg::GenericOp tile : tiles)

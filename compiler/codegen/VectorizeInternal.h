@@ -56,6 +56,10 @@ struct TileConfig {
   /// that the inputs a block reads stay in cache across the output tiles.
   int outerDim = -1;
   int64_t outerBlock = 0;
+  /// A contraction's last tailTiles * tailRows rows (of mDim) in tiles of
+  /// tailRows (0: none): the row block tiles the rest exactly.
+  int64_t tailRows = 0;
+  int64_t tailTiles = 0;
 };
 
 /// The tile plan of `op` on `target` (of a named op: the plan of its

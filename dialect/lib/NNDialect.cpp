@@ -241,13 +241,13 @@ SmallVector<std::pair<StringRef, StringRef>> OptimizerAttr::getSlots() const {
 /// `<tiles = [..], interchange = [..], [contraction,] vector_dim = N,
 /// [m_dim = N,] lanes = N, [parallel,] [pack_input = N, pack_perm = [..],]
 /// [pack_panels,] [outer_dim = N, outer_block = N,] [epilogue,]
-/// [store_accumulators]>`, the
+/// [store_accumulators,] [tail_rows = N, tail_tiles = N]>`, the
 /// fields in any order; absent ones take their defaults.
 Attribute TilePlanAttr::parse(AsmParser &parser, Type) {
   SMLoc loc = parser.getCurrentLocation();
   SmallVector<int64_t> tiles, interchange, packPerm;
   int64_t vectorDim = -1, mDim = -1, lanes = 0, packInput = -1, outerDim = -1,
-          outerBlock = 0;
+          outerBlock = 0, tailRows = 0, tailTiles = 0;
   bool contraction = false, parallel = false, packPanels = false,
        epilogue = false, storeAccumulators = false;
   llvm::StringSet<> seen;
@@ -289,6 +289,8 @@ Attribute TilePlanAttr::parse(AsmParser &parser, Type) {
                           .Case("pack_input", &packInput)
                           .Case("outer_dim", &outerDim)
                           .Case("outer_block", &outerBlock)
+                          .Case("tail_rows", &tailRows)
+                          .Case("tail_tiles", &tailTiles)
                           .Default(nullptr);
     if (!list && !number) {
       parser.emitError(at) << "unknown tile plan field '" << key << "'";
@@ -308,7 +310,7 @@ Attribute TilePlanAttr::parse(AsmParser &parser, Type) {
   return parser.getChecked<TilePlanAttr>(
       loc, parser.getContext(), tiles, interchange, contraction, vectorDim,
       mDim, lanes, parallel, packInput, packPerm, packPanels, outerDim,
-      outerBlock, epilogue, storeAccumulators);
+      outerBlock, epilogue, storeAccumulators, tailRows, tailTiles);
 }
 
 void TilePlanAttr::print(AsmPrinter &printer) const {
@@ -342,6 +344,9 @@ void TilePlanAttr::print(AsmPrinter &printer) const {
     printer << ", epilogue";
   if (getStoreAccumulators())
     printer << ", store_accumulators";
+  if (getTailRows() > 0)
+    printer << ", tail_rows = " << getTailRows()
+            << ", tail_tiles = " << getTailTiles();
   printer << '>';
 }
 
@@ -363,7 +368,8 @@ LogicalResult TilePlanAttr::verify(
     ArrayRef<int64_t> interchange, bool contraction, int64_t vectorDim,
     int64_t mDim, int64_t lanes, bool parallel, int64_t packInput,
     ArrayRef<int64_t> packPerm, bool packPanels, int64_t outerDim,
-    int64_t outerBlock, bool epilogue, bool storeAccumulators) {
+    int64_t outerBlock, bool epilogue, bool storeAccumulators, int64_t tailRows,
+    int64_t tailTiles) {
   int64_t loops = static_cast<int64_t>(tiles.size());
   auto isDim = [&](int64_t d) { return d >= 0 && d < loops; };
   // An absent index is -1 (not printed), so a plan prints as it parses.
@@ -402,6 +408,10 @@ LogicalResult TilePlanAttr::verify(
     return emitError() << "an epilogue needs a contraction without outer_dim";
   if (storeAccumulators && !epilogue)
     return emitError() << "store_accumulators goes with epilogue";
+  if (tailRows < 0 || tailTiles < 0 || (tailRows > 0) != (tailTiles > 0))
+    return emitError() << "tail_rows and tail_tiles are both >= 1, or absent";
+  if (tailRows > 0 && (!contraction || tiles[mDim] < 1))
+    return emitError() << "a tail needs a contraction whose m_dim is tiled";
   (void)parallel;
   return success();
 }

@@ -29,7 +29,9 @@ func.func @matmul(%a: memref<256x512xf32>, %b: memref<512x300xf32>, %c: memref<2
 // rows touch 8 lines, 8 cycles of a 64-byte-per-cycle L2 against 7 of FMAs,
 // so 8 rows x 2 registers, whose 2 registers touch 3 lines in 8 cycles.
 // With a 256 KB L2 all block the kh reduction loop by 1 outside the tiles.
-// AVX2 (12 accumulators, 32 bytes per cycle from the L2): 6 rows x 2.
+// AVX2 (12 accumulators, 32 bytes per cycle from the L2): 6 rows x 2, and
+// no row tail for the 4 rows of the batch left (its rows, d0, are not the
+// innermost tile loop: planned again without tails).
 // Blocks narrower than the 100 channels read the weights from panels.
 // ZEN4-LABEL: func.func @textcnn_conv
 // ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 8, 1, 32, 0, 0, 0], interchange = [0, 1, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, pack_panels, outer_dim = 4, outer_block = 1>
@@ -60,6 +62,29 @@ func.func @fashion_conv2(%in: memref<?x16x16x32xf32>, %w: memref<3x3x32x64xf32>,
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%in, %w : memref<?x16x16x32xf32>, memref<3x3x32x64xf32>)
     outs(%out : memref<?x14x14x64xf32>)
+  return
+}
+
+// -----
+
+// The ResNet block's convolution (32 x 32 x 16 -> 16, 3 x 3). On AVX2, rows
+// of 6 pixels x 2 registers, and the 2 pixels left of each image row would
+// be a latency-bound block of 4 FMA chains: the last 8 pixels are two blocks
+// of 4 instead (a tail), 6 + 6 + 6 + 6 + 4 + 4. With FMA latency 5: 34
+// cycles a step against 35; with 4 (ZEN3): 32 against 34, as fast as 8
+// blocks of 4, and the larger block wins the tie. With 16 lanes, 8 rows
+// divide the 32 pixels: no tail.
+// AVX2-LABEL: func.func @resnet_conv
+// AVX2: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel, tail_rows = 4, tail_tiles = 2>
+// ZEN3-LABEL: func.func @resnet_conv
+// ZEN3: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel, tail_rows = 4, tail_tiles = 2>
+// SKX-LABEL: func.func @resnet_conv
+// SKX: codegen.plan = #nn.tile_plan<tiles = [1, 1, 8, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 16, parallel>
+func.func @resnet_conv(%in: memref<32x34x34x16xf32>, %w: memref<3x3x16x16xf32>,
+                       %out: memref<32x32x32x16xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<32x34x34x16xf32>, memref<3x3x16x16xf32>)
+    outs(%out : memref<32x32x32x16xf32>)
   return
 }
 

@@ -495,3 +495,72 @@ func.func @reduction_blocks(%a: memref<12x64xf32>, %b: memref<64x16xf32>, %c: me
     ins(%a, %b : memref<12x64xf32>, memref<64x16xf32>) outs(%c : memref<12x16xf32>)
   return
 }
+
+// -----
+
+// A row tail (tail_rows x tail_tiles): the op is split where the tail
+// starts, inside the outer tile loop; rows 0-5 are one block of 6 (12
+// accumulators), rows 6-13 two blocks of 4 (8 accumulators), not 6 + 6 + 2.
+// Both parts apply the epilogue; the outer loop stays the parallel one.
+// CHECK-LABEL: func.func @row_tail(
+// CHECK: scf.for %[[N:.*]] = %c0 to %c2 step %c1 {
+// CHECK-COUNT-12: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK-COUNT-12: arith.maximumf
+// CHECK: scf.for %[[R:.*]] = %c0 to %c8 step %c4 {
+// CHECK: affine.apply #[[PLUS6:.*]]()[%[[R]]]
+// CHECK-COUNT-8: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK-COUNT-8: arith.maximumf
+// CHECK: }
+// CHECK-NEXT: } {nn.parallel_tiles}
+// CHECK-NOT: linalg.generic
+func.func @row_tail(%a: memref<2x14x64xf32>, %b: memref<2x64x16xf32>, %c: memref<2x14x16xf32>, %out: memref<2x14x16xf32>) {
+  linalg.batch_matmul {codegen.plan = #nn.tile_plan<tiles = [1, 6, 0, 0], interchange = [0, 1, 2, 3], contraction, vector_dim = 2, m_dim = 1, lanes = 8, parallel, epilogue, tail_rows = 4, tail_tiles = 2>}
+    ins(%a, %b : memref<2x14x64xf32>, memref<2x64x16xf32>) outs(%c : memref<2x14x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, i, j) -> (n, i, j)>, affine_map<(n, i, j) -> (n, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]}
+    ins(%c : memref<2x14x16xf32>) outs(%out : memref<2x14x16xf32>) attrs = {codegen.epilogue} {
+  ^bb0(%x: f32, %y: f32):
+    %zero = arith.constant 0.0 : f32
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Rows are the only tile loop: the head's loop (4 blocks of 6) and the
+// tail's (2 blocks of 4) are each a loop for threads.
+// CHECK-LABEL: func.func @row_tail_only_rows(
+// CHECK: scf.for %{{.*}} = %c0 to %c24 step %c6 {
+// CHECK-COUNT-12: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: } {nn.parallel_tiles}
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c4 {
+// CHECK-COUNT-8: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: } {nn.parallel_tiles}
+func.func @row_tail_only_rows(%a: memref<32x64xf32>, %b: memref<64x16xf32>, %c: memref<32x16xf32>) {
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, parallel, tail_rows = 4, tail_tiles = 2>}
+    ins(%a, %b : memref<32x64xf32>, memref<64x16xf32>) outs(%c : memref<32x16xf32>)
+  return
+}
+
+// -----
+
+// A tail the rows do not fit (14 - 4 is no multiple of 6) is ignored: full
+// tiles of 6 and a remainder of 2, as without it.
+// CHECK-LABEL: func.func @row_tail_misfit(
+// CHECK: scf.for %{{.*}} = %c0 to %c12 step %c6 {
+// CHECK-COUNT-12: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: }
+// CHECK-COUNT-4: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: return
+func.func @row_tail_misfit(%a: memref<14x64xf32>, %b: memref<64x16xf32>, %c: memref<14x16xf32>) {
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, tail_rows = 4, tail_tiles = 1>}
+    ins(%a, %b : memref<14x64xf32>, memref<64x16xf32>) outs(%c : memref<14x16xf32>)
+  return
+}

@@ -36,3 +36,19 @@ func.func @missing_field() attributes {p = #nn.tile_plan<tiles = [1, 0], interch
 // not print as it parses.
 // expected-error @+1 {{m_dim, pack_input and outer_dim are >= 0, or absent}}
 func.func @negative_index() attributes {p = #nn.tile_plan<tiles = [1, 0], interchange = [0, 1], vector_dim = 1, lanes = 16, pack_input = -5>} { return }
+
+// -----
+
+// expected-error @+1 {{tail_rows and tail_tiles are both >= 1, or absent}}
+func.func @tail_rows_alone() attributes {p = #nn.tile_plan<tiles = [6, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, tail_rows = 4>} { return }
+
+// -----
+
+// The tail's rows are the contraction's tiled m_dim.
+// expected-error @+1 {{a tail needs a contraction whose m_dim is tiled}}
+func.func @tail_untiled_rows() attributes {p = #nn.tile_plan<tiles = [0, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, tail_rows = 4, tail_tiles = 2>} { return }
+
+// -----
+
+// expected-error @+1 {{a tail needs a contraction whose m_dim is tiled}}
+func.func @tail_no_contraction() attributes {p = #nn.tile_plan<tiles = [6, 0], interchange = [0, 1], vector_dim = 1, lanes = 8, tail_rows = 4, tail_tiles = 2>} { return }

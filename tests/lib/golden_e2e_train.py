@@ -3,7 +3,8 @@ and compares per-step losses, the full checkpoint (parameters, moving
 statistics, optimizer slots, global_step), the held-out logits in both modes
 and eval's loss and accuracy with the golden references.
 
-usage: golden_e2e_train.py GOLDEN_DIR NAME WORKDIR
+usage: golden_e2e_train.py GOLDEN_DIR NAME WORKDIR [MODELC_OPTION...]
+(options for the compiler, e.g. --target-cpu=x86-64-v3)
 """
 import json
 import os
@@ -20,11 +21,12 @@ from golden_e2e_forward import e2e_tol  # noqa: E402
 
 def main():
     golden, name, work = sys.argv[1:4]
+    options = sys.argv[4:]
     manifest = load_manifest(golden)
     entry = manifest["e2e"][name]
     os.makedirs(work, exist_ok=True)
     exe = os.path.join(work, name)
-    run(["modelc", os.path.join(golden, entry["model"]), "-o", exe])
+    run(["modelc", os.path.join(golden, entry["model"]), *options, "-o", exe])
     ckpt = os.path.join(work, "ckpt.npz")
     cmd = shlex.split(entry["command"])
     cmd[0] = exe

@@ -272,13 +272,17 @@ def NN_TilePlanAttr : AttrDef<NN_Dialect, "TilePlan"> {
     (found again by `codegen-vectorize` by the same rule) is applied to the
     accumulator registers (only without cache blocking);
     `store_accumulators`: the op's own output is still written (it is read
-    later).
+    later). `tail_rows = t, tail_tiles = n`: the last `n * t` rows of `m_dim`
+    are tiled by `t` rows instead of `tiles[m_dim]` (which tiles the others
+    exactly): 32 pixels as 6 + 6 + 6 + 6 + 4 + 4 rather than five blocks of 6
+    and a latency-bound one of 2.
 
     ```mlir
     #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [3, 0, 1, 2], vector_dim = 3, lanes = 16, parallel>
     #nn.tile_plan<tiles = [1, 1, 0, 0, 0, 0, 0], interchange = [0, 1, 2, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 16, epilogue>
     #nn.tile_plan<tiles = [4, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16, pack_input = 1, pack_perm = [1, 0]>
     #nn.tile_plan<tiles = [1, 6, 1, 16, 0, 0, 0], interchange = [0, 1, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 8, pack_panels>
+    #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], interchange = [0, 1, 2, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 8, tail_rows = 4, tail_tiles = 2>
     ```
   }];
   let parameters = (ins
@@ -295,7 +299,9 @@ def NN_TilePlanAttr : AttrDef<NN_Dialect, "TilePlan"> {
     "int64_t":$outer_dim,
     "int64_t":$outer_block,
     "bool":$epilogue,
-    "bool":$store_accumulators);
+    "bool":$store_accumulators,
+    "int64_t":$tail_rows,
+    "int64_t":$tail_tiles);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
 }
