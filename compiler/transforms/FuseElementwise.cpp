@@ -8,7 +8,8 @@
 // recomputed at every read, e.g. batch norm's backward (divisions and a
 // square root) nine times per pixel in a 3x3 weight gradient. Here a
 // producer is fused only where the consumer reads each of its elements once
-// (the operand's indexing map is a permutation of the consumer's loops) and
+// (the operand's indexing map is a permutation of the consumer's loops, or
+// a disjoint window, see injective) and
 // the producer has no other use, or every use is such a reader and copying
 // the producer into each moves less memory than storing its result (see
 // cheapToRecompute). Values are unchanged: the same f32
@@ -25,6 +26,7 @@
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir::nn {
@@ -46,11 +48,77 @@ constexpr size_t kMaxRecomputedOps = 8;
 /// norm, activation, their gradients) stay far below it.
 constexpr size_t kMaxFusedOps = 64;
 
-/// True if `use` reads each element of its value once.
+/// True if `map` reads each element at most once over the loop `ranges`:
+/// every result is a loop `d (+ c)`, a strided one `d * s (+ c)`, or a
+/// window `d * s + t (+ c)` whose tap loop `t` has a static extent of at
+/// most s; no loop appears twice, and every
+/// loop but those of extent 1 appears (else the others read it again). A
+/// disjoint pooling window (2x2, stride 2) reads its input so.
+bool injective(AffineMap map, ArrayRef<int64_t> ranges) {
+  llvm::SmallBitVector seen(map.getNumDims());
+  auto take = [&](AffineExpr e) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d || seen.test(d.getPosition()))
+      return std::optional<unsigned>();
+    seen.set(d.getPosition());
+    return std::optional<unsigned>(d.getPosition());
+  };
+  for (AffineExpr e : map.getResults()) {
+    if (isa<AffineDimExpr>(e)) {
+      if (!take(e))
+        return false;
+      continue;
+    }
+    // d * s + t, or (d * s + t) + c: the terms of the sum, constants aside.
+    SmallVector<AffineExpr> terms;
+    std::function<void(AffineExpr)> flatten = [&](AffineExpr x) {
+      auto sum = dyn_cast<AffineBinaryOpExpr>(x);
+      if (sum && sum.getKind() == AffineExprKind::Add) {
+        flatten(sum.getLHS());
+        flatten(sum.getRHS());
+      } else if (!isa<AffineConstantExpr>(x)) {
+        terms.push_back(x);
+      }
+    };
+    flatten(e);
+    if (terms.size() == 1 && isa<AffineDimExpr>(terms[0])) {
+      if (!take(terms[0])) // d + c
+        return false;
+      continue;
+    }
+    if (terms.empty() || terms.size() > 2)
+      return false;
+    auto scaled = dyn_cast<AffineBinaryOpExpr>(terms[0]);
+    if (!scaled || scaled.getKind() != AffineExprKind::Mul) {
+      std::swap(terms[0], terms.back());
+      scaled = dyn_cast<AffineBinaryOpExpr>(terms[0]);
+    }
+    if (!scaled || scaled.getKind() != AffineExprKind::Mul)
+      return false;
+    auto stride = dyn_cast<AffineConstantExpr>(scaled.getRHS());
+    if (!stride || !take(scaled.getLHS()))
+      return false;
+    // d * s + c: one tap of each window; d * s + t: the window's taps.
+    if (terms.size() == 1)
+      continue;
+    std::optional<unsigned> tap = take(terms[1]);
+    if (!tap || ShapedType::isDynamic(ranges[*tap]) ||
+        ranges[*tap] > stride.getValue())
+      return false;
+  }
+  for (unsigned d = 0; d < map.getNumDims(); ++d)
+    if (!seen.test(d) && ranges[d] != 1)
+      return false;
+  return true;
+}
+
+/// True if `use` reads each element of its value once (at most).
 bool readsOnce(OpOperand &use) {
   auto consumer = dyn_cast<linalg::GenericOp>(use.getOwner());
-  return consumer && consumer.isDpsInput(&use) &&
-         consumer.getMatchingIndexingMap(&use).isPermutation();
+  if (!consumer || !consumer.isDpsInput(&use))
+    return false;
+  AffineMap map = consumer.getMatchingIndexingMap(&use);
+  return map.isPermutation() || injective(map, consumer.getStaticLoopRanges());
 }
 
 /// Operations of a body that vary along its innermost loop (the one
@@ -141,7 +209,7 @@ bool fuseWithoutRecompute(OpOperand *fused) {
   auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
   if (!consumer)
     return producer->hasOneUse(); // reshapes and the like: the upstream rule
-  if (!consumer.getMatchingIndexingMap(fused).isPermutation())
+  if (!readsOnce(*fused))
     return false;
   auto generic = dyn_cast<linalg::GenericOp>(producer);
   if (generic && !fitsFusedBody(generic, consumer))
@@ -158,12 +226,17 @@ struct NNFuseElementwisePass
     // The fusion patterns take linalg.generic consumers only: a reduction
     // written as linalg.reduce (global average pooling) becomes one, so that
     // the activation before it is applied while it reads (no full-size
-    // activation output).
+    // activation output), and so does pooling (batch norm's output, read by
+    // a 2x2 max pool and its gradient's window winners, is never stored).
     {
-      SmallVector<linalg::ReduceOp> reduces;
-      getOperation()->walk([&](linalg::ReduceOp op) { reduces.push_back(op); });
+      SmallVector<linalg::LinalgOp> named;
+      getOperation()->walk([&](linalg::LinalgOp op) {
+        if (isa<linalg::ReduceOp, linalg::PoolingNhwcMaxOp,
+                linalg::PoolingNhwcSumOp>(op))
+          named.push_back(op);
+      });
       IRRewriter rewriter(ctx);
-      for (linalg::ReduceOp op : reduces) {
+      for (linalg::LinalgOp op : named) {
         rewriter.setInsertionPoint(op);
         (void)linalg::generalizeNamedOp(rewriter, op);
       }

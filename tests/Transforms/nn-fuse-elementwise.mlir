@@ -500,3 +500,106 @@ func.func @copy_refused_by_one(%x: tensor<2x4x4x8xf32>, %y: tensor<2x4x4x8xf32>)
   } -> tensor<2x4x4x8xf32>
   return %p, %q : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>
 }
+
+// -----
+
+// Batch norm's output read by a 2x2 stride-2 max pool (a named op, made a
+// linalg.generic here) and by its gradient's window winners (four taps, each
+// a strided map): every reader reads each element once (disjoint windows),
+// so the normalization is applied as they read the convolution's output,
+// and the normalized tensor is never stored.
+// CHECK-LABEL: func.func @into_pool_and_taps
+// CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<2x4x4x8xf32>, %[[M:[a-z0-9_]+]]: tensor<8xf32>)
+// CHECK-NOT: linalg.pooling_nhwc_max
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+// CHECK-SAME: ins(%[[X]], %[[M]], %{{.*}} :
+// CHECK: arith.subf
+// CHECK-NEXT: arith.maximumf
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-SAME: ins(%[[X]], %[[M]], %[[X]], %[[X]], %[[X]] :
+// CHECK-COUNT-4: arith.subf
+// CHECK-NOT: linalg.generic
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+#tap00 = affine_map<(n, h, w, c) -> (n, h * 2, w * 2, c)>
+#tap01 = affine_map<(n, h, w, c) -> (n, h * 2, w * 2 + 1, c)>
+#tap10 = affine_map<(n, h, w, c) -> (n, h * 2 + 1, w * 2, c)>
+#tap11 = affine_map<(n, h, w, c) -> (n, h * 2 + 1, w * 2 + 1, c)>
+func.func @into_pool_and_taps(%x: tensor<2x4x4x8xf32>, %mean: tensor<8xf32>) -> (tensor<2x2x2x8xf32>, tensor<2x2x2x8xf32>) {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %bn = linalg.generic {indexing_maps = [#id4, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %mean : tensor<2x4x4x8xf32>, tensor<8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %m: f32, %out: f32):
+    %0 = arith.subf %in, %m : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %ninf = arith.constant 0xFF800000 : f32
+  %p0 = tensor.empty() : tensor<2x2x2x8xf32>
+  %p = linalg.fill ins(%ninf : f32) outs(%p0 : tensor<2x2x2x8xf32>) -> tensor<2x2x2x8xf32>
+  %window = tensor.empty() : tensor<2x2xf32>
+  %pool = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%bn, %window : tensor<2x4x4x8xf32>, tensor<2x2xf32>) outs(%p : tensor<2x2x2x8xf32>) -> tensor<2x2x2x8xf32>
+  %best = linalg.generic {indexing_maps = [#tap00, #tap01, #tap10, #tap11, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bn, %bn, %bn, %bn : tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>) outs(%p0 : tensor<2x2x2x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %out: f32):
+    %0 = arith.minimumf %a, %b : f32
+    %1 = arith.minimumf %c, %d : f32
+    %2 = arith.minimumf %0, %1 : f32
+    linalg.yield %2 : f32
+  } -> tensor<2x2x2x8xf32>
+  return %pool, %best : tensor<2x2x2x8xf32>, tensor<2x2x2x8xf32>
+}
+
+// -----
+
+// A 3x3 window with stride 2 overlaps its neighbours: the pool would read
+// (and compute) the border elements twice. The producer stays.
+// CHECK-LABEL: func.func @overlapping_pool_kept
+// CHECK: %[[BN:.*]] = linalg.generic
+// CHECK: linalg.generic {{.*}} ins(%[[BN]], %{{.*}} :
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+func.func @overlapping_pool_kept(%x: tensor<2x5x5x8xf32>, %mean: tensor<8xf32>) -> tensor<2x2x2x8xf32> {
+  %e = tensor.empty() : tensor<2x5x5x8xf32>
+  %bn = linalg.generic {indexing_maps = [#id4, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %mean : tensor<2x5x5x8xf32>, tensor<8xf32>) outs(%e : tensor<2x5x5x8xf32>) {
+  ^bb0(%in: f32, %m: f32, %out: f32):
+    %0 = arith.subf %in, %m : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x5x5x8xf32>
+  %ninf = arith.constant 0xFF800000 : f32
+  %p0 = tensor.empty() : tensor<2x2x2x8xf32>
+  %p = linalg.fill ins(%ninf : f32) outs(%p0 : tensor<2x2x2x8xf32>) -> tensor<2x2x2x8xf32>
+  %window = tensor.empty() : tensor<3x3xf32>
+  %pool = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%bn, %window : tensor<2x5x5x8xf32>, tensor<3x3xf32>) outs(%p : tensor<2x2x2x8xf32>) -> tensor<2x2x2x8xf32>
+  return %pool : tensor<2x2x2x8xf32>
+}
+
+// -----
+
+// A map that leaves out a loop reads each element once per step of that
+// loop (a per-channel vector read at every pixel): not a reader that reads
+// once, whatever its other results.
+// CHECK-LABEL: func.func @broadcast_read_kept
+// CHECK: %[[V:.*]] = linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK: linalg.generic {{.*}} ins(%arg1, %[[V]] :
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+func.func @broadcast_read_kept(%v: tensor<8xf32>, %x: tensor<2x4x4x8xf32>) -> tensor<2x4x4x8xf32> {
+  %e1 = tensor.empty() : tensor<8xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(c) -> (c)>, affine_map<(c) -> (c)>], iterator_types = ["parallel"]}
+      ins(%v : tensor<8xf32>) outs(%e1 : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = math.sqrt %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<8xf32>
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %s : tensor<2x4x4x8xf32>, tensor<8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %r: f32, %out: f32):
+    %0 = arith.divf %in, %r : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  return %y : tensor<2x4x4x8xf32>
+}
