@@ -245,15 +245,15 @@ public:
       if (iters[d] != utils::IteratorType::parallel)
         config.interchange.push_back(d);
 
-    // A plan with a row tail that finish() cannot keep (its rows are not
-    // the innermost tile loop) was chosen for the tail's time: planned
-    // again without tails.
-    TileConfig untiled = config;
+    // finish() may drop the row tail the register block was chosen with:
+    // then planned again without tails (for every row dim, also those
+    // whose tail it would have kept: a rare case).
+    TileConfig base = config;
     if (planContraction(op, v, ranges, config, /*tails=*/true)) {
       TileConfig done = finish(op, config);
       if (config.tailRows == 0 || done.tailRows > 0)
         return done;
-      config = untiled;
+      config = base;
       (void)planContraction(op, v, ranges, config, /*tails=*/false);
       return finish(op, config);
     }
@@ -320,16 +320,6 @@ private:
       for (auto j = it;
            j != config.interchange.begin() && tiles(*(j - 1)) < tiles(*j); --j)
         std::iter_swap(j - 1, j);
-    // A contraction's tail is split off its row loop when that is the
-    // innermost tile loop (codegen-vectorize splits the op inside the
-    // others).
-    if (config.tailRows > 0) {
-      auto last =
-          llvm::find_if(llvm::reverse(config.interchange),
-                        [&](unsigned d) { return config.tileSizes[d] != 0; });
-      if (*last != config.mDim)
-        config.tailRows = config.tailTiles = 0;
-    }
     double work = 1;
     for (unsigned d = 0; d < op.getNumLoops(); ++d)
       work *= double(ext(d));
@@ -337,6 +327,19 @@ private:
         work >= (config.contraction
                      ? kParallelFmaCycles * double(lanes) * target.fmasPerCycle
                      : kParallelElements);
+    // A contraction's tail is split off its row loop inside the other tile
+    // loops (codegen-vectorize): the rows must be the innermost loop of
+    // more than one tile, and not the loop threads share (head and tail
+    // would be two loops, each its own fork and join).
+    if (config.tailRows > 0) {
+      SmallVector<unsigned> loops;
+      for (unsigned d : config.interchange)
+        if (config.tileSizes[d] != 0 && tiles(d) > 1)
+          loops.push_back(d);
+      if (loops.back() != config.mDim ||
+          (config.parallel && loops.front() == config.mDim))
+        config.tailRows = config.tailTiles = 0;
+    }
     return config;
   }
 
@@ -461,9 +464,10 @@ private:
           // the op there). Only where the vector dimension needs no
           // remainder tile of its own.
           int64_t tailRows = 0, tailTiles = 0;
-          for (int64_t j = 1; tails && !dynamic && em % r != 0 &&
-                              ev % vt == 0 && j <= 2 && j * r + em % r <= em;
-               ++j) {
+          bool canTail = tails && !dynamic && em % r != 0 && ev % vt == 0;
+          // (At least one full tile before the tail: a tail of all the
+          // rows is another row block, scored as such.)
+          for (int64_t j = 1; canTail && j <= 2 && j * r + em % r < em; ++j) {
             int64_t len = j * r + em % r;
             for (int64_t t = 1; t < r; ++t) {
               double tail = rowTiles(r, (em - len) / r) + rowTiles(t, len / t);

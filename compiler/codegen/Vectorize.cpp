@@ -479,9 +479,10 @@ void composeViews(Operation *scope) {
 
 /// Where a contraction's row tail (plan `tail_rows`) starts: the rows the
 /// row block tiles exactly end there, the tail's tiles take the rest. None
-/// when the plan has no tail or it does not fit `op`: the rows must be the
-/// innermost tile loop (the op is split inside the others) and the vector
-/// dimension must need no remainder tile.
+/// when the plan has no tail or it does not fit `op` (the tail is then
+/// ignored): the rows must be the innermost tile loop of more than one tile
+/// (the op is split inside the others) and the vector dimension must need
+/// no remainder tile.
 std::optional<int64_t> tailStart(linalg::GenericOp op,
                                  const TileConfig &config) {
   if (!config.contraction || config.tailRows <= 0)
@@ -494,7 +495,8 @@ std::optional<int64_t> tailStart(linalg::GenericOp op,
     return std::nullopt;
   int64_t start = ranges[m] - config.tailRows * config.tailTiles;
   auto last = llvm::find_if(llvm::reverse(config.interchange), [&](unsigned d) {
-    return config.tileSizes[d] != 0;
+    return config.tileSizes[d] != 0 && (ShapedType::isDynamic(ranges[d]) ||
+                                        ranges[d] > config.tileSizes[d]);
   });
   if (start < 0 || start % rows != 0 || *last != m)
     return std::nullopt;

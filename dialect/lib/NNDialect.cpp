@@ -412,6 +412,9 @@ LogicalResult TilePlanAttr::verify(
     return emitError() << "tail_rows and tail_tiles are both >= 1, or absent";
   if (tailRows > 0 && (!contraction || tiles[mDim] < 1))
     return emitError() << "a tail needs a contraction whose m_dim is tiled";
+  if (tailRows > 0 && tailRows >= tiles[mDim])
+    return emitError() << "tail_rows must be fewer than the row block, "
+                       << tiles[mDim];
   (void)parallel;
   return success();
 }

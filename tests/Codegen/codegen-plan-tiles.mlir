@@ -29,9 +29,7 @@ func.func @matmul(%a: memref<256x512xf32>, %b: memref<512x300xf32>, %c: memref<2
 // rows touch 8 lines, 8 cycles of a 64-byte-per-cycle L2 against 7 of FMAs,
 // so 8 rows x 2 registers, whose 2 registers touch 3 lines in 8 cycles.
 // With a 256 KB L2 all block the kh reduction loop by 1 outside the tiles.
-// AVX2 (12 accumulators, 32 bytes per cycle from the L2): 6 rows x 2, and
-// no row tail for the 4 rows of the batch left (its rows, d0, are not the
-// innermost tile loop: planned again without tails).
+// AVX2 (12 accumulators, 32 bytes per cycle from the L2): 6 rows x 2.
 // Blocks narrower than the 100 channels read the weights from panels.
 // ZEN4-LABEL: func.func @textcnn_conv
 // ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 8, 1, 32, 0, 0, 0], interchange = [0, 1, 3, 2, 4, 5, 6], contraction, vector_dim = 3, m_dim = 1, lanes = 16, parallel, pack_panels, outer_dim = 4, outer_block = 1>
@@ -85,6 +83,36 @@ func.func @resnet_conv(%in: memref<32x34x34x16xf32>, %w: memref<3x3x16x16xf32>,
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%in, %w : memref<32x34x34x16xf32>, memref<3x3x16x16xf32>)
     outs(%out : memref<32x32x32x16xf32>)
+  return
+}
+
+// -----
+
+// One image: the batch loop has one tile and does not count, the pixels of
+// a row are still the innermost tile loop that matters (h, w, then n).
+// AVX2-LABEL: func.func @resnet_conv_one_image
+// AVX2: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], interchange = [1, 2, 0, 3, 4, 5, 6], {{.*}}m_dim = 2, lanes = 8, tail_rows = 4, tail_tiles = 2>
+func.func @resnet_conv_one_image(%in: memref<1x34x34x16xf32>, %w: memref<3x3x16x16xf32>,
+                                 %out: memref<1x32x32x16xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<1x34x34x16xf32>, memref<3x3x16x16xf32>)
+    outs(%out : memref<1x32x32x16xf32>)
+  return
+}
+
+// -----
+
+// Image rows (4) have fewer tiles than the rows of pixels (6 blocks), so
+// the pixels' loop goes outermost and cannot be split inside the others:
+// the tail is dropped and the op planned again without tails (6 pixels, a
+// remainder of 2).
+// AVX2-LABEL: func.func @tail_dropped
+// AVX2: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], interchange = [2, 1, 0, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 8>
+func.func @tail_dropped(%in: memref<2x6x34x16xf32>, %w: memref<3x3x16x16xf32>,
+                        %out: memref<2x4x32x16xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%in, %w : memref<2x6x34x16xf32>, memref<3x3x16x16xf32>)
+    outs(%out : memref<2x4x32x16xf32>)
   return
 }
 

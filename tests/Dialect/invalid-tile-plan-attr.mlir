@@ -52,3 +52,8 @@ func.func @tail_untiled_rows() attributes {p = #nn.tile_plan<tiles = [0, 0, 0], 
 
 // expected-error @+1 {{a tail needs a contraction whose m_dim is tiled}}
 func.func @tail_no_contraction() attributes {p = #nn.tile_plan<tiles = [6, 0], interchange = [0, 1], vector_dim = 1, lanes = 8, tail_rows = 4, tail_tiles = 2>} { return }
+
+// -----
+
+// expected-error @+1 {{tail_rows must be fewer than the row block, 6}}
+func.func @tail_rows_too_many() attributes {p = #nn.tile_plan<tiles = [6, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, tail_rows = 6, tail_tiles = 2>} { return }

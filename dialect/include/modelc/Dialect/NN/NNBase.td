@@ -275,7 +275,8 @@ def NN_TilePlanAttr : AttrDef<NN_Dialect, "TilePlan"> {
     later). `tail_rows = t, tail_tiles = n`: the last `n * t` rows of `m_dim`
     are tiled by `t` rows instead of `tiles[m_dim]` (which tiles the others
     exactly): 32 pixels as 6 + 6 + 6 + 6 + 4 + 4 rather than five blocks of 6
-    and a latency-bound one of 2.
+    and a latency-bound one of 2. `codegen-vectorize` ignores a tail that
+    does not fit the op (the rows then get full tiles and a remainder).
 
     ```mlir
     #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [3, 0, 1, 2], vector_dim = 3, lanes = 16, parallel>
