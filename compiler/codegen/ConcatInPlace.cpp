@@ -1,7 +1,7 @@
 //===- ConcatInPlace.cpp - operands of a concat built in their slices -----===//
 //
-// `codegen-concat-in-place`: `nn-flatten-optimizer` gathers every gradient with a
-// 1-D `tensor.concat`. Bufferized as is, that is one more copy of every
+// `codegen-concat-in-place`: `nn-flatten-optimizer` gathers every gradient with
+// a 1-D `tensor.concat`. Bufferized as is, that is one more copy of every
 // gradient per step. Here the concat becomes an empty tensor and one
 // `tensor.insert_slice` per operand, and the empty tensor at the root of each
 // operand's destination chain (through linalg destinations and reshapes)

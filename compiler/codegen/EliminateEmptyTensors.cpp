@@ -1,7 +1,8 @@
 //===- EliminateEmptyTensors.cpp - empty tensors outside train steps ------===//
 //
-// `codegen-eliminate-empty-tensors`: upstream empty-tensor elimination, skipping
-// the entry points that update the state arena (see the pass description).
+// `codegen-eliminate-empty-tensors`: upstream empty-tensor elimination,
+// skipping the entry points that update the state arena (see the pass
+// description).
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"
@@ -34,7 +35,8 @@ bool updatesArena(func::FuncOp fn) {
 }
 
 struct CodegenEliminateEmptyTensorsPass
-    : nn::impl::CodegenEliminateEmptyTensorsBase<CodegenEliminateEmptyTensorsPass> {
+    : nn::impl::CodegenEliminateEmptyTensorsBase<
+          CodegenEliminateEmptyTensorsPass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     for (auto fn : getOperation().getOps<func::FuncOp>()) {

@@ -1,9 +1,9 @@
 //===- LowerVectors.cpp - vector code to 1-D vector ops -------------------===//
 //
-// `codegen-lower-vectors`: codegen-vectorize leaves n-D vector code (contractions
-// as outer products, multi-reductions, permuted and broadcast transfers);
-// this lowers it to the 1-D, register-sized vector ops LLVM's x86 backend
-// takes, one family of patterns at a time (each family's output is the
+// `codegen-lower-vectors`: codegen-vectorize leaves n-D vector code
+// (contractions as outer products, multi-reductions, permuted and broadcast
+// transfers); this lowers it to the 1-D, register-sized vector ops LLVM's x86
+// backend takes, one family of patterns at a time (each family's output is the
 // next one's input), with the vector canonicalizations in between.
 //
 //===----------------------------------------------------------------------===//

@@ -122,7 +122,8 @@ LogicalResult padInPlace(tensor::PadOp pad) {
   return success();
 }
 
-struct CodegenPadInPlacePass : nn::impl::CodegenPadInPlaceBase<CodegenPadInPlacePass> {
+struct CodegenPadInPlacePass
+    : nn::impl::CodegenPadInPlaceBase<CodegenPadInPlacePass> {
   void runOnOperation() override {
     SmallVector<tensor::PadOp> pads;
     getOperation()->walk([&](tensor::PadOp pad) { pads.push_back(pad); });

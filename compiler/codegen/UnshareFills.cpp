@@ -1,8 +1,8 @@
 //===- UnshareFills.cpp - one fill per destination ------------------------===//
 //
-// `codegen-unshare-fills`: CSE merges equal `linalg.fill`s of equal empty tensors,
-// so two convolutions of one shape share one zero-filled tensor as their
-// destination. One-shot bufferization can then write only one of them in
+// `codegen-unshare-fills`: CSE merges equal `linalg.fill`s of equal empty
+// tensors, so two convolutions of one shape share one zero-filled tensor as
+// their destination. One-shot bufferization can then write only one of them in
 // place and gives every other one a copy of the filled buffer (2 MB per
 // convolution in a ResNet block), and `codegen-vectorize` no longer sees a fill
 // it can turn into zero accumulators. Filling is cheaper than copying, so
@@ -47,7 +47,8 @@ void sortInProgramOrder(SmallVector<OpOperand *> &uses, Block *block) {
     });
 }
 
-struct CodegenUnshareFillsPass : nn::impl::CodegenUnshareFillsBase<CodegenUnshareFillsPass> {
+struct CodegenUnshareFillsPass
+    : nn::impl::CodegenUnshareFillsBase<CodegenUnshareFillsPass> {
   void runOnOperation() override {
     SmallVector<linalg::FillOp> fills;
     getOperation()->walk([&](linalg::FillOp fill) {

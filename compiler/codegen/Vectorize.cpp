@@ -480,9 +480,8 @@ void composeViews(Operation *scope) {
 /// Where a contraction's row tail (plan `tail_rows`) starts: the rows the
 /// row block tiles exactly end there, the tail's tiles take the rest. None
 /// when the plan has no tail or it does not fit `op` (the tail is then
-/// ignored): the rows must be the innermost tile loop of more than one tile
-/// (the op is split inside the others) and the vector dimension must need
-/// no remainder tile.
+/// ignored): the vector dimension must need no remainder tile either (the
+/// other tile loops have tiles of 1).
 std::optional<int64_t> tailStart(linalg::GenericOp op,
                                  const TileConfig &config) {
   if (!config.contraction || config.tailRows <= 0)
@@ -494,11 +493,7 @@ std::optional<int64_t> tailStart(linalg::GenericOp op,
       ShapedType::isDynamic(ranges[v]) || (tv != 0 && ranges[v] % tv != 0))
     return std::nullopt;
   int64_t start = ranges[m] - config.tailRows * config.tailTiles;
-  auto last = llvm::find_if(llvm::reverse(config.interchange), [&](unsigned d) {
-    return config.tileSizes[d] != 0 && (ShapedType::isDynamic(ranges[d]) ||
-                                        ranges[d] > config.tileSizes[d]);
-  });
-  if (start < 0 || start % rows != 0 || *last != m)
+  if (start < 0 || start % rows != 0)
     return std::nullopt;
   return start;
 }
@@ -846,11 +841,16 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   if (nonZero(config.tileSizes)) {
     SmallVector<Operation *> loops;
     unsigned v = config.vectorDim;
-    // With a row tail, the rows are tiled after the op is split.
+    // With a row tail, the tile loops from the rows' inwards are made after
+    // the op is split (inside the loops before them).
     std::optional<int64_t> split = tailStart(tiled, config);
     SmallVector<int64_t> sizes = config.tileSizes;
-    if (split)
-      sizes[config.mDim] = 0;
+    SmallVector<int64_t> inner(sizes.size(), 0);
+    if (split) {
+      auto rows = llvm::find(config.interchange, config.mDim);
+      for (unsigned d : llvm::make_range(rows, config.interchange.end()))
+        std::swap(inner[d], sizes[d]);
+    }
     if (nonZero(sizes)) {
       FailureOr<linalg::GenericOp> inner =
           tileOnce(rewriter, tiled, sizes, config.interchange, &loops);
@@ -890,11 +890,11 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
         parts = {{tiled, config.tailRows}};
       }
       for (auto [part, rows] : parts) {
-        SmallVector<int64_t> rowSizes(part.getNumLoops(), 0);
+        SmallVector<int64_t> rowSizes = inner;
         rowSizes[m] = rows;
         SmallVector<Operation *> rowLoops;
         FailureOr<linalg::GenericOp> tile =
-            tileOnce(rewriter, part, rowSizes, {}, &rowLoops);
+            tileOnce(rewriter, part, rowSizes, config.interchange, &rowLoops);
         if (failed(tile))
           return failure();
         (*tile)->setAttr(kTileAttr, rewriter.getUnitAttr());

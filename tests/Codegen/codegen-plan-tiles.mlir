@@ -69,13 +69,13 @@ func.func @fashion_conv2(%in: memref<?x16x16x32xf32>, %w: memref<3x3x32x64xf32>,
 // of 6 pixels x 2 registers, and the 2 pixels left of each image row would
 // be a latency-bound block of 4 FMA chains: the last 8 pixels are two blocks
 // of 4 instead (a tail), 6 + 6 + 6 + 6 + 4 + 4. With FMA latency 5: 34
-// cycles a step against 35; with 4 (ZEN3): 32 against 34, as fast as 8
-// blocks of 4, and the larger block wins the tie. With 16 lanes, 8 rows
-// divide the 32 pixels: no tail.
+// cycles a step against 35 (and 40 for blocks of 4). With latency 4 (ZEN3)
+// the tail's 32 ties 8 blocks of 4, and a tie goes to the plan without a
+// tail. With 16 lanes, 8 rows divide the 32 pixels: no tail.
 // AVX2-LABEL: func.func @resnet_conv
 // AVX2: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel, tail_rows = 4, tail_tiles = 2>
 // ZEN3-LABEL: func.func @resnet_conv
-// ZEN3: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel, tail_rows = 4, tail_tiles = 2>
+// ZEN3: codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel>
 // SKX-LABEL: func.func @resnet_conv
 // SKX: codegen.plan = #nn.tile_plan<tiles = [1, 1, 8, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 16, parallel>
 func.func @resnet_conv(%in: memref<32x34x34x16xf32>, %w: memref<3x3x16x16xf32>,
@@ -88,8 +88,8 @@ func.func @resnet_conv(%in: memref<32x34x34x16xf32>, %w: memref<3x3x16x16xf32>,
 
 // -----
 
-// One image: the batch loop has one tile and does not count, the pixels of
-// a row are still the innermost tile loop that matters (h, w, then n).
+// One image, too little work for threads: the tail is split inside the
+// loop over image rows (h, the one with more tiles, goes first).
 // AVX2-LABEL: func.func @resnet_conv_one_image
 // AVX2: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], interchange = [1, 2, 0, 3, 4, 5, 6], {{.*}}m_dim = 2, lanes = 8, tail_rows = 4, tail_tiles = 2>
 func.func @resnet_conv_one_image(%in: memref<1x34x34x16xf32>, %w: memref<3x3x16x16xf32>,
@@ -102,17 +102,17 @@ func.func @resnet_conv_one_image(%in: memref<1x34x34x16xf32>, %w: memref<3x3x16x
 
 // -----
 
-// Image rows (4) have fewer tiles than the rows of pixels (6 blocks), so
-// the pixels' loop goes outermost and cannot be split inside the others:
-// the tail is dropped and the op planned again without tails (6 pixels, a
-// remainder of 2).
+// A wide image: its rows of pixels have the most tiles (86 blocks, against
+// 8 image rows and 4 images) and become the loop threads share, which a
+// tail would make two loops (two forks and joins): the tail is dropped and
+// the op planned again without tails (85 blocks of 6, a remainder of 2).
 // AVX2-LABEL: func.func @tail_dropped
-// AVX2: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], interchange = [2, 1, 0, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 8>
-func.func @tail_dropped(%in: memref<2x6x34x16xf32>, %w: memref<3x3x16x16xf32>,
-                        %out: memref<2x4x32x16xf32>) {
+// AVX2: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], interchange = [2, 1, 0, 3, 4, 5, 6], contraction, vector_dim = 3, m_dim = 2, lanes = 8, parallel>
+func.func @tail_dropped(%in: memref<4x10x514x16xf32>, %w: memref<3x3x16x16xf32>,
+                        %out: memref<4x8x512x16xf32>) {
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-    ins(%in, %w : memref<2x6x34x16xf32>, memref<3x3x16x16xf32>)
-    outs(%out : memref<2x4x32x16xf32>)
+    ins(%in, %w : memref<4x10x514x16xf32>, memref<3x3x16x16xf32>)
+    outs(%out : memref<4x8x512x16xf32>)
   return
 }
 
