@@ -334,6 +334,8 @@ private:
       auto first = llvm::find_if(config.interchange, [&](unsigned d) {
         return config.tileSizes[d] != 0 && tiles(d) > 1;
       });
+      // (The rows have more than one tile when there is a tail.)
+      assert(first != config.interchange.end());
       if (*first == config.mDim)
         config.tailRows = config.tailTiles = 0;
     }
@@ -461,6 +463,7 @@ private:
           // the op there). Only where the vector dimension needs no
           // remainder tile of its own.
           int64_t tailRows = 0, tailTiles = 0;
+          double tailTime = time;
           bool canTail = tails && !dynamic && em % r != 0 && ev % vt == 0;
           // (At least one full tile before the tail: a tail of all the
           // rows is another row block, scored as such.)
@@ -468,25 +471,32 @@ private:
             int64_t len = j * r + em % r;
             for (int64_t t = 1; t < r; ++t) {
               double tail = rowTiles(r, (em - len) / r) + rowTiles(t, len / t);
-              if (len % t == 0 && tail < time) {
-                time = tail;
+              if (len % t == 0 && tail < tailTime) {
+                tailTime = tail;
                 tailRows = t;
                 tailTiles = len / t;
               }
             }
           }
-          double score = double(em * ev) / double(lanes) / time;
-          if (dynamic)
-            score *= 0.95;
-          // Ties: larger blocks (fewer loop iterations); between row dims,
-          // the later one (in a convolution, w rather than h: the rows'
-          // broadcasts then read neighbouring pixels of one image row, not
-          // eight image rows).
-          score += 1e-4 * double(r * vt) / double(8 * 8 * lanes);
-          // and no tail (one loop nest, not two; on a Zen 3 the Fashion
-          // CNN's conv2 ran as fast as 5 + 5 + 4 pixels as 6 + 4 + 4).
-          if (tailRows > 0)
-            score -= 2e-4;
+          auto scoreOf = [&](double cycles) {
+            double score = double(em * ev) / double(lanes) / cycles;
+            if (dynamic)
+              score *= 0.95;
+            // Ties: larger blocks (fewer loop iterations); between row
+            // dims, the later one (in a convolution, w rather than h: the
+            // rows' broadcasts then read neighbouring pixels of one image
+            // row, not eight image rows).
+            return score + 1e-4 * double(r * vt) / double(8 * 8 * lanes);
+          };
+          // A tail only if it still scores better after a penalty that
+          // outweighs the ties (one loop nest, not two; on a Zen 3 the
+          // Fashion CNN's conv2 ran as fast as 5 + 5 + 4 pixels as
+          // 6 + 4 + 4).
+          double score = scoreOf(time);
+          if (tailRows > 0 && scoreOf(tailTime) - 2e-4 > score)
+            score = scoreOf(tailTime) - 2e-4;
+          else
+            tailRows = tailTiles = 0;
           if (!best || score > best->score ||
               (score == best->score && m != best->m))
             best = Choice{m, r, vt, score, tailRows, tailTiles};

@@ -845,11 +845,11 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
     // the op is split (inside the loops before them).
     std::optional<int64_t> split = tailStart(tiled, config);
     SmallVector<int64_t> sizes = config.tileSizes;
-    SmallVector<int64_t> inner(sizes.size(), 0);
+    SmallVector<int64_t> partSizes(sizes.size(), 0);
     if (split) {
       auto rows = llvm::find(config.interchange, config.mDim);
       for (unsigned d : llvm::make_range(rows, config.interchange.end()))
-        std::swap(inner[d], sizes[d]);
+        std::swap(partSizes[d], sizes[d]);
     }
     if (nonZero(sizes)) {
       FailureOr<linalg::GenericOp> inner =
@@ -890,7 +890,7 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
         parts = {{tiled, config.tailRows}};
       }
       for (auto [part, rows] : parts) {
-        SmallVector<int64_t> rowSizes = inner;
+        SmallVector<int64_t> rowSizes = partSizes;
         rowSizes[m] = rows;
         SmallVector<Operation *> rowLoops;
         FailureOr<linalg::GenericOp> tile =

@@ -19,6 +19,7 @@
 #include "modelc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -112,13 +113,33 @@ bool injective(AffineMap map, ArrayRef<int64_t> ranges) {
   return true;
 }
 
+/// True if `op` multiplies two of its inputs in a reduction (a convolution
+/// written as a generic, e.g. depthwise): the code generator's contraction
+/// kernels take only a bare multiply-add, so nothing is fused into it
+/// through a window.
+bool multipliesInputs(linalg::GenericOp op) {
+  if (op.getNumReductionLoops() == 0)
+    return false;
+  auto isInput = [&](Value v) {
+    auto arg = dyn_cast<BlockArgument>(v);
+    return arg && arg.getOwner() == op.getBody() &&
+           arg.getArgNumber() < op.getNumDpsInputs();
+  };
+  return llvm::any_of(op.getBody()->getOps<arith::MulFOp>(),
+                      [&](arith::MulFOp mul) {
+                        return isInput(mul.getLhs()) && isInput(mul.getRhs());
+                      });
+}
+
 /// True if `use` reads each element of its value once (at most).
 bool readsOnce(OpOperand &use) {
   auto consumer = dyn_cast<linalg::GenericOp>(use.getOwner());
   if (!consumer || !consumer.isDpsInput(&use))
     return false;
   AffineMap map = consumer.getMatchingIndexingMap(&use);
-  return map.isPermutation() || injective(map, consumer.getStaticLoopRanges());
+  return map.isPermutation() ||
+         (injective(map, consumer.getStaticLoopRanges()) &&
+          !multipliesInputs(consumer));
 }
 
 /// Operations of a body that vary along its innermost loop (the one

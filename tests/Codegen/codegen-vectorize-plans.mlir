@@ -566,3 +566,24 @@ func.func @row_tail_misfit(%a: memref<14x64xf32>, %b: memref<64x16xf32>, %c: mem
     ins(%a, %b : memref<14x64xf32>, memref<64x16xf32>) outs(%c : memref<14x16xf32>)
   return
 }
+
+// -----
+
+// A tile loop after the rows (the lanes, two tiles of 8): each part makes
+// its rows' loop and, inside it, the lanes' loop.
+// CHECK-LABEL: func.func @row_tail_lanes_inside(
+// CHECK: scf.for %{{.*}} = %c0 to %c16 step %c8 {
+// CHECK-COUNT-6: vector.fma {{.*}} : vector<8xf32>
+// CHECK-NOT: vector.fma
+// CHECK: }
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c4 {
+// CHECK-NOT: vector.fma
+// CHECK: scf.for %{{.*}} = %c0 to %c16 step %c8 {
+// CHECK-COUNT-4: vector.fma {{.*}} : vector<8xf32>
+// CHECK-NOT: vector.fma
+// CHECK: return
+func.func @row_tail_lanes_inside(%a: memref<14x64xf32>, %b: memref<64x16xf32>, %c: memref<14x16xf32>) {
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 8, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, tail_rows = 4, tail_tiles = 2>}
+    ins(%a, %b : memref<14x64xf32>, memref<64x16xf32>) outs(%c : memref<14x16xf32>)
+  return
+}

@@ -603,3 +603,35 @@ func.func @broadcast_read_kept(%v: tensor<8xf32>, %x: tensor<2x4x4x8xf32>) -> te
   } -> tensor<2x4x4x8xf32>
   return %y : tensor<2x4x4x8xf32>
 }
+
+// -----
+
+// A convolution written as a generic (depthwise, 2x2 stride 2) reads its
+// input through a disjoint window too, but it is a contraction: fused, its
+// body would no longer be the multiply-add the code generator's kernels
+// take. The producer stays.
+// CHECK-LABEL: func.func @into_contraction_kept
+// CHECK: %[[BN:.*]] = linalg.generic
+// CHECK: linalg.generic {{.*}} ins(%[[BN]], %arg2 :
+#id4 = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+func.func @into_contraction_kept(%x: tensor<2x4x4x8xf32>, %mean: tensor<8xf32>, %k: tensor<2x2x8xf32>) -> tensor<2x2x2x8xf32> {
+  %e = tensor.empty() : tensor<2x4x4x8xf32>
+  %bn = linalg.generic {indexing_maps = [#id4, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %mean : tensor<2x4x4x8xf32>, tensor<8xf32>) outs(%e : tensor<2x4x4x8xf32>) {
+  ^bb0(%in: f32, %m: f32, %out: f32):
+    %0 = arith.subf %in, %m : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %o0 = tensor.empty() : tensor<2x2x2x8xf32>
+  %o = linalg.fill ins(%zero : f32) outs(%o0 : tensor<2x2x2x8xf32>) -> tensor<2x2x2x8xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(n, i, j, c, a, b) -> (n, i * 2 + a, j * 2 + b, c)>, affine_map<(n, i, j, c, a, b) -> (a, b, c)>, affine_map<(n, i, j, c, a, b) -> (n, i, j, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%bn, %k : tensor<2x4x4x8xf32>, tensor<2x2x8xf32>) outs(%o : tensor<2x2x2x8xf32>) {
+  ^bb0(%in: f32, %w: f32, %acc: f32):
+    %0 = arith.mulf %in, %w : f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
+  } -> tensor<2x2x2x8xf32>
+  return %y : tensor<2x2x2x8xf32>
+}

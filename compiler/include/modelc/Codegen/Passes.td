@@ -138,7 +138,11 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     left operand (`m_dim`), `vt` lanes of the contiguous output dimension,
     chosen by a throughput model of the target (FMAs and loads per cycle,
     FMA latency, accumulator registers, and the L2's bandwidth when the
-    right operand's panel does not stay in the L1), remainders peeled; a
+    right operand's panel does not stay in the L1), remainders peeled or,
+    where the model prices it better, covered with the last full tile by
+    equal smaller tiles (`tail_rows`, `tail_tiles`; not when the rows are
+    the loop threads share, which the planner assumes for ops with enough
+    work even in builds without threads); a
     right operand not contiguous along the lanes is packed first
     (`pack_input`), and one whose tile panel streams from the L2 while
     several output tiles read it is copied into contiguous panels of the
@@ -219,7 +223,9 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     After `codegen-plan-tiles` and `codegen-fuse-epilogues`; plans nothing
     itself. Every linalg op on buffers is generalized; one with a
     `codegen.plan` is tiled with `scf.for` loops as the plan says (parallel
-    loops outside, remainder tiles peeled) so that one tile is a register
+    loops outside, remainder tiles peeled; a row tail splits the op, with
+    `linalg::splitOp`, inside the tile loops before its rows, and each part
+    makes the loops from the rows inwards) so that one tile is a register
     block, and vectorized. A contraction's tiles become micro-kernels: the
     accumulators live in 1-D register-sized vectors carried through all the
     reduction loops, updated by broadcast-times-vector `vector.fma`; a zero

@@ -151,7 +151,9 @@ def NNFuseElementwise : Pass<"nn-fuse-elementwise", "func::FuncOp"> {
     by expansion, constant folding) with one more condition for fusing an
     element-wise producer into a consumer: the consumer must read each
     produced element once (the operand's indexing map is a permutation of
-    the consumer's loops). The upstream rule also fuses into consumers that
+    the consumer's loops, or a disjoint window such as a 2x2 stride-2
+    pool's `(n, 2i + a, 2j + b, c)`; not into a contraction, which would
+    lose its micro-kernel). The upstream rule also fuses into consumers that
     read an element many times (a 3x3 convolution's weight gradient reads
     its output gradient nine times; a per-pixel op reads a per-channel
     vector once per pixel), which recomputes the producer's whole body at
@@ -159,9 +161,10 @@ def NNFuseElementwise : Pass<"nn-fuse-elementwise", "func::FuncOp"> {
     when that moves less memory: each reader then reads those of the
     producer's full-size inputs it does not read already, instead of the
     producer reading them, writing its result and each reader reading that.
-    `linalg.reduce` ops are generalized first, so that an
+    `linalg.reduce` and pooling ops are generalized first, so that an
     activation before a reduction (relu before global average pooling) is
-    applied as the reduction reads. Results are bit-identical: the same
+    applied as the reduction reads, and batch norm before a max pool as the
+    pool and its gradient's window winners read. Results are bit-identical: the same
     operations run in the same order.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
