@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Transforms/Passes.h"
 
+#include "mlir/Analysis/FlatLinearValueConstraints.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -50,64 +51,44 @@ constexpr size_t kMaxRecomputedOps = 8;
 constexpr size_t kMaxFusedOps = 64;
 
 /// True if `map` reads each element at most once over the loop `ranges`:
-/// every result is a loop `d (+ c)`, a strided one `d * s (+ c)`, or a
-/// window `d * s + t (+ c)` whose tap loop `t` has a static extent of at
-/// most s; no loop appears twice, and every
-/// loop but those of extent 1 appears (else the others read it again). A
-/// disjoint pooling window (2x2, stride 2) reads its input so.
+/// every result is linear in at most two loops, a loop `d` alone (any
+/// coefficient: `d`, `d * s`) or a window `d * s + t` whose tap loop `t` has
+/// a static extent of at most |s|, plus constants; no loop appears twice,
+/// and every loop but those of extent 1 appears (else the others read the
+/// same element again). A disjoint pooling window (2x2, stride 2) reads its
+/// input so.
 bool injective(AffineMap map, ArrayRef<int64_t> ranges) {
-  llvm::SmallBitVector seen(map.getNumDims());
-  auto take = [&](AffineExpr e) {
-    auto d = dyn_cast<AffineDimExpr>(e);
-    if (!d || seen.test(d.getPosition()))
-      return std::optional<unsigned>();
-    seen.set(d.getPosition());
-    return std::optional<unsigned>(d.getPosition());
-  };
+  unsigned dims = map.getNumDims(), symbols = map.getNumSymbols();
+  llvm::SmallBitVector seen(dims);
   for (AffineExpr e : map.getResults()) {
-    if (isa<AffineDimExpr>(e)) {
-      if (!take(e))
+    // Coefficients of the dims, the symbols, then the constant; more means
+    // a floordiv or mod (local variables), which read some elements twice.
+    SmallVector<int64_t> coeffs;
+    if (failed(getFlattenedAffineExpr(e, dims, symbols, &coeffs)) ||
+        coeffs.size() != dims + symbols + 1)
+      return false;
+    SmallVector<unsigned> used;
+    for (unsigned d = 0; d < dims; ++d)
+      if (coeffs[d] != 0)
+        used.push_back(d);
+    if (used.size() > 2)
+      return false;
+    if (used.size() == 2) {
+      // The tap has coefficient 1 and fits in the other's stride.
+      auto fits = [&](unsigned tap, unsigned outer) {
+        return coeffs[tap] == 1 && !ShapedType::isDynamic(ranges[tap]) &&
+               ranges[tap] <= std::abs(coeffs[outer]);
+      };
+      if (!fits(used[0], used[1]) && !fits(used[1], used[0]))
         return false;
-      continue;
     }
-    // d * s + t, or (d * s + t) + c: the terms of the sum, constants aside.
-    SmallVector<AffineExpr> terms;
-    std::function<void(AffineExpr)> flatten = [&](AffineExpr x) {
-      auto sum = dyn_cast<AffineBinaryOpExpr>(x);
-      if (sum && sum.getKind() == AffineExprKind::Add) {
-        flatten(sum.getLHS());
-        flatten(sum.getRHS());
-      } else if (!isa<AffineConstantExpr>(x)) {
-        terms.push_back(x);
-      }
-    };
-    flatten(e);
-    if (terms.size() == 1 && isa<AffineDimExpr>(terms[0])) {
-      if (!take(terms[0])) // d + c
+    for (unsigned d : used) {
+      if (seen.test(d))
         return false;
-      continue;
+      seen.set(d);
     }
-    if (terms.empty() || terms.size() > 2)
-      return false;
-    auto scaled = dyn_cast<AffineBinaryOpExpr>(terms[0]);
-    if (!scaled || scaled.getKind() != AffineExprKind::Mul) {
-      std::swap(terms[0], terms.back());
-      scaled = dyn_cast<AffineBinaryOpExpr>(terms[0]);
-    }
-    if (!scaled || scaled.getKind() != AffineExprKind::Mul)
-      return false;
-    auto stride = dyn_cast<AffineConstantExpr>(scaled.getRHS());
-    if (!stride || !take(scaled.getLHS()))
-      return false;
-    // d * s + c: one tap of each window; d * s + t: the window's taps.
-    if (terms.size() == 1)
-      continue;
-    std::optional<unsigned> tap = take(terms[1]);
-    if (!tap || ShapedType::isDynamic(ranges[*tap]) ||
-        ranges[*tap] > stride.getValue())
-      return false;
   }
-  for (unsigned d = 0; d < map.getNumDims(); ++d)
+  for (unsigned d = 0; d < dims; ++d)
     if (!seen.test(d) && ranges[d] != 1)
       return false;
   return true;
