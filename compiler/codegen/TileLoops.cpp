@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
@@ -62,7 +63,8 @@ struct CodegenTileLoopsPass
       for (scf::ForOp loop : marked) {
         loop->removeAttr(kParallelAttr);
         if (loop.getNumRegionIterArgs() != 0 ||
-            loop->getParentOfType<scf::ParallelOp>())
+            loop->getParentOfType<scf::ParallelOp>() ||
+            loop->getParentOfType<scf::ForallOp>())
           continue;
         std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
         std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
@@ -145,6 +147,19 @@ struct CodegenTileLoopsPass
         loop->removeAttr(kParallelAttr);
         loop->removeAttr(kReductionBlocksAttr);
       });
+    }
+    // The blocks of images of codegen-block-images: worth threads (marked),
+    // one scf.parallel; else one scf.for.
+    SmallVector<scf::ForallOp> blocks;
+    func.walk([&](scf::ForallOp loop) { blocks.push_back(loop); });
+    for (scf::ForallOp loop : blocks) {
+      rewriter.setInsertionPoint(loop);
+      bool threads = parallel && loop->hasAttr(kParallelAttr);
+      if (failed(threads ? scf::forallToParallelLoop(rewriter, loop)
+                         : scf::forallToForLoop(rewriter, loop))) {
+        loop.emitError("codegen-tile-loops: cannot lower the blocks' loop");
+        return signalPassFailure();
+      }
     }
     func.walk([&](scf::ForOp loop) {
       bool vectorBody = false;

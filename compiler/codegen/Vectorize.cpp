@@ -799,8 +799,9 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
       // 800 K floats, 0.3 ms on one thread).
       TileConfig rows;
       rows.parallel =
+          !insideThreadedLoop(op) &&
           plannedElements(cast<MemRefType>(panels.getType()).getShape()) >=
-          kParallelElements;
+              kParallelElements;
       unsigned dims = copy.getNumLoops();
       rows.vectorDim = dims - 1;
       rows.lanes = config.lanes;

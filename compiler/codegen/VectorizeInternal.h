@@ -14,6 +14,7 @@
 #include "modelc/Dialect/NN/NNDialect.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -125,8 +126,9 @@ void epilogueAsGeneric(RewriterBase &rewriter, linalg::GenericOp tiled,
 /// summed in parallel, then added up in order (SplitReductions.cpp).
 void splitReductions(Operation *func);
 
-/// Marks the tile loops codegen-vectorize found worth running on threads
-/// (codegen-tile-loops makes them scf.parallel).
+/// Marks the tile loops codegen-vectorize found worth running on threads,
+/// and the blocks' loops of codegen-block-images that are (codegen-tile-loops
+/// makes them scf.parallel).
 constexpr llvm::StringLiteral kParallelAttr = "nn.parallel_tiles";
 
 /// Marks a contraction's loop over blocks of a reduction (the plan's
@@ -146,6 +148,13 @@ inline double plannedElements(ArrayRef<int64_t> shape) {
   for (int64_t d : shape)
     elements *= ShapedType::isDynamic(d) ? 64.0 : double(d);
   return elements;
+}
+
+/// Whether `op` runs inside a loop that threads already share (the blocks
+/// of images of codegen-block-images): its own loops get no threads.
+inline bool insideThreadedLoop(Operation *op) {
+  return op->getParentOfType<scf::ForallOp>() ||
+         op->getParentOfType<scf::ParallelOp>();
 }
 
 } // namespace mlir::nn::vectorize

@@ -88,20 +88,26 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
         std::to_string(options.target.l2BytesPerCycle) +
         "},codegen-fuse-epilogues{enabled=" +
         (options.fusion ? "true" : "false") + "},codegen-vectorize";
-    std::vector<std::string> passes = {
-        "codegen-unshare-fills",
-        "func.func(codegen-concat-in-place,codegen-pad-in-place)",
-        "codegen-eliminate-empty-tensors",
-        "one-shot-bufferize{bufferize-function-boundaries "
-        "function-boundary-type-conversion=identity-layout-map}",
-        "buffer-deallocation-pipeline",
-        // The CPU code generator (--print-pipeline shows the target's
-        // numbers in codegen-plan-tiles's options).
-        std::string("func.func(codegen-copies-to-linalg,") +
-            (options.threads ? "codegen-split-reductions," : "") + vectorize +
-            ",codegen-lower-vectors,codegen-tile-loops{parallel=" +
-            (options.threads ? "true" : "false") +
-            "},convert-linalg-to-loops,canonicalize,cse)"};
+    std::vector<std::string> passes;
+    // Chains of per-image ops, one L2-sized block of images at a time.
+    if (options.fusion)
+      passes.push_back("func.func(codegen-block-images{l2-bytes=" +
+                       std::to_string(options.target.l2Bytes) + "})");
+    passes.insert(passes.end(),
+                  {"codegen-unshare-fills",
+                   "func.func(codegen-concat-in-place,codegen-pad-in-place)",
+                   "codegen-eliminate-empty-tensors",
+                   "one-shot-bufferize{bufferize-function-boundaries "
+                   "function-boundary-type-conversion=identity-layout-map}",
+                   "buffer-deallocation-pipeline",
+                   // The CPU code generator (--print-pipeline shows the
+                   // target's numbers in codegen-plan-tiles's options).
+                   std::string("func.func(codegen-copies-to-linalg,") +
+                       (options.threads ? "codegen-split-reductions," : "") +
+                       vectorize +
+                       ",codegen-lower-vectors,codegen-tile-loops{parallel=" +
+                       (options.threads ? "true" : "false") +
+                       "},convert-linalg-to-loops,canonicalize,cse)"});
     if (options.threads)
       passes.insert(passes.end(),
                     {"convert-scf-to-openmp",

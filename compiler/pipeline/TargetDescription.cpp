@@ -152,10 +152,13 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
   // are better known to the operating system. A named CPU takes LLVM's, so
   // the same command line builds the same code on every machine.
   auto cache = [&](const char *name, int hostName,
-                   llvm::TargetTransformInfo::CacheLevel level,
-                   int64_t &bytes) {
+                   llvm::TargetTransformInfo::CacheLevel level, int64_t &bytes,
+                   int64_t given) {
     long host = cpu == "native" ? ::sysconf(hostName) : -1;
-    if (host > 0) {
+    if (given > 0) {
+      bytes = given;
+      notes << "  " << name << " " << bytes << " (--" << name << ")\n";
+    } else if (host > 0) {
       bytes = host;
       notes << "  " << name << " " << bytes << " (this machine)\n";
     } else if (std::optional<unsigned> model =
@@ -167,8 +170,9 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
     }
   };
   cache("l1-bytes", _SC_LEVEL1_DCACHE_SIZE,
-        llvm::TargetTransformInfo::CacheLevel::L1D, options.target.l1Bytes);
+        llvm::TargetTransformInfo::CacheLevel::L1D, options.target.l1Bytes, 0);
   cache("l2-bytes", _SC_LEVEL2_CACHE_SIZE,
-        llvm::TargetTransformInfo::CacheLevel::L2D, options.target.l2Bytes);
+        llvm::TargetTransformInfo::CacheLevel::L2D, options.target.l2Bytes,
+        options.l2BytesGiven);
   return success();
 }

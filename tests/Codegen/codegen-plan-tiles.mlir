@@ -245,3 +245,38 @@ func.func @dense_dynamic_batch(%a: memref<?x128xf32>, %b: memref<128x64xf32>, %c
   linalg.matmul ins(%a, %b : memref<?x128xf32>, memref<128x64xf32>) outs(%c : memref<?x64xf32>)
   return
 }
+
+// -----
+
+// Inside the blocks' loop of codegen-block-images (which threads share), an
+// op large enough for threads gets none: the same relu is `parallel` over
+// the whole batch and not on one block of images.
+// ZEN4-LABEL: func.func @inside_blocks
+// ZEN4: scf.forall
+// ZEN4: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [0, 1, 2, 3], vector_dim = 3, lanes = 16>}
+// ZEN4: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [0, 1, 2, 3], vector_dim = 3, lanes = 16, parallel>}
+func.func @inside_blocks(%x: memref<?x56x56x32xf32>, %y: memref<?x56x56x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?x56x56x32xf32>
+  scf.forall (%b) = (0) to (%n) step (64) {
+    %m = affine.min affine_map<(d0)[s0] -> (-d0 + s0, 64)>(%b)[%n]
+    %xs = memref.subview %x[%b, 0, 0, 0] [%m, 56, 56, 32] [1, 1, 1, 1] : memref<?x56x56x32xf32> to memref<?x56x56x32xf32, strided<[100352, 1792, 32, 1], offset: ?>>
+    %ys = memref.subview %y[%b, 0, 0, 0] [%m, 56, 56, 32] [1, 1, 1, 1] : memref<?x56x56x32xf32> to memref<?x56x56x32xf32, strided<[100352, 1792, 32, 1], offset: ?>>
+    linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                    iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%xs : memref<?x56x56x32xf32, strided<[100352, 1792, 32, 1], offset: ?>>) outs(%ys : memref<?x56x56x32xf32, strided<[100352, 1792, 32, 1], offset: ?>>) {
+    ^bb0(%a: f32, %o: f32):
+      %0 = arith.maximumf %a, %zero : f32
+      linalg.yield %0 : f32
+    }
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : memref<?x56x56x32xf32>) outs(%y : memref<?x56x56x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %0 = arith.maximumf %a, %zero : f32
+    linalg.yield %0 : f32
+  }
+  return
+}

@@ -75,3 +75,42 @@ func.func @carried(%x: memref<64xf32>) -> vector<8xf32> {
   } {nn.parallel_tiles}
   return %s : vector<8xf32>
 }
+
+// -----
+
+// The blocks of images of codegen-block-images: a loop worth threads
+// (marked) becomes scf.parallel with threads, one that is not an scf.for;
+// without threads both are scf.for. A tile loop marked inside a block loop
+// runs on the block's thread (no nested parallel region).
+// PAR-LABEL: func.func @blocks(
+// PAR: %[[N:.*]] = memref.dim
+// PAR: scf.parallel (%{{.*}}) = (%{{.*}}) to (%[[N]]) step (%{{.*}})
+// PAR-NOT: scf.parallel
+// PAR: scf.for %{{.*}} = %{{.*}} to %c64 step %c8
+// PAR: scf.reduce
+// PAR: scf.for %{{.*}} = %{{.*}} to %[[N]] step %{{.*}}
+// PAR-NOT: scf.parallel
+// PAR: return
+// SEQ-LABEL: func.func @blocks(
+// SEQ-NOT: scf.parallel
+// SEQ-NOT: scf.forall
+// SEQ: return
+func.func @blocks(%x: memref<?x64xf32>, %y: memref<?x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?x64xf32>
+  scf.forall (%b) in (%n) {
+    %c64 = arith.constant 64 : index
+    %c8 = arith.constant 8 : index
+    %c0_ = arith.constant 0 : index
+    scf.for %i = %c0_ to %c64 step %c8 {
+      %v = vector.load %x[%b, %i] : memref<?x64xf32>, vector<8xf32>
+      vector.store %v, %y[%b, %i] : memref<?x64xf32>, vector<8xf32>
+    } {nn.parallel_tiles}
+  } {nn.parallel_tiles}
+  scf.forall (%b) in (%n) {
+    %c0_ = arith.constant 0 : index
+    %v = vector.load %y[%b, %c0_] : memref<?x64xf32>, vector<8xf32>
+    vector.store %v, %x[%b, %c0_] : memref<?x64xf32>, vector<8xf32>
+  }
+  return
+}

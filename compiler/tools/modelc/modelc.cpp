@@ -137,6 +137,11 @@ cl::opt<bool> timeReport(
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),
                                cl::init("native"), cl::cat(category));
+cl::opt<int64_t> l2Bytes(
+    "l2-bytes",
+    cl::desc("plan for an L2 cache of N bytes per core (default: this "
+             "machine's for --target-cpu=native, LLVM's for a named CPU)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(category));
 cl::opt<unsigned> codegenThreads(
     "codegen-threads",
     cl::desc("threads for LLVM's optimizer and code generator when building "
@@ -388,6 +393,13 @@ int main(int argc, char **argv) {
   options.threads = parallel;
   options.fusion = fusion;
   options.profile = profile;
+  if (l2Bytes.getNumOccurrences()) {
+    // Below a few pages the planner's cache blocking means nothing.
+    if (l2Bytes < 4096 || l2Bytes > (int64_t(1) << 30))
+      return fail("--l2-bytes must be between 4096 and 1073741824, not " +
+                  std::to_string(l2Bytes));
+    options.l2BytesGiven = l2Bytes;
+  }
   {
     std::string error;
     if (failed(describeTarget(targetCpu, options, error)))

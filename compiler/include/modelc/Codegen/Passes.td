@@ -26,6 +26,48 @@ def CodegenUnshareFills : Pass<"codegen-unshare-fills"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def CodegenBlockImages : Pass<"codegen-block-images", "func::FuncOp"> {
+  let summary = "Run chains of per-image ops one block of images at a time";
+  let description = [{
+    A chain of ops that each compute an image from the same image (padding,
+    convolutions with small filters, element-wise ops, pooling, a global
+    average) writes and reads its intermediate tensors once per op: for the
+    whole batch they do not fit in the L2 (the Fashion CNN's first
+    convolution alone writes 6.4 MB at batch 64). Each maximal chain ending
+    in an op whose result leaves it (the features a dense layer reads) is
+    tiled along the batch into an `scf.forall` over blocks of images, the
+    chain's producers fused into it (upstream's
+    `tileConsumerAndFuseProducersUsingSCF`), so that a block's
+    intermediates stay in the L2. A block is as many images as fit in half
+    of `l2-bytes` (what the chain writes, and reads from outside, per
+    image), at least one. A loop whose chain has the work an element-wise
+    op needs for threads is marked `nn.parallel_tiles`: `codegen-tile-loops`
+    makes it the one loop threads share (one fork and join for the chain,
+    not one per op; `codegen-plan-tiles` gives the ops inside none), and
+    makes any other a sequential loop.
+
+    An op joins a chain when the batch passes through it (a parallel loop
+    that is dimension 0 of the result and of every operand that depends on
+    it), when each of its results is used only inside the chain, and when
+    the operands that do not depend on the batch (filters) take at most
+    `l2-bytes` / 4: a dense layer's weights are read once per call, not
+    once per block. A pad joins only if what it pads is computed in the
+    chain or is an argument (`codegen-pad-in-place` has any other producer
+    write into the padded buffer, where a block would copy). A chain needs
+    two ops that compute (not fills or broadcasts), and intermediates that
+    for the batch (64 images when it is dynamic) exceed half of `l2-bytes`.
+    Each image gets the same operations in the same order as without
+    blocks. Run on tensors, before `codegen-unshare-fills`.
+  }];
+  let options = [
+    Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
+           "Bytes of the L2 cache of one core">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
 def CodegenConcatInPlace : Pass<"codegen-concat-in-place", "func::FuncOp"> {
   let summary = "Compute the operands of a 1-D tensor.concat in their slices";
   let description = [{
@@ -295,12 +337,14 @@ def CodegenTileLoops : Pass<"codegen-tile-loops", "func::FuncOp"> {
   let summary = "Tile loops to threads; no unrolling of vector loops";
   let description = [{
     The tile loops `codegen-vectorize` marked worth running on threads (no
-    loop-carried values, more than one iteration; a few iterations take the
-    constant loops nested below into one linearized loop) become
-    `scf.parallel` for `convert-scf-to-openmp` when `parallel` is set; each
-    iteration computes its own output slice with the same operations in the
-    same order, so results do not depend on the thread count. Without
-    `parallel` the marks are dropped. Every loop with a vector body gets a
+    loop-carried values, more than one iteration, not inside a loop threads
+    already share; a few iterations take the constant loops nested below
+    into one linearized loop) become `scf.parallel` for
+    `convert-scf-to-openmp` when `parallel` is set, and so do the marked
+    blocks' loops (`scf.forall`) of `codegen-block-images`; unmarked ones
+    become `scf.for`. Each iteration computes its own output slice with the
+    same operations in the same order, so results do not depend on the
+    thread count. Without `parallel` the marks are dropped. Every loop with a vector body gets a
     `loop_annotation` that disables LLVM's unroller: the bodies are already
     register-sized.
   }];

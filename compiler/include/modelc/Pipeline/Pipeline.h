@@ -39,6 +39,9 @@ struct PipelineOptions {
   bool fusion = true;
   /// Time each kernel (codegen-outline-kernels{profile}) for `bench --profile`.
   bool profile = false;
+  /// The L2 size to plan for instead of the target's (--l2-bytes); 0: the
+  /// target's.
+  int64_t l2BytesGiven = 0;
   /// What the tile planner knows of the target CPU (see describeTarget).
   mlir::nn::TargetModel target;
   /// Where each number came from, for --print-pipeline.

@@ -1,0 +1,369 @@
+//===- BlockImages.cpp - per-image chains one block of images at a time ---===//
+//
+// `codegen-block-images`: convolutions, pooling and their element-wise
+// neighbours compute each image from the same image. Run op after op over
+// the whole batch, each writes its output to memory and the next reads it
+// back (the Fashion CNN's first convolution writes 6.4 MB at batch 64, its
+// pool reads them). Tiled along the batch as one loop over blocks of images,
+// with its producers fused in (upstream's tile-and-fuse on tensors), a
+// chain keeps a block's intermediates in the L2, and the loop over blocks
+// is the one loop threads share.
+//
+//===----------------------------------------------------------------------===//
+#include "modelc/Codegen/Passes.h"
+
+#include "VectorizeInternal.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::nn {
+#define GEN_PASS_DEF_CODEGENBLOCKIMAGES
+#include "modelc/Codegen/Passes.h.inc"
+} // namespace mlir::nn
+
+using namespace mlir;
+
+namespace {
+
+/// Bytes of one image of `value` (a tensor whose dim 0 is the batch and
+/// whose other dims are static), or nullopt.
+std::optional<int64_t> bytesPerImage(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || type.getRank() == 0 || !type.getElementType().isIntOrFloat())
+    return std::nullopt;
+  int64_t bytes = type.getElementTypeBitWidth() / 8;
+  for (int64_t size : type.getShape().drop_front()) {
+    if (ShapedType::isDynamic(size))
+      return std::nullopt;
+    bytes *= size;
+  }
+  return bytes;
+}
+
+/// Bytes of a value that does not depend on the batch (a filter), or
+/// nullopt when its shape is not static.
+std::optional<int64_t> bytesOf(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    return std::nullopt;
+  return type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+}
+
+/// An op of a chain and what it reads per image.
+struct Member {
+  /// The loop the batch passes through (linalg ops).
+  unsigned batchLoop = 0;
+  /// The operands that depend on the batch.
+  SmallVector<Value> perImage;
+};
+
+class ChainFinder {
+public:
+  explicit ChainFinder(int64_t l2Bytes) : l2Bytes(l2Bytes) {}
+
+  /// The ops of the chain that ends at `root` (root first), empty if there is
+  /// none worth blocking.
+  llvm::SetVector<Operation *> chainOf(Operation *root);
+  /// The bytes the chain writes and reads from outside per image.
+  int64_t footprint(const llvm::SetVector<Operation *> &chain);
+  /// The elements per image the chain's ops compute.
+  int64_t elementsPerImage(const llvm::SetVector<Operation *> &chain);
+  /// The bytes per image of the values only the chain reads (what blocks
+  /// keep in the L2): results of its ops but the root, fills and
+  /// broadcasts (those are written over by their consumers).
+  int64_t intermediates(const llvm::SetVector<Operation *> &chain);
+  const Member &member(Operation *op) { return members.find(op)->second; }
+
+  /// Whether the batch passes through `op` as a chain member needs it.
+  bool admit(Operation *op);
+
+private:
+  int64_t l2Bytes;
+  DenseMap<Operation *, Member> members;
+  DenseMap<Operation *, bool> admitted;
+};
+
+bool ChainFinder::admit(Operation *op) {
+  auto [it, inserted] = admitted.try_emplace(op, false);
+  if (!inserted)
+    return it->second;
+  Member member;
+  if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+    // The batch must not be padded, and the value padded with a constant.
+    if (pad.getStaticLow()[0] != 0 || pad.getStaticHigh()[0] != 0 ||
+        !pad.getConstantPaddingValue() || !bytesPerImage(pad.getSource()) ||
+        !bytesPerImage(pad.getResult()))
+      return false;
+    member.perImage.push_back(pad.getSource());
+  } else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    if (!linalgOp.hasPureTensorSemantics() || op->getNumResults() != 1 ||
+        linalgOp.getNumDpsInits() != 1 || !bytesPerImage(op->getResult(0)))
+      return false;
+    AffineMap out =
+        linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0));
+    if (out.getNumResults() == 0)
+      return false;
+    auto batch = dyn_cast<AffineDimExpr>(out.getResult(0));
+    if (!batch || linalgOp.getIteratorTypesArray()[batch.getPosition()] !=
+                      utils::IteratorType::parallel)
+      return false;
+    member.batchLoop = batch.getPosition();
+    int64_t weights = 0;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
+      bool uses = false;
+      for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+        if (!expr.isFunctionOfDim(member.batchLoop))
+          continue;
+        // Only as dim 0 itself: a slice of images is a slice of dim 0.
+        if (i != 0 || expr != batch)
+          return false;
+        uses = true;
+      }
+      if (uses) {
+        if (!bytesPerImage(operand.get()))
+          return false;
+        member.perImage.push_back(operand.get());
+        continue;
+      }
+      if (!isa<RankedTensorType>(operand.get().getType()))
+        continue; // A scalar (a fill's value).
+      std::optional<int64_t> bytes = bytesOf(operand.get());
+      if (!bytes)
+        return false;
+      weights += *bytes;
+    }
+    // Filters larger than this are read once per block: a dense layer's
+    // 1.6 MB would be read once per image instead of once per call.
+    if (weights > l2Bytes / 4)
+      return false;
+  } else {
+    return false;
+  }
+  members[op] = std::move(member);
+  admitted[op] = true;
+  return true;
+}
+
+llvm::SetVector<Operation *> ChainFinder::chainOf(Operation *root) {
+  llvm::SetVector<Operation *> chain;
+  if (!isa<linalg::LinalgOp>(root) || !admit(root))
+    return chain;
+  chain.insert(root);
+  for (size_t i = 0; i < chain.size(); ++i)
+    for (Value value : member(chain[i]).perImage)
+      if (Operation *producer = value.getDefiningOp())
+        if (!chain.contains(producer) && admit(producer))
+          chain.insert(producer);
+  // A producer whose result is also used outside the chain stays outside
+  // (fused, it would be computed twice); then so do its own producers.
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (Operation *op : llvm::drop_begin(chain.getArrayRef())) {
+      bool inside = llvm::all_of(op->getUsers(), [&](Operation *user) {
+        return chain.contains(user);
+      });
+      // A pad of a value computed outside: codegen-pad-in-place has its
+      // producer write into the padded buffer, in a block it is copied. (An
+      // argument is copied either way.)
+      if (auto pad = dyn_cast<tensor::PadOp>(op))
+        if (Operation *source = pad.getSource().getDefiningOp())
+          inside &=
+              chain.contains(source) || isa<bufferization::ToTensorOp>(source);
+      if (!inside) {
+        chain.remove(op);
+        changed = true;
+        break;
+      }
+    }
+  }
+  // Two ops that compute (not a fill or a broadcast of a bias) or more.
+  int computing = llvm::count_if(chain, [](Operation *op) {
+    return !isa<linalg::FillOp, linalg::BroadcastOp>(op);
+  });
+  if (computing < 2)
+    chain.clear();
+  return chain;
+}
+
+int64_t ChainFinder::footprint(const llvm::SetVector<Operation *> &chain) {
+  int64_t bytes = 0;
+  for (Operation *op : chain) {
+    bytes += *bytesPerImage(op->getResult(0));
+    for (Value value : member(op).perImage) {
+      Operation *producer = value.getDefiningOp();
+      // (An empty tensor is only a destination, never read.)
+      if (!chain.contains(producer) &&
+          !isa_and_nonnull<tensor::EmptyOp>(producer))
+        bytes += *bytesPerImage(value);
+    }
+  }
+  return bytes;
+}
+
+int64_t ChainFinder::intermediates(const llvm::SetVector<Operation *> &chain) {
+  int64_t bytes = 0;
+  for (Operation *op : llvm::drop_begin(chain.getArrayRef()))
+    if (!isa<linalg::FillOp, linalg::BroadcastOp>(op))
+      bytes += *bytesPerImage(op->getResult(0));
+  return bytes;
+}
+
+int64_t
+ChainFinder::elementsPerImage(const llvm::SetVector<Operation *> &chain) {
+  int64_t elements = 0;
+  for (Operation *op : chain) {
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    elements +=
+        *bytesPerImage(op->getResult(0)) / (type.getElementTypeBitWidth() / 8);
+  }
+  return elements;
+}
+
+/// Canonicalizes a block loop's body: the slices of empty tensors become
+/// block-sized empty tensors (the buffers bufferization allocates per
+/// block), and the guards tiled pads get against empty slices fold away.
+void cleanUp(scf::ForallOp loop) {
+  MLIRContext *ctx = loop.getContext();
+  RewritePatternSet patterns(ctx);
+  tensor::populateFoldTensorEmptyPatterns(patterns);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  (void)applyPatternsGreedily(loop.getOperation(), std::move(patterns));
+}
+
+struct CodegenBlockImagesPass
+    : nn::impl::CodegenBlockImagesBase<CodegenBlockImagesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    ChainFinder finder(l2Bytes);
+    // Consumers first, so that each chain is maximal.
+    SmallVector<Operation *> ops;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->getParentOp() == func)
+        ops.push_back(op);
+    });
+    DenseSet<Operation *> taken;
+    for (Operation *root : llvm::reverse(ops)) {
+      if (taken.contains(root))
+        continue;
+      llvm::SetVector<Operation *> chain = finder.chainOf(root);
+      // Blocks pay when a batch's intermediates do not fit in the L2
+      // (counted for 64 images when the batch is dynamic).
+      if (chain.empty() ||
+          batchSize(root) * finder.intermediates(chain) <= l2Bytes / 2)
+        continue;
+      // Its ops are gone after tiling; a producer outside may root another.
+      for (Operation *op : chain)
+        taken.insert(op);
+      if (failed(block(root, chain, finder)))
+        return signalPassFailure();
+    }
+  }
+
+  static int64_t batchSize(Operation *root) {
+    int64_t size =
+        cast<RankedTensorType>(root->getResult(0).getType()).getDimSize(0);
+    return ShapedType::isDynamic(size) ? 64 : size;
+  }
+
+  LogicalResult block(Operation *root,
+                      const llvm::SetVector<Operation *> &chain,
+                      ChainFinder &finder) {
+    // (Measured before tiling erases the chain.)
+    bool threads =
+        double(batchSize(root)) * double(finder.elementsPerImage(chain)) >=
+        nn::vectorize::kParallelElements;
+    int64_t images =
+        std::max<int64_t>(1, l2Bytes / 2 / finder.footprint(chain));
+    IRRewriter rewriter(root->getContext());
+    rewriter.setInsertionPoint(root);
+    auto consumer = cast<TilingInterface>(root);
+    SmallVector<OpFoldResult> sizes(consumer.getLoopIteratorTypes().size(),
+                                    rewriter.getIndexAttr(0));
+    sizes[finder.member(root).batchLoop] = rewriter.getIndexAttr(images);
+    scf::SCFTilingOptions tiling;
+    tiling.setTileSizes(sizes).setLoopType(
+        scf::SCFTilingOptions::LoopType::ForallOp);
+    scf::SCFTileAndFuseOptions options;
+    options.setTilingOptions(tiling);
+    // The root's destination (a fill of the whole output) stays outside:
+    // each block writes its own slice of it.
+    options.setFusionControlFn(
+        [&](tensor::ExtractSliceOp, OpResult producer, bool destination)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          if (destination || !chain.contains(producer.getOwner()))
+            return std::nullopt;
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        });
+    FailureOr<scf::SCFTileAndFuseResult> result =
+        scf::tileConsumerAndFuseProducersUsingSCF(rewriter, consumer, options);
+    if (failed(result))
+      return root->emitError("codegen-block-images: tiling failed");
+    for (OpResult value : root->getResults())
+      rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+    // The loop's bounds read the batch size from the untiled ops' results;
+    // read from the values they were built from, those ops are unused.
+    // (Only those dims and what they become: the untiled ops are erased
+    // below, not by the driver.)
+    SmallVector<Operation *> dimOps;
+    for (Operation *op : chain)
+      for (Operation *user : op->getUsers())
+        if (isa<tensor::DimOp>(user))
+          dimOps.push_back(user);
+    RewritePatternSet dims(root->getContext());
+    memref::populateResolveRankedShapedTypeResultDimsPatterns(dims);
+    memref::populateResolveShapedTypeResultDimsPatterns(dims);
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    if (failed(applyOpPatternsGreedily(dimOps, std::move(dims), config)))
+      return root->emitError("codegen-block-images: shapes not resolved");
+    // The untiled ops, now unused (but for the slices fusion took of them,
+    // themselves unused), consumers before producers.
+    DenseSet<Operation *> gone;
+    bool erased = true;
+    while (erased) {
+      erased = false;
+      for (Operation *op : chain) {
+        if (gone.contains(op))
+          continue;
+        for (Operation *user : llvm::make_early_inc_range(op->getUsers()))
+          if (isa<tensor::ExtractSliceOp>(user) && user->use_empty())
+            rewriter.eraseOp(user);
+        if (op->use_empty()) {
+          rewriter.eraseOp(op);
+          gone.insert(op);
+          erased = true;
+        }
+      }
+    }
+    for (LoopLikeOpInterface loop : result->loops)
+      if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation())) {
+        cleanUp(forall);
+        // Threads share the blocks when the chain has the work the planner
+        // asks of an element-wise op (else codegen-tile-loops makes it a
+        // sequential loop, and the ops inside still get none).
+        if (threads)
+          forall->setAttr(nn::vectorize::kParallelAttr, rewriter.getUnitAttr());
+      }
+    return success();
+  }
+};
+
+} // namespace
