@@ -55,7 +55,7 @@ struct CodegenOutlineKernelsPass
           nests.push_back(&op);
       Operation *last = fn;
       for (auto [i, op] : llvm::enumerate(nests)) {
-        StringRef layer = layerOf(op);
+        std::string layer = layerOf(op);
         auto [callee, call] = outline(symbols, fn, op, i, last);
         if (func::FuncOp same = merge ? findOrAdd(callee) : nullptr) {
           call.setCallee(same.getSymName());
@@ -74,14 +74,19 @@ struct CodegenOutlineKernelsPass
   }
 
   /// The layer a loop nest computes: the first layer name (a NameLoc, as
-  /// IRGen gives each op) among the locations of its ops.
-  static StringRef layerOf(Operation *nest) {
-    StringRef layer;
+  /// IRGen gives each op) among the locations of its ops; "first..last"
+  /// when it computes several (the blocks of codegen-block-images).
+  static std::string layerOf(Operation *nest) {
+    StringRef first, last;
     nest->walk([&](Operation *op) {
-      layer = nn::layerOf(op->getLoc());
-      return layer.empty() ? WalkResult::advance() : WalkResult::interrupt();
+      StringRef layer = nn::layerOf(op->getLoc());
+      if (layer.empty())
+        return;
+      if (first.empty())
+        first = layer;
+      last = layer;
     });
-    return layer;
+    return first == last ? first.str() : (first + ".." + last).str();
   }
 
   /// Brackets the one call of `callee` with the runtime's kernel timers and

@@ -142,7 +142,8 @@ def CodegenOutlineKernels : Pass<"codegen-outline-kernels", "ModuleOp"> {
     Option<"profile", "profile", "bool", /*default=*/"false",
            "Time each kernel: wrap its call in calls of the runtime's "
            "modelc_kernel_begin/end(id) and record the kernels (name, entry "
-           "point, layer) in the module's nn.kernels">,
+           "point, layer: first..last when it computes several) in the "
+           "module's nn.kernels">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::func::FuncDialect",
