@@ -40,7 +40,8 @@ namespace {
 /// whose other dims are static), or nullopt.
 std::optional<int64_t> bytesPerImage(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || type.getRank() == 0 || !type.getElementType().isIntOrFloat())
+  if (!type || type.getRank() == 0 || !type.getElementType().isIntOrFloat() ||
+      type.getElementTypeBitWidth() % 8 != 0)
     return std::nullopt;
   int64_t bytes = type.getElementTypeBitWidth() / 8;
   for (int64_t size : type.getShape().drop_front()) {
@@ -55,7 +56,9 @@ std::optional<int64_t> bytesPerImage(Value value) {
 /// nullopt when its shape is not static.
 std::optional<int64_t> bytesOf(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+  if (!type || !type.hasStaticShape() ||
+      !type.getElementType().isIntOrFloat() ||
+      type.getElementTypeBitWidth() % 8 != 0)
     return std::nullopt;
   return type.getNumElements() * (type.getElementTypeBitWidth() / 8);
 }
@@ -66,6 +69,9 @@ struct Member {
   unsigned batchLoop = 0;
   /// The operands that depend on the batch.
   SmallVector<Value> perImage;
+  /// Iterations per image (a contraction's multiply-adds, an element-wise
+  /// op's elements).
+  int64_t work = 0;
 };
 
 class ChainFinder {
@@ -77,8 +83,8 @@ public:
   llvm::SetVector<Operation *> chainOf(Operation *root);
   /// The bytes the chain writes and reads from outside per image.
   int64_t footprint(const llvm::SetVector<Operation *> &chain);
-  /// The elements per image the chain's ops compute.
-  int64_t elementsPerImage(const llvm::SetVector<Operation *> &chain);
+  /// The iterations per image of the chain's ops.
+  int64_t workPerImage(const llvm::SetVector<Operation *> &chain);
   /// The bytes per image of the values only the chain reads (what blocks
   /// keep in the L2): results of its ops but the root, fills and
   /// broadcasts (those are written over by their consumers).
@@ -101,11 +107,13 @@ bool ChainFinder::admit(Operation *op) {
   Member member;
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
     // The batch must not be padded, and the value padded with a constant.
-    if (pad.getStaticLow()[0] != 0 || pad.getStaticHigh()[0] != 0 ||
-        !pad.getConstantPaddingValue() || !bytesPerImage(pad.getSource()) ||
-        !bytesPerImage(pad.getResult()))
+    if (!bytesPerImage(pad.getSource()) || !bytesPerImage(pad.getResult()) ||
+        pad.getStaticLow()[0] != 0 || pad.getStaticHigh()[0] != 0 ||
+        !pad.getConstantPaddingValue())
       return false;
     member.perImage.push_back(pad.getSource());
+    member.work = *bytesPerImage(pad.getResult()) /
+                  (pad.getResultType().getElementTypeBitWidth() / 8);
   } else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
     if (!linalgOp.hasPureTensorSemantics() || op->getNumResults() != 1 ||
         linalgOp.getNumDpsInits() != 1 || !bytesPerImage(op->getResult(0)))
@@ -119,6 +127,13 @@ bool ChainFinder::admit(Operation *op) {
                       utils::IteratorType::parallel)
       return false;
     member.batchLoop = batch.getPosition();
+    member.work = 1;
+    for (auto [d, range] : llvm::enumerate(linalgOp.getStaticLoopRanges()))
+      if (d != member.batchLoop) {
+        if (ShapedType::isDynamic(range))
+          return false;
+        member.work *= range;
+      }
     int64_t weights = 0;
     for (OpOperand &operand : op->getOpOperands()) {
       AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
@@ -161,13 +176,18 @@ llvm::SetVector<Operation *> ChainFinder::chainOf(Operation *root) {
   if (!isa<linalg::LinalgOp>(root) || !admit(root))
     return chain;
   chain.insert(root);
+  // (The root's destination is not fused: each block writes its slice.)
+  auto inits = cast<DestinationStyleOpInterface>(root).getDpsInits();
   for (size_t i = 0; i < chain.size(); ++i)
     for (Value value : member(chain[i]).perImage)
       if (Operation *producer = value.getDefiningOp())
-        if (!chain.contains(producer) && admit(producer))
+        if ((i > 0 || !llvm::is_contained(inits, value)) &&
+            !chain.contains(producer) && admit(producer))
           chain.insert(producer);
-  // A producer whose result is also used outside the chain stays outside
-  // (fused, it would be computed twice); then so do its own producers.
+  // A producer whose result is also used outside the chain stays outside;
+  // so does one read twice in it (fusion computes a producer once per
+  // slice read of it); then so do their own producers. A fill or a
+  // broadcast, a destination, is cheap to compute once per reader.
   bool changed = true;
   while (changed) {
     changed = false;
@@ -175,6 +195,7 @@ llvm::SetVector<Operation *> ChainFinder::chainOf(Operation *root) {
       bool inside = llvm::all_of(op->getUsers(), [&](Operation *user) {
         return chain.contains(user);
       });
+      inside &= isa<linalg::FillOp, linalg::BroadcastOp>(op) || op->hasOneUse();
       // A pad of a value computed outside: codegen-pad-in-place has its
       // producer write into the padded buffer, in a block it is copied. (An
       // argument is copied either way.)
@@ -221,29 +242,32 @@ int64_t ChainFinder::intermediates(const llvm::SetVector<Operation *> &chain) {
   return bytes;
 }
 
-int64_t
-ChainFinder::elementsPerImage(const llvm::SetVector<Operation *> &chain) {
-  int64_t elements = 0;
-  for (Operation *op : chain) {
-    auto type = cast<RankedTensorType>(op->getResult(0).getType());
-    elements +=
-        *bytesPerImage(op->getResult(0)) / (type.getElementTypeBitWidth() / 8);
-  }
-  return elements;
+int64_t ChainFinder::workPerImage(const llvm::SetVector<Operation *> &chain) {
+  int64_t work = 0;
+  for (Operation *op : chain)
+    work += member(op).work;
+  return work;
 }
 
-/// Canonicalizes a block loop's body: the slices of empty tensors become
+/// Simplifies a block loop's body: the slices of empty tensors become
 /// block-sized empty tensors (the buffers bufferization allocates per
-/// block), and the guards tiled pads get against empty slices fold away.
+/// block), and the guards tiled pads get against empty slices fold away
+/// (their conditions are constants).
 void cleanUp(scf::ForallOp loop) {
   MLIRContext *ctx = loop.getContext();
   RewritePatternSet patterns(ctx);
   tensor::populateFoldTensorEmptyPatterns(patterns);
-  for (Dialect *dialect : ctx->getLoadedDialects())
-    dialect->getCanonicalizationPatterns(patterns);
-  for (RegisteredOperationName op : ctx->getRegisteredOperations())
-    op.getCanonicalizationPatterns(patterns, ctx);
-  (void)applyPatternsGreedily(loop.getOperation(), std::move(patterns));
+  scf::IfOp::getCanonicalizationPatterns(patterns, ctx);
+  affine::AffineMinOp::getCanonicalizationPatterns(patterns, ctx);
+  affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
+  tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
+  tensor::EmptyOp::getCanonicalizationPatterns(patterns, ctx);
+  tensor::DimOp::getCanonicalizationPatterns(patterns, ctx);
+  SmallVector<Operation *> body;
+  loop.getBody()->walk([&](Operation *op) { body.push_back(op); });
+  GreedyRewriteConfig config;
+  config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+  (void)applyOpPatternsGreedily(body, std::move(patterns), config);
 }
 
 struct CodegenBlockImagesPass
@@ -269,11 +293,12 @@ struct CodegenBlockImagesPass
       if (chain.empty() ||
           batchSize(root) * finder.intermediates(chain) <= l2Bytes / 2)
         continue;
+      int64_t images =
+          std::max<int64_t>(1, l2Bytes / 2 / finder.footprint(chain));
       // Its ops are gone after tiling; a producer outside may root another.
       for (Operation *op : chain)
         taken.insert(op);
-      if (failed(block(root, chain, finder)))
-        return signalPassFailure();
+      block(root, chain, finder, images);
     }
   }
 
@@ -283,15 +308,16 @@ struct CodegenBlockImagesPass
     return ShapedType::isDynamic(size) ? 64 : size;
   }
 
-  LogicalResult block(Operation *root,
-                      const llvm::SetVector<Operation *> &chain,
-                      ChainFinder &finder) {
-    // (Measured before tiling erases the chain.)
+  /// Tiles `root` along the batch in blocks of `images`, fusing `chain`
+  /// (left as it is if upstream's tiling fails).
+  void block(Operation *root, const llvm::SetVector<Operation *> &chain,
+             ChainFinder &finder, int64_t images) {
+    // Threads share the blocks when the chain has the work the planner asks
+    // of an element-wise op (an iteration of a contraction, a multiply-add,
+    // counts as an element). (Measured before tiling erases the chain.)
     bool threads =
-        double(batchSize(root)) * double(finder.elementsPerImage(chain)) >=
+        double(batchSize(root)) * double(finder.workPerImage(chain)) >=
         nn::vectorize::kParallelElements;
-    int64_t images =
-        std::max<int64_t>(1, l2Bytes / 2 / finder.footprint(chain));
     IRRewriter rewriter(root->getContext());
     rewriter.setInsertionPoint(root);
     auto consumer = cast<TilingInterface>(root);
@@ -315,7 +341,7 @@ struct CodegenBlockImagesPass
     FailureOr<scf::SCFTileAndFuseResult> result =
         scf::tileConsumerAndFuseProducersUsingSCF(rewriter, consumer, options);
     if (failed(result))
-      return root->emitError("codegen-block-images: tiling failed");
+      return;
     for (OpResult value : root->getResults())
       rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
     // The loop's bounds read the batch size from the untiled ops' results;
@@ -332,10 +358,10 @@ struct CodegenBlockImagesPass
     memref::populateResolveShapedTypeResultDimsPatterns(dims);
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
-    if (failed(applyOpPatternsGreedily(dimOps, std::move(dims), config)))
-      return root->emitError("codegen-block-images: shapes not resolved");
+    (void)applyOpPatternsGreedily(dimOps, std::move(dims), config);
     // The untiled ops, now unused (but for the slices fusion took of them,
-    // themselves unused), consumers before producers.
+    // themselves unused): erased until none is left unused. (One still used
+    // would be computed over the whole batch too.)
     DenseSet<Operation *> gone;
     bool erased = true;
     while (erased) {
@@ -356,13 +382,11 @@ struct CodegenBlockImagesPass
     for (LoopLikeOpInterface loop : result->loops)
       if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation())) {
         cleanUp(forall);
-        // Threads share the blocks when the chain has the work the planner
-        // asks of an element-wise op (else codegen-tile-loops makes it a
-        // sequential loop, and the ops inside still get none).
+        // (Else codegen-tile-loops makes it a sequential loop; the ops
+        // inside still get no threads.)
         if (threads)
           forall->setAttr(nn::vectorize::kParallelAttr, rewriter.getUnitAttr());
       }
-    return success();
   }
 };
 

@@ -249,7 +249,7 @@ LogicalResult splitOne(RewriterBase &rewriter, linalg::GenericOp op) {
 void mlir::nn::vectorize::splitReductions(Operation *func) {
   SmallVector<linalg::GenericOp> candidates;
   func->walk([&](linalg::GenericOp op) {
-    if (op.hasPureBufferSemantics() && !insideThreadedLoop(op))
+    if (op.hasPureBufferSemantics() && !insideBlocksOfImages(op))
       candidates.push_back(op);
   });
   IRRewriter rewriter(func->getContext());

@@ -324,7 +324,7 @@ private:
     for (unsigned d = 0; d < op.getNumLoops(); ++d)
       work *= double(ext(d));
     config.parallel =
-        !insideThreadedLoop(op) &&
+        !insideBlocksOfImages(op) &&
         work >= (config.contraction
                      ? kParallelFmaCycles * double(lanes) * target.fmasPerCycle
                      : kParallelElements);

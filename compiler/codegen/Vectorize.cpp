@@ -656,12 +656,11 @@ struct PackedInput {
   Operation *dealloc;
 };
 
-/// True if some op after `from` and before `to` (same block) may write
-/// `source`: a write to the same buffer, to one that may alias it (buffers
-/// are distinct only when both are allocations, or one is and the other an
-/// argument of the function), or an op whose effects are unknown.
-bool mayWriteBetween(Operation *from, Operation *to, Value source) {
-  Value root = rootBuffer(source);
+/// True if `o` (or an op inside it) may write the buffer `root`: a write to
+/// it, to one that may alias it (buffers are distinct only when both are
+/// allocations, or one is and the other an argument of the function), or an
+/// op whose effects are unknown.
+bool mayWrite(Operation *o, Value root) {
   auto allocated = [](Value v) {
     return isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
         v.getDefiningOp());
@@ -675,30 +674,52 @@ bool mayWriteBetween(Operation *from, Operation *to, Value source) {
     return a != b && ((allocated(a) && (allocated(b) || argument(b))) ||
                       (allocated(b) && argument(a)));
   };
-  for (Operation *o = from->getNextNode(); o && o != to; o = o->getNextNode()) {
-    WalkResult result = o->walk([&](Operation *nested) {
-      // (Ops with regions may have effects of their own, a linalg op's on
-      // its operands, and those of the ops inside, which the walk visits.)
-      auto iface = dyn_cast<MemoryEffectOpInterface>(nested);
-      if (!iface)
-        return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
-                   ? WalkResult::advance()
-                   : WalkResult::interrupt();
-      SmallVector<MemoryEffects::EffectInstance> effects;
-      iface.getEffects(effects);
-      for (const MemoryEffects::EffectInstance &e : effects) {
-        if (!isa<MemoryEffects::Write>(e.getEffect()))
-          continue;
-        Value written = e.getValue() ? rootBuffer(e.getValue()) : Value();
-        if (!written || !distinct(written, root))
-          return WalkResult::interrupt();
-      }
-      return WalkResult::advance();
-    });
-    if (result.wasInterrupted())
+  WalkResult result = o->walk([&](Operation *nested) {
+    // (Ops with regions may have effects of their own, a linalg op's on
+    // its operands, and those of the ops inside, which the walk visits.)
+    auto iface = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!iface)
+      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
+                 ? WalkResult::advance()
+                 : WalkResult::interrupt();
+    SmallVector<MemoryEffects::EffectInstance> effects;
+    iface.getEffects(effects);
+    for (const MemoryEffects::EffectInstance &e : effects) {
+      if (!isa<MemoryEffects::Write>(e.getEffect()))
+        continue;
+      Value written = e.getValue() ? rootBuffer(e.getValue()) : Value();
+      if (!written || !distinct(written, root))
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return result.wasInterrupted();
+}
+
+/// True if some op after `from` and before `to` (same block) may write
+/// `source` (see mayWrite).
+bool mayWriteBetween(Operation *from, Operation *to, Value source) {
+  Value root = rootBuffer(source);
+  for (Operation *o = from->getNextNode(); o && o != to; o = o->getNextNode())
+    if (mayWrite(o, root))
       return true;
-  }
   return false;
+}
+
+/// Where a copy of `source` that `op` reads is made: before `op`, or before
+/// the outermost loop over blocks of images (codegen-block-images) around
+/// it from which `source` comes and which may not write it: a filter's
+/// panels are copied once per call, not once per block.
+Operation *copyAnchor(Operation *op, Value source) {
+  Operation *anchor = op;
+  for (auto loop = op->getParentOfType<scf::ForallOp>(); loop;
+       loop = loop->getParentOfType<scf::ForallOp>()) {
+    if (!loop.isDefinedOutsideOfLoop(source) ||
+        mayWrite(loop, rootBuffer(source)))
+      break;
+    anchor = loop;
+  }
+  return anchor;
 }
 
 /// A copy of `source` transposed by `perm` (`copy[i..] = source[perm(i..)]`),
@@ -786,20 +807,21 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   Value panelSource, panels;
   if (config.packPanels) {
     Location loc = op.getLoc();
-    rewriter.setInsertionPoint(op);
     panelSource = rhsOperand(op, config.vectorDim)->get();
+    Operation *anchor = copyAnchor(op, panelSource);
+    rewriter.setInsertionPoint(anchor);
     linalg::GenericOp copy;
     panels = copyToPanels(rewriter, loc, panelSource,
                           config.tileSizes[config.vectorDim], copy);
     if (panels) {
-      rewriter.setInsertionPointAfter(op);
+      rewriter.setInsertionPointAfter(anchor);
       memref::DeallocOp::create(rewriter, loc, panels);
       // The copy moves one panel row (a vector) at a time, its panels on
       // threads when it is large (a Fashion CNN's conv2 output gradient:
       // 800 K floats, 0.3 ms on one thread).
       TileConfig rows;
       rows.parallel =
-          !insideThreadedLoop(op) &&
+          !insideBlocksOfImages(anchor) &&
           plannedElements(cast<MemRefType>(panels.getType()).getShape()) >=
               kParallelElements;
       unsigned dims = copy.getNumLoops();

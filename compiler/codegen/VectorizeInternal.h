@@ -150,11 +150,11 @@ inline double plannedElements(ArrayRef<int64_t> shape) {
   return elements;
 }
 
-/// Whether `op` runs inside a loop that threads already share (the blocks
-/// of images of codegen-block-images): its own loops get no threads.
-inline bool insideThreadedLoop(Operation *op) {
-  return op->getParentOfType<scf::ForallOp>() ||
-         op->getParentOfType<scf::ParallelOp>();
+/// Whether `op` runs inside a loop over blocks of images of
+/// codegen-block-images: its own loops get no threads (the blocks have
+/// them, or the chain has too little work for them).
+inline bool insideBlocksOfImages(Operation *op) {
+  return op->getParentOfType<scf::ForallOp>() != nullptr;
 }
 
 } // namespace mlir::nn::vectorize

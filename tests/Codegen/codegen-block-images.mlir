@@ -2,10 +2,10 @@
 
 // A padded input, a 3x3 convolution (its filter scaled outside, as a folded
 // batch norm does), a relu and a 2x2 max pool: one chain. Its intermediates
-// (64 images of 16x16x8) do not fit in half the L2, so it runs one image at a
-// time (half the L2 holds less than two images' footprint) in a loop that
-// threads share; the filter's scaling stays outside, and no op of the
-// chain is left over the whole batch.
+// (64 images of 16x16x8) do not fit in half the L2, so it runs one image at
+// a time (an image's footprint, 47 KB, is more than half the L2: blocks of
+// at least one) in a loop that threads share; the filter's scaling stays
+// outside, and no op of the chain is left over the whole batch.
 // CHECK-LABEL: func.func @conv_pool
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x16x16x8xf32>
 // CHECK: %[[W:.*]] = linalg.generic
@@ -73,14 +73,12 @@ func.func @conv_pool(%x: tensor<?x16x16x8xf32>, %w: tensor<3x3x8x8xf32>, %bias: 
 // Smaller images: a block holds as many images as their footprint fits in
 // half the L2 (per image: the input, the padded input, the broadcast, the
 // convolution and relu outputs, the pool's fill and output, 6208 bytes: 5
-// images; the last block may hold fewer). The chain's 64 images have fewer elements than an
-// element-wise op needs to be worth threads: the loop is not marked (it
-// becomes a sequential loop).
+// images; the last block may hold fewer).
 // CHECK-LABEL: func.func @block_of_images
 // CHECK: scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (5) shared_outs
 // CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<?x8x8x4xf32>
 // CHECK: scf.forall.in_parallel
-// CHECK-NOT: nn.parallel_tiles
+// CHECK: } {nn.parallel_tiles}
 // CHECK: return
 #id = affine_map<(n, h, w, c) -> (n, h, w, c)>
 #win = affine_map<(n, h, w, c, i, j) -> (n, h * 2 + i, w * 2 + j, c)>
@@ -212,4 +210,163 @@ func.func @fits_in_cache(%x: tensor<?x4x4x2xf32>, %w: tensor<1x1x2x2xf32>) -> te
     linalg.yield %m : f32
   } -> tensor<?x4x4x2xf32>
   return %relu : tensor<?x4x4x2xf32>
+}
+
+// -----
+
+// A value read twice in the chain (a residual block's relu: by the next
+// convolution's pad and by the add) would be computed once per read: it
+// stays outside, and so does the pad of it; the convolution and the add
+// form the chain.
+// CHECK-LABEL: func.func @read_twice
+// CHECK: %[[R:.*]] = linalg.generic
+// CHECK: } -> tensor<?x16x16x8xf32>
+// CHECK: %[[P:.*]] = tensor.pad %[[R]]
+// CHECK: scf.forall
+// CHECK: tensor.extract_slice %[[P]]
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x16x16x8xf32>
+// CHECK: tensor.extract_slice %[[R]]
+// CHECK: arith.addf
+// CHECK: scf.forall.in_parallel
+// CHECK: return
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @read_twice(%x: tensor<?x16x16x8xf32>, %w: tensor<3x3x8x8xf32>) -> tensor<?x16x16x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x16x16x8xf32>
+  %e = tensor.empty(%n) : tensor<?x16x16x8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<?x16x16x8xf32>) outs(%e : tensor<?x16x16x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x16x16x8xf32>
+  %p = tensor.pad %r low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<?x16x16x8xf32> to tensor<?x18x18x8xf32>
+  %e2 = tensor.empty(%n) : tensor<?x16x16x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x16x16x8xf32>) -> tensor<?x16x16x8xf32>
+  %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<?x18x18x8xf32>, tensor<3x3x8x8xf32>) outs(%f : tensor<?x16x16x8xf32>) -> tensor<?x16x16x8xf32>
+  %e3 = tensor.empty(%n) : tensor<?x16x16x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv, %r : tensor<?x16x16x8xf32>, tensor<?x16x16x8xf32>) outs(%e3 : tensor<?x16x16x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<?x16x16x8xf32>
+  return %sum : tensor<?x16x16x8xf32>
+}
+
+// -----
+
+// A static batch of 64: blocks of 5 images, the last of 4 (the tiles'
+// batch is dynamic).
+// CHECK-LABEL: func.func @static_batch
+// CHECK: scf.forall (%{{.*}}) = (0) to (64) step (5)
+// CHECK: affine.min
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<?x8x8x4xf32>
+// CHECK: scf.forall.in_parallel
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#win = affine_map<(n, h, w, c, i, j) -> (n, h * 2 + i, w * 2 + j, c)>
+#taps = affine_map<(n, h, w, c, i, j) -> (i, j)>
+#pooled = affine_map<(n, h, w, c, i, j) -> (n, h, w, c)>
+func.func @static_batch(%x: tensor<64x8x8x4xf32>, %w: tensor<3x3x4x4xf32>, %bias: tensor<4xf32>) -> tensor<64x4x4x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<64x8x8x4xf32> to tensor<64x10x10x4xf32>
+  %e = tensor.empty() : tensor<64x8x8x4xf32>
+  %b = linalg.broadcast ins(%bias : tensor<4xf32>) outs(%e : tensor<64x8x8x4xf32>) dimensions = [0, 1, 2]
+  %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<64x10x10x4xf32>, tensor<3x3x4x4xf32>) outs(%b : tensor<64x8x8x4xf32>) -> tensor<64x8x8x4xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv : tensor<64x8x8x4xf32>) outs(%e : tensor<64x8x8x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<64x8x8x4xf32>
+  %pe = tensor.empty() : tensor<64x4x4x4xf32>
+  %pf = linalg.fill ins(%ninf : f32) outs(%pe : tensor<64x4x4x4xf32>) -> tensor<64x4x4x4xf32>
+  %t = tensor.empty() : tensor<2x2xf32>
+  %pool = linalg.generic {indexing_maps = [#win, #taps, #pooled], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%relu, %t : tensor<64x8x8x4xf32>, tensor<2x2xf32>) outs(%pf : tensor<64x4x4x4xf32>) {
+  ^bb0(%in: f32, %tap: f32, %out: f32):
+    %m = arith.maximumf %out, %in : f32
+    linalg.yield %m : f32
+  } -> tensor<64x4x4x4xf32>
+  return %pool : tensor<64x4x4x4xf32>
+}
+
+// -----
+
+// Ops the batch does not pass through as dimension 0 join no chain: a pad
+// of the batch, and an op that reads the batch as another dimension (a
+// transpose). The convolution between them has no chain of its own.
+// CHECK-LABEL: func.func @not_per_image
+// CHECK-NOT: scf.forall
+// CHECK: return
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#swap = affine_map<(n, h, w, c) -> (h, n, w, c)>
+func.func @not_per_image(%x: tensor<16x16x16x8xf32>, %w: tensor<3x3x8x8xf32>) -> tensor<16x16x16x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[1, 1, 1, 0] high[1, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<16x16x16x8xf32> to tensor<18x18x18x8xf32>
+  %e = tensor.empty() : tensor<18x16x16x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<18x16x16x8xf32>) -> tensor<18x16x16x8xf32>
+  %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<18x18x18x8xf32>, tensor<3x3x8x8xf32>) outs(%f : tensor<18x16x16x8xf32>) -> tensor<18x16x16x8xf32>
+  %s = tensor.extract_slice %conv[0, 0, 0, 0] [16, 16, 16, 8] [1, 1, 1, 1] : tensor<18x16x16x8xf32> to tensor<16x16x16x8xf32>
+  %e2 = tensor.empty() : tensor<16x16x16x8xf32>
+  %t = linalg.generic {indexing_maps = [#swap, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s : tensor<16x16x16x8xf32>) outs(%e2 : tensor<16x16x16x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<16x16x16x8xf32>
+  return %t : tensor<16x16x16x8xf32>
+}
+
+// -----
+
+// A relu and a pool: their intermediates (64 images of 12x12x8) do not fit
+// in half the L2, but their work (2592 iterations per image: the relu's
+// 1152, the pool's 1152 with its window, the fill's 288)
+// is less than an element-wise op needs for threads. The blocks' loop is
+// not marked: codegen-tile-loops makes it a sequential loop.
+// CHECK-LABEL: func.func @sequential_blocks
+// CHECK: scf.forall
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: nn.parallel_tiles
+// CHECK: return
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#win = affine_map<(n, h, w, c, i, j) -> (n, h * 2 + i, w * 2 + j, c)>
+#taps = affine_map<(n, h, w, c, i, j) -> (i, j)>
+#pooled = affine_map<(n, h, w, c, i, j) -> (n, h, w, c)>
+func.func @sequential_blocks(%x: tensor<?x12x12x8xf32>) -> tensor<?x6x6x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x12x12x8xf32>
+  %e = tensor.empty(%n) : tensor<?x12x12x8xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<?x12x12x8xf32>) outs(%e : tensor<?x12x12x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x12x12x8xf32>
+  %pe = tensor.empty(%n) : tensor<?x6x6x8xf32>
+  %pf = linalg.fill ins(%ninf : f32) outs(%pe : tensor<?x6x6x8xf32>) -> tensor<?x6x6x8xf32>
+  %t = tensor.empty() : tensor<2x2xf32>
+  %pool = linalg.generic {indexing_maps = [#win, #taps, #pooled], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%relu, %t : tensor<?x12x12x8xf32>, tensor<2x2xf32>) outs(%pf : tensor<?x6x6x8xf32>) {
+  ^bb0(%in: f32, %tap: f32, %out: f32):
+    %m = arith.maximumf %out, %in : f32
+    linalg.yield %m : f32
+  } -> tensor<?x6x6x8xf32>
+  return %pool : tensor<?x6x6x8xf32>
 }

@@ -184,6 +184,49 @@ func.func @panels_threads(%a: memref<12x4096xf32>, %b: memref<4096x64xf32>, %c: 
 
 // -----
 
+// In a loop over blocks of images (codegen-block-images), a filter from
+// outside it that nothing in it may write (an allocation; the loop writes
+// only an argument) is copied into panels once, before the loop, and freed
+// after it; a filter the loop writes is copied in it.
+// CHECK-LABEL: func.func @panels_outside_blocks(
+// CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x64x16xf32>
+// CHECK: vector.transfer_write %{{.*}}, %[[P]]
+// CHECK: scf.forall
+// CHECK-NOT: memref.alloc
+// CHECK: vector.load %[[P]]
+// CHECK: } {nn.parallel_tiles}
+// CHECK-NEXT: memref.dealloc %[[P]]
+// CHECK: scf.forall
+// CHECK: memref.store
+// CHECK: %[[Q:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x64x16xf32>
+// CHECK: vector.load %[[Q]]
+// CHECK: memref.dealloc %[[Q]]
+// CHECK-NEXT: } {nn.parallel_tiles}
+func.func @panels_outside_blocks(%a: memref<?x12x64xf32>, %w: memref<64x40xf32>, %c: memref<?x12x40xf32>) {
+  %c0 = arith.constant 0 : index
+  %b = memref.alloc() : memref<64x40xf32>
+  memref.copy %w, %b : memref<64x40xf32> to memref<64x40xf32>
+  %n = memref.dim %a, %c0 : memref<?x12x64xf32>
+  scf.forall (%i) in (%n) {
+    %ai = memref.subview %a[%i, 0, 0] [1, 12, 64] [1, 1, 1] : memref<?x12x64xf32> to memref<12x64xf32, strided<[64, 1], offset: ?>>
+    %ci = memref.subview %c[%i, 0, 0] [1, 12, 40] [1, 1, 1] : memref<?x12x40xf32> to memref<12x40xf32, strided<[40, 1], offset: ?>>
+    linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_panels>}
+      ins(%ai, %b : memref<12x64xf32, strided<[64, 1], offset: ?>>, memref<64x40xf32>) outs(%ci : memref<12x40xf32, strided<[40, 1], offset: ?>>)
+  } {nn.parallel_tiles}
+  scf.forall (%i) in (%n) {
+    %zero = arith.constant 0.0 : f32
+    memref.store %zero, %b[%c0, %c0] : memref<64x40xf32>
+    %ai = memref.subview %a[%i, 0, 0] [1, 12, 64] [1, 1, 1] : memref<?x12x64xf32> to memref<12x64xf32, strided<[64, 1], offset: ?>>
+    %ci = memref.subview %c[%i, 0, 0] [1, 12, 40] [1, 1, 1] : memref<?x12x40xf32> to memref<12x40xf32, strided<[40, 1], offset: ?>>
+    linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_panels>}
+      ins(%ai, %b : memref<12x64xf32, strided<[64, 1], offset: ?>>, memref<64x40xf32>) outs(%ci : memref<12x40xf32, strided<[40, 1], offset: ?>>)
+  } {nn.parallel_tiles}
+  memref.dealloc %b : memref<64x40xf32>
+  return
+}
+
+// -----
+
 // Panels need the lanes innermost in the rhs (here b is read transposed,
 // without pack_input).
 func.func @panels_misfit(%a: memref<12x64xf32>, %b: memref<40x64xf32>, %c: memref<12x40xf32>) {

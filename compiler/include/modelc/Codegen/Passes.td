@@ -37,27 +37,33 @@ def CodegenBlockImages : Pass<"codegen-block-images", "func::FuncOp"> {
     in an op whose result leaves it (the features a dense layer reads) is
     tiled along the batch into an `scf.forall` over blocks of images, the
     chain's producers fused into it (upstream's
-    `tileConsumerAndFuseProducersUsingSCF`), so that a block's
-    intermediates stay in the L2. A block is as many images as fit in half
-    of `l2-bytes` (what the chain writes, and reads from outside, per
-    image), at least one. A loop whose chain has the work an element-wise
-    op needs for threads is marked `nn.parallel_tiles`: `codegen-tile-loops`
-    makes it the one loop threads share (one fork and join for the chain,
-    not one per op; `codegen-plan-tiles` gives the ops inside none), and
-    makes any other a sequential loop.
+    `tileConsumerAndFuseProducersUsingSCF`; the last op's destination stays
+    outside, each block writes its slice), so that a block's intermediates
+    stay in the L2. A block is as many images as fit in half of `l2-bytes`
+    (what the chain writes, and reads from outside, per image), at least
+    one. A loop whose chain has the work an element-wise op needs for
+    threads (`kParallelElements` iterations; a multiply-add counts as one)
+    is marked `nn.parallel_tiles`: `codegen-tile-loops` makes it the one
+    loop threads share (one fork and join for the chain, not one per op)
+    and any other a sequential loop; `codegen-plan-tiles` gives the ops
+    inside either none.
 
     An op joins a chain when the batch passes through it (a parallel loop
     that is dimension 0 of the result and of every operand that depends on
-    it), when each of its results is used only inside the chain, and when
-    the operands that do not depend on the batch (filters) take at most
-    `l2-bytes` / 4: a dense layer's weights are read once per call, not
-    once per block. A pad joins only if what it pads is computed in the
-    chain or is an argument (`codegen-pad-in-place` has any other producer
-    write into the padded buffer, where a block would copy). A chain needs
-    two ops that compute (not fills or broadcasts), and intermediates that
-    for the batch (64 images when it is dynamic) exceed half of `l2-bytes`.
-    Each image gets the same operations in the same order as without
-    blocks. Run on tensors, before `codegen-unshare-fills`.
+    it; one result), when its result is used only by one op of the chain
+    (fusion would compute it once per reader; fills and broadcasts may have
+    several), and when the operands that do not depend on the batch
+    (filters) take at most `l2-bytes` / 4: a dense layer's weights are read
+    once per call, not once per block. A pad joins only if what it pads is
+    computed in the chain or comes from outside the function
+    (`bufferization.to_tensor`, an argument): `codegen-pad-in-place` has
+    any other producer write into the padded buffer, where a block would
+    copy. A chain needs two ops or more besides fills and broadcasts, and
+    intermediates (the results of its ops but the last, fills and
+    broadcasts) that for the batch (64 images when it is dynamic) exceed
+    half of `l2-bytes`. Tiling along the batch splits no sum: each image's
+    results are those of the whole batch's ops. Run on tensors, before
+    `codegen-unshare-fills`.
   }];
   let options = [
     Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
@@ -338,8 +344,8 @@ def CodegenTileLoops : Pass<"codegen-tile-loops", "func::FuncOp"> {
   let summary = "Tile loops to threads; no unrolling of vector loops";
   let description = [{
     The tile loops `codegen-vectorize` marked worth running on threads (no
-    loop-carried values, more than one iteration, not inside a loop threads
-    already share; a few iterations take the constant loops nested below
+    loop-carried values, more than one iteration, not inside a loop over
+    blocks of images; a few iterations take the constant loops nested below
     into one linearized loop) become `scf.parallel` for
     `convert-scf-to-openmp` when `parallel` is set, and so do the marked
     blocks' loops (`scf.forall`) of `codegen-block-images`; unmarked ones
