@@ -28,14 +28,7 @@ namespace mlir::nn {
 using namespace mlir;
 using namespace mlir::nn::vectorize;
 
-namespace {
-
-/// Below this, a contraction runs on one thread (kParallelElements is the
-/// element-wise ops' and reductions' threshold): cycles of its vector FMAs
-/// (at the target's lanes and FMAs per cycle).
-constexpr double kParallelFmaCycles = 1 << 19;
-
-} // namespace
+namespace {} // namespace
 
 bool mlir::nn::vectorize::hasVectorizableBody(linalg::LinalgOp op) {
   for (Operation &nested : *op.getBlock()) {

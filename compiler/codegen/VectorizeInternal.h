@@ -141,6 +141,11 @@ constexpr llvm::StringLiteral kReductionBlocksAttr = "nn.reduction_blocks";
 /// when the other core was busy.
 constexpr double kParallelElements = 1 << 18;
 
+/// Below this, a contraction runs on one thread (kParallelElements is the
+/// element-wise ops' and reductions' threshold): cycles of its vector FMAs
+/// (at the target's lanes and FMAs per cycle).
+constexpr double kParallelFmaCycles = 1 << 19;
+
 /// Elements of `shape` as the thread thresholds count them: a dynamic
 /// extent (the batch) as 64.
 inline double plannedElements(ArrayRef<int64_t> shape) {

@@ -91,8 +91,11 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     std::vector<std::string> passes;
     // Chains of per-image ops, one L2-sized block of images at a time.
     if (options.fusion)
-      passes.push_back("func.func(codegen-block-images{l2-bytes=" +
-                       std::to_string(options.target.l2Bytes) + "})");
+      passes.push_back(
+          "func.func(codegen-block-images{l2-bytes=" +
+          std::to_string(options.target.l2Bytes) +
+          " vector-lanes=" + std::to_string(options.target.lanes) +
+          " fmas-per-cycle=" + number(options.target.fmasPerCycle) + "})");
     passes.insert(passes.end(),
                   {"codegen-unshare-fills",
                    "func.func(codegen-concat-in-place,codegen-pad-in-place)",

@@ -41,9 +41,11 @@ def CodegenBlockImages : Pass<"codegen-block-images", "func::FuncOp"> {
     outside, each block writes its slice), so that a block's intermediates
     stay in the L2. A block is as many images as fit in half of `l2-bytes`
     (what the chain writes, and reads from outside, per image), at least
-    one. A loop whose chain has the work an element-wise op needs for
-    threads (`kParallelElements` iterations; a multiply-add counts as one)
-    is marked `nn.parallel_tiles`: `codegen-tile-loops` makes it the one
+    one. A loop whose chain has the work for which `codegen-plan-tiles`
+    gives an op threads (its contractions' FMA cycles, at `vector-lanes`
+    and `fmas-per-cycle`, and its other ops' elements, as fractions of the
+    planner's thresholds, add up to one or more) is marked
+    `nn.parallel_tiles`: `codegen-tile-loops` makes it the one
     loop threads share (one fork and join for the chain, not one per op)
     and any other a sequential loop; `codegen-plan-tiles` gives the ops
     inside either none.
@@ -61,13 +63,17 @@ def CodegenBlockImages : Pass<"codegen-block-images", "func::FuncOp"> {
     copy. A chain needs two ops or more besides fills and broadcasts, and
     intermediates (the results of its ops but the last, fills and
     broadcasts) that for the batch (64 images when it is dynamic) exceed
-    half of `l2-bytes`. Tiling along the batch splits no sum: each image's
+    `l2-bytes`. Tiling along the batch splits no sum: each image's
     results are those of the whole batch's ops. Run on tensors, before
     `codegen-unshare-fills`.
   }];
   let options = [
     Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
            "Bytes of the L2 cache of one core">,
+    Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"16",
+           "f32 lanes of a vector register (as codegen-plan-tiles)">,
+    Option<"fmasPerCycle", "fmas-per-cycle", "double", /*default=*/"1.0",
+           "Vector FMAs issued per cycle (as codegen-plan-tiles)">,
   ];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect",
