@@ -6,8 +6,8 @@
 // back (the Fashion CNN's first convolution writes 6.4 MB at batch 64, its
 // pool reads them). Tiled along the batch as one loop over blocks of images,
 // with its producers fused in (upstream's tile-and-fuse on tensors), a
-// chain keeps a block's intermediates in the L2, and the loop over blocks
-// is the one loop threads share.
+// chain keeps a block's intermediates in the L2, and the loop over blocks,
+// when the chain has the work for threads, is the one loop they share.
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"

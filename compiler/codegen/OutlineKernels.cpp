@@ -55,7 +55,7 @@ struct CodegenOutlineKernelsPass
           nests.push_back(&op);
       Operation *last = fn;
       for (auto [i, op] : llvm::enumerate(nests)) {
-        std::string layer = layerOf(op);
+        SmallVector<StringRef> layers = layersOf(op);
         auto [callee, call] = outline(symbols, fn, op, i, last);
         if (func::FuncOp same = merge ? findOrAdd(callee) : nullptr) {
           call.setCallee(same.getSymName());
@@ -65,7 +65,7 @@ struct CodegenOutlineKernelsPass
           last = callee;
         }
         if (profile)
-          instrument(symbols, fn, callee, call, layer);
+          instrument(symbols, fn, callee, call, layers);
       }
     }
     distinct.clear();
@@ -73,26 +73,34 @@ struct CodegenOutlineKernelsPass
       module->setAttr("nn.kernels", ArrayAttr::get(&getContext(), kernels));
   }
 
-  /// The layer a loop nest computes: the first layer name (a NameLoc, as
-  /// IRGen gives each op) among the locations of its ops; "first..last"
-  /// when it computes several (the blocks of codegen-block-images).
-  static std::string layerOf(Operation *nest) {
-    StringRef first, last;
-    nest->walk([&](Operation *op) {
+  /// The layers a loop nest computes, in the order their names (a NameLoc,
+  /// as IRGen gives each op) first appear among its ops' locations: those of
+  /// the ops that read or write memory when there are any (a loop, or the
+  /// index arithmetic of a block of images, carries the location of the op
+  /// it was made from, not of the first that runs).
+  static SmallVector<StringRef> layersOf(Operation *nest) {
+    SmallVector<StringRef> all, accessing;
+    nest->walk<WalkOrder::PreOrder>([&](Operation *op) {
       StringRef layer = nn::layerOf(op->getLoc());
       if (layer.empty())
         return;
-      if (first.empty())
-        first = layer;
-      last = layer;
+      if (!llvm::is_contained(all, layer))
+        all.push_back(layer);
+      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+      if (effects &&
+          (effects.hasEffect<MemoryEffects::Read>() ||
+           effects.hasEffect<MemoryEffects::Write>()) &&
+          !llvm::is_contained(accessing, layer))
+        accessing.push_back(layer);
     });
-    return first == last ? first.str() : (first + ".." + last).str();
+    return accessing.empty() ? all : accessing;
   }
 
-  /// Brackets the one call of `callee` with the runtime's kernel timers and
-  /// records the kernel as number `kernels.size()`.
+  /// The kernel's layer is its one layer's name, or "first..last" when it
+  /// computes several (the blocks of codegen-block-images; then `layers`
+  /// lists them all).
   void instrument(SymbolTable &symbols, func::FuncOp entry, func::FuncOp callee,
-                  func::CallOp call, StringRef layer) {
+                  func::CallOp call, ArrayRef<StringRef> layers) {
     OpBuilder b(&getContext());
     auto timer = [&](StringRef name) {
       if (auto fn = symbols.lookup<func::FuncOp>(name))
@@ -114,10 +122,18 @@ struct CodegenOutlineKernelsPass
     func::CallOp::create(b, call.getLoc(), end, id);
     StringRef entryName = entry.getSymName();
     entryName.consume_front("modelc_");
-    kernels.push_back(b.getDictionaryAttr(
-        {b.getNamedAttr("name", b.getStringAttr(callee.getSymName())),
-         b.getNamedAttr("entry", b.getStringAttr(entryName)),
-         b.getNamedAttr("layer", b.getStringAttr(layer))}));
+    std::string layer = layers.empty() ? std::string()
+                        : layers.size() == 1
+                            ? layers.front().str()
+                            : (layers.front() + ".." + layers.back()).str();
+    SmallVector<NamedAttribute> fields = {
+        b.getNamedAttr("name", b.getStringAttr(callee.getSymName())),
+        b.getNamedAttr("entry", b.getStringAttr(entryName)),
+        b.getNamedAttr("layer", b.getStringAttr(layer))};
+    if (layers.size() > 1)
+      fields.push_back(b.getNamedAttr(
+          "layers", b.getStrArrayAttr(llvm::to_vector_of<StringRef>(layers))));
+    kernels.push_back(b.getDictionaryAttr(fields));
   }
 
   SmallVector<Attribute> kernels;

@@ -28,8 +28,6 @@ namespace mlir::nn {
 using namespace mlir;
 using namespace mlir::nn::vectorize;
 
-namespace {} // namespace
-
 bool mlir::nn::vectorize::hasVectorizableBody(linalg::LinalgOp op) {
   for (Operation &nested : *op.getBlock()) {
     if (isa<linalg::YieldOp, linalg::IndexOp>(nested))

@@ -745,7 +745,8 @@ Value packInputCopy(RewriterBase &rewriter, linalg::GenericOp op, Value source,
       linalg::TransposeOp::create(rewriter, loc, source, packed, perm);
   // (Threads split the first dim that is not 1.)
   auto split = llvm::find_if(shape, [](int64_t d) { return d != 1; });
-  if (plannedElements(shape) >= kParallelElements && split != shape.end()) {
+  if (!insideBlocksOfImages(op) && plannedElements(shape) >= kParallelElements &&
+      split != shape.end()) {
     FailureOr<linalg::GenericOp> copy =
         linalg::generalizeNamedOp(rewriter, transpose);
     SmallVector<int64_t> sizes(shape.size(), 0);

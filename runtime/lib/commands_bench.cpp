@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 
 namespace modelc::rt {
 
@@ -89,31 +90,60 @@ Timing timeCalls(int64_t Steps, Fn &&Call, Warm &&WarmedUp) {
 /// Per layer with contractions (convolutions, matrix products and their
 /// gradients): the time of its kernels and the GFLOP/s (2 flops per
 /// multiply-add) they reach, and which share of `PeakGflops` (when given).
+/// Layers computed in one kernel with others (a block of images) make one
+/// row, that kernel's "first..last": its time cannot be split among them,
+/// and a kernel named after one of them (a filter's panels, copied before
+/// the block's loop) adds to it.
 void reportLayerRates(const ModelInfo &M, const std::string &Entry,
                       const std::vector<KernelTime> &Times, int64_t EntryCalls,
                       int64_t Batch, double PeakGflops) {
-  std::vector<std::pair<const WorkInfo *, double>> Rows;
+  std::map<std::string, std::string> Group;
+  for (const KernelInfo &K : M.Kernels)
+    if (K.Entry == Entry)
+      for (const std::string &L : K.Layers)
+        Group.emplace(L, K.Layer);
+  auto groupOf = [&](const std::string &Layer) {
+    auto It = Group.find(Layer);
+    return It == Group.end() ? Layer : It->second;
+  };
+  struct Row {
+    std::string Name;
+    int64_t MultiplyAdds = 0;
+    double Ms = 0;
+  };
+  std::vector<Row> Rows;
   for (const WorkInfo &W : M.Work) {
     if (W.Entry != Entry || W.MultiplyAdds <= 0)
       continue;
-    double Ms = 0;
-    for (size_t I = 0; I < M.Kernels.size() && I < Times.size(); ++I)
-      if (M.Kernels[I].Entry == Entry && M.Kernels[I].Layer == W.Layer)
-        Ms += Times[I].Seconds * 1000 / EntryCalls;
-    if (Ms > 0)
-      Rows.push_back({&W, Ms});
+    std::string Name = groupOf(W.Layer);
+    auto It = std::find_if(Rows.begin(), Rows.end(),
+                           [&](const Row &R) { return R.Name == Name; });
+    if (It == Rows.end())
+      It = Rows.insert(Rows.end(), Row{Name});
+    It->MultiplyAdds += W.MultiplyAdds;
   }
+  for (size_t I = 0; I < M.Kernels.size() && I < Times.size(); ++I) {
+    if (M.Kernels[I].Entry != Entry)
+      continue;
+    std::string Name = groupOf(M.Kernels[I].Layer);
+    for (Row &R : Rows)
+      if (R.Name == Name)
+        R.Ms += Times[I].Seconds * 1000 / EntryCalls;
+  }
+  Rows.erase(std::remove_if(Rows.begin(), Rows.end(),
+                            [](const Row &R) { return R.Ms <= 0; }),
+             Rows.end());
   if (Rows.empty())
     return;
-  std::stable_sort(Rows.begin(), Rows.end(), [](const auto &A, const auto &B) {
-    return A.second > B.second;
+  std::sort(Rows.begin(), Rows.end(), [](const Row &A, const Row &B) {
+    return A.Ms > B.Ms || (A.Ms == B.Ms && A.Name < B.Name);
   });
   std::printf("  %-24s %10s %10s %10s%s\n", "layer (contractions)", "GFLOP",
               "ms/call", "GFLOP/s", PeakGflops > 0 ? "   of peak" : "");
-  for (auto &[W, Ms] : Rows) {
-    double Gflop = 2.0 * static_cast<double>(W->MultiplyAdds) * Batch / 1e9;
-    double Rate = Gflop / (Ms / 1000);
-    std::printf("  %-24s %10.3f %10.3f %10.1f", W->Layer.c_str(), Gflop, Ms,
+  for (const Row &R : Rows) {
+    double Gflop = 2.0 * static_cast<double>(R.MultiplyAdds) * Batch / 1e9;
+    double Rate = Gflop / (R.Ms / 1000);
+    std::printf("  %-24s %10.3f %10.3f %10.1f", R.Name.c_str(), Gflop, R.Ms,
                 Rate);
     if (PeakGflops > 0)
       std::printf(" %9.1f%%", 100 * Rate / PeakGflops);

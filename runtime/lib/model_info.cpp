@@ -369,6 +369,12 @@ ModelInfo parseModelInfo(const char *Text) {
         Kernel.Name = str(K, "name", "kernel");
         Kernel.Entry = str(K, "entry", "kernel '" + Kernel.Name + "'");
         Kernel.Layer = str(K, "layer", "kernel '" + Kernel.Name + "'");
+        if (K.contains("layers"))
+          for (const json &L : K.at("layers")) {
+            if (!L.is_string())
+              invalid("bad layers of kernel '" + Kernel.Name + "'");
+            Kernel.Layers.push_back(L.get<std::string>());
+          }
         M.Kernels.push_back(std::move(Kernel));
       }
     if (Root.contains("work"))

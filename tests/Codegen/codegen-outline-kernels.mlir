@@ -34,9 +34,10 @@
 // MIN: return
 // With profile, each kernel's call is bracketed by the runtime's timers with
 // the kernel's number, and nn.kernels names each (entry, layer from the
-// ops' NameLoc: the first and the last when there are several, as in the
-// blocks of codegen-block-images).
-// PROF: module attributes {nn.kernels = [{entry = "entry", layer = "square", name = "entry_k0"}, {entry = "entry", layer = "relu..pool", name = "entry_k1"}]}
+// ops' NameLoc, only those of the ops that access memory when there are
+// any, not the loop's own: the first and the last when there are several,
+// as in the blocks of codegen-block-images, all of them in `layers`).
+// PROF: module attributes {nn.kernels = [{entry = "entry", layer = "square", name = "entry_k0"}, {entry = "entry", layer = "relu..pool", layers = ["relu", "pool"], name = "entry_k1"}]}
 // PROF: func.func private @modelc_kernel_end(i32)
 // PROF: func.func private @modelc_kernel_begin(i32)
 // PROF-LABEL: func.func @entry(
@@ -61,9 +62,9 @@ func.func @entry(%a: memref<8xf32>, %b: memref<8xf32>, %n: memref<index>) -> f32
     memref.store %z, %b[%i] : memref<8xf32>
   }
   scf.for %i = %c0 to %count step %c1 {
-    %w = arith.addf %zero, %zero : f32 loc("relu"("model.json":4:5))
-    memref.store %w, %b[%i] : memref<8xf32> loc("pool"("model.json":5:5))
-  }
+    %v = memref.load %b[%i] : memref<8xf32> loc("relu"("model.json":4:5))
+    memref.store %v, %b[%i] : memref<8xf32> loc("pool"("model.json":5:5))
+  } loc("tail"("model.json":7:5))
   %sum = scf.for %i = %c0 to %c8 step %c1 iter_args(%s = %zero) -> f32 {
     %x = memref.load %b[%i] : memref<8xf32>
     %t = arith.addf %s, %x : f32

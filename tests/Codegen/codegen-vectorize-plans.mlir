@@ -189,7 +189,10 @@ func.func @panels_threads(%a: memref<12x4096xf32>, %b: memref<4096x64xf32>, %c: 
 // only an argument) is copied into panels once, before the loop, and freed
 // after it; a filter the loop writes is copied in it.
 // CHECK-LABEL: func.func @panels_outside_blocks(
+// CHECK: %[[B:.*]] = memref.alloc() : memref<64x40xf32>
+// CHECK-NEXT: memref.copy %{{.*}}, %[[B]]
 // CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x64x16xf32>
+// CHECK: vector.transfer_read %[[B]]
 // CHECK: vector.transfer_write %{{.*}}, %[[P]]
 // CHECK: scf.forall
 // CHECK-NOT: memref.alloc

@@ -268,6 +268,11 @@ int main(int argc, char **argv) {
                       "--profile`), not to --emit=lib");
   if (mpi && emit == Emit::Lib)
     return usageError("--mpi builds an executable for mpirun, not --emit=lib");
+  // (Below a few pages the planner's cache blocking means nothing.)
+  if (l2Bytes.getNumOccurrences() &&
+      (l2Bytes < 4096 || l2Bytes > (int64_t(1) << 30)))
+    return usageError("--l2-bytes must be between 4096 and 1073741824, not " +
+                      std::to_string(l2Bytes));
   if (ext == ".mlir" && (emit == Emit::Json || emit == Emit::Dsl))
     return usageError("--emit=json and --emit=dsl print a model file: give "
                       "the .json or .nn model, not IR");
@@ -393,13 +398,8 @@ int main(int argc, char **argv) {
   options.threads = parallel;
   options.fusion = fusion;
   options.profile = profile;
-  if (l2Bytes.getNumOccurrences()) {
-    // Below a few pages the planner's cache blocking means nothing.
-    if (l2Bytes < 4096 || l2Bytes > (int64_t(1) << 30))
-      return fail("--l2-bytes must be between 4096 and 1073741824, not " +
-                  std::to_string(l2Bytes));
+  if (l2Bytes.getNumOccurrences())
     options.l2BytesGiven = l2Bytes;
-  }
   {
     std::string error;
     if (failed(describeTarget(targetCpu, options, error)))

@@ -206,7 +206,8 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     (`outer_dim`, `outer_block`).
     Element-wise ops and reductions into the contiguous dimension get one
     vector tile along it. The parallel tile loop with the most tiles goes
-    outermost, and `parallel` marks ops with enough work for threads. Ops
+    outermost, and `parallel` marks ops with enough work for threads (none
+    inside a loop over blocks of images of `codegen-block-images`). Ops
     without a plan are left to the scalar loops.
   }];
   let options = [
@@ -289,7 +290,8 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     paired with it (`epilogue`) is applied to the accumulators before they
     are stored. With `pack_panels` the right operand is first copied (one
     vector row at a time) into panels of the tile's lanes, which the full
-    tiles' kernels read instead. Reductions into the contiguous
+    tiles' kernels read instead (once before a loop over blocks of images
+    that does not write it, not once per block). Reductions into the contiguous
     dimension (batch-norm statistics), element-wise ops and the remaining
     fills become 1-D vector code, their accumulators hoisted out of the
     reduction loops. The order of every floating-point reduction is the one

@@ -74,6 +74,9 @@ struct LayerInfo {
 /// A compiled kernel that reports its time (models built with --profile).
 struct KernelInfo {
   std::string Name, Entry, Layer;
+  /// All the layers of a kernel that computes several (Layer is then
+  /// "first..last"); empty otherwise.
+  std::vector<std::string> Layers;
 };
 
 /// Multiply-adds per example of a layer's contractions in one entry point.
