@@ -186,7 +186,8 @@ llvm::SetVector<Operation *> ChainFinder::chainOf(Operation *root) {
   // (The root's destination is not fused: each block writes its slice.)
   auto inits = cast<DestinationStyleOpInterface>(root).getDpsInits();
   for (size_t i = 0; i < chain.size(); ++i)
-    for (Value value : member(chain[i]).perImage)
+    // (A copy: admitting a producer may grow `members`, moving its entries.)
+    for (Value value : SmallVector<Value>(member(chain[i]).perImage))
       if (Operation *producer = value.getDefiningOp())
         if ((i > 0 || !llvm::is_contained(inits, value)) &&
             !chain.contains(producer) && admit(producer))
