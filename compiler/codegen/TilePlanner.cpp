@@ -595,17 +595,25 @@ private:
       }
     }
     int64_t footprint = (lhsStep + best->vt * 4) * reduction;
-    if (parallelTiles > 1 && footprint > target.l2Bytes / 2) {
-      unsigned r0 = reds.front();
-      int64_t per = std::max<int64_t>(footprint / ext(r0), 1);
-      // The block streams what fits in the (whole) L1 when one step of r0
-      // fits in half of it, meant for the next tiles (a convolution's other
-      // taps, the other column tiles) to re-read it from there; otherwise
-      // half of the L2. Measured on a Zen 3: the Fashion conv2 filter
-      // gradient ran 6.1 -> 5.1 ms with a batch block of 2 instead of 16, the
-      // text CNN's 5.6 -> 5.0 ms (4, not 32); blocks of 1 ran as fast as 2.
-      const int64_t budget =
-          per <= target.l1Bytes / 2 ? target.l1Bytes : target.l2Bytes / 2;
+    unsigned r0 = reds.front();
+    int64_t per = std::max<int64_t>(footprint / ext(r0), 1);
+    // The block streams what fits in the (whole) L1 when one step of r0
+    // fits in half of it, meant for the next tiles (a convolution's other
+    // taps, the other column tiles) to re-read it from there; otherwise
+    // half of the L2. Measured on a Zen 3: the Fashion conv2 filter
+    // gradient ran 6.1 -> 5.1 ms with a batch block of 2 instead of 16, the
+    // text CNN's 5.6 -> 5.0 ms (4, not 32); blocks of 1 ran as fast as 2.
+    bool l1Blocks = per <= target.l1Bytes / 2;
+    // Such L1 blocks pay even when the whole stream fits in the L2, once it
+    // is more than 8 L1s that every tile re-reads from the L2: on a 2 MB-L2
+    // Xeon the text CNN's filter gradients (a 640 KB stream per tile) ran
+    // 18.7 -> 13.9 ms in blocks of 4 images. (Not inside a block of
+    // images, whose size codegen-block-images chose for the L2.)
+    int64_t threshold = target.l2Bytes / 2;
+    if (l1Blocks && !insideBlocksOfImages(op))
+      threshold = std::min(threshold, 8 * target.l1Bytes);
+    if (parallelTiles > 1 && footprint > threshold) {
+      const int64_t budget = l1Blocks ? target.l1Bytes : target.l2Bytes / 2;
       int64_t block = std::max<int64_t>(1, budget / per);
       // A block that divides the extent: no short last block, whose
       // accumulator loads and stores would not be paid back. A dynamic

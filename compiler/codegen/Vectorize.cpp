@@ -726,12 +726,12 @@ Operation *copyAnchor(Operation *op, Value source) {
 /// made just before `op`. A large copy (a text CNN's embedded batch, 3 MB)
 /// runs on threads, one slice of its outermost dim each (the batch counted
 /// as 64; unit dims skipped).
-Value packInputCopy(RewriterBase &rewriter, linalg::GenericOp op, Value source,
+Value packInputCopy(RewriterBase &rewriter, Operation *op, Value source,
                     ArrayRef<int64_t> perm) {
   auto type = cast<MemRefType>(source.getType());
   SmallVector<int64_t> shape;
   SmallVector<Value> dynamic;
-  Location loc = op.getLoc();
+  Location loc = op->getLoc();
   rewriter.setInsertionPoint(op);
   for (int64_t d : perm) {
     shape.push_back(type.getDimSize(d));
@@ -745,8 +745,8 @@ Value packInputCopy(RewriterBase &rewriter, linalg::GenericOp op, Value source,
       linalg::TransposeOp::create(rewriter, loc, source, packed, perm);
   // (Threads split the first dim that is not 1.)
   auto split = llvm::find_if(shape, [](int64_t d) { return d != 1; });
-  if (!insideBlocksOfImages(op) && plannedElements(shape) >= kParallelElements &&
-      split != shape.end()) {
+  if (!insideBlocksOfImages(op) &&
+      plannedElements(shape) >= kParallelElements && split != shape.end()) {
     FailureOr<linalg::GenericOp> copy =
         linalg::generalizeNamedOp(rewriter, transpose);
     SmallVector<int64_t> sizes(shape.size(), 0);
@@ -774,24 +774,28 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
   if (config.packInput >= 0) {
     OpOperand *in = op.getDpsInputOperand(config.packInput);
     Value source = in->get();
+    // A filter's transposed copy is made once per call, not once per block
+    // of images (a text CNN's three input gradients in blocks of 3 images:
+    // 22 copies of 240 K floats each per step).
+    Operation *anchor = copyAnchor(op, source);
     Value packed;
     if (packs)
       for (PackedInput &p : *packs)
         if (p.source == source && p.perm == config.packPerm &&
-            p.dealloc->getBlock() == op->getBlock() &&
-            p.packed.getDefiningOp()->getBlock() == op->getBlock() &&
-            p.packed.getDefiningOp()->isBeforeInBlock(op) &&
-            !mayWriteBetween(p.packed.getDefiningOp(), op, source)) {
+            p.dealloc->getBlock() == anchor->getBlock() &&
+            p.packed.getDefiningOp()->getBlock() == anchor->getBlock() &&
+            p.packed.getDefiningOp()->isBeforeInBlock(anchor) &&
+            !mayWriteBetween(p.packed.getDefiningOp(), anchor, source)) {
           packed = p.packed;
           // Only ever later: an op findEpilogue moved before an earlier
           // reader of the copy is processed after that reader.
-          if (p.dealloc->isBeforeInBlock(op))
-            rewriter.moveOpAfter(p.dealloc, op);
+          if (p.dealloc->isBeforeInBlock(anchor))
+            rewriter.moveOpAfter(p.dealloc, anchor);
           break;
         }
     if (!packed) {
-      packed = packInputCopy(rewriter, op, source, config.packPerm);
-      rewriter.setInsertionPointAfter(op);
+      packed = packInputCopy(rewriter, anchor, source, config.packPerm);
+      rewriter.setInsertionPointAfter(anchor);
       auto dealloc = memref::DeallocOp::create(rewriter, op.getLoc(), packed);
       if (packs)
         packs->push_back({source, config.packPerm, packed, dealloc});

@@ -3,6 +3,7 @@
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l2-bytes=262144 l1-bytes=32768 l2-bytes-per-cycle=100000}))' | FileCheck %s --check-prefix=SKXL2
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=8 vector-registers=16 accumulator-registers=12 fma-latency=5 fmas-per-cycle=2 loads-per-cycle=2 l1-bytes=32768 l2-bytes=262144 l2-bytes-per-cycle=32}))' | FileCheck %s --check-prefix=AVX2
 // RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=8 vector-registers=16 accumulator-registers=12 fma-latency=4 fmas-per-cycle=2 loads-per-cycle=2 l1-bytes=32768 l2-bytes=524288 l2-bytes-per-cycle=32}))' | FileCheck %s --check-prefix=ZEN3
+// RUN: modelc-opt %s -split-input-file -pass-pipeline='builtin.module(func.func(codegen-plan-tiles{vector-lanes=16 accumulator-registers=16 fma-latency=4 fmas-per-cycle=1 loads-per-cycle=2 l1-bytes=49152 l2-bytes=2097152 l2-bytes-per-cycle=64}))' | FileCheck %s --check-prefix=XEON
 
 // Each plan is an attribute on its op (named ops keep their names: the plan
 // is the one of their generalization), and follows the target model. A
@@ -225,6 +226,45 @@ func.func @filter_grad_16(%in: memref<?x16x16x32xf32>, %dy: memref<?x14x14x16xf3
     %p = arith.mulf %a, %b : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The text CNN's filter gradient (5 taps of 200 x 100) on a 48 KB L1 and
+// 2 MB L2 (a Xeon): a tile of 8 embedding columns x 32 channels streams
+// 640 KB over a batch of 64, which fits in half the L2, but every other
+// tile (taps, channel tiles) re-reads it from there. It is more than 8 L1s
+// (384 KB), and one example (10 KB) fits in half the L1: the batch is
+// blocked by 4 (48 KB). Inside a block of images (codegen-block-images
+// sized it) the same op streams from the L2 unblocked.
+// XEON-LABEL: func.func @textcnn_filter_grad
+// XEON: codegen.plan = #nn.tile_plan<tiles = [1, 8, 1, 32, 0, 0, 0], {{.*}}m_dim = 1, lanes = 16, parallel, pack_panels, outer_dim = 4, outer_block = 4>
+// XEON: scf.forall
+// XEON: codegen.plan = #nn.tile_plan<tiles = [1, 8, 1, 32, 0, 0, 0], {{.*}}m_dim = 1, lanes = 16, pack_panels>
+#tg_in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0 + d5, d1 + d6, d2)>
+#tg_dy = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
+#tg_dw = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+func.func @textcnn_filter_grad(%in: memref<?x56x200x1xf32>, %dy: memref<?x52x1x100xf32>,
+                               %dw: memref<5x200x1x100xf32>) {
+  linalg.generic {indexing_maps = [#tg_in, #tg_dy, #tg_dw],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%in, %dy : memref<?x56x200x1xf32>, memref<?x52x1x100xf32>) outs(%dw : memref<5x200x1x100xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  scf.forall (%i) in (2) {
+    linalg.generic {indexing_maps = [#tg_in, #tg_dy, #tg_dw],
+                    iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+        ins(%in, %dy : memref<?x56x200x1xf32>, memref<?x52x1x100xf32>) outs(%dw : memref<5x200x1x100xf32>) {
+    ^bb0(%a: f32, %b: f32, %acc: f32):
+      %p = arith.mulf %a, %b : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
   }
   return
 }

@@ -230,6 +230,42 @@ func.func @panels_outside_blocks(%a: memref<?x12x64xf32>, %w: memref<64x40xf32>,
 
 // -----
 
+// A transposed copy of a filter (pack_input) that a block loop reads is
+// made once, before the loop, and the panels copied from it too; the loop
+// body only reads the panels.
+// CHECK-LABEL: func.func @pack_input_outside_blocks(
+// CHECK: %[[T:.*]] = memref.alloc() {alignment = 64 : i64} : memref<64x40xf32>
+// CHECK: linalg.transpose ins(%{{.*}} : memref<40x64xf32>) outs(%[[T]] : memref<64x40xf32>)
+// CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x64x16xf32>
+// CHECK: vector.transfer_read %[[T]]
+// CHECK: scf.forall
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: linalg.transpose
+// CHECK: vector.load %[[P]]
+// CHECK: } {nn.parallel_tiles}
+// CHECK-DAG: memref.dealloc %[[P]]
+// CHECK-DAG: memref.dealloc %[[T]]
+// CHECK: memref.copy
+// CHECK: return
+func.func @pack_input_outside_blocks(%a: memref<?x12x64xf32>, %w: memref<40x64xf32>, %out: memref<?x12x40xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %a, %c0 : memref<?x12x64xf32>
+  // (The loop writes a buffer of its own: it cannot alias the filter.)
+  %c = memref.alloc(%n) : memref<?x12x40xf32>
+  scf.forall (%i) in (%n) {
+    %ai = memref.subview %a[%i, 0, 0] [1, 12, 64] [1, 1, 1] : memref<?x12x64xf32> to memref<12x64xf32, strided<[64, 1], offset: ?>>
+    %ci = memref.subview %c[%i, 0, 0] [1, 12, 40] [1, 1, 1] : memref<?x12x40xf32> to memref<12x40xf32, strided<[40, 1], offset: ?>>
+    linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      {codegen.plan = #nn.tile_plan<tiles = [6, 16, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 8, pack_input = 1, pack_perm = [1, 0], pack_panels>}
+      ins(%ai, %w : memref<12x64xf32, strided<[64, 1], offset: ?>>, memref<40x64xf32>) outs(%ci : memref<12x40xf32, strided<[40, 1], offset: ?>>)
+  } {nn.parallel_tiles}
+  memref.copy %c, %out : memref<?x12x40xf32> to memref<?x12x40xf32>
+  memref.dealloc %c : memref<?x12x40xf32>
+  return
+}
+
+// -----
+
 // Panels need the lanes innermost in the rhs (here b is read transposed,
 // without pack_input).
 func.func @panels_misfit(%a: memref<12x64xf32>, %b: memref<40x64xf32>, %c: memref<12x40xf32>) {

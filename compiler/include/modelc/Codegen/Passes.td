@@ -202,8 +202,12 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     (`pack_input`), and one whose tile panel streams from the L2 while
     several output tiles read it is copied into contiguous panels of the
     tile's width (`pack_panels`); when the reduction streams more than half
-    the L2 per output tile, its outermost loop is blocked outside the tiles
-    (`outer_dim`, `outer_block`).
+    the L2 per output tile, or more than 8 L1s when one step of its
+    outermost loop fits in half the L1 (not inside a loop over blocks of
+    images), that loop is blocked outside the tiles (`outer_dim`,
+    `outer_block`: blocks that fit in the L1, where the other tiles re-read
+    them, or else in half the L2). A transposed or panel copy of an operand
+    from outside a loop over blocks of images is made once, before it.
     Element-wise ops and reductions into the contiguous dimension get one
     vector tile along it. The parallel tile loop with the most tiles goes
     outermost, and `parallel` marks ops with enough work for threads (none
