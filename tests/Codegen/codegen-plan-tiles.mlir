@@ -72,13 +72,15 @@ func.func @fashion_conv2(%in: memref<?x16x16x32xf32>, %w: memref<3x3x32x64xf32>,
 // of 4 instead (a tail), 6 + 6 + 6 + 6 + 4 + 4. With FMA latency 5: 34
 // cycles a step against 35 (and 40 for blocks of 4). With latency 4 (ZEN3)
 // the tail's 32 ties 8 blocks of 4, and a tie goes to the plan without a
-// tail. With 16 lanes, 8 rows divide the 32 pixels: no tail.
+// tail. With 16 lanes one register holds the 16 channels, and blocks of
+// such rows may have 16 of them (8 would leave two FMA pipes of latency 4
+// no slack): 16 rows divide the 32 pixels, no tail.
 // AVX2-LABEL: func.func @resnet_conv
 // AVX2: codegen.plan = #nn.tile_plan<tiles = [1, 1, 6, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel, tail_rows = 4, tail_tiles = 2>
 // ZEN3-LABEL: func.func @resnet_conv
 // ZEN3: codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel>
 // SKX-LABEL: func.func @resnet_conv
-// SKX: codegen.plan = #nn.tile_plan<tiles = [1, 1, 8, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 16, parallel>
+// SKX: codegen.plan = #nn.tile_plan<tiles = [1, 1, 16, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 16, parallel>
 func.func @resnet_conv(%in: memref<32x34x34x16xf32>, %w: memref<3x3x16x16xf32>,
                        %out: memref<32x32x32x16xf32>) {
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}

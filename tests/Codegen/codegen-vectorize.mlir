@@ -304,7 +304,7 @@ func.func @unit_channel_epilogue(%a: memref<2x8x100xf32>, %b: memref<100x32xf32>
 // -----
 
 // A weight gradient's tile loops (3 kernel rows x 3 kernel columns x 2
-// channel tiles) are few each: with `parallel` they become one loop over
+// tiles of 16 input channels) are few each: with `parallel` they become one loop over
 // their 18 linearized iterations, split evenly over the cores (the 3 rows
 // alone would split 2:1 on two). (A batch of 4 is too short to be split into
 // chunks by codegen-split-reductions.)
@@ -313,10 +313,10 @@ func.func @unit_channel_epilogue(%a: memref<2x8x100xf32>, %b: memref<100x32xf32>
 // PAR: arith.divui %[[I]], %c6
 // PAR: arith.remui
 // PAR: vector.fma
-func.func @weight_grad(%x: memref<4x34x34x16xf32>, %dy: memref<4x32x32x16xf32>, %dw: memref<3x3x16x16xf32>) {
+func.func @weight_grad(%x: memref<4x34x34x32xf32>, %dy: memref<4x32x32x16xf32>, %dw: memref<3x3x32x16xf32>) {
   linalg.generic {indexing_maps = [affine_map<(kh, kw, c, f, n, h, w) -> (n, h + kh, w + kw, c)>, affine_map<(kh, kw, c, f, n, h, w) -> (n, h, w, f)>, affine_map<(kh, kw, c, f, n, h, w) -> (kh, kw, c, f)>],
                   iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-    ins(%x, %dy : memref<4x34x34x16xf32>, memref<4x32x32x16xf32>) outs(%dw : memref<3x3x16x16xf32>) {
+    ins(%x, %dy : memref<4x34x34x32xf32>, memref<4x32x32x16xf32>) outs(%dw : memref<3x3x32x16xf32>) {
   ^bb0(%a: f32, %b: f32, %o: f32):
     %0 = arith.mulf %a, %b : f32
     %1 = arith.addf %o, %0 : f32
