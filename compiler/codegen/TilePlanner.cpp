@@ -259,6 +259,15 @@ public:
     int64_t best = 1;
     double bestScore = -1;
     for (int64_t d : vectorTiles(ev, lanes, (reduction ? 8 : 2) * lanes)) {
+      // A reduction carries its accumulator through its loops, and LLVM
+      // passes a vector between blocks in registers only when its width
+      // is a power of two, otherwise lane by lane (a text CNN's pools and
+      // batch norms over 100 channels as one 100- or 96-lane tile ran 3-6x
+      // slower than their memory traffic): the tile and its remainder
+      // must be powers of two (100 channels: 3 x 32 + 4).
+      if (reduction && (!llvm::isPowerOf2_64(d) ||
+                        (ev % d != 0 && !llvm::isPowerOf2_64(ev % d))))
+        continue;
       int64_t regs = (d + lanes - 1) / lanes;
       double score = (ev % d == 0 ? 1.0 : 0.5) + std::min<int64_t>(regs, 4) +
                      (d == ev ? 2.0 : 0.0);

@@ -309,6 +309,31 @@ FailureOr<linalg::GenericOp>
 tileOnce(RewriterBase &rewriter, linalg::GenericOp op, ArrayRef<int64_t> sizes,
          ArrayRef<unsigned> interchange,
          SmallVectorImpl<Operation *> *loops = nullptr) {
+  // linalg::tileLinalgOp offsets a `linalg.index d` by the iv of the d-th
+  // loop of the interchanged nest, not of the loop over d (a batch-norm
+  // backward fused with a max pool's, tiled channels outermost, compared
+  // window positions with the batch index: wrong gradients). With index
+  // ops, the op's own dims are interchanged instead (interchangeGenericOp
+  // remaps them), tiled in order, and the tile's dims put back.
+  bool permuted = llvm::any_of(llvm::enumerate(interchange),
+                               [](auto e) { return e.value() != e.index(); });
+  if (permuted && !op.getBody()->getOps<linalg::IndexOp>().empty()) {
+    FailureOr<linalg::GenericOp> swapped =
+        linalg::interchangeGenericOp(rewriter, op, interchange);
+    if (failed(swapped))
+      return failure();
+    SmallVector<int64_t> swappedSizes;
+    SmallVector<unsigned> back(interchange.size());
+    for (auto [i, d] : llvm::enumerate(interchange)) {
+      swappedSizes.push_back(sizes[d]);
+      back[d] = i;
+    }
+    FailureOr<linalg::GenericOp> tiled =
+        tileOnce(rewriter, *swapped, swappedSizes, {}, loops);
+    if (failed(tiled))
+      return failure();
+    return linalg::interchangeGenericOp(rewriter, *tiled, back);
+  }
   linalg::LinalgTilingOptions options;
   options.setTileSizes(sizes);
   if (!interchange.empty())

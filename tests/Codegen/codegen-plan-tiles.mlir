@@ -273,6 +273,25 @@ func.func @textcnn_filter_grad(%in: memref<?x56x200x1xf32>, %dy: memref<?x52x1x1
 
 // -----
 
+// A reduction into 100 channels (batch-norm statistics) carries its
+// accumulators through its loops, which LLVM does in registers only for
+// power-of-two widths: tiles of 32 and a remainder of 4, not one tile of
+// all 100 (or 96) lanes.
+// ZEN4-LABEL: func.func @reduction_100_channels
+// ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 32], interchange = [3, 0, 1, 2], vector_dim = 3, lanes = 16
+func.func @reduction_100_channels(%x: memref<?x54x1x100xf32>, %s: memref<100xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (c)>],
+                  iterator_types = ["reduction", "reduction", "reduction", "parallel"]}
+      ins(%x : memref<?x54x1x100xf32>) outs(%s : memref<100xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %0 = arith.addf %o, %a : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+
+// -----
+
 // A dense layer on a batch known only at run time (scored as 64 rows). The
 // remainder rows of a block run as one-row kernels (codegen-vectorize), not
 // as scalar loops, and are scored so: on AVX2 (FMA latency 5) 6 rows x 2

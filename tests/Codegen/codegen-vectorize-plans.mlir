@@ -266,6 +266,32 @@ func.func @pack_input_outside_blocks(%a: memref<?x12x64xf32>, %w: memref<40x64xf
 
 // -----
 
+// A `linalg.index` of an op tiled under an interchange (channel tiles
+// outermost) is the iv of the loop over its own dim: the window position
+// (8), not the batch (4), which linalg::tileLinalgOp gave it.
+// CHECK-LABEL: func.func @index_under_interchange(
+// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c32
+// CHECK: scf.for %{{.*}} = %c0 to %c4 step %c1
+// CHECK: scf.for %[[I:.*]] = %c0 to %c8 step %c1
+// CHECK: arith.index_cast %[[I]] : index to i32
+func.func @index_under_interchange(%x: memref<4x8x64xf32>, %out: memref<64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(b, i, c) -> (b, i, c)>, affine_map<(b, i, c) -> (c)>],
+                  iterator_types = ["reduction", "reduction", "parallel"]}
+      ins(%x : memref<4x8x64xf32>) outs(%out : memref<64xf32>)
+      attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 32], interchange = [2, 0, 1], vector_dim = 2, lanes = 16>} {
+  ^bb0(%a: f32, %o: f32):
+    %i = linalg.index 1 : index
+    %ii = arith.index_cast %i : index to i32
+    %f = arith.sitofp %ii : i32 to f32
+    %m = arith.mulf %a, %f : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Panels need the lanes innermost in the rhs (here b is read transposed,
 // without pack_input).
 func.func @panels_misfit(%a: memref<12x64xf32>, %b: memref<40x64xf32>, %c: memref<12x40xf32>) {
