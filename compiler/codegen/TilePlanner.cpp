@@ -437,10 +437,12 @@ private:
       int64_t em = dynamic ? 64 : ranges[m];
       for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
         // Up to 8 rows; 16 when one register covers the whole vector dim
-        // (16 output channels): 8 such rows leave two FMA pipes of latency
-        // 4 no slack (the ResNet block's convolutions, 8 -> 16 rows on a
-        // Xeon: train step 8.1 -> 7.4 ms). The accumulators bound both.
-        int64_t maxRows = (vt == ev && chunks(vt) == 1) ? 16 : 8;
+        // (at most 16 output channels) and the rows' extent is known: 8
+        // such rows leave two FMA pipes of latency 4 no slack (the ResNet
+        // block's convolutions, 8 -> 16 rows on a Xeon: train step 7.98 ->
+        // 7.31 ms), while a batch known only at run time could leave up to
+        // 15 one-row tiles. The accumulators bound both.
+        int64_t maxRows = (vt == ev && chunks(vt) == 1 && !dynamic) ? 16 : 8;
         for (int64_t r = 1; r <= std::min<int64_t>(em, maxRows); ++r) {
           // The accumulators, the step's rhs vectors (each read by every
           // row) and a broadcast must all be in registers, or LLVM spills
@@ -527,9 +529,10 @@ private:
       if (iters[d] == utils::IteratorType::reduction)
         config.tileSizes[d] = 0;
 
-    // Cache blocking: when the reduction streams more than fits in L2 for
-    // every output tile, block the outermost reduction loop outside the
-    // tiles. The sum of each output element keeps its order.
+    // Cache blocking: when the reduction streams more than fits in half the
+    // L2 for every output tile (or more than 8 L1s, below), block the
+    // outermost reduction loop outside the tiles. The sum of each output
+    // element keeps its order.
     auto ext = [&](unsigned d) {
       return ShapedType::isDynamic(ranges[d]) ? int64_t(64) : ranges[d];
     };
@@ -610,7 +613,8 @@ private:
     }
     int64_t footprint = (lhsStep + best->vt * 4) * reduction;
     unsigned r0 = reds.front();
-    int64_t per = std::max<int64_t>(footprint / ext(r0), 1);
+    int64_t per =
+        std::max<int64_t>(footprint / std::max<int64_t>(ext(r0), 1), 1);
     // The block streams what fits in the (whole) L1 when one step of r0
     // fits in half of it, meant for the next tiles (a convolution's other
     // taps, the other column tiles) to re-read it from there; otherwise
@@ -619,12 +623,14 @@ private:
     // text CNN's 5.6 -> 5.0 ms (4, not 32); blocks of 1 ran as fast as 2.
     bool l1Blocks = per <= target.l1Bytes / 2;
     // Such L1 blocks pay even when the whole stream fits in the L2, once it
-    // is more than 8 L1s that every tile re-reads from the L2: on a 2 MB-L2
-    // Xeon the text CNN's filter gradients (a 640 KB stream per tile) ran
+    // is more than 8 L1s that at least 4 tiles re-read from the L2: on a
+    // 2 MB-L2 Xeon the text CNN's filter gradients (a 640 KB stream per
+    // tile, its input re-read by 4 tiles of channels and 3-5 taps) ran
     // 18.7 -> 13.9 ms in blocks of 4 images. (Not inside a block of
     // images, whose size codegen-block-images chose for the L2.)
     int64_t threshold = target.l2Bytes / 2;
-    if (l1Blocks && !insideBlocksOfImages(op))
+    if (l1Blocks && !insideBlocksOfImages(op) &&
+        std::max(readersOf(a), readersOf(b)) >= 4)
       threshold = std::min(threshold, 8 * target.l1Bytes);
     if (parallelTiles > 1 && footprint > threshold) {
       const int64_t budget = l1Blocks ? target.l1Bytes : target.l2Bytes / 2;

@@ -734,7 +734,8 @@ bool mayWriteBetween(Operation *from, Operation *to, Value source) {
 /// Where a copy of `source` that `op` reads is made: before `op`, or before
 /// the outermost loop over blocks of images (codegen-block-images) around
 /// it from which `source` comes and which may not write it: a filter's
-/// panels are copied once per call, not once per block.
+/// transposed copy (pack_input) and panels are made once per call, not once
+/// per block.
 Operation *copyAnchor(Operation *op, Value source) {
   Operation *anchor = op;
   for (auto loop = op->getParentOfType<scf::ForallOp>(); loop;
@@ -748,15 +749,15 @@ Operation *copyAnchor(Operation *op, Value source) {
 }
 
 /// A copy of `source` transposed by `perm` (`copy[i..] = source[perm(i..)]`),
-/// made just before `op`. A large copy (a text CNN's embedded batch, 3 MB)
-/// runs on threads, one slice of its outermost dim each (the batch counted
-/// as 64; unit dims skipped).
-Value packInputCopy(RewriterBase &rewriter, Operation *op, Value source,
-                    ArrayRef<int64_t> perm) {
+/// made just before `op` (the contraction or its copyAnchor), at `loc` (the
+/// contraction's). A large copy (a text CNN's embedded batch, 3 MB) runs on
+/// threads, one slice of its outermost dim each (the batch counted as 64;
+/// unit dims skipped).
+Value packInputCopy(RewriterBase &rewriter, Operation *op, Location loc,
+                    Value source, ArrayRef<int64_t> perm) {
   auto type = cast<MemRefType>(source.getType());
   SmallVector<int64_t> shape;
   SmallVector<Value> dynamic;
-  Location loc = op->getLoc();
   rewriter.setInsertionPoint(op);
   for (int64_t d : perm) {
     shape.push_back(type.getDimSize(d));
@@ -819,7 +820,8 @@ LogicalResult vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op,
           break;
         }
     if (!packed) {
-      packed = packInputCopy(rewriter, anchor, source, config.packPerm);
+      packed =
+          packInputCopy(rewriter, anchor, op.getLoc(), source, config.packPerm);
       rewriter.setInsertionPointAfter(anchor);
       auto dealloc = memref::DeallocOp::create(rewriter, op.getLoc(), packed);
       if (packs)

@@ -238,8 +238,8 @@ func.func @filter_grad_16(%in: memref<?x16x16x32xf32>, %dy: memref<?x14x14x16xf3
 // 2 MB L2 (a Xeon): a tile of 8 embedding columns x 32 channels streams
 // 640 KB over a batch of 64, which fits in half the L2, but every other
 // tile (taps, channel tiles) re-reads it from there. It is more than 8 L1s
-// (384 KB), and one example (10 KB) fits in half the L1: the batch is
-// blocked by 4 (48 KB). Inside a block of images (codegen-block-images
+// (384 KB), re-read by 4 tiles of channels, and one example (10 KB) fits
+// in half the L1: the batch is blocked by 4 (39 KB of the 48 KB L1). Inside a block of images (codegen-block-images
 // sized it) the same op streams from the L2 unblocked.
 // XEON-LABEL: func.func @textcnn_filter_grad
 // XEON: codegen.plan = #nn.tile_plan<tiles = [1, 8, 1, 32, 0, 0, 0], {{.*}}m_dim = 1, lanes = 16, parallel, pack_panels, outer_dim = 4, outer_block = 4>

@@ -231,8 +231,8 @@ func.func @panels_outside_blocks(%a: memref<?x12x64xf32>, %w: memref<64x40xf32>,
 // -----
 
 // A transposed copy of a filter (pack_input) that a block loop reads is
-// made once, before the loop, and the panels copied from it too; the loop
-// body only reads the panels.
+// made once, before the loop, and the panels copied from it too; inside,
+// the full tiles read the panels (the 8 remainder columns the copy).
 // CHECK-LABEL: func.func @pack_input_outside_blocks(
 // CHECK: %[[T:.*]] = memref.alloc() {alignment = 64 : i64} : memref<64x40xf32>
 // CHECK: linalg.transpose ins(%{{.*}} : memref<40x64xf32>) outs(%[[T]] : memref<64x40xf32>)

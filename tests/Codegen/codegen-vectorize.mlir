@@ -304,9 +304,9 @@ func.func @unit_channel_epilogue(%a: memref<2x8x100xf32>, %b: memref<100x32xf32>
 // -----
 
 // A weight gradient's tile loops (3 kernel rows x 3 kernel columns x 2
-// tiles of 16 input channels) are few each: with `parallel` they become one loop over
-// their 18 linearized iterations, split evenly over the cores (the 3 rows
-// alone would split 2:1 on two). (A batch of 4 is too short to be split into
+// tiles of 16 input channels) are few each: with `parallel` they become one
+// loop over their 18 linearized iterations, split evenly over the cores (the
+// 3 rows alone would split 2:1 on two). (A batch of 4 is too short to be split into
 // chunks by codegen-split-reductions.)
 // PAR-LABEL: func.func @weight_grad
 // PAR: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%c18{{.*}}) step (%{{.*}})

@@ -204,10 +204,13 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     tile's width (`pack_panels`); when the reduction streams more than half
     the L2 per output tile, or more than 8 L1s when one step of its
     outermost loop fits in half the L1 (not inside a loop over blocks of
-    images), that loop is blocked outside the tiles (`outer_dim`,
-    `outer_block`: blocks that fit in the L1, where the other tiles re-read
-    them, or else in half the L2). A transposed or panel copy of an operand
-    from outside a loop over blocks of images is made once, before it.
+    images, and when at least 4 tiles re-read it), that loop is blocked
+    outside the tiles (`outer_dim`, `outer_block`: blocks that fit in the
+    L1, where the other tiles re-read them, or else in half the L2).
+    Register blocks have at most 8 rows, 16 when one register holds the
+    whole vector dimension and the rows' extent is static. A reduction's
+    vector tile and its remainder are powers of two (its accumulators cross
+    loop blocks, which LLVM does lane by lane for other widths).
     Element-wise ops and reductions into the contiguous dimension get one
     vector tile along it. The parallel tile loop with the most tiles goes
     outermost, and `parallel` marks ops with enough work for threads (none
@@ -236,7 +239,8 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
            "step)">,
     Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
            "L2 cache of one core, in bytes (cache blocking keeps a "
-           "contraction's streamed inputs within half of it)">,
+           "contraction's streamed inputs within half of it, or within the "
+           "L1 once they exceed 8 L1s)">,
     Option<"l2BytesPerCycle", "l2-bytes-per-cycle", "int64_t",
            /*default=*/"64",
            "Bytes the L2 delivers to the L1 per cycle (bounds a register "
@@ -294,8 +298,12 @@ def CodegenVectorize : Pass<"codegen-vectorize", "func::FuncOp"> {
     paired with it (`epilogue`) is applied to the accumulators before they
     are stored. With `pack_panels` the right operand is first copied (one
     vector row at a time) into panels of the tile's lanes, which the full
-    tiles' kernels read instead (once before a loop over blocks of images
-    that does not write it, not once per block). Reductions into the contiguous
+    tiles' kernels read instead; a `pack_input` transposed copy and the
+    panels of an operand that a loop over blocks of images reads and does
+    not write are made once before that loop, not once per block. An op
+    with `linalg.index` is tiled under an interchange by interchanging its
+    own dimensions first (so each index is the iv of the loop over its
+    dimension). Reductions into the contiguous
     dimension (batch-norm statistics), element-wise ops and the remaining
     fills become 1-D vector code, their accumulators hoisted out of the
     reduction loops. The order of every floating-point reduction is the one
