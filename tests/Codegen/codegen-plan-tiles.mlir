@@ -292,6 +292,23 @@ func.func @reduction_100_channels(%x: memref<?x54x1x100xf32>, %s: memref<100xf32
 
 // -----
 
+// With no power-of-two tile (10 lanes on AVX-512) a reduction keeps the
+// best of the others, one tile of all 10, rather than no plan.
+// ZEN4-LABEL: func.func @reduction_10_channels
+// ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 0], interchange = [1, 0], vector_dim = 1, lanes = 16>
+func.func @reduction_10_channels(%x: memref<?x10xf32>, %s: memref<10xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, c) -> (n, c)>, affine_map<(n, c) -> (c)>],
+                  iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<?x10xf32>) outs(%s : memref<10xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %0 = arith.addf %o, %a : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
+
+// -----
+
 // A dense layer on a batch known only at run time (scored as 64 rows). The
 // remainder rows of a block run as one-row kernels (codegen-vectorize), not
 // as scalar loops, and are scored so: on AVX2 (FMA latency 5) 6 rows x 2
