@@ -209,8 +209,9 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     L1, where the other tiles re-read them, or else in half the L2).
     Register blocks have at most 8 rows, 16 when one register holds the
     whole vector dimension and the rows' extent is static. A reduction's
-    vector tile and its remainder are powers of two (its accumulators cross
-    loop blocks, which LLVM does lane by lane for other widths).
+    vector tile and its remainder are powers of two where some tile is (its
+    accumulators cross loop blocks, which LLVM does lane by lane for other
+    widths).
     Element-wise ops and reductions into the contiguous dimension get one
     vector tile along it. The parallel tile loop with the most tiles goes
     outermost, and `parallel` marks ops with enough work for threads (none
