@@ -34,6 +34,25 @@ Value mlir::nn::vectorize::rootBuffer(Value v) {
   return v;
 }
 
+bool mlir::nn::vectorize::anyMemoryEffect(
+    Operation *o,
+    llvm::function_ref<bool(const MemoryEffects::EffectInstance &)> hits) {
+  WalkResult result = o->walk([&](Operation *nested) {
+    // (Ops with regions may have effects of their own, a linalg op's on
+    // its operands, and those of the ops inside, which the walk visits.)
+    auto iface = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!iface)
+      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
+                 ? WalkResult::advance()
+                 : WalkResult::interrupt();
+    SmallVector<MemoryEffects::EffectInstance> effects;
+    iface.getEffects(effects);
+    return llvm::any_of(effects, hits) ? WalkResult::interrupt()
+                                       : WalkResult::advance();
+  });
+  return result.wasInterrupted();
+}
+
 namespace {
 
 /// How a contraction tile's output sits in the whole output `whole`: the

@@ -699,26 +699,12 @@ bool mayWrite(Operation *o, Value root) {
     return a != b && ((allocated(a) && (allocated(b) || argument(b))) ||
                       (allocated(b) && argument(a)));
   };
-  WalkResult result = o->walk([&](Operation *nested) {
-    // (Ops with regions may have effects of their own, a linalg op's on
-    // its operands, and those of the ops inside, which the walk visits.)
-    auto iface = dyn_cast<MemoryEffectOpInterface>(nested);
-    if (!iface)
-      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
-                 ? WalkResult::advance()
-                 : WalkResult::interrupt();
-    SmallVector<MemoryEffects::EffectInstance> effects;
-    iface.getEffects(effects);
-    for (const MemoryEffects::EffectInstance &e : effects) {
-      if (!isa<MemoryEffects::Write>(e.getEffect()))
-        continue;
-      Value written = e.getValue() ? rootBuffer(e.getValue()) : Value();
-      if (!written || !distinct(written, root))
-        return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
+  return anyMemoryEffect(o, [&](const MemoryEffects::EffectInstance &e) {
+    if (!isa<MemoryEffects::Write>(e.getEffect()))
+      return false;
+    Value written = e.getValue() ? rootBuffer(e.getValue()) : Value();
+    return !written || !distinct(written, root);
   });
-  return result.wasInterrupted();
 }
 
 /// True if some op after `from` and before `to` (same block) may write

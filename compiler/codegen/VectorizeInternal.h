@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <optional>
@@ -93,6 +94,12 @@ bool hasVectorizableBody(linalg::LinalgOp op);
 
 /// The buffer a view chain starts from.
 Value rootBuffer(Value v);
+
+/// True if `o` or an op inside it has a memory effect for which `hits` is
+/// true, or effects it does not declare (an op without the interface).
+bool anyMemoryEffect(
+    Operation *o,
+    llvm::function_ref<bool(const MemoryEffects::EffectInstance &)> hits);
 
 /// The pairs codegen-fuse-epilogues has chosen so far, both ways. A
 /// consumer in them counts as gone (the kernel applies it), and its

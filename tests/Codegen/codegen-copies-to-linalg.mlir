@@ -70,3 +70,90 @@ func.func @dynamic_self_copy(%n: index) -> memref<?x6x6x8xf32> {
   memref.copy %a, %b : memref<?x4x4x8xf32, strided<[288, 48, 8, 1], offset: 56>> to memref<?x4x4x8xf32, strided<[288, 48, 8, 1], offset: 56>>
   return %buf : memref<?x6x6x8xf32>
 }
+
+// An element-wise update written to a fresh buffer only to be copied into
+// its slice of the state (the optimizer's step) writes the slice itself:
+// it reads the same elements at the same index, and what runs in between
+// touches other elements of the state.
+// CHECK-LABEL: func.func @forward_update
+// CHECK-NOT: memref.alloc
+// CHECK: %[[P:.*]] = memref.subview %arg0[8] [16] [1]
+// CHECK: linalg.generic {{.*}} ins(%[[P]], %arg1 : {{.*}}) outs(%[[P]] :
+// CHECK: linalg.fill
+// CHECK-NOT: memref.copy
+// CHECK-NOT: memref.dealloc
+// CHECK: return
+#id = affine_map<(i) -> (i)>
+func.func @forward_update(%state: memref<32xf32>, %g: memref<16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+  %new = memref.alloc() : memref<16xf32>
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}
+      ins(%p, %g : memref<16xf32, strided<[1], offset: 8>>, memref<16xf32>) outs(%new : memref<16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %d = arith.subf %a, %b : f32
+    linalg.yield %d : f32
+  }
+  %other = memref.subview %state[0] [8] [1] : memref<32xf32> to memref<8xf32, strided<[1]>>
+  linalg.fill ins(%zero : f32) outs(%other : memref<8xf32, strided<[1]>>)
+  memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
+  memref.dealloc %new : memref<16xf32>
+  return
+}
+
+// Not when something in between reads the slice (it must see the old
+// values) ...
+// CHECK-LABEL: func.func @read_between
+// CHECK: memref.alloc
+// CHECK: linalg.copy ins(%{{.*}} : memref<16xf32>) outs(%{{.*}} : memref<16xf32, strided<[1], offset: 8>>)
+#id2 = affine_map<(i) -> (i)>
+func.func @read_between(%state: memref<32xf32>, %g: memref<16xf32>, %out: memref<16xf32>) {
+  %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+  %new = memref.alloc() : memref<16xf32>
+  linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel"]}
+      ins(%p, %g : memref<16xf32, strided<[1], offset: 8>>, memref<16xf32>) outs(%new : memref<16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %d = arith.subf %a, %b : f32
+    linalg.yield %d : f32
+  }
+  %q = memref.subview %state[16] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 16>>
+  memref.copy %q, %out : memref<16xf32, strided<[1], offset: 16>> to memref<16xf32>
+  memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
+  memref.dealloc %new : memref<16xf32>
+  return
+}
+
+// ... nor when the update reads other elements of the slice's buffer (a
+// shifted window), nor when it reads its initial values.
+// CHECK-LABEL: func.func @shifted_read
+// CHECK: memref.alloc
+// CHECK: linalg.copy ins(%{{.*}} : memref<16xf32>) outs(%{{.*}} : memref<16xf32, strided<[1], offset: 8>>)
+// CHECK-LABEL: func.func @reads_init
+// CHECK: memref.alloc
+// CHECK: linalg.copy ins(%{{.*}} : memref<16xf32>) outs(%{{.*}} : memref<16xf32, strided<[1], offset: 8>>)
+func.func @shifted_read(%state: memref<32xf32>) {
+  %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+  %s = memref.subview %state[9] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 9>>
+  %new = memref.alloc() : memref<16xf32>
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel"]}
+      ins(%s : memref<16xf32, strided<[1], offset: 9>>) outs(%new : memref<16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  }
+  memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
+  memref.dealloc %new : memref<16xf32>
+  return
+}
+func.func @reads_init(%state: memref<32xf32>, %g: memref<16xf32>) {
+  %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+  %new = memref.alloc() : memref<16xf32>
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel"]}
+      ins(%g : memref<16xf32>) outs(%new : memref<16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  }
+  memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
+  memref.dealloc %new : memref<16xf32>
+  return
+}

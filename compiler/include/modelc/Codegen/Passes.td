@@ -172,7 +172,13 @@ def CodegenCopiesToLinalg : Pass<"codegen-copies-to-linalg", "func::FuncOp"> {
     library. Contiguous copies are left alone (they become `llvm.memcpy`).
     A copy between two static views of the same elements of one allocation
     (what bufferization leaves after building a value in place in its slice,
-    see `codegen-concat-in-place`) is erased.
+    see `codegen-concat-in-place`) is erased. An element-wise linalg.generic
+    that writes a fresh allocation only copied into a view (a train step's
+    optimizer update, copied into the state arena: bufferization cannot see
+    that the arena's old values there are dead) writes the view itself, when
+    it reads none of the view's elements but its own at the same index,
+    does not read its initial values, and nothing between it and the copy
+    touches the view's elements (static ranges of the same buffer).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
