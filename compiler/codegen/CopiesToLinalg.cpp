@@ -87,23 +87,38 @@ std::optional<std::pair<int64_t, int64_t>> elementRange(Value v) {
   int64_t offset;
   if (!type || !type.hasStaticShape() ||
       failed(type.getStridesAndOffset(strides, offset)) ||
-      ShapedType::isDynamic(offset) ||
-      llvm::any_of(strides, ShapedType::isDynamic))
+      ShapedType::isDynamic(offset) || llvm::any_of(strides, [](int64_t st) {
+        return ShapedType::isDynamic(st) || st < 0;
+      }))
     return std::nullopt;
   int64_t last = offset;
   for (auto [size, stride] : llvm::zip(type.getShape(), strides)) {
     if (size == 0)
       return std::make_pair(offset, offset - 1);
-    last += (size - 1) * std::abs(stride);
+    last += (size - 1) * stride;
   }
   return std::make_pair(offset, last);
 }
 
+/// True if `root` is a whole object of its own: an allocation, or an
+/// argument of the function (the entry points' buffers are `restrict`: the
+/// runtime never passes overlapping ones).
+bool isObject(Value root) {
+  if (isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(root.getDefiningOp()))
+    return true;
+  auto arg = dyn_cast<BlockArgument>(root);
+  return arg && arg.getOwner()->isEntryBlock() &&
+         isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
+}
+
 /// True unless `v` certainly touches none of the elements `target` covers:
-/// another root buffer, or disjoint static ranges of the same one.
+/// two different whole objects, or disjoint static ranges of the same one.
+/// (Any other root, a loop's buffer argument or a reinterpreted view, may
+/// be anything.)
 bool mayOverlap(Value v, Value target) {
-  if (viewRoot(v) != viewRoot(target))
-    return false;
+  Value rootV = viewRoot(v), rootT = viewRoot(target);
+  if (rootV != rootT)
+    return !isObject(rootV) || !isObject(rootT);
   auto a = elementRange(v), b = elementRange(target);
   return !a || !b || !(a->second < b->first || b->second < a->first);
 }
@@ -129,7 +144,7 @@ bool mayAccess(Operation *o, Value target) {
 bool forwardCopy(memref::CopyOp copy, DominanceInfo &dominance) {
   Value src = copy.getSource(), dst = copy.getTarget();
   auto alloc = src.getDefiningOp<memref::AllocOp>();
-  if (!alloc || src == dst)
+  if (!alloc || src == dst || !isa<MemRefType>(dst.getType()))
     return false;
   linalg::GenericOp writer;
   SmallVector<Operation *> deallocs;

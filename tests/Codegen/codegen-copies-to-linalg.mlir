@@ -76,8 +76,8 @@ func.func @dynamic_self_copy(%n: index) -> memref<?x6x6x8xf32> {
 // it reads the same elements at the same index, and what runs in between
 // touches other elements of the state.
 // CHECK-LABEL: func.func @forward_update
-// CHECK-NOT: memref.alloc
 // CHECK: %[[P:.*]] = memref.subview %arg0[8] [16] [1]
+// CHECK-NOT: memref.alloc
 // CHECK: linalg.generic {{.*}} ins(%[[P]], %arg1 : {{.*}}) outs(%[[P]] :
 // CHECK: linalg.fill
 // CHECK-NOT: memref.copy
@@ -153,6 +153,67 @@ func.func @reads_init(%state: memref<32xf32>, %g: memref<16xf32>) {
     %s = arith.addf %a, %o : f32
     linalg.yield %s : f32
   }
+  memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
+  memref.dealloc %new : memref<16xf32>
+  return
+}
+
+// Nor when something in between writes the slice, or a loop in between
+// reaches the state through its buffer argument (which could be any
+// buffer), or the slice is made only after the update.
+// CHECK-LABEL: func.func @write_between
+// CHECK: memref.alloc
+// CHECK: linalg.copy ins(%{{.*}} : memref<16xf32>) outs(%{{.*}} : memref<16xf32, strided<[1], offset: 8>>)
+// CHECK-LABEL: func.func @loop_between
+// CHECK: memref.alloc
+// CHECK: linalg.copy ins(%{{.*}} : memref<16xf32>) outs(%{{.*}} : memref<16xf32, strided<[1], offset: 8>>)
+// CHECK-LABEL: func.func @slice_after
+// CHECK: memref.alloc
+// CHECK: linalg.copy ins(%{{.*}} : memref<16xf32>) outs(%{{.*}} : memref<16xf32, strided<[1], offset: 8>>)
+func.func @write_between(%state: memref<32xf32>, %g: memref<16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+  %new = memref.alloc() : memref<16xf32>
+  linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel"]}
+      ins(%p, %g : memref<16xf32, strided<[1], offset: 8>>, memref<16xf32>) outs(%new : memref<16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %d = arith.subf %a, %b : f32
+    linalg.yield %d : f32
+  }
+  %q = memref.subview %state[20] [4] [1] : memref<32xf32> to memref<4xf32, strided<[1], offset: 20>>
+  linalg.fill ins(%zero : f32) outs(%q : memref<4xf32, strided<[1], offset: 20>>)
+  memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
+  memref.dealloc %new : memref<16xf32>
+  return
+}
+func.func @loop_between(%state: memref<32xf32>, %g: memref<16xf32>, %out: memref<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+  %new = memref.alloc() : memref<16xf32>
+  linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel"]}
+      ins(%p, %g : memref<16xf32, strided<[1], offset: 8>>, memref<16xf32>) outs(%new : memref<16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %d = arith.subf %a, %b : f32
+    linalg.yield %d : f32
+  }
+  %r = scf.for %i = %c0 to %c1 step %c1 iter_args(%b = %state) -> (memref<32xf32>) {
+    %v = memref.subview %b[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+    memref.copy %v, %out : memref<16xf32, strided<[1], offset: 8>> to memref<16xf32>
+    scf.yield %b : memref<32xf32>
+  }
+  memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
+  memref.dealloc %new : memref<16xf32>
+  return
+}
+func.func @slice_after(%state: memref<32xf32>, %g: memref<16xf32>) {
+  %new = memref.alloc() : memref<16xf32>
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel"]}
+      ins(%g : memref<16xf32>) outs(%new : memref<16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  }
+  %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
   memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
   memref.dealloc %new : memref<16xf32>
   return
