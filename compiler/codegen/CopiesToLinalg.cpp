@@ -100,25 +100,14 @@ std::optional<std::pair<int64_t, int64_t>> elementRange(Value v) {
   return std::make_pair(offset, last);
 }
 
-/// True if `root` is a whole object of its own: an allocation, or an
-/// argument of the function (the entry points' buffers are `restrict`: the
-/// runtime never passes overlapping ones).
-bool isObject(Value root) {
-  if (isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(root.getDefiningOp()))
-    return true;
-  auto arg = dyn_cast<BlockArgument>(root);
-  return arg && arg.getOwner()->isEntryBlock() &&
-         isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
-}
-
 /// True unless `v` certainly touches none of the elements `target` covers:
-/// two different whole objects, or disjoint static ranges of the same one.
-/// (Any other root, a loop's buffer argument or a reinterpreted view, may
-/// be anything.)
+/// two distinct buffers (nn::vectorize::distinctBuffers), or disjoint
+/// static ranges of the same one. (Any other root, a loop's buffer
+/// argument or a reinterpreted view, may be anything.)
 bool mayOverlap(Value v, Value target) {
   Value rootV = viewRoot(v), rootT = viewRoot(target);
   if (rootV != rootT)
-    return !isObject(rootV) || !isObject(rootT);
+    return !nn::vectorize::distinctBuffers(rootV, rootT);
   auto a = elementRange(v), b = elementRange(target);
   return !a || !b || !(a->second < b->first || b->second < a->first);
 }

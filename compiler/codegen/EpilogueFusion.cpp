@@ -34,6 +34,20 @@ Value mlir::nn::vectorize::rootBuffer(Value v) {
   return v;
 }
 
+bool mlir::nn::vectorize::distinctBuffers(Value a, Value b) {
+  auto allocated = [](Value v) {
+    return isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
+        v.getDefiningOp());
+  };
+  auto argument = [](Value v) {
+    auto arg = dyn_cast<BlockArgument>(v);
+    return arg && arg.getOwner()->isEntryBlock() &&
+           isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  };
+  return a != b && ((allocated(a) && (allocated(b) || argument(b))) ||
+                    (allocated(b) && argument(a)));
+}
+
 bool mlir::nn::vectorize::anyMemoryEffect(
     Operation *o,
     llvm::function_ref<bool(const MemoryEffects::EffectInstance &)> hits) {

@@ -259,10 +259,11 @@ public:
     int64_t best = 1;
     double bestScore = -1;
     auto tiles = vectorTiles(ev, lanes, (reduction ? 8 : 2) * lanes);
-    bool anyPow2 = llvm::any_of(tiles, [&](int64_t d) {
+    auto pow2 = [&](int64_t d) {
       return llvm::isPowerOf2_64(d) &&
              (ev % d == 0 || llvm::isPowerOf2_64(ev % d));
-    });
+    };
+    bool anyPow2 = llvm::any_of(tiles, pow2);
     for (int64_t d : tiles) {
       // A reduction carries its accumulator through its loops, and LLVM
       // passes a vector between blocks in registers only when its width
@@ -271,9 +272,7 @@ public:
       // slower than their memory traffic): the tile and its remainder
       // must be powers of two (100 channels: 3 x 32 + 4).
       // (When none is, as 10 lanes on AVX-512, the best of the others.)
-      if (reduction && anyPow2 &&
-          (!llvm::isPowerOf2_64(d) ||
-           (ev % d != 0 && !llvm::isPowerOf2_64(ev % d))))
+      if (reduction && anyPow2 && !pow2(d))
         continue;
       int64_t regs = (d + lanes - 1) / lanes;
       double score = (ev % d == 0 ? 1.0 : 0.5) + std::min<int64_t>(regs, 4) +

@@ -686,24 +686,11 @@ struct PackedInput {
 /// allocations, or one is and the other an argument of the function), or an
 /// op whose effects are unknown.
 bool mayWrite(Operation *o, Value root) {
-  auto allocated = [](Value v) {
-    return isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(
-        v.getDefiningOp());
-  };
-  auto argument = [](Value v) {
-    auto arg = dyn_cast<BlockArgument>(v);
-    return arg && arg.getOwner()->isEntryBlock() &&
-           isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
-  };
-  auto distinct = [&](Value a, Value b) {
-    return a != b && ((allocated(a) && (allocated(b) || argument(b))) ||
-                      (allocated(b) && argument(a)));
-  };
   return anyMemoryEffect(o, [&](const MemoryEffects::EffectInstance &e) {
     if (!isa<MemoryEffects::Write>(e.getEffect()))
       return false;
     Value written = e.getValue() ? rootBuffer(e.getValue()) : Value();
-    return !written || !distinct(written, root);
+    return !written || !distinctBuffers(written, root);
   });
 }
 

@@ -95,6 +95,12 @@ bool hasVectorizableBody(linalg::LinalgOp op);
 /// The buffer a view chain starts from.
 Value rootBuffer(Value v);
 
+/// True if the buffers `a` and `b` (roots of view chains) are certainly
+/// different memory: different values, at least one an allocation, the
+/// other an allocation or an argument of the function (two arguments may
+/// be views of one buffer).
+bool distinctBuffers(Value a, Value b);
+
 /// True if `o` or an op inside it has a memory effect for which `hits` is
 /// true, or effects it does not declare (an op without the interface).
 bool anyMemoryEffect(

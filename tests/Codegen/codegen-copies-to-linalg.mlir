@@ -73,20 +73,26 @@ func.func @dynamic_self_copy(%n: index) -> memref<?x6x6x8xf32> {
 
 // An element-wise update written to a fresh buffer only to be copied into
 // its slice of the state (the optimizer's step) writes the slice itself:
-// it reads the same elements at the same index, and what runs in between
-// touches other elements of the state.
+// it reads the same elements at the same index and a gradient in a buffer
+// of its own (another argument could be a view of the state), and what
+// runs in between touches other elements of the state.
 // CHECK-LABEL: func.func @forward_update
 // CHECK: %[[P:.*]] = memref.subview %arg0[8] [16] [1]
 // CHECK-NOT: memref.alloc
-// CHECK: linalg.generic {{.*}} ins(%[[P]], %arg1 : {{.*}}) outs(%[[P]] :
+// CHECK: %[[G:.*]] = memref.alloc() : memref<16xf32>
+// CHECK-NOT: memref.alloc
+// CHECK: linalg.generic {{.*}} ins(%[[P]], %[[G]] : {{.*}}) outs(%[[P]] :
 // CHECK: linalg.fill
 // CHECK-NOT: memref.copy
+// CHECK: memref.dealloc %[[G]]
 // CHECK-NOT: memref.dealloc
 // CHECK: return
 #id = affine_map<(i) -> (i)>
-func.func @forward_update(%state: memref<32xf32>, %g: memref<16xf32>) {
+func.func @forward_update(%state: memref<32xf32>, %grad: memref<16xf32>) {
   %zero = arith.constant 0.0 : f32
   %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+  %g = memref.alloc() : memref<16xf32>
+  memref.copy %grad, %g : memref<16xf32> to memref<16xf32>
   %new = memref.alloc() : memref<16xf32>
   linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}
       ins(%p, %g : memref<16xf32, strided<[1], offset: 8>>, memref<16xf32>) outs(%new : memref<16xf32>) {
@@ -98,6 +104,7 @@ func.func @forward_update(%state: memref<32xf32>, %g: memref<16xf32>) {
   linalg.fill ins(%zero : f32) outs(%other : memref<8xf32, strided<[1]>>)
   memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
   memref.dealloc %new : memref<16xf32>
+  memref.dealloc %g : memref<16xf32>
   return
 }
 
@@ -214,6 +221,25 @@ func.func @slice_after(%state: memref<32xf32>, %g: memref<16xf32>) {
     linalg.yield %a : f32
   }
   %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+  memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
+  memref.dealloc %new : memref<16xf32>
+  return
+}
+
+// Two arguments of the function may be views of one buffer: an update
+// that reads another argument keeps its copy.
+// CHECK-LABEL: func.func @argument_input
+// CHECK: memref.alloc
+// CHECK: linalg.copy ins(%{{.*}} : memref<16xf32>) outs(%{{.*}} : memref<16xf32, strided<[1], offset: 8>>)
+func.func @argument_input(%state: memref<32xf32>, %g: memref<16xf32>) {
+  %p = memref.subview %state[8] [16] [1] : memref<32xf32> to memref<16xf32, strided<[1], offset: 8>>
+  %new = memref.alloc() : memref<16xf32>
+  linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel"]}
+      ins(%p, %g : memref<16xf32, strided<[1], offset: 8>>, memref<16xf32>) outs(%new : memref<16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %d = arith.subf %a, %b : f32
+    linalg.yield %d : f32
+  }
   memref.copy %new, %p : memref<16xf32> to memref<16xf32, strided<[1], offset: 8>>
   memref.dealloc %new : memref<16xf32>
   return
