@@ -183,8 +183,8 @@ public:
         accRegs(target.accumulatorRegisters) {}
 
   std::optional<TileConfig> plan(linalg::LinalgOp op) const {
-    if (!hasVectorizableBody(op))
-      return std::nullopt;
+    // (A gather's loads are checked once its vector dim is known.)
+    bool gather = !hasVectorizableBody(op);
     for (OpOperand &operand : op->getOpOperands()) {
       Type type = operand.get().getType();
       // A scalar input (a generalized fill's value) is broadcast.
@@ -223,6 +223,8 @@ public:
         ShapedType::isDynamic(ranges[v]) || ranges[v] < 2)
       return std::nullopt;
     int64_t ev = ranges[v];
+    if (gather && !gathersAlong(op, v))
+      return std::nullopt;
 
     TileConfig config;
     config.vectorDim = v;

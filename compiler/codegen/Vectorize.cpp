@@ -561,6 +561,8 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
   FailureOr<linalg::GenericOp> dropped = dropUnitLoops(rewriter, tiled, drop);
   if (failed(dropped))
     return failure();
+  if (succeeded(vectorizeGatherTile(rewriter, *dropped)))
+    return success();
   Operation *toVectorize = *dropped;
   if (failed(linalg::vectorizeOpPrecondition(toVectorize)))
     return failure();
@@ -1122,8 +1124,9 @@ struct CodegenVectorizePass
              linalg::isParallelIterator(op.getIteratorTypesArray()[d]);
     };
     bool fits =
-        plan.getTiles().size() == loops && hasVectorizableBody(op) &&
-        parallel(plan.getVectorDim()) &&
+        plan.getTiles().size() == loops && parallel(plan.getVectorDim()) &&
+        (hasVectorizableBody(op) ||
+         (!plan.getContraction() && gathersAlong(op, plan.getVectorDim()))) &&
         (!plan.getContraction() ||
          (isMulAddBody(op) && parallel(plan.getMDim()))) &&
         (pack < 0 || (pack < static_cast<int64_t>(op.getNumDpsInputs()) &&

@@ -92,6 +92,18 @@ void populateRecollapsePatterns(RewritePatternSet &patterns);
 /// True if the body only has ops the vectorizer turns into vector code.
 bool hasVectorizableBody(linalg::LinalgOp op);
 
+/// True if `op` (all loops parallel) gathers along its loop `v`: its body
+/// loads consecutive elements along `v` (`memref.load %t[.., f(i) + v]`,
+/// the other indices the same for every `v`: an embedding's rows) and
+/// computes on them element-wise; its inputs do not vary along `v` and its
+/// outputs are only written (VectorizeGather.cpp).
+bool gathersAlong(linalg::LinalgOp op, unsigned v);
+
+/// Vector code for a one-loop tile of such a gather (its inputs 0-d, its
+/// outputs contiguous vectors): one vector load per gathered row, the rest
+/// element-wise on vectors. Fails, changing nothing, on any other op.
+LogicalResult vectorizeGatherTile(RewriterBase &rewriter, linalg::GenericOp op);
+
 /// The buffer a view chain starts from.
 Value rootBuffer(Value v);
 

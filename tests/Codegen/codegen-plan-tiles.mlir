@@ -358,3 +358,82 @@ func.func @inside_blocks(%x: memref<?x56x56x32xf32>, %y: memref<?x56x56x32xf32>)
   }
   return
 }
+
+// -----
+
+// An embedding's lookup loads consecutive elements of a row along the
+// channels (its last loop): planned as an element-wise op along them (two
+// registers, 64 x 56 x 200 elements on threads). A load whose index steps
+// by 2 along the channels, or that varies along them in another index, is
+// no gather: no plan (scalar loops). Neither is a load from a buffer that may
+// be the output (two arguments may alias: the vector loads would run ahead of
+// the stores).
+// ZEN4-LABEL: func.func @gather_rows
+// ZEN4: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 32], interchange = [0, 1, 2], vector_dim = 2, lanes = 16, parallel>
+// ZEN4-LABEL: func.func @gather_strided
+// ZEN4-NOT: codegen.plan
+// ZEN4-LABEL: func.func @gather_column
+// ZEN4-NOT: codegen.plan
+// ZEN4-LABEL: func.func @gather_may_alias
+// ZEN4-NOT: codegen.plan
+// ZEN4: return
+// AVX2-LABEL: func.func @gather_rows
+// AVX2: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 16], interchange = [0, 1, 2], vector_dim = 2, lanes = 8, parallel>
+#ids = affine_map<(n, p, c) -> (n, p)>
+#out = affine_map<(n, p, c) -> (n, p, c)>
+func.func @gather_rows(%ids: memref<64x56xi32>, %table: memref<5000x200xf32>) -> memref<64x56x200xf32> {
+  %out = memref.alloc() : memref<64x56x200xf32>
+  %c0 = arith.constant 0 : index
+  %c5000 = arith.constant 5000 : index
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids : memref<64x56xi32>) outs(%out : memref<64x56x200xf32>) {
+  ^bb0(%id: i32, %o: f32):
+    %i = arith.index_cast %id : i32 to index
+    %lo = arith.cmpi sge, %i, %c0 : index
+    %hi = arith.cmpi slt, %i, %c5000 : index
+    %ok = arith.andi %lo, %hi : i1
+    %row = arith.select %ok, %i, %c0 : index
+    %c = linalg.index 2 : index
+    %x = memref.load %table[%row, %c] : memref<5000x200xf32>
+    %y = arith.select %ok, %x, %zero : f32
+    linalg.yield %y : f32
+  }
+  return %out : memref<64x56x200xf32>
+}
+func.func @gather_strided(%ids: memref<64x56xi32>, %table: memref<5000x400xf32>) -> memref<64x56x200xf32> {
+  %out = memref.alloc() : memref<64x56x200xf32>
+  linalg.generic {indexing_maps = [#ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids : memref<64x56xi32>) outs(%out : memref<64x56x200xf32>) {
+  ^bb0(%id: i32, %o: f32):
+    %row = arith.index_cast %id : i32 to index
+    %c = linalg.index 2 : index
+    %c2 = affine.apply affine_map<(d) -> (d * 2)>(%c)
+    %x = memref.load %table[%row, %c2] : memref<5000x400xf32>
+    linalg.yield %x : f32
+  }
+  return %out : memref<64x56x200xf32>
+}
+func.func @gather_column(%ids: memref<64x56xi32>, %table: memref<200x5000xf32>) -> memref<64x56x200xf32> {
+  %out = memref.alloc() : memref<64x56x200xf32>
+  linalg.generic {indexing_maps = [#ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids : memref<64x56xi32>) outs(%out : memref<64x56x200xf32>) {
+  ^bb0(%id: i32, %o: f32):
+    %row = arith.index_cast %id : i32 to index
+    %c = linalg.index 2 : index
+    %x = memref.load %table[%c, %row] : memref<200x5000xf32>
+    linalg.yield %x : f32
+  }
+  return %out : memref<64x56x200xf32>
+}
+func.func @gather_may_alias(%ids: memref<64x56xi32>, %table: memref<5000x200xf32>, %out: memref<64x56x200xf32>) {
+  linalg.generic {indexing_maps = [#ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids : memref<64x56xi32>) outs(%out : memref<64x56x200xf32>) {
+  ^bb0(%id: i32, %o: f32):
+    %row = arith.index_cast %id : i32 to index
+    %c = linalg.index 2 : index
+    %x = memref.load %table[%row, %c] : memref<5000x200xf32>
+    linalg.yield %x : f32
+  }
+  return
+}

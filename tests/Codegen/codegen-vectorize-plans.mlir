@@ -695,3 +695,71 @@ func.func @row_tail_lanes_inside(%a: memref<14x64xf32>, %b: memref<64x16xf32>, %
     ins(%a, %b : memref<14x64xf32>, memref<64x16xf32>) outs(%c : memref<14x16xf32>)
   return
 }
+
+// -----
+
+// A gather (an embedding's lookup, scaled per token): each tile of 32
+// channels of a row is one vector load at the row the token picks (a
+// scalar select of the row, the same for every lane), the select and the
+// product on vectors (the token's scale broadcast); the 8 channels left,
+// one more of 8 lanes.
+// CHECK-LABEL: func.func @gather_rows
+// CHECK: scf.for %[[C:.*]] = %c0 to %c192 step %c32
+// CHECK: %[[S:.*]] = memref.load %arg2[
+// CHECK: %[[ROW:.*]] = arith.select %{{.*}}, %{{.*}}, %c0 : index
+// CHECK: %[[X:.*]] = vector.load %arg1[%[[ROW]], %[[C]]] : memref<5000x200xf32>, vector<32xf32>
+// CHECK: %[[Y:.*]] = arith.select %{{.*}}, %[[X]], %{{.*}} : vector<32xf32>
+// CHECK: %[[B:.*]] = vector.broadcast %[[S]] : f32 to vector<32xf32>
+// CHECK: %[[Z:.*]] = arith.mulf %[[Y]], %[[B]] : vector<32xf32>
+// CHECK: vector.store %[[Z]], %{{.*}}[%{{.*}}, %{{.*}}, %[[C]]] : memref<?x56x200xf32>, vector<32xf32>
+// CHECK: vector.load %arg1[%{{.*}}, %c192] : memref<5000x200xf32>, vector<8xf32>
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: memref.load %arg1
+// CHECK: return
+#ids = affine_map<(n, p, c) -> (n, p)>
+#out = affine_map<(n, p, c) -> (n, p, c)>
+func.func @gather_rows(%ids: memref<?x56xi32>, %table: memref<5000x200xf32>, %scale: memref<?x56xf32>) -> memref<?x56x200xf32> {
+  %c0 = arith.constant 0 : index
+  %c5000 = arith.constant 5000 : index
+  %zero = arith.constant 0.0 : f32
+  %n = memref.dim %ids, %c0 : memref<?x56xi32>
+  %out = memref.alloc(%n) : memref<?x56x200xf32>
+  linalg.generic {indexing_maps = [#ids, #ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids, %scale : memref<?x56xi32>, memref<?x56xf32>) outs(%out : memref<?x56x200xf32>)
+      attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 32], interchange = [0, 1, 2], vector_dim = 2, lanes = 16, parallel>} {
+  ^bb0(%id: i32, %s: f32, %o: f32):
+    %i = arith.index_cast %id : i32 to index
+    %lo = arith.cmpi sge, %i, %c0 : index
+    %hi = arith.cmpi slt, %i, %c5000 : index
+    %ok = arith.andi %lo, %hi : i1
+    %row = arith.select %ok, %i, %c0 : index
+    %c = linalg.index 2 : index
+    %x = memref.load %table[%row, %c] : memref<5000x200xf32>
+    %y = arith.select %ok, %x, %zero : f32
+    %z = arith.mulf %y, %s : f32
+    linalg.yield %z : f32
+  }
+  return %out : memref<?x56x200xf32>
+}
+
+// -----
+
+// A gather plan needs a gather: here the lanes would read every other
+// element of the row.
+#ids = affine_map<(n, p, c) -> (n, p)>
+#out = affine_map<(n, p, c) -> (n, p, c)>
+func.func @gather_misfit(%ids: memref<64x56xi32>, %table: memref<5000x400xf32>) -> memref<64x56x200xf32> {
+  %out = memref.alloc() : memref<64x56x200xf32>
+  // expected-error @+1 {{does not fit the op (3 loops)}}
+  linalg.generic {indexing_maps = [#ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids : memref<64x56xi32>) outs(%out : memref<64x56x200xf32>)
+      attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 32], interchange = [0, 1, 2], vector_dim = 2, lanes = 16>} {
+  ^bb0(%id: i32, %o: f32):
+    %row = arith.index_cast %id : i32 to index
+    %c = linalg.index 2 : index
+    %c2 = affine.apply affine_map<(d) -> (d * 2)>(%c)
+    %x = memref.load %table[%row, %c2] : memref<5000x400xf32>
+    linalg.yield %x : f32
+  }
+  return %out : memref<64x56x200xf32>
+}
