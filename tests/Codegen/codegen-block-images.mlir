@@ -383,3 +383,39 @@ func.func @sequential_blocks(%x: tensor<?x12x12x8xf32>) -> tensor<?x6x6x8xf32> {
   } -> tensor<?x6x6x8xf32>
   return %pool : tensor<?x6x6x8xf32>
 }
+
+// -----
+
+// One zero fill is the destination of the convolution, of the sum after it
+// and of a use outside the chain (CSE merges equal fills: a text CNN's three
+// input gradients).
+// The sum, the chain's root, writes its slice of the loop's output; the
+// convolution, fused in, gets a fill of a block-sized empty tensor inside
+// the loop, not a slice of the fill outside (which bufferization would copy
+// into each block's buffer, where a fill is the kernel's zero accumulators).
+// CHECK-LABEL: func.func @shared_fill
+// CHECK: %[[FILL:.*]] = linalg.fill {{.*}} -> tensor<?x16x16x8xf32>
+// CHECK: scf.forall ({{.*}}) in ({{.*}}) shared_outs(%[[OUT:.*]] = %[[FILL]])
+// CHECK-NOT: tensor.extract_slice %[[FILL]]
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x16x16x8xf32>
+// CHECK: %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[E]] : tensor<1x16x16x8xf32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} outs(%[[Z]] : tensor<1x16x16x8xf32>)
+// CHECK: tensor.extract_slice %[[OUT]]
+// CHECK: scf.forall.in_parallel
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @shared_fill(%x: tensor<?x18x18x8xf32>, %w: tensor<3x3x8x8xf32>, %g: tensor<?x16x16x8xf32>) -> (tensor<?x16x16x8xf32>, tensor<?x16x16x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x18x18x8xf32>
+  %e = tensor.empty(%n) : tensor<?x16x16x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x16x16x8xf32>) -> tensor<?x16x16x8xf32>
+  %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<?x18x18x8xf32>, tensor<3x3x8x8xf32>) outs(%f : tensor<?x16x16x8xf32>) -> tensor<?x16x16x8xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv, %g : tensor<?x16x16x8xf32>, tensor<?x16x16x8xf32>) outs(%f : tensor<?x16x16x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<?x16x16x8xf32>
+  return %sum, %f : tensor<?x16x16x8xf32>, tensor<?x16x16x8xf32>
+}
