@@ -279,8 +279,14 @@ void cleanUp(scf::ForallOp loop) {
   SmallVector<tensor::ExtractSliceOp> filledSlices;
   loop.getBody()->walk([&](tensor::ExtractSliceOp slice) {
     auto fill = slice.getSource().getDefiningOp<linalg::FillOp>();
+    // (Only destinations: a slice read as an input stays a view.)
+    auto destination = [](OpOperand &use) {
+      auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+      return dps && dps.isDpsInit(&use);
+    };
     if (fill && fill.hasPureTensorSemantics() &&
-        fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
+        fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>() &&
+        llvm::all_of(slice->getUses(), destination))
       filledSlices.push_back(slice);
   });
   IRRewriter rewriter(ctx);

@@ -60,8 +60,10 @@ std::optional<llvm::DenseSet<Value>> laneVarying(linalg::LinalgOp op,
   for (OpOperand *in : op.getDpsInputOperands())
     if (op.getMatchingIndexingMap(in).isFunctionOfDim(v))
       return std::nullopt;
+  // (Nor are i1 outputs: LLVM packs i1 vectors into bits.)
   for (OpOperand &init : op.getDpsInitsMutable())
-    if (!op.getMatchingBlockArgument(&init).use_empty())
+    if (!op.getMatchingBlockArgument(&init).use_empty() ||
+        getElementTypeOrSelf(init.get().getType()).isInteger(1))
       return std::nullopt;
 
   llvm::DenseSet<Value> varying;
@@ -74,23 +76,25 @@ std::optional<llvm::DenseSet<Value>> laneVarying(linalg::LinalgOp op,
       continue;
     }
     if (auto load = dyn_cast<memref::LoadOp>(o)) {
+      // No load may see what the op writes: a tile's loads, even of one
+      // element for all its lanes, run ahead of its stores.
+      Value root = rootBuffer(load.getMemRef());
+      for (OpOperand &init : op.getDpsInitsMutable())
+        if (!distinctBuffers(root, rootBuffer(init.get())))
+          return std::nullopt;
       ValueRange indices = load.getIndices();
       if (!indices.empty() && llvm::any_of(indices.drop_back(), isVarying))
         return std::nullopt;
       if (indices.empty() || !isVarying(indices.back()))
         continue;
-      // A vector of consecutive elements: unit stride, and no overlap with
-      // what the op writes (the vector loads run ahead of the stores).
+      // A vector of consecutive elements (not of i1, which LLVM packs).
       MemRefType type = load.getMemRefType();
       SmallVector<int64_t> strides;
       int64_t offset;
       if (failed(type.getStridesAndOffset(strides, offset)) ||
-          strides.back() != 1 || !type.getElementType().isIntOrFloat())
+          strides.back() != 1 || !type.getElementType().isIntOrFloat() ||
+          type.getElementType().isInteger(1))
         return std::nullopt;
-      Value root = rootBuffer(load.getMemRef());
-      for (OpOperand &init : op.getDpsInitsMutable())
-        if (!distinctBuffers(root, rootBuffer(init.get())))
-          return std::nullopt;
       varying.insert(load);
       gathers = true;
       continue;
@@ -223,8 +227,10 @@ LogicalResult mlir::nn::vectorize::vectorizeGatherTile(RewriterBase &rewriter,
         if (!(isa<arith::SelectOp>(clone) && operand.getOperandNumber() == 0))
           operand.set(broadcast(operand.get()));
     }
-    for (Value r : clone->getResults())
-      r.setType(vectorOf(r.getType()));
+    rewriter.modifyOpInPlace(clone, [&] {
+      for (Value r : clone->getResults())
+        r.setType(vectorOf(r.getType()));
+    });
   }
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   for (auto [value, init] :

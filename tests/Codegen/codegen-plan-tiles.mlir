@@ -367,7 +367,8 @@ func.func @inside_blocks(%x: memref<?x56x56x32xf32>, %y: memref<?x56x56x32xf32>)
 // by 2 along the channels, or that varies along them in another index, is
 // no gather: no plan (scalar loops). Neither is a load from a buffer that may
 // be the output (two arguments may alias: the vector loads would run ahead of
-// the stores).
+// the stores), even of one element, nor a lane index compared. A row read
+// from an offset the token picks (an added index) is one.
 // ZEN4-LABEL: func.func @gather_rows
 // ZEN4: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 32], interchange = [0, 1, 2], vector_dim = 2, lanes = 16, parallel>
 // ZEN4-LABEL: func.func @gather_strided
@@ -376,6 +377,12 @@ func.func @inside_blocks(%x: memref<?x56x56x32xf32>, %y: memref<?x56x56x32xf32>)
 // ZEN4-NOT: codegen.plan
 // ZEN4-LABEL: func.func @gather_may_alias
 // ZEN4-NOT: codegen.plan
+// ZEN4-LABEL: func.func @gather_reads_output
+// ZEN4-NOT: codegen.plan
+// ZEN4-LABEL: func.func @gather_index_compared
+// ZEN4-NOT: codegen.plan
+// ZEN4-LABEL: func.func @gather_offset
+// ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 1, 32], interchange = [0, 1, 2], vector_dim = 2, lanes = 16, parallel>
 // ZEN4: return
 // AVX2-LABEL: func.func @gather_rows
 // AVX2: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 16], interchange = [0, 1, 2], vector_dim = 2, lanes = 8, parallel>
@@ -436,4 +443,53 @@ func.func @gather_may_alias(%ids: memref<64x56xi32>, %table: memref<5000x200xf32
     linalg.yield %x : f32
   }
   return
+}
+func.func @gather_reads_output(%ids: memref<64x56xi32>, %table: memref<5000x200xf32>) -> memref<64x56x200xf32> {
+  %c0 = arith.constant 0 : index
+  %out = memref.alloc() : memref<64x56x200xf32>
+  linalg.generic {indexing_maps = [#ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids : memref<64x56xi32>) outs(%out : memref<64x56x200xf32>) {
+  ^bb0(%id: i32, %o: f32):
+    %row = arith.index_cast %id : i32 to index
+    %c = linalg.index 2 : index
+    %x = memref.load %table[%row, %c] : memref<5000x200xf32>
+    %first = memref.load %out[%c0, %c0, %c0] : memref<64x56x200xf32>
+    %y = arith.addf %x, %first : f32
+    linalg.yield %y : f32
+  }
+  return %out : memref<64x56x200xf32>
+}
+func.func @gather_index_compared(%ids: memref<64x56xi32>, %table: memref<5000x200xf32>) -> memref<64x56x200xf32> {
+  %c100 = arith.constant 100 : index
+  %zero = arith.constant 0.0 : f32
+  %out = memref.alloc() : memref<64x56x200xf32>
+  linalg.generic {indexing_maps = [#ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids : memref<64x56xi32>) outs(%out : memref<64x56x200xf32>) {
+  ^bb0(%id: i32, %o: f32):
+    %row = arith.index_cast %id : i32 to index
+    %c = linalg.index 2 : index
+    %x = memref.load %table[%row, %c] : memref<5000x200xf32>
+    %low = arith.cmpi slt, %c, %c100 : index
+    %y = arith.select %low, %x, %zero : f32
+    linalg.yield %y : f32
+  }
+  return %out : memref<64x56x200xf32>
+}
+func.func @gather_offset(%ids: memref<64x56xi32>, %table: memref<1000000xf32>) -> memref<64x56x200xf32> {
+  %c200 = arith.constant 200 : index
+  %zero = arith.constant 0.0 : f32
+  %out = memref.alloc() : memref<64x56x200xf32>
+  linalg.generic {indexing_maps = [#ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids : memref<64x56xi32>) outs(%out : memref<64x56x200xf32>) {
+  ^bb0(%id: i32, %o: f32):
+    %row = arith.index_cast %id : i32 to index
+    %base = arith.muli %row, %c200 : index
+    %c = linalg.index 2 : index
+    %at = arith.addi %base, %c : index
+    %x = memref.load %table[%at] : memref<1000000xf32>
+    %pos = arith.cmpf ogt, %x, %zero : f32
+    %y = arith.select %pos, %x, %zero : f32
+    linalg.yield %y : f32
+  }
+  return %out : memref<64x56x200xf32>
 }

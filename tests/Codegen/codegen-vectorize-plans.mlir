@@ -744,6 +744,41 @@ func.func @gather_rows(%ids: memref<?x56xi32>, %table: memref<5000x200xf32>, %sc
 
 // -----
 
+// A row at an offset the token picks (an added index), through a relu: the
+// select's condition is a vector compare of the loaded lanes.
+// CHECK-LABEL: func.func @gather_offset
+// CHECK: scf.for %[[C:.*]] = %c0 to %c192 step %c32
+// CHECK: %[[AT:.*]] = arith.addi %{{.*}}, %[[C]] : index
+// CHECK: %[[X:.*]] = vector.load %arg1[%[[AT]]] : memref<1000000xf32>, vector<32xf32>
+// CHECK: %[[POS:.*]] = arith.cmpf ogt, %[[X]], %{{.*}} : vector<32xf32>
+// CHECK: %[[Y:.*]] = arith.select %[[POS]], %[[X]], %{{.*}} : vector<32xi1>, vector<32xf32>
+// CHECK: vector.store %[[Y]]
+// CHECK-NOT: memref.load %arg1
+// CHECK: return
+#ids = affine_map<(n, p, c) -> (n, p)>
+#out = affine_map<(n, p, c) -> (n, p, c)>
+func.func @gather_offset(%ids: memref<64x56xi32>, %table: memref<1000000xf32>) -> memref<64x56x200xf32> {
+  %c200 = arith.constant 200 : index
+  %zero = arith.constant 0.0 : f32
+  %out = memref.alloc() : memref<64x56x200xf32>
+  linalg.generic {indexing_maps = [#ids, #out], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%ids : memref<64x56xi32>) outs(%out : memref<64x56x200xf32>)
+      attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 32], interchange = [0, 1, 2], vector_dim = 2, lanes = 16>} {
+  ^bb0(%id: i32, %o: f32):
+    %row = arith.index_cast %id : i32 to index
+    %base = arith.muli %row, %c200 : index
+    %c = linalg.index 2 : index
+    %at = arith.addi %base, %c : index
+    %x = memref.load %table[%at] : memref<1000000xf32>
+    %pos = arith.cmpf ogt, %x, %zero : f32
+    %y = arith.select %pos, %x, %zero : f32
+    linalg.yield %y : f32
+  }
+  return %out : memref<64x56x200xf32>
+}
+
+// -----
+
 // A gather plan needs a gather: here the lanes would read every other
 // element of the row.
 #ids = affine_map<(n, p, c) -> (n, p)>
