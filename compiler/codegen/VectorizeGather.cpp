@@ -25,9 +25,9 @@ using namespace mlir::nn::vectorize;
 
 namespace {
 
-/// True if index op `o`, one of whose operands varies along the lanes, adds
-/// that operand with a step of 1 (`i + c`, `c - (-i)` aside): the lanes then
-/// read consecutive elements.
+/// True if index op `o`, one of whose operands varies along the lanes, moves
+/// by 1 when that operand does (`i + c`, `i - c`, an affine map `i + f(c)`;
+/// not `c - i` nor `2 * i`): the lanes then read consecutive elements.
 bool unitStep(Operation *o, const llvm::DenseSet<Value> &varying) {
   auto isVarying = [&](Value x) { return varying.contains(x); };
   if (auto add = dyn_cast<arith::AddIOp>(o))
