@@ -267,39 +267,9 @@ bool ChainFinder::worthThreads(const llvm::SetVector<Operation *> &chain,
 /// Simplifies a block loop's body: the slices of empty tensors become
 /// block-sized empty tensors (the buffers bufferization allocates per
 /// block), and the guards tiled pads get against empty slices fold away
-/// (their conditions are constants). A fused producer's destination, a
-/// slice of a fill of the whole batch made outside the loop, becomes a fill
-/// of a block-sized empty tensor: bufferization would copy the filled slice
-/// into each block's buffer (a text CNN's input gradient: a 2.9 MB fill and
-/// copy per step), where a fill inside is the kernels' zero accumulators.
+/// (their conditions are constants).
 void cleanUp(scf::ForallOp loop) {
   MLIRContext *ctx = loop.getContext();
-  // (Upstream's swap pattern takes only a fill of one use; CSE has merged
-  // the equal fills of several gradients into one.)
-  SmallVector<tensor::ExtractSliceOp> filledSlices;
-  loop.getBody()->walk([&](tensor::ExtractSliceOp slice) {
-    auto fill = slice.getSource().getDefiningOp<linalg::FillOp>();
-    // (Only destinations: a slice read as an input stays a view.)
-    auto destination = [](OpOperand &use) {
-      auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
-      return dps && dps.isDpsInit(&use);
-    };
-    if (fill && fill.hasPureTensorSemantics() &&
-        fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>() &&
-        llvm::all_of(slice->getUses(), destination))
-      filledSlices.push_back(slice);
-  });
-  IRRewriter rewriter(ctx);
-  for (tensor::ExtractSliceOp slice : filledSlices) {
-    auto fill = slice.getSource().getDefiningOp<linalg::FillOp>();
-    rewriter.setInsertionPoint(slice);
-    auto empty = tensor::ExtractSliceOp::create(
-        rewriter, slice.getLoc(), slice.getType(), fill.getOutputs()[0],
-        slice.getMixedOffsets(), slice.getMixedSizes(),
-        slice.getMixedStrides());
-    rewriter.replaceOpWithNewOp<linalg::FillOp>(slice, fill.getInputs(),
-                                                ValueRange{empty.getResult()});
-  }
   RewritePatternSet patterns(ctx);
   tensor::populateFoldTensorEmptyPatterns(patterns);
   scf::IfOp::getCanonicalizationPatterns(patterns, ctx);
@@ -373,11 +343,18 @@ struct CodegenBlockImagesPass
     scf::SCFTileAndFuseOptions options;
     options.setTilingOptions(tiling);
     // The root's destination (a fill of the whole output) stays outside:
-    // each block writes its own slice of it.
+    // each block writes its own slice of it. A fused op's own fill (made
+    // outside the chain: CSE shares one among a text CNN's three input
+    // gradients) is fused too, a block-sized fill: bufferization would copy
+    // a slice of the whole fill into each block's buffer, where a fill is
+    // the kernels' zero accumulators.
     options.setFusionControlFn(
         [&](tensor::ExtractSliceOp, OpResult producer, bool destination)
             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-          if (destination || !chain.contains(producer.getOwner()))
+          auto fill = dyn_cast<linalg::FillOp>(producer.getOwner());
+          bool ownFill =
+              fill && fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
+          if (destination || (!chain.contains(producer.getOwner()) && !ownFill))
             return std::nullopt;
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         });

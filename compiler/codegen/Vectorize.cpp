@@ -561,7 +561,9 @@ LogicalResult vectorizeTile(RewriterBase &rewriter, linalg::GenericOp tiled,
   FailureOr<linalg::GenericOp> dropped = dropUnitLoops(rewriter, tiled, drop);
   if (failed(dropped))
     return failure();
-  if (succeeded(vectorizeGatherTile(rewriter, *dropped)))
+  // (A body upstream's vectorizer takes is no gather.)
+  if (!hasVectorizableBody(*dropped) &&
+      succeeded(vectorizeGatherTile(rewriter, *dropped)))
     return success();
   Operation *toVectorize = *dropped;
   if (failed(linalg::vectorizeOpPrecondition(toVectorize)))
