@@ -65,10 +65,11 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     return join(passes);
   }
   case Phase::Linalg:
-    return join({"convert-nn-to-linalg",
-                 options.fusion
-                     ? "func.func(canonicalize,nn-fuse-elementwise,cse)"
-                     : "func.func(canonicalize,cse)"});
+    return join(
+        {"nn-select-conv-algorithm{algorithm=" + options.convAlgorithm + "}",
+         "convert-nn-to-linalg",
+         options.fusion ? "func.func(canonicalize,nn-fuse-elementwise,cse)"
+                        : "func.func(canonicalize,cse)"});
   case Phase::Loops: {
     // With threads, the vectorizer's outermost parallel tile loops become
     // scf.parallel and then OpenMP worksharing loops. The planner holds the

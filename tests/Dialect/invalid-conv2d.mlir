@@ -152,3 +152,37 @@ func.func @grad_input_groups(%dy: tensor<?x6x6x4xf32>, %k: tensor<3x3x4x4xf32>) 
   %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2} : (tensor<?x6x6x4xf32>, tensor<3x3x4x4xf32>) -> tensor<?x8x8x4xf32>
   return %0 : tensor<?x8x8x4xf32>
 }
+
+// -----
+
+// winograd computes F(2x2, 3x3) only: a 3x3 kernel, stride 1, no dilation,
+// one group.
+func.func @winograd_strided(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x3x3x32xf32> {
+  // expected-error @below {{'nn.conv2d' op winograd needs a 3x3 kernel, stride 1, no dilation and one group}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x3x3x32xf32>
+  return %0 : tensor<?x3x3x32xf32>
+}
+
+// -----
+
+func.func @winograd_5x5(%x: tensor<?x8x8x32xf32>, %k: tensor<5x5x32x32xf32>) -> tensor<?x4x4x32xf32> {
+  // expected-error @below {{'nn.conv2d' op winograd needs a 3x3 kernel, stride 1, no dilation and one group}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd} : (tensor<?x8x8x32xf32>, tensor<5x5x32x32xf32>) -> tensor<?x4x4x32xf32>
+  return %0 : tensor<?x4x4x32xf32>
+}
+
+// -----
+
+func.func @winograd_dilated(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x4x4x32xf32> {
+  // expected-error @below {{'nn.conv2d' op winograd needs a 3x3 kernel, stride 1, no dilation and one group}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 2, 2>, padding = #nn.padding<valid>, winograd} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x4x4x32xf32>
+  return %0 : tensor<?x4x4x32xf32>
+}
+
+// -----
+
+func.func @winograd_grouped(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x16x32xf32>) -> tensor<?x6x6x32xf32> {
+  // expected-error @below {{'nn.conv2d' op winograd needs a 3x3 kernel, stride 1, no dilation and one group}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2 : i64, winograd} : (tensor<?x8x8x32xf32>, tensor<3x3x16x32xf32>) -> tensor<?x6x6x32xf32>
+  return %0 : tensor<?x6x6x32xf32>
+}

@@ -1,7 +1,8 @@
 """Compiles one single-layer model per golden case and checks its forward
 pass (inference and training mode) against the golden references.
 
-usage: golden_layers.py GOLDEN_DIR FILE.npz WORKDIR [--case NAME]
+usage: golden_layers.py GOLDEN_DIR FILE.npz WORKDIR [--case NAME]...
+                        [--modelc-arg ARG]...
 Prints one line per case and 'N passed, M failed'; exits 1 on any failure.
 """
 import argparse
@@ -31,7 +32,8 @@ def model_for(case_name, case):
     }
 
 
-def check_case(golden_dir, data, case_name, case, workdir, modelc):
+def check_case(golden_dir, data, case_name, case, workdir, modelc,
+               modelc_args):
     layer_name = case["layer"]["name"]
     arrays = case["arrays"]
     prefix = case_name + "/"
@@ -41,7 +43,7 @@ def check_case(golden_dir, data, case_name, case, workdir, modelc):
     with open(model_path, "w") as f:
         json.dump(model_for(case_name, case), f)
     exe = os.path.join(d, "model")
-    run([modelc, model_path, "-o", exe])
+    run([modelc, model_path, "-o", exe] + modelc_args)
     state = {f"{layer_name}/{k}": data[prefix + k]
              for k, a in arrays.items()
              if a["role"] == "input" and k not in NON_STATE}
@@ -68,7 +70,10 @@ def main():
     p.add_argument("golden_dir")
     p.add_argument("file")
     p.add_argument("workdir")
-    p.add_argument("--case")
+    p.add_argument("--case", action="append",
+                   help="only this case (repeatable)")
+    p.add_argument("--modelc-arg", action="append", default=[],
+                   help="an extra modelc argument (repeatable)")
     p.add_argument("--modelc", default="modelc")
     args = p.parse_args()
     manifest = load_manifest(args.golden_dir)
@@ -76,11 +81,11 @@ def main():
     data = np.load(os.path.join(args.golden_dir, args.file))
     passed = failed = 0
     for name, case in cases.items():
-        if args.case and name != args.case:
+        if args.case and name not in args.case:
             continue
         try:
             results = check_case(args.golden_dir, data, name, case,
-                                 args.workdir, args.modelc)
+                                 args.workdir, args.modelc, args.modelc_arg)
         except Exception as e:  # report and go on with the other cases
             print(f"FAIL {name}: {e}")
             failed += 1

@@ -116,6 +116,14 @@ cl::opt<bool> fusion("fusion",
                               "epilogues and optimizer updates (off: for "
                               "comparing numerics)"),
                      cl::init(true), cl::Hidden, cl::cat(category));
+cl::opt<std::string> convAlgorithm(
+    "conv-algorithm",
+    cl::desc("how 3x3 convolutions of stride 1 compute their forward pass: "
+             "auto (Winograd F(2x2, 3x3) where both channel counts are at "
+             "least 32, direct elsewhere), winograd (wherever it applies) or "
+             "direct (never Winograd)"),
+    cl::value_desc("auto|winograd|direct"), cl::init("auto"),
+    cl::cat(category));
 cl::opt<bool> profile("profile",
                       cl::desc("time each compiled kernel, for the "
                                "executable's `bench --profile`"),
@@ -398,6 +406,13 @@ int main(int argc, char **argv) {
   options.threads = parallel;
   options.fusion = fusion;
   options.profile = profile;
+  if (convAlgorithm != "auto" && convAlgorithm != "winograd" &&
+      convAlgorithm != "direct") {
+    return usageError("--conv-algorithm must be auto, winograd or direct, "
+                      "got '" +
+                      convAlgorithm + "'");
+  }
+  options.convAlgorithm = convAlgorithm;
   if (l2Bytes.getNumOccurrences())
     options.l2BytesGiven = l2Bytes;
   {

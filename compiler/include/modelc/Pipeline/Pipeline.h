@@ -39,6 +39,9 @@ struct PipelineOptions {
   bool fusion = true;
   /// Time each kernel (codegen-outline-kernels{profile}) for `bench --profile`.
   bool profile = false;
+  /// Which 3x3 convolutions run as Winograd F(2x2, 3x3)
+  /// (nn-select-conv-algorithm): auto, winograd or direct.
+  std::string convAlgorithm = "auto";
   /// The L2 size to plan for instead of the target's (--l2-bytes); 0: the
   /// target's.
   int64_t l2BytesGiven = 0;

@@ -71,6 +71,24 @@ def NNFlattenOptimizer : Pass<"nn-flatten-optimizer", "ModuleOp"> {
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
 
+def NNSelectConvAlgorithm : Pass<"nn-select-conv-algorithm"> {
+  let summary = "Mark the convolutions to lower as Winograd F(2x2, 3x3)";
+  let description = [{
+    Sets `winograd` on each `nn.conv2d` the option picks, among those with a
+    3x3 kernel, stride 1, no dilation and one group: `auto` those with at
+    least 32 input and 32 output channels, `winograd` all of them, `direct`
+    none (and clears it). Winograd F(2x2, 3x3) computes each 2x2 output tile
+    with 16 instead of 36 multiplications per channel pair; its input and
+    output transforms cost per channel, not per pair, so with fewer channels
+    they outweigh what it saves (a ResNet block of 16 channels: inference
+    1.9x slower). Gradients stay direct convolutions.
+  }];
+  let options = [
+    Option<"algorithm", "algorithm", "std::string", /*default=*/"\"auto\"",
+           "auto, winograd or direct">
+  ];
+}
+
 def NNPoolBeforeRelu : Pass<"nn-pool-before-relu"> {
   let summary = "Max-pool before relu in a train step, relu on the pooled values";
   let description = [{

@@ -1,0 +1,37 @@
+// RUN: modelc-opt %s -nn-select-conv-algorithm | FileCheck %s --check-prefix=AUTO
+// RUN: modelc-opt %s -nn-select-conv-algorithm=algorithm=winograd | FileCheck %s --check-prefix=ALL
+// RUN: modelc-opt %s -nn-select-conv-algorithm=algorithm=direct | FileCheck %s --check-prefix=NONE
+// RUN: not modelc-opt %s -nn-select-conv-algorithm=algorithm=fft 2>&1 | FileCheck %s --check-prefix=BAD
+
+// auto: 3x3, stride 1, at least 32 channels each way; winograd: every 3x3
+// of stride 1 without dilation or groups; direct: none (clears the mark).
+// AUTO-LABEL: func.func @convs
+// AUTO: nn.conv2d {{.*}}winograd{{.*}}tensor<3x3x32x64xf32>
+// AUTO-NOT: winograd
+// AUTO: return
+// ALL-LABEL: func.func @convs
+// ALL: nn.conv2d {{.*}}winograd{{.*}}tensor<3x3x32x64xf32>
+// ALL: nn.conv2d {{.*}}winograd{{.*}}tensor<3x3x16x16xf32>
+// ALL: nn.conv2d {{.*}}winograd{{.*}}tensor<3x3x32x16xf32>
+// ALL-NOT: winograd
+// ALL: return
+// NONE-LABEL: func.func @convs
+// NONE-NOT: winograd
+// NONE: return
+// BAD: algorithm must be auto, winograd or direct, got 'fft'
+func.func @convs(%x: tensor<?x14x14x32xf32>, %k64: tensor<3x3x32x64xf32>,
+                 %y: tensor<?x14x14x16xf32>, %k16: tensor<3x3x16x16xf32>,
+                 %k3216: tensor<3x3x32x16xf32>, %k5: tensor<5x5x32x64xf32>,
+                 %kg: tensor<3x3x16x64xf32>) {
+  %0 = nn.conv2d %x, %k64 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<3x3x32x64xf32>) -> tensor<?x14x14x64xf32>
+  // Too few channels for auto.
+  %1 = nn.conv2d %y, %k16 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x16xf32>, tensor<3x3x16x16xf32>) -> tensor<?x14x14x16xf32>
+  // Marked already; auto clears it (16 output channels).
+  %2 = nn.conv2d %x, %k3216 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>, winograd} : (tensor<?x14x14x32xf32>, tensor<3x3x32x16xf32>) -> tensor<?x14x14x16xf32>
+  // Never: stride 2, a 5x5 kernel, dilation, groups.
+  %3 = nn.conv2d %x, %k64 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 2, 2>} : (tensor<?x14x14x32xf32>, tensor<3x3x32x64xf32>) -> tensor<?x7x7x64xf32>
+  %4 = nn.conv2d %x, %k5 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<5x5x32x64xf32>) -> tensor<?x14x14x64xf32>
+  %5 = nn.conv2d %x, %k64 {dilations = array<i64: 2, 2>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<3x3x32x64xf32>) -> tensor<?x14x14x64xf32>
+  %6 = nn.conv2d %x, %kg {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>, groups = 2 : i64} : (tensor<?x14x14x32xf32>, tensor<3x3x16x64xf32>) -> tensor<?x14x14x64xf32>
+  return
+}
