@@ -1,7 +1,8 @@
 //===- SelectConvAlgorithm.cpp - which convolutions run as Winograd -------===//
 //
-// `nn-select-conv-algorithm`: sets `winograd` on the `nn.conv2d`s the
-// option picks; `convert-nn-to-linalg` lowers those as Winograd F(2x2, 3x3).
+// `nn-select-conv-algorithm`: sets `winograd` on the `nn.conv2d`s and
+// `nn.conv2d_grad_input`s the option picks; `convert-nn-to-linalg` lowers
+// those as Winograd F(2x2, 3x3).
 // The choice is in the IR (`--print-ir-after=nn-select-conv-algorithm`), not
 // inside the lowering.
 //
@@ -20,8 +21,9 @@ using namespace mlir;
 namespace {
 
 /// What Winograd F(2x2, 3x3) computes: a 3x3 kernel, stride 1, no dilation,
-/// one group.
-bool fitsWinograd(nn::Conv2DOp conv) {
+/// one group (of nn.conv2d or of the transposed convolution of its input
+/// gradient).
+template <typename ConvOp> bool fitsWinograd(ConvOp conv) {
   auto kernel = cast<RankedTensorType>(conv.getKernel().getType());
   return kernel.getDimSize(0) == 3 && kernel.getDimSize(1) == 3 &&
          conv.getGroups() == 1 &&
@@ -42,15 +44,20 @@ struct NNSelectConvAlgorithmPass
           << algorithm << "'";
       return signalPassFailure();
     }
-    getOperation()->walk([&](nn::Conv2DOp conv) {
+    // Per output pixel, a direct convolution does 9 C F multiply-adds;
+    // Winograd 4 C F in its products, 32 C in the input transform and
+    // 16 F in the output transform: with 32 channels each way 1.6x fewer.
+    auto pick = [&](auto conv) {
       auto kernel = cast<RankedTensorType>(conv.getKernel().getType());
-      // Per output pixel, a direct convolution does 9 C F multiply-adds;
-      // Winograd 4 C F in its products, 32 C in the input transform and
-      // 16 F in the output transform: with 32 channels each way 1.6x fewer.
       bool wide = kernel.getDimSize(2) >= 32 && kernel.getDimSize(3) >= 32;
-      bool use = fitsWinograd(conv) &&
-                 (algorithm == "winograd" || (algorithm == "auto" && wide));
-      conv.setWinograd(use);
+      conv.setWinograd(fitsWinograd(conv) && (algorithm == "winograd" ||
+                                              (algorithm == "auto" && wide)));
+    };
+    getOperation()->walk([&](Operation *op) {
+      if (auto conv = dyn_cast<nn::Conv2DOp>(op))
+        pick(conv);
+      else if (auto grad = dyn_cast<nn::Conv2DGradInputOp>(op))
+        pick(grad);
     });
   }
 };

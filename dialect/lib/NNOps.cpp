@@ -108,12 +108,8 @@ AssignFlatOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 LogicalResult Conv2DOp::verify() {
   // The shapes are InferTypeOpInterface's (NNShapes.cpp); the bias is not.
   ArrayRef<int64_t> k = shapeOf(getKernel());
-  if (getWinograd() &&
-      (k[0] != 3 || k[1] != 3 || getGroups() != 1 ||
-       llvm::any_of(getStrides(), [](int64_t s) { return s != 1; }) ||
-       llvm::any_of(getDilations(), [](int64_t d) { return d != 1; })))
-    return emitOpError("winograd needs a 3x3 kernel, stride 1, no dilation "
-                       "and one group");
+  if (failed(verifyWinograd(*this, k)))
+    return failure();
   if (getBias())
     return expectShape(*this, "bias", shapeOf(getBias()), {k[3]});
   return success();

@@ -7,8 +7,11 @@ using namespace mlir::nn;
 using namespace mlir::nn::verify;
 
 LogicalResult Conv2DGradInputOp::verify() {
-  return verifyConvolution(*this, shapeOf(getGradInput()), shapeOf(getKernel()),
-                           shapeOf(getGradOutput()), "output gradient");
+  if (failed(verifyConvolution(*this, shapeOf(getGradInput()),
+                               shapeOf(getKernel()), shapeOf(getGradOutput()),
+                               "output gradient")))
+    return failure();
+  return verifyWinograd(*this, shapeOf(getKernel()));
 }
 
 LogicalResult Conv2DGradKernelOp::verify() {

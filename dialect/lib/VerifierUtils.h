@@ -71,6 +71,20 @@ LogicalResult verifyConvolution(OpT op, ArrayRef<int64_t> x,
   return expectShape(op, yName, y, *out);
 }
 
+/// A convolution marked `winograd` (F(2x2, 3x3)) needs a 3x3 kernel, stride
+/// 1, no dilation and one group.
+template <typename OpT>
+LogicalResult verifyWinograd(OpT op, ArrayRef<int64_t> k) {
+  if (!op.getWinograd())
+    return success();
+  if (k[0] != 3 || k[1] != 3 || op.getGroups() != 1 ||
+      llvm::any_of(op.getStrides(), [](int64_t s) { return s != 1; }) ||
+      llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; }))
+    return op.emitOpError("winograd needs a 3x3 kernel, stride 1, no "
+                          "dilation and one group");
+  return success();
+}
+
 inline LogicalResult verifyVariableUse(Operation *op, StringRef name, Type type,
                                        SymbolTableCollection &symbolTable) {
   auto var = symbolTable.lookupNearestSymbolFrom<VariableOp>(

@@ -55,3 +55,22 @@ func.func @unmarked(%x: tensor<?x14x14x32xf32>, %k: tensor<3x3x32x64xf32>) -> te
   %y = nn.conv2d %x, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<3x3x32x64xf32>) -> tensor<?x14x14x64xf32>
   return %y : tensor<?x14x14x64xf32>
 }
+
+// The input gradient marked winograd: dy padded by 2 - pad on each side, and
+// by one more bottom row and right column for whole tiles of the odd 7x9
+// dx, the kernel flipped with its channels swapped, then the same five
+// contractions.
+// CHECK-LABEL: func.func @grad_input
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// CHECK: tensor.pad %{{.*}} low[0, 2, 2, 0] high[0, 3, 3, 0]
+// CHECK: } : tensor<?x5x7x4xf32> to tensor<?x10x12x4xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<3x3x3x4xf32>) outs(%{{.*}} : tensor<3x3x4x3xf32>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<4x4x4x3xf32>)
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 7, 9, 3] [1, 1, 1, 1] : tensor<?x8x10x3xf32> to tensor<?x7x9x3xf32>
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// CHECK: return
+func.func @grad_input(%dy: tensor<?x5x7x4xf32>, %k: tensor<3x3x3x4xf32>) -> tensor<?x7x9x3xf32> {
+  %dx = nn.conv2d_grad_input %dy, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>, winograd} : (tensor<?x5x7x4xf32>, tensor<3x3x3x4xf32>) -> tensor<?x7x9x3xf32>
+  return %dx : tensor<?x7x9x3xf32>
+}

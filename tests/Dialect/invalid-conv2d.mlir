@@ -186,3 +186,11 @@ func.func @winograd_grouped(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x16x32xf32>)
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, groups = 2 : i64, winograd} : (tensor<?x8x8x32xf32>, tensor<3x3x16x32xf32>) -> tensor<?x6x6x32xf32>
   return %0 : tensor<?x6x6x32xf32>
 }
+
+// -----
+
+func.func @winograd_grad_strided(%dy: tensor<?x3x3x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x8x8x32xf32> {
+  // expected-error @below {{'nn.conv2d_grad_input' op winograd needs a 3x3 kernel, stride 1, no dilation and one group}}
+  %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd} : (tensor<?x3x3x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x8x8x32xf32>
+  return %0 : tensor<?x8x8x32xf32>
+}

@@ -35,3 +35,25 @@ func.func @convs(%x: tensor<?x14x14x32xf32>, %k64: tensor<3x3x32x64xf32>,
   %6 = nn.conv2d %x, %kg {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>, groups = 2 : i64} : (tensor<?x14x14x32xf32>, tensor<3x3x16x64xf32>) -> tensor<?x14x14x64xf32>
   return
 }
+
+// The input gradient's transposed convolution is picked by the same rule.
+// AUTO-LABEL: func.func @grads
+// AUTO: nn.conv2d_grad_input {{.*}}winograd{{.*}} -> tensor<?x14x14x32xf32>
+// AUTO-NOT: winograd
+// AUTO: return
+// ALL-LABEL: func.func @grads
+// ALL: nn.conv2d_grad_input {{.*}}winograd{{.*}} -> tensor<?x14x14x32xf32>
+// ALL: nn.conv2d_grad_input {{.*}}winograd{{.*}} -> tensor<?x14x14x16xf32>
+// ALL-NOT: winograd
+// ALL: return
+// NONE-LABEL: func.func @grads
+// NONE-NOT: winograd
+func.func @grads(%dy: tensor<?x14x14x64xf32>, %k64: tensor<3x3x32x64xf32>,
+                 %dy16: tensor<?x14x14x16xf32>, %k16: tensor<3x3x16x16xf32>,
+                 %dy7: tensor<?x7x7x64xf32>) {
+  %0 = nn.conv2d_grad_input %dy, %k64 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x64xf32>, tensor<3x3x32x64xf32>) -> tensor<?x14x14x32xf32>
+  %1 = nn.conv2d_grad_input %dy16, %k16 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x16xf32>, tensor<3x3x16x16xf32>) -> tensor<?x14x14x16xf32>
+  // Stride 2: never.
+  %2 = nn.conv2d_grad_input %dy7, %k64 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 2, 2>} : (tensor<?x7x7x64xf32>, tensor<3x3x32x64xf32>) -> tensor<?x14x14x32xf32>
+  return
+}

@@ -9,6 +9,8 @@
 //   covering most of the input, e.g. a full-width kernel with one output
 //   column) it instead sums over the `out` dy positions, reading the kernel
 //   spread by d and padded, and the whole gradient is one linalg.generic.
+//   Marked `winograd` (3x3, stride 1), the transposed convolution is
+//   Winograd F(2x2, 3x3) (Winograd.cpp).
 // - grad_kernel is one linalg.generic with the forward's indexing maps,
 //   reducing over (n, i, j): as a named convolution it would need x and dy
 //   transposed batch-last first (two full copies).
@@ -23,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 #include "Patterns.h"
 #include "Utils.h"
+#include "Winograd.h"
 
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Dialect/NN/ShapeRules.h"
@@ -133,6 +136,10 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
       dyOff[i] = (k[i] - 1) * dilations[i] - pad[i];
       dyStep[i] = strides[i];
       dyExt[i] = in[i] + (k[i] - 1) * dilations[i];
+      // Winograd F(2x2, 3x3) computes whole 2x2 tiles: an odd dx gets one
+      // more zero row or column.
+      if (op.getWinograd())
+        dyExt[i] += in[i] % 2;
       int64_t after = dyExt[i] - dyOff[i] - ((out[i] - 1) * strides[i] + 1);
       if (dyOff[i] < 0 || after < 0)
         return op.emitOpError("cannot be lowered: inconsistent padding");
@@ -159,6 +166,11 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
           rewriter, loc, kernel, flippedInit,
           [](OpBuilder &, Location, ValueRange args) { return args[0]; },
           {flipMap});
+      if (op.getWinograd()) {
+        rewriter.replaceOp(op, winogradConv2D(rewriter, loc, spread, flipped,
+                                              Value(), dxType, dxSizes));
+        return success();
+      }
       auto conv = linalg::Conv2DNhwcHwcfOp::create(
           rewriter, loc, TypeRange{dxType}, ValueRange{spread, flipped},
           ValueRange{zeros}, pairAttr(rewriter, {1, 1}),

@@ -74,14 +74,15 @@ def NNFlattenOptimizer : Pass<"nn-flatten-optimizer", "ModuleOp"> {
 def NNSelectConvAlgorithm : Pass<"nn-select-conv-algorithm"> {
   let summary = "Mark the convolutions to lower as Winograd F(2x2, 3x3)";
   let description = [{
-    Sets `winograd` on each `nn.conv2d` the option picks, among those with a
-    3x3 kernel, stride 1, no dilation and one group: `auto` those with at
+    Sets `winograd` on each `nn.conv2d` and `nn.conv2d_grad_input` (the
+    transposed convolution of the input gradient) the option picks, among
+    those with a 3x3 kernel, stride 1, no dilation and one group: `auto` those with at
     least 32 input and 32 output channels, `winograd` all of them, `direct`
     none (and clears it). Winograd F(2x2, 3x3) computes each 2x2 output tile
     with 16 instead of 36 multiplications per channel pair; its input and
     output transforms cost per channel, not per pair, so with fewer channels
     they outweigh what it saves (a ResNet block of 16 channels: inference
-    1.9x slower). Gradients stay direct convolutions.
+    1.9x slower). The kernel gradient stays a direct convolution.
   }];
   let options = [
     Option<"algorithm", "algorithm", "std::string", /*default=*/"\"auto\"",

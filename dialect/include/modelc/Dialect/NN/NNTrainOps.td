@@ -15,12 +15,17 @@ def NN_Conv2DGradInputOp : NN_Op<"conv2d_grad_input", [Pure,
     `dx[n,h,w,c] = sum dy[n,i,j,o] * kernel[a,b,c,o]` over the taps with
     `h = i*sh + a*dh - ph`, `w = j*sw + b*dw - pw`. The result type is the
     input's type.
+
+    `winograd` (as on `nn.conv2d`: 3x3, stride 1, no dilation, one group)
+    computes it as Winograd F(2x2, 3x3) of the padded `dy` with the flipped
+    kernel.
   }];
   let arguments = (ins NN_FloatTensor:$grad_output, NN_FloatTensor:$kernel,
                        NN_Pair:$strides, NN_Pair:$dilations,
                        NN_PaddingAttr:$padding,
                        OptionalAttr<DenseI64ArrayAttr>:$pads,
-                       DefaultValuedAttr<I64Attr, "1">:$groups);
+                       DefaultValuedAttr<I64Attr, "1">:$groups,
+                       UnitAttr:$winograd);
   let results = (outs NN_FloatTensor:$grad_input);
   let assemblyFormat = [{
     $grad_output `,` $kernel attr-dict `:` functional-type(operands, results)
