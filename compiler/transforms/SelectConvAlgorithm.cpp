@@ -10,6 +10,7 @@
 #include "modelc/Transforms/Passes.h"
 
 #include "modelc/Dialect/NN/NNOps.h"
+#include "modelc/Dialect/NN/ShapeRules.h"
 
 namespace mlir::nn {
 #define GEN_PASS_DEF_NNSELECTCONVALGORITHM
@@ -19,17 +20,6 @@ namespace mlir::nn {
 using namespace mlir;
 
 namespace {
-
-/// What Winograd F(2x2, 3x3) computes: a 3x3 kernel, stride 1, no dilation,
-/// one group (of nn.conv2d or of the transposed convolution of its input
-/// gradient).
-template <typename ConvOp> bool fitsWinograd(ConvOp conv) {
-  auto kernel = cast<RankedTensorType>(conv.getKernel().getType());
-  return kernel.getDimSize(0) == 3 && kernel.getDimSize(1) == 3 &&
-         conv.getGroups() == 1 &&
-         llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
-         llvm::all_of(conv.getDilations(), [](int64_t d) { return d == 1; });
-}
 
 struct NNSelectConvAlgorithmPass
     : nn::impl::NNSelectConvAlgorithmBase<NNSelectConvAlgorithmPass> {
@@ -45,19 +35,30 @@ struct NNSelectConvAlgorithmPass
       return signalPassFailure();
     }
     // Per output pixel, a direct convolution does 9 C F multiply-adds;
-    // Winograd 4 C F in its products, 32 C in the input transform and
-    // 16 F in the output transform: with 32 channels each way 1.6x fewer.
-    auto pick = [&](auto conv) {
+    // Winograd 4 C F in its products, 32 C in the input transform and 16 F
+    // in the output transform, and it writes and reads its transformed
+    // tiles, 4x the input and the output: from 32 channels each way the
+    // products dominate (1.6x fewer multiply-adds), at 16 the traffic does.
+    auto pick = [&](auto conv, bool fits) {
       auto kernel = cast<RankedTensorType>(conv.getKernel().getType());
       bool wide = kernel.getDimSize(2) >= 32 && kernel.getDimSize(3) >= 32;
-      conv.setWinograd(fitsWinograd(conv) && (algorithm == "winograd" ||
-                                              (algorithm == "auto" && wide)));
+      conv.setWinograd(
+          fits && (algorithm == "winograd" || (algorithm == "auto" && wide)));
+    };
+    auto fits = [](auto conv) {
+      return nn::fitsWinograd(conv.getKernel().getType().getShape(),
+                              conv.getStrides(), conv.getDilations(),
+                              conv.getGroups());
     };
     getOperation()->walk([&](Operation *op) {
       if (auto conv = dyn_cast<nn::Conv2DOp>(op))
-        pick(conv);
+        pick(conv, fits(conv));
+      // The transposed convolution sums over the taps only where dy is at
+      // least as long as the kernel (a shorter dy is summed over directly).
       else if (auto grad = dyn_cast<nn::Conv2DGradInputOp>(op))
-        pick(grad);
+        pick(grad, fits(grad) &&
+                       grad.getGradOutput().getType().getDimSize(1) >= 3 &&
+                       grad.getGradOutput().getType().getDimSize(2) >= 3);
     });
   }
 };

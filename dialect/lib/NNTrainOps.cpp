@@ -11,6 +11,13 @@ LogicalResult Conv2DGradInputOp::verify() {
                                shapeOf(getKernel()), shapeOf(getGradOutput()),
                                "output gradient")))
     return failure();
+  // (Winograd is of the transposed convolution, a sum over the taps, which a
+  // dy shorter than the kernel does not take.)
+  ArrayRef<int64_t> dy = shapeOf(getGradOutput());
+  if (getWinograd() && (dy[1] < 3 || dy[2] < 3))
+    return emitOpError("winograd needs an output gradient of at least 3x3, "
+                       "got ")
+           << fmtShape(dy);
   return verifyWinograd(*this, shapeOf(getKernel()));
 }
 

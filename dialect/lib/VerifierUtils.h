@@ -75,11 +75,8 @@ LogicalResult verifyConvolution(OpT op, ArrayRef<int64_t> x,
 /// 1, no dilation and one group.
 template <typename OpT>
 LogicalResult verifyWinograd(OpT op, ArrayRef<int64_t> k) {
-  if (!op.getWinograd())
-    return success();
-  if (k[0] != 3 || k[1] != 3 || op.getGroups() != 1 ||
-      llvm::any_of(op.getStrides(), [](int64_t s) { return s != 1; }) ||
-      llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; }))
+  if (op.getWinograd() &&
+      !fitsWinograd(k, op.getStrides(), op.getDilations(), op.getGroups()))
     return op.emitOpError("winograd needs a 3x3 kernel, stride 1, no "
                           "dilation and one group");
   return success();

@@ -194,3 +194,11 @@ func.func @winograd_grad_strided(%dy: tensor<?x3x3x32xf32>, %k: tensor<3x3x32x32
   %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd} : (tensor<?x3x3x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x8x8x32xf32>
   return %0 : tensor<?x8x8x32xf32>
 }
+
+// -----
+
+func.func @winograd_grad_short_dy(%dy: tensor<?x2x2x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x4x4x32xf32> {
+  // expected-error @below {{'nn.conv2d_grad_input' op winograd needs an output gradient of at least 3x3, got [?, 2, 2, 32]}}
+  %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd} : (tensor<?x2x2x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x4x4x32xf32>
+  return %0 : tensor<?x4x4x32xf32>
+}

@@ -48,12 +48,15 @@ func.func @convs(%x: tensor<?x14x14x32xf32>, %k64: tensor<3x3x32x64xf32>,
 // ALL: return
 // NONE-LABEL: func.func @grads
 // NONE-NOT: winograd
+// NONE: return
 func.func @grads(%dy: tensor<?x14x14x64xf32>, %k64: tensor<3x3x32x64xf32>,
                  %dy16: tensor<?x14x14x16xf32>, %k16: tensor<3x3x16x16xf32>,
-                 %dy7: tensor<?x7x7x64xf32>) {
+                 %dy7: tensor<?x7x7x64xf32>, %dy2: tensor<?x2x2x64xf32>) {
   %0 = nn.conv2d_grad_input %dy, %k64 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x64xf32>, tensor<3x3x32x64xf32>) -> tensor<?x14x14x32xf32>
   %1 = nn.conv2d_grad_input %dy16, %k16 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x16xf32>, tensor<3x3x16x16xf32>) -> tensor<?x14x14x16xf32>
   // Stride 2: never.
   %2 = nn.conv2d_grad_input %dy7, %k64 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 2, 2>} : (tensor<?x7x7x64xf32>, tensor<3x3x32x64xf32>) -> tensor<?x14x14x32xf32>
+  // A dy shorter than the kernel (summed over dy, not over the taps): never.
+  %3 = nn.conv2d_grad_input %dy2, %k64 {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x2x2x64xf32>, tensor<3x3x32x64xf32>) -> tensor<?x4x4x32xf32>
   return
 }

@@ -116,14 +116,20 @@ cl::opt<bool> fusion("fusion",
                               "epilogues and optimizer updates (off: for "
                               "comparing numerics)"),
                      cl::init(true), cl::Hidden, cl::cat(category));
-cl::opt<std::string> convAlgorithm(
+enum class ConvAlgorithm { Auto, Winograd, Direct };
+cl::opt<ConvAlgorithm> convAlgorithm(
     "conv-algorithm",
-    cl::desc("how 3x3 convolutions of stride 1 compute their forward pass: "
-             "auto (Winograd F(2x2, 3x3) where both channel counts are at "
-             "least 32, direct elsewhere), winograd (wherever it applies) or "
-             "direct (never Winograd)"),
-    cl::value_desc("auto|winograd|direct"), cl::init("auto"),
-    cl::cat(category));
+    cl::desc("how 3x3 convolutions of stride 1 (no dilation, one group) "
+             "compute their forward pass and input gradient"),
+    cl::values(
+        clEnumValN(ConvAlgorithm::Auto, "auto",
+                   "Winograd F(2x2, 3x3) where both channel counts are at "
+                   "least 32 (the forward pass and the input gradient), "
+                   "direct elsewhere (default)"),
+        clEnumValN(ConvAlgorithm::Winograd, "winograd",
+                   "Winograd wherever it applies"),
+        clEnumValN(ConvAlgorithm::Direct, "direct", "never Winograd")),
+    cl::init(ConvAlgorithm::Auto), cl::cat(category));
 cl::opt<bool> profile("profile",
                       cl::desc("time each compiled kernel, for the "
                                "executable's `bench --profile`"),
@@ -406,13 +412,9 @@ int main(int argc, char **argv) {
   options.threads = parallel;
   options.fusion = fusion;
   options.profile = profile;
-  if (convAlgorithm != "auto" && convAlgorithm != "winograd" &&
-      convAlgorithm != "direct") {
-    return usageError("--conv-algorithm must be auto, winograd or direct, "
-                      "got '" +
-                      convAlgorithm + "'");
-  }
-  options.convAlgorithm = convAlgorithm;
+  options.convAlgorithm = convAlgorithm == ConvAlgorithm::Winograd ? "winograd"
+                          : convAlgorithm == ConvAlgorithm::Direct ? "direct"
+                                                                   : "auto";
   if (l2Bytes.getNumOccurrences())
     options.l2BytesGiven = l2Bytes;
   {

@@ -79,10 +79,12 @@ def NNSelectConvAlgorithm : Pass<"nn-select-conv-algorithm"> {
     those with a 3x3 kernel, stride 1, no dilation and one group: `auto` those with at
     least 32 input and 32 output channels, `winograd` all of them, `direct`
     none (and clears it). Winograd F(2x2, 3x3) computes each 2x2 output tile
-    with 16 instead of 36 multiplications per channel pair; its input and
-    output transforms cost per channel, not per pair, so with fewer channels
-    they outweigh what it saves (a ResNet block of 16 channels: inference
-    1.9x slower). The kernel gradient stays a direct convolution.
+    with 16 instead of 36 multiplications per channel pair; its transforms
+    cost multiply-adds per channel, not per pair, and write and read tiles
+    4x the input and the output, so with fewer channels they outweigh what
+    it saves (a ResNet block of 16 channels: inference 1.9x slower). An
+    input gradient whose dy is shorter than the kernel (summed over dy, not
+    over the taps) stays direct, as does every kernel gradient.
   }];
   let options = [
     Option<"algorithm", "algorithm", "std::string", /*default=*/"\"auto\"",

@@ -113,7 +113,8 @@ def NN_Conv2DOp : NN_Op<"conv2d", [Pure, InferTypeOpAdaptor, NN_ShapeRule,
 
     `winograd` (set by `nn-select-conv-algorithm`; only on a 3x3 kernel with
     stride 1, no dilation and one group) lowers it as Winograd F(2x2, 3x3):
-    the same sums with 2.25x fewer multiplications, rounded differently.
+    the same sums, rounded differently, with 2.25x fewer multiplications in
+    its matrix products (plus its transforms').
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$kernel,
                        Optional<NN_FloatTensor>:$bias,

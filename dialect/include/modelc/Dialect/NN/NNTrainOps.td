@@ -16,9 +16,9 @@ def NN_Conv2DGradInputOp : NN_Op<"conv2d_grad_input", [Pure,
     `h = i*sh + a*dh - ph`, `w = j*sw + b*dw - pw`. The result type is the
     input's type.
 
-    `winograd` (as on `nn.conv2d`: 3x3, stride 1, no dilation, one group)
-    computes it as Winograd F(2x2, 3x3) of the padded `dy` with the flipped
-    kernel.
+    `winograd` (as on `nn.conv2d`: 3x3, stride 1, no dilation, one group;
+    and `dy` at least 3x3) computes it as Winograd F(2x2, 3x3) of the padded
+    `dy` with the flipped kernel.
   }];
   let arguments = (ins NN_FloatTensor:$grad_output, NN_FloatTensor:$kernel,
                        NN_Pair:$strides, NN_Pair:$dilations,

@@ -113,6 +113,18 @@ inline bool isBroadcastDim(ArrayRef<int64_t> shape, ArrayRef<int64_t> result,
   return i < 0 || (shape[i] == 1 && result[d] != 1);
 }
 
+/// Whether Winograd F(2x2, 3x3) computes a convolution with this kernel
+/// ([kh, kw, C, F]), strides, dilations and groups: 3x3, stride 1, no
+/// dilation, one group (the `winograd` mark's verifier rule, and what
+/// nn-select-conv-algorithm picks from).
+inline bool fitsWinograd(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> dilations, int64_t groups) {
+  return kernel.size() == 4 && kernel[0] == 3 && kernel[1] == 3 &&
+         groups == 1 &&
+         llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
+         llvm::all_of(dilations, [](int64_t d) { return d == 1; });
+}
+
 } // namespace mlir::nn
 
 #endif
