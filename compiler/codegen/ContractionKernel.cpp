@@ -8,7 +8,9 @@
 // order) as scf.for iter_args, updated by broadcast-times-vector FMAs, and
 // stored once. Every vector is 1-D and at most one register wide: LLVM then
 // has nothing to legalize (odd widths such as 100 lanes or 2-D accumulators
-// otherwise come out as thousands of shuffles).
+// otherwise come out as thousands of shuffles). A constant lhs (a Winograd
+// transform's matrix) over at most 64 reduction steps is unrolled instead:
+// its zeros skipped, 1 and -1 an add and a subtract.
 //
 //===----------------------------------------------------------------------===//
 #include "ContractionKernel.h"
@@ -21,6 +23,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "codegen-vectorize"
@@ -136,6 +139,54 @@ Value applyEpilogue(RewriterBase &rewriter, Location loc, Block *body,
   }
   Value yielded = body->getTerminator()->getOperand(0);
   return vectorOf(mapping.lookupOrDefault(yielded));
+}
+
+/// The values `a` holds when it is (a static-offset, unit-stride subview of)
+/// a constant global, with the offsets of the view in it: the coefficient
+/// matrices of a Winograd transform.
+struct ConstantOperand {
+  SmallVector<float> values;
+  SmallVector<int64_t> shape, offsets;
+
+  float at(ArrayRef<int64_t> idx) const {
+    int64_t linear = 0;
+    for (auto [i, size, offset] : llvm::zip(idx, shape, offsets))
+      linear = linear * size + i + offset;
+    return values[linear];
+  }
+};
+
+std::optional<ConstantOperand> constantOperand(Value memref) {
+  SmallVector<int64_t> offsets;
+  while (auto view = memref.getDefiningOp<memref::SubViewOp>()) {
+    if (view.getSourceType().getRank() != view.getType().getRank() ||
+        ShapedType::isDynamicShape(view.getStaticOffsets()) ||
+        llvm::any_of(view.getStaticStrides(), [](int64_t s) { return s != 1; }))
+      return std::nullopt;
+    if (offsets.empty())
+      offsets.assign(view.getStaticOffsets().size(), 0);
+    for (auto [o, add] : llvm::zip(offsets, view.getStaticOffsets()))
+      o += add;
+    memref = view.getSource();
+  }
+  auto get = memref.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return std::nullopt;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  auto init =
+      global
+          ? dyn_cast_or_null<DenseElementsAttr>(global.getConstantInitValue())
+          : DenseElementsAttr();
+  if (!init || !init.getElementType().isF32())
+    return std::nullopt;
+  ConstantOperand c;
+  c.values = llvm::to_vector(init.getValues<float>());
+  c.shape = llvm::to_vector(init.getType().getShape());
+  if (offsets.empty())
+    offsets.assign(c.shape.size(), 0);
+  c.offsets = offsets;
+  return c;
 }
 
 } // namespace
@@ -323,7 +374,68 @@ mlir::nn::emitContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
         });
     return SmallVector<Value>(loop.getResults());
   };
-  SmallVector<Value> results = nest(rewriter, 0, accs);
+  // A constant `a` over few reduction steps (a Winograd transform's
+  // matrix): every step unrolled, a zero coefficient skipped, 1 and -1 an
+  // add and a subtract. The same values as the FMAs for finite inputs
+  // (fma(1, x, acc) rounds as acc + x; fma(0, x, acc) is acc, up to the sign
+  // of a zero sum), with a half or less of the work.
+  std::optional<ConstantOperand> constant = constantOperand(a.memref);
+  int64_t steps = 1;
+  for (unsigned d : reductions)
+    steps *= ShapedType::isDynamic(ranges[d]) ? int64_t(1) << 20 : ranges[d];
+  auto unrolled = [&]() -> std::optional<SmallVector<Value>> {
+    if (!constant || steps > 64 ||
+        cast<MemRefType>(a.memref.getType()).getRank() !=
+            static_cast<int64_t>(constant->shape.size()))
+      return std::nullopt;
+    SmallVector<Value> carried = accs;
+    SmallVector<int64_t> point(reductions.size(), 0);
+    for (int64_t n = 0; n < steps; ++n) {
+      for (auto [k, d] : llvm::enumerate(reductions))
+        dims[d] = rewriter.getIndexAttr(point[k]);
+      SmallVector<float> coef;
+      for (int64_t i = 0; i < rows; ++i) {
+        dims[mDim] = rewriter.getIndexAttr(i);
+        SmallVector<int64_t> values;
+        for (OpFoldResult v : dims)
+          values.push_back(*getConstantIntValue(v));
+        coef.push_back(constant->at(a.map.compose(values)));
+      }
+      if (llvm::any_of(coef, [](float c) { return c != 0; })) {
+        SmallVector<Value> bVecs;
+        for (unsigned c = 0; c < chunkWidth.size(); ++c) {
+          dims[vDim] = rewriter.getIndexAttr(c * lanes);
+          bVecs.push_back(vector::LoadOp::create(
+              rewriter, loc, chunkType(c), b.memref, indices(rewriter, b)));
+        }
+        for (int64_t i = 0; i < rows; ++i)
+          for (unsigned c = 0; c < chunkWidth.size(); ++c) {
+            Value &acc = carried[i * chunkWidth.size() + c];
+            if (coef[i] == 1)
+              acc = arith::AddFOp::create(rewriter, loc, acc, bVecs[c]);
+            else if (coef[i] == -1)
+              acc = arith::SubFOp::create(rewriter, loc, acc, bVecs[c]);
+            else if (coef[i] != 0)
+              acc = vector::FMAOp::create(
+                  rewriter, loc,
+                  arith::ConstantOp::create(
+                      rewriter, loc,
+                      DenseElementsAttr::get(chunkType(c), coef[i])),
+                  bVecs[c], acc);
+          }
+      }
+      // The next point, the last reduction dim fastest (the loops' order).
+      for (int64_t k = static_cast<int64_t>(reductions.size()) - 1; k >= 0;
+           --k) {
+        if (++point[k] < ranges[reductions[k]])
+          break;
+        point[k] = 0;
+      }
+    }
+    return carried;
+  };
+  std::optional<SmallVector<Value>> sparse = unrolled();
+  SmallVector<Value> results = sparse ? *sparse : nest(rewriter, 0, accs);
 
   for (unsigned d : reductions)
     dims[d] = rewriter.getIndexAttr(0);

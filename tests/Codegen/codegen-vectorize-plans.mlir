@@ -798,3 +798,64 @@ func.func @gather_misfit(%ids: memref<64x56xi32>, %table: memref<5000x400xf32>) 
   }
   return %out : memref<64x56x200xf32>
 }
+
+// -----
+
+// A constant lhs over few reduction steps (a Winograd transform's B^T): the
+// steps unrolled, zeros skipped, 1 and -1 as adds and subtracts, 0.5 as an
+// FMA with a constant; a step whose coefficients are all zero (the last
+// column) loads nothing.
+memref.global "private" constant @bt : memref<4x6xf32> = dense<[[1.0, 0.0, -1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0, 0.0, 0.0], [0.0, -1.0, 1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, -1.0, 0.5, 0.0]]>
+// CHECK-LABEL: func.func @constant_lhs
+// CHECK-NOT: scf.for
+// CHECK-NOT: memref.load
+// CHECK: %[[HALF:.*]] = arith.constant dense<5.000000e-01> : vector<16xf32>
+// CHECK: vector.load %arg0[%c0, %c0]
+// CHECK-NEXT: vector.load %arg0[%c0, %c16]
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: vector.load %arg0[%c1, %c0]
+// CHECK-NEXT: vector.load %arg0[%c1, %c16]
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: arith.subf
+// CHECK-NEXT: arith.subf
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: vector.load %arg0[%c2, %c0]
+// CHECK: vector.load %arg0[%c3, %c0]
+// CHECK-NEXT: vector.load %arg0[%c3, %c16]
+// CHECK-NEXT: arith.subf
+// CHECK-NEXT: arith.subf
+// CHECK-NEXT: vector.load %arg0[%c4, %c0]
+// CHECK-NEXT: vector.load %arg0[%c4, %c16]
+// CHECK-NEXT: vector.fma %[[HALF]]
+// CHECK-NEXT: vector.fma %[[HALF]]
+// CHECK-NEXT: vector.store
+// CHECK-NOT: vector.load %arg0[%c5
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @constant_lhs(%b: memref<6x32xf32>, %c: memref<4x32xf32>) {
+  %a = memref.get_global @bt : memref<4x6xf32>
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [0, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16>}
+    ins(%a, %b : memref<4x6xf32>, memref<6x32xf32>) outs(%c : memref<4x32xf32>)
+  return
+}
+
+// -----
+
+// Rows in tiles of 2: the constant's rows are a view at the tile loop's
+// offset, unknown to the kernel, which then loads the coefficients.
+memref.global "private" constant @bt2 : memref<4x4xf32> = dense<[[1.0, 0.0, -1.0, 0.0], [0.0, 1.0, 1.0, 0.0], [0.0, -1.0, 1.0, 0.0], [0.0, 1.0, 0.0, -1.0]]>
+// CHECK-LABEL: func.func @constant_lhs_tiled
+// CHECK: scf.for
+// CHECK: memref.load
+// CHECK: vector.fma
+// CHECK-NOT: arith.subf
+// CHECK: return
+func.func @constant_lhs_tiled(%b: memref<4x32xf32>, %c: memref<4x32xf32>) {
+  %a = memref.get_global @bt2 : memref<4x4xf32>
+  linalg.matmul {codegen.plan = #nn.tile_plan<tiles = [2, 0, 0], interchange = [0, 1, 2], contraction, vector_dim = 1, m_dim = 0, lanes = 16>}
+    ins(%a, %b : memref<4x4xf32>, memref<4x32xf32>) outs(%c : memref<4x32xf32>)
+  return
+}
