@@ -379,14 +379,15 @@ mlir::nn::emitContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
   // add and a subtract. The same values as the FMAs for finite inputs
   // (fma(1, x, acc) rounds as acc + x; fma(0, x, acc) is acc, up to the sign
   // of a zero sum), with a half or less of the work.
-  std::optional<ConstantOperand> constant = constantOperand(a.memref);
   int64_t steps = 1;
   for (unsigned d : reductions)
     steps *= ShapedType::isDynamic(ranges[d]) ? int64_t(1) << 20 : ranges[d];
+  // (Its values are read only for few steps: a large constant is not.)
+  std::optional<ConstantOperand> constant =
+      steps <= 64 ? constantOperand(a.memref) : std::nullopt;
   auto unrolled = [&]() -> std::optional<SmallVector<Value>> {
-    if (!constant || steps > 64 ||
-        cast<MemRefType>(a.memref.getType()).getRank() !=
-            static_cast<int64_t>(constant->shape.size()))
+    if (!constant || cast<MemRefType>(a.memref.getType()).getRank() !=
+                         static_cast<int64_t>(constant->shape.size()))
       return std::nullopt;
     SmallVector<Value> carried = accs;
     SmallVector<int64_t> point(reductions.size(), 0);
