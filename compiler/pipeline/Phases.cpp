@@ -66,7 +66,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   }
   case Phase::Linalg:
     return join(
-        {"nn-select-conv-algorithm{algorithm=" + options.convAlgorithm + "}",
+        {"nn-select-conv-algorithm{algorithm=" + options.convAlgorithm +
+             " vector-lanes=" + std::to_string(options.target.lanes) + "}",
          "convert-nn-to-linalg",
          options.fusion ? "func.func(canonicalize,nn-fuse-elementwise,cse)"
                         : "func.func(canonicalize,cse)"});

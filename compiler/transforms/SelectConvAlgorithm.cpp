@@ -39,11 +39,14 @@ struct NNSelectConvAlgorithmPass
     // in the output transform, and it writes and reads its transformed
     // tiles, 4x the input and the output: from 32 channels each way the
     // products dominate (1.6x fewer multiply-adds), at 16 the traffic does.
+    // (With 8-lane vectors the transforms' rows take two register tiles and
+    // lose their known constants: see the pass's description.)
     auto pick = [&](auto conv, bool fits) {
       auto kernel = cast<RankedTensorType>(conv.getKernel().getType());
       bool wide = kernel.getDimSize(2) >= 32 && kernel.getDimSize(3) >= 32;
-      conv.setWinograd(
-          fits && (algorithm == "winograd" || (algorithm == "auto" && wide)));
+      conv.setWinograd(fits &&
+                       (algorithm == "winograd" ||
+                        (algorithm == "auto" && wide && vectorLanes >= 16)));
     };
     auto fits = [](auto conv) {
       return nn::fitsWinograd(conv.getKernel().getType().getShape(),
