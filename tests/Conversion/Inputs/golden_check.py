@@ -471,6 +471,16 @@ def read_prints(text):
     return arrays
 
 
+def report(name, got, ref, rtol, atol):
+    """Prints PASS or FAIL for `got` against the float64 `ref` (flat, same
+    size) within atol + rtol * |ref|, with the largest error; returns ok."""
+    err = np.abs(got - ref)
+    ok = got.size == ref.size and bool(np.all(err <= atol + rtol * np.abs(ref)))
+    print("%s %s max_abs_err=%.3g" % ("PASS" if ok else "FAIL", name,
+                                      float(np.max(err))))
+    return ok
+
+
 def check(golden, file, names, emitters=EMITTERS):
     cases, data = load(golden, file)
     prints = read_prints(sys.stdin.read())

@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_check import Emitter, read_prints  # noqa: E402
+from golden_check import Emitter, read_prints, report  # noqa: E402
 
 ELEMENTWISE, REDUCTION = (1e-5, 1e-6), (1e-4, 1e-5)
 
@@ -160,10 +160,7 @@ def check():
             failed |= not ok
             continue
         atol = max(atol_scale * float(np.max(np.abs(ref))), 1e-7)
-        err = np.abs(got - ref)
-        ok = got.size == ref.size and bool(np.all(err <= atol + rtol * np.abs(ref)))
-        failed |= not ok
-        print("%s %s max_abs_err=%.3g" % ("PASS" if ok else "FAIL", name, float(np.max(err))))
+        failed |= not report(name, got, ref, rtol, atol)
     return 1 if failed else 0
 
 
