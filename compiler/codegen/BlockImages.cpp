@@ -168,7 +168,7 @@ bool ChainFinder::admit(Operation *op) {
     }
     // Filters larger than this are read once per block: a dense layer's
     // 1.6 MB would be read once per image instead of once per call.
-    if (weights > l2Bytes / 4)
+    if (weights > nn::maxBlockedFilterBytes(l2Bytes))
       return false;
   } else {
     return false;

@@ -141,22 +141,9 @@ Value applyEpilogue(RewriterBase &rewriter, Location loc, Block *body,
   return vectorOf(mapping.lookupOrDefault(yielded));
 }
 
-/// The values `a` holds when it is (a static-offset, unit-stride subview of)
-/// a constant global, with the offsets of the view in it: the coefficient
-/// matrices of a Winograd transform.
-struct ConstantOperand {
-  SmallVector<float> values;
-  SmallVector<int64_t> shape, offsets;
+} // namespace
 
-  float at(ArrayRef<int64_t> idx) const {
-    int64_t linear = 0;
-    for (auto [i, size, offset] : llvm::zip(idx, shape, offsets))
-      linear = linear * size + i + offset;
-    return values[linear];
-  }
-};
-
-std::optional<ConstantOperand> constantOperand(Value memref) {
+std::optional<nn::ConstantOperand> mlir::nn::constantOperand(Value memref) {
   SmallVector<int64_t> offsets;
   while (auto view = memref.getDefiningOp<memref::SubViewOp>()) {
     if (view.getSourceType().getRank() != view.getType().getRank() ||
@@ -188,8 +175,6 @@ std::optional<ConstantOperand> constantOperand(Value memref) {
   c.offsets = offsets;
   return c;
 }
-
-} // namespace
 
 LogicalResult
 mlir::nn::emitContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
@@ -384,7 +369,7 @@ mlir::nn::emitContractionKernel(RewriterBase &rewriter, linalg::GenericOp op,
     steps *= ShapedType::isDynamic(ranges[d]) ? int64_t(1) << 20 : ranges[d];
   // (Its values are read only for few steps: a large constant is not.)
   std::optional<ConstantOperand> constant =
-      steps <= 64 ? constantOperand(a.memref) : std::nullopt;
+      steps <= kMaxConstantSteps ? constantOperand(a.memref) : std::nullopt;
   auto unrolled = [&]() -> std::optional<SmallVector<Value>> {
     if (!constant || cast<MemRefType>(a.memref.getType()).getRank() !=
                          static_cast<int64_t>(constant->shape.size()))

@@ -22,6 +22,27 @@ struct Epilogue {
   bool storeAccumulators = false;
 };
 
+/// The values a memref holds when it is (a static-offset, unit-stride
+/// subview of) a constant global, with the offsets of the view in it: the
+/// coefficient matrices of a Winograd transform.
+struct ConstantOperand {
+  SmallVector<float> values;
+  SmallVector<int64_t> shape, offsets;
+
+  float at(ArrayRef<int64_t> idx) const {
+    int64_t linear = 0;
+    for (auto [i, size, offset] : llvm::zip(idx, shape, offsets))
+      linear = linear * size + i + offset;
+    return values[linear];
+  }
+};
+std::optional<ConstantOperand> constantOperand(Value memref);
+
+/// A contraction kernel reads a constant lhs's coefficients at compile time
+/// (zeros skipped, 1 and -1 an add and a subtract) over at most this many
+/// reduction steps, when the tile's rows are at known offsets in it.
+constexpr int64_t kMaxConstantSteps = 64;
+
 /// Replaces one tile of a contraction `out += a * b` (a generic on buffers
 /// with an `out + a * b` body) by vector code: the `mDim` x `vDim` block of
 /// accumulators (static extents; every other parallel loop of extent 1) is

@@ -67,7 +67,7 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
   case Phase::Linalg:
     return join(
         {"nn-select-conv-algorithm{algorithm=" + options.convAlgorithm +
-             " vector-lanes=" + std::to_string(options.target.lanes) + "}",
+             " l2-bytes=" + std::to_string(options.target.l2Bytes) + "}",
          "convert-nn-to-linalg",
          options.fusion ? "func.func(canonicalize,nn-fuse-elementwise,cse)"
                         : "func.func(canonicalize,cse)"});

@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Transforms/Passes.h"
 
+#include "modelc/Codegen/TargetModel.h"
+
 #include "modelc/Dialect/NN/NNOps.h"
 #include "modelc/Dialect/NN/ShapeRules.h"
 
@@ -39,14 +41,16 @@ struct NNSelectConvAlgorithmPass
     // in the output transform, and it writes and reads its transformed
     // tiles, 4x the input and the output: from 32 channels each way the
     // products dominate (1.6x fewer multiply-adds), at 16 the traffic does.
-    // (With 8-lane vectors the transforms' rows take two register tiles and
-    // lose their known constants: see the pass's description.)
+    // Its transformed tiles stay in the L2 only in blocks of images, and
+    // codegen-block-images takes the products into a block only when their
+    // filter is at most a quarter of the L2 (else it is re-read per block).
     auto pick = [&](auto conv, bool fits) {
       auto kernel = cast<RankedTensorType>(conv.getKernel().getType());
-      bool wide = kernel.getDimSize(2) >= 32 && kernel.getDimSize(3) >= 32;
-      conv.setWinograd(fits &&
-                       (algorithm == "winograd" ||
-                        (algorithm == "auto" && wide && vectorLanes >= 16)));
+      int64_t in = kernel.getDimSize(2), out = kernel.getDimSize(3);
+      bool wide = in >= 32 && out >= 32;
+      bool blocked = 16 * in * out * 4 <= nn::maxBlockedFilterBytes(l2Bytes);
+      conv.setWinograd(fits && (algorithm == "winograd" ||
+                                (algorithm == "auto" && wide && blocked)));
     };
     auto fits = [](auto conv) {
       return nn::fitsWinograd(conv.getKernel().getType().getShape(),

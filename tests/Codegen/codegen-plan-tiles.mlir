@@ -121,6 +121,37 @@ func.func @tail_dropped(%in: memref<4x10x514x16xf32>, %w: memref<3x3x16x16xf32>,
 
 // -----
 
+// A Winograd transform: a constant 4x4 lhs over 4 steps. On AVX2 (12
+// accumulators) 2 rows x 4 registers and 4 rows x 2 tie; a tile of all 4 rows
+// has its coefficients at known offsets (the kernel skips the zeros), so it
+// is the one taken. The same op with an lhs that is not a constant global
+// keeps the first of the tied blocks: 2 rows x 32 lanes.
+// AVX2-LABEL: func.func @constant_lhs_rows
+// AVX2: codegen.plan = #nn.tile_plan<tiles = [0, 1, 16, 0], interchange = [1, 2, 0, 3], contraction, vector_dim = 2, m_dim = 0, lanes = 8>
+// AVX2: codegen.plan = #nn.tile_plan<tiles = [2, 1, 0, 0], interchange = [1, 0, 2, 3], contraction, vector_dim = 2, m_dim = 0, lanes = 8>
+memref.global "private" constant @bt : memref<4x4xf32> = dense<[[1.0, 0.0, -1.0, 0.0], [0.0, 1.0, 1.0, 0.0], [0.0, -1.0, 1.0, 0.0], [0.0, 1.0, 0.0, -1.0]]>
+func.func @constant_lhs_rows(%d: memref<4x49x32xf32>, %out: memref<4x49x32xf32>,
+                             %a: memref<4x4xf32>, %out2: memref<4x49x32xf32>) {
+  %bt = memref.get_global @bt : memref<4x4xf32>
+  linalg.generic {indexing_maps = [affine_map<(i, t, c, k) -> (i, k)>, affine_map<(i, t, c, k) -> (k, t, c)>, affine_map<(i, t, c, k) -> (i, t, c)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+    ins(%bt, %d : memref<4x4xf32>, memref<4x49x32xf32>) outs(%out : memref<4x49x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, t, c, k) -> (i, k)>, affine_map<(i, t, c, k) -> (k, t, c)>, affine_map<(i, t, c, k) -> (i, t, c)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+    ins(%a, %d : memref<4x4xf32>, memref<4x49x32xf32>) outs(%out2 : memref<4x49x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A dense layer's input gradient reads its kernel across the lanes: the
 // plan packs input 1 (transposed) first.
 // ZEN4-LABEL: func.func @transposed_rhs

@@ -2,9 +2,12 @@
 // RUN: modelc-opt %s -nn-select-conv-algorithm=algorithm=winograd | FileCheck %s --check-prefix=ALL
 // RUN: modelc-opt %s -nn-select-conv-algorithm=algorithm=direct | FileCheck %s --check-prefix=NONE
 // RUN: not modelc-opt %s -nn-select-conv-algorithm=algorithm=fft 2>&1 | FileCheck %s --check-prefix=BAD
-// With 8-lane vectors (AVX2) auto picks none; winograd still forces them.
-// RUN: modelc-opt %s '-nn-select-conv-algorithm=vector-lanes=8' | FileCheck %s --check-prefix=AVX2
-// RUN: modelc-opt %s '-nn-select-conv-algorithm=algorithm=winograd vector-lanes=8' | FileCheck %s --check-prefix=ALL
+// auto needs the transformed filter (32 x 64 channel pairs: 128 KB) to be at
+// most a quarter of the L2: a 512 KB L2 is enough, one byte less is not;
+// winograd forces them whatever the L2.
+// RUN: modelc-opt %s '-nn-select-conv-algorithm=l2-bytes=524288' | FileCheck %s --check-prefix=AUTO
+// RUN: modelc-opt %s '-nn-select-conv-algorithm=l2-bytes=524287' | FileCheck %s --check-prefix=SMALL
+// RUN: modelc-opt %s '-nn-select-conv-algorithm=algorithm=winograd l2-bytes=262144' | FileCheck %s --check-prefix=ALL
 
 // auto: 3x3, stride 1, at least 32 channels each way; winograd: every 3x3
 // of stride 1 without dilation or groups; direct: none (clears the mark).
@@ -22,12 +25,12 @@
 // NONE-NOT: winograd
 // NONE: return
 // BAD: algorithm must be auto, winograd or direct, got 'fft'
-// AVX2-LABEL: func.func @convs
-// AVX2-NOT: winograd
-// AVX2: return
-// AVX2-LABEL: func.func @grads
-// AVX2-NOT: winograd
-// AVX2: return
+// SMALL-LABEL: func.func @convs
+// SMALL-NOT: winograd
+// SMALL: return
+// SMALL-LABEL: func.func @grads
+// SMALL-NOT: winograd
+// SMALL: return
 func.func @convs(%x: tensor<?x14x14x32xf32>, %k64: tensor<3x3x32x64xf32>,
                  %y: tensor<?x14x14x16xf32>, %k16: tensor<3x3x16x16xf32>,
                  %k3216: tensor<3x3x32x16xf32>, %k5: tensor<5x5x32x64xf32>,

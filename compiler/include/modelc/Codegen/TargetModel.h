@@ -29,6 +29,11 @@ struct TargetModel {
   int64_t l2BytesPerCycle = 64;
 };
 
+/// The largest filter (bytes) codegen-block-images reads in every block of
+/// images: a larger one (a dense layer's) stays outside the blocks, read
+/// once per call. nn-select-conv-algorithm needs Winograd's products inside.
+inline int64_t maxBlockedFilterBytes(int64_t l2Bytes) { return l2Bytes / 4; }
+
 } // namespace mlir::nn
 
 #endif

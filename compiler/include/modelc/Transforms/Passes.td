@@ -77,24 +77,27 @@ def NNSelectConvAlgorithm : Pass<"nn-select-conv-algorithm"> {
     Sets `winograd` on each `nn.conv2d` and `nn.conv2d_grad_input` (the
     transposed convolution of the input gradient) the option picks, among
     those with a 3x3 kernel, stride 1, no dilation and one group: `auto`
-    those with at least 32 input and 32 output channels on a target with
-    16-lane (AVX-512) vectors, `winograd` all of them, `direct` none (and
-    clears it). Winograd F(2x2, 3x3) computes each 2x2 output tile with 16
-    instead of 36 multiplications per channel pair; its transforms cost
-    multiply-adds per channel, not per pair, and write and read tiles 4x
-    the input and the output, so with fewer channels they outweigh what it
-    saves (a ResNet block of 16 channels: inference 1.9x slower). With 8
-    lanes (AVX2, 12 accumulator registers) the transforms' 4 rows take two
-    register tiles, whose constants are then at offsets the contraction
-    kernel does not know, and the Fashion CNN's inference ran 5.68 -> 7.81
-    ms. An input gradient whose dy is shorter than the kernel (summed over
-    dy, not over the taps) stays direct, as does every kernel gradient.
+    those with at least 32 input and 32 output channels whose transformed
+    filter (16 x 4 x 4 bytes per channel pair) is at most a quarter of the
+    target's L2, `winograd` all of them, `direct` none (and clears it).
+    Winograd F(2x2, 3x3) computes each 2x2 output tile with 16 instead of 36
+    multiplications per channel pair; its transforms cost multiply-adds per
+    channel, not per pair, and write and read tiles 4x the input and the
+    output, so with fewer channels they outweigh what it saves (a ResNet
+    block of 16 channels: inference 1.9x slower). Those tiles stay in the
+    L2 only when `codegen-block-images` runs the transforms and the products
+    one block of images at a time, which it does for filters of at most a
+    quarter of the L2: planned for a 256 KB L2, the Fashion CNN's inference
+    ran 5.16 -> 5.59 ms with Winograd (AVX-512) instead of 5.09 -> 3.45 ms
+    for 1 MB. An input gradient whose dy is shorter than the kernel (summed
+    over dy, not over the taps) stays direct, as does every kernel gradient.
   }];
   let options = [
     Option<"algorithm", "algorithm", "std::string", /*default=*/"\"auto\"",
            "auto, winograd or direct">,
-    Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"16",
-           "f32 lanes of the target's vectors (auto: Winograd only from 16)">
+    Option<"l2Bytes", "l2-bytes", "int64_t", /*default=*/"1048576",
+           "L2 bytes per core of the target (auto: transformed filters of "
+           "at most a quarter of it)">
   ];
 }
 
