@@ -181,7 +181,8 @@ def markdown(res):
         f"x {m['steps']} timed calls per phase (after 2 warm-up calls)."
         + (f" Subset: models {', '.join(m['subset']['models'] or ['all'])}, "
            f"threads {', '.join(map(str, m['subset']['threads']))}." if m.get("subset") else "")
-        + (f" **ISA held to {m['isa'].upper()}**: modelc built with --target-cpu=x86-64-v3,"
+        + (f" **ISA held to {m['isa'].upper()}**: modelc built with "
+           f"{' '.join(m.get('modelc_isa_args', ['--target-cpu=x86-64-v3']))},"
            " PyTorch with ATEN_CPU_CAPABILITY and ONEDNN_MAX_CPU_ISA, XLA with"
            " --xla_cpu_max_isa (onnxruntime has no switch)." if m.get("isa") else "")
         + (f" **The machine was busy at the start ({m['busy']}): numbers are noisy.**"
