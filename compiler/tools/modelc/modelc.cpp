@@ -124,7 +124,8 @@ cl::opt<ConvAlgorithm> convAlgorithm(
     cl::values(
         clEnumValN(ConvAlgorithm::Auto, "auto",
                    "Winograd F(2x2, 3x3) where both channel counts are at "
-                   "least 32 (the forward pass and the input gradient), "
+                   "least 32 and the transformed filter is at most a quarter "
+                   "of the L2 (the forward pass and the input gradient), "
                    "direct elsewhere (default)"),
         clEnumValN(ConvAlgorithm::Winograd, "winograd",
                    "Winograd wherever it applies"),
