@@ -141,15 +141,15 @@ Value applyEpilogue(RewriterBase &rewriter, Location loc, Block *body,
   return vectorOf(mapping.lookupOrDefault(yielded));
 }
 
-} // namespace
-
-std::optional<nn::ConstantOperand> mlir::nn::constantOperand(Value memref) {
-  SmallVector<int64_t> offsets;
+/// The f32 initial value of the constant global `memref` is a view of (by
+/// static-offset, unit-stride subviews), with the view's offsets in it.
+DenseElementsAttr constantInit(Value memref,
+                               SmallVectorImpl<int64_t> &offsets) {
   while (auto view = memref.getDefiningOp<memref::SubViewOp>()) {
     if (view.getSourceType().getRank() != view.getType().getRank() ||
         ShapedType::isDynamicShape(view.getStaticOffsets()) ||
         llvm::any_of(view.getStaticStrides(), [](int64_t s) { return s != 1; }))
-      return std::nullopt;
+      return {};
     if (offsets.empty())
       offsets.assign(view.getStaticOffsets().size(), 0);
     for (auto [o, add] : llvm::zip(offsets, view.getStaticOffsets()))
@@ -158,7 +158,7 @@ std::optional<nn::ConstantOperand> mlir::nn::constantOperand(Value memref) {
   }
   auto get = memref.getDefiningOp<memref::GetGlobalOp>();
   if (!get)
-    return std::nullopt;
+    return {};
   auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
       get, get.getNameAttr());
   auto init =
@@ -166,14 +166,29 @@ std::optional<nn::ConstantOperand> mlir::nn::constantOperand(Value memref) {
           ? dyn_cast_or_null<DenseElementsAttr>(global.getConstantInitValue())
           : DenseElementsAttr();
   if (!init || !init.getElementType().isF32())
+    return {};
+  if (offsets.empty())
+    offsets.assign(init.getType().getRank(), 0);
+  return init;
+}
+
+} // namespace
+
+std::optional<nn::ConstantOperand> mlir::nn::constantOperand(Value memref) {
+  SmallVector<int64_t> offsets;
+  DenseElementsAttr init = constantInit(memref, offsets);
+  if (!init)
     return std::nullopt;
   ConstantOperand c;
   c.values = llvm::to_vector(init.getValues<float>());
   c.shape = llvm::to_vector(init.getType().getShape());
-  if (offsets.empty())
-    offsets.assign(c.shape.size(), 0);
-  c.offsets = offsets;
+  c.offsets = std::move(offsets);
   return c;
+}
+
+bool mlir::nn::isConstantView(Value memref) {
+  SmallVector<int64_t> offsets;
+  return static_cast<bool>(constantInit(memref, offsets));
 }
 
 LogicalResult

@@ -37,6 +37,8 @@ struct ConstantOperand {
   }
 };
 std::optional<ConstantOperand> constantOperand(Value memref);
+/// Whether constantOperand(memref) has a value (without copying it).
+bool isConstantView(Value memref);
 
 /// A contraction kernel reads a constant lhs's coefficients at compile time
 /// (zeros skipped, 1 and -1 an add and a subtract) over at most this many

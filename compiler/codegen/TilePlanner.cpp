@@ -442,14 +442,19 @@ private:
     // would otherwise beat 4 x 2 on ties and bring back the dense FMAs
     // (the Fashion CNN's Winograd inference ran 5.7 -> 7.8 ms).
     int64_t allSteps = 1;
-    for (unsigned d : reds)
+    for (unsigned d : reds) {
       allSteps *= ShapedType::isDynamic(ranges[d]) ? nn::kMaxConstantSteps + 1
                                                    : ranges[d];
-    bool wholeRows = allSteps <= nn::kMaxConstantSteps &&
-                     nn::constantOperand(lhsVal).has_value();
+      if (allSteps > nn::kMaxConstantSteps)
+        break;
+    }
+    bool wholeRows =
+        allSteps <= nn::kMaxConstantSteps && nn::isConstantView(lhsVal);
     std::optional<Choice> best;
     // (Any block when no block of all the rows fits.)
-    for (int attempt = 0; attempt < 2 && !best; ++attempt, wholeRows = false) {
+    int attempts = wholeRows ? 2 : 1;
+    for (int attempt = 0; attempt < attempts && !best;
+         ++attempt, wholeRows = false) {
       for (unsigned m = 0; m < numLoops; ++m) {
         if (m == v || iters[m] != utils::IteratorType::parallel ||
             !usesDim(a, m) || usesDim(b, m) || !usesDim(out, m))

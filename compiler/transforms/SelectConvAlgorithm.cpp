@@ -43,12 +43,15 @@ struct NNSelectConvAlgorithmPass
     // products dominate (1.6x fewer multiply-adds), at 16 the traffic does.
     // Its transformed tiles stay in the L2 only in blocks of images, and
     // codegen-block-images takes the products into a block only when their
-    // filter is at most a quarter of the L2 (else it is re-read per block).
+    // filter is at most a quarter of the L2 (else the products run outside
+    // the blocks and their tiles go through memory).
     auto pick = [&](auto conv, bool fits) {
       auto kernel = cast<RankedTensorType>(conv.getKernel().getType());
       int64_t in = kernel.getDimSize(2), out = kernel.getDimSize(3);
       bool wide = in >= 32 && out >= 32;
-      bool blocked = 16 * in * out * 4 <= nn::maxBlockedFilterBytes(l2Bytes);
+      // (Static when wide: a dynamic size is negative.)
+      bool blocked =
+          wide && int64_t(64) * in * out <= nn::maxBlockedFilterBytes(l2Bytes);
       conv.setWinograd(fits && (algorithm == "winograd" ||
                                 (algorithm == "auto" && wide && blocked)));
     };

@@ -152,11 +152,12 @@ cl::opt<bool> timeReport(
 cl::opt<std::string> targetCpu("target-cpu",
                                cl::desc("CPU to generate code for"),
                                cl::init("native"), cl::cat(category));
-cl::opt<int64_t> l2Bytes(
-    "l2-bytes",
-    cl::desc("plan for an L2 cache of N bytes per core (default: this "
-             "machine's for --target-cpu=native, LLVM's for a named CPU)"),
-    cl::value_desc("N"), cl::init(0), cl::cat(category));
+cl::opt<int64_t>
+    l2Bytes("l2-bytes",
+            cl::desc("plan for an L2 cache of N bytes per core, also for "
+                     "--conv-algorithm=auto (default: this machine's for "
+                     "--target-cpu=native, LLVM's for a named CPU)"),
+            cl::value_desc("N"), cl::init(0), cl::cat(category));
 cl::opt<unsigned> codegenThreads(
     "codegen-threads",
     cl::desc("threads for LLVM's optimizer and code generator when building "

@@ -78,7 +78,7 @@ def NNSelectConvAlgorithm : Pass<"nn-select-conv-algorithm"> {
     transposed convolution of the input gradient) the option picks, among
     those with a 3x3 kernel, stride 1, no dilation and one group: `auto`
     those with at least 32 input and 32 output channels whose transformed
-    filter (16 x 4 x 4 bytes per channel pair) is at most a quarter of the
+    filter (16 floats, 64 bytes, per channel pair) is at most a quarter of the
     target's L2, `winograd` all of them, `direct` none (and clears it).
     Winograd F(2x2, 3x3) computes each 2x2 output tile with 16 instead of 36
     multiplications per channel pair; its transforms cost multiply-adds per
@@ -87,10 +87,11 @@ def NNSelectConvAlgorithm : Pass<"nn-select-conv-algorithm"> {
     block of 16 channels: inference 1.9x slower). Those tiles stay in the
     L2 only when `codegen-block-images` runs the transforms and the products
     one block of images at a time, which it does for filters of at most a
-    quarter of the L2: planned for a 256 KB L2, the Fashion CNN's inference
-    ran 5.16 -> 5.59 ms with Winograd (AVX-512) instead of 5.09 -> 3.45 ms
-    for 1 MB. An input gradient whose dy is shorter than the kernel (summed
-    over dy, not over the taps) stays direct, as does every kernel gradient.
+    quarter of the L2: in one A/B run (AVX-512, 1 thread), planned for a
+    256 KB L2, the Fashion CNN's inference ran 5.16 -> 5.59 ms with
+    Winograd, planned for 1 MB 5.09 -> 3.45 ms. An input gradient whose dy
+    is shorter than the kernel (summed over dy, not over the taps) stays
+    direct, as does every kernel gradient.
   }];
   let options = [
     Option<"algorithm", "algorithm", "std::string", /*default=*/"\"auto\"",
