@@ -72,3 +72,13 @@ func.func @grads(%dy: tensor<?x14x14x64xf32>, %k64: tensor<3x3x32x64xf32>,
   %3 = nn.conv2d_grad_input %dy2, %k64 {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x2x2x64xf32>, tensor<3x3x32x64xf32>) -> tensor<?x4x4x32xf32>
   return
 }
+
+// A channel count known only at run time: auto leaves it direct (and does
+// not multiply the dynamic size: UBSan would stop the sanitizer build).
+// AUTO-LABEL: func.func @dynamic_channels
+// AUTO-NOT: winograd
+// AUTO: return
+func.func @dynamic_channels(%x: tensor<?x14x14x?xf32>, %k: tensor<3x3x?x64xf32>) -> tensor<?x14x14x64xf32> {
+  %0 = nn.conv2d %x, %k {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x?xf32>, tensor<3x3x?x64xf32>) -> tensor<?x14x14x64xf32>
+  return %0 : tensor<?x14x14x64xf32>
+}
