@@ -440,7 +440,8 @@ private:
     // rows' offsets are then known (zeros skipped, 1 and -1 an add and a
     // subtract). Such blocks come first; on AVX2, 2 rows x 4 registers
     // would otherwise beat 4 x 2 on ties and bring back the dense FMAs
-    // (the Fashion CNN's Winograd inference ran 5.7 -> 7.8 ms).
+    // (the Fashion CNN's Winograd inference, x86-64-v3 with a 1 MB L2:
+    // 4.73 -> 4.52 ms on 1 thread).
     int64_t allSteps = 1;
     for (unsigned d : reds) {
       allSteps *= ShapedType::isDynamic(ranges[d]) ? nn::kMaxConstantSteps + 1
