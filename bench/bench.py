@@ -154,7 +154,7 @@ def host_l2_bytes():
 # held to AVX2 too (the comparison the issue asks for on any machine). Only
 # the instruction set is held back: like oneDNN, which reads the caches from
 # the CPU, modelc is told this machine's L2 (a named target otherwise plans
-# for LLVM's generic 256 KB).
+# for LLVM's 256 KB).
 HOST_L2 = host_l2_bytes()
 ISA_MODELC = {"avx2": ["--target-cpu=x86-64-v3"]
               + ([f"--l2-bytes={HOST_L2}"] if HOST_L2 else [])}

@@ -12,8 +12,10 @@
 //   reciprocal throughput of the kernel's FMA at that width (vfmadd231ps);
 // - loads per cycle: the same for its vector load (vmovups);
 // - L1 and L2 sizes: the host's, from the operating system, for
-//   --target-cpu=native (the default); for a named CPU, LLVM's cost model's
-//   (TargetTransformInfo), so a named target builds the same code anywhere;
+//   --target-cpu=native (the default); for a named CPU, its documented sizes
+//   (a table: LLVM's cost model, TargetTransformInfo, gives every x86 CPU
+//   the same), for a generic one (x86-64-v3) LLVM's, so a named target
+//   builds the same code anywhere;
 // - L2-to-L1 bandwidth, which no LLVM model has: 64 bytes per cycle on
 //   AVX-512 cores, 32 on narrower ones (Zen 1-3, Haswell; a Zen 3 block of
 //   2 rows x 5 registers, whose 160-byte rhs steps straddle 4 lines, ran
@@ -64,6 +66,44 @@ std::optional<Timing> timingOf(const llvm::MCSubtargetInfo &subtarget,
         llvm::MCSchedModel::getReciprocalThroughput(subtarget, *desc)};
   }
   return std::nullopt;
+}
+
+/// Per-core L1 data and L2 sizes of the CPUs LLVM names, from AMD's and
+/// Intel's optimization manuals and product documentation: LLVM's X86 cost
+/// model gives every CPU 32 KB and 256 KB, which plans a Zen 4 (1 MB) as a
+/// Haswell. (An E-core cluster's shared L2 aside: the P-cores' sizes.)
+struct KnownCaches {
+  llvm::StringLiteral cpu;
+  int64_t l1Bytes, l2Bytes;
+};
+constexpr int64_t kKB = 1024;
+constexpr KnownCaches kKnownCaches[] = {
+    {"znver1", 32 * kKB, 512 * kKB},
+    {"znver2", 32 * kKB, 512 * kKB},
+    {"znver3", 32 * kKB, 512 * kKB},
+    {"znver4", 32 * kKB, 1024 * kKB},
+    {"znver5", 48 * kKB, 1024 * kKB},
+    {"haswell", 32 * kKB, 256 * kKB},
+    {"broadwell", 32 * kKB, 256 * kKB},
+    {"skylake", 32 * kKB, 256 * kKB},
+    {"skylake-avx512", 32 * kKB, 1024 * kKB},
+    {"cascadelake", 32 * kKB, 1024 * kKB},
+    {"cooperlake", 32 * kKB, 1024 * kKB},
+    {"icelake-client", 48 * kKB, 512 * kKB},
+    {"icelake-server", 48 * kKB, 1280 * kKB},
+    {"tigerlake", 48 * kKB, 1280 * kKB},
+    {"alderlake", 48 * kKB, 1280 * kKB},
+    {"raptorlake", 48 * kKB, 2048 * kKB},
+    {"sapphirerapids", 48 * kKB, 2048 * kKB},
+    {"emeraldrapids", 48 * kKB, 2048 * kKB},
+    {"graniterapids", 48 * kKB, 2048 * kKB},
+};
+
+const KnownCaches *knownCaches(llvm::StringRef cpu) {
+  for (const KnownCaches &known : kKnownCaches)
+    if (known.cpu == cpu)
+      return &known;
+  return nullptr;
 }
 
 /// LLVM's cost model's size of the data cache `level` for `machine`'s CPU.
@@ -149,11 +189,13 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
   }
 
   // LLVM's X86 cost model gives every CPU the same caches; the host's own
-  // are better known to the operating system. A named CPU takes LLVM's, so
-  // the same command line builds the same code on every machine.
+  // are better known to the operating system. A named CPU takes its
+  // documented sizes (or, for a generic one like x86-64-v3, LLVM's), so the
+  // same command line builds the same code on every machine.
+  const KnownCaches *known = knownCaches(subtarget.getCPU());
   auto cache = [&](const char *name, int hostName,
                    llvm::TargetTransformInfo::CacheLevel level, int64_t &bytes,
-                   int64_t given) {
+                   int64_t given, int64_t documented) {
     long host = cpu == "native" ? ::sysconf(hostName) : -1;
     if (given > 0) {
       bytes = given;
@@ -161,6 +203,10 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
     } else if (host > 0) {
       bytes = host;
       notes << "  " << name << " " << bytes << " (this machine)\n";
+    } else if (documented > 0) {
+      bytes = documented;
+      notes << "  " << name << " " << bytes << " (" << subtarget.getCPU()
+            << "'s, documented)\n";
     } else if (std::optional<unsigned> model =
                    modelCacheBytes(*machine, level)) {
       bytes = *model;
@@ -170,9 +216,10 @@ LogicalResult modelc::describeTarget(const std::string &cpu,
     }
   };
   cache("l1-bytes", _SC_LEVEL1_DCACHE_SIZE,
-        llvm::TargetTransformInfo::CacheLevel::L1D, options.target.l1Bytes, 0);
+        llvm::TargetTransformInfo::CacheLevel::L1D, options.target.l1Bytes, 0,
+        known ? known->l1Bytes : 0);
   cache("l2-bytes", _SC_LEVEL2_CACHE_SIZE,
         llvm::TargetTransformInfo::CacheLevel::L2D, options.target.l2Bytes,
-        options.l2BytesGiven);
+        options.l2BytesGiven, known ? known->l2Bytes : 0);
   return success();
 }

@@ -156,7 +156,8 @@ cl::opt<int64_t>
     l2Bytes("l2-bytes",
             cl::desc("plan for an L2 cache of N bytes per core, also for "
                      "--conv-algorithm=auto (default: this machine's for "
-                     "--target-cpu=native, LLVM's for a named CPU)"),
+                     "--target-cpu=native, the documented one for a named CPU, "
+                     "LLVM's for a generic one)"),
             cl::value_desc("N"), cl::init(0), cl::cat(category));
 cl::opt<unsigned> codegenThreads(
     "codegen-threads",
