@@ -87,16 +87,23 @@ constexpr KnownCaches kKnownCaches[] = {
     {"broadwell", 32 * kKB, 256 * kKB},
     {"skylake", 32 * kKB, 256 * kKB},
     {"skylake-avx512", 32 * kKB, 1024 * kKB},
+    {"skx", 32 * kKB, 1024 * kKB},
     {"cascadelake", 32 * kKB, 1024 * kKB},
     {"cooperlake", 32 * kKB, 1024 * kKB},
     {"icelake-client", 48 * kKB, 512 * kKB},
     {"icelake-server", 48 * kKB, 1280 * kKB},
+    {"rocketlake", 48 * kKB, 512 * kKB},
     {"tigerlake", 48 * kKB, 1280 * kKB},
     {"alderlake", 48 * kKB, 1280 * kKB},
     {"raptorlake", 48 * kKB, 2048 * kKB},
+    {"meteorlake", 48 * kKB, 2048 * kKB},
+    {"lunarlake", 48 * kKB, 2560 * kKB},
+    {"arrowlake-s", 48 * kKB, 3072 * kKB},
+    {"arrowlake_s", 48 * kKB, 3072 * kKB},
     {"sapphirerapids", 48 * kKB, 2048 * kKB},
     {"emeraldrapids", 48 * kKB, 2048 * kKB},
     {"graniterapids", 48 * kKB, 2048 * kKB},
+    {"graniterapids-d", 48 * kKB, 2048 * kKB},
 };
 
 const KnownCaches *knownCaches(llvm::StringRef cpu) {

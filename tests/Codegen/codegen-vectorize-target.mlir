@@ -1,8 +1,9 @@
 // The plan follows the target model the driver derives from LLVM's
 // description of --target-cpu (tests/driver/target-cpu.test prints it):
-// Zen 5 (one 16-lane FMA per cycle in LLVM's model, 1 MB L2), Zen 4 as
-// LLVM's cost model sees it (256 KB L2: the text CNN's convolution is
-// cache-blocked over kh), Skylake-AVX512 (two FMAs per cycle: 16
+// Zen 5 (one 16-lane FMA per cycle in LLVM's model, 1 MB L2), a Zen 4 core
+// with a 256 KB L2 (LLVM's cost model's size for a generic target: the text
+// CNN's convolution is cache-blocked over kh), two FMAs per cycle and a
+// 256 KB L2 (a Skylake-AVX512 core with a client's L2: 16
 // accumulators, 8 rows x 2 registers, as the L2 cannot stream a wider
 // block's weights) and x86-64-v3 (AVX2 with 8 lanes, 16 registers of which
 // 12 for accumulators, FMA latency 5; register blocks over the batch).

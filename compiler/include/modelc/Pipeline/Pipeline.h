@@ -56,8 +56,9 @@ struct PipelineOptions {
 /// Sets `options`' target model for `cpu` ("native" = the host) from LLVM's
 /// description of it: vector width and register count from the subtarget's
 /// features, FMA latency and FMA and load throughput from its scheduling
-/// model (the instructions a contraction kernel issues), the L2 size from
-/// the operating system for "native" and from LLVM's cost model otherwise.
+/// model (the instructions a contraction kernel issues), the L1 and L2 sizes
+/// from the operating system for "native", from a table of documented sizes
+/// for a named CPU and from LLVM's cost model for a generic one.
 mlir::LogicalResult describeTarget(const std::string &cpu,
                                    PipelineOptions &options,
                                    std::string &error);
