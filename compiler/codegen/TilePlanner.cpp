@@ -331,11 +331,30 @@ private:
     double work = 1;
     for (unsigned d = 0; d < op.getNumLoops(); ++d)
       work *= double(ext(d));
+    // Other ops are memory bound: their threshold is on the data they move,
+    // counted in streams (operands indexed by a parallel dim other than the
+    // vector dim: a per-channel vector stays in the L1) against a copy's
+    // two. A max pool's gradient reads four taps of its input per output
+    // (the Fashion CNN's pool2, 200K outputs: 0.23 ms on one thread).
+    double streams = 0;
+    for (OpOperand &operand : op->getOpOperands()) {
+      if (!isa<MemRefType>(operand.get().getType()))
+        continue;
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      for (unsigned d = 0; d < op.getNumLoops(); ++d)
+        if (d != config.vectorDim &&
+            iters[d] == utils::IteratorType::parallel &&
+            map.isFunctionOfDim(d)) {
+          streams += 1;
+          break;
+        }
+    }
+    double traffic = work * std::max(streams, 2.0) / 2;
     config.parallel =
         !insideBlocksOfImages(op) &&
-        work >= (config.contraction
-                     ? kParallelFmaCycles * double(lanes) * target.fmasPerCycle
-                     : kParallelElements);
+        (config.contraction
+             ? work >= kParallelFmaCycles * double(lanes) * target.fmasPerCycle
+             : traffic >= kParallelElements);
     // A contraction's tail is split off its row loop inside the tile loops
     // before it (codegen-vectorize): the rows must not be the loop threads
     // share (head and tail would be two loops, each its own fork and join).

@@ -155,6 +155,32 @@ func.func @constant_lhs_rows(%d: memref<4x49x32xf32>, %out: memref<4x49x32xf32>,
 
 // -----
 
+// Threads for an element-wise op by the data it moves: a 2x2 max pool's
+// four taps of its input and its output are 5 streams over 200K outputs
+// (2.5 copies' worth, above the 262K threshold); a copy of one tap, 2
+// streams over the same outputs, stays on one thread.
+// ZEN4-LABEL: func.func @streams_for_threads
+// ZEN4: linalg.generic {{.*}}codegen.plan = #nn.tile_plan<{{[^>]*}}, parallel>
+// ZEN4: linalg.generic {{.*}}codegen.plan = #nn.tile_plan<{{[^>]*}}lanes = 16>}
+func.func @streams_for_threads(%x: memref<64x14x14x64xf32>, %out: memref<64x7x7x64xf32>, %copy: memref<64x7x7x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, 2 * h, 2 * w, c)>, affine_map<(n, h, w, c) -> (n, 2 * h, 2 * w + 1, c)>, affine_map<(n, h, w, c) -> (n, 2 * h + 1, 2 * w, c)>, affine_map<(n, h, w, c) -> (n, 2 * h + 1, 2 * w + 1, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x, %x, %x, %x : memref<64x14x14x64xf32>, memref<64x14x14x64xf32>, memref<64x14x14x64xf32>, memref<64x14x14x64xf32>) outs(%out : memref<64x7x7x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %o: f32):
+    %0 = arith.maximumf %a, %b : f32
+    %1 = arith.maximumf %c, %d : f32
+    %2 = arith.maximumf %0, %1 : f32
+    linalg.yield %2 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, 2 * h, 2 * w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+    ins(%x : memref<64x14x14x64xf32>) outs(%copy : memref<64x7x7x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  }
+  return
+}
+
+// -----
+
 // A dense layer's input gradient reads its kernel across the lanes: the
 // plan packs input 1 (transposed) first.
 // ZEN4-LABEL: func.func @transposed_rhs
