@@ -453,14 +453,15 @@ private:
       int64_t r, vt;
       double score;
       int64_t tailRows = 0, tailTiles = 0;
+      bool known = false;
     };
     // A constant lhs over few steps (a Winograd transform's matrix) is read
     // at compile time by the kernel when a tile holds all of its rows: the
     // rows' offsets are then known (zeros skipped, 1 and -1 an add and a
-    // subtract). Such blocks come first; on AVX2, 2 rows x 4 registers
-    // would otherwise beat 4 x 2 on ties and bring back the dense FMAs
-    // (the Fashion CNN's Winograd inference, x86-64-v3 with a 1 MB L2:
-    // 4.73 -> 4.52 ms on 1 thread).
+    // subtract). Such a block beats any other; on AVX2, 2 rows x 4 registers
+    // would otherwise beat 4 x 2 on ties and bring back the dense FMAs (the
+    // Fashion CNN's Winograd inference, x86-64-v3 with a 1 MB L2: 4.73 ->
+    // 4.52 ms on 1 thread).
     int64_t allSteps = 1;
     for (unsigned d : reds) {
       allSteps *= ShapedType::isDynamic(ranges[d]) ? nn::kMaxConstantSteps + 1
@@ -468,98 +469,91 @@ private:
       if (allSteps > nn::kMaxConstantSteps)
         break;
     }
-    bool wholeRows =
+    bool constantLhs =
         allSteps <= nn::kMaxConstantSteps && nn::isConstantView(lhsVal);
     std::optional<Choice> best;
-    // (Any block when no block of all the rows fits.)
-    int attempts = wholeRows ? 2 : 1;
-    for (int attempt = 0; attempt < attempts && !best;
-         ++attempt, wholeRows = false) {
-      for (unsigned m = 0; m < numLoops; ++m) {
-        if (m == v || iters[m] != utils::IteratorType::parallel ||
-            !usesDim(a, m) || usesDim(b, m) || !usesDim(out, m))
-          continue;
-        bool dynamic = ShapedType::isDynamic(ranges[m]);
-        if (wholeRows && (dynamic || ranges[m] > 16))
-          continue;
-        // A dynamic extent (the batch) is scored as 64.
-        int64_t em = dynamic ? 64 : ranges[m];
-        for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
-          // Up to 8 rows; 16 when one register covers the whole vector dim
-          // (at most 16 output channels) and the rows' extent is known: 8
-          // such rows leave two FMA pipes of latency 4 no slack (the ResNet
-          // block's convolutions, 8 -> 16 rows on a Xeon: train step 7.98 ->
-          // 7.31 ms), while a batch known only at run time could leave up to
-          // 15 one-row tiles. The accumulators bound both.
-          int64_t maxRows = (vt == ev && chunks(vt) == 1 && !dynamic) ? 16 : 8;
-          for (int64_t r = 1; r <= std::min<int64_t>(em, maxRows); ++r) {
-            // The accumulators, the step's rhs vectors (each read by every
-            // row) and a broadcast must all be in registers, or LLVM spills
-            // in the innermost loop (AVX2: 3 rows x 4 registers ran at half
-            // the speed of 6 x 2).
-            if (r * chunks(vt) > accRegs ||
-                (r + 1) * chunks(vt) + 1 > target.vectorRegisters ||
-                (wholeRows && r != em))
-              continue;
-            // n tiles of `rows` rows, across the whole vector dimension.
-            auto rowTiles = [&](int64_t rows, int64_t n) {
-              if (rows == 0 || n == 0)
-                return 0.0;
-              double time = double(n) * double(ev / vt) * cycles(rows, vt);
-              if (ev % vt)
-                time += double(n) * cycles(rows, ev % vt);
-              return time;
-            };
-            // A dynamic extent's remainder rows run one row at a time
-            // (codegen-vectorize): em % r tiles of one row.
-            double time = dynamic ? rowTiles(r, em / r) + rowTiles(1, em % r)
-                                  : rowTiles(r, em / r) + rowTiles(em % r, 1);
-            // A static extent's short remainder is latency-bound (2 pixels x
-            // 2 registers: 4 FMA chains). A tail of smaller, equal tiles may
-            // cover it and the last j full tiles instead: 32 pixels as
-            // 6 + 6 + 6 + 6 + 4 + 4, not 6 x 5 + 2 (codegen-vectorize splits
-            // the op there). Only where the vector dimension needs no
-            // remainder tile of its own.
-            int64_t tailRows = 0, tailTiles = 0;
-            double tailTime = time;
-            bool canTail = tails && !dynamic && em % r != 0 && ev % vt == 0;
-            // (At least one full tile before the tail: a tail of all the
-            // rows is another row block, scored as such.)
-            for (int64_t j = 1; canTail && j <= 2 && j * r + em % r < em; ++j) {
-              int64_t len = j * r + em % r;
-              for (int64_t t = 1; t < r; ++t) {
-                double tail =
-                    rowTiles(r, (em - len) / r) + rowTiles(t, len / t);
-                if (len % t == 0 && tail < tailTime) {
-                  tailTime = tail;
-                  tailRows = t;
-                  tailTiles = len / t;
-                }
+    for (unsigned m = 0; m < numLoops; ++m) {
+      if (m == v || iters[m] != utils::IteratorType::parallel ||
+          !usesDim(a, m) || usesDim(b, m) || !usesDim(out, m))
+        continue;
+      bool dynamic = ShapedType::isDynamic(ranges[m]);
+      // A dynamic extent (the batch) is scored as 64.
+      int64_t em = dynamic ? 64 : ranges[m];
+      for (int64_t vt : vectorTiles(ev, lanes, 8 * lanes)) {
+        // Up to 8 rows; 16 when one register covers the whole vector dim
+        // (at most 16 output channels) and the rows' extent is known: 8
+        // such rows leave two FMA pipes of latency 4 no slack (the ResNet
+        // block's convolutions, 8 -> 16 rows on a Xeon: train step 7.98 ->
+        // 7.31 ms), while a batch known only at run time could leave up to
+        // 15 one-row tiles. The accumulators bound both.
+        int64_t maxRows = (vt == ev && chunks(vt) == 1 && !dynamic) ? 16 : 8;
+        for (int64_t r = 1; r <= std::min<int64_t>(em, maxRows); ++r) {
+          // The accumulators, the step's rhs vectors (each read by every
+          // row) and a broadcast must all be in registers, or LLVM spills
+          // in the innermost loop (AVX2: 3 rows x 4 registers ran at half
+          // the speed of 6 x 2).
+          if (r * chunks(vt) > accRegs ||
+              (r + 1) * chunks(vt) + 1 > target.vectorRegisters)
+            continue;
+          // n tiles of `rows` rows, across the whole vector dimension.
+          auto rowTiles = [&](int64_t rows, int64_t n) {
+            if (rows == 0 || n == 0)
+              return 0.0;
+            double time = double(n) * double(ev / vt) * cycles(rows, vt);
+            if (ev % vt)
+              time += double(n) * cycles(rows, ev % vt);
+            return time;
+          };
+          // A dynamic extent's remainder rows run one row at a time
+          // (codegen-vectorize): em % r tiles of one row.
+          double time = dynamic ? rowTiles(r, em / r) + rowTiles(1, em % r)
+                                : rowTiles(r, em / r) + rowTiles(em % r, 1);
+          // A static extent's short remainder is latency-bound (2 pixels x
+          // 2 registers: 4 FMA chains). A tail of smaller, equal tiles may
+          // cover it and the last j full tiles instead: 32 pixels as
+          // 6 + 6 + 6 + 6 + 4 + 4, not 6 x 5 + 2 (codegen-vectorize splits
+          // the op there). Only where the vector dimension needs no
+          // remainder tile of its own.
+          int64_t tailRows = 0, tailTiles = 0;
+          double tailTime = time;
+          bool canTail = tails && !dynamic && em % r != 0 && ev % vt == 0;
+          // (At least one full tile before the tail: a tail of all the
+          // rows is another row block, scored as such.)
+          for (int64_t j = 1; canTail && j <= 2 && j * r + em % r < em; ++j) {
+            int64_t len = j * r + em % r;
+            for (int64_t t = 1; t < r; ++t) {
+              double tail = rowTiles(r, (em - len) / r) + rowTiles(t, len / t);
+              if (len % t == 0 && tail < tailTime) {
+                tailTime = tail;
+                tailRows = t;
+                tailTiles = len / t;
               }
             }
-            auto scoreOf = [&](double cycles) {
-              double score = double(em * ev) / double(lanes) / cycles;
-              if (dynamic)
-                score *= 0.95;
-              // Ties: larger blocks (fewer loop iterations); between row
-              // dims, the later one (in a convolution, w rather than h: the
-              // rows' broadcasts then read neighbouring pixels of one image
-              // row, not eight image rows).
-              return score + 1e-4 * double(r * vt) / double(8 * 8 * lanes);
-            };
-            // A tail only if it still scores better after a penalty that
-            // outweighs the ties (one loop nest, not two; on a Zen 3 the
-            // Fashion CNN's conv2 ran as fast as 5 + 5 + 4 pixels as
-            // 6 + 4 + 4).
-            double score = scoreOf(time);
-            if (tailRows > 0 && scoreOf(tailTime) - 2e-4 > score)
-              score = scoreOf(tailTime) - 2e-4;
-            else
-              tailRows = tailTiles = 0;
-            if (!best || score > best->score ||
-                (score == best->score && m != best->m))
-              best = Choice{m, r, vt, score, tailRows, tailTiles};
           }
+          auto scoreOf = [&](double cycles) {
+            double score = double(em * ev) / double(lanes) / cycles;
+            if (dynamic)
+              score *= 0.95;
+            // Ties: larger blocks (fewer loop iterations); between row
+            // dims, the later one (in a convolution, w rather than h: the
+            // rows' broadcasts then read neighbouring pixels of one image
+            // row, not eight image rows).
+            return score + 1e-4 * double(r * vt) / double(8 * 8 * lanes);
+          };
+          // A tail only if it still scores better after a penalty that
+          // outweighs the ties (one loop nest, not two; on a Zen 3 the
+          // Fashion CNN's conv2 ran as fast as 5 + 5 + 4 pixels as
+          // 6 + 4 + 4).
+          double score = scoreOf(time);
+          if (tailRows > 0 && scoreOf(tailTime) - 2e-4 > score)
+            score = scoreOf(tailTime) - 2e-4;
+          else
+            tailRows = tailTiles = 0;
+          bool known = constantLhs && !dynamic && r == em;
+          if (!best || known > best->known ||
+              (known == best->known &&
+               (score > best->score || (score == best->score && m != best->m))))
+            best = Choice{m, r, vt, score, tailRows, tailTiles, known};
         }
       }
     }
