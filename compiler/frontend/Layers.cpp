@@ -315,7 +315,8 @@ LayerDef conv2d() {
     return nn::Conv2DOp::create(
         l.b, l.loc, in[0], l.read("kernel"), l.read("bias"), l.pair("strides"),
         l.pair("dilation_rate"), paddingOf(l.attrs()).kind, padsAttr(l),
-        l.attrs().value("groups", int64_t{1}));
+        l.attrs().value("groups", int64_t{1}), /*winograd=*/false,
+        /*winograd_rows=*/nullptr);
   };
   return def;
 }

@@ -68,7 +68,8 @@ struct FoldIntoProducer : public OpRewritePattern<nn::BatchNormOp> {
           rewriter, conv.getLoc(), conv.getType(), conv.getInput(),
           fold.getFoldedKernel(), fold.getFoldedBias(), conv.getStridesAttr(),
           conv.getDilationsAttr(), conv.getPaddingAttr(), conv.getPadsAttr(),
-          conv.getGroupsAttr());
+          conv.getGroupsAttr(), conv.getWinogradAttr(),
+          conv.getWinogradRowsAttr());
     else
       folded = nn::DenseOp::create(
           rewriter, producer->getLoc(), producer->getResult(0).getType(),

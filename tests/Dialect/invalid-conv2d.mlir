@@ -202,3 +202,37 @@ func.func @winograd_grad_short_dy(%dy: tensor<?x2x2x32xf32>, %k: tensor<3x3x32x3
   %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd} : (tensor<?x2x2x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x4x4x32xf32>
   return %0 : tensor<?x4x4x32xf32>
 }
+
+// -----
+
+// winograd_rows = m computes F(m, kh) along the rows: row stride 1, no row
+// dilation, one group, tiles (m + kh - 1) of at most 8 rows.
+func.func @winograd_rows_strided(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x3x6x32xf32> {
+  // expected-error @below {{'nn.conv2d' op winograd_rows = 2 needs row stride 1, no row dilation, one group, at least 2 output and 2 kernel rows and at most 8 rows per tile (m + kh - 1)}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 2, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 2 : i64} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x3x6x32xf32>
+  return %0 : tensor<?x3x6x32xf32>
+}
+
+// -----
+
+func.func @winograd_rows_tile(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32> {
+  // expected-error @below {{'nn.conv2d' op winograd_rows = 7 needs row stride 1, no row dilation, one group, at least 2 output and 2 kernel rows and at most 8 rows per tile (m + kh - 1)}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 7 : i64} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32>
+  return %0 : tensor<?x6x6x32xf32>
+}
+
+// -----
+
+func.func @winograd_rows_one_row(%x: tensor<?x8x8x32xf32>, %k: tensor<1x3x32x32xf32>) -> tensor<?x8x6x32xf32> {
+  // expected-error @below {{'nn.conv2d' op winograd_rows = 4 needs row stride 1}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 4 : i64} : (tensor<?x8x8x32xf32>, tensor<1x3x32x32xf32>) -> tensor<?x8x6x32xf32>
+  return %0 : tensor<?x8x6x32xf32>
+}
+
+// -----
+
+func.func @winograd_both(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32> {
+  // expected-error @below {{'nn.conv2d' op winograd and winograd_rows exclude each other}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd, winograd_rows = 4 : i64} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32>
+  return %0 : tensor<?x6x6x32xf32>
+}

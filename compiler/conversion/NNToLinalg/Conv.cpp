@@ -6,7 +6,8 @@
 // included) splits the channels of input, kernel and output into
 // [groups, channels / groups] and is one linalg.generic with the group as a
 // parallel loop. A convolution marked `winograd` lowers as Winograd
-// F(2x2, 3x3) (Winograd.cpp); its pad also pads an odd output to whole tiles.
+// F(2x2, 3x3) (Winograd.cpp), one marked `winograd_rows` as Winograd along
+// the rows (WinogradRows.cpp); the pad also pads the output to whole tiles.
 //
 //===----------------------------------------------------------------------===//
 #include "Patterns.h"
@@ -100,6 +101,10 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
       padH.second += 2 * th - outShape[1];
       padW.second += 2 * tw - outShape[2];
     }
+    // Winograd along the rows likewise pads the rows to whole tiles of m.
+    std::optional<int64_t> rows = op.getWinogradRows();
+    if (rows)
+      padH.second += *rows * ((outShape[1] + *rows - 1) / *rows) - outShape[1];
     x = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
               padW.second, 0.0);
 
@@ -109,6 +114,13 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
       rewriter.replaceOp(op,
                          winogradConv2D(rewriter, loc, x, adaptor.getKernel(),
                                         adaptor.getBias(), resultType, sizes));
+      return success();
+    }
+    if (rows) {
+      rewriter.replaceOp(
+          op, winogradRowsConv2D(rewriter, loc, x, adaptor.getKernel(),
+                                 adaptor.getBias(), resultType, sizes, *rows,
+                                 strides[1], dilations[1]));
       return success();
     }
     Value init;

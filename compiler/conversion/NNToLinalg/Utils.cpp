@@ -163,8 +163,12 @@ SmallVector<float> nn::validCounts(int64_t in, int64_t window, int64_t stride,
 }
 
 Value nn::f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                    b.getF32Type());
+  return f32Tensor(b, loc, {static_cast<int64_t>(values.size())}, values);
+}
+
+Value nn::f32Tensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                    ArrayRef<float> values) {
+  auto type = RankedTensorType::get(shape, b.getF32Type());
   return arith::ConstantOp::create(b, loc,
                                    DenseElementsAttr::get(type, values));
 }

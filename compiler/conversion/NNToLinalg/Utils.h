@@ -86,6 +86,9 @@ SmallVector<float> validCounts(int64_t in, int64_t window, int64_t stride,
 
 /// A constant rank-1 f32 tensor.
 Value f32Vector(OpBuilder &b, Location loc, ArrayRef<float> values);
+/// A constant f32 tensor of `shape` holding `values` (row-major).
+Value f32Tensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                ArrayRef<float> values);
 
 /// Success if every dimension but the first (the batch) of each of
 /// `batched` is static, and all of each of `fullyStatic`; otherwise the op's

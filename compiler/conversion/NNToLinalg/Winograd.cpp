@@ -22,14 +22,6 @@ using namespace mlir::nn;
 
 namespace {
 
-/// A constant f32 tensor of `shape` holding `values` (row-major).
-Value f32Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                  ArrayRef<float> values) {
-  auto type = RankedTensorType::get(shape, b.getF32Type());
-  return arith::ConstantOp::create(b, loc,
-                                   DenseElementsAttr::get(type, values));
-}
-
 /// The TH x TW output tiles of a padded NHWC input `x`. Each transform is
 /// a small contraction with a constant matrix (the input's in two passes,
 /// B^T then B, half the multiply-adds of one 16-term pass).
@@ -67,12 +59,12 @@ Value winogradConvolution(OpBuilder &b, Location loc, Value x, Value kernel,
   ArrayRef<int64_t> k = cast<RankedTensorType>(kernel.getType()).getShape();
   int64_t c = k[2], f = k[3];
   OpFoldResult n = sizeOf(b, loc, x, 0);
-  Value btConst = f32Constant(b, loc, {4, 4}, btv);
+  Value btConst = f32Tensor(b, loc, {4, 4}, btv);
 
   // U[e1, e2, c, f] = sum_{a,b} GG[e1, e2, a, b] kernel[a, b, c, f];
   // loops (e1 e2 c f a b).
   Value u = buildGeneric(
-      b, loc, ValueRange{f32Constant(b, loc, {4, 4, 3, 3}, gg), kernel},
+      b, loc, ValueRange{f32Tensor(b, loc, {4, 4, 3, 3}, gg), kernel},
       {map(6, {d(0), d(1), d(4), d(5)}), map(6, {d(4), d(5), d(2), d(3)})},
       filledF32(b, loc, {idx(4), idx(4), idx(c), idx(f)}, 0.0),
       map(6, {d(0), d(1), d(2), d(3)}), {par, par, par, par, red, red},
@@ -107,7 +99,7 @@ Value winogradConvolution(OpBuilder &b, Location loc, Value x, Value kernel,
   // with p = 2i + j (one dim: the rows of the register tile);
   // loops (n th tw p f e1 e2).
   Value y =
-      buildGeneric(b, loc, ValueRange{f32Constant(b, loc, {4, 4, 4}, aa), m},
+      buildGeneric(b, loc, ValueRange{f32Tensor(b, loc, {4, 4, 4}, aa), m},
                    {map(7, {d(3), d(5), d(6)}),
                     map(7, {d(0), d(5), d(6), d(1), d(2), d(4)})},
                    init, map(7, {d(0), d(1), d(2), d(3), d(4)}),
@@ -124,28 +116,40 @@ Value winogradConvolution(OpBuilder &b, Location loc, Value x, Value kernel,
 
 } // namespace
 
+Value nn::winogradInit(OpBuilder &b, Location loc, Value bias,
+                       ArrayRef<OpFoldResult> tiled) {
+  if (!bias)
+    return filledF32(b, loc, tiled, 0.0);
+  auto dims = llvm::to_vector(llvm::seq<int64_t>(0, tiled.size() - 1));
+  return linalg::BroadcastOp::create(b, loc, bias, emptyF32(b, loc, tiled),
+                                     dims)
+      .getResult()[0];
+}
+
+Value nn::winogradResult(OpBuilder &b, Location loc, Value y,
+                         ArrayRef<ReassociationIndices> tiles,
+                         ArrayRef<int64_t> wholeShape,
+                         RankedTensorType resultType,
+                         ArrayRef<OpFoldResult> sizes) {
+  auto wholeType = RankedTensorType::get(wholeShape, b.getF32Type());
+  y = tensor::CollapseShapeOp::create(b, loc, wholeType, y, tiles);
+  if (wholeType == resultType)
+    return y;
+  return tensor::ExtractSliceOp::create(
+      b, loc, resultType, y, SmallVector<OpFoldResult>(4, b.getIndexAttr(0)),
+      sizes, SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
+}
+
 Value nn::winogradConv2D(OpBuilder &b, Location loc, Value x, Value kernel,
                          Value bias, RankedTensorType resultType,
                          ArrayRef<OpFoldResult> sizes) {
   ArrayRef<int64_t> outShape = resultType.getShape();
   int64_t th = (outShape[1] + 1) / 2, tw = (outShape[2] + 1) / 2;
-  SmallVector<OpFoldResult> tiled = {sizes[0], b.getIndexAttr(th),
-                                     b.getIndexAttr(tw), b.getIndexAttr(4),
-                                     sizes[3]};
-  Value init =
-      bias ? linalg::BroadcastOp::create(b, loc, bias, emptyF32(b, loc, tiled),
-                                         ArrayRef<int64_t>{0, 1, 2, 3})
-                 .getResult()[0]
-           : filledF32(b, loc, tiled, 0.0);
+  Value init = winogradInit(b, loc, bias,
+                            {sizes[0], b.getIndexAttr(th), b.getIndexAttr(tw),
+                             b.getIndexAttr(4), sizes[3]});
   Value y = winogradConvolution(b, loc, x, kernel, init, th, tw);
-  auto fullType = RankedTensorType::get(
-      {outShape[0], 2 * th, 2 * tw, outShape[3]}, b.getF32Type());
-  y = tensor::CollapseShapeOp::create(
-      b, loc, fullType, y,
-      SmallVector<ReassociationIndices>{{0}, {1, 2}, {3, 4}, {5}});
-  if (fullType == resultType)
-    return y;
-  return tensor::ExtractSliceOp::create(
-      b, loc, resultType, y, SmallVector<OpFoldResult>(4, b.getIndexAttr(0)),
-      sizes, SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
+  return winogradResult(b, loc, y, {{0}, {1, 2}, {3, 4}, {5}},
+                        {outShape[0], 2 * th, 2 * tw, outShape[3]}, resultType,
+                        sizes);
 }

@@ -1,7 +1,9 @@
-//===- Winograd.h - Winograd F(2x2, 3x3) convolutions ----------*- C++ -*-===//
+//===- Winograd.h - Winograd convolutions -------------------------*- C++
+//-*-===//
 #ifndef MODELC_CONVERSION_NNTOLINALG_WINOGRAD_H
 #define MODELC_CONVERSION_NNTOLINALG_WINOGRAD_H
 
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -14,6 +16,29 @@ namespace mlir::nn {
 /// Ho rows, likewise columns (the result is sliced back to `resultType`).
 Value winogradConv2D(OpBuilder &b, Location loc, Value x, Value kernel,
                      Value bias, RankedTensorType resultType,
+                     ArrayRef<OpFoldResult> sizes);
+
+/// The convolution of the NHWC input `x` with the HWIO `kernel` (plus
+/// `bias`, if given) as Winograd F(m, kh) along the rows, the columns summed
+/// over directly with `strideW` and `dilationW` (row stride 1, no row
+/// dilation, one group). `x` must already be padded so that the output has
+/// whole tiles of `m` rows: m * ceil(Ho / m) + kh - 1 rows for the result's
+/// Ho rows (the result is sliced back to `resultType`).
+Value winogradRowsConv2D(OpBuilder &b, Location loc, Value x, Value kernel,
+                         Value bias, RankedTensorType resultType,
+                         ArrayRef<OpFoldResult> sizes, int64_t m,
+                         int64_t strideW, int64_t dilationW);
+
+/// The accumulator of a Winograd convolution's output tiles (`tiled` its
+/// sizes, the filters last): `bias` broadcast, or zeros.
+Value winogradInit(OpBuilder &b, Location loc, Value bias,
+                   ArrayRef<OpFoldResult> tiled);
+
+/// The output tiles `y` collapsed by `tiles` into NHWC `wholeShape` (whole
+/// tiles), sliced to `resultType` (of `sizes`) when that is smaller.
+Value winogradResult(OpBuilder &b, Location loc, Value y,
+                     ArrayRef<ReassociationIndices> tiles,
+                     ArrayRef<int64_t> wholeShape, RankedTensorType resultType,
                      ArrayRef<OpFoldResult> sizes);
 
 } // namespace mlir::nn

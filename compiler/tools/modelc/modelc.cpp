@@ -116,19 +116,25 @@ cl::opt<bool> fusion("fusion",
                               "epilogues and optimizer updates (off: for "
                               "comparing numerics)"),
                      cl::init(true), cl::Hidden, cl::cat(category));
-enum class ConvAlgorithm { Auto, Winograd, Direct };
+enum class ConvAlgorithm { Auto, Winograd, WinogradRows, Direct };
 cl::opt<ConvAlgorithm> convAlgorithm(
     "conv-algorithm",
-    cl::desc("how 3x3 convolutions of stride 1 (no dilation, one group) "
+    cl::desc("how convolutions of stride 1 (no dilation, one group) "
              "compute their forward pass and input gradient"),
     cl::values(
         clEnumValN(ConvAlgorithm::Auto, "auto",
-                   "Winograd F(2x2, 3x3) where both channel counts are at "
-                   "least 32 and the transformed filter is at most a quarter "
-                   "of the L2 (the forward pass and the input gradient), "
-                   "direct elsewhere (default)"),
+                   "Winograd F(2x2, 3x3) for 3x3 kernels where both channel "
+                   "counts are at least 32 and the transformed filter is at "
+                   "most a quarter of the L2 (the forward pass and the input "
+                   "gradient); else Winograd along the rows for forward "
+                   "passes of at least 3 kernel rows, 16 filters and 32 "
+                   "kernel columns x input channels; direct elsewhere "
+                   "(default)"),
         clEnumValN(ConvAlgorithm::Winograd, "winograd",
-                   "Winograd wherever it applies"),
+                   "Winograd F(2x2, 3x3) wherever it applies"),
+        clEnumValN(ConvAlgorithm::WinogradRows, "winograd-rows",
+                   "Winograd along the rows (F(m, kh)) for every forward "
+                   "convolution of row stride 1 and at most 7 kernel rows"),
         clEnumValN(ConvAlgorithm::Direct, "direct", "never Winograd")),
     cl::init(ConvAlgorithm::Auto), cl::cat(category));
 cl::opt<bool> profile("profile",
@@ -416,6 +422,8 @@ int main(int argc, char **argv) {
   options.fusion = fusion;
   options.profile = profile;
   options.convAlgorithm = convAlgorithm == ConvAlgorithm::Winograd ? "winograd"
+                          : convAlgorithm == ConvAlgorithm::WinogradRows
+                              ? "winograd-rows"
                           : convAlgorithm == ConvAlgorithm::Direct ? "direct"
                                                                    : "auto";
   if (l2Bytes.getNumOccurrences())

@@ -481,6 +481,20 @@ def report(name, got, ref, rtol, atol):
     return ok
 
 
+def check_references(refs, tol):
+    """Compares the tensors printed on stdin, in order, with `refs` ((name,
+    float64 reference) pairs) within tol = (rtol, atol as a fraction of the
+    reference's max |value|); returns the exit code."""
+    prints = read_prints(sys.stdin.read())
+    failed = len(prints) != len(refs)
+    rtol, atol_scale = tol
+    for (name, ref), got in zip(refs, prints):
+        ref = np.asarray(ref, dtype=np.float64).reshape(-1)
+        failed |= not report(name, got.astype(np.float64), ref, rtol,
+                             atol_scale * float(np.max(np.abs(ref))))
+    return 1 if failed else 0
+
+
 def check(golden, file, names, emitters=EMITTERS):
     cases, data = load(golden, file)
     prints = read_prints(sys.stdin.read())

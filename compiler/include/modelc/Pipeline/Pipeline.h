@@ -40,7 +40,7 @@ struct PipelineOptions {
   /// Time each kernel (codegen-outline-kernels{profile}) for `bench --profile`.
   bool profile = false;
   /// Which 3x3 convolutions run as Winograd F(2x2, 3x3)
-  /// (nn-select-conv-algorithm): auto, winograd or direct.
+  /// (nn-select-conv-algorithm): auto, winograd, winograd-rows or direct.
   std::string convAlgorithm = "auto";
   /// The L2 size to plan for instead of the target's (--l2-bytes); 0: the
   /// target's.

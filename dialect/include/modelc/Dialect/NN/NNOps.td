@@ -115,6 +115,14 @@ def NN_Conv2DOp : NN_Op<"conv2d", [Pure, InferTypeOpAdaptor, NN_ShapeRule,
     stride 1, no dilation and one group) lowers it as Winograd F(2x2, 3x3):
     the same sums, rounded differently, with 2.25x fewer multiplications in
     its matrix products (plus its transforms').
+
+    `winograd_rows = m` (also set by `nn-select-conv-algorithm`; only with
+    row stride 1, no row dilation, one group, `winograd` unset and
+    `m + kh - 1` at most 8) lowers it as Winograd F(m, kh) along the rows
+    only: each tile of `m` output rows is computed from `m + kh - 1` input
+    rows with `(m + kh - 1) / m` multiplications per output row instead of
+    `kh` (F(4, 3): 2x fewer); the columns are summed over directly, so any
+    kernel width, column stride or column dilation fits.
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$kernel,
                        Optional<NN_FloatTensor>:$bias,
@@ -122,7 +130,8 @@ def NN_Conv2DOp : NN_Op<"conv2d", [Pure, InferTypeOpAdaptor, NN_ShapeRule,
                        NN_PaddingAttr:$padding,
                        OptionalAttr<DenseI64ArrayAttr>:$pads,
                        DefaultValuedAttr<I64Attr, "1">:$groups,
-                       UnitAttr:$winograd);
+                       UnitAttr:$winograd,
+                       OptionalAttr<I64Attr>:$winograd_rows);
   let results = (outs NN_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $kernel (`bias` `(` $bias^ `)`)? attr-dict `:`

@@ -125,6 +125,24 @@ inline bool fitsWinograd(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
          llvm::all_of(dilations, [](int64_t d) { return d == 1; });
 }
 
+/// The largest tile (output rows + kernel rows - 1) of Winograd along the
+/// rows: its Toom-Cook points (0, +-1, +-2, +-1/2 and infinity) cover 8.
+constexpr int64_t kMaxWinogradRowsTile = 8;
+
+/// Whether Winograd F(m, kh) along the rows computes a convolution with this
+/// kernel ([kh, kw, C, F]), strides, dilations and groups: at least 2 output
+/// and 2 kernel rows per tile, tiles of at most kMaxWinogradRowsTile rows,
+/// row stride 1, no row dilation, one group (the `winograd_rows` mark's
+/// verifier rule).
+inline bool fitsWinogradRows(ArrayRef<int64_t> kernel,
+                             ArrayRef<int64_t> strides,
+                             ArrayRef<int64_t> dilations, int64_t groups,
+                             int64_t m) {
+  return kernel.size() == 4 && kernel[0] >= 2 && m >= 2 &&
+         m + kernel[0] - 1 <= kMaxWinogradRowsTile && groups == 1 &&
+         strides[0] == 1 && dilations[0] == 1;
+}
+
 } // namespace mlir::nn
 
 #endif
