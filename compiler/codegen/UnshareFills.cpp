@@ -54,7 +54,7 @@ struct CodegenUnshareFillsPass
     getOperation()->walk([&](linalg::FillOp fill) {
       if (fill.hasPureTensorSemantics() &&
           fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>() &&
-          !fill->getResult(0).hasOneUse())
+          !fill->getResult(0).hasOneUse() && !fill->use_empty())
         fills.push_back(fill);
     });
     for (linalg::FillOp fill : fills) {

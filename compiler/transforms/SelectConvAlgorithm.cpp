@@ -1,8 +1,9 @@
 //===- SelectConvAlgorithm.cpp - which convolutions run as Winograd -------===//
 //
 // `nn-select-conv-algorithm`: sets `winograd` on the `nn.conv2d`s and
-// `nn.conv2d_grad_input`s the option picks; `convert-nn-to-linalg` lowers
-// those as Winograd F(2x2, 3x3).
+// `nn.conv2d_grad_input`s the option picks, and `winograd_rows = m` on the
+// forward `nn.conv2d`s; `convert-nn-to-linalg` lowers those as Winograd
+// F(2x2, 3x3) and as Winograd F(m, kh) along the rows.
 // The choice is in the IR (`--print-ir-after=nn-select-conv-algorithm`), not
 // inside the lowering.
 //
@@ -67,10 +68,12 @@ struct NNSelectConvAlgorithmPass
       conv.removeWinogradRowsAttr();
       ArrayRef<int64_t> k = conv.getKernel().getType().getShape();
       int64_t rows = conv.getType().getDimSize(1);
-      if (conv.getWinograd() || ShapedType::isDynamic(rows))
+      // (Static sizes only: a dynamic one is negative.)
+      if (conv.getWinograd() || ShapedType::isDynamic(rows) ||
+          llvm::any_of(k, ShapedType::isDynamic) || k[0] < 2)
         return;
       int64_t best = 0, bestCost = 0;
-      for (int64_t m = 2; m + k[0] - 1 <= nn::kMaxWinogradRowsTile; ++m) {
+      for (int64_t m = 2; m <= nn::kMaxWinogradRowsTile + 1 - k[0]; ++m) {
         int64_t cost = (m + k[0] - 1) * llvm::divideCeil(rows, m);
         if (!best || cost < bestCost)
           best = m, bestCost = cost;
@@ -82,10 +85,11 @@ struct NNSelectConvAlgorithmPass
       // Its products sum over the kernel's columns and the channels (kw C
       // terms): with fewer than 32 they are short loops bound by their
       // accumulators' loads and stores (the Fashion CNN's conv1, kw C = 3:
-      // inference 3.60 -> 4.68 ms), as are fewer than 16 filters.
-      // (Static sizes first: a dynamic one is negative.)
-      bool wide = llvm::none_of(k, ShapedType::isDynamic) &&
-                  k[1] * k[2] >= 32 && k[3] >= 16 && k[0] >= 3;
+      // inference 3.60 -> 4.68 ms), as are fewer than 16 filters. And the
+      // tiles must do fewer multiplications than the kh per output row of
+      // the direct sum (not so for a single output row).
+      bool wide = k[1] * k[2] >= 32 && k[3] >= 16 && k[0] >= 3 &&
+                  bestCost < k[0] * rows;
       if (algorithm == "winograd-rows" || (algorithm == "auto" && wide))
         conv.setWinogradRows(best);
     };

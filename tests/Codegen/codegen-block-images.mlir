@@ -11,14 +11,20 @@
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x16x16x8xf32>
 // CHECK: %[[W:.*]] = linalg.generic
 // CHECK: } -> tensor<3x3x8x8xf32>
-// CHECK: %[[FILL:.*]] = linalg.fill {{.*}} -> tensor<?x8x8x8xf32>
-// CHECK: scf.forall (%[[I:.*]]) in (%{{.*}}) shared_outs(%[[OUT:.*]] = %[[FILL]]) -> (tensor<?x8x8x8xf32>)
+// The pool's zero fill, which it accumulates onto, is fused too: each block
+// fills its own slice just before the pool (whose kernels then start from
+// zeros), not the whole output before the loop.
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x8x8x8xf32>
+// CHECK-NOT: linalg.fill {{.*}} -> tensor<?x8x8x8xf32>
+// CHECK: scf.forall (%[[I:.*]]) in (%{{.*}}) shared_outs(%[[OUT:.*]] = %[[EMPTY]]) -> (tensor<?x8x8x8xf32>)
 // CHECK: %[[XS:.*]] = tensor.extract_slice %[[X]][%[[I]], 0, 0, 0] [1, 16, 16, 8]
 // CHECK: tensor.pad %[[XS]] low[0, 1, 1, 0] high[0, 1, 1, 0]
 // CHECK: tensor.empty() : tensor<1x16x16x8xf32>
 // CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %[[W]] : tensor<1x18x18x8xf32>, tensor<3x3x8x8xf32>) {{.*}} -> tensor<1x16x16x8xf32>
 // CHECK: } -> tensor<1x16x16x8xf32>
-// CHECK: %[[POOL:.*]] = linalg.generic
+// CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[OUT]][%[[I]], 0, 0, 0] [1, 8, 8, 8]
+// CHECK-NEXT: %[[ZEROS:.*]] = linalg.fill {{.*}} outs(%[[SLICE]] : tensor<1x8x8x8xf32>)
+// CHECK-NEXT: %[[POOL:.*]] = linalg.generic {{.*}} outs(%[[ZEROS]] : tensor<1x8x8x8xf32>)
 // CHECK: } -> tensor<1x8x8x8xf32>
 // CHECK: scf.forall.in_parallel
 // CHECK-NEXT: tensor.parallel_insert_slice %[[POOL]] into %[[OUT]][%[[I]], 0, 0, 0] [1, 8, 8, 8]

@@ -236,3 +236,12 @@ func.func @winograd_both(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32>) ->
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd, winograd_rows = 4 : i64} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32>
   return %0 : tensor<?x6x6x32xf32>
 }
+
+// -----
+
+// (A huge m does not overflow m + kh - 1 into a small tile.)
+func.func @winograd_rows_huge(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32> {
+  // expected-error @below {{'nn.conv2d' op winograd_rows = 9223372036854775807 needs row stride 1}}
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 9223372036854775807 : i64} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32>
+  return %0 : tensor<?x6x6x32xf32>
+}

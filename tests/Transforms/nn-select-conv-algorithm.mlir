@@ -110,27 +110,37 @@ func.func @dynamic_channels(%x: tensor<?x14x14x?xf32>, %k: tensor<3x3x?x64xf32>)
 // rows: the Fashion CNN's conv1 (kw C = 3), 8 filters and a 2x3 kernel stay
 // direct; a text CNN's full-width 5x200 kernel over 56 rows takes F(4, 5)
 // (13 tiles of 8 rows: 104 rows' products against F(2, 5)'s 156). An output
-// height known only at run time leaves the tile unknown: direct.
+// height known only at run time leaves the tile unknown, a kernel height
+// known only at run time too: direct. One output row (a kernel as tall as
+// the input): F(2, 5) would do 6 multiplications for the direct 5, so auto
+// leaves it direct (winograd-rows takes it).
 // AUTO-LABEL: func.func @rows
 // AUTO-NEXT: nn.conv2d {{.*}}strides = array<i64: 1, 1>} : (tensor<?x28x28x1xf32>
 // AUTO-NEXT: nn.conv2d {{.*}}strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<3x3x32x8xf32>)
 // AUTO-NEXT: nn.conv2d {{.*}}strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<2x3x32x64xf32>)
 // AUTO-NEXT: nn.conv2d {{.*}}winograd_rows = 4 : i64} : (tensor<?x56x200x1xf32>
 // AUTO-NEXT: nn.conv2d {{.*}}strides = array<i64: 1, 1>} : (tensor<?x?x200x1xf32>
+// AUTO-NEXT: nn.conv2d {{.*}}strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<?x3x32x64xf32>)
+// AUTO-NEXT: nn.conv2d {{.*}}strides = array<i64: 1, 1>} : (tensor<?x5x200x1xf32>
 // ROWS-LABEL: func.func @rows
 // ROWS-NEXT: nn.conv2d {{.*}}winograd_rows = 6 : i64} : (tensor<?x28x28x1xf32>
 // ROWS-NEXT: nn.conv2d {{.*}}winograd_rows = 5 : i64} : (tensor<?x14x14x32xf32>, tensor<3x3x32x8xf32>)
 // ROWS-NEXT: nn.conv2d {{.*}}winograd_rows = 7 : i64} : (tensor<?x14x14x32xf32>, tensor<2x3x32x64xf32>)
 // ROWS-NEXT: nn.conv2d {{.*}}winograd_rows = 4 : i64} : (tensor<?x56x200x1xf32>
 // ROWS-NEXT: nn.conv2d {{.*}}strides = array<i64: 1, 1>} : (tensor<?x?x200x1xf32>
+// ROWS-NEXT: nn.conv2d {{.*}}strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<?x3x32x64xf32>)
+// ROWS-NEXT: nn.conv2d {{.*}}winograd_rows = 2 : i64} : (tensor<?x5x200x1xf32>
 func.func @rows(%img: tensor<?x28x28x1xf32>, %k1: tensor<3x3x1x32xf32>,
                 %x: tensor<?x14x14x32xf32>, %k8: tensor<3x3x32x8xf32>,
                 %k2: tensor<2x3x32x64xf32>, %text: tensor<?x56x200x1xf32>,
-                %kt: tensor<5x200x1x100xf32>, %any: tensor<?x?x200x1xf32>) {
+                %kt: tensor<5x200x1x100xf32>, %any: tensor<?x?x200x1xf32>,
+                %kdyn: tensor<?x3x32x64xf32>, %five: tensor<?x5x200x1xf32>) {
   %0 = nn.conv2d %img, %k1 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x28x28x1xf32>, tensor<3x3x1x32xf32>) -> tensor<?x28x28x32xf32>
   %1 = nn.conv2d %x, %k8 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<3x3x32x8xf32>) -> tensor<?x14x14x8xf32>
   %2 = nn.conv2d %x, %k2 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<2x3x32x64xf32>) -> tensor<?x14x14x64xf32>
   %3 = nn.conv2d %text, %kt {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x56x200x1xf32>, tensor<5x200x1x100xf32>) -> tensor<?x52x1x100xf32>
   %4 = nn.conv2d %any, %kt {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x?x200x1xf32>, tensor<5x200x1x100xf32>) -> tensor<?x?x1x100xf32>
+  %5 = nn.conv2d %x, %kdyn {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<?x3x32x64xf32>) -> tensor<?x14x14x64xf32>
+  %6 = nn.conv2d %five, %kt {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x5x200x1xf32>, tensor<5x200x1x100xf32>) -> tensor<?x1x1x100xf32>
   return
 }

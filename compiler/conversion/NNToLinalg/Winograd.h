@@ -1,5 +1,4 @@
-//===- Winograd.h - Winograd convolutions -------------------------*- C++
-//-*-===//
+//===- Winograd.h - Winograd convolutions ----------------------*- C++ -*-===//
 #ifndef MODELC_CONVERSION_NNTOLINALG_WINOGRAD_H
 #define MODELC_CONVERSION_NNTOLINALG_WINOGRAD_H
 

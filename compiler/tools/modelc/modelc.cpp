@@ -119,8 +119,9 @@ cl::opt<bool> fusion("fusion",
 enum class ConvAlgorithm { Auto, Winograd, WinogradRows, Direct };
 cl::opt<ConvAlgorithm> convAlgorithm(
     "conv-algorithm",
-    cl::desc("how convolutions of stride 1 (no dilation, one group) "
-             "compute their forward pass and input gradient"),
+    cl::desc("how convolutions of stride 1 (no dilation, one group; along "
+             "the rows only, for Winograd along the rows) compute their "
+             "forward pass and input gradient"),
     cl::values(
         clEnumValN(ConvAlgorithm::Auto, "auto",
                    "Winograd F(2x2, 3x3) for 3x3 kernels where both channel "

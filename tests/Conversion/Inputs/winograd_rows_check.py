@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""NumPy (float64) references for Winograd F(m, kh) along the rows: every
-tile size up to 8 rows (kh from 2 to 7), outputs that are and are not whole
-tiles of m rows, explicit pads, a bias, and column strides and dilations
-(which the products take directly).
+"""NumPy (float64) references for Winograd F(m, kh) along the rows: tiles of
+3 to 8 rows (kh from 2 to 7), outputs that are and are not whole tiles of m
+rows, explicit pads, a bias, and column strides and dilations (which the
+products take directly).
 
     winograd_rows_check.py gen > test.mlir
     modelc-opt test.mlir <to LLVM> | mlir-runner ... > out
@@ -24,12 +24,17 @@ TOL = (1e-4, 1e-5)
 # name: x shape, kernel [kh, kw], filters, m, pads [top, bottom, left,
 # right], column stride, column dilation, bias
 CASES = [
-    ("f6_3_whole", (2, 14, 5, 3), (3, 3), 4, 6, [1, 1, 1, 1], 1, 1, True),
+    ("f6_3_whole", (2, 14, 5, 3), (3, 3), 4, 6, [0, 0, 1, 1], 1, 1, True),
+    ("f6_3_part", (2, 14, 5, 3), (3, 3), 4, 6, [1, 1, 1, 1], 1, 1, True),
     ("f5_4_part", (2, 12, 4, 2), (4, 2), 5, 5, [0, 0, 0, 0], 1, 1, False),
     ("f4_5_textcnn", (2, 13, 9, 1), (5, 9), 6, 4, [0, 0, 0, 0], 1, 1, True),
     ("f7_2_pads", (1, 9, 6, 3), (2, 3), 3, 7, [1, 0, 0, 2], 1, 1, False),
     ("f2_7", (2, 11, 4, 2), (7, 1), 3, 2, [0, 0, 0, 0], 1, 1, True),
     ("f2_3_strided_cols", (2, 7, 11, 3), (3, 3), 5, 2, [1, 1, 0, 0], 2, 2, True),
+    ("f5_3_fashion", (2, 14, 6, 4), (3, 3), 5, 5, [1, 1, 1, 1], 1, 1, True),
+    ("f4_3", (1, 10, 4, 3), (3, 3), 2, 4, [0, 0, 0, 0], 1, 1, False),
+    ("f3_3", (1, 9, 4, 3), (3, 3), 2, 3, [0, 1, 0, 0], 1, 1, True),
+    ("f2_2", (2, 6, 3, 2), (2, 2), 3, 2, [0, 0, 0, 0], 1, 1, False),
 ]
 
 

@@ -39,7 +39,7 @@ struct PipelineOptions {
   bool fusion = true;
   /// Time each kernel (codegen-outline-kernels{profile}) for `bench --profile`.
   bool profile = false;
-  /// Which 3x3 convolutions run as Winograd F(2x2, 3x3)
+  /// Which convolutions run as Winograd, F(2x2, 3x3) or along the rows
   /// (nn-select-conv-algorithm): auto, winograd, winograd-rows or direct.
   std::string convAlgorithm = "auto";
   /// The L2 size to plan for instead of the target's (--l2-bytes); 0: the

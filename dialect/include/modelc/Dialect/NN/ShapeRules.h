@@ -138,8 +138,9 @@ inline bool fitsWinogradRows(ArrayRef<int64_t> kernel,
                              ArrayRef<int64_t> strides,
                              ArrayRef<int64_t> dilations, int64_t groups,
                              int64_t m) {
+  // (m <= 8 + 1 - kh, not m + kh - 1 <= 8: an attribute's m may be huge.)
   return kernel.size() == 4 && kernel[0] >= 2 && m >= 2 &&
-         m + kernel[0] - 1 <= kMaxWinogradRowsTile && groups == 1 &&
+         m <= kMaxWinogradRowsTile + 1 - kernel[0] && groups == 1 &&
          strides[0] == 1 && dilations[0] == 1;
 }
 
