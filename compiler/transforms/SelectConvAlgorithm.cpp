@@ -63,13 +63,26 @@ struct NNSelectConvAlgorithmPass
     };
     // Winograd along the rows, for a convolution not taken by F(2x2, 3x3):
     // the tile of at most 8 rows (m + kh - 1) that does the fewest
-    // multiplications for the output's rows, whole tiles of m counted.
-    auto pickRows = [&](nn::Conv2DOp conv) {
+    // multiplications for the output's `rows`, whole tiles of m counted.
+    // Its products sum `terms` terms (kernel or dy columns x the channels
+    // summed over) into `outputs` per output row and column set.
+    // (The kernel gradient: tiles of dy's rows against the taps, never
+    // F(2x2, 3x3).)
+    auto winogradOf = [](auto conv) {
+      if constexpr (std::is_same_v<decltype(conv), nn::Conv2DGradKernelOp>)
+        return false;
+      else
+        return static_cast<bool>(conv.getWinograd());
+    };
+    auto pickRows = [&](auto conv, int64_t rows, int64_t terms,
+                        int64_t outputs) {
       conv.removeWinogradRowsAttr();
-      ArrayRef<int64_t> k = conv.getKernel().getType().getShape();
-      int64_t rows = conv.getType().getDimSize(1);
+      ArrayRef<int64_t> k =
+          cast<RankedTensorType>(conv->getOperand(1).getType()).getShape();
+      if constexpr (std::is_same_v<decltype(conv), nn::Conv2DGradKernelOp>)
+        k = conv.getType().getShape();
       // (Static sizes only: a dynamic one is negative.)
-      if (conv.getWinograd() || ShapedType::isDynamic(rows) ||
+      if (winogradOf(conv) || ShapedType::isDynamic(rows) ||
           llvm::any_of(k, ShapedType::isDynamic) || k[0] < 2)
         return;
       int64_t best = 0, bestCost = 0;
@@ -82,28 +95,57 @@ struct NNSelectConvAlgorithmPass
           !nn::fitsWinogradRows(k, conv.getStrides(), conv.getDilations(),
                                 conv.getGroups(), best))
         return;
-      // Its products sum over the kernel's columns and the channels (kw C
-      // terms): with fewer than 32 they are short loops bound by their
-      // accumulators' loads and stores (the Fashion CNN's conv1, kw C = 3:
-      // inference 3.60 -> 4.68 ms), as are fewer than 16 filters. And the
-      // tiles must do fewer multiplications than the kh per output row of
-      // the direct sum (not so for a single output row).
-      bool wide = k[1] * k[2] >= 32 && k[3] >= 16 && k[0] >= 3 &&
-                  bestCost < k[0] * rows;
+      // With fewer than 32 terms the products are short loops bound by
+      // their accumulators' loads and stores (the Fashion CNN's conv1,
+      // kw C = 3: inference 3.60 -> 4.68 ms), as with fewer than 16 outputs.
+      // And the tiles must do fewer multiplications than the kh per output
+      // row of the direct sum (not so for a single output row).
+      bool wide =
+          terms >= 32 && outputs >= 16 && k[0] >= 3 && bestCost < k[0] * rows;
       if (algorithm == "winograd-rows" || (algorithm == "auto" && wide))
         conv.setWinogradRows(best);
+    };
+    // (Products of static sizes only; a dynamic one is negative and makes
+    // any product non-positive.)
+    auto times = [](int64_t x, int64_t y) {
+      return ShapedType::isDynamic(x) || ShapedType::isDynamic(y) ? 0 : x * y;
     };
     getOperation()->walk([&](Operation *op) {
       if (auto conv = dyn_cast<nn::Conv2DOp>(op)) {
         pick(conv, fits(conv) && algorithm != "winograd-rows");
-        pickRows(conv);
+        ArrayRef<int64_t> k = conv.getKernel().getType().getShape();
+        // Over the kernel's columns and input channels, into its filters.
+        pickRows(conv, conv.getType().getDimSize(1), times(k[1], k[2]), k[3]);
       }
       // The transposed convolution sums over the taps only where dy is at
       // least as long as the kernel (a shorter dy is summed over directly).
-      else if (auto grad = dyn_cast<nn::Conv2DGradInputOp>(op))
-        pick(grad, fits(grad) &&
-                       grad.getGradOutput().getType().getDimSize(1) >= 3 &&
-                       grad.getGradOutput().getType().getDimSize(2) >= 3);
+      else if (auto grad = dyn_cast<nn::Conv2DGradInputOp>(op)) {
+        ArrayRef<int64_t> dy = grad.getGradOutput().getType().getShape();
+        ArrayRef<int64_t> dx = grad.getType().getShape();
+        ArrayRef<int64_t> k = grad.getKernel().getType().getShape();
+        pick(grad, fits(grad) && dy[1] >= 3 && dy[2] >= 3 &&
+                       algorithm != "winograd-rows");
+        // Along the rows it needs dy at least as tall as the kernel. Its
+        // products sum over the kernel's columns and dy's channels into
+        // dx's channels, or, where dy is narrower than the kernel (a
+        // text CNN's full-width kernels), over dy's columns and channels
+        // into dx's columns and channels.
+        bool overDy = dy[2] < k[1];
+        if (dy[1] < k[0]) {
+          grad.removeWinogradRowsAttr();
+          return;
+        }
+        pickRows(grad, dx[1], times(overDy ? dy[2] : k[1], k[3]),
+                 overDy ? times(dx[2], k[2]) : k[2]);
+      } else if (auto grad = dyn_cast<nn::Conv2DGradKernelOp>(op)) {
+        // Tiles of dy's rows; its products sum over the batch, the tiles
+        // and dy's columns, into the kernel's columns x input channels by
+        // its filters: those must be at least 32 and 16, as the terms and
+        // outputs of the others (the sums are long).
+        ArrayRef<int64_t> dy = grad.getGradOutput().getType().getShape();
+        ArrayRef<int64_t> k = grad.getType().getShape();
+        pickRows(grad, dy[1], times(k[1], k[2]), k[3]);
+      }
     });
   }
 };

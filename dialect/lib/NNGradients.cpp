@@ -44,17 +44,19 @@ void Conv2DOp::buildGradients(OpBuilder &b, Value dy, Wants wants,
                               Accumulate accumulate) {
   Location l = getLoc();
   if (wants(getInput()))
-    accumulate(getInput(),
-               Conv2DGradInputOp::create(b, l, getInput().getType(), dy,
-                                         getKernel(), getStridesAttr(),
-                                         getDilationsAttr(), getPaddingAttr(),
-                                         getPadsAttr(), getGroupsAttr()));
+    accumulate(getInput(), Conv2DGradInputOp::create(
+                               b, l, getInput().getType(), dy, getKernel(),
+                               getStridesAttr(), getDilationsAttr(),
+                               getPaddingAttr(), getPadsAttr(), getGroupsAttr(),
+                               /*winograd=*/nullptr,
+                               /*winograd_rows=*/nullptr));
   if (wants(getKernel()))
     accumulate(getKernel(),
                Conv2DGradKernelOp::create(b, l, getKernel().getType(),
                                           getInput(), dy, getStridesAttr(),
                                           getDilationsAttr(), getPaddingAttr(),
-                                          getPadsAttr(), getGroupsAttr()));
+                                          getPadsAttr(), getGroupsAttr(),
+                                          /*winograd_rows=*/nullptr));
   if (wants(getBias()))
     accumulate(getBias(), channelSum(b, l, getBias(), dy, 3));
 }

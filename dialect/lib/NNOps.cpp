@@ -110,16 +110,8 @@ LogicalResult Conv2DOp::verify() {
   ArrayRef<int64_t> k = shapeOf(getKernel());
   if (failed(verifyWinograd(*this, k)))
     return failure();
-  if (std::optional<int64_t> m = getWinogradRows()) {
-    if (getWinograd())
-      return emitOpError("winograd and winograd_rows exclude each other");
-    if (!fitsWinogradRows(k, getStrides(), getDilations(), getGroups(), *m))
-      return emitOpError()
-             << "winograd_rows = " << *m
-             << " needs row stride 1, no row dilation, one group, at least 2 "
-                "output and 2 kernel rows and at most "
-             << kMaxWinogradRowsTile << " rows per tile (m + kh - 1)";
-  }
+  if (failed(verifyWinogradRows(*this, k)))
+    return failure();
   if (getBias())
     return expectShape(*this, "bias", shapeOf(getBias()), {k[3]});
   return success();

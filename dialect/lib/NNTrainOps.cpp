@@ -18,12 +18,31 @@ LogicalResult Conv2DGradInputOp::verify() {
     return emitOpError("winograd needs an output gradient of at least 3x3, "
                        "got ")
            << fmtShape(dy);
-  return verifyWinograd(*this, shapeOf(getKernel()));
+  // (Winograd along the rows sums over the row taps likewise.)
+  ArrayRef<int64_t> k = shapeOf(getKernel());
+  if (getWinogradRows() && dy[1] < k[0])
+    return emitOpError("winograd_rows needs an output gradient at least as "
+                       "tall as the kernel, got ")
+           << fmtShape(dy) << " for " << k[0] << " kernel rows";
+  if (failed(verifyWinogradRows(*this, k)))
+    return failure();
+  return verifyWinograd(*this, k);
 }
 
 LogicalResult Conv2DGradKernelOp::verify() {
-  return verifyConvolution(*this, shapeOf(getInput()), shapeOf(getGradKernel()),
-                           shapeOf(getGradOutput()), "output gradient");
+  if (failed(verifyConvolution(*this, shapeOf(getInput()),
+                               shapeOf(getGradKernel()),
+                               shapeOf(getGradOutput()), "output gradient")))
+    return failure();
+  std::optional<int64_t> m = getWinogradRows();
+  if (m && !fitsWinogradRows(shapeOf(getGradKernel()), getStrides(),
+                             getDilations(), getGroups(), *m))
+    return emitOpError()
+           << "winograd_rows = " << *m
+           << " needs row stride 1, no row dilation, one group, at least 2 "
+              "output gradient and 2 kernel rows and at most "
+           << kMaxWinogradRowsTile << " rows per tile (m + kh - 1)";
+  return success();
 }
 
 LogicalResult SoftmaxGradOp::verify() {

@@ -82,6 +82,26 @@ LogicalResult verifyWinograd(OpT op, ArrayRef<int64_t> k) {
   return success();
 }
 
+/// A convolution marked `winograd_rows = m` (F(m, kh) along the rows) needs
+/// row stride 1, no row dilation, one group, a tile of at most
+/// kMaxWinogradRowsTile rows, and not `winograd` too.
+template <typename OpT>
+LogicalResult verifyWinogradRows(OpT op, ArrayRef<int64_t> k) {
+  std::optional<int64_t> m = op.getWinogradRows();
+  if (!m)
+    return success();
+  if (op.getWinograd())
+    return op.emitOpError("winograd and winograd_rows exclude each other");
+  if (!fitsWinogradRows(k, op.getStrides(), op.getDilations(), op.getGroups(),
+                        *m))
+    return op.emitOpError()
+           << "winograd_rows = " << *m
+           << " needs row stride 1, no row dilation, one group, at least 2 "
+              "output and 2 kernel rows and at most "
+           << kMaxWinogradRowsTile << " rows per tile (m + kh - 1)";
+  return success();
+}
+
 inline LogicalResult verifyVariableUse(Operation *op, StringRef name, Type type,
                                        SymbolTableCollection &symbolTable) {
   auto var = symbolTable.lookupNearestSymbolFrom<VariableOp>(

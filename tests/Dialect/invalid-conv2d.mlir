@@ -245,3 +245,29 @@ func.func @winograd_rows_huge(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 9223372036854775807 : i64} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32>
   return %0 : tensor<?x6x6x32xf32>
 }
+
+// -----
+
+// The gradients take winograd_rows under the same rules; the input gradient
+// also needs dy at least as tall as the kernel (its rows summed over taps).
+func.func @winograd_rows_grad_short_dy(%dy: tensor<?x2x6x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x4x8x32xf32> {
+  // expected-error @below {{'nn.conv2d_grad_input' op winograd_rows needs an output gradient at least as tall as the kernel, got [?, 2, 6, 32] for 3 kernel rows}}
+  %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 4 : i64} : (tensor<?x2x6x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x4x8x32xf32>
+  return %0 : tensor<?x4x8x32xf32>
+}
+
+// -----
+
+func.func @winograd_rows_grad_both(%dy: tensor<?x6x6x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x8x8x32xf32> {
+  // expected-error @below {{'nn.conv2d_grad_input' op winograd and winograd_rows exclude each other}}
+  %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd, winograd_rows = 4 : i64} : (tensor<?x6x6x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x8x8x32xf32>
+  return %0 : tensor<?x8x8x32xf32>
+}
+
+// -----
+
+func.func @winograd_rows_grad_kernel_strided(%x: tensor<?x8x8x32xf32>, %dy: tensor<?x3x6x32xf32>) -> tensor<3x3x32x32xf32> {
+  // expected-error @below {{'nn.conv2d_grad_kernel' op winograd_rows = 4 needs row stride 1, no row dilation, one group, at least 2 output gradient and 2 kernel rows and at most 8 rows per tile (m + kh - 1)}}
+  %0 = nn.conv2d_grad_kernel %x, %dy {strides = array<i64: 2, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 4 : i64} : (tensor<?x8x8x32xf32>, tensor<?x3x6x32xf32>) -> tensor<3x3x32x32xf32>
+  return %0 : tensor<3x3x32x32xf32>
+}

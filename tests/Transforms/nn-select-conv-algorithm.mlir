@@ -70,11 +70,20 @@ func.func @convs(%x: tensor<?x14x14x32xf32>, %k64: tensor<3x3x32x64xf32>,
   return
 }
 
-// The input gradient's transposed convolution is picked by the same rule.
+// The input gradient's transposed convolution is picked by the same rules:
+// along the rows for 16 channels (its products over the kernel's columns and
+// dy's channels, 48 terms, into dx's 16), never for a dy shorter than the
+// kernel's rows.
 // AUTO-LABEL: func.func @grads
-// AUTO: nn.conv2d_grad_input {{.*}}winograd{{.*}} -> tensor<?x14x14x32xf32>
+// AUTO: nn.conv2d_grad_input {{.*}}winograd} {{.*}} -> tensor<?x14x14x32xf32>
+// AUTO-NEXT: nn.conv2d_grad_input {{.*}}winograd_rows = 5 : i64} {{.*}} -> tensor<?x14x14x16xf32>
 // AUTO-NOT: winograd
 // AUTO: return
+// ROWS-LABEL: func.func @grads
+// ROWS: nn.conv2d_grad_input {{.*}}winograd_rows = 5 : i64} {{.*}} -> tensor<?x14x14x32xf32>
+// ROWS-NEXT: nn.conv2d_grad_input {{.*}}winograd_rows = 5 : i64} {{.*}} -> tensor<?x14x14x16xf32>
+// ROWS-NOT: winograd
+// ROWS: return
 // ALL-LABEL: func.func @grads
 // ALL: nn.conv2d_grad_input {{.*}}winograd{{.*}} -> tensor<?x14x14x32xf32>
 // ALL: nn.conv2d_grad_input {{.*}}winograd{{.*}} -> tensor<?x14x14x16xf32>
@@ -83,6 +92,7 @@ func.func @convs(%x: tensor<?x14x14x32xf32>, %k64: tensor<3x3x32x64xf32>,
 // NONE-LABEL: func.func @grads
 // NONE-NOT: winograd
 // NONE: return
+
 func.func @grads(%dy: tensor<?x14x14x64xf32>, %k64: tensor<3x3x32x64xf32>,
                  %dy16: tensor<?x14x14x16xf32>, %k16: tensor<3x3x16x16xf32>,
                  %dy7: tensor<?x7x7x64xf32>, %dy2: tensor<?x2x2x64xf32>) {
@@ -142,5 +152,29 @@ func.func @rows(%img: tensor<?x28x28x1xf32>, %k1: tensor<3x3x1x32xf32>,
   %4 = nn.conv2d %any, %kt {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x?x200x1xf32>, tensor<5x200x1x100xf32>) -> tensor<?x?x1x100xf32>
   %5 = nn.conv2d %x, %kdyn {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<?x3x32x64xf32>) -> tensor<?x14x14x64xf32>
   %6 = nn.conv2d %five, %kt {dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, strides = array<i64: 1, 1>} : (tensor<?x5x200x1xf32>, tensor<5x200x1x100xf32>) -> tensor<?x1x1x100xf32>
+  return
+}
+
+// The kernel gradient only along the rows (tiles of dy's rows: F(3, 5) for 14
+// rows): its products sum over the batch, the tiles and the columns into the
+// kernel's columns x input channels (at least 32) by its filters (at least
+// 16): not the Fashion CNN's conv1 (3 x 1 by 32), nor stride 2.
+// AUTO-LABEL: func.func @grad_kernels
+// AUTO-NEXT: nn.conv2d_grad_kernel {{.*}}winograd_rows = 5 : i64} {{.*}} -> tensor<3x3x32x64xf32>
+// AUTO-NEXT: nn.conv2d_grad_kernel {{.*}}strides = array<i64: 1, 1>} {{.*}} -> tensor<3x3x1x32xf32>
+// AUTO-NEXT: nn.conv2d_grad_kernel {{.*}}strides = array<i64: 2, 2>} {{.*}} -> tensor<3x3x32x64xf32>
+// ROWS-LABEL: func.func @grad_kernels
+// ROWS-NEXT: nn.conv2d_grad_kernel {{.*}}winograd_rows = 5 : i64} {{.*}} -> tensor<3x3x32x64xf32>
+// ROWS-NEXT: nn.conv2d_grad_kernel {{.*}}winograd_rows = 6 : i64} {{.*}} -> tensor<3x3x1x32xf32>
+// ROWS-NEXT: nn.conv2d_grad_kernel {{.*}}strides = array<i64: 2, 2>} {{.*}} -> tensor<3x3x32x64xf32>
+// NONE-LABEL: func.func @grad_kernels
+// NONE-NOT: winograd
+// NONE: return
+func.func @grad_kernels(%x: tensor<?x14x14x32xf32>, %dy: tensor<?x14x14x64xf32>,
+                        %img: tensor<?x28x28x1xf32>, %dy1: tensor<?x28x28x32xf32>,
+                        %dy2: tensor<?x7x7x64xf32>) {
+  %0 = nn.conv2d_grad_kernel %x, %dy {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x14x14x32xf32>, tensor<?x14x14x64xf32>) -> tensor<3x3x32x64xf32>
+  %1 = nn.conv2d_grad_kernel %img, %dy1 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 1, 1>} : (tensor<?x28x28x1xf32>, tensor<?x28x28x32xf32>) -> tensor<3x3x1x32xf32>
+  %2 = nn.conv2d_grad_kernel %x, %dy2 {dilations = array<i64: 1, 1>, padding = #nn.padding<same>, strides = array<i64: 2, 2>} : (tensor<?x14x14x32xf32>, tensor<?x7x7x64xf32>) -> tensor<3x3x32x64xf32>
   return
 }

@@ -120,7 +120,7 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
       rewriter.replaceOp(
           op, winogradRowsConv2D(rewriter, loc, x, adaptor.getKernel(),
                                  adaptor.getBias(), resultType, sizes, *rows,
-                                 strides[1], dilations[1]));
+                                 {false, strides[1], dilations[1]}));
       return success();
     }
     Value init;

@@ -10,10 +10,13 @@
 //   column) it instead sums over the `out` dy positions, reading the kernel
 //   spread by d and padded, and the whole gradient is one linalg.generic.
 //   Marked `winograd` (3x3, stride 1), the transposed convolution is
-//   Winograd F(2x2, 3x3) (Winograd.cpp).
+//   Winograd F(2x2, 3x3) (Winograd.cpp); marked `winograd_rows`, Winograd
+//   along the rows (WinogradRows.cpp), summing the columns over the taps or
+//   over dy as above.
 // - grad_kernel is one linalg.generic with the forward's indexing maps,
 //   reducing over (n, i, j): as a named convolution it would need x and dy
-//   transposed batch-last first (two full copies).
+//   transposed batch-last first (two full copies). Marked `winograd_rows`,
+//   it is Winograd F(kh, m) along the rows (WinogradRows.cpp).
 //
 // TF `same` padding is an explicit zero pad of x (the smaller half before),
 // as in the forward lowering.
@@ -122,6 +125,8 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     // costs in / out times the forward.
     bool overDy[2] = {out[0] < k[0], out[1] < k[1]};
     int64_t groups = op.getGroups();
+    // (The verifier holds winograd_rows to dy rows >= kernel rows.)
+    std::optional<int64_t> rows = op.getWinogradRows();
 
     // Rows of the spread dy: (k - 1) * d - pad zeros, then dy's rows s
     // apart, then zeros up to in + (k - 1) * d (the stride-1 convolution's
@@ -137,9 +142,11 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
       dyStep[i] = strides[i];
       dyExt[i] = in[i] + (k[i] - 1) * dilations[i];
       // Winograd F(2x2, 3x3) computes whole 2x2 tiles: an odd dx gets one
-      // more zero row or column.
+      // more zero row or column; along the rows, whole tiles of m rows.
       if (op.getWinograd())
         dyExt[i] += in[i] % 2;
+      if (rows && i == 0)
+        dyExt[i] += *rows * llvm::divideCeil(in[i], *rows) - in[i];
       int64_t after = dyExt[i] - dyOff[i] - ((out[i] - 1) * strides[i] + 1);
       if (dyOff[i] < 0 || after < 0)
         return op.emitOpError("cannot be lowered: inconsistent padding");
@@ -169,6 +176,13 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
       if (op.getWinograd()) {
         rewriter.replaceOp(op, winogradConv2D(rewriter, loc, spread, flipped,
                                               Value(), dxType, dxSizes));
+        return success();
+      }
+      if (rows) {
+        rewriter.replaceOp(op,
+                           winogradRowsConv2D(rewriter, loc, spread, flipped,
+                                              Value(), dxType, dxSizes, *rows,
+                                              {false, 1, dilations[1]}));
         return success();
       }
       auto conv = linalg::Conv2DNhwcHwcfOp::create(
@@ -217,6 +231,32 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
           getAsIndexOpFoldResult(ctx, ArrayRef<int64_t>{1, 1, 1, 1}));
     Value spreadKernel =
         placeInZeros(rewriter, loc, taps, /*first=*/0, kOff, kStep, kExt);
+
+    // Along the rows by Winograd (the rows summed over the taps, the columns
+    // over dy): the spread dy convolved with the spread kernel flipped along
+    // its rows, its channels swapped: flipped[a, w, o, c] =
+    // spreadKernel[kh - 1 - a, w, c, o], and
+    // dx[n, h, w, c] = sum flipped[a, w + (out - 1) s - j s, o, c] *
+    // spread[n, h + a, j, o].
+    if (rows && groups == 1) {
+      AffineExpr a = getAffineDimExpr(0, ctx);
+      AffineMap flipMap = AffineMap::get(
+          4, 0,
+          {getAffineConstantExpr(k[0] - 1, ctx) - a, getAffineDimExpr(1, ctx),
+           getAffineDimExpr(3, ctx), getAffineDimExpr(2, ctx)},
+          ctx);
+      Value flipped = buildMap(
+          rewriter, loc, spreadKernel,
+          emptyF32(rewriter, loc,
+                   getAsIndexOpFoldResult(
+                       ctx, ArrayRef<int64_t>{k[0], kExt[1], k[3], k[2]})),
+          [](OpBuilder &, Location, ValueRange args) { return args[0]; },
+          {flipMap});
+      rewriter.replaceOp(op, winogradRowsConv2D(rewriter, loc, spread, flipped,
+                                                Value(), dxType, dxSizes, *rows,
+                                                {true, strides[1], 1}));
+      return success();
+    }
 
     // Loops (n, h, w, c, [r_h], [r_w], o), r_h / r_w the tap (a, b) or the
     // dy position (i, j) summed along each axis (no loop for extent 1):
@@ -302,6 +342,13 @@ struct Conv2DGradKernelLowering : OpConversionPattern<Conv2DGradKernelOp> {
     if (op.getPadding() != Padding::valid)
       x = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
                 padW.second, 0.0);
+
+    if (std::optional<int64_t> rows = op.getWinogradRows()) {
+      rewriter.replaceOp(
+          op, winogradRowsConv2DGradKernel(rewriter, loc, x, dy, dkType, *rows,
+                                           strides[1], dilations[1]));
+      return success();
+    }
 
     // Loops (a, b, c, o, n, i, j):
     //   dk[a, b, c, o] += x[n, i*sh + a*dh, j*sw + b*dw, c] * dy[n, i, j, o].

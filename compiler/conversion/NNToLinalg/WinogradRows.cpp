@@ -14,7 +14,8 @@
 // The columns, channels and filters are left to the matrix products: the
 // a products are convolutions along the columns of the transformed rows
 // with the transformed kernel rows, which the tile planner takes like the
-// direct convolution.
+// direct convolution (or, for a transposed convolution whose dy is
+// narrower than the kernel, sums over dy's columns; RowsColumns).
 //
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
@@ -96,7 +97,7 @@ ToomCook toomCook(int64_t m, int64_t r) {
       t.bt.push_back(entry);
     }
     for (int64_t k = 0; k < r; ++k)
-      t.g.push_back(eh[i * r + k] / scale);
+      t.g.push_back(eh[i * r + k] == 0.0 ? 0.0 : eh[i * r + k] / scale);
   }
   for (int64_t p = 0; p < m; ++p)
     for (int64_t e = 0; e < a; ++e)
@@ -104,61 +105,150 @@ ToomCook toomCook(int64_t m, int64_t r) {
   return t;
 }
 
+/// The small contractions both lowerings are made of.
+struct Contractions {
+  OpBuilder &b;
+  Location loc;
+
+  AffineExpr d(unsigned i) const { return b.getAffineDimExpr(i); }
+  AffineMap map(unsigned loops, ArrayRef<AffineExpr> results) const {
+    return AffineMap::get(loops, 0, results, b.getContext());
+  }
+  OpFoldResult idx(int64_t v) const { return b.getIndexAttr(v); }
+
+  /// T[n, e, t, w, c] = sum_i mat[e, i] x[n, m t + i, w, c] for the
+  /// `rows` x `cols` matrix `mat` and `tiles` tiles of `cols` rows of the
+  /// NHWC `x`, m apart; loops (n e t w c i).
+  Value rowTiles(ArrayRef<float> mat, int64_t rows, int64_t cols, Value x,
+                 int64_t m, int64_t tiles) const {
+    auto type = cast<RankedTensorType>(x.getType());
+    const auto par = utils::IteratorType::parallel;
+    return buildGeneric(
+        b, loc, ValueRange{f32Tensor(b, loc, {rows, cols}, mat), x},
+        {map(6, {d(1), d(5)}), map(6, {d(0), d(2) * m + d(5), d(3), d(4)})},
+        filledF32(b, loc,
+                  {sizeOf(b, loc, x, 0), idx(rows), idx(tiles),
+                   idx(type.getDimSize(2)), idx(type.getDimSize(3))},
+                  0.0),
+        map(6, {d(0), d(1), d(2), d(3), d(4)}),
+        {par, par, par, par, par, utils::IteratorType::reduction}, multiplyAdd);
+  }
+
+  /// out[e, kb, c, f] = sum_i mat[e, i] k[i, kb, c, f] for the `rows` x
+  /// `cols` matrix `mat` and a kernel-shaped `k` ([cols, kw, C, F]), its
+  /// kb and c swapped when `swap`; loops (e kb c f i).
+  Value kernelRows(ArrayRef<float> mat, int64_t rows, int64_t cols, Value k,
+                   bool swap = false) const {
+    ArrayRef<int64_t> shape = cast<RankedTensorType>(k.getType()).getShape();
+    SmallVector<OpFoldResult> sizes = {idx(rows), idx(shape[1]), idx(shape[2]),
+                                       idx(shape[3])};
+    SmallVector<AffineExpr> dims = {d(0), d(1), d(2), d(3)};
+    if (swap) {
+      std::swap(sizes[1], sizes[2]);
+      std::swap(dims[1], dims[2]);
+    }
+    const auto par = utils::IteratorType::parallel;
+    return buildGeneric(
+        b, loc, ValueRange{f32Tensor(b, loc, {rows, cols}, mat), k},
+        {map(5, {d(0), d(4)}), map(5, {d(4), d(1), d(2), d(3)})},
+        filledF32(b, loc, sizes, 0.0), map(5, dims),
+        {par, par, par, par, utils::IteratorType::reduction}, multiplyAdd);
+  }
+};
+
 } // namespace
 
 Value nn::winogradRowsConv2D(OpBuilder &b, Location loc, Value x, Value kernel,
                              Value bias, RankedTensorType resultType,
                              ArrayRef<OpFoldResult> sizes, int64_t m,
-                             int64_t strideW, int64_t dilationW) {
-  MLIRContext *ctx = b.getContext();
+                             RowsColumns columns) {
   ArrayRef<int64_t> k = cast<RankedTensorType>(kernel.getType()).getShape();
-  int64_t r = k[0], kw = k[1], c = k[2], f = k[3], a = m + r - 1;
+  int64_t r = k[0], f = k[3], a = m + r - 1;
   ArrayRef<int64_t> outShape = resultType.getShape();
   int64_t th = (outShape[1] + m - 1) / m, wo = outShape[2];
   int64_t wp = cast<RankedTensorType>(x.getType()).getDimSize(2);
   ToomCook t = toomCook(m, r);
-  OpFoldResult n = sizeOf(b, loc, x, 0);
-  auto idx = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  auto map = [&](unsigned loops, ArrayRef<AffineExpr> results) {
-    return AffineMap::get(loops, 0, results, ctx);
-  };
+  Contractions c{b, loc};
+  auto d = [&](unsigned i) { return c.d(i); };
   const auto par = utils::IteratorType::parallel,
              red = utils::IteratorType::reduction;
 
-  // U[e, kb, c, f] = sum_ka G[e, ka] kernel[ka, kb, c, f];
-  // loops (e kb c f ka).
-  Value u = buildGeneric(
-      b, loc, ValueRange{f32Tensor(b, loc, {a, r}, t.g), kernel},
-      {map(5, {d(0), d(4)}), map(5, {d(4), d(1), d(2), d(3)})},
-      filledF32(b, loc, {idx(a), idx(kw), idx(c), idx(f)}, 0.0),
-      map(5, {d(0), d(1), d(2), d(3)}), {par, par, par, par, red}, multiplyAdd);
-  // V[n, e, t, w, c] = sum_i BT[e, i] x[n, m t + i, w, c];
-  // loops (n e t w c i).
-  Value v = buildGeneric(
-      b, loc, ValueRange{f32Tensor(b, loc, {a, a}, t.bt), x},
-      {map(6, {d(1), d(5)}), map(6, {d(0), d(2) * m + d(5), d(3), d(4)})},
-      filledF32(b, loc, {n, idx(a), idx(th), idx(wp), idx(c)}, 0.0),
-      map(6, {d(0), d(1), d(2), d(3), d(4)}), {par, par, par, par, par, red},
-      multiplyAdd);
-  // M[n, e, t, j, f] = sum_{kb,c} V[n, e, t, j sw + kb dw, c] U[e, kb, c, f];
-  // loops (n e t j f kb c).
-  Value prod = buildGeneric(
-      b, loc, ValueRange{v, u},
-      {map(7, {d(0), d(1), d(2), d(3) * strideW + d(5) * dilationW, d(6)}),
-       map(7, {d(1), d(5), d(6), d(4)})},
-      filledF32(b, loc, {n, idx(a), idx(th), idx(wo), idx(f)}, 0.0),
-      map(7, {d(0), d(1), d(2), d(3), d(4)}),
-      {par, par, par, par, par, red, red}, multiplyAdd);
+  // U[e, kb, c, f] = sum_ka G[e, ka] kernel[ka, kb, c, f]. Summed over the
+  // input's columns, U is [e, c, kb, f]: the products' output columns j
+  // then read consecutive kernel columns, which are the vectors when there
+  // is one filter (a text CNN's input gradient: dx's one channel).
+  bool overInput = columns.overInput;
+  Value u = c.kernelRows(t.g, a, r, kernel, /*swap=*/overInput);
+  // V[n, e, t, w, c] = sum_i BT[e, i] x[n, m t + i, w, c].
+  Value v = c.rowTiles(t.bt, a, a, x, m, th);
+  // M[n, e, t, j, f] = sum_{r,c} V[n, e, t, vcol, c] U[e, ucol, c, f] with
+  // (vcol, ucol) = (j sw + r dw, r) over the kernel's columns, or
+  // (r, j + (wp - 1) sw - r sw) over the input's; loops (n e t j f r c).
+  int64_t sw = columns.stride, dw = columns.dilation;
+  AffineExpr vcol = overInput ? d(5) : d(3) * sw + d(5) * dw;
+  // (One input column, as in a text CNN: r is 0, and the planner takes j
+  // alone better than j - r sw.)
+  AffineExpr ucol = !overInput ? d(5)
+                    : wp == 1  ? d(3)
+                               : d(3) + (wp - 1) * sw - d(5) * sw;
+  Value prod = buildGeneric(b, loc, ValueRange{v, u},
+                            {c.map(7, {d(0), d(1), d(2), vcol, d(6)}),
+                             overInput ? c.map(7, {d(1), d(6), ucol, d(4)})
+                                       : c.map(7, {d(1), ucol, d(6), d(4)})},
+                            filledF32(b, loc,
+                                      {sizeOf(b, loc, x, 0), c.idx(a),
+                                       c.idx(th), c.idx(wo), c.idx(f)},
+                                      0.0),
+                            c.map(7, {d(0), d(1), d(2), d(3), d(4)}),
+                            {par, par, par, par, par, red, red}, multiplyAdd);
   // Y[n, t, p, j, f] = init + sum_e AT[p, e] M[n, e, t, j, f];
   // loops (n t p j f e).
-  Value init = winogradInit(b, loc, bias,
-                            {sizes[0], idx(th), idx(m), idx(wo), sizes[3]});
+  Value init = winogradInit(
+      b, loc, bias, {sizes[0], c.idx(th), c.idx(m), c.idx(wo), sizes[3]});
   Value y = buildGeneric(
       b, loc, ValueRange{f32Tensor(b, loc, {m, a}, t.at), prod},
-      {map(6, {d(2), d(5)}), map(6, {d(0), d(5), d(1), d(3), d(4)})}, init,
-      map(6, {d(0), d(1), d(2), d(3), d(4)}), {par, par, par, par, par, red},
+      {c.map(6, {d(2), d(5)}), c.map(6, {d(0), d(5), d(1), d(3), d(4)})}, init,
+      c.map(6, {d(0), d(1), d(2), d(3), d(4)}), {par, par, par, par, par, red},
       multiplyAdd);
   return winogradResult(b, loc, y, {{0}, {1, 2}, {3}, {4}},
                         {outShape[0], m * th, wo, f}, resultType, sizes);
+}
+
+Value nn::winogradRowsConv2DGradKernel(OpBuilder &b, Location loc, Value x,
+                                       Value dy, RankedTensorType dkType,
+                                       int64_t m, int64_t strideW,
+                                       int64_t dilationW) {
+  ArrayRef<int64_t> k = dkType.getShape();
+  int64_t r = k[0], a = m + r - 1;
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  int64_t ho = dyType.getDimSize(1), th = (ho + m - 1) / m;
+  // dy padded with zero rows to whole tiles, x to the rows they read (the
+  // zero rows of dy meet whatever x holds there: zeros).
+  dy = padHW(b, loc, dy, 0, th * m - ho, 0, 0, 0.0);
+  int64_t xRows =
+      th * m + r - 1 - cast<RankedTensorType>(x.getType()).getDimSize(1);
+  if (xRows > 0)
+    x = padHW(b, loc, x, 0, xRows, 0, 0, 0.0);
+  // The correlation of m + r - 1 rows of x with m rows of dy gives the r
+  // taps: F(r, m), dy as its filter.
+  ToomCook t = toomCook(r, m);
+  Contractions c{b, loc};
+  auto d = [&](unsigned i) { return c.d(i); };
+  const auto par = utils::IteratorType::parallel,
+             red = utils::IteratorType::reduction;
+  // V[n, e, t, w, c] = sum_i BT[e, i] x[n, m t + i, w, c], W[n, e, t, j, o]
+  // = sum_i G[e, i] dy[n, m t + i, j, o].
+  Value v = c.rowTiles(t.bt, a, a, x, m, th);
+  Value w = c.rowTiles(t.g, a, m, dy, m, th);
+  // P[e, kb, c, o] = sum_{n,t,j} V[n, e, t, j sw + kb dw, c] W[n, e, t, j, o];
+  // loops (e kb c o n t j).
+  Value p = buildGeneric(
+      b, loc, ValueRange{v, w},
+      {c.map(7, {d(4), d(0), d(5), d(6) * strideW + d(1) * dilationW, d(2)}),
+       c.map(7, {d(4), d(0), d(5), d(6), d(3)})},
+      filledF32(b, loc, {c.idx(a), c.idx(k[1]), c.idx(k[2]), c.idx(k[3])}, 0.0),
+      c.map(7, {d(0), d(1), d(2), d(3)}), {par, par, par, par, red, red, red},
+      multiplyAdd);
+  // dk[ka, kb, c, o] = sum_e AT[ka, e] P[e, kb, c, o].
+  return c.kernelRows(t.at, r, a, p);
 }

@@ -19,13 +19,21 @@ def NN_Conv2DGradInputOp : NN_Op<"conv2d_grad_input", [Pure,
     `winograd` (as on `nn.conv2d`: 3x3, stride 1, no dilation, one group;
     and `dy` at least 3x3) computes it as Winograd F(2x2, 3x3) of the padded
     `dy` with the flipped kernel.
+
+    `winograd_rows = m` (as on `nn.conv2d`: row stride 1, no row dilation,
+    one group, `m + kh - 1` at most 8; and `dy` at least as tall as the
+    kernel) computes it as Winograd F(m, kh) along the rows of the padded
+    `dy` with the kernel flipped along its rows; the columns are summed over
+    directly, over the kernel's taps or, where `dy` is narrower than the
+    kernel (a full-width kernel), over `dy`'s columns.
   }];
   let arguments = (ins NN_FloatTensor:$grad_output, NN_FloatTensor:$kernel,
                        NN_Pair:$strides, NN_Pair:$dilations,
                        NN_PaddingAttr:$padding,
                        OptionalAttr<DenseI64ArrayAttr>:$pads,
                        DefaultValuedAttr<I64Attr, "1">:$groups,
-                       UnitAttr:$winograd);
+                       UnitAttr:$winograd,
+                       OptionalAttr<I64Attr>:$winograd_rows);
   let results = (outs NN_FloatTensor:$grad_input);
   let assemblyFormat = [{
     $grad_output `,` $kernel attr-dict `:` functional-type(operands, results)
@@ -40,12 +48,19 @@ def NN_Conv2DGradKernelOp : NN_Op<"conv2d_grad_kernel", [Pure,
     `dk[a,b,c,o] = sum_{n,i,j} x[n, i*sh + a*dh - ph, j*sw + b*dw - pw, c] *
     dy[n,i,j,o]` (padded positions contribute zero). The result type is the
     kernel's type.
+
+    `winograd_rows = m` (row stride 1, no row dilation, one group,
+    `m + kh - 1` at most 8) computes it as Winograd F(kh, m) along the rows:
+    each tile of `m` rows of `dy` and `m + kh - 1` rows of `x` gives the kh
+    row taps with `m + kh - 1` multiplications per channel pair and column
+    instead of `m kh`, summed over the batch, the tiles and the columns.
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$grad_output,
                        NN_Pair:$strides, NN_Pair:$dilations,
                        NN_PaddingAttr:$padding,
                        OptionalAttr<DenseI64ArrayAttr>:$pads,
-                       DefaultValuedAttr<I64Attr, "1">:$groups);
+                       DefaultValuedAttr<I64Attr, "1">:$groups,
+                       OptionalAttr<I64Attr>:$winograd_rows);
   let results = (outs NN_FloatTensor:$grad_kernel);
   let assemblyFormat = [{
     $input `,` $grad_output attr-dict `:` functional-type(operands, results)
