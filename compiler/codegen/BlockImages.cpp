@@ -183,7 +183,8 @@ llvm::SetVector<Operation *> ChainFinder::chainOf(Operation *root) {
   if (!isa<linalg::LinalgOp>(root) || !admit(root))
     return chain;
   chain.insert(root);
-  // (The root's destination is not fused: each block writes its slice.)
+  // (The root's destination is not a chain member: each block writes its
+  // slice; block() fuses a fill or broadcast it accumulates onto.)
   auto inits = cast<DestinationStyleOpInterface>(root).getDpsInits();
   for (size_t i = 0; i < chain.size(); ++i)
     // (A copy: admitting a producer may grow `members`, moving its entries.)
@@ -291,7 +292,8 @@ struct CodegenBlockImagesPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    destinations.clear();
+    if (func.isExternal())
+      return;
     ChainFinder finder(l2Bytes);
     // Consumers first, so that each chain is maximal.
     SmallVector<Operation *> ops;
@@ -329,13 +331,19 @@ struct CodegenBlockImagesPass
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
     (void)applyOpPatternsGreedily(dims, std::move(patterns), config);
-    for (Operation *op : destinations)
-      if (op->use_empty())
-        op->erase();
+    // The whole destinations fused into blocks, now unused: fills and
+    // broadcasts of empty tensors.
+    SmallVector<Operation *> unused;
+    for (Operation &op : func.getBody().front())
+      if (op.use_empty() && isa<linalg::FillOp, linalg::BroadcastOp>(op) &&
+          cast<DestinationStyleOpInterface>(op)
+              .getDpsInitOperand(0)
+              ->get()
+              .getDefiningOp<tensor::EmptyOp>())
+        unused.push_back(&op);
+    for (Operation *op : unused)
+      op->erase();
   }
-
-  /// Roots' whole destinations that were fused and still had readers.
-  SmallVector<Operation *> destinations;
 
   static int64_t batchSize(Operation *root) {
     int64_t size =
@@ -345,7 +353,7 @@ struct CodegenBlockImagesPass
 
   /// Tiles `root` along the batch in blocks of `images`, fusing `chain`
   /// (left as it is if upstream's tiling fails). A destination it fuses
-  /// joins `taken` (and is erased when nothing else reads it).
+  /// joins `taken` (runOnOperation erases it once nothing reads it).
   void block(Operation *root, const llvm::SetVector<Operation *> &chain,
              ChainFinder &finder, int64_t images,
              DenseSet<Operation *> &taken) {
@@ -386,8 +394,11 @@ struct CodegenBlockImagesPass
     Operation *destination =
         linalgRoot ? linalgRoot.getDpsInitOperand(0)->get().getDefiningOp()
                    : nullptr;
-    if (!ownInit(destination) || !linalgRoot.payloadUsesValueFromOperand(
-                                     linalgRoot.getDpsInitOperand(0)))
+    // (One in the chain too, the init of a fused op as well, is the
+    // chain's.)
+    if (!ownInit(destination) || chain.contains(destination) ||
+        !linalgRoot.payloadUsesValueFromOperand(
+            linalgRoot.getDpsInitOperand(0)))
       destination = nullptr;
     options.setFusionControlFn(
         [&](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
@@ -441,14 +452,10 @@ struct CodegenBlockImagesPass
         }
       }
     }
-    // The whole destination, when it was fused: a slice of it per block
-    // (erased at the end when only a dim reads it now).
+    // (A fused destination is erased at the end, once unused: several roots
+    // may share it.)
     if (destination)
       taken.insert(destination);
-    if (destination && destination->use_empty())
-      rewriter.eraseOp(destination);
-    else if (destination)
-      destinations.push_back(destination);
     for (LoopLikeOpInterface loop : result->loops)
       if (auto forall = dyn_cast<scf::ForallOp>(loop.getOperation())) {
         cleanUp(forall);

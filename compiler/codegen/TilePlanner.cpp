@@ -350,10 +350,20 @@ private:
         }
     }
     double traffic = work * std::max(streams, 2.0) / 2;
+    // A contraction with few terms per output is memory bound too: the
+    // Winograd transforms (a constant 8x8 matrix over a text CNN's rows:
+    // 1.3 M outputs, 0.3-0.5 ms on one thread) count their outputs' traffic
+    // as an element-wise op would.
+    double outputs = 1;
+    for (unsigned d = 0; d < op.getNumLoops(); ++d)
+      if (iters[d] == utils::IteratorType::parallel)
+        outputs *= double(ext(d));
     config.parallel =
         !insideBlocksOfImages(op) &&
         (config.contraction
-             ? work >= kParallelFmaCycles * double(lanes) * target.fmasPerCycle
+             ? work >= kParallelFmaCycles * double(lanes) *
+                           target.fmasPerCycle ||
+                   outputs * std::max(streams, 2.0) / 2 >= kParallelElements
              : traffic >= kParallelElements);
     // A contraction's tail is split off its row loop inside the tile loops
     // before it (codegen-vectorize): the rows must not be the loop threads

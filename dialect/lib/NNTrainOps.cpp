@@ -20,9 +20,9 @@ LogicalResult Conv2DGradInputOp::verify() {
            << fmtShape(dy);
   // (Winograd along the rows sums over the row taps likewise.)
   ArrayRef<int64_t> k = shapeOf(getKernel());
-  if (getWinogradRows() && dy[1] < k[0])
-    return emitOpError("winograd_rows needs an output gradient at least as "
-                       "tall as the kernel, got ")
+  if (getWinogradRows() && (ShapedType::isDynamic(dy[1]) || dy[1] < k[0]))
+    return emitOpError("winograd_rows needs an output gradient of a static "
+                       "height at least the kernel's, got ")
            << fmtShape(dy) << " for " << k[0] << " kernel rows";
   if (failed(verifyWinogradRows(*this, k)))
     return failure();
@@ -37,11 +37,12 @@ LogicalResult Conv2DGradKernelOp::verify() {
   std::optional<int64_t> m = getWinogradRows();
   if (m && !fitsWinogradRows(shapeOf(getGradKernel()), getStrides(),
                              getDilations(), getGroups(), *m))
-    return emitOpError()
-           << "winograd_rows = " << *m
-           << " needs row stride 1, no row dilation, one group, at least 2 "
-              "output gradient and 2 kernel rows and at most "
-           << kMaxWinogradRowsTile << " rows per tile (m + kh - 1)";
+    return emitOpError() << "winograd_rows = " << *m
+                         << " needs row stride 1, no row dilation, one group, "
+                            "m >= 2, at least 2 "
+                            "kernel rows and at most "
+                         << kMaxWinogradRowsTile
+                         << " rows per tile (m + kh - 1)";
   return success();
 }
 

@@ -96,8 +96,9 @@ LogicalResult verifyWinogradRows(OpT op, ArrayRef<int64_t> k) {
                         *m))
     return op.emitOpError()
            << "winograd_rows = " << *m
-           << " needs row stride 1, no row dilation, one group, at least 2 "
-              "output and 2 kernel rows and at most "
+           << " needs row stride 1, no row dilation, one group, m >= 2, at "
+              "least 2 "
+              "kernel rows and at most "
            << kMaxWinogradRowsTile << " rows per tile (m + kh - 1)";
   return success();
 }

@@ -425,3 +425,9 @@ func.func @shared_fill(%x: tensor<?x18x18x8xf32>, %w: tensor<3x3x8x8xf32>, %g: t
   } -> tensor<?x16x16x8xf32>
   return %sum, %f : tensor<?x16x16x8xf32>, tensor<?x16x16x8xf32>
 }
+
+// -----
+
+// A declaration (an MPI runtime call's, with --mpi) has no body to block.
+// CHECK-LABEL: func.func private @declared
+func.func private @declared(tensor<?x8x8x4xf32>) -> tensor<?x8x8x4xf32>

@@ -181,6 +181,38 @@ func.func @streams_for_threads(%x: memref<64x14x14x64xf32>, %out: memref<64x7x7x
 
 // -----
 
+// A contraction with few terms per output is memory bound: threads by its
+// outputs' traffic, as an element-wise op. A Winograd transform along the
+// rows (a constant 8x8 matrix over tiles of a text CNN's rows: 32 x 8 x 13
+// x 200 = 666 K outputs, 5.3 M multiply-adds, under the 8.4 M of the FMA
+// threshold here) gets threads; the same over 4 images (83 K outputs) does
+// not.
+// ZEN4-LABEL: func.func @transform_threads
+// ZEN4: linalg.generic {{.*}}codegen.plan = #nn.tile_plan<{{[^>]*}}contraction{{[^>]*}}, parallel>
+// ZEN4: linalg.generic {{.*}}codegen.plan = #nn.tile_plan<{{[^>]*}}contraction{{[^>]*}}lanes = 16>}
+memref.global "private" constant @bt8 : memref<8x8xf32> = dense<1.0>
+func.func @transform_threads(%x: memref<32x56x200x1xf32>, %v: memref<32x8x13x200x1xf32>,
+                             %x4: memref<4x56x200x1xf32>, %v4: memref<4x8x13x200x1xf32>) {
+  %bt = memref.get_global @bt8 : memref<8x8xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, e, t, w, c, i) -> (e, i)>, affine_map<(n, e, t, w, c, i) -> (n, t * 4 + i, w, c)>, affine_map<(n, e, t, w, c, i) -> (n, e, t, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction"]}
+    ins(%bt, %x : memref<8x8xf32>, memref<32x56x200x1xf32>) outs(%v : memref<32x8x13x200x1xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, e, t, w, c, i) -> (e, i)>, affine_map<(n, e, t, w, c, i) -> (n, t * 4 + i, w, c)>, affine_map<(n, e, t, w, c, i) -> (n, e, t, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction"]}
+    ins(%bt, %x4 : memref<8x8xf32>, memref<4x56x200x1xf32>) outs(%v4 : memref<4x8x13x200x1xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A dense layer's input gradient reads its kernel across the lanes: the
 // plan packs input 1 (transposed) first.
 // ZEN4-LABEL: func.func @transposed_rhs

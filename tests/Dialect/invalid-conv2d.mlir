@@ -208,7 +208,7 @@ func.func @winograd_grad_short_dy(%dy: tensor<?x2x2x32xf32>, %k: tensor<3x3x32x3
 // winograd_rows = m computes F(m, kh) along the rows: row stride 1, no row
 // dilation, one group, tiles (m + kh - 1) of at most 8 rows.
 func.func @winograd_rows_strided(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x3x6x32xf32> {
-  // expected-error @below {{'nn.conv2d' op winograd_rows = 2 needs row stride 1, no row dilation, one group, at least 2 output and 2 kernel rows and at most 8 rows per tile (m + kh - 1)}}
+  // expected-error @below {{'nn.conv2d' op winograd_rows = 2 needs row stride 1, no row dilation, one group, m >= 2, at least 2 kernel rows and at most 8 rows per tile (m + kh - 1)}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 2, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 2 : i64} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x3x6x32xf32>
   return %0 : tensor<?x3x6x32xf32>
 }
@@ -216,7 +216,7 @@ func.func @winograd_rows_strided(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32x
 // -----
 
 func.func @winograd_rows_tile(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32> {
-  // expected-error @below {{'nn.conv2d' op winograd_rows = 7 needs row stride 1, no row dilation, one group, at least 2 output and 2 kernel rows and at most 8 rows per tile (m + kh - 1)}}
+  // expected-error @below {{'nn.conv2d' op winograd_rows = 7 needs row stride 1, no row dilation, one group, m >= 2, at least 2 kernel rows and at most 8 rows per tile (m + kh - 1)}}
   %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 7 : i64} : (tensor<?x8x8x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x6x6x32xf32>
   return %0 : tensor<?x6x6x32xf32>
 }
@@ -251,7 +251,7 @@ func.func @winograd_rows_huge(%x: tensor<?x8x8x32xf32>, %k: tensor<3x3x32x32xf32
 // The gradients take winograd_rows under the same rules; the input gradient
 // also needs dy at least as tall as the kernel (its rows summed over taps).
 func.func @winograd_rows_grad_short_dy(%dy: tensor<?x2x6x32xf32>, %k: tensor<3x3x32x32xf32>) -> tensor<?x4x8x32xf32> {
-  // expected-error @below {{'nn.conv2d_grad_input' op winograd_rows needs an output gradient at least as tall as the kernel, got [?, 2, 6, 32] for 3 kernel rows}}
+  // expected-error @below {{'nn.conv2d_grad_input' op winograd_rows needs an output gradient of a static height at least the kernel's, got [?, 2, 6, 32] for 3 kernel rows}}
   %0 = nn.conv2d_grad_input %dy, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 4 : i64} : (tensor<?x2x6x32xf32>, tensor<3x3x32x32xf32>) -> tensor<?x4x8x32xf32>
   return %0 : tensor<?x4x8x32xf32>
 }
@@ -267,7 +267,7 @@ func.func @winograd_rows_grad_both(%dy: tensor<?x6x6x32xf32>, %k: tensor<3x3x32x
 // -----
 
 func.func @winograd_rows_grad_kernel_strided(%x: tensor<?x8x8x32xf32>, %dy: tensor<?x3x6x32xf32>) -> tensor<3x3x32x32xf32> {
-  // expected-error @below {{'nn.conv2d_grad_kernel' op winograd_rows = 4 needs row stride 1, no row dilation, one group, at least 2 output gradient and 2 kernel rows and at most 8 rows per tile (m + kh - 1)}}
+  // expected-error @below {{'nn.conv2d_grad_kernel' op winograd_rows = 4 needs row stride 1, no row dilation, one group, m >= 2, at least 2 kernel rows and at most 8 rows per tile (m + kh - 1)}}
   %0 = nn.conv2d_grad_kernel %x, %dy {strides = array<i64: 2, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>, winograd_rows = 4 : i64} : (tensor<?x8x8x32xf32>, tensor<?x3x6x32xf32>) -> tensor<3x3x32x32xf32>
   return %0 : tensor<3x3x32x32xf32>
 }

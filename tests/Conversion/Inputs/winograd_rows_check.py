@@ -38,17 +38,21 @@ CASES = [
 ]
 
 
-# The gradients, column stride and dilation 1: name, x shape, kernel
-# [kh, kw], filters, m, pads; dx of the transposed convolution along the
-# rows (over the kernel's columns, or over dy's when dy is narrower than the
-# kernel) and dk by F(kh, m) (tiles of m dy rows).
+# The gradients: name, x shape, kernel [kh, kw], filters, m, pads, column
+# stride, column dilation; dx of the transposed convolution along the rows
+# (over the kernel's columns, or over dy's when dy is narrower than the
+# kernel: one column or several) and dk by F(kh, m) (tiles of m dy rows).
 GRAD_CASES = [
-    ("dx_f4_3_same", (2, 5, 8, 3), (3, 3), 4, 4, [1, 1, 1, 1]),
-    ("dx_f6_3_textcnn", (2, 12, 20, 1), (3, 20), 6, 6, [0, 0, 0, 0]),
-    ("dx_f3_5_pads", (1, 11, 7, 2), (5, 7), 5, 3, [1, 2, 0, 0]),
-    ("dk_f3_4_textcnn", (2, 12, 20, 1), (3, 20), 6, 4, [0, 0, 0, 0]),
-    ("dk_f3_6_same", (2, 14, 6, 3), (3, 3), 5, 6, [1, 1, 1, 1]),
-    ("dk_f5_2", (1, 9, 4, 2), (5, 2), 3, 2, [0, 0, 0, 0]),
+    ("dx_f4_3_same", (2, 5, 8, 3), (3, 3), 4, 4, [1, 1, 1, 1], 1, 1),
+    ("dx_f6_3_textcnn", (2, 12, 20, 1), (3, 20), 6, 6, [0, 0, 0, 0], 1, 1),
+    ("dx_f3_5_pads", (1, 11, 7, 2), (5, 7), 5, 3, [1, 2, 0, 0], 1, 1),
+    ("dx_f4_3_dy3_stride2", (1, 9, 11, 2), (3, 7), 3, 4, [0, 0, 0, 0], 2, 1),
+    ("dx_f5_3_dy3_dilated", (2, 9, 9, 2), (3, 4), 3, 5, [0, 0, 0, 0], 1, 2),
+    ("dx_f4_3_taps_stride2", (1, 8, 9, 3), (3, 3), 4, 4, [1, 1, 1, 1], 2, 1),
+    ("dk_f3_4_textcnn", (2, 12, 20, 1), (3, 20), 6, 4, [0, 0, 0, 0], 1, 1),
+    ("dk_f3_6_same", (2, 14, 6, 3), (3, 3), 5, 6, [1, 1, 1, 1], 1, 1),
+    ("dk_f5_2", (1, 9, 4, 2), (5, 2), 3, 2, [0, 0, 0, 0], 1, 1),
+    ("dk_f3_4_strided_dilated", (2, 10, 13, 2), (3, 3), 4, 4, [0, 0, 1, 1], 2, 2),
 ]
 
 
@@ -59,10 +63,10 @@ def inputs():
         out[name + "/x"] = rng.standard_normal(xs).astype(np.float32)
         out[name + "/k"] = rng.standard_normal((kh, kw, xs[3], f)).astype(np.float32)
         out[name + "/b"] = rng.standard_normal(f).astype(np.float32)
-    for name, xs, (kh, kw), f, m, pads in GRAD_CASES:
+    for name, xs, (kh, kw), f, m, pads, sw, dw in GRAD_CASES:
         out[name + "/x"] = rng.standard_normal(xs).astype(np.float32)
         out[name + "/k"] = rng.standard_normal((kh, kw, xs[3], f)).astype(np.float32)
-        ys = output_shape(xs, (kh, kw), f, pads, 1, 1)
+        ys = output_shape(xs, (kh, kw), f, pads, sw, dw)
         out[name + "/dy"] = rng.standard_normal(ys).astype(np.float32)
     return out
 
@@ -81,8 +85,9 @@ def conv(x, k, pads, sw, dw):
     return y
 
 
-def conv_grads(x, k, dy, pads):
-    """(dx, dk) of the stride-1 convolution of x with k, padded by pads."""
+def conv_grads(x, k, dy, pads, sw, dw):
+    """(dx, dk) of the convolution of x with k (row stride 1, column stride
+    sw and dilation dw), padded by pads."""
     top, bottom, left, right = pads
     xp = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
     dxp = np.zeros_like(xp)
@@ -90,8 +95,9 @@ def conv_grads(x, k, dy, pads):
     ho, wo = dy.shape[1], dy.shape[2]
     for a in range(k.shape[0]):
         for b in range(k.shape[1]):
-            dxp[:, a:a + ho, b:b + wo] += np.einsum("nhwf,cf->nhwc", dy, k[a, b])
-            dk[a, b] = np.einsum("nhwc,nhwf->cf", xp[:, a:a + ho, b:b + wo], dy)
+            cols = slice(b * dw, b * dw + (wo - 1) * sw + 1, sw)
+            dxp[:, a:a + ho, cols] += np.einsum("nhwf,cf->nhwc", dy, k[a, b])
+            dk[a, b] = np.einsum("nhwc,nhwf->cf", xp[:, a:a + ho, cols], dy)
     return dxp[:, top:top + x.shape[1], left:left + x.shape[2]], dk
 
 
@@ -121,11 +127,11 @@ def generate():
             e.emit("%s = nn.conv2d %s, %s %s : (%s, %s) -> %s"
                    % (y, x, k, attrs, xt, kt, yt))
         e.print_tensor(y, list(ys), True)
-    for name, xs, kernel, f, m, pads in GRAD_CASES:
-        ys = output_shape(xs, kernel, f, pads, 1, 1)
-        attrs = ("{dilations = array<i64: 1, 1>, padding = #nn.padding<explicit>, "
-                 "pads = array<i64: %d, %d, %d, %d>, strides = array<i64: 1, 1>, "
-                 "winograd_rows = %d : i64}" % (*pads, m))
+    for name, xs, kernel, f, m, pads, sw, dw in GRAD_CASES:
+        ys = output_shape(xs, kernel, f, pads, sw, dw)
+        attrs = ("{dilations = array<i64: 1, %d>, padding = #nn.padding<explicit>, "
+                 "pads = array<i64: %d, %d, %d, %d>, strides = array<i64: 1, %d>, "
+                 "winograd_rows = %d : i64}" % (dw, *pads, sw, m))
         if name.startswith("dx"):
             dy, dyt = e.constant(d[name + "/dy"], True)
             k, kt = e.constant(d[name + "/k"])
@@ -151,9 +157,9 @@ def check():
     for name, xs, kernel, f, m, pads, sw, dw, bias in CASES:
         x, k, b = (d[name + "/" + s].astype(np.float64) for s in ("x", "k", "b"))
         refs.append((name + "/y", conv(x, k, pads, sw, dw) + (b if bias else 0.0)))
-    for name, xs, kernel, f, m, pads in GRAD_CASES:
+    for name, xs, kernel, f, m, pads, sw, dw in GRAD_CASES:
         x, k, dy = (d[name + "/" + s].astype(np.float64) for s in ("x", "k", "dy"))
-        dx, dk = conv_grads(x, k, dy, pads)
+        dx, dk = conv_grads(x, k, dy, pads, sw, dw)
         refs.append((name, dx if name.startswith("dx") else dk))
     return check_references(refs, TOL)
 

@@ -37,9 +37,11 @@ def CodegenBlockImages : Pass<"codegen-block-images", "func::FuncOp"> {
     in an op whose result leaves it (the features a dense layer reads) is
     tiled along the batch into an `scf.forall` over blocks of images, the
     chain's producers fused into it (upstream's
-    `tileConsumerAndFuseProducersUsingSCF`; the last op's destination stays
-    outside, each block writes its slice), so that a block's intermediates
-    stay in the L2. A block is as many images as fit in half of `l2-bytes`
+    `tileConsumerAndFuseProducersUsingSCF`; each block writes its slice of
+    the last op's destination, and a zero fill or bias broadcast that the
+    last op accumulates onto is done per block, just before it, so that its
+    kernels start from it), so that a block's intermediates stay in the
+    L2. A block is as many images as fit in half of `l2-bytes`
     (what the chain writes, and reads from outside, per image), at least
     one. A loop whose chain has the work for which `codegen-plan-tiles`
     gives an op threads (its contractions' FMA cycles, at `vector-lanes`
