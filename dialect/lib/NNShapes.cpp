@@ -79,8 +79,13 @@ windowOutput(ShapeError &e, ArrayRef<int64_t> x, ArrayRef<int64_t> window,
              ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
              Padding padding, std::optional<ArrayRef<int64_t>> pads,
              StringRef windowName) {
-  int64_t spans[2] = {(window[0] - 1) * dilations[0] + 1,
-                      (window[1] - 1) * dilations[1] + 1};
+  // (A window size known only at run time has no span to check pads
+  // against.)
+  auto spanOf = [&](int i) {
+    return isDynamic(window[i]) ? ShapedType::kDynamic
+                                : (window[i] - 1) * dilations[i] + 1;
+  };
+  int64_t spans[2] = {spanOf(0), spanOf(1)};
   bool isExplicit = padding == Padding::explicitPads;
   if (isExplicit != pads.has_value())
     return e.blame("pads", "pads are given exactly when the padding is "
@@ -90,7 +95,8 @@ windowOutput(ShapeError &e, ArrayRef<int64_t> x, ArrayRef<int64_t> window,
       return e.blame("pads", "pads must be [top, bottom, left, right], got " +
                                  e.shape(*pads));
     for (int i = 0; i < 4; ++i)
-      if ((*pads)[i] < 0 || (*pads)[i] >= spans[i / 2])
+      if ((*pads)[i] < 0 ||
+          (!isDynamic(spans[i / 2]) && (*pads)[i] >= spans[i / 2]))
         return e.blame("pads", "pads " + e.shape(*pads) +
                                    " (top, bottom, left, right) must be >= "
                                    "0 and smaller than the "

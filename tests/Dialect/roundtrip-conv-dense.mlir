@@ -16,6 +16,21 @@ func.func @conv(%x: tensor<?x8x8x3xf32>, %k: tensor<3x3x3x4xf32>, %b: tensor<4xf
   return %0, %1, %2 : tensor<?x6x6x4xf32>, tensor<?x4x4x4xf32>, tensor<?x4x4x4xf32>
 }
 
+// A kernel size known only at run time: `same` padding's output does not
+// depend on it, `valid`'s is unknown too; explicit pads cannot be checked
+// against its span. (Under UBSan its span once overflowed.)
+// CHECK-LABEL: func.func @dynamic_kernel
+// CHECK: -> tensor<?x8x8x4xf32>
+// CHECK: -> tensor<?x?x6x4xf32>
+// CHECK: -> tensor<?x?x8x4xf32>
+func.func @dynamic_kernel(%x: tensor<?x8x8x3xf32>, %k: tensor<?x3x3x4xf32>)
+    -> (tensor<?x8x8x4xf32>, tensor<?x?x6x4xf32>, tensor<?x?x8x4xf32>) {
+  %0 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<same>} : (tensor<?x8x8x3xf32>, tensor<?x3x3x4xf32>) -> tensor<?x8x8x4xf32>
+  %1 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<valid>} : (tensor<?x8x8x3xf32>, tensor<?x3x3x4xf32>) -> tensor<?x?x6x4xf32>
+  %2 = nn.conv2d %x, %k {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = #nn.padding<explicit>, pads = array<i64: 1, 1, 1, 1>} : (tensor<?x8x8x3xf32>, tensor<?x3x3x4xf32>) -> tensor<?x?x8x4xf32>
+  return %0, %1, %2 : tensor<?x8x8x4xf32>, tensor<?x?x6x4xf32>, tensor<?x?x8x4xf32>
+}
+
 // CHECK-LABEL: func.func @dense
 func.func @dense(%x: tensor<?x16xf32>, %k: tensor<16x10xf32>, %b: tensor<10xf32>) -> (tensor<?x10xf32>, tensor<?x10xf32>) {
   // CHECK: nn.dense %{{.*}}, %{{.*}} : (tensor<?x16xf32>, tensor<16x10xf32>) -> tensor<?x10xf32>

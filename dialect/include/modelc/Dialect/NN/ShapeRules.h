@@ -55,6 +55,9 @@ inline int64_t windowOutputSize(int64_t in, int64_t k, int64_t s, int64_t d,
     return ShapedType::kDynamic;
   if (same)
     return ceilDiv(in, s);
+  // (A window known only at run time: so is the output.)
+  if (ShapedType::isDynamic(k))
+    return ShapedType::kDynamic;
   int64_t span = (k - 1) * d + 1;
   return in < span ? 0 : ceilDiv(in - span + 1, s);
 }
@@ -73,7 +76,7 @@ inline std::pair<int64_t, int64_t> samePadding(int64_t in, int64_t k, int64_t s,
 /// `in` elements padded by `before` and `after`; 0 when it does not fit.
 inline int64_t paddedOutputSize(int64_t in, int64_t k, int64_t s, int64_t d,
                                 int64_t before, int64_t after) {
-  if (ShapedType::isDynamic(in))
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(k))
     return ShapedType::kDynamic;
   int64_t span = (k - 1) * d + 1, padded = in + before + after;
   return padded < span ? 0 : (padded - span) / s + 1;
