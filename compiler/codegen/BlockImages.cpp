@@ -394,8 +394,8 @@ struct CodegenBlockImagesPass
     Operation *destination =
         linalgRoot ? linalgRoot.getDpsInitOperand(0)->get().getDefiningOp()
                    : nullptr;
-    // (One in the chain too, the init of a fused op as well, is the
-    // chain's.)
+    // (A destination that is also a chain member, the init of a fused op
+    // too, is fused as one.)
     if (!ownInit(destination) || chain.contains(destination) ||
         !linalgRoot.payloadUsesValueFromOperand(
             linalgRoot.getDpsInitOperand(0)))

@@ -1,9 +1,9 @@
 //===- SelectConvAlgorithm.cpp - which convolutions run as Winograd -------===//
 //
 // `nn-select-conv-algorithm`: sets `winograd` on the `nn.conv2d`s and
-// `nn.conv2d_grad_input`s the option picks, and `winograd_rows = m` on the
-// forward `nn.conv2d`s; `convert-nn-to-linalg` lowers those as Winograd
-// F(2x2, 3x3) and as Winograd F(m, kh) along the rows.
+// `nn.conv2d_grad_input`s the option picks, and `winograd_rows = m` on
+// `nn.conv2d`s and both their gradients; `convert-nn-to-linalg` lowers those
+// as Winograd F(2x2, 3x3) and as Winograd along the rows.
 // The choice is in the IR (`--print-ir-after=nn-select-conv-algorithm`), not
 // inside the lowering.
 //
@@ -74,13 +74,10 @@ struct NNSelectConvAlgorithmPass
       else
         return static_cast<bool>(conv.getWinograd());
     };
-    auto pickRows = [&](auto conv, int64_t rows, int64_t terms,
-                        int64_t outputs) {
+    // `k` is the kernel's shape.
+    auto pickRows = [&](auto conv, ArrayRef<int64_t> k, int64_t rows,
+                        int64_t terms, int64_t outputs) {
       conv.removeWinogradRowsAttr();
-      ArrayRef<int64_t> k =
-          cast<RankedTensorType>(conv->getOperand(1).getType()).getShape();
-      if constexpr (std::is_same_v<decltype(conv), nn::Conv2DGradKernelOp>)
-        k = conv.getType().getShape();
       // (Static sizes only: a dynamic one is negative.)
       if (winogradOf(conv) || ShapedType::isDynamic(rows) ||
           llvm::any_of(k, ShapedType::isDynamic) || k[0] < 2)
@@ -115,7 +112,8 @@ struct NNSelectConvAlgorithmPass
         pick(conv, fits(conv) && algorithm != "winograd-rows");
         ArrayRef<int64_t> k = conv.getKernel().getType().getShape();
         // Over the kernel's columns and input channels, into its filters.
-        pickRows(conv, conv.getType().getDimSize(1), times(k[1], k[2]), k[3]);
+        pickRows(conv, k, conv.getType().getDimSize(1), times(k[1], k[2]),
+                 k[3]);
       }
       // The transposed convolution sums over the taps only where dy is at
       // least as long as the kernel (a shorter dy is summed over directly).
@@ -135,7 +133,7 @@ struct NNSelectConvAlgorithmPass
           grad.removeWinogradRowsAttr();
           return;
         }
-        pickRows(grad, dx[1], times(overDy ? dy[2] : k[1], k[3]),
+        pickRows(grad, k, dx[1], times(overDy ? dy[2] : k[1], k[3]),
                  overDy ? times(dx[2], k[2]) : k[2]);
       } else if (auto grad = dyn_cast<nn::Conv2DGradKernelOp>(op)) {
         // Tiles of dy's rows; its products sum over the batch, the tiles
@@ -144,7 +142,7 @@ struct NNSelectConvAlgorithmPass
         // outputs of the others (the sums are long).
         ArrayRef<int64_t> dy = grad.getGradOutput().getType().getShape();
         ArrayRef<int64_t> k = grad.getType().getShape();
-        pickRows(grad, dy[1], times(k[1], k[2]), k[3]);
+        pickRows(grad, k, dy[1], times(k[1], k[2]), k[3]);
       }
     });
   }

@@ -95,10 +95,14 @@ def NNSelectConvAlgorithm : Pass<"nn-select-conv-algorithm"> {
     direct, as does every kernel gradient.
 
     Sets `winograd_rows = m` (Winograd F(m, kh) along the rows only) on each
-    forward `nn.conv2d` not marked `winograd` whose rows have stride 1 and no
-    dilation, without groups: `auto` those with at least 3 kernel rows, at
-    least 32 terms in each product (kernel columns x input channels) and 16
-    filters, `winograd-rows` all of them (and no F(2x2, 3x3)). The tile of
+    `nn.conv2d`, `nn.conv2d_grad_input` (dy at least as tall as the kernel)
+    and `nn.conv2d_grad_kernel` not marked `winograd` whose rows have stride
+    1 and no dilation, without groups: `auto` those with at least 3 kernel
+    rows, at least 32 terms in each product (for the forward pass kernel
+    columns x input channels; the input gradient's sum over dy's channels,
+    the kernel gradient's over the batch) and 16 outputs (filters; dx's
+    channels, or columns x channels for a full-width kernel),
+    `winograd-rows` all of them (and no F(2x2, 3x3)). The tile of
     m + kh - 1 <= 8 rows is the one that does the fewest multiplications for
     the output's rows, whole tiles counted (the text CNN's 5x200 kernel over
     52 output rows: F(4, 5), 13 tiles of 8 rows, 2.5x fewer multiplications).
