@@ -17,6 +17,11 @@
 // direct convolution (or, for a transposed convolution whose dy is
 // narrower than the kernel, sums over dy's columns; RowsColumns).
 //
+// The kernel gradient is F(kh, m) with dy as the filter: tiles of m rows of
+// dy against m + kh - 1 rows of the input, its products summed over the
+// batch, the tiles and the columns before A^T gives the kh row taps
+// (winogradRowsConv2DGradKernel).
+//
 //===----------------------------------------------------------------------===//
 #include "Utils.h"
 #include "Winograd.h"
