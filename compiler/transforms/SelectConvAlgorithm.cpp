@@ -66,20 +66,12 @@ struct NNSelectConvAlgorithmPass
     // multiplications for the output's `rows`, whole tiles of m counted.
     // Its products sum `terms` terms (kernel or dy columns x the channels
     // summed over) into `outputs` per output row and column set.
-    // (The kernel gradient: tiles of dy's rows against the taps, never
-    // F(2x2, 3x3).)
-    auto winogradOf = [](auto conv) {
-      if constexpr (std::is_same_v<decltype(conv), nn::Conv2DGradKernelOp>)
-        return false;
-      else
-        return static_cast<bool>(conv.getWinograd());
-    };
-    // `k` is the kernel's shape.
-    auto pickRows = [&](auto conv, ArrayRef<int64_t> k, int64_t rows,
+    // `k` is the kernel's shape; `twoD`: the op is marked for F(2x2, 3x3).
+    auto pickRows = [&](auto conv, bool twoD, ArrayRef<int64_t> k, int64_t rows,
                         int64_t terms, int64_t outputs) {
       conv.removeWinogradRowsAttr();
       // (Static sizes only: a dynamic one is negative.)
-      if (winogradOf(conv) || ShapedType::isDynamic(rows) ||
+      if (twoD || ShapedType::isDynamic(rows) ||
           llvm::any_of(k, ShapedType::isDynamic) || k[0] < 2)
         return;
       int64_t best = 0, bestCost = 0;
@@ -112,8 +104,8 @@ struct NNSelectConvAlgorithmPass
         pick(conv, fits(conv) && algorithm != "winograd-rows");
         ArrayRef<int64_t> k = conv.getKernel().getType().getShape();
         // Over the kernel's columns and input channels, into its filters.
-        pickRows(conv, k, conv.getType().getDimSize(1), times(k[1], k[2]),
-                 k[3]);
+        pickRows(conv, conv.getWinograd(), k, conv.getType().getDimSize(1),
+                 times(k[1], k[2]), k[3]);
       }
       // The transposed convolution sums over the taps only where dy is at
       // least as long as the kernel (a shorter dy is summed over directly).
@@ -133,7 +125,8 @@ struct NNSelectConvAlgorithmPass
           grad.removeWinogradRowsAttr();
           return;
         }
-        pickRows(grad, k, dx[1], times(overDy ? dy[2] : k[1], k[3]),
+        pickRows(grad, grad.getWinograd(), k, dx[1],
+                 times(overDy ? dy[2] : k[1], k[3]),
                  overDy ? times(dx[2], k[2]) : k[2]);
       } else if (auto grad = dyn_cast<nn::Conv2DGradKernelOp>(op)) {
         // Tiles of dy's rows; its products sum over the batch, the tiles
@@ -142,7 +135,8 @@ struct NNSelectConvAlgorithmPass
         // outputs of the others (the sums are long).
         ArrayRef<int64_t> dy = grad.getGradOutput().getType().getShape();
         ArrayRef<int64_t> k = grad.getType().getShape();
-        pickRows(grad, k, dy[1], times(k[1], k[2]), k[3]);
+        // (Never F(2x2, 3x3).)
+        pickRows(grad, false, k, dy[1], times(k[1], k[2]), k[3]);
       }
     });
   }

@@ -108,9 +108,7 @@ AssignFlatOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 LogicalResult Conv2DOp::verify() {
   // The shapes are InferTypeOpInterface's (NNShapes.cpp); the bias is not.
   ArrayRef<int64_t> k = shapeOf(getKernel());
-  if (failed(verifyWinograd(*this, k)))
-    return failure();
-  if (failed(verifyWinogradRows(*this, k)))
+  if (failed(verifyWinogradMarks(*this, k)))
     return failure();
   if (getBias())
     return expectShape(*this, "bias", shapeOf(getBias()), {k[3]});

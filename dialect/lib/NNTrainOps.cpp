@@ -24,9 +24,7 @@ LogicalResult Conv2DGradInputOp::verify() {
     return emitOpError("winograd_rows needs an output gradient of a static "
                        "height at least the kernel's, got ")
            << fmtShape(dy) << " for " << k[0] << " kernel rows";
-  if (failed(verifyWinogradRows(*this, k)))
-    return failure();
-  return verifyWinograd(*this, k);
+  return verifyWinogradMarks(*this, k);
 }
 
 LogicalResult Conv2DGradKernelOp::verify() {
@@ -34,16 +32,7 @@ LogicalResult Conv2DGradKernelOp::verify() {
                                shapeOf(getGradKernel()),
                                shapeOf(getGradOutput()), "output gradient")))
     return failure();
-  std::optional<int64_t> m = getWinogradRows();
-  if (m && !fitsWinogradRows(shapeOf(getGradKernel()), getStrides(),
-                             getDilations(), getGroups(), *m))
-    return emitOpError() << "winograd_rows = " << *m
-                         << " needs row stride 1, no row dilation, one group, "
-                            "m >= 2, at least 2 "
-                            "kernel rows and at most "
-                         << kMaxWinogradRowsTile
-                         << " rows per tile (m + kh - 1)";
-  return success();
+  return verifyWinogradRows(*this, shapeOf(getGradKernel()));
 }
 
 LogicalResult SoftmaxGradOp::verify() {

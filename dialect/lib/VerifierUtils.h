@@ -83,24 +83,29 @@ LogicalResult verifyWinograd(OpT op, ArrayRef<int64_t> k) {
 }
 
 /// A convolution marked `winograd_rows = m` (F(m, kh) along the rows) needs
-/// row stride 1, no row dilation, one group, a tile of at most
-/// kMaxWinogradRowsTile rows, and not `winograd` too.
+/// row stride 1, no row dilation, one group and a tile of at most
+/// kMaxWinogradRowsTile rows.
 template <typename OpT>
 LogicalResult verifyWinogradRows(OpT op, ArrayRef<int64_t> k) {
   std::optional<int64_t> m = op.getWinogradRows();
-  if (!m)
+  if (!m || fitsWinogradRows(k, op.getStrides(), op.getDilations(),
+                             op.getGroups(), *m))
     return success();
-  if (op.getWinograd())
+  return op.emitOpError()
+         << "winograd_rows = " << *m
+         << " needs row stride 1, no row dilation, one group, m >= 2, at "
+            "least 2 kernel rows and at most "
+         << kMaxWinogradRowsTile << " rows per tile (m + kh - 1)";
+}
+
+/// Both marks' rules, for the ops that take either (not both).
+template <typename OpT>
+LogicalResult verifyWinogradMarks(OpT op, ArrayRef<int64_t> k) {
+  if (op.getWinograd() && op.getWinogradRows())
     return op.emitOpError("winograd and winograd_rows exclude each other");
-  if (!fitsWinogradRows(k, op.getStrides(), op.getDilations(), op.getGroups(),
-                        *m))
-    return op.emitOpError()
-           << "winograd_rows = " << *m
-           << " needs row stride 1, no row dilation, one group, m >= 2, at "
-              "least 2 "
-              "kernel rows and at most "
-           << kMaxWinogradRowsTile << " rows per tile (m + kh - 1)";
-  return success();
+  if (failed(verifyWinograd(op, k)))
+    return failure();
+  return verifyWinogradRows(op, k);
 }
 
 inline LogicalResult verifyVariableUse(Operation *op, StringRef name, Type type,

@@ -104,7 +104,7 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     // Winograd along the rows likewise pads the rows to whole tiles of m.
     std::optional<int64_t> rows = op.getWinogradRows();
     if (rows)
-      padH.second += *rows * ((outShape[1] + *rows - 1) / *rows) - outShape[1];
+      padH.second += *rows * llvm::divideCeil(outShape[1], *rows) - outShape[1];
     x = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
               padW.second, 0.0);
 
