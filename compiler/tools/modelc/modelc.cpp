@@ -121,21 +121,22 @@ cl::opt<ConvAlgorithm> convAlgorithm(
     "conv-algorithm",
     cl::desc("how convolutions of stride 1 (no dilation, one group; along "
              "the rows only, for Winograd along the rows) compute their "
-             "forward pass and input gradient"),
+             "forward pass and gradients"),
     cl::values(
         clEnumValN(ConvAlgorithm::Auto, "auto",
                    "Winograd F(2x2, 3x3) for 3x3 kernels where both channel "
                    "counts are at least 32 and the transformed filter is at "
                    "most a quarter of the L2 (the forward pass and the input "
-                   "gradient); else Winograd along the rows for forward "
-                   "passes of at least 3 kernel rows, 16 filters and 32 "
-                   "kernel columns x input channels; direct elsewhere "
-                   "(default)"),
+                   "gradient); else Winograd along the rows for at least 3 "
+                   "kernel rows, products of at least 32 terms (forward: "
+                   "kernel columns x input channels) into 16 outputs "
+                   "(forward: filters), forward pass and both gradients; "
+                   "direct elsewhere (default)"),
         clEnumValN(ConvAlgorithm::Winograd, "winograd",
                    "Winograd F(2x2, 3x3) wherever it applies"),
         clEnumValN(ConvAlgorithm::WinogradRows, "winograd-rows",
-                   "Winograd along the rows (F(m, kh)) for every forward "
-                   "convolution of row stride 1 and at most 7 kernel rows"),
+                   "Winograd along the rows (F(m, kh)) for every convolution "
+                   "and gradient of row stride 1 and at most 7 kernel rows"),
         clEnumValN(ConvAlgorithm::Direct, "direct", "never Winograd")),
     cl::init(ConvAlgorithm::Auto), cl::cat(category));
 cl::opt<bool> profile("profile",
