@@ -1350,7 +1350,9 @@ struct CodegenVectorizePass
                 affine::AffineDialect, arith::ArithDialect, scf::SCFDialect>(
                 name.getDialect()))
           name.getCanonicalizationPatterns(patterns, ctx);
-      (void)applyPatternsGreedily(func, std::move(patterns));
+      GreedyRewriteConfig config;
+      config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+      (void)applyPatternsGreedily(func, std::move(patterns), config);
     };
     auto hoist = [&] {
       func.walk([&](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
