@@ -3,7 +3,9 @@
 // LLVM's optimizer and code generator run on one module at a time, on one
 // thread, and take most of a model's compile time. For an executable the
 // module is split into parts that share no definitions, each part becomes an
-// object file on a thread of its own, and the linker joins them.
+// object file on a thread of its own, and the linker joins them. Part 0 is
+// what remains of the module itself (no copy, no bitcode round trip on the
+// critical path); the others are copied out first.
 //
 // A part holds whole clusters: a definition together with every definition
 // it refers to (an entry point with its C interface and entry wrapper). The
@@ -86,8 +88,10 @@ class ModuleSplitter {
 public:
   explicit ModuleSplitter(llvm::Module &module) : module(module) {}
 
-  /// Up to `count` parts balanced by instruction count; none if the module
-  /// has fewer than two clusters with code (nothing to run in parallel).
+  /// Up to `count` parts balanced by instruction count: parts 1.. as new
+  /// modules, and the module itself becomes part 0 (no copy of it). Returns
+  /// nothing, and leaves the module as it was, if it has fewer than two
+  /// clusters with code (nothing to run in parallel).
   llvm::SmallVector<std::unique_ptr<llvm::Module>> split(unsigned count);
 
 private:
@@ -102,6 +106,11 @@ private:
   /// another part calls.
   void exportSharedKernels();
   std::unique_ptr<llvm::Module> extractPart(unsigned part);
+  /// Drops the definitions of the other parts from the module itself.
+  void keepPartZero();
+  bool inPart(const llvm::GlobalValue &value, unsigned part) {
+    return partOf.lookup(clusters.getLeaderValue(&value)) == part;
+  }
 
   llvm::Module &module;
   /// Who refers to each kernel.
@@ -231,6 +240,44 @@ std::unique_ptr<llvm::Module> ModuleSplitter::extractPart(unsigned part) {
   return result;
 }
 
+void ModuleSplitter::keepPartZero() {
+  llvm::SmallVector<llvm::GlobalValue *> others;
+  for (llvm::GlobalValue &value : module.global_values())
+    if (!value.isDeclaration() && !isCopyable(value) && !inPart(value, 0))
+      others.push_back(&value);
+  // First every body (one may refer to another), then what nothing uses.
+  for (llvm::GlobalValue *&value : others) {
+    if (auto *function = llvm::dyn_cast<llvm::Function>(value)) {
+      function->deleteBody();
+    } else if (auto *variable = llvm::dyn_cast<llvm::GlobalVariable>(value)) {
+      variable->setInitializer(nullptr);
+    } else {
+      // An alias or ifunc: a declaration of what it stands for instead.
+      llvm::GlobalValue *declaration;
+      if (auto *type =
+              llvm::dyn_cast<llvm::FunctionType>(value->getValueType()))
+        declaration = llvm::Function::Create(
+            type, llvm::GlobalValue::ExternalLinkage, "", module);
+      else
+        declaration = new llvm::GlobalVariable(
+            module, value->getValueType(), false,
+            llvm::GlobalValue::ExternalLinkage, nullptr);
+      declaration->takeName(value);
+      value->replaceAllUsesWith(declaration);
+      value->eraseFromParent();
+      value = declaration;
+    }
+    if (auto *object = llvm::dyn_cast<llvm::GlobalObject>(value))
+      object->setComdat(nullptr);
+    value->setLinkage(llvm::GlobalValue::ExternalLinkage);
+  }
+  for (llvm::GlobalValue *value : others) {
+    value->removeDeadConstantUsers();
+    if (value->isDeclaration() && value->use_empty())
+      value->eraseFromParent();
+  }
+}
+
 llvm::SmallVector<std::unique_ptr<llvm::Module>>
 ModuleSplitter::split(unsigned count) {
   buildClusters();
@@ -239,9 +286,20 @@ ModuleSplitter::split(unsigned count) {
   if (count < 2)
     return parts;
   exportSharedKernels();
-  for (unsigned part = 0; part < count; ++part)
+  for (unsigned part = 1; part < count; ++part)
     parts.push_back(extractPart(part));
+  keepPartZero();
   return parts;
+}
+
+LogicalResult verifyPart(const llvm::Module &part, std::string &error) {
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  if (!llvm::verifyModule(part, &os))
+    return success();
+  error = "internal error: a part of the split LLVM module does not verify: " +
+          message;
+  return failure();
 }
 
 /// Each part as bitcode, the only way to hand it to another LLVMContext (a
@@ -251,14 +309,8 @@ serializeParts(llvm::ArrayRef<std::unique_ptr<llvm::Module>> parts,
                llvm::SmallVectorImpl<llvm::SmallVector<char, 0>> &bitcode,
                std::string &error) {
   for (const auto &part : parts) {
-    std::string message;
-    llvm::raw_string_ostream os(message);
-    if (llvm::verifyModule(*part, &os)) {
-      error = "internal error: a part of the split LLVM module does not "
-              "verify: " +
-              message;
+    if (failed(verifyPart(*part, error)))
       return failure();
-    }
     llvm::raw_svector_ostream out(bitcode.emplace_back());
     llvm::WriteBitcodeToFile(*part, out);
   }
@@ -310,7 +362,9 @@ LogicalResult modelc::emitObjects(llvm::Module &module, const std::string &cpu,
                                   llvm::SmallVectorImpl<std::string> &objects,
                                   std::string &error, TimingScope *timing) {
   TimingScope none, &parent = timing ? *timing : none;
-  llvm::SmallVector<llvm::SmallVector<char, 0>> bitcode;
+  // Part 0 is the module itself, compiled on this thread; the others go
+  // to their threads as bitcode (entry 0 stays empty).
+  llvm::SmallVector<llvm::SmallVector<char, 0>> bitcode(1);
   {
     TimingScope scope = parent.nest("LLVM module split");
     llvm::SmallVector<std::unique_ptr<llvm::Module>> parts =
@@ -322,7 +376,8 @@ LogicalResult modelc::emitObjects(llvm::Module &module, const std::string &cpu,
       return emitCode(module, cpu, CodeGenFile::Object, objects.back(), error,
                       timing);
     }
-    if (failed(serializeParts(parts, bitcode, error)))
+    if (failed(verifyPart(module, error)) ||
+        failed(serializeParts(parts, bitcode, error)))
       return failure();
   }
 
@@ -340,6 +395,10 @@ LogicalResult modelc::emitObjects(llvm::Module &module, const std::string &cpu,
   bool ok = runInParallel(bitcode.size(), [&](unsigned i) {
     // Each thread's scope: the report shows the parts side by side.
     TimingScope scope = parent.nest("LLVM part " + std::to_string(i));
+    if (i == 0)
+      return succeeded(detail::compileModule(module, *machines[0],
+                                             CodeGenFile::Object,
+                                             objects[first], errors[0], scope));
     return succeeded(compilePart(bitcode[i], *machines[i], objects[first + i],
                                  errors[i], scope));
   });
