@@ -246,27 +246,11 @@ void ModuleSplitter::keepPartZero() {
     if (!value.isDeclaration() && !isCopyable(value) && !inPart(value, 0))
       others.push_back(&value);
   // First every body (one may refer to another), then what nothing uses.
-  for (llvm::GlobalValue *&value : others) {
-    if (auto *function = llvm::dyn_cast<llvm::Function>(value)) {
+  for (llvm::GlobalValue *value : others) {
+    if (auto *function = llvm::dyn_cast<llvm::Function>(value))
       function->deleteBody();
-    } else if (auto *variable = llvm::dyn_cast<llvm::GlobalVariable>(value)) {
+    else if (auto *variable = llvm::dyn_cast<llvm::GlobalVariable>(value))
       variable->setInitializer(nullptr);
-    } else {
-      // An alias or ifunc: a declaration of what it stands for instead.
-      llvm::GlobalValue *declaration;
-      if (auto *type =
-              llvm::dyn_cast<llvm::FunctionType>(value->getValueType()))
-        declaration = llvm::Function::Create(
-            type, llvm::GlobalValue::ExternalLinkage, "", module);
-      else
-        declaration = new llvm::GlobalVariable(
-            module, value->getValueType(), false,
-            llvm::GlobalValue::ExternalLinkage, nullptr);
-      declaration->takeName(value);
-      value->replaceAllUsesWith(declaration);
-      value->eraseFromParent();
-      value = declaration;
-    }
     if (auto *object = llvm::dyn_cast<llvm::GlobalObject>(value))
       object->setComdat(nullptr);
     value->setLinkage(llvm::GlobalValue::ExternalLinkage);
@@ -280,8 +264,11 @@ void ModuleSplitter::keepPartZero() {
 
 llvm::SmallVector<std::unique_ptr<llvm::Module>>
 ModuleSplitter::split(unsigned count) {
-  buildClusters();
   llvm::SmallVector<std::unique_ptr<llvm::Module>> parts;
+  // (Compiled code has none; part 0 could not keep one as a declaration.)
+  if (!module.alias_empty() || !module.ifunc_empty())
+    return parts;
+  buildClusters();
   count = assignParts(count);
   if (count < 2)
     return parts;
