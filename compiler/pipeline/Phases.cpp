@@ -105,6 +105,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
                    "one-shot-bufferize{bufferize-function-boundaries "
                    "function-boundary-type-conversion=identity-layout-map}",
                    "buffer-deallocation-pipeline",
+                   // The pipeline's threads then start on the train step.
+                   "codegen-longest-first",
                    // The CPU code generator (--print-pipeline shows the
                    // target's numbers in codegen-plan-tiles's options).
                    std::string("func.func(codegen-copies-to-linalg,") +
@@ -112,7 +114,8 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
                        vectorize +
                        ",codegen-lower-vectors,codegen-tile-loops{parallel=" +
                        (options.threads ? "true" : "false") +
-                       "},convert-linalg-to-loops,canonicalize,cse)"});
+                       "},convert-linalg-to-loops,canonicalize,cse)",
+                   "codegen-longest-first{restore=true}"});
     if (options.threads)
       passes.insert(passes.end(),
                     {"convert-scf-to-openmp",
