@@ -4,8 +4,8 @@
 // functions in order, so the largest goes first (longest-processing-time
 // scheduling) and the others fill the remaining threads meanwhile. Each
 // function remembers its place (`codegen.order`), and `{restore}` puts them
-// back, so the order of what the compiler prints and of the model info's
-// entry points does not depend on it.
+// back in that order, so the order of the entry points in what the compiler
+// prints and in the model info does not depend on their sizes.
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"

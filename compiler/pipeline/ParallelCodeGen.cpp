@@ -225,8 +225,8 @@ std::unique_ptr<llvm::Module> ModuleSplitter::extractPart(unsigned part) {
         return isCopyable(*value) ||
                partOf.lookup(clusters.getLeaderValue(value)) == part;
       });
-  // CloneModule declares the other parts' definitions; nothing here uses
-  // them, and a declaration of a local symbol would not verify.
+  // CloneModule declares the other parts' definitions; those nothing here
+  // uses go (as in part 0, keepPartZero).
   for (const llvm::GlobalValue &value : module.global_values()) {
     if (value.isDeclaration() || isCopyable(value) ||
         partOf.lookup(clusters.getLeaderValue(&value)) == part)

@@ -130,15 +130,16 @@ std::string modelc::pipelineFor(Phase phase, const PipelineOptions &options) {
     // scf-to-cf without rollback: each loop splits its block, and the
     // rollback log made that quadratic in a train step's length (a
     // 200-layer MLP: 14.8 s and 3.7 GB, 1.1 s and 0.3 GB without; the
-    // output is the same). What converts inside a function runs on each
-    // function, on all threads (after codegen-outline-kernels there are many
-    // of similar size); only the memref and function conversions see the
-    // whole module. convert-to-llvm converts the OpenMP ops too.
-    return "func.func(expand-strided-metadata,lower-affine,"
-           "convert-vector-to-llvm),"
+    // output is the same). The rewrites that stay inside a function run on
+    // each function, on all threads (after codegen-outline-kernels there
+    // are many of similar size); conversions that may add declarations to
+    // the module (vector.print's printf) or meet ops outside functions see
+    // the whole module. convert-to-llvm converts the OpenMP ops too.
+    return "func.func(expand-strided-metadata,lower-affine),"
+           "convert-vector-to-llvm,"
            "finalize-memref-to-llvm{use-generic-functions=true},"
            "func.func(convert-scf-to-cf{allow-pattern-rollback=false}),"
-           "convert-to-llvm,llvm.func(reconcile-unrealized-casts)";
+           "convert-to-llvm,reconcile-unrealized-casts";
   }
   return "";
 }

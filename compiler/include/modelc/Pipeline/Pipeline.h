@@ -118,8 +118,10 @@ mlir::LogicalResult optimizeModule(llvm::Module &module, const std::string &cpu,
 
 /// Optimizes at O3 for `cpu` and writes object files for an executable: the
 /// module split into up to `threads` parts compiled in parallel, with the
-/// same results as one part. Appends each temporary object to `objects` as soon
-/// as it exists; the caller removes them, also on failure.
+/// same results as one part. Part 0 is `module` itself: it loses the other
+/// parts' definitions and is optimized in place. Appends each temporary
+/// object to `objects` as soon as it exists; the caller removes them, also
+/// on failure.
 mlir::LogicalResult emitObjects(llvm::Module &module, const std::string &cpu,
                                 unsigned threads,
                                 llvm::SmallVectorImpl<std::string> &objects,
