@@ -136,7 +136,7 @@ LogicalResult modelc::linkLibrary(
   // (temporary, final) paths; removed on any failure.
   llvm::SmallVector<std::pair<std::string, std::string>> files;
   std::string combined;
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     if (!combined.empty())
       removeTempFile(combined);
     for (auto &[temp, final] : files)
