@@ -222,14 +222,12 @@ std::unique_ptr<llvm::Module> ModuleSplitter::extractPart(unsigned part) {
   llvm::ValueToValueMapTy map;
   std::unique_ptr<llvm::Module> result =
       llvm::CloneModule(module, map, [&](const llvm::GlobalValue *value) {
-        return isCopyable(*value) ||
-               partOf.lookup(clusters.getLeaderValue(value)) == part;
+        return isCopyable(*value) || inPart(*value, part);
       });
   // CloneModule declares the other parts' definitions; those nothing here
   // uses go (as in part 0, keepPartZero).
   for (const llvm::GlobalValue &value : module.global_values()) {
-    if (value.isDeclaration() || isCopyable(value) ||
-        partOf.lookup(clusters.getLeaderValue(&value)) == part)
+    if (value.isDeclaration() || isCopyable(value) || inPart(value, part))
       continue;
     llvm::Value *mapped = map.lookup(&value);
     auto *copy = llvm::cast<llvm::GlobalValue>(mapped);

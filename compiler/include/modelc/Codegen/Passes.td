@@ -133,12 +133,11 @@ def CodegenLongestFirst : Pass<"codegen-longest-first", "ModuleOp"> {
   let description = [{
     Moves the functions with bodies to the end of the module (after its
     globals and declarations), the one with the most ops first (a stable
-    sort: equal sizes keep their order). A
-    nested pass pipeline runs on the functions in parallel, and its threads
-    take them in module order: with the largest last, the other threads
-    idle while one works through it (the text CNN's train step is 57% of
-    its ops and came last; the vectorizing pipeline took 0.80 s instead of
-    0.57 s on 2 threads). Each function moved keeps its place in
+    sort: equal sizes keep their order). A nested pass pipeline runs on the
+    functions in parallel, and its threads take them in module order: with
+    the largest last, the other threads idle while one works through it
+    (the text CNN's train step is 57% of its ops and came last; the
+    vectorizing pipeline took 0.80 s instead of 0.57 s on 2 threads). Each function moved keeps its place in
     `codegen.order`; with `restore`, those functions go back into their
     order among themselves (still at the end, after anything else, such as
     kernels outlined meanwhile) and the attribute goes. Run before such a
