@@ -361,8 +361,7 @@ LogicalResult modelc::emitObjects(llvm::Module &module, const std::string &cpu,
       return emitCode(module, cpu, CodeGenFile::Object, objects.back(), error,
                       timing);
     }
-    if (failed(verifyPart(module, error)) ||
-        failed(serializeParts(parts, bitcode, error)))
+    if (failed(serializeParts(parts, bitcode, error)))
       return failure();
   }
 
@@ -380,8 +379,10 @@ LogicalResult modelc::emitObjects(llvm::Module &module, const std::string &cpu,
   bool ok = runInParallel(bitcode.size(), [&](unsigned i) {
     // Each thread's scope: the report shows the parts side by side.
     TimingScope scope = parent.nest("LLVM part " + std::to_string(i));
+    // (Part 0 is verified here, while the others parse their bitcode.)
     if (i == 0)
-      return succeeded(detail::compileModule(module, *machines[0],
+      return succeeded(verifyPart(module, errors[0])) &&
+             succeeded(detail::compileModule(module, *machines[0],
                                              CodeGenFile::Object,
                                              objects[first], errors[0], scope));
     return succeeded(compilePart(bitcode[i], *machines[i], objects[first + i],
