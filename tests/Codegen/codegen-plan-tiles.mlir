@@ -227,13 +227,15 @@ func.func @transposed_rhs(%dy: memref<?x128xf32>, %w: memref<64x128xf32>, %out: 
 
 // Element-wise ops, reductions into the channels and fills get one vector
 // tile along the channels (the whole 32 here: tile size 0), reductions
-// inside, the parallel loop with the most tiles (7 rows) outermost; only
-// large ones are `parallel`. An op whose output is not
-// contiguous along a parallel loop gets no plan (the scalar loops).
+// inside, the parallel loop with the most tiles (the first of the two with
+// 7) outermost and the others in the op's order (memory order here: the
+// images, then the columns); only large ones are `parallel`. An op whose
+// output is not contiguous along a parallel loop gets no plan (the scalar
+// loops).
 // ZEN4-LABEL: func.func @others
-// ZEN4: linalg.fill {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [1, 2, 0, 3], vector_dim = 3, lanes = 16>}
+// ZEN4: linalg.fill {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [1, 0, 2, 3], vector_dim = 3, lanes = 16>}
 // ZEN4: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [3, 0, 1, 2], vector_dim = 3, lanes = 16, parallel>}
-// ZEN4: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [1, 2, 0, 3], vector_dim = 3, lanes = 16>}
+// ZEN4: linalg.generic {{.*}} attrs = {codegen.plan = #nn.tile_plan<tiles = [1, 1, 1, 0], interchange = [1, 0, 2, 3], vector_dim = 3, lanes = 16>}
 // ZEN4: linalg.generic
 // ZEN4-NOT: codegen.plan
 // ZEN4-SAME: outs(%{{.*}} : memref<32x2xf32, strided<[1, 32]>>) {

@@ -148,6 +148,86 @@ func.func @two_regions(%acc: memref<?xf32>, %n: index, %m: index) {
 
 // -----
 
+// The same two parts of one contraction's tile loops (head rows, then the
+// row tail) in the blocks of its reduction: each thread gets the same tiles
+// of each part in every block, and the parts write disjoint tiles, so
+// neither loop needs its barrier. If one part's bounds moved with the
+// block, both would keep theirs.
+// CHECK-LABEL: func.func @two_parts_blocked(
+// CHECK: omp.parallel {
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: omp.wsloop nowait schedule(static) {
+// CHECK: omp.wsloop nowait schedule(static) {
+// CHECK-LABEL: func.func @two_parts_moving(
+// CHECK: omp.parallel {
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: omp.wsloop {
+// CHECK: omp.wsloop {
+func.func @two_parts_blocked(%acc: memref<?xf32>, %n: index, %m: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.for %b = %c0 to %c8 step %c1 {
+    omp.parallel {
+      omp.wsloop {
+        omp.loop_nest (%i) : index = (%c0) to (%n) step (%c4) {
+          %v = memref.load %acc[%i] : memref<?xf32>
+          %s = arith.addf %v, %v : f32
+          memref.store %s, %acc[%i] : memref<?xf32>
+          omp.yield
+        }
+      }
+      omp.terminator
+    }
+    omp.parallel {
+      omp.wsloop {
+        omp.loop_nest (%i) : index = (%n) to (%m) step (%c1) {
+          %v = memref.load %acc[%i] : memref<?xf32>
+          %s = arith.addf %v, %v : f32
+          memref.store %s, %acc[%i] : memref<?xf32>
+          omp.yield
+        }
+      }
+      omp.terminator
+    }
+  } {nn.reduction_blocks}
+  return
+}
+func.func @two_parts_moving(%acc: memref<?xf32>, %n: index, %m: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.for %b = %c0 to %c8 step %c1 {
+    omp.parallel {
+      omp.wsloop {
+        omp.loop_nest (%i) : index = (%c0) to (%n) step (%c4) {
+          %v = memref.load %acc[%i] : memref<?xf32>
+          %s = arith.addf %v, %v : f32
+          memref.store %s, %acc[%i] : memref<?xf32>
+          omp.yield
+        }
+      }
+      omp.terminator
+    }
+    omp.parallel {
+      omp.wsloop {
+        omp.loop_nest (%i) : index = (%b) to (%m) step (%c1) {
+          %v = memref.load %acc[%i] : memref<?xf32>
+          %s = arith.addf %v, %v : f32
+          memref.store %s, %acc[%i] : memref<?xf32>
+          omp.yield
+        }
+      }
+      omp.terminator
+    }
+  } {nn.reduction_blocks}
+  return
+}
+
+// -----
+
 // Not moved: the loop also writes memory outside the region (a remainder
 // tile on one thread), or carries a value, or the region runs more than
 // worksharing loops (all threads would run them).

@@ -243,7 +243,10 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     widths).
     Element-wise ops and reductions into the contiguous dimension get one
     vector tile along it. The parallel tile loop with the most tiles goes
-    outermost, and `parallel` marks ops with enough work for threads (none
+    outermost (for a contraction the others follow by their number of
+    tiles; for other ops they stay in the op's order, which for
+    identity-mapped operands is memory order), and `parallel` marks ops
+    with enough work for threads (none
     inside a loop over blocks of images of `codegen-block-images`). Ops
     without a plan are left to the scalar loops.
   }];
@@ -427,12 +430,14 @@ def CodegenWidenParallelRegions
     iterations of each worksharing loop (`omp.wsloop`, the regions' only
     effectful ops), each closed by its barrier. When the team's loops are
     all blocks of one contraction's reduction (`codegen-vectorize` marks
-    them `nn.reduction_blocks`; the mark goes here) and its one worksharing
-    loop's bounds do not depend on the blocks, that loop gets
+    them `nn.reduction_blocks`; the mark goes here) and its worksharing
+    loops' bounds do not depend on the blocks, those loops get
     `schedule(static)` and `nowait`: each thread has the same iterations
-    (output tiles) in every block, and each block adds into the same tiles,
-    so no thread reads what another writes and the blocks need no barrier
-    between them (the region's closing one remains). Results are unchanged: each
+    (output tiles) of each loop in every block, the loops (the parts of the
+    contraction's tile loops: head rows and a row tail, a peeled remainder)
+    write disjoint tiles, and each block adds into the same tiles, so no
+    thread reads what another writes and the blocks need no barrier between
+    them (the region's closing one remains). Results are unchanged: each
     output tile gets the same operations in the same order. Inner loops
     first: a team that holds one loop can hold the loop around it.
   }];
