@@ -334,8 +334,9 @@ private:
       // Element-wise ops and reductions stream their operands: only the loop
       // with the most tiles moves out, the others stay in the op's order,
       // which walks identity-mapped operands in memory order (sorted by
-      // tiles, a relu's gradient over 32 x 32 pixels in 8 x 4 Winograd rows
-      // walked the rows innermost, 2 KB apart: 3x its memory traffic time).
+      // tiles, a ResNet block's relu gradient over 32 x 32 pixels in 8 x 4
+      // Winograd rows walked the rows innermost, 2 KB apart: 0.42 ms on one
+      // thread, 0.36 ms in memory order).
       auto most = std::max_element(
           config.interchange.begin(), firstReduction,
           [&](unsigned x, unsigned y) { return tiles(x) < tiles(y); });
