@@ -688,10 +688,15 @@ private:
         std::max<int64_t>(footprint / std::max<int64_t>(ext(r0), 1), 1);
     // The block streams what fits in the (whole) L1 when one step of r0
     // fits in half of it, meant for the next tiles (a convolution's other
-    // taps, the other column tiles) to re-read it from there; otherwise
-    // half of the L2. Measured on a Zen 3: the Fashion conv2 filter
-    // gradient ran 6.1 -> 5.1 ms with a batch block of 2 instead of 16, the
-    // text CNN's 5.6 -> 5.0 ms (4, not 32); blocks of 1 ran as fast as 2.
+    // taps, the other column tiles) to re-read it from there. Measured on a
+    // Zen 3: the Fashion conv2 filter gradient ran 6.1 -> 5.1 ms with a
+    // batch block of 2 instead of 16, the text CNN's 5.6 -> 5.0 ms (4, not
+    // 32); blocks of 1 ran as fast as 2. Otherwise the block is one step:
+    // the next tiles re-read it from the L2 either way, and the stream from
+    // the L3 spreads over the whole loop instead of coming in bursts for
+    // the first tile of each block (the ResNet block's filter gradients, 34
+    // KB per image and tile: 0.86 -> 0.73 ms on a Zen 4 in blocks of 1
+    // image instead of 16, half the L2).
     bool l1Blocks = per <= target.l1Bytes / 2;
     // Such L1 blocks pay even when the whole stream fits in the L2, once it
     // is more than 8 L1s that at least 4 tiles re-read from the L2: on a
@@ -704,7 +709,7 @@ private:
         std::max(readersOf(a), readersOf(b)) >= 4)
       threshold = std::min(threshold, 8 * target.l1Bytes);
     if (parallelTiles > 1 && footprint > threshold) {
-      const int64_t budget = l1Blocks ? target.l1Bytes : target.l2Bytes / 2;
+      const int64_t budget = l1Blocks ? target.l1Bytes : per;
       int64_t block = std::max<int64_t>(1, budget / per);
       // A block that divides the extent: no short last block, whose
       // accumulator loads and stores would not be paid back. A dynamic

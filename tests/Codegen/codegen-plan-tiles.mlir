@@ -277,13 +277,14 @@ func.func @others(%x: memref<?x28x28x32xf32>, %s: memref<32xf32>, %y: memref<2x7
 // transposed first (pack_input), so that each step reads 4 floats of lines
 // the next 15 steps reuse. On Zen 4 no copy: one 16-lane FMA a cycle leaves
 // the L2 idle most of the step, and one tile covers all 64 output channels.
-// A tile streams 80 bytes a step, 15.7 KB an example: the batch is blocked
-// by 2 to fit Zen 3's 32 KB L1, where the next tiles (the other 8 taps)
-// read it again.
+// On Zen 3 a tile streams 80 bytes a step, 15.7 KB an example: the batch is
+// blocked by 2 to fit its 32 KB L1, where the next tiles (the other 8 taps)
+// read it again. On Zen 4 an example is more than half of the L1: blocks of
+// one example, which the next tiles re-read from the L2.
 // ZEN3-LABEL: func.func @fashion_conv2_filter_grad
 // ZEN3: codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 16, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel, pack_input = 0, pack_perm = [0, 1, 3, 2], pack_panels, outer_dim = 4, outer_block = 2>
 // ZEN4-LABEL: func.func @fashion_conv2_filter_grad
-// ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 16, parallel, outer_dim = 4, outer_block = 2>
+// ZEN4: codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 16, parallel, outer_dim = 4, outer_block = 1>
 #fg_in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0 + d5, d1 + d6, d2)>
 #fg_dy = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
 #fg_dw = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
@@ -304,12 +305,14 @@ func.func @fashion_conv2_filter_grad(%in: memref<?x16x16x32xf32>, %dy: memref<?x
 
 // The same with 16 output channels: one tile reads the input, so it is not
 // copied, and each step's new input line counts whole in what a tile
-// streams: 1.6 MB for a batch of 64 (25 KB an example), so the batch is
-// blocked by 8 to fit half of Zen 3's 512 KB L2 (counting the 16 bytes a
-// step used gave 16). An example is more than half of the 32 KB L1: no L1
-// block.
+// streams: 1.6 MB for a batch of 64 (25 KB an example: counting the 16
+// bytes a step used gave less), more than half of Zen 3's 512 KB L2. An
+// example is more than half of the 32 KB L1: the batch is blocked by one
+// example (the next tiles re-read it from the L2; a block of 8, half the
+// L2, would have the first tile of each block stream 200 KB from the L3 at
+// once).
 // ZEN3-LABEL: func.func @filter_grad_16
-// ZEN3: codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel, outer_dim = 4, outer_block = 8>
+// ZEN3: codegen.plan = #nn.tile_plan<tiles = [1, 1, 4, 0, 0, 0, 0], {{.*}}m_dim = 2, lanes = 8, parallel, outer_dim = 4, outer_block = 1>
 #fg_in = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0 + d5, d1 + d6, d2)>
 #fg_dy = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6, d3)>
 #fg_dw = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>

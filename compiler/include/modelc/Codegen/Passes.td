@@ -235,7 +235,8 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     outermost loop fits in half the L1 (not inside a loop over blocks of
     images, and when at least 4 tiles re-read it), that loop is blocked
     outside the tiles (`outer_dim`, `outer_block`: blocks that fit in the
-    L1, where the other tiles re-read them, or else in half the L2).
+    L1, where the other tiles re-read them, or else blocks of one step,
+    which they re-read from the L2).
     Register blocks have at most 8 rows, 16 when one register holds the
     whole vector dimension and the rows' extent is static. A reduction's
     vector tile and its remainder are powers of two where some tile is (its
