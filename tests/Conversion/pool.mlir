@@ -76,3 +76,42 @@ func.func @global(%x: tensor<?x5x7x3xf32>) -> (tensor<?x3xf32>, tensor<?x3xf32>)
   %m = nn.global_pool2d <max> %x : (tensor<?x5x7x3xf32>) -> tensor<?x3xf32>
   return %a, %m : tensor<?x3xf32>, tensor<?x3xf32>
 }
+
+// A max pool of a relu that nothing else reads pools the relu's input from
+// 0 instead of -inf (max(-inf, max(x_1, 0), ...) = max(0, x_1, ...)): the
+// relu is left unread (dead code for canonicalize). Padding is still -inf.
+// CHECK-LABEL: func.func @max_of_relu
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8x8x3xf32>, %[[Z:.*]]: tensor<?x5x7x3xf32>)
+// CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[PAD:.*]] = tensor.pad %[[X]] low[0, 0, 0, 0] high[0, 1, 1, 0]
+// CHECK: tensor.yield %[[NEGINF]] : f32
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x3x3x3xf32>
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<?x3x3x3xf32>)
+// CHECK: %[[P:.*]] = linalg.pooling_nhwc_max {{.*}} ins(%[[PAD]], %{{.*}} : tensor<?x9x9x3xf32>, tensor<3x3xf32>) outs(%[[INIT]] : tensor<?x3x3x3xf32>)
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x3xf32>
+// CHECK-NEXT: %[[GZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[GINIT:.*]] = linalg.fill ins(%[[GZERO]] : f32) outs(%{{.*}} : tensor<?x3xf32>)
+// CHECK: %[[G:.*]] = linalg.reduce ins(%[[Z]] : tensor<?x5x7x3xf32>) outs(%[[GINIT]] : tensor<?x3xf32>) dimensions = [1, 2]
+// CHECK: return %[[P]], %[[G]]
+func.func @max_of_relu(%x: tensor<?x8x8x3xf32>, %z: tensor<?x5x7x3xf32>) -> (tensor<?x3x3x3xf32>, tensor<?x3xf32>) {
+  %r = nn.relu %x : tensor<?x8x8x3xf32>
+  %p = nn.pool2d <max> %r {padding = #nn.padding<same>, pool_size = array<i64: 3, 3>, strides = array<i64: 3, 3>} : (tensor<?x8x8x3xf32>) -> tensor<?x3x3x3xf32>
+  %s = nn.relu %z : tensor<?x5x7x3xf32>
+  %g = nn.global_pool2d <max> %s : (tensor<?x5x7x3xf32>) -> tensor<?x3xf32>
+  return %p, %g : tensor<?x3x3x3xf32>, tensor<?x3xf32>
+}
+
+// A relu also read elsewhere (a train step's relu gradient) is pooled as it
+// is, from -inf.
+// CHECK-LABEL: func.func @max_of_shared_relu
+// CHECK: %[[R:.*]] = linalg.generic
+// CHECK: arith.maximumf
+// CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%[[NEGINF]] : f32)
+// CHECK: linalg.reduce ins(%[[R]] : tensor<?x5x7x3xf32>) outs(%[[INIT]] : tensor<?x3xf32>)
+func.func @max_of_shared_relu(%z: tensor<?x5x7x3xf32>) -> (tensor<?x3xf32>, tensor<?x5x7x3xf32>) {
+  %s = nn.relu %z : tensor<?x5x7x3xf32>
+  %g = nn.global_pool2d <max> %s : (tensor<?x5x7x3xf32>) -> tensor<?x3xf32>
+  return %g, %s : tensor<?x3xf32>, tensor<?x5x7x3xf32>
+}
