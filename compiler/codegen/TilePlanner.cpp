@@ -709,8 +709,7 @@ private:
         std::max(readersOf(a), readersOf(b)) >= 4)
       threshold = std::min(threshold, 8 * target.l1Bytes);
     if (parallelTiles > 1 && footprint > threshold) {
-      const int64_t budget = l1Blocks ? target.l1Bytes : per;
-      int64_t block = std::max<int64_t>(1, budget / per);
+      int64_t block = l1Blocks ? std::max<int64_t>(1, target.l1Bytes / per) : 1;
       // A block that divides the extent: no short last block, whose
       // accumulator loads and stores would not be paid back. A dynamic
       // extent (the batch) gets a power of two.

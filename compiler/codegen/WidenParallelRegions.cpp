@@ -119,13 +119,13 @@ struct CodegenWidenParallelRegionsPass
     // not change from block to block: statically scheduled, each thread gets
     // the same iterations (output tiles) of each loop in every block, and a
     // block adds into the same tiles as the one before. The loops are the
-    // parts of that contraction's tile loops (a row tail split off its head,
-    // a peeled remainder), which write disjoint tiles. No thread reads what
-    // another writes, and the barriers after them can go (the region's
-    // closing one remains): the Fashion CNN's dense layer, a head and a tail
-    // loop in each of 56 blocks, waited at 112 barriers a call. Other loops
-    // keep the barrier: an iteration may read what another thread wrote in
-    // the one before.
+    // parts of that contraction's tile loops (the full tiles and the peeled
+    // remainder of rows known only at run time), which write disjoint tiles. No
+    // thread reads what another writes, and the barriers after them can go (the
+    // region's closing one remains): the Fashion CNN's dense layer, full tiles
+    // and a remainder loop in each of 56 blocks, waited at 112 barriers a call.
+    // Other loops keep the barrier: an iteration may read what another thread
+    // wrote in the one before.
     for (Operation *team : teams) {
       SmallVector<omp::WsloopOp> shared;
       bool blocks = true;

@@ -148,11 +148,11 @@ func.func @two_regions(%acc: memref<?xf32>, %n: index, %m: index) {
 
 // -----
 
-// The same two parts of one contraction's tile loops (head rows, then the
-// row tail) in the blocks of its reduction: each thread gets the same tiles
-// of each part in every block, and the parts write disjoint tiles, so
-// neither loop needs its barrier. If one part's bounds moved with the
-// block, both would keep theirs.
+// The same two parts of one contraction's tile loops (the full tiles of a
+// batch's rows, then the peeled remainder) in the blocks of its reduction:
+// each thread gets the same tiles of each part in every block, and the
+// parts write disjoint tiles, so neither loop needs its barrier. If one
+// part's bounds moved with the block, both would keep theirs.
 // CHECK-LABEL: func.func @two_parts_blocked(
 // CHECK: omp.parallel {
 // CHECK-NEXT: scf.for

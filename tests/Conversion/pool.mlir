@@ -110,8 +110,13 @@ func.func @max_of_relu(%x: tensor<?x8x8x3xf32>, %z: tensor<?x5x7x3xf32>) -> (ten
 // CHECK: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
 // CHECK: %[[INIT:.*]] = linalg.fill ins(%[[NEGINF]] : f32)
 // CHECK: linalg.reduce ins(%[[R]] : tensor<?x5x7x3xf32>) outs(%[[INIT]] : tensor<?x3xf32>)
-func.func @max_of_shared_relu(%z: tensor<?x5x7x3xf32>) -> (tensor<?x3xf32>, tensor<?x5x7x3xf32>) {
+// CHECK: %[[PAD:.*]] = tensor.pad %[[R]]
+// CHECK: %[[WNEGINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-NEXT: %[[WINIT:.*]] = linalg.fill ins(%[[WNEGINF]] : f32)
+// CHECK: linalg.pooling_nhwc_max {{.*}} ins(%[[PAD]], %{{.*}}) outs(%[[WINIT]] :
+func.func @max_of_shared_relu(%z: tensor<?x5x7x3xf32>) -> (tensor<?x3xf32>, tensor<?x3x4x3xf32>, tensor<?x5x7x3xf32>) {
   %s = nn.relu %z : tensor<?x5x7x3xf32>
   %g = nn.global_pool2d <max> %s : (tensor<?x5x7x3xf32>) -> tensor<?x3xf32>
-  return %g, %s : tensor<?x3xf32>, tensor<?x5x7x3xf32>
+  %p = nn.pool2d <max> %s {padding = #nn.padding<same>, pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x5x7x3xf32>) -> tensor<?x3x4x3xf32>
+  return %g, %p, %s : tensor<?x3xf32>, tensor<?x3x4x3xf32>, tensor<?x5x7x3xf32>
 }

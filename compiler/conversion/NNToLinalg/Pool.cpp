@@ -34,7 +34,8 @@ constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 /// a train step's gradient reads the relu too), is a max pool of x from 0:
 /// maximum is associative and commutative, NaNs and signed zeros included,
 /// so max(-inf, max(x_1, 0), ...) = max(0, x_1, ...), and padding with -inf
-/// still never wins. The relu, no longer read, goes as dead code: the pool
+/// still never wins (every window holds a real element: pads are smaller
+/// than the window). The relu, no longer read, goes as dead code: the pool
 /// takes 4 maxima per output of a 2x2 window instead of 8.
 std::pair<Value, double> maxPoolInput(Value input, Value converted,
                                       ConversionPatternRewriter &rewriter) {

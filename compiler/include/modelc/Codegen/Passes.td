@@ -435,7 +435,8 @@ def CodegenWidenParallelRegions
     loops' bounds do not depend on the blocks, those loops get
     `schedule(static)` and `nowait`: each thread has the same iterations
     (output tiles) of each loop in every block, the loops (the parts of the
-    contraction's tile loops: head rows and a row tail, a peeled remainder)
+    contraction's tile loops: the full tiles and the peeled remainder of
+    rows known only at run time)
     write disjoint tiles, and each block adds into the same tiles, so no
     thread reads what another writes and the blocks need no barrier between
     them (the region's closing one remains). Results are unchanged: each
