@@ -247,9 +247,9 @@ def CodegenPlanTiles : Pass<"codegen-plan-tiles", "func::FuncOp"> {
     outermost (for a contraction the others follow by their number of
     tiles; for other ops they stay in the op's order, which for
     identity-mapped operands is memory order), and `parallel` marks ops
-    with enough work for threads (none
-    inside a loop over blocks of images of `codegen-block-images`). Ops
-    without a plan are left to the scalar loops.
+    with enough work for threads (none inside a loop over blocks of images
+    of `codegen-block-images`). Ops without a plan are left to the scalar
+    loops.
   }];
   let options = [
     Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"16",
@@ -436,12 +436,12 @@ def CodegenWidenParallelRegions
     `schedule(static)` and `nowait`: each thread has the same iterations
     (output tiles) of each loop in every block, the loops (the parts of the
     contraction's tile loops: the full tiles and the peeled remainder of
-    rows known only at run time)
-    write disjoint tiles, and each block adds into the same tiles, so no
-    thread reads what another writes and the blocks need no barrier between
-    them (the region's closing one remains). Results are unchanged: each
-    output tile gets the same operations in the same order. Inner loops
-    first: a team that holds one loop can hold the loop around it.
+    rows known only at run time) write disjoint tiles, and each block adds
+    into the same tiles, so no thread reads what another writes and the
+    blocks need no barrier between them (the region's closing one
+    remains). Results are unchanged: each output tile gets the same
+    operations in the same order. Inner loops first: a team that holds one
+    loop can hold the loop around it.
   }];
 }
 
