@@ -6,10 +6,13 @@
 // window, as TensorFlow does (with `count_include_pad`, by the window's size,
 // as PyTorch does by default). Global pools are linalg.reduce over H and W.
 // A max pool of a relu that nothing else reads starts its maxima from 0 and
-// reads the relu's input (see maxPoolInput).
+// reads the relu's input (see maxPoolInput). A small disjoint max pool whose
+// gradient reads the same input (a train step) is the scan of the windows
+// that gradient needs for its winners (PoolWinners.h), built once, here.
 //
 //===----------------------------------------------------------------------===//
 #include "Patterns.h"
+#include "PoolWinners.h"
 #include "Utils.h"
 
 #include "modelc/Dialect/NN/NNOps.h"
@@ -45,6 +48,20 @@ std::pair<Value, double> maxPoolInput(Value input, Value converted,
   return {rewriter.getRemappedValue(relu.getInput()), 0.0};
 }
 
+/// Whether a max pool gradient reads the same input with the same windows
+/// (a train step): its lowering scans the windows for their winners.
+bool hasGradientSibling(Pool2DOp pool) {
+  return llvm::any_of(pool.getInput().getUsers(), [&](Operation *user) {
+    auto grad = dyn_cast<Pool2DGradOp>(user);
+    return grad && grad.getInput() == pool.getInput() &&
+           grad.getKind() == PoolKind::max &&
+           grad.getPoolSizeAttr() == pool.getPoolSizeAttr() &&
+           grad.getStridesAttr() == pool.getStridesAttr() &&
+           grad.getPaddingAttr() == pool.getPaddingAttr() &&
+           grad.getPadsAttr() == pool.getPadsAttr();
+  });
+}
+
 struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -69,6 +86,21 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
     int64_t ones[2] = {1, 1};
     auto [padH, padW] =
         spatialPadding(op, {height, width}, window, ArrayRef<int64_t>(ones));
+    // A small disjoint max pool whose gradient is in the same function: the
+    // scan of the windows the gradient needs for its winners gives the
+    // maxima too (PoolWinners.h); built here, the gradient's lowering finds
+    // and reuses it. (Windows that tile x: the scan of a whole x.)
+    bool anyPad = padH.first || padH.second || padW.first || padW.second;
+    if (isMax && hasGradientSibling(op))
+      if (auto step = comparedWindowSteps(window, strides,
+                                          {outHeight, outWidth}, anyPad);
+          step && outHeight * step->first == height &&
+          outWidth * step->second == width) {
+        rewriter.replaceOp(op, scanMaxWindows(rewriter, loc, x, window, *step,
+                                              {outHeight, outWidth})
+                                   .max);
+        return success();
+      }
     Value padded = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
                          padW.second, isMax ? kNegInf : 0.0);
 

@@ -12,7 +12,9 @@
 //   then takes dy of the windows where it is the winning tap. A small
 //   disjoint window (2x2 stride 2) finds its winner in an element-wise map
 //   over the windows, comparing the taps (a float tap number), and dx is an
-//   element-wise map of two pooled-size tensors (dy and the winners).
+//   element-wise map of two pooled-size tensors (dy and the winners). That
+//   scan (PoolWinners.h) also gives the maxima: the forward pool of the same
+//   input builds it, and the gradient reuses it.
 // - avg: dy divided by each window's count of real (non-padded) elements
 //   (with count_include_pad, by the window's size), the forward's divisor,
 //   is spread over the window's taps.
@@ -21,6 +23,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Patterns.h"
+#include "PoolWinners.h"
 #include "Utils.h"
 
 #include "modelc/Dialect/NN/NNOps.h"
@@ -39,9 +42,6 @@ using namespace mlir::nn;
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-/// Largest disjoint max window whose winner an element-wise map over the
-/// windows finds by comparing its taps.
-constexpr int64_t kMaxTaps = 9;
 
 Value i32Const(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIntOp::create(b, loc, b.getI32Type(), value);
@@ -170,7 +170,8 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
     }
     // A small disjoint max window compares its taps in an element-wise map
     // over the windows (below), not in a reduction over the window.
-    bool compareTaps = isMax && disjoint && window[0] * window[1] <= kMaxTaps;
+    bool compareTaps =
+        isMax && disjoint && window[0] * window[1] <= kMaxComparedTaps;
     if (isMax && !compareTaps) {
       // Loops (n, i, j, c, a, b) over the -inf padded input.
       Value xp = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,
@@ -242,57 +243,12 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
         // when a tap is NaN. The map below then reads two pooled-size
         // tensors instead of the input, and is cheap enough to be copied
         // into its readers (batch norm's backward) by nn-fuse-elementwise:
-        // dx is never stored. The taps are read from x's covered region:
-        // every tap stays in bounds, and a tap map that is a loop's own
-        // index (a 1-wide window over one output row) gives that loop the
-        // output's extent, not x's.
-        Value xCore = x;
-        if (covered[0] < height || covered[1] < width) {
-          SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
-          SmallVector<OpFoldResult> ones(4, rewriter.getIndexAttr(1));
-          xCore = tensor::ExtractSliceOp::create(rewriter, loc, x, offsets,
-                                                 coreSizes, ones);
-        }
-        SmallVector<Value> taps;
-        SmallVector<AffineMap> tapMaps;
-        for (int64_t a = 0; a < window[0]; ++a)
-          for (int64_t c = 0; c < window[1]; ++c) {
-            taps.push_back(xCore);
-            tapMaps.push_back(AffineMap::get(
-                4, 0,
-                {dim(0), dim(1) * step[0] + a, dim(2) * step[1] + c, dim(3)},
-                ctx));
-          }
-        winner = buildMap(
-            rewriter, loc, taps, emptyF32(rewriter, loc, dySizes),
-            [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-              // A scan that keeps the tap number as a float, so that every
-              // condition is a comparison of floats (selects between
-              // conditions that do not vary across the vector made AVX2
-              // pack masks to bytes: 2.5x slower).
-              int64_t n = window[0] * window[1];
-              Value best = args[0];
-              Value tap = f32Const(b, l, 0.0), ordered;
-              for (int64_t k = 1; k < n; ++k) {
-                Value greater = arith::CmpFOp::create(
-                    b, l, arith::CmpFPredicate::OGT, args[k], best);
-                best = arith::SelectOp::create(b, l, greater, args[k], best);
-                tap = arith::SelectOp::create(b, l, greater,
-                                              f32Const(b, l, double(k)), tap);
-              }
-              for (int64_t k = 0; k < n; k += 2) {
-                Value pair = arith::CmpFOp::create(
-                    b, l, arith::CmpFPredicate::ORD, args[k],
-                    args[std::min(k + 1, n - 1)]);
-                ordered =
-                    ordered
-                        ? arith::AndIOp::create(b, l, ordered, pair).getResult()
-                        : pair;
-              }
-              return arith::SelectOp::create(b, l, ordered, tap,
-                                             f32Const(b, l, -1.0));
-            },
-            tapMaps);
+        // dx is never stored. The forward max pool of the same input builds
+        // the same scan (Pool.cpp), so after CSE the winners come from the
+        // forward pass, which reads the input anyway.
+        winner = scanMaxWindows(rewriter, loc, x, window, {step[0], step[1]},
+                                {outHeight, outWidth})
+                     .winner;
       }
       if (isMax) {
         inputs.push_back(winner);
