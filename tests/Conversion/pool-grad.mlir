@@ -148,9 +148,9 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 // w floordiv 2). First an element-wise map over the 3x2 windows reads x's
 // 6x4 covered region at each window's 4 taps and scans them for the first
 // maximum, keeping the tap number as a float (every condition a float
-// comparison: nothing for AVX2 to pack), or -1 when a tap is NaN; it also
-// yields the windows' maxima, the forward pool's (see @max_pool_and_grad,
-// which shares the scan). Then the
+// comparison: nothing for AVX2 to pack), or -1 when a tap is NaN (with a
+// forward pool of the same windows, the same scan also yields the maxima:
+// @max_pool_and_grad). Then the
 // gradient is one element-wise generic (no gather, no reduction) of dy and
 // that winner, both pooled-size, over the covered region, inserted into
 // zeros: the element is the winner if the number is its own tap t.
@@ -164,11 +164,9 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x7x5x3xf32>, %[[DY:[a-z0-9_]+]]: tensor<?x3x2x3xf32>)
 // CHECK-NOT: linalg.fill
 // CHECK: %[[XC:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [%{{.*}}, 6, 4, 3] [1, 1, 1, 1]
-// CHECK: %[[SCAN:.*]]:2 = linalg.generic {indexing_maps = [#[[T0]], #[[T1]], #[[T2]], #[[T3]], #[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[XC]], %[[XC]], %[[XC]], %[[XC]] : {{.*}}) outs(%{{.*}}, %{{.*}} : tensor<?x3x2x3xf32>, tensor<?x3x2x3xf32>) attrs = {nn.window_scan = array<i64: 2, 2, 2, 2, 3, 2>}
-// CHECK: ^bb0(%[[V0:.*]]: f32, %[[V1:.*]]: f32, %[[V2:.*]]: f32, %[[V3:.*]]: f32, %{{.*}}: f32, %{{.*}}: f32):
-// CHECK: %[[M01:.*]] = arith.maximumf %[[V0]], %[[V1]]
-// CHECK: %[[M012:.*]] = arith.maximumf %[[M01]], %[[V2]]
-// CHECK: %[[MAX:.*]] = arith.maximumf %[[M012]], %[[V3]]
+// CHECK: %[[WINNER:.*]] = linalg.generic {indexing_maps = [#[[T0]], #[[T1]], #[[T2]], #[[T3]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[XC]], %[[XC]], %[[XC]], %[[XC]] : {{.*}}) outs(%{{.*}} : tensor<?x3x2x3xf32>) {
+// CHECK: ^bb0(%[[V0:.*]]: f32, %[[V1:.*]]: f32, %[[V2:.*]]: f32, %[[V3:.*]]: f32, %{{.*}}: f32):
+// CHECK-NOT: arith.maximumf
 // CHECK: %[[GT1:.*]] = arith.cmpf ogt, %[[V1]], %[[V0]]
 // CHECK: %[[B1:.*]] = arith.select %[[GT1]], %[[V1]], %[[V0]] : f32
 // CHECK: %[[ONE:.*]] = arith.constant 1.0{{.*}} : f32
@@ -182,8 +180,8 @@ func.func @global(%x: tensor<?x5x7x3xf32>, %dy: tensor<?x3xf32>) -> (tensor<?x5x
 // CHECK: %[[ORD:.*]] = arith.andi %[[O01]], %[[O23]]
 // CHECK: %[[NONE:.*]] = arith.constant -1.0{{.*}} : f32
 // CHECK: %[[WT:.*]] = arith.select %[[ORD]], %[[W3]], %[[NONE]] : f32
-// CHECK: linalg.yield %[[MAX]], %[[WT]]
-// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[WIN]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[DY]], %[[SCAN]]#1 : {{.*}}) outs(%{{.*}} : tensor<?x6x4x3xf32>)
+// CHECK: linalg.yield %[[WT]]
+// CHECK: %[[CORE:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[WIN]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[DY]], %[[WINNER]] : {{.*}}) outs(%{{.*}} : tensor<?x6x4x3xf32>)
 // CHECK: ^bb0(%[[G:.*]]: f32, %[[W:.*]]: f32, %{{.*}}: f32):
 // CHECK: arith.remui
 // CHECK: arith.remui
@@ -206,7 +204,7 @@ func.func @max_disjoint(%x: tensor<?x7x5x3xf32>, %dy: tensor<?x3x2x3xf32>) -> te
 // CHECK-LABEL: func.func @max_one_row
 // CHECK-SAME: (%[[X:[a-z0-9_]+]]: tensor<?x2x4x3xf32>
 // CHECK: %[[XC:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [%{{.*}}, 1, 4, 3] [1, 1, 1, 1]
-// CHECK: linalg.generic {{.*}} ins(%[[XC]], %[[XC]] : tensor<?x1x4x3xf32>, tensor<?x1x4x3xf32>) outs(%{{.*}}, %{{.*}} : tensor<?x1x2x3xf32>, tensor<?x1x2x3xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[XC]], %[[XC]] : tensor<?x1x4x3xf32>, tensor<?x1x4x3xf32>) outs(%{{.*}} : tensor<?x1x2x3xf32>)
 func.func @max_one_row(%x: tensor<?x2x4x3xf32>, %dy: tensor<?x1x2x3xf32>) -> tensor<?x2x4x3xf32> {
   %0 = nn.pool2d_grad <max> %x, %dy {padding = #nn.padding<valid>, pool_size = array<i64: 1, 2>, strides = array<i64: 2, 2>} : (tensor<?x2x4x3xf32>, tensor<?x1x2x3xf32>) -> tensor<?x2x4x3xf32>
   return %0 : tensor<?x2x4x3xf32>
@@ -234,13 +232,31 @@ func.func @max_pool_and_grad(%x: tensor<?x6x4x3xf32>, %dy: tensor<?x3x2x3xf32>) 
 // -----
 
 // Windows that leave a row and a column of x out (7x5): the gradient scans
-// x's covered region, and the forward pool stays linalg's max pool.
+// x's covered region for the winners alone, and the forward pool stays
+// linalg's max pool.
 // CHECK-LABEL: func.func @max_pool_and_grad_uncovered
 // CHECK: linalg.pooling_nhwc_max
 // CHECK: tensor.extract_slice
-// CHECK: linalg.generic {{.*}} attrs = {nn.window_scan = array<i64: 2, 2, 2, 2, 3, 2>}
+// CHECK-NOT: nn.window_scan
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<?x3x2x3xf32>) {
+// CHECK-NOT: nn.window_scan
+// CHECK: return
 func.func @max_pool_and_grad_uncovered(%x: tensor<?x7x5x3xf32>, %dy: tensor<?x3x2x3xf32>) -> (tensor<?x3x2x3xf32>, tensor<?x7x5x3xf32>) {
   %p = nn.pool2d <max> %x {padding = #nn.padding<valid>, pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x7x5x3xf32>) -> tensor<?x3x2x3xf32>
   %g = nn.pool2d_grad <max> %x, %dy {padding = #nn.padding<valid>, pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x7x5x3xf32>, tensor<?x3x2x3xf32>) -> tensor<?x7x5x3xf32>
   return %p, %g : tensor<?x3x2x3xf32>, tensor<?x7x5x3xf32>
+}
+
+// -----
+
+// A gradient of other windows (stride 1) does not share: the forward pool
+// stays linalg's max pool.
+// CHECK-LABEL: func.func @max_pool_and_other_grad
+// CHECK: linalg.pooling_nhwc_max
+// CHECK-NOT: nn.window_scan
+// CHECK: return
+func.func @max_pool_and_other_grad(%x: tensor<?x6x4x3xf32>, %dy: tensor<?x5x3x3xf32>) -> (tensor<?x3x2x3xf32>, tensor<?x6x4x3xf32>) {
+  %p = nn.pool2d <max> %x {padding = #nn.padding<valid>, pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x6x4x3xf32>) -> tensor<?x3x2x3xf32>
+  %g = nn.pool2d_grad <max> %x, %dy {padding = #nn.padding<valid>, pool_size = array<i64: 2, 2>, strides = array<i64: 1, 1>} : (tensor<?x6x4x3xf32>, tensor<?x5x3x3xf32>) -> tensor<?x6x4x3xf32>
+  return %p, %g : tensor<?x3x2x3xf32>, tensor<?x6x4x3xf32>
 }

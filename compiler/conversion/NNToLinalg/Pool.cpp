@@ -7,8 +7,9 @@
 // as PyTorch does by default). Global pools are linalg.reduce over H and W.
 // A max pool of a relu that nothing else reads starts its maxima from 0 and
 // reads the relu's input (see maxPoolInput). A small disjoint max pool whose
-// gradient reads the same input (a train step) is the scan of the windows
-// that gradient needs for its winners (PoolWinners.h), built once, here.
+// windows tile its input, and whose gradient reads the same input in the
+// same block (a train step), is the scan of the windows that gradient needs
+// for its winners (PoolWinners.h), built once, here.
 //
 //===----------------------------------------------------------------------===//
 #include "Patterns.h"
@@ -86,18 +87,20 @@ struct Pool2DLowering : OpConversionPattern<Pool2DOp> {
     int64_t ones[2] = {1, 1};
     auto [padH, padW] =
         spatialPadding(op, {height, width}, window, ArrayRef<int64_t>(ones));
-    // A small disjoint max pool whose gradient is in the same function: the
-    // scan of the windows the gradient needs for its winners gives the
-    // maxima too (PoolWinners.h); built here, the gradient's lowering finds
-    // and reuses it. (Windows that tile x: the scan of a whole x.)
+    // A small disjoint max pool whose gradient reads the same input (a train
+    // step): the scan of the windows the gradient needs for its winners
+    // gives the maxima too (PoolWinners.h); built here, the gradient's
+    // lowering finds and reuses it in the same block. (Windows that tile x:
+    // the scan of a whole x. Maxima from -inf: not a relu's, see above.)
     bool anyPad = padH.first || padH.second || padW.first || padW.second;
-    if (isMax && hasGradientSibling(op))
+    if (isMax && start == kNegInf && hasGradientSibling(op))
       if (auto step = comparedWindowSteps(window, strides,
                                           {outHeight, outWidth}, anyPad);
           step && outHeight * step->first == height &&
           outWidth * step->second == width) {
         rewriter.replaceOp(op, scanMaxWindows(rewriter, loc, x, window, *step,
-                                              {outHeight, outWidth})
+                                              {outHeight, outWidth},
+                                              /*withMax=*/true)
                                    .max);
         return success();
       }

@@ -12,9 +12,9 @@
 //   then takes dy of the windows where it is the winning tap. A small
 //   disjoint window (2x2 stride 2) finds its winner in an element-wise map
 //   over the windows, comparing the taps (a float tap number), and dx is an
-//   element-wise map of two pooled-size tensors (dy and the winners). That
-//   scan (PoolWinners.h) also gives the maxima: the forward pool of the same
-//   input builds it, and the gradient reuses it.
+//   element-wise map of two pooled-size tensors (dy and the winners). The
+//   forward pool of the same input, when its windows tile it, builds that
+//   scan with the maxima (PoolWinners.h), and the gradient reuses it.
 // - avg: dy divided by each window's count of real (non-padded) elements
 //   (with count_include_pad, by the window's size), the forward's divisor,
 //   is spread over the window's taps.
@@ -243,11 +243,12 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
         // when a tap is NaN. The map below then reads two pooled-size
         // tensors instead of the input, and is cheap enough to be copied
         // into its readers (batch norm's backward) by nn-fuse-elementwise:
-        // dx is never stored. The forward max pool of the same input builds
-        // the same scan (Pool.cpp), so after CSE the winners come from the
-        // forward pass, which reads the input anyway.
+        // dx is never stored. When the forward max pool of the same input
+        // in the same block has built the scan with the maxima (windows
+        // that tile the input, Pool.cpp), the winners are that scan's: the
+        // forward pass reads the input anyway.
         winner = scanMaxWindows(rewriter, loc, x, window, {step[0], step[1]},
-                                {outHeight, outWidth})
+                                {outHeight, outWidth}, /*withMax=*/false)
                      .winner;
       }
       if (isMax) {

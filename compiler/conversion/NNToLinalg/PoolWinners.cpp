@@ -26,7 +26,7 @@ nn::comparedWindowSteps(ArrayRef<int64_t> window, ArrayRef<int64_t> strides,
 WindowScan nn::scanMaxWindows(OpBuilder &b, Location loc, Value x,
                               ArrayRef<int64_t> window,
                               std::pair<int64_t, int64_t> step,
-                              ArrayRef<int64_t> outExtent) {
+                              ArrayRef<int64_t> outExtent, bool withMax) {
   MLIRContext *ctx = b.getContext();
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t steps[2] = {step.first, step.second};
@@ -41,10 +41,10 @@ WindowScan nn::scanMaxWindows(OpBuilder &b, Location loc, Value x,
     sliced |= covered < xType.getDimSize(1 + d);
     coreSizes[1 + d] = b.getIndexAttr(covered);
   }
-  // The scan is marked with its windows: a second lowering of the same
-  // windows of x (the forward pass's pool, then its gradient) reuses it.
-  // (Of a whole x: the windows cover it when they tile it, as a 2x2 pool's
-  // of an even-sized input do.)
+  // A scan with the maxima is marked with its windows: a later lowering of
+  // the same windows of x (the forward pass's pool, then its gradient)
+  // reuses it. (Of a whole x: the windows cover it when they tile it, as a
+  // 2x2 pool's of an even-sized input do.)
   auto mark = b.getDenseI64ArrayAttr(
       {window[0], window[1], steps[0], steps[1], outExtent[0], outExtent[1]});
   Block *block = b.getInsertionBlock();
@@ -57,6 +57,7 @@ WindowScan nn::scanMaxWindows(OpBuilder &b, Location loc, Value x,
     for (Operation *reader : x.getUsers())
       if (reader->getAttr(kWindowScanAttr) == mark && before(reader))
         return {reader->getResult(0), reader->getResult(1)};
+  // (Without the maxima: one result, no mark.)
   Value xCore = x;
   if (sliced)
     xCore = tensor::ExtractSliceOp::create(
@@ -75,21 +76,29 @@ WindowScan nn::scanMaxWindows(OpBuilder &b, Location loc, Value x,
   SmallVector<OpFoldResult> sizes = {coreSizes[0], b.getIndexAttr(outExtent[0]),
                                      b.getIndexAttr(outExtent[1]),
                                      coreSizes[3]};
-  Value maxInit = emptyF32(b, loc, sizes);
-  Value winnerInit = emptyF32(b, loc, sizes);
-  AffineMap identity = b.getMultiDimIdentityMap(4);
-  maps.append({identity, identity});
+  SmallVector<Value> inits;
+  if (withMax)
+    inits.push_back(emptyF32(b, loc, sizes));
+  inits.push_back(emptyF32(b, loc, sizes));
+  maps.append(inits.size(), b.getMultiDimIdentityMap(4));
   int64_t n = window[0] * window[1];
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{maxInit.getType(), winnerInit.getType()}, taps,
-      ValueRange{maxInit, winnerInit}, maps,
+      b, loc, ValueRange(inits).getTypes(), taps, inits, maps,
       SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
       [&](OpBuilder &nb, Location l, ValueRange args) {
+        SmallVector<Value> results;
         // The maximum as linalg's max pool computes it (maximumf from -inf:
-        // max(-inf, a) = a exactly).
-        Value max = args[0];
-        for (int64_t k = 1; k < n; ++k)
-          max = arith::MaximumFOp::create(nb, l, max, args[k]);
+        // max(-inf, a) = a, and a quiet a for a signaling NaN, as max(a, a)
+        // gives for a 1x1 window).
+        if (withMax) {
+          Value max = n == 1
+                          ? arith::MaximumFOp::create(nb, l, args[0], args[0])
+                                .getResult()
+                          : args[0];
+          for (int64_t k = 1; k < n; ++k)
+            max = arith::MaximumFOp::create(nb, l, max, args[k]);
+          results.push_back(max);
+        }
         // The winner: a scan that keeps the tap number as a float, so that
         // every condition is a comparison of floats (selects between
         // conditions that do not vary across the vector made AVX2 pack
@@ -111,10 +120,12 @@ WindowScan nn::scanMaxWindows(OpBuilder &b, Location loc, Value x,
               ordered ? arith::AndIOp::create(nb, l, ordered, pair).getResult()
                       : pair;
         }
-        Value winner =
-            arith::SelectOp::create(nb, l, ordered, tap, f32Const(nb, l, -1.0));
-        linalg::YieldOp::create(nb, l, ValueRange{max, winner});
+        results.push_back(arith::SelectOp::create(nb, l, ordered, tap,
+                                                  f32Const(nb, l, -1.0)));
+        linalg::YieldOp::create(nb, l, results);
       });
+  if (!withMax)
+    return {Value(), generic.getResult(0)};
   generic->setAttr(kWindowScanAttr, mark);
   return {generic.getResult(0), generic.getResult(1)};
 }

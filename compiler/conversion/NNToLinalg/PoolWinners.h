@@ -2,9 +2,9 @@
 //
 // One element-wise map over the windows of a small disjoint max pool gives
 // both each window's maximum (the forward pass) and its winning tap (the
-// gradient). The forward pass's lowering builds it and the gradient's reuses
-// it: a train step reads the pooled input once, not again in its backward
-// pass.
+// gradient). For windows that tile the input, the forward pass's lowering
+// builds it and the gradient's reuses it: a train step then reads the pooled
+// input once, not again in its backward pass.
 //
 //===----------------------------------------------------------------------===//
 #ifndef MODELC_CONVERSION_NNTOLINALG_POOLWINNERS_H
@@ -29,7 +29,8 @@ comparedWindowSteps(ArrayRef<int64_t> window, ArrayRef<int64_t> strides,
                     ArrayRef<int64_t> outExtent, bool padded);
 
 struct WindowScan {
-  /// max of each window's taps (maximumf: NaNs propagate, +0 above -0).
+  /// max of each window's taps (maximumf: NaNs propagate, +0 above -0), if
+  /// asked for.
   Value max;
   /// The first maximum in row-major tap order as a float tap number, or -1
   /// when a tap is NaN.
@@ -37,12 +38,12 @@ struct WindowScan {
 };
 
 /// The scan of the windows of NHWC `x` (outExtent windows along H and W,
-/// `step` apart): one already built before the insertion point, or a new
-/// one.
+/// `step` apart), with the maxima if `withMax`: one with them already built
+/// before the insertion point in its block, or a new one.
 WindowScan scanMaxWindows(OpBuilder &b, Location loc, Value x,
                           ArrayRef<int64_t> window,
                           std::pair<int64_t, int64_t> step,
-                          ArrayRef<int64_t> outExtent);
+                          ArrayRef<int64_t> outExtent, bool withMax);
 
 } // namespace mlir::nn
 
