@@ -27,14 +27,6 @@ using namespace mlir;
 
 namespace {
 
-bool sameWindows(nn::Pool2DOp pool, nn::Pool2DGradOp grad) {
-  return pool.getKind() == grad.getKind() &&
-         pool.getPoolSizeAttr() == grad.getPoolSizeAttr() &&
-         pool.getStridesAttr() == grad.getStridesAttr() &&
-         pool.getPaddingAttr() == grad.getPaddingAttr() &&
-         pool.getPadsAttr() == grad.getPadsAttr();
-}
-
 /// Matches the gradient side: relu_grad(x, pool_grad(relu(x), dy)), with the
 /// relu used by one max pool and this gradient only.
 struct SwapReluAndPool : OpRewritePattern<nn::Pool2DGradOp> {
@@ -55,7 +47,7 @@ struct SwapReluAndPool : OpRewritePattern<nn::Pool2DGradOp> {
       if (user == grad.getOperation())
         continue;
       auto p = dyn_cast<nn::Pool2DOp>(user);
-      if (!p || pool || !sameWindows(p, grad))
+      if (!p || pool || !grad.hasWindowsOf(p))
         return failure();
       pool = p;
     }

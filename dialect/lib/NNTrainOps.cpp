@@ -118,6 +118,14 @@ LogicalResult BatchNormGradOp::verify() {
   return success();
 }
 
+bool Pool2DGradOp::hasWindowsOf(Pool2DOp pool) {
+  return getKind() == pool.getKind() &&
+         getPoolSizeAttr() == pool.getPoolSizeAttr() &&
+         getStridesAttr() == pool.getStridesAttr() &&
+         getPaddingAttr() == pool.getPaddingAttr() &&
+         getPadsAttr() == pool.getPadsAttr();
+}
+
 LogicalResult Pool2DGradOp::verify() {
   if (getCountIncludePad() && getKind() != PoolKind::avg)
     return emitOpError("count_include_pad belongs to average pooling only");

@@ -55,11 +55,7 @@ bool hasGradientSibling(Pool2DOp pool) {
   return llvm::any_of(pool.getInput().getUsers(), [&](Operation *user) {
     auto grad = dyn_cast<Pool2DGradOp>(user);
     return grad && grad.getInput() == pool.getInput() &&
-           grad.getKind() == PoolKind::max &&
-           grad.getPoolSizeAttr() == pool.getPoolSizeAttr() &&
-           grad.getStridesAttr() == pool.getStridesAttr() &&
-           grad.getPaddingAttr() == pool.getPaddingAttr() &&
-           grad.getPadsAttr() == pool.getPadsAttr();
+           grad.hasWindowsOf(pool);
   });
 }
 

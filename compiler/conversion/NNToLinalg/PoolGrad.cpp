@@ -171,7 +171,9 @@ struct Pool2DGradLowering : OpConversionPattern<Pool2DGradOp> {
     // A small disjoint max window compares its taps in an element-wise map
     // over the windows (below), not in a reduction over the window.
     bool compareTaps =
-        isMax && disjoint && window[0] * window[1] <= kMaxComparedTaps;
+        isMax &&
+        comparedWindowSteps(window, strides, {outHeight, outWidth}, padded)
+            .has_value();
     if (isMax && !compareTaps) {
       // Loops (n, i, j, c, a, b) over the -inf padded input.
       Value xp = padHW(rewriter, loc, x, padH.first, padH.second, padW.first,

@@ -220,6 +220,11 @@ def NN_Pool2DGradOp : NN_Op<"pool2d_grad", [Pure,
     $kind $input `,` $grad_output attr-dict `:`
     functional-type(operands, results)
   }];
+  let extraClassDeclaration = [{
+    /// Whether this is the gradient of `pool`'s kind over `pool`'s windows
+    /// (pool size, strides, padding, pads).
+    bool hasWindowsOf(Pool2DOp pool);
+  }];
   let hasVerifier = 1;
 }
 
