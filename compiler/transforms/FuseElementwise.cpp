@@ -18,6 +18,8 @@
 //===----------------------------------------------------------------------===//
 #include "modelc/Transforms/Passes.h"
 
+#include "TilesInPlace.h"
+
 #include "mlir/Analysis/FlatLinearValueConstraints.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -253,6 +255,7 @@ struct NNFuseElementwisePass
     linalg::populateElementwiseOpsFusionPatterns(patterns,
                                                  fuseWithoutRecompute);
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, oneUse);
+    nn::populateTilesInPlacePatterns(patterns);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
     affine::AffineApplyOp::getCanonicalizationPatterns(patterns, ctx);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
