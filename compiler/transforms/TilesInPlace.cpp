@@ -16,10 +16,12 @@
 // alone, its element-wise fusion would still refuse the copy (with the
 // window's taps no longer plain loops of an operand, it finds their extents
 // undefined; here the pool's window-shape operand stays). A reader that
-// walks rows as plain loops (a train step's batch norm statistics) keeps
-// the copy, and then the readers leave it alone: reading the tiles too
-// would only give the output transform more readers, which keeps it out of
-// the chain that writes the copy.
+// walks the rows as plain loops across tiles (a train step's batch norm
+// statistics) keeps the copy, and then the readers leave it alone: reading
+// the tiles too would only give the output transform more readers, which
+// keeps it out of the chain that writes the copy. The pattern itself takes
+// any copy that only rearranges, collapsed, and any linalg.generic reader
+// whose indices split.
 //
 //===----------------------------------------------------------------------===//
 #include "TilesInPlace.h"
@@ -27,6 +29,7 @@
 #include "mlir/Analysis/FlatLinearValueConstraints.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/MapVector.h"
 
 using namespace mlir;
 
@@ -106,7 +109,8 @@ std::optional<AffineMap> uncollapsed(linalg::GenericOp op, OpOperand &input,
     }
     // Two dimensions, the inner one static (more would need a mixed radix;
     // no lowering makes them).
-    if (group.size() != 2 || ShapedType::isDynamic(source[group[1]]))
+    if (group.size() != 2 || ShapedType::isDynamic(source[group[1]]) ||
+        source[group[1]] <= 0)
       return std::nullopt;
     std::optional<std::pair<AffineExpr, AffineExpr>> parts =
         split(index, map.getNumDims(), source[group[1]], ranges);
@@ -153,15 +157,29 @@ struct TilesInPlace : OpRewritePattern<tensor::CollapseShapeOp> {
         return failure();
       reads.emplace_back(&use, from->second.compose(*map));
     }
+    // Each reader's new maps, all of its reads of the collapse replaced.
+    llvm::MapVector<Operation *, SmallVector<AffineMap>> readers;
     for (auto [use, map] : reads) {
       auto reader = cast<linalg::GenericOp>(use->getOwner());
-      SmallVector<AffineMap> maps = reader.getIndexingMapsArray();
-      maps[use->getOperandNumber()] = map;
-      rewriter.modifyOpInPlace(reader, [&] {
-        use->set(from->first);
-        reader.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      auto [it, inserted] = readers.try_emplace(reader);
+      if (inserted)
+        it->second = reader.getIndexingMapsArray();
+      it->second[use->getOperandNumber()] = map;
+    }
+    // A loop must still be some operand's plain index, or its extent is
+    // lost: a reduction over the rows of one 2x2 tile (a global pool of a
+    // 2x2 output) reads `2a + b` with neither loop left plain.
+    for (auto &[reader, maps] : readers)
+      if (!inversePermutation(concatAffineMaps(maps, getContext())))
+        return failure();
+    for (auto &[reader, maps] : readers) {
+      auto generic = cast<linalg::GenericOp>(reader);
+      rewriter.modifyOpInPlace(generic, [&] {
+        generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
       });
     }
+    for (auto [use, map] : reads)
+      rewriter.modifyOpInPlace(use->getOwner(), [&] { use->set(from->first); });
     // The dims read the copy's destination (or what that is written into,
     // or the size an empty one is made with).
     for (tensor::DimOp dim : dims) {

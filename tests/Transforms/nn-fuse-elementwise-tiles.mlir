@@ -12,7 +12,9 @@
 // CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d4 * 2 + d5, d3)>
 // CHECK-LABEL: func.func @pool_of_tiles
 // CHECK-SAME: (%[[T:.*]]: tensor<?x2x3x4x8xf32>
+// CHECK-NOT: tensor.collapse_shape
 // CHECK: %[[N:.*]] = tensor.dim %[[T]], %c0
+// CHECK-NOT: tensor.collapse_shape
 // CHECK: tensor.empty(%[[N]]) : tensor<?x2x3x8xf32>
 // CHECK-NOT: tensor.collapse_shape
 // CHECK: linalg.generic {indexing_maps = [#[[TILE]],
@@ -152,4 +154,71 @@ func.func @computed_not_copied(%t: tensor<2x2x2x3x2x8xf32>, %u: tensor<2x2x2x3x2
     linalg.yield %0 : f32
   } -> tensor<2x2x3x8xf32>
   return %p : tensor<2x2x3x8xf32>
+}
+
+// -----
+
+// One input, but computed (negated), not copied: nothing to read in place.
+#tile = affine_map<(n, i, a, j, b, c) -> (n, i, j, a * 2 + b, c)>
+#id6 = affine_map<(n, i, a, j, b, c) -> (n, i, a, j, b, c)>
+#win = affine_map<(n, i, j, c, a, b) -> (n, i * 2 + a, j * 2 + b, c)>
+#taps = affine_map<(n, i, j, c, a, b) -> (a, b)>
+#out = affine_map<(n, i, j, c, a, b) -> (n, i, j, c)>
+// CHECK-LABEL: func.func @negated_not_copied
+// CHECK: arith.negf
+// CHECK: tensor.collapse_shape
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x4x6x8xf32>, tensor<2x2xf32>)
+func.func @negated_not_copied(%t: tensor<2x2x3x4x8xf32>) -> tensor<2x2x3x8xf32> {
+  %e = tensor.empty() : tensor<2x2x2x3x2x8xf32>
+  %rows = linalg.generic {indexing_maps = [#tile, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%t : tensor<2x2x3x4x8xf32>) outs(%e : tensor<2x2x2x3x2x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.negf %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x2x2x3x2x8xf32>
+  %x = tensor.collapse_shape %rows [[0], [1, 2], [3, 4], [5]] : tensor<2x2x2x3x2x8xf32> into tensor<2x4x6x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %pe = tensor.empty() : tensor<2x2x3x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%pe : tensor<2x2x3x8xf32>) -> tensor<2x2x3x8xf32>
+  %w = tensor.empty() : tensor<2x2xf32>
+  %p = linalg.generic {indexing_maps = [#win, #taps, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : tensor<2x4x6x8xf32>, tensor<2x2xf32>) outs(%init : tensor<2x2x3x8xf32>) {
+  ^bb0(%in: f32, %tap: f32, %out: f32):
+    %0 = arith.maximumf %out, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<2x2x3x8xf32>
+  return %p : tensor<2x2x3x8xf32>
+}
+
+// -----
+
+// A 2x2 output is one tile: a reduction over its rows and columns (a global
+// pool) would read tile element `2a + b` with neither loop a plain index of
+// any operand, and their extents would be lost. The copy stays (and the
+// reduction, its one reader, is expanded by upstream's reshape propagation).
+#tile = affine_map<(n, i, a, j, b, c) -> (n, i, j, a * 2 + b, c)>
+#id6 = affine_map<(n, i, a, j, b, c) -> (n, i, a, j, b, c)>
+#all = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#nc = affine_map<(n, h, w, c) -> (n, c)>
+// CHECK-LABEL: func.func @global_pool_of_one_tile
+// CHECK: %[[ROWS:.*]] = linalg.generic
+// CHECK: linalg.generic {{.*}} ins(%[[ROWS]] : tensor<3x1x2x1x2x8xf32>)
+func.func @global_pool_of_one_tile(%t: tensor<3x1x1x4x8xf32>) -> tensor<3x8xf32> {
+  %e = tensor.empty() : tensor<3x1x2x1x2x8xf32>
+  %rows = linalg.generic {indexing_maps = [#tile, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%t : tensor<3x1x1x4x8xf32>) outs(%e : tensor<3x1x2x1x2x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<3x1x2x1x2x8xf32>
+  %x = tensor.collapse_shape %rows [[0], [1, 2], [3, 4], [5]] : tensor<3x1x2x1x2x8xf32> into tensor<3x2x2x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %se = tensor.empty() : tensor<3x8xf32>
+  %s0 = linalg.fill ins(%zero : f32) outs(%se : tensor<3x8xf32>) -> tensor<3x8xf32>
+  %s = linalg.generic {indexing_maps = [#all, #nc], iterator_types = ["parallel", "reduction", "reduction", "parallel"]}
+      ins(%x : tensor<3x2x2x8xf32>) outs(%s0 : tensor<3x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %out, %in : f32
+    linalg.yield %0 : f32
+  } -> tensor<3x8xf32>
+  return %s : tensor<3x8xf32>
 }

@@ -217,8 +217,9 @@ def NNFuseElementwise : Pass<"nn-fuse-elementwise", "func::FuncOp"> {
     pool and its gradient's window winners read. A 2x2 stride-2 max pool
     whose input is Winograd F(2x2, 3x3)'s output, copied from its 2x2
     tiles into rows, reads the tiles in place when every reader of that
-    output can (an inference's pool; see TilesInPlace.cpp): the copy is
-    gone, and the pool joins the convolution's chain in code generation.
+    output can (an inference's pool; see TilesInPlace.cpp, which takes any
+    collapsed copy that only rearranges): the copy is gone, and the pool
+    joins the convolution's chain in code generation.
     Results are bit-identical: the same operations run in the same order.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
