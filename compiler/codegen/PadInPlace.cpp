@@ -8,7 +8,8 @@
 // input's destination chain becomes the interior slice of it: the producer
 // (the previous layer's batch norm, activation or gradient) writes straight
 // into the padded buffer, and one-shot bufferization copies nothing. Other
-// readers of the input read the interior. An input with no such producer (a
+// readers of the input read the interior (of the padded tensor, not the
+// input: see padInPlace). An input with no such producer (a
 // function argument) is copied into the interior, but only the border is
 // filled either way, not the whole buffer. The values are unchanged.
 //
@@ -115,9 +116,21 @@ LogicalResult padInPlace(tensor::PadOp pad) {
     // match, which one-shot bufferization needs to write in place.
     b.setInsertionPointAfter(def);
   }
-  Value padded =
+  auto insert =
       tensor::InsertSliceOp::create(b, loc, x, filled, offsets, sizes, strides);
-  pad.replaceAllUsesWith(padded);
+  if (root) {
+    // The input's other readers (a relu's gradient reading its output) read
+    // the interior of the padded tensor. Reading the input itself after the
+    // insert wrote its buffer is, to one-shot bufferization, a read after a
+    // write: it would give the producer a buffer of its own and copy it in.
+    auto interior = tensor::ExtractSliceOp::create(b, loc, srcType, insert,
+                                                   offsets, sizes, strides);
+    x.replaceUsesWithIf(interior.getResult(), [&](OpOperand &use) {
+      return use.getOwner() != insert && use.getOwner() != interior;
+    });
+  }
+  // (Last: the builder may insert before the pad.)
+  pad.replaceAllUsesWith(insert.getResult());
   pad.erase();
   return success();
 }
