@@ -294,6 +294,12 @@ struct CodegenBlockImagesPass
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
+    // A batch size read off an op's result (tensor.dim, a destination's
+    // size) would keep that op out of any chain (a member's every user must
+    // be in it): read it from the destination the result is written into.
+    // (The ResNet block's relu gradient left its input gradient's chain so,
+    // and ran as a pass of its own.)
+    foldDims(func);
     ChainFinder finder(l2Bytes);
     // Consumers first, so that each chain is maximal.
     SmallVector<Operation *> ops;
@@ -324,13 +330,7 @@ struct CodegenBlockImagesPass
     // or that fill would look shared and be copied (codegen-unshare-fills),
     // a whole unblocked write that nothing reads (the ResNet block's train
     // step: 0.2 ms per convolution along the rows).
-    SmallVector<Operation *> dims;
-    func.walk([&](tensor::DimOp op) { dims.push_back(op); });
-    RewritePatternSet patterns(&getContext());
-    tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());
-    GreedyRewriteConfig config;
-    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
-    (void)applyOpPatternsGreedily(dims, std::move(patterns), config);
+    foldDims(func);
     // The whole destinations fused into blocks, now unused: fills and
     // broadcasts of empty tensors.
     SmallVector<Operation *> unused;
@@ -343,6 +343,18 @@ struct CodegenBlockImagesPass
         unused.push_back(&op);
     for (Operation *op : unused)
       op->erase();
+  }
+
+  /// Has each tensor.dim of `func` read its size from where the value's
+  /// destination chain starts (upstream's canonicalization of dims).
+  void foldDims(func::FuncOp func) {
+    SmallVector<Operation *> dims;
+    func.walk([&](tensor::DimOp op) { dims.push_back(op); });
+    RewritePatternSet patterns(&getContext());
+    tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    (void)applyOpPatternsGreedily(dims, std::move(patterns), config);
   }
 
   static int64_t batchSize(Operation *root) {
