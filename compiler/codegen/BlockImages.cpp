@@ -201,10 +201,16 @@ llvm::SetVector<Operation *> ChainFinder::chainOf(Operation *root) {
   while (changed) {
     changed = false;
     for (Operation *op : llvm::drop_begin(chain.getArrayRef())) {
-      bool inside = llvm::all_of(op->getUsers(), [&](Operation *user) {
-        return chain.contains(user);
+      // (A tensor.dim, the batch size of a padded input read off the pad,
+      // is no reader: block() has it read the size from elsewhere.)
+      auto reads = [](OpOperand &use) {
+        return !isa<tensor::DimOp>(use.getOwner());
+      };
+      bool inside = llvm::all_of(op->getUses(), [&](OpOperand &use) {
+        return !reads(use) || chain.contains(use.getOwner());
       });
-      inside &= isa<linalg::FillOp, linalg::BroadcastOp>(op) || op->hasOneUse();
+      inside &= isa<linalg::FillOp, linalg::BroadcastOp>(op) ||
+                llvm::count_if(op->getUses(), reads) == 1;
       // A pad of a value computed outside: codegen-pad-in-place has its
       // producer write into the padded buffer, in a block it is copied. (An
       // argument is copied either way.)

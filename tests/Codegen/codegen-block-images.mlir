@@ -179,6 +179,57 @@ func.func @dim_of_member(%x: tensor<?x8x8x4xf32>, %w: tensor<3x3x4x4xf32>, %bias
 
 // -----
 
+// The batch size read off the padded input (tensor.dim of the pad, as the
+// lowering of a convolution reads it): the pad is still in the chain (the
+// dim is no reader; it reads the input's size once the chain is blocked),
+// so the function argument is padded one block at a time, not copied
+// whole into a padded buffer first.
+// CHECK-LABEL: func.func @dim_of_pad
+// CHECK-NOT: tensor.pad
+// CHECK: scf.forall
+// CHECK: tensor.pad
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK: scf.forall.in_parallel
+// CHECK-NOT: tensor.pad
+// CHECK: return
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#win = affine_map<(n, h, w, c, i, j) -> (n, h * 2 + i, w * 2 + j, c)>
+#taps = affine_map<(n, h, w, c, i, j) -> (i, j)>
+#pooled = affine_map<(n, h, w, c, i, j) -> (n, h, w, c)>
+func.func @dim_of_pad(%x: tensor<?x8x8x4xf32>, %w: tensor<3x3x4x4xf32>, %bias: tensor<4xf32>) -> tensor<?x4x4x4xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x8x8x4xf32>
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<?x8x8x4xf32> to tensor<?x10x10x4xf32>
+  %np = tensor.dim %p, %c0 : tensor<?x10x10x4xf32>
+  %e = tensor.empty(%np) : tensor<?x8x8x4xf32>
+  %b = linalg.broadcast ins(%bias : tensor<4xf32>) outs(%e : tensor<?x8x8x4xf32>) dimensions = [0, 1, 2]
+  %conv = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<?x10x10x4xf32>, tensor<3x3x4x4xf32>) outs(%b : tensor<?x8x8x4xf32>) -> tensor<?x8x8x4xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv : tensor<?x8x8x4xf32>) outs(%e : tensor<?x8x8x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x8x8x4xf32>
+  %pe = tensor.empty(%n) : tensor<?x4x4x4xf32>
+  %pf = linalg.fill ins(%ninf : f32) outs(%pe : tensor<?x4x4x4xf32>) -> tensor<?x4x4x4xf32>
+  %t = tensor.empty() : tensor<2x2xf32>
+  %pool = linalg.generic {indexing_maps = [#win, #taps, #pooled], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%relu, %t : tensor<?x8x8x4xf32>, tensor<2x2xf32>) outs(%pf : tensor<?x4x4x4xf32>) {
+  ^bb0(%in: f32, %tap: f32, %out: f32):
+    %m = arith.maximumf %out, %in : f32
+    linalg.yield %m : f32
+  } -> tensor<?x4x4x4xf32>
+  return %pool : tensor<?x4x4x4xf32>
+}
+
+// -----
+
 // A dense layer's weights (512 KB) are more than a quarter of the L2: read
 // once per block they would be read once per image. The dense layer stays
 // over the whole batch, and the relu before it has no chain to join.
