@@ -204,7 +204,8 @@ llvm::SetVector<Operation *> ChainFinder::chainOf(Operation *root) {
       // (A tensor.dim, the batch size of a padded input read off the pad,
       // is no reader: block() has it read the size from elsewhere.)
       auto reads = [](OpOperand &use) {
-        return !isa<tensor::DimOp>(use.getOwner());
+        auto dim = dyn_cast<tensor::DimOp>(use.getOwner());
+        return !dim || !dim.getConstantIndex();
       };
       bool inside = llvm::all_of(op->getUses(), [&](OpOperand &use) {
         return !reads(use) || chain.contains(use.getOwner());
@@ -300,12 +301,6 @@ struct CodegenBlockImagesPass
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    // A batch size read off an op's result (tensor.dim, a destination's
-    // size) would keep that op out of any chain (a member's every user must
-    // be in it): read it from the destination the result is written into.
-    // (The ResNet block's relu gradient left its input gradient's chain so,
-    // and ran as a pass of its own.)
-    foldDims(func);
     ChainFinder finder(l2Bytes);
     // Consumers first, so that each chain is maximal.
     SmallVector<Operation *> ops;

@@ -118,13 +118,14 @@ LogicalResult padInPlace(tensor::PadOp pad) {
   }
   auto insert =
       tensor::InsertSliceOp::create(b, loc, x, filled, offsets, sizes, strides);
+  tensor::ExtractSliceOp interior;
   if (root) {
     // The input's other readers (a relu's gradient reading its output) read
     // the interior of the padded tensor. Reading the input itself after the
     // insert wrote its buffer is, to one-shot bufferization, a read after a
     // write: it would give the producer a buffer of its own and copy it in.
-    auto interior = tensor::ExtractSliceOp::create(b, loc, srcType, insert,
-                                                   offsets, sizes, strides);
+    interior = tensor::ExtractSliceOp::create(b, loc, srcType, insert, offsets,
+                                              sizes, strides);
     x.replaceUsesWithIf(interior.getResult(), [&](OpOperand &use) {
       return use.getOwner() != insert && use.getOwner() != interior;
     });
@@ -132,6 +133,9 @@ LogicalResult padInPlace(tensor::PadOp pad) {
   // (Last: the builder may insert before the pad.)
   pad.replaceAllUsesWith(insert.getResult());
   pad.erase();
+  // (An interior nobody else reads: the pad was x's only reader.)
+  if (interior && interior->use_empty())
+    interior->erase();
   return success();
 }
 

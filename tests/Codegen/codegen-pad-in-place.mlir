@@ -66,7 +66,7 @@ func.func @relu_then_pad(%x: tensor<?x4x4x8xf32>) -> (tensor<?x6x6x8xf32>, tenso
 #win = affine_map<(n, h, w, c, a, b) -> (n, h + a, w + b, c)>
 #taps = affine_map<(n, h, w, c, a, b) -> (a, b)>
 #out = affine_map<(n, h, w, c, a, b) -> (n, h, w, c)>
-func.func @read_after_conv(%x: tensor<?x4x4x8xf32>, %dy: tensor<?x4x4x8xf32>) -> tensor<?x4x4x8xf32> {
+func.func @read_after_conv(%x: tensor<?x4x4x8xf32>) -> tensor<?x4x4x8xf32> {
   %c0 = arith.constant 0 : index
   %n = tensor.dim %x, %c0 : tensor<?x4x4x8xf32>
   %e = tensor.empty(%n) : tensor<?x4x4x8xf32>

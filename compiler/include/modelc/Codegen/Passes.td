@@ -56,8 +56,8 @@ def CodegenBlockImages : Pass<"codegen-block-images", "func::FuncOp"> {
     that is dimension 0 of the result and of every operand that depends on
     it; one result), when its result is used only by one op of the chain
     (fusion would compute it once per reader; fills and broadcasts may have
-    several; a `tensor.dim` of it is no reader: it is made to read the size
-    from the result's destination, or from the padded input once blocked),
+    several; a `tensor.dim` of it, the batch size read off it, is no
+    reader: once the chain is blocked it reads the size from elsewhere),
     and when the operands that do not depend on the batch
     (filters) take at most `l2-bytes` / 4: a dense layer's weights are read
     once per call, not once per block. A pad joins only if what it pads is
