@@ -103,6 +103,70 @@ func.func @read_after_conv(%x: tensor<?x4x4x8xf32>) -> tensor<?x4x4x8xf32> {
 
 // -----
 
+// One value padded twice (a convolution's input for its forward pass, and
+// with one more row at the bottom for its filter gradient's whole tiles):
+// one pad by the largest amounts, written in place by the relu, and each
+// reader a slice of it (the border holds zeros either way). Bufferized,
+// nothing is copied; two pads would copy the first's interior into the
+// second's buffer.
+// CHECK-LABEL: func.func @padded_twice
+// CHECK: %[[PB:.*]] = tensor.empty(%{{.*}}) : tensor<?x7x6x8xf32>
+// CHECK-NOT: tensor.empty({{.*}}) : tensor<?x6x6x8xf32>
+// CHECK: %[[R:.*]] = linalg.generic
+// CHECK: %[[P:.*]] = tensor.insert_slice %[[R]] into %{{.*}}[0, 1, 1, 0] [%{{.*}}, 4, 4, 8] [1, 1, 1, 1] : tensor<?x4x4x8xf32> into tensor<?x7x6x8xf32>
+// CHECK-DAG: %[[A:.*]] = tensor.extract_slice %[[P]][0, 0, 0, 0] [%{{.*}}, 6, 6, 8] [1, 1, 1, 1] : tensor<?x7x6x8xf32> to tensor<?x6x6x8xf32>
+// CHECK-DAG: %[[B:.*]] = tensor.extract_slice %[[P]][0, 0, 0, 0] [%{{.*}}, 7, 6, 8] [1, 1, 1, 1] : tensor<?x7x6x8xf32> to tensor<?x7x6x8xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: return %[[A]], %[[B]]
+// BUF-LABEL: func.func @padded_twice
+// BUF-NOT: copy
+// BUF: return
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+func.func @padded_twice(%x: tensor<?x4x4x8xf32>) -> (tensor<?x6x6x8xf32>, tensor<?x7x6x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4x4x8xf32>
+  %e = tensor.empty(%n) : tensor<?x4x4x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<?x4x4x8xf32>) outs(%e : tensor<?x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x4x4x8xf32>
+  %p = tensor.pad %r low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<?x4x4x8xf32> to tensor<?x6x6x8xf32>
+  %q = tensor.pad %r low[0, 1, 1, 0] high[0, 2, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<?x4x4x8xf32> to tensor<?x7x6x8xf32>
+  return %p, %q : tensor<?x6x6x8xf32>, tensor<?x7x6x8xf32>
+}
+
+// -----
+
+// The same value padded with two constants: two pads (their borders
+// differ).
+// CHECK-LABEL: func.func @two_constants
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x6x6x8xf32>
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x6x6x8xf32>
+func.func @two_constants(%x: tensor<?x4x4x8xf32>) -> (tensor<?x6x6x8xf32>, tensor<?x6x6x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<?x4x4x8xf32> to tensor<?x6x6x8xf32>
+  %q = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %one : f32
+  } : tensor<?x4x4x8xf32> to tensor<?x6x6x8xf32>
+  return %p, %q : tensor<?x6x6x8xf32>, tensor<?x6x6x8xf32>
+}
+
+// -----
+
 // A function argument has no producer to write in place: it is copied into
 // the interior (one insert_slice, one copy once bufferized), and still only
 // the border is filled.

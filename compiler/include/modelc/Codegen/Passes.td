@@ -107,8 +107,13 @@ def CodegenPadInPlace : Pass<"codegen-pad-in-place", "func::FuncOp"> {
     slice. One-shot bufferization then writes the input straight into the
     padded buffer instead of copying it there. An input without such a
     producer (a function argument) is still copied into the interior, but
-    either way only the border is filled. Only batch-sized (dynamic)
-    dimensions must be unpadded. Run before bufferization.
+    either way only the border is filled. The input's other readers read
+    the interior of the padded tensor. Pads of one value by one constant in
+    one block (a convolution's input padded for its forward pass and again
+    for its filter gradient's whole tiles) first become slices of one pad by
+    the largest amounts: the second is not a copy of the first. Only
+    batch-sized (dynamic) dimensions must be unpadded. Run before
+    bufferization.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect"];
