@@ -23,7 +23,6 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/MapVector.h"
 
 namespace mlir::nn {
@@ -157,19 +156,21 @@ staticPads(tensor::PadOp pad) {
 /// copy of the first's interior into a buffer of its own (the Fashion CNN's
 /// conv2 filter gradient: 0.5 ms of copies per train step on one thread).
 void mergePads(Operation *root) {
-  llvm::MapVector<std::pair<Value, Attribute>, SmallVector<tensor::PadOp>>
+  // (Keyed by block too: pads in other blocks do not keep these apart. An
+  // arith.constant, as padInPlace needs; nofold pads promise a tensor of
+  // their own.)
+  llvm::MapVector<std::tuple<Block *, Value, Attribute>,
+                  SmallVector<tensor::PadOp>>
       groups;
   root->walk([&](tensor::PadOp pad) {
-    Attribute constant;
     Value value = pad.getConstantPaddingValue();
-    if (value && matchPattern(value, m_Constant(&constant)) && staticPads(pad))
-      groups[{pad.getSource(), constant}].push_back(pad);
+    auto constant = value ? value.getDefiningOp<arith::ConstantOp>() : nullptr;
+    if (constant && !pad.getNofold() && staticPads(pad))
+      groups[{pad->getBlock(), pad.getSource(), constant.getValue()}].push_back(
+          pad);
   });
   for (auto &[key, pads] : groups) {
-    Block *block = pads.front()->getBlock();
-    if (pads.size() < 2 || llvm::any_of(pads, [&](tensor::PadOp pad) {
-          return pad->getBlock() != block;
-        }))
+    if (pads.size() < 2)
       continue;
     RankedTensorType srcType = pads.front().getSourceType();
     int64_t rank = srcType.getRank();

@@ -110,8 +110,10 @@ func.func @read_after_conv(%x: tensor<?x4x4x8xf32>) -> tensor<?x4x4x8xf32> {
 // nothing is copied; two pads would copy the first's interior into the
 // second's buffer.
 // CHECK-LABEL: func.func @padded_twice
+// CHECK-NOT: tensor.pad
+// CHECK-NOT: tensor.empty{{.*}} : tensor<?x6x6x8xf32>
 // CHECK: %[[PB:.*]] = tensor.empty(%{{.*}}) : tensor<?x7x6x8xf32>
-// CHECK-NOT: tensor.empty({{.*}}) : tensor<?x6x6x8xf32>
+// CHECK-NOT: tensor.empty
 // CHECK: %[[R:.*]] = linalg.generic
 // CHECK: %[[P:.*]] = tensor.insert_slice %[[R]] into %{{.*}}[0, 1, 1, 0] [%{{.*}}, 4, 4, 8] [1, 1, 1, 1] : tensor<?x4x4x8xf32> into tensor<?x7x6x8xf32>
 // CHECK-DAG: %[[A:.*]] = tensor.extract_slice %[[P]][0, 0, 0, 0] [%{{.*}}, 6, 6, 8] [1, 1, 1, 1] : tensor<?x7x6x8xf32> to tensor<?x6x6x8xf32>
@@ -142,6 +144,58 @@ func.func @padded_twice(%x: tensor<?x4x4x8xf32>) -> (tensor<?x6x6x8xf32>, tensor
     tensor.yield %zero : f32
   } : tensor<?x4x4x8xf32> to tensor<?x7x6x8xf32>
   return %p, %q : tensor<?x6x6x8xf32>, tensor<?x7x6x8xf32>
+}
+
+// -----
+
+// Different low pads: the merged pad takes the largest of each side, and a
+// pad with less padding before is a slice at an offset (1 row and column in).
+// CHECK-LABEL: func.func @different_lows
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x7x7x8xf32>
+// CHECK-DAG: tensor.extract_slice %[[P:.*]][0, 0, 0, 0] [%{{.*}}, 6, 6, 8] [1, 1, 1, 1] : tensor<?x7x7x8xf32> to tensor<?x6x6x8xf32>
+// CHECK-DAG: tensor.extract_slice %[[P]][0, 1, 1, 0] [%{{.*}}, 6, 6, 8] [1, 1, 1, 1] : tensor<?x7x7x8xf32> to tensor<?x6x6x8xf32>
+// CHECK-NOT: tensor.pad
+func.func @different_lows(%x: tensor<?x4x4x8xf32>) -> (tensor<?x6x6x8xf32>, tensor<?x6x6x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<?x4x4x8xf32> to tensor<?x6x6x8xf32>
+  %q = tensor.pad %x low[0, 0, 0, 0] high[0, 2, 2, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<?x4x4x8xf32> to tensor<?x6x6x8xf32>
+  return %p, %q : tensor<?x6x6x8xf32>, tensor<?x6x6x8xf32>
+}
+
+// -----
+
+// Pads in other blocks (here a branch of an scf.if) are not merged with
+// these: two pads, two buffers.
+// CHECK-LABEL: func.func @other_block
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x6x6x8xf32>
+// CHECK: scf.if
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x7x6x8xf32>
+func.func @other_block(%x: tensor<?x4x4x8xf32>, %c: i1) -> (tensor<?x6x6x8xf32>, tensor<?x7x6x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<?x4x4x8xf32> to tensor<?x6x6x8xf32>
+  %r = scf.if %c -> tensor<?x7x6x8xf32> {
+    %q = tensor.pad %x low[0, 1, 1, 0] high[0, 2, 1, 0] {
+    ^bb0(%i: index, %j: index, %k: index, %l: index):
+      tensor.yield %zero : f32
+    } : tensor<?x4x4x8xf32> to tensor<?x7x6x8xf32>
+    scf.yield %q : tensor<?x7x6x8xf32>
+  } else {
+    %q = tensor.pad %x low[0, 2, 1, 0] high[0, 1, 1, 0] {
+    ^bb0(%i: index, %j: index, %k: index, %l: index):
+      tensor.yield %zero : f32
+    } : tensor<?x4x4x8xf32> to tensor<?x7x6x8xf32>
+    scf.yield %q : tensor<?x7x6x8xf32>
+  }
+  return %p, %r : tensor<?x6x6x8xf32>, tensor<?x7x6x8xf32>
 }
 
 // -----
