@@ -11,7 +11,9 @@
 // readers of the input read the interior (of the padded tensor, not the
 // input: see padInPlace). An input with no such producer (a
 // function argument) is copied into the interior, but only the border is
-// filled either way, not the whole buffer. The values are unchanged.
+// filled either way, not the whole buffer. Pads of one value by one
+// constant (for a convolution and for its filter gradient) are first made
+// slices of one pad (mergePads). The values are unchanged.
 //
 //===----------------------------------------------------------------------===//
 #include "modelc/Codegen/Passes.h"
