@@ -331,7 +331,13 @@ struct CodegenBlockImagesPass
     // or that fill would look shared and be copied (codegen-unshare-fills),
     // a whole unblocked write that nothing reads (the ResNet block's train
     // step: 0.2 ms per convolution along the rows).
-    foldDims(func);
+    SmallVector<Operation *> dims;
+    func.walk([&](tensor::DimOp op) { dims.push_back(op); });
+    RewritePatternSet patterns(&getContext());
+    tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    (void)applyOpPatternsGreedily(dims, std::move(patterns), config);
     // The whole destinations fused into blocks, now unused: fills and
     // broadcasts of empty tensors.
     SmallVector<Operation *> unused;
@@ -344,18 +350,6 @@ struct CodegenBlockImagesPass
         unused.push_back(&op);
     for (Operation *op : unused)
       op->erase();
-  }
-
-  /// Has each tensor.dim of `func` read its size from where the value's
-  /// destination chain starts (upstream's canonicalization of dims).
-  void foldDims(func::FuncOp func) {
-    SmallVector<Operation *> dims;
-    func.walk([&](tensor::DimOp op) { dims.push_back(op); });
-    RewritePatternSet patterns(&getContext());
-    tensor::DimOp::getCanonicalizationPatterns(patterns, &getContext());
-    GreedyRewriteConfig config;
-    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
-    (void)applyOpPatternsGreedily(dims, std::move(patterns), config);
   }
 
   static int64_t batchSize(Operation *root) {
